@@ -1,0 +1,48 @@
+//! The app's one error type and the one place its texts for people are written.
+
+use ehcert_shared::{bridge::Failure, ErrorCode};
+
+/// Everything that can go wrong below the UI, as the UI needs to tell it apart.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AppError {
+    /// No ack from the content script: the extension is not installed or not enabled here.
+    ExtensionMissing,
+    /// The extension or the bridge reported a failure.
+    Bridge(Failure),
+    /// No answer within the named timeout.
+    Timeout(&'static str),
+    /// The browser refused something the page needs (no window, postMessage failed).
+    Browser(String),
+}
+
+impl AppError {
+    /// What to tell the person, with the next step to take.
+    pub fn user_message(&self) -> String {
+        match self {
+            Self::ExtensionMissing => {
+                "the ehcert browser extension was not found. Install it, then reload this page."
+                    .to_owned()
+            }
+            Self::Bridge(failure) => match failure.code {
+                ErrorCode::BridgeUnavailable => {
+                    "the card bridge is not installed on this computer. Install it, then reload this page."
+                        .to_owned()
+                }
+                ErrorCode::VersionMismatch => {
+                    "the extension and the card bridge do not match. Update both to the latest version."
+                        .to_owned()
+                }
+                ErrorCode::PcscUnavailable => {
+                    "the smart-card service of this computer is not running. Start it (or restart the computer) and try again."
+                        .to_owned()
+                }
+                ErrorCode::Timeout => "the card bridge did not answer in time. Try again.".to_owned(),
+                _ => format!("the card bridge reported a problem ({}). Try again.", failure.detail),
+            },
+            Self::Timeout(step) => format!("no answer while {step}. Reload the page and try again."),
+            Self::Browser(detail) => {
+                format!("the browser refused an operation ({detail}). Reload the page and try again.")
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The ehcert page. Components stay thin: they wire services (from context) to views; the
+//! protocol lives in `ehcert_shared`, and error texts for people in [`error`].
+
+pub mod error;
+mod pages;
+pub mod services;
+
+pub use pages::home::App;

@@ -1,0 +1,3 @@
+//! Services the pages get from context.
+
+pub mod bridge;

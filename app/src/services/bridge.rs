@@ -1,0 +1,172 @@
+//! The page's side of the extension protocol (`ehcert_shared::page`): ping until the content
+//! script acks, then numbered requests whose replies are matched by id.
+//!
+//! Only messages from this very window and this page's origin are read (a frame or another
+//! window cannot answer for the extension), and requests are posted to our own origin only.
+
+use std::{cell::RefCell, collections::HashMap, rc::Rc};
+
+use ehcert_shared::page::{
+    Ack, Action, ExtensionMessage, PageMessage, PageOutcome, PageRequest, Status, ToExtension,
+    ToPage,
+};
+use js_sys::{Function, Promise};
+use wasm_bindgen::{prelude::*, JsCast};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MessageEvent, Window};
+
+use crate::error::AppError;
+
+/// How long the content script has to ack a ping before we say the extension is missing
+/// (web-eid uses the same order of magnitude; spec/browser-bridge.md §11).
+const ACK_TIMEOUT_MS: i32 = 1_000;
+/// Interval between pings while waiting for the ack.
+const PING_INTERVAL_MS: i32 = 50;
+/// How long a status request may take: the extension's own handshake timeout (5 s) plus margin.
+const STATUS_TIMEOUT_MS: i32 = 8_000;
+
+/// Handle to the extension, shared through context.
+#[derive(Clone)]
+pub struct BridgeClient {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    next_id: RefCell<u32>,
+    ack: RefCell<Option<Ack>>,
+    /// Resolvers of the promises that requests wait on, by request id.
+    waiting: RefCell<HashMap<u32, Function>>,
+    /// Outcomes that arrived, by request id, until their requester takes them.
+    arrived: RefCell<HashMap<u32, PageOutcome>>,
+    _listener: Option<Closure<dyn FnMut(MessageEvent)>>,
+}
+
+impl BridgeClient {
+    /// Starts listening for the extension's messages on this window.
+    pub fn new() -> Self {
+        Self {
+            inner: Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
+                let weak = weak.clone();
+                let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.on_message(&event);
+                    }
+                });
+                let attached = web_sys::window().is_some_and(|window| {
+                    window
+                        .add_event_listener_with_callback("message", listener.as_ref().unchecked_ref())
+                        .is_ok()
+                });
+                Inner {
+                    next_id: RefCell::new(1),
+                    ack: RefCell::new(None),
+                    waiting: RefCell::default(),
+                    arrived: RefCell::default(),
+                    _listener: attached.then_some(listener),
+                }
+            }),
+        }
+    }
+
+    /// Versions of the extension and the bridge; starts the bridge if it is not running.
+    pub async fn status(&self) -> Result<Status, AppError> {
+        match self.request(Action::Status, STATUS_TIMEOUT_MS, "starting the card bridge").await? {
+            PageOutcome::Status(status) => Ok(status),
+            PageOutcome::Error(failure) => Err(AppError::Bridge(failure)),
+        }
+    }
+
+    async fn request(
+        &self,
+        action: Action,
+        timeout_ms: i32,
+        step: &'static str,
+    ) -> Result<PageOutcome, AppError> {
+        self.ensure_extension().await?;
+        let id = {
+            let mut next = self.inner.next_id.borrow_mut();
+            let id = *next;
+            *next = next.wrapping_add(1);
+            id
+        };
+        let reply = Promise::new(&mut |resolve, _reject| {
+            self.inner.waiting.borrow_mut().insert(id, resolve);
+        });
+        post(&PageMessage::Request(PageRequest { id, action }))?;
+        let deadline = sleep(timeout_ms);
+        let _ = JsFuture::from(Promise::race(&js_sys::Array::of2(&reply, &deadline))).await;
+        self.inner.waiting.borrow_mut().remove(&id);
+        self.inner.arrived.borrow_mut().remove(&id).ok_or(AppError::Timeout(step))
+    }
+
+    /// Pings until the content script acks, for at most [`ACK_TIMEOUT_MS`].
+    async fn ensure_extension(&self) -> Result<(), AppError> {
+        let mut waited = 0;
+        while self.inner.ack.borrow().is_none() {
+            if waited >= ACK_TIMEOUT_MS {
+                return Err(AppError::ExtensionMissing);
+            }
+            post(&PageMessage::Ping)?;
+            let _ = JsFuture::from(sleep(PING_INTERVAL_MS)).await;
+            waited += PING_INTERVAL_MS;
+        }
+        Ok(())
+    }
+}
+
+impl Default for BridgeClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Inner {
+    fn on_message(&self, event: &MessageEvent) {
+        let Some(window) = web_sys::window() else { return };
+        let from_this_window =
+            event.source().is_some_and(|source| js_sys::Object::is(&source, &window));
+        if !from_this_window || Some(event.origin()) != own_origin(&window) {
+            return;
+        }
+        // Our own requests arrive here too; they are not `ToPage` and are dropped by the parse.
+        let Some(message) = js_sys::JSON::stringify(&event.data())
+            .ok()
+            .and_then(|text| text.as_string())
+            .and_then(|text| serde_json::from_str::<ToPage>(&text).ok())
+        else {
+            return;
+        };
+        match message.message {
+            ExtensionMessage::Ack(ack) => *self.ack.borrow_mut() = Some(ack),
+            ExtensionMessage::Reply(reply) => {
+                let Some(resolve) = self.waiting.borrow_mut().remove(&reply.id) else { return };
+                self.arrived.borrow_mut().insert(reply.id, reply.outcome);
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+        }
+    }
+}
+
+fn own_origin(window: &Window) -> Option<String> {
+    window.location().origin().ok()
+}
+
+fn post(message: &PageMessage) -> Result<(), AppError> {
+    let window = web_sys::window().ok_or_else(|| AppError::Browser("no window".into()))?;
+    let origin = own_origin(&window).ok_or_else(|| AppError::Browser("no origin".into()))?;
+    let text = serde_json::to_string(&ToExtension { message: message.clone() })
+        .map_err(|err| AppError::Browser(err.to_string()))?;
+    let value = js_sys::JSON::parse(&text).map_err(|_| AppError::Browser("JSON.parse".into()))?;
+    window
+        .post_message(&value, &origin)
+        .map_err(|_| AppError::Browser("postMessage was refused".into()))
+}
+
+/// A promise that resolves after `ms` milliseconds.
+fn sleep(ms: i32) -> Promise {
+    Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    })
+}

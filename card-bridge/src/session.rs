@@ -1,0 +1,182 @@
+//! One native-messaging session: the bridge says hello first (web-eid's habit, so the extension
+//! can tell "bridge missing" from "bridge slow"), then answers requests one at a time until the
+//! browser closes the port.
+
+use std::io::{Read, Write};
+
+use ehcert_shared::{
+    bridge::{Failure, FromBridge, Hello, Outcome, Reply, Request},
+    ErrorCode, PROTOCOL_VERSION,
+};
+
+use crate::{card::CardService, commands, error::BridgeError, frame};
+
+pub(crate) fn run(
+    mut input: impl Read,
+    mut output: impl Write,
+    card: &mut impl CardService,
+) -> Result<(), BridgeError> {
+    let hello = Hello {
+        bridge_version: env!("CARGO_PKG_VERSION").to_owned(),
+        protocol: PROTOCOL_VERSION,
+    };
+    send(&mut output, &FromBridge::Hello(hello))?;
+    loop {
+        let body = match frame::read_frame(&mut input) {
+            Ok(Some(body)) => body,
+            Ok(None) => return Ok(()),
+            Err(err) => {
+                // The stream is out of step: say why once, then stop.
+                let err = BridgeError::from(err);
+                send(&mut output, &FromBridge::Reply(failure(None, &err)))?;
+                return Err(err);
+            }
+        };
+        let reply = match serde_json::from_slice::<Request>(&body) {
+            Ok(request) => Reply {
+                id: Some(request.id),
+                outcome: match commands::dispatch(request.command, card) {
+                    Ok(outcome) => outcome,
+                    Err(err) => failure(Some(request.id), &err).outcome,
+                },
+            },
+            Err(err) => failure(salvage_id(&body), &BridgeError::BadRequest(err)),
+        };
+        send(&mut output, &FromBridge::Reply(reply))?;
+    }
+}
+
+fn send(output: &mut impl Write, message: &FromBridge) -> Result<(), BridgeError> {
+    let body = serde_json::to_vec(message).map_err(BridgeError::Encode)?;
+    frame::write_frame(output, &body)?;
+    Ok(())
+}
+
+fn failure(id: Option<u32>, err: &BridgeError) -> Reply {
+    Reply { id, outcome: Outcome::Error(Failure { code: ErrorCode::from(err), detail: err.to_string() }) }
+}
+
+/// The id of a request that was refused, when one can be read, so the extension can fail the
+/// right pending call instead of waiting for its timeout.
+fn salvage_id(body: &[u8]) -> Option<u32> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    u32::try_from(value.get("id")?.as_u64()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use ehcert_shared::bridge::Reader;
+
+    use super::*;
+
+    struct TwoReaders;
+
+    impl CardService for TwoReaders {
+        fn list_readers(&mut self) -> Result<Vec<Reader>, BridgeError> {
+            Ok(vec![
+                Reader { name: "A".into(), card_present: true, pinpad: false },
+                Reader { name: "B".into(), card_present: false, pinpad: true },
+            ])
+        }
+    }
+
+    struct NoPcsc;
+
+    impl CardService for NoPcsc {
+        fn list_readers(&mut self) -> Result<Vec<Reader>, BridgeError> {
+            Err(BridgeError::PcscUnavailable)
+        }
+    }
+
+    fn framed(body: &str) -> Vec<u8> {
+        let mut bytes = (body.len() as u32).to_ne_bytes().to_vec();
+        bytes.extend_from_slice(body.as_bytes());
+        bytes
+    }
+
+    fn frames_of(mut output: &[u8]) -> Vec<FromBridge> {
+        let mut messages = Vec::new();
+        while !output.is_empty() {
+            let length = u32::from_ne_bytes(output[..4].try_into().unwrap()) as usize;
+            messages.push(serde_json::from_slice(&output[4..4 + length]).unwrap());
+            output = &output[4 + length..];
+        }
+        messages
+    }
+
+    fn session(input: &[u8], card: &mut impl CardService) -> (Result<(), BridgeError>, Vec<FromBridge>) {
+        let mut output = Vec::new();
+        let result = run(input, &mut output, card);
+        (result, frames_of(&output))
+    }
+
+    #[test]
+    fn says_hello_first_even_with_no_input() {
+        let (result, frames) = session(&[], &mut TwoReaders);
+        assert!(result.is_ok());
+        assert_eq!(
+            frames,
+            vec![FromBridge::Hello(Hello {
+                bridge_version: env!("CARGO_PKG_VERSION").into(),
+                protocol: PROTOCOL_VERSION
+            })]
+        );
+    }
+
+    #[test]
+    fn answers_requests_in_order_with_their_ids() {
+        let mut input = framed(r#"{"id": 3, "command": {"type": "list-readers"}}"#);
+        input.extend(framed(r#"{"id": 4, "command": {"type": "list-readers"}}"#));
+        let (result, frames) = session(&input, &mut TwoReaders);
+        assert!(result.is_ok());
+        let ids: Vec<_> = frames[1..]
+            .iter()
+            .map(|frame| match frame {
+                FromBridge::Reply(Reply { id, outcome: Outcome::Readers(readers) }) => {
+                    assert_eq!(readers.len(), 2);
+                    *id
+                }
+                other => panic!("unexpected frame {other:?}"),
+            })
+            .collect();
+        assert_eq!(ids, vec![Some(3), Some(4)]);
+    }
+
+    #[test]
+    fn an_unknown_command_is_a_bad_request_that_keeps_the_session_going() {
+        let mut input = framed(r#"{"id": 9, "command": {"type": "format-card"}}"#);
+        input.extend(framed(r#"{"id": 10, "command": {"type": "list-readers"}}"#));
+        let (result, frames) = session(&input, &mut TwoReaders);
+        assert!(result.is_ok());
+        match &frames[1] {
+            FromBridge::Reply(Reply { id: Some(9), outcome: Outcome::Error(failure) }) => {
+                assert_eq!(failure.code, ErrorCode::BadRequest);
+            }
+            other => panic!("unexpected frame {other:?}"),
+        }
+        assert!(matches!(&frames[2], FromBridge::Reply(Reply { id: Some(10), outcome: Outcome::Readers(_) })));
+    }
+
+    #[test]
+    fn a_broken_frame_is_reported_then_the_session_ends() {
+        let mut input = u32::MAX.to_ne_bytes().to_vec();
+        input.extend(framed(r#"{"id": 10, "command": {"type": "list-readers"}}"#));
+        let (result, frames) = session(&input, &mut TwoReaders);
+        assert!(matches!(result, Err(BridgeError::Frame(_))));
+        assert_eq!(frames.len(), 2, "hello, the error, and nothing read after it");
+        assert!(matches!(
+            &frames[1],
+            FromBridge::Reply(Reply { id: None, outcome: Outcome::Error(Failure { code: ErrorCode::BadRequest, .. }) })
+        ));
+    }
+
+    #[test]
+    fn pcsc_faults_travel_as_their_own_code() {
+        let input = framed(r#"{"id": 1, "command": {"type": "list-readers"}}"#);
+        let (_, frames) = session(&input, &mut NoPcsc);
+        assert!(matches!(
+            &frames[1],
+            FromBridge::Reply(Reply { id: Some(1), outcome: Outcome::Error(Failure { code: ErrorCode::PcscUnavailable, .. }) })
+        ));
+    }
+}

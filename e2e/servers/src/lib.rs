@@ -1,0 +1,5 @@
+//! The HTTP side of ehcert's demo and tests: serves the built app (Trunk's `dist/`) with the
+//! strict Content Security Policy of spec/product.md §5.
+
+pub mod csp;
+pub mod static_app;

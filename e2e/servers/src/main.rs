@@ -1,0 +1,66 @@
+//! `ehcert-serve`: serves the built app on localhost for the demo and the end-to-end tests.
+//! Prints `listening on http://ADDR` once the socket is bound, so callers can wait for that line.
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
+use ehcert_servers::static_app::{self, AppConfig};
+
+const USAGE: &str = "usage: ehcert-serve --dist DIR [--listen 127.0.0.1:8080] [--connect-src ORIGIN]...";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (config, listen) = match parse_args(std::env::args().skip(1)) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            eprintln!("ehcert-serve: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let router = match static_app::router(&config) {
+        Ok(router) => router,
+        Err(err) => {
+            eprintln!("ehcert-serve: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(listen).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!("ehcert-serve: cannot listen on {listen}: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match listener.local_addr() {
+        Ok(addr) => println!("listening on http://{addr}"),
+        Err(err) => eprintln!("ehcert-serve: bound, but the address is unknown: {err}"),
+    }
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("ehcert-serve: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(AppConfig, SocketAddr), String> {
+    let mut dist = None;
+    let mut listen: SocketAddr = ([127, 0, 0, 1], 8080).into();
+    let mut connect_src = Vec::new();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--dist" => dist = Some(PathBuf::from(value()?)),
+            "--listen" => {
+                listen = value()?.parse().map_err(|err| format!("--listen: {err}"))?;
+            }
+            "--connect-src" => connect_src.push(value()?),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    let dist = dist.ok_or("--dist is required")?;
+    Ok((AppConfig { dist, connect_src }, listen))
+}

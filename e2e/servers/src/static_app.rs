@@ -1,0 +1,65 @@
+//! Serves the built app: the files of `dist/`, `index.html` for every other path (the app routes
+//! on the client), and the security headers on every answer.
+
+use std::{io, path::PathBuf, sync::Arc};
+
+use axum::{
+    http::{header, HeaderName, HeaderValue},
+    response::Html,
+    routing::get,
+    Router,
+};
+use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
+
+use crate::csp;
+
+/// What the app server needs to know.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    /// Trunk's output folder.
+    pub dist: PathBuf,
+    /// Origins besides our own that the page may call.
+    pub connect_src: Vec<String>,
+}
+
+/// Why the app cannot be served.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// `dist/index.html` is missing: the app was not built.
+    #[error("{path} cannot be read ({source}); build the app first (trunk build --release)")]
+    NotBuilt {
+        /// The index file we looked for.
+        path: PathBuf,
+        /// Why it could not be read.
+        source: io::Error,
+    },
+}
+
+/// A router serving the app in `config.dist`.
+pub fn router(config: &AppConfig) -> Result<Router, ServeError> {
+    let index_path = config.dist.join("index.html");
+    let index = std::fs::read_to_string(&index_path)
+        .map_err(|source| ServeError::NotBuilt { path: index_path, source })?;
+    let policy = HeaderValue::try_from(csp::policy_for(&index, &config.connect_src))
+        .expect("the policy is built from ASCII tokens and base64");
+    let index = Arc::new(index);
+    let fallback = get(move || {
+        let index = Arc::clone(&index);
+        async move { Html(index.as_str().to_owned()) }
+    });
+    Ok(Router::new()
+        .fallback_service(ServeDir::new(&config.dist).fallback(fallback))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, policy))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        )))
+}

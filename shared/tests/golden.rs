@@ -1,0 +1,71 @@
+//! The golden messages are the protocol's contract: every file in `tests/golden/` must parse as the
+//! type its name starts with and serialize back to the same JSON, and every file in
+//! `tests/golden/reject/` must be refused. The extension's tests load the same files.
+
+use std::{fs, path::Path};
+
+use ehcert_shared::{
+    bridge::{FromBridge, Request},
+    page::{ToExtension, ToPage},
+};
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
+
+fn golden_files(dir: &str) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Parses `text` as `T` and, if `round_trip`, checks it serializes back to the same JSON value.
+fn parse_as<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, serde_json::Error> {
+    let message: T = serde_json::from_str(text)?;
+    serde_json::to_value(&message)
+}
+
+fn parse(name: &str, text: &str) -> Result<Value, serde_json::Error> {
+    let kind = name.split('.').next().unwrap();
+    match kind {
+        "from-bridge" => parse_as::<FromBridge>(text),
+        "to-bridge" => parse_as::<Request>(text),
+        "to-extension" => parse_as::<ToExtension>(text),
+        "to-page" => parse_as::<ToPage>(text),
+        other => panic!("golden file {name}: unknown message kind {other:?}"),
+    }
+}
+
+#[test]
+fn every_golden_message_round_trips() {
+    let files = golden_files("tests/golden");
+    assert!(files.len() >= 9, "golden files went missing: {files:?}");
+    for (name, text) in files {
+        let original: Value = serde_json::from_str(&text).unwrap();
+        let reserialized = parse(&name, &text)
+            .unwrap_or_else(|err| panic!("golden file {name} does not parse: {err}"));
+        assert_eq!(reserialized, original, "golden file {name} changed on a round trip");
+    }
+}
+
+#[test]
+fn every_rejected_message_is_refused() {
+    let files = golden_files("tests/golden/reject");
+    assert!(files.len() >= 6, "reject files went missing: {files:?}");
+    for (name, text) in files {
+        assert!(parse(&name, &text).is_err(), "reject file {name} was accepted");
+    }
+}
+
+#[test]
+fn unknown_error_codes_from_newer_components_are_kept_as_unknown() {
+    let code: ehcert_shared::ErrorCode = serde_json::from_str("\"quantum-decoherence\"").unwrap();
+    assert_eq!(code, ehcert_shared::ErrorCode::Unknown);
+}
