@@ -2,7 +2,7 @@
 //! protocol lives in `ehcert_shared`, and error texts for people in [`error`].
 
 pub mod error;
-mod pages;
+pub mod pages;
 pub mod services;
 
 pub use pages::home::App;

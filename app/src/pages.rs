@@ -1,3 +1,3 @@
 //! One module per screen.
 
-pub(crate) mod home;
+pub mod home;

@@ -40,17 +40,19 @@ impl CardService for Pcsc {
 /// and looks for `FEATURE_VERIFY_PIN_DIRECT`. A reader that cannot be opened in direct mode, or
 /// whose driver does not answer, has no usable PIN pad.
 fn has_pinpad(context: &Context, reader: &std::ffi::CStr) -> bool {
-    const CM_IOCTL_GET_FEATURE_REQUEST: u32 = 3400;
     const FEATURE_VERIFY_PIN_DIRECT: u8 = 0x06;
     let Ok(card) = context.connect(reader, ShareMode::Direct, pcsc::Protocols::UNDEFINED) else {
         return false;
     };
     let mut buffer = [0u8; 256];
     let Ok(features) =
-        card.control(pcsc::ctl_code(CM_IOCTL_GET_FEATURE_REQUEST), &[], &mut buffer)
+        // 3400 = CM_IOCTL_GET_FEATURE_REQUEST; a literal because DWORD's width differs per platform.
+        card.control(pcsc::ctl_code(3400), &[], &mut buffer)
     else {
         return false;
     };
     // TLV list: tag (1 byte), length 4, control code (4 bytes big-endian).
-    features.chunks(6).any(|tlv| tlv.len() == 6 && tlv[0] == FEATURE_VERIFY_PIN_DIRECT && tlv[1] == 4)
+    features
+        .chunks(6)
+        .any(|tlv| tlv.len() == 6 && tlv[0] == FEATURE_VERIFY_PIN_DIRECT && tlv[1] == 4)
 }

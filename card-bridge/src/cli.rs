@@ -69,9 +69,15 @@ mod tests {
     #[test]
     fn browsers_start_the_native_messaging_mode() {
         assert_eq!(mode(&[]), Ok(Mode::NativeMessaging));
-        assert_eq!(mode(&["chrome-extension://abcdefghijklmnopabcdefghijklmnop/"]), Ok(Mode::NativeMessaging));
         assert_eq!(
-            mode(&["/usr/lib/mozilla/native-messaging-hosts/be.ehcert.card_bridge.json", "card-bridge@ehcert.be"]),
+            mode(&["chrome-extension://abcdefghijklmnopabcdefghijklmnop/"]),
+            Ok(Mode::NativeMessaging)
+        );
+        assert_eq!(
+            mode(&[
+                "/usr/lib/mozilla/native-messaging-hosts/be.ehcert.card_bridge.json",
+                "card-bridge@ehcert.be"
+            ]),
             Ok(Mode::NativeMessaging)
         );
     }

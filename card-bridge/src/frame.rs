@@ -64,15 +64,17 @@ pub(crate) fn write_frame(output: &mut impl Write, body: &[u8]) -> Result<(), Fr
     output.flush().map_err(FrameError::Io)
 }
 
+/// `body` as one frame, for tests.
+#[cfg(test)]
+pub(crate) fn framed(body: &[u8]) -> Vec<u8> {
+    let mut bytes = u32::try_from(body.len()).unwrap().to_ne_bytes().to_vec();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn framed(body: &[u8]) -> Vec<u8> {
-        let mut bytes = (body.len() as u32).to_ne_bytes().to_vec();
-        bytes.extend_from_slice(body);
-        bytes
-    }
 
     #[test]
     fn reads_frames_back_to_back_then_a_clean_end() {

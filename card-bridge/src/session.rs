@@ -16,10 +16,8 @@ pub(crate) fn run(
     mut output: impl Write,
     card: &mut impl CardService,
 ) -> Result<(), BridgeError> {
-    let hello = Hello {
-        bridge_version: env!("CARGO_PKG_VERSION").to_owned(),
-        protocol: PROTOCOL_VERSION,
-    };
+    let hello =
+        Hello { bridge_version: env!("CARGO_PKG_VERSION").to_owned(), protocol: PROTOCOL_VERSION };
     send(&mut output, &FromBridge::Hello(hello))?;
     loop {
         let body = match frame::read_frame(&mut input) {
@@ -53,7 +51,10 @@ fn send(output: &mut impl Write, message: &FromBridge) -> Result<(), BridgeError
 }
 
 fn failure(id: Option<u32>, err: &BridgeError) -> Reply {
-    Reply { id, outcome: Outcome::Error(Failure { code: ErrorCode::from(err), detail: err.to_string() }) }
+    Reply {
+        id,
+        outcome: Outcome::Error(Failure { code: ErrorCode::from(err), detail: err.to_string() }),
+    }
 }
 
 /// The id of a request that was refused, when one can be read, so the extension can fail the
@@ -89,9 +90,7 @@ mod tests {
     }
 
     fn framed(body: &str) -> Vec<u8> {
-        let mut bytes = (body.len() as u32).to_ne_bytes().to_vec();
-        bytes.extend_from_slice(body.as_bytes());
-        bytes
+        frame::framed(body.as_bytes())
     }
 
     fn frames_of(mut output: &[u8]) -> Vec<FromBridge> {
@@ -104,7 +103,10 @@ mod tests {
         messages
     }
 
-    fn session(input: &[u8], card: &mut impl CardService) -> (Result<(), BridgeError>, Vec<FromBridge>) {
+    fn session(
+        input: &[u8],
+        card: &mut impl CardService,
+    ) -> (Result<(), BridgeError>, Vec<FromBridge>) {
         let mut output = Vec::new();
         let result = run(input, &mut output, card);
         (result, frames_of(&output))
@@ -154,7 +156,10 @@ mod tests {
             }
             other => panic!("unexpected frame {other:?}"),
         }
-        assert!(matches!(&frames[2], FromBridge::Reply(Reply { id: Some(10), outcome: Outcome::Readers(_) })));
+        assert!(matches!(
+            &frames[2],
+            FromBridge::Reply(Reply { id: Some(10), outcome: Outcome::Readers(_) })
+        ));
     }
 
     #[test]
@@ -166,7 +171,10 @@ mod tests {
         assert_eq!(frames.len(), 2, "hello, the error, and nothing read after it");
         assert!(matches!(
             &frames[1],
-            FromBridge::Reply(Reply { id: None, outcome: Outcome::Error(Failure { code: ErrorCode::BadRequest, .. }) })
+            FromBridge::Reply(Reply {
+                id: None,
+                outcome: Outcome::Error(Failure { code: ErrorCode::BadRequest, .. })
+            })
         ));
     }
 
@@ -176,7 +184,10 @@ mod tests {
         let (_, frames) = session(&input, &mut NoPcsc);
         assert!(matches!(
             &frames[1],
-            FromBridge::Reply(Reply { id: Some(1), outcome: Outcome::Error(Failure { code: ErrorCode::PcscUnavailable, .. }) })
+            FromBridge::Reply(Reply {
+                id: Some(1),
+                outcome: Outcome::Error(Failure { code: ErrorCode::PcscUnavailable, .. })
+            })
         ));
     }
 }

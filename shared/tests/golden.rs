@@ -2,6 +2,8 @@
 //! type its name starts with and serialize back to the same JSON, and every file in
 //! `tests/golden/reject/` must be refused. The extension's tests load the same files.
 
+#![allow(clippy::unwrap_used)] // test helpers: a missing golden file should stop the test loudly
+
 use std::{fs, path::Path};
 
 use ehcert_shared::{

@@ -9,7 +9,8 @@ use crate::{error::AppError, services::bridge::BridgeClient};
 #[component]
 pub fn App() -> impl IntoView {
     let bridge = BridgeClient::new();
-    provide_context(bridge.clone());
+    // The client holds JS handles (not Send): pages reach it through local storage in context.
+    provide_context(StoredValue::new_local(bridge.clone()));
     view! {
         <main>
             <h1>"eHealth certificate"</h1>
@@ -42,7 +43,9 @@ fn StatusList(result: Result<Status, AppError>) -> impl IntoView {
             Ok(format!("version {}", status.extension_version)),
             Ok(format!("version {}", status.bridge.bridge_version)),
         ),
-        Err(AppError::ExtensionMissing) => (Err(AppError::ExtensionMissing.user_message()), Err(String::new())),
+        Err(AppError::ExtensionMissing) => {
+            (Err(AppError::ExtensionMissing.user_message()), Err(String::new()))
+        }
         Err(err) => (Ok("installed".to_owned()), Err(err.user_message())),
     };
     view! {

@@ -47,14 +47,18 @@ impl BridgeClient {
         Self {
             inner: Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
                 let weak = weak.clone();
-                let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                    if let Some(inner) = weak.upgrade() {
-                        inner.on_message(&event);
-                    }
-                });
+                let listener =
+                    Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                        if let Some(inner) = weak.upgrade() {
+                            inner.on_message(&event);
+                        }
+                    });
                 let attached = web_sys::window().is_some_and(|window| {
                     window
-                        .add_event_listener_with_callback("message", listener.as_ref().unchecked_ref())
+                        .add_event_listener_with_callback(
+                            "message",
+                            listener.as_ref().unchecked_ref(),
+                        )
                         .is_ok()
                 });
                 Inner {

@@ -58,7 +58,10 @@ mod tests {
 <script type="module">import init from '/app.js';init();</script></head></html>"#;
         let policy = policy_for(html, &[]);
         // printf "import init from '/app.js';init();" | openssl dgst -sha256 -binary | base64
-        assert!(policy.contains("'sha256-T+ylCkYq0767Isr1Nq0O+gUk6Htau7LxkEACEvlTOAE='"), "{policy}");
+        assert!(
+            policy.contains("'sha256-T+ylCkYq0767Isr1Nq0O+gUk6Htau7LxkEACEvlTOAE='"),
+            "{policy}"
+        );
         assert_eq!(policy.matches("'sha256-").count(), 1);
         assert!(!policy.contains("unsafe-inline"));
         assert!(policy.contains("default-src 'none'"));

@@ -5,7 +5,8 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use ehcert_servers::static_app::{self, AppConfig};
 
-const USAGE: &str = "usage: ehcert-serve --dist DIR [--listen 127.0.0.1:8080] [--connect-src ORIGIN]...";
+const USAGE: &str =
+    "usage: ehcert-serve --dist DIR [--listen 127.0.0.1:8080] [--connect-src ORIGIN]...";
 
 #[tokio::main]
 async fn main() -> ExitCode {

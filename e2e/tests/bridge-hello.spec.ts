@@ -1,0 +1,50 @@
+// The page reaches the card bridge through the extension: page → content script → service
+// worker → native messaging → card-bridge, and the bridge's hello comes back the same way.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { BIN_DIR, DIST_DIR, EXTENSION_DIR, ROOT, expect, startServer, test } from './fixtures';
+
+const bridgeVersion = async () => {
+  const manifest = await readFile(path.join(ROOT, 'Cargo.toml'), 'utf8');
+  return /\[workspace\.package\][^[]*?version = "([^"]+)"/.exec(manifest)![1];
+};
+
+test('the extension loads with the fixed id from its manifest key', async ({ extensionId }) => {
+  const expected = (await readFile(path.join(EXTENSION_DIR, 'extension-id.txt'), 'utf8')).trim();
+  expect(extensionId).toBe(expected);
+});
+
+test('the page shows the versions of the extension and of the card bridge', async ({ page, appServer }) => {
+  await page.goto(appServer.url);
+  const extension = page.locator('[data-component="extension"]');
+  const bridge = page.locator('[data-component="bridge"]');
+  await expect(extension).toHaveText('Connected, version 0.1.0');
+  await expect(bridge).toHaveText(`Connected, version ${await bridgeVersion()}`);
+  await expect(bridge).toHaveAttribute('data-state', 'ok');
+});
+
+test.describe('without the card bridge installed', () => {
+  test.use({ bridgeInstalled: false });
+
+  test('the page says the bridge is missing and what to do', async ({ page, appServer }) => {
+    await page.goto(appServer.url);
+    await expect(page.locator('[data-component="extension"]')).toHaveAttribute('data-state', 'ok');
+    const bridge = page.locator('[data-component="bridge"]');
+    await expect(bridge).toHaveAttribute('data-state', 'bad');
+    await expect(bridge).toContainText('card bridge is not installed on this computer');
+  });
+});
+
+test('a page on an origin outside the allow-list gets no answer from the extension', async ({ page }) => {
+  // 127.0.0.2 is loopback too, but not an allowed origin: the content script never runs there.
+  const other = await startServer(path.join(BIN_DIR, 'ehcert-serve'), ['--dist', DIST_DIR, '--listen', '127.0.0.2:0']);
+  try {
+    await page.goto(other.url);
+    const extension = page.locator('[data-component="extension"]');
+    await expect(extension).toHaveAttribute('data-state', 'bad');
+    await expect(extension).toContainText('extension was not found');
+  } finally {
+    other.process.kill('SIGTERM');
+  }
+});

@@ -1,0 +1,61 @@
+// Content script: the only part of the extension a page can reach. It runs on the allow-listed
+// origins only (manifest `matches`), reads only messages from this very window and origin in our
+// namespace, and posts replies to the page's own origin, never to "*".
+(() => {
+  const TO_EXTENSION = 'ehcert:to-extension';
+  const TO_PAGE = 'ehcert:to-page';
+  const PROTOCOL_VERSION = 1;
+  const PORT_NAME = 'ehcert-page';
+
+  let port = null;
+  const pending = new Set();
+
+  function toPage(message) {
+    window.postMessage({ [TO_PAGE]: message }, window.location.origin);
+  }
+
+  function connect() {
+    port = chrome.runtime.connect({ name: PORT_NAME });
+    port.onMessage.addListener((reply) => {
+      if (!reply || typeof reply.id !== 'number') return;
+      pending.delete(reply.id);
+      toPage({ type: 'reply', args: reply });
+    });
+    port.onDisconnect.addListener(() => {
+      port = null;
+      // The service worker was stopped or restarted mid-operation: fail what it was doing now
+      // rather than let the page wait for its timeout.
+      for (const id of pending) {
+        toPage({
+          type: 'reply',
+          args: {
+            id,
+            outcome: {
+              type: 'error',
+              args: { code: 'internal', detail: 'The extension restarted during the operation.' },
+            },
+          },
+        });
+      }
+      pending.clear();
+    });
+  }
+
+  window.addEventListener('message', (event) => {
+    if (event.source !== window || event.origin !== window.location.origin) return;
+    const data = event.data;
+    if (typeof data !== 'object' || data === null || !Object.hasOwn(data, TO_EXTENSION)) return;
+    const message = data[TO_EXTENSION];
+    if (typeof message !== 'object' || message === null) return;
+    if (message.type === 'ping') {
+      toPage({
+        type: 'ack',
+        args: { extension_version: chrome.runtime.getManifest().version, protocol: PROTOCOL_VERSION },
+      });
+    } else if (message.type === 'request' && message.args && typeof message.args.id === 'number') {
+      if (!port) connect();
+      pending.add(message.args.id);
+      port.postMessage(message.args);
+    }
+  });
+})();
