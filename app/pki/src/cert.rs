@@ -1,0 +1,163 @@
+//! The two certificates ehcert makes itself:
+//!
+//! - the **placeholder** that holds the new authentication key's place in the pending keystore
+//!   until CertRA delivers the real certificate (the connector's `CertificateUtils.generateCert`:
+//!   subject `C=Dummy`, serial 0, valid from yesterday for one minute, spec/certra.md §4.1 step 7);
+//! - the self-issued **ETK encryption certificate** (spec/certra.md §4.4 step 4, §7).
+//!
+//! Both are built as "bytes to sign" + "assemble", and signed with SHA256withRSA.
+
+use std::time::Duration;
+
+use der::{
+    asn1::{BitString, GeneralizedTime, OctetString, UtcTime},
+    Decode, Encode,
+};
+use spki::SubjectPublicKeyInfoOwned;
+use x509_cert::{
+    certificate::{Certificate, TbsCertificate, Version},
+    ext::{
+        pkix::{KeyUsage, KeyUsages},
+        Extension,
+    },
+    name::Name,
+    serial_number::SerialNumber,
+    time::{Time, Validity},
+};
+
+use crate::{csr::sha256_with_rsa, dn, key::RsaKeyPair, PkiError, Result};
+
+/// Seconds since the Unix epoch; the crate takes time from its callers.
+#[derive(Clone, Copy, Debug, Eq, Ord, PartialEq, PartialOrd)]
+pub struct UnixTime(pub u64);
+
+/// A certificate waiting for its signature.
+#[derive(Clone, Debug)]
+pub struct CertificateDraft {
+    tbs: TbsCertificate,
+}
+
+impl CertificateDraft {
+    /// DER of the TBSCertificate: the bytes to sign.
+    pub fn to_be_signed(&self) -> Result<Vec<u8>> {
+        Ok(self.tbs.to_der()?)
+    }
+
+    /// The DER certificate carrying `signature`.
+    pub fn assemble(self, signature: &[u8]) -> Result<Vec<u8>> {
+        let certificate = Certificate {
+            tbs_certificate: self.tbs,
+            signature_algorithm: sha256_with_rsa(),
+            signature: BitString::from_bytes(signature)?,
+        };
+        Ok(certificate.to_der()?)
+    }
+
+    /// Signs with a local key and assembles.
+    pub fn sign_with(self, key: &RsaKeyPair) -> Result<Vec<u8>> {
+        let signature = key.sign_sha256(&self.to_be_signed()?)?;
+        self.assemble(&signature)
+    }
+}
+
+/// The placeholder certificate for `key`, made at `now`.
+pub fn placeholder(key: &RsaKeyPair, now: UnixTime) -> Result<Vec<u8>> {
+    let yesterday = now.0.saturating_sub(24 * 60 * 60);
+    let name = placeholder_name()?;
+    let draft = CertificateDraft {
+        tbs: TbsCertificate {
+            version: Version::V3,
+            serial_number: SerialNumber::new(&[0])?,
+            signature: sha256_with_rsa(),
+            issuer: name.clone(),
+            validity: Validity {
+                not_before: time(UnixTime(yesterday))?,
+                not_after: time(UnixTime(yesterday + 60))?,
+            },
+            subject: name,
+            subject_public_key_info: key.public_key_info()?,
+            issuer_unique_id: None,
+            subject_unique_id: None,
+            extensions: Some(vec![key_usage_encipherment(false)?]),
+        },
+    };
+    draft.sign_with(key)
+}
+
+/// Whether `certificate` is a placeholder (a pending keystore's), not a delivered certificate.
+pub fn is_placeholder(certificate: &Certificate) -> bool {
+    dn::to_string(&certificate.tbs_certificate.subject) == "C=Dummy"
+        && certificate.tbs_certificate.issuer == certificate.tbs_certificate.subject
+}
+
+/// The self-issued encryption certificate registered with EtkRA: issuer = subject = the
+/// authentication certificate's subject, serial = the challenge serial (unsigned), validity
+/// copied from the authentication certificate, one critical KeyUsage (keyEncipherment,
+/// dataEncipherment), public key = the ETK encryption key. Sign it with the authentication key.
+pub fn etk_encryption_certificate(
+    authentication: &Certificate,
+    encryption_key: SubjectPublicKeyInfoOwned,
+    serial: &[u8],
+) -> Result<CertificateDraft> {
+    let auth = &authentication.tbs_certificate;
+    Ok(CertificateDraft {
+        tbs: TbsCertificate {
+            version: Version::V3,
+            serial_number: SerialNumber::new(serial)?,
+            signature: sha256_with_rsa(),
+            issuer: auth.subject.clone(),
+            validity: auth.validity,
+            subject: auth.subject.clone(),
+            subject_public_key_info: encryption_key,
+            issuer_unique_id: None,
+            subject_unique_id: None,
+            extensions: Some(vec![key_usage_encipherment(true)?]),
+        },
+    })
+}
+
+/// Reads a DER certificate.
+pub fn decode(der: &[u8]) -> Result<Certificate> {
+    Certificate::from_der(der).map_err(|err| PkiError::Certificate(err.to_string()))
+}
+
+/// A certificate time: UTCTime until 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5).
+pub fn time(at: UnixTime) -> Result<Time> {
+    let since_epoch = Duration::from_secs(at.0);
+    Ok(if at.0 < 2_524_608_000 {
+        Time::UtcTime(UtcTime::from_unix_duration(since_epoch)?)
+    } else {
+        Time::GeneralTime(GeneralizedTime::from_unix_duration(since_epoch)?)
+    })
+}
+
+/// Seconds since the epoch of a certificate time.
+pub fn unix_time(time: &Time) -> UnixTime {
+    UnixTime(time.to_unix_duration().as_secs())
+}
+
+fn key_usage_encipherment(critical: bool) -> Result<Extension> {
+    let usage = KeyUsage(KeyUsages::KeyEncipherment | KeyUsages::DataEncipherment);
+    Ok(Extension {
+        extn_id: der::oid::db::rfc5280::ID_CE_KEY_USAGE,
+        critical,
+        extn_value: OctetString::new(usage.to_der()?)?,
+    })
+}
+
+/// `C=Dummy`, as the connector writes it: a PrintableString longer than a country code, which is
+/// what makes a placeholder recognisable and impossible to confuse with an issued certificate.
+fn placeholder_name() -> Result<Name> {
+    use der::{
+        asn1::{Any, SetOfVec},
+        Tag,
+    };
+    use x509_cert::{attr::AttributeTypeAndValue, name::RelativeDistinguishedName};
+    let atv = AttributeTypeAndValue {
+        oid: der::oid::db::rfc4519::C,
+        value: Any::new(Tag::PrintableString, b"Dummy".as_slice())?,
+    };
+    Ok(x509_cert::name::RdnSequence(vec![RelativeDistinguishedName(SetOfVec::try_from(vec![
+        atv,
+    ])?)]))
+}

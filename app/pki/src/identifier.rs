@@ -1,0 +1,40 @@
+//! CertRA's `PublicKeyIdentifier`: RFC 5280 §4.2.1.2 method 1, the SHA-1 of the *value* of the
+//! `subjectPublicKey` BIT STRING (not of the whole SubjectPublicKeyInfo). The CA copies it into
+//! the certificate's Subject Key Identifier (spec/certra.md §2.2, observed on a real keystore).
+
+use sha1::{Digest, Sha1};
+use spki::SubjectPublicKeyInfoOwned;
+
+/// A 20-byte public key identifier.
+#[derive(Clone, Copy, Debug, Eq, Hash, PartialEq)]
+pub struct PublicKeyIdentifier(pub [u8; 20]);
+
+impl PublicKeyIdentifier {
+    /// The identifier of `key`.
+    pub fn of(key: &SubjectPublicKeyInfoOwned) -> Self {
+        Self(Sha1::digest(key.subject_public_key.raw_bytes()).into())
+    }
+
+    /// Lower-case hex, as the `hexBinary` in CertRA messages (which accept either case).
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+
+    /// Parses 40 hex digits.
+    pub fn from_hex(hex: &str) -> Option<Self> {
+        if hex.len() != 40 || !hex.is_ascii() {
+            return None;
+        }
+        let mut bytes = [0u8; 20];
+        for (byte, pair) in bytes.iter_mut().zip(hex.as_bytes().chunks(2)) {
+            *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+        }
+        Some(Self(bytes))
+    }
+}
+
+impl std::fmt::Display for PublicKeyIdentifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
