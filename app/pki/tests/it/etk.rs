@@ -138,11 +138,8 @@ fn the_encryption_certificate_is_self_issued_under_the_auth_dn_and_signed_by_the
         dir.path(),
     );
     let layout = run("openssl", &["asn1parse", "-inform", "DER", "-in", "enc.der"], dir.path());
-    let bit_string = layout
-        .lines()
-        .filter(|line| line.contains("d=1") && line.contains("BIT STRING"))
-        .next_back()
-        .unwrap();
+    let bit_string =
+        layout.lines().rfind(|line| line.contains("d=1") && line.contains("BIT STRING")).unwrap();
     let offset: usize = bit_string.split(':').next().unwrap().trim().parse().unwrap();
     let header: usize =
         bit_string.split("hl=").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
