@@ -3,7 +3,7 @@
 use ehcert_shared::{bridge::Failure, ErrorCode};
 
 /// Everything that can go wrong below the UI, as the UI needs to tell it apart.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum AppError {
     /// No ack from the content script: the extension is not installed or not enabled here.
     ExtensionMissing,
@@ -13,6 +13,8 @@ pub enum AppError {
     Timeout(&'static str),
     /// The browser refused something the page needs (no window, postMessage failed).
     Browser(String),
+    /// A key, certificate or keystore problem.
+    Pki(std::sync::Arc<ehcert_pki::PkiError>),
 }
 
 impl AppError {
@@ -43,6 +45,29 @@ impl AppError {
             Self::Browser(detail) => {
                 format!("the browser refused an operation ({detail}). Reload the page and try again.")
             }
+            Self::Pki(err) => match err.as_ref() {
+                ehcert_pki::PkiError::WrongPassword => {
+                    "the keystore password is wrong. Type it again, paying attention to capitals.".to_owned()
+                }
+                ehcert_pki::PkiError::NotAKeystore(_) => {
+                    "this file is not a keystore. Choose the .p12 or .acc-p12 file of your eHealth certificate."
+                        .to_owned()
+                }
+                ehcert_pki::PkiError::CorruptKeystore(_) => {
+                    "this keystore is damaged or in a format we cannot read. Choose another copy of it."
+                        .to_owned()
+                }
+                ehcert_pki::PkiError::WrongKeystore(detail) => {
+                    format!("this keystore cannot be used here: {detail}. Choose your eHealth keystore.")
+                }
+                other => format!("a key or certificate problem occurred ({other}). Try again."),
+            },
         }
+    }
+}
+
+impl From<ehcert_pki::PkiError> for AppError {
+    fn from(err: ehcert_pki::PkiError) -> Self {
+        Self::Pki(std::sync::Arc::new(err))
     }
 }

@@ -2,5 +2,10 @@
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(ehcert_app::App);
+    let hash = web_sys::window().and_then(|window| window.location().hash().ok());
+    if hash.as_deref() == Some("#bench") {
+        leptos::mount::mount_to_body(ehcert_app::pages::bench::Bench);
+    } else {
+        leptos::mount::mount_to_body(ehcert_app::App);
+    }
 }

@@ -1,3 +1,4 @@
 //! Services the pages get from context.
 
 pub mod bridge;
+pub mod webcrypto;

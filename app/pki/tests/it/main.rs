@@ -6,5 +6,6 @@
 
 mod csr;
 mod etk;
+mod hostile;
 mod oracle;
 mod p12;

@@ -1,0 +1,86 @@
+// Browser half of `./tasks bench`: serves the built app, opens its #bench screen in headless
+// Debian Chromium and prints the PKI core's timings measured inside the page, plus the page's own
+// load timings, the app's download size, and (given the native benchmark's JSON) one table of
+// every measurement against the budgets of spec/product.md §6, as markdown and JSON.
+// Usage: node bench.mjs <ehcert-serve binary> <dist dir> <native JSON file> <output dir>
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const [serveBinary, dist, nativeFile, outDir] = process.argv.slice(2);
+const server = spawn(serveBinary, ['--dist', dist, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (chunk) => {
+    out += chunk;
+    const match = /listening on (\S+)/.exec(out);
+    if (match) resolve(match[1]);
+  });
+  server.once('exit', (code) => reject(new Error(`ehcert-serve exited with ${code}`)));
+});
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+});
+try {
+  const page = await browser.newPage();
+  const load = [];
+  for (let run = 0; run < 7; run++) {
+    await page.goto(`${url}/?run=${run}`);
+    await page.locator('main h1').waitFor();
+    // The app has mounted and renders: from the start of navigation, an upper bound of
+    // "first paint to interactive".
+    load.push(await page.evaluate(() => performance.now()));
+  }
+  const sorted = [...load].sort((a, b) => a - b);
+
+  await page.goto(`${url}/#bench`);
+  const result = page.getByTestId('bench-result').or(page.getByTestId('bench-error'));
+  await result.waitFor({ timeout: 180_000 });
+  if (await page.getByTestId('bench-error').count()) throw new Error(await page.getByTestId('bench-error').innerText());
+  const measurements = JSON.parse(await result.innerText());
+  measurements.push({
+    name: 'app_interactive_after_navigation',
+    runs: load.length,
+    median_ms: sorted[Math.floor(sorted.length / 2)],
+    p90_ms: sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * 9) / 10))],
+  });
+  report(browser.version(), measurements);
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+}
+
+function report(browserVersion, browserMeasurements) {
+  const native = JSON.parse(readFileSync(nativeFile, 'utf8'));
+  const gzipBytes = readdirSync(dist)
+    .filter((file) => /\.(wasm|js|css)$/.test(file))
+    .reduce((sum, file) => sum + gzipSync(readFileSync(path.join(dist, file)), { level: 9 }).length, 0);
+  const find = (list, name) => list.find((entry) => entry.name === name);
+  const rows = [
+    ['Both key pairs generated in the browser (WebCrypto)', find(browserMeasurements, 'webcrypto_both_key_pairs'), '≤ 150 ms median', 150],
+    ['One key pair with the `rsa` crate in wasm (fallback)', find(browserMeasurements, 'rsa_crate_keygen_2048_wasm'), 'fallback only', null],
+    ['Java-profile keystore written and re-read (wasm)', find(browserMeasurements, 'keystore_java_write_read'), '≤ 150 ms median', 150],
+    ['Modern-profile keystore written and re-read (wasm)', find(browserMeasurements, 'keystore_modern_write_read'), '—', null],
+    ['CSR built and signed (wasm)', find(browserMeasurements, 'csr_build_and_sign'), '—', null],
+    ['ETK challenge answered (wasm)', find(browserMeasurements, 'etk_challenge_answer'), '—', null],
+    ['App interactive after navigation (localhost)', find(browserMeasurements, 'app_interactive_after_navigation'), '≤ 1 s', 1000],
+    ['RSA-2048 key pair, native', find(native, 'rsa_keygen_2048_native'), '—', null],
+    ['Java-profile keystore written and re-read, native', find(native, 'keystore_java_write_read'), '—', null],
+  ];
+  const lines = [
+    `| What | Median | p90 | Runs | Budget | Within |`,
+    `|---|---|---|---|---|---|`,
+    ...rows.map(([label, m, budget, limit]) =>
+      `| ${label} | ${m.median_ms.toFixed(1)} ms | ${m.p90_ms?.toFixed(1) ?? '—'} ms | ${m.runs} | ${budget} | ${limit === null ? '—' : m.median_ms <= limit ? 'yes' : '**no**'} |`),
+    `| App download (wasm + js + css), gzip | ${(gzipBytes / 1024).toFixed(0)} KB | | | ≤ 450 KB | ${gzipBytes <= 450 * 1024 ? 'yes' : '**no**'} |`,
+  ];
+  const table = lines.join('\n');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'report.md'), `Chromium ${browserVersion}, ${new Date().toISOString()}\n\n${table}\n`);
+  writeFileSync(path.join(outDir, 'report.json'), JSON.stringify({ browser: browserVersion, gzip_bytes: gzipBytes, browser_measurements: browserMeasurements, native_measurements: native }, null, 2));
+  console.log(`Chromium ${browserVersion}\n\n${table}\n\n(written to ${outDir}/report.md and report.json)`);
+}
