@@ -3,9 +3,11 @@
 fn main() {
     console_error_panic_hook::set_once();
     let hash = web_sys::window().and_then(|window| window.location().hash().ok());
-    if hash.as_deref() == Some("#bench") {
-        leptos::mount::mount_to_body(ehcert_app::pages::bench::Bench);
-    } else {
-        leptos::mount::mount_to_body(ehcert_app::App);
+    match hash.as_deref() {
+        Some("#bench") => leptos::mount::mount_to_body(ehcert_app::pages::bench::Bench),
+        Some("#diagnostics") => {
+            leptos::mount::mount_to_body(ehcert_app::pages::diagnostics::Diagnostics)
+        }
+        _ => leptos::mount::mount_to_body(ehcert_app::App),
     }
 }

@@ -59,6 +59,11 @@ impl RsaKeyPair {
         Ok(der.decode_msg::<SubjectPublicKeyInfoOwned>()?)
     }
 
+    /// The modulus size in bits.
+    pub fn modulus_bits(&self) -> usize {
+        self.private.size() * 8
+    }
+
     /// The public key.
     pub fn public_key(&self) -> RsaPublicKey {
         self.private.to_public_key()

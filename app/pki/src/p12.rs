@@ -111,6 +111,8 @@ impl KeyEntry {
 pub struct Keystore {
     /// Entries, one per private key.
     pub entries: Vec<KeyEntry>,
+    /// The profile a read file was written in, when it matches one of ours.
+    pub profile: Option<Profile>,
 }
 
 impl Keystore {
@@ -123,6 +125,7 @@ impl Keystore {
                 key: authentication_key.to_pkcs8_der()?,
                 chain: vec![cert::placeholder(authentication_key, now)?],
             }],
+            profile: None,
         })
     }
 
@@ -287,6 +290,19 @@ impl Keystore {
         Ok(pfx.to_der()?)
     }
 
+    /// Changes the password of a keystore file (F4): every entry and the file get `new`, the
+    /// algorithms stay those the file had (the Java profile when they match neither of ours), and
+    /// nothing else changes.
+    pub fn change_password(
+        bytes: &[u8],
+        old: &Password,
+        new: &Password,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Vec<u8>> {
+        let keystore = Self::read(bytes, old)?;
+        keystore.write(new, keystore.profile.unwrap_or(Profile::Java), rng)
+    }
+
     /// Reads a PKCS#12 file. A wrong password, a damaged file and a file that is not a keystore
     /// are told apart.
     pub fn read(bytes: &[u8], password: &Password) -> Result<Self> {
@@ -317,6 +333,8 @@ impl Keystore {
         };
         let contents = Vec::<ContentInfo>::from_der(&authenticated_safe).map_err(corrupt)?;
         let mut bags = Vec::new();
+        let mut algorithms = Vec::new();
+        let mut plain_certificates = false;
         for content in contents {
             let safe_contents = match content.content_type {
                 oid if oid == DATA => content.octets()?,
@@ -325,6 +343,7 @@ impl Keystore {
                     let info = encrypted.encrypted_content_info;
                     let ciphertext =
                         info.encrypted_content.map(OctetString::into_bytes).unwrap_or_default();
+                    algorithms.push(info.content_encryption_algorithm.oid);
                     decrypt(&info.content_encryption_algorithm, password, &ciphertext)
                         .map_err(|_| decryption_failed("the certificate safe"))?
                         .to_vec()
@@ -335,7 +354,13 @@ impl Keystore {
                     )));
                 }
             };
+            let first_new = bags.len();
             collect_bags(&safe_contents, &mut bags, 0)?;
+            if content.content_type == DATA
+                && bags[first_new..].iter().any(|bag| bag.bag_id == CERT_BAG)
+            {
+                plain_certificates = true;
+            }
         }
 
         let mut keys = Vec::new();
@@ -347,6 +372,7 @@ impl Keystore {
                 id if id == PKCS8_SHROUDED_KEY_BAG => {
                     let encrypted: EncryptedPrivateKeyInfo =
                         bag.bag_value.decode_as().map_err(corrupt)?;
+                    algorithms.push(encrypted.encryption_algorithm.oid);
                     let key = decrypt(
                         &encrypted.encryption_algorithm,
                         password,
@@ -394,7 +420,20 @@ impl Keystore {
             let chain = build_chain(leaf, &certificates);
             entries.push(KeyEntry { alias, key, chain });
         }
-        Ok(Self { entries })
+        let mac = pfx.mac_data.as_ref().map(|mac_data| mac_data.mac.digest_algorithm.oid);
+        // Unencrypted keys or certificates match neither profile.
+        let profile = if algorithms.is_empty() || plain_certificates {
+            None
+        } else if mac == Some(rfc5912::ID_SHA_1)
+            && algorithms.iter().all(|oid| [PBE_SHA1_3DES, PBE_SHA1_RC2_40].contains(oid))
+        {
+            Some(Profile::Java)
+        } else if mac == Some(rfc5912::ID_SHA_256) && algorithms.iter().all(|oid| *oid == PBES2) {
+            Some(Profile::Modern)
+        } else {
+            None
+        };
+        Ok(Self { entries, profile })
     }
 }
 

@@ -6,7 +6,6 @@ use ehcert_pki::{
     csr::CsrDraft,
     dn,
     etk::answer_challenge,
-    key::RsaKeyPair,
     p12::{KeyEntry, Keystore, Password, Profile},
 };
 use leptos::prelude::*;
@@ -14,7 +13,10 @@ use rand_core::OsRng;
 use rsa::Pkcs1v15Encrypt;
 use sha2::{Digest, Sha256};
 
-use crate::{error::AppError, services::webcrypto::generate_rsa_key};
+use crate::{
+    error::AppError,
+    services::webcrypto::{generate_in_worker, generate_with_webcrypto},
+};
 
 const DN: &str = r"CN=SSIN\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\=85073003328,O=Federal Government,C=BE";
 
@@ -39,17 +41,21 @@ async fn run() -> Result<String, AppError> {
     let mut times = Vec::new();
     for _ in 0..8 {
         let start = now();
-        generate_rsa_key().await?;
-        generate_rsa_key().await?;
+        generate_with_webcrypto().await?;
+        generate_with_webcrypto().await?;
         times.push(now() - start);
     }
     results.push(summary("webcrypto_both_key_pairs", times));
-    results.push(measure("rsa_crate_keygen_2048_wasm", 3, || {
-        RsaKeyPair::generate(&mut OsRng).map(drop)
-    })?);
+    let mut times = Vec::new();
+    for _ in 0..4 {
+        let start = now();
+        generate_in_worker().await?;
+        times.push(now() - start);
+    }
+    results.push(summary("rsa_crate_keygen_2048_worker", times));
 
-    let auth = generate_rsa_key().await?;
-    let etk = generate_rsa_key().await?;
+    let auth = generate_with_webcrypto().await?;
+    let etk = generate_with_webcrypto().await?;
     results.push(measure("csr_build_and_sign", 10, || {
         CsrDraft::new(dn::parse(DN)?, auth.public_key_info()?).sign_with(&auth).map(drop)
     })?);

@@ -2,6 +2,9 @@
 //! compiled to wasm needs about 700 ms (spec/product.md §6). The key is generated extractable and
 //! exported once as PKCS#8 into the Rust code, which needs the private key for PKCS#12 and for
 //! PKCS#1 v1.5 decryption (the ETK challenge), which WebCrypto cannot do.
+//!
+//! Where WebCrypto cannot generate the key, the `rsa` crate does, in a dedicated worker
+//! (`src/bin/keygen_worker.rs`) so the page stays responsive.
 
 use ehcert_pki::key::RsaKeyPair;
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -10,8 +13,52 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::error::AppError;
 
+/// Which generator made a key.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum KeySource {
+    /// The browser's WebCrypto.
+    WebCrypto,
+    /// The `rsa` crate in the key-generation worker.
+    Worker,
+}
+
+/// Generates an RSA-2048 key pair (e = 65537): WebCrypto, else the worker.
+pub async fn generate_rsa_key() -> Result<(RsaKeyPair, KeySource), AppError> {
+    match generate_with_webcrypto().await {
+        Ok(key) => Ok((key, KeySource::WebCrypto)),
+        Err(_) => Ok((generate_in_worker().await?, KeySource::Worker)),
+    }
+}
+
+/// Generates an RSA-2048 key pair in the key-generation worker with the `rsa` crate.
+pub async fn generate_in_worker() -> Result<RsaKeyPair, AppError> {
+    // Trunk writes the worker's loader under this fixed name (Trunk.toml: filehash = false).
+    let worker = web_sys::Worker::new("/keygen_worker_loader.js")
+        .map_err(|err| browser_error("starting the key-generation worker", &err))?;
+    let result = async {
+        // The worker says "ready" once its handler is installed; only then is a request heard.
+        next_message(&worker).await?;
+        worker.post_message(&JsValue::NULL).map_err(|err| browser_error("postMessage", &err))?;
+        next_message(&worker).await
+    }
+    .await;
+    worker.terminate();
+    let event = result?;
+    let data = event.data();
+    if let Some(message) = data.as_string() {
+        return Err(AppError::Browser(format!("key-generation worker: {message}")));
+    }
+    let array: Uint8Array = data
+        .dyn_into()
+        .map_err(|_| AppError::Browser("the key-generation worker sent no key".into()))?;
+    let bytes = zeroize::Zeroizing::new(array.to_vec());
+    // Wipe the JS copy too; only the Rust key remains.
+    array.fill(0, 0, array.length());
+    Ok(RsaKeyPair::from_pkcs8_der(&bytes)?)
+}
+
 /// Generates an RSA-2048 key pair (e = 65537) with WebCrypto.
-pub async fn generate_rsa_key() -> Result<RsaKeyPair, AppError> {
+pub async fn generate_with_webcrypto() -> Result<RsaKeyPair, AppError> {
     let subtle = web_sys::window()
         .ok_or_else(|| AppError::Browser("no window".into()))?
         .crypto()
@@ -44,4 +91,17 @@ fn set(object: &Object, key: &str, value: &JsValue) -> Result<(), AppError> {
 
 fn browser_error(step: &str, err: &JsValue) -> AppError {
     AppError::Browser(format!("{step}: {}", err.as_string().unwrap_or_else(|| format!("{err:?}"))))
+}
+
+/// The worker's next message, or its error.
+async fn next_message(worker: &web_sys::Worker) -> Result<web_sys::MessageEvent, AppError> {
+    let message = js_sys::Promise::new(&mut |resolve, reject| {
+        worker.set_onmessage(Some(&resolve));
+        worker.set_onerror(Some(&reject));
+    });
+    JsFuture::from(message)
+        .await
+        .map_err(|err| browser_error("key-generation worker", &err))?
+        .dyn_into()
+        .map_err(|_| AppError::Browser("the key-generation worker sent no message".into()))
 }

@@ -50,6 +50,11 @@ pub fn router(config: &AppConfig) -> Result<Router, ServeError> {
     Ok(Router::new()
         .fallback_service(ServeDir::new(&config.dist).fallback(fallback))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, policy))
+        // File names carry no content hash (Trunk.toml), so every load revalidates.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -163,12 +163,98 @@ fn our_keystores_read_back_identically_and_a_wrong_password_is_named() {
 }
 
 #[test]
-fn changing_the_password_re_encrypts_every_entry() {
+fn changing_the_password_re_encrypts_every_entry_and_keeps_the_profile() {
     let dir = workdir();
     let (keystore, _) = complete_keystore(dir.path());
     let old = keystore.write(&Password::new("old-pass-1"), Profile::Java, &mut rng(5)).unwrap();
-    let reopened = Keystore::read(&old, &Password::new("old-pass-1")).unwrap();
-    let new = reopened.write(&Password::new("new-pass-2"), Profile::Java, &mut rng(6)).unwrap();
+    let new = Keystore::change_password(
+        &old,
+        &Password::new("old-pass-1"),
+        &Password::new("new-pass-2"),
+        &mut rng(6),
+    )
+    .unwrap();
+    let reopened = Keystore::read(&new, &Password::new("new-pass-2")).unwrap();
+    assert_eq!(reopened.profile, Some(Profile::Java));
+    assert_eq!(reopened.entries.len(), keystore.entries.len());
+    for (before, after) in keystore.entries.iter().zip(&reopened.entries) {
+        assert_eq!(
+            (&before.alias, &before.chain, &*before.key),
+            (&after.alias, &after.chain, &*after.key)
+        );
+    }
+    assert!(matches!(
+        Keystore::change_password(
+            &old,
+            &Password::new("wrong-pass-1"),
+            &Password::new("x-pass-12"),
+            &mut rng(6)
+        ),
+        Err(PkiError::WrongPassword)
+    ));
+    let modern =
+        keystore.write(&Password::new("old-pass-1"), Profile::Modern, &mut rng(5)).unwrap();
+    let modern_new = Keystore::change_password(
+        &modern,
+        &Password::new("old-pass-1"),
+        &Password::new("new-pass-2"),
+        &mut rng(6),
+    )
+    .unwrap();
+    assert_eq!(
+        Keystore::read(&modern_new, &Password::new("new-pass-2")).unwrap().profile,
+        Some(Profile::Modern)
+    );
+    // A keystore in OpenSSL 3's default algorithms (PBES2, but SHA-256 MAC with 2048 iterations
+    // and AES-256 certificate encryption) is ours to recognise as modern; OpenSSL's legacy one
+    // (RC2-40 for certificates *and* 3DES keys, SHA-1 MAC) as Java; one with an unencrypted
+    // certificate safe matches neither.
+    run(
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=profile",
+        ],
+        dir.path(),
+    );
+    for (args, expected) in [
+        (&["-legacy"][..], Some(Profile::Java)),
+        (&[][..], Some(Profile::Modern)),
+        (&["-certpbe", "NONE"][..], None),
+        (&["-legacy", "-keypbe", "PBE-SHA1-RC2-128"][..], None),
+    ] {
+        let mut command = vec![
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "k.pem",
+            "-in",
+            "c.pem",
+            "-passout",
+            "pass:pw-123456",
+            "-out",
+            "p.p12",
+        ];
+        command.extend_from_slice(args);
+        run("openssl", &command, dir.path());
+        let read = Keystore::read(
+            &std::fs::read(dir.path().join("p.p12")).unwrap(),
+            &Password::new("pw-123456"),
+        )
+        .unwrap();
+        assert_eq!(read.profile, expected, "openssl {args:?}");
+    }
     write(dir.path(), "new.p12", &new);
     // keytool checks the store password and, with -keypass, each key's: one password for all.
     for alias in reopened.entries.iter().map(|entry| entry.alias.as_str()) {
