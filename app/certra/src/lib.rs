@@ -1,0 +1,12 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod endpoint;
+mod error;
+pub mod poll;
+pub mod request;
+pub mod response;
+pub mod signature;
+pub mod xml;
+
+pub use error::{CertraError, Result};
