@@ -15,6 +15,10 @@ pub enum AppError {
     Browser(String),
     /// A key, certificate or keystore problem.
     Pki(std::sync::Arc<ehcert_pki::PkiError>),
+    /// eHealth's services answered, but not with what was asked.
+    Certra(ehcert_certra::CertraError),
+    /// eHealth could not be reached (offline, DNS, blocked).
+    Network(String),
 }
 
 impl AppError {
@@ -45,6 +49,10 @@ impl AppError {
             Self::Browser(detail) => {
                 format!("the browser refused an operation ({detail}). Reload the page and try again.")
             }
+            Self::Certra(err) => certra_message(err),
+            Self::Network(detail) => format!(
+                "eHealth could not be reached ({detail}). Check your internet connection and try again."
+            ),
             Self::Pki(err) => match err.as_ref() {
                 ehcert_pki::PkiError::WrongPassword => {
                     "the keystore password is wrong. Type it again, paying attention to capitals.".to_owned()
@@ -69,5 +77,35 @@ impl AppError {
 impl From<ehcert_pki::PkiError> for AppError {
     fn from(err: ehcert_pki::PkiError) -> Self {
         Self::Pki(std::sync::Arc::new(err))
+    }
+}
+
+impl From<ehcert_certra::CertraError> for AppError {
+    fn from(err: ehcert_certra::CertraError) -> Self {
+        Self::Certra(err)
+    }
+}
+
+fn certra_message(err: &ehcert_certra::CertraError) -> String {
+    use ehcert_certra::CertraError;
+    match err {
+        _ if err.is_not_yet_delivered() => {
+            "eHealth has not issued your certificate yet. We keep checking; you can also close this page and complete the request later.".to_owned()
+        }
+        CertraError::Refused { errors, .. } => match errors.first() {
+            Some(error) => format!("eHealth refused the request: {} ({}).", error.message, error.code),
+            None => "eHealth refused the request without giving a reason. Try again later.".to_owned(),
+        },
+        CertraError::Fault { .. } => {
+            "eHealth's service reported an internal problem. Try again in a few minutes.".to_owned()
+        }
+        CertraError::NotSoap(_) => {
+            "eHealth's service is not available right now (it answered with an error page). Try again later."
+                .to_owned()
+        }
+        CertraError::Malformed(_) | CertraError::TooLarge(_) => {
+            "eHealth's answer could not be read. Try again later; if it keeps happening, contact support.".to_owned()
+        }
+        other => format!("talking to eHealth failed ({other}). Try again."),
     }
 }

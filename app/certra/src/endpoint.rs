@@ -11,6 +11,23 @@ pub enum Environment {
     Local,
 }
 
+impl Environment {
+    /// The environment's name in same-origin paths and configuration.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Production => "production",
+            Self::Acceptance => "acceptance",
+            Self::Local => "local",
+        }
+    }
+
+    /// The same-origin path through which the app's own server forwards to this environment
+    /// (`/ehealth/acceptance/CertRa/v2`).
+    pub fn same_origin_path(self, service: Service) -> String {
+        format!("/ehealth/{}{}", self.name(), service.path())
+    }
+}
+
 /// The three services.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub enum Service {

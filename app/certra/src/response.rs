@@ -368,6 +368,11 @@ fn with_response<T>(
     if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
         return Err(CertraError::NotSoap("an HTML page (a server or proxy error page)".into()));
     }
+    if !trimmed.starts_with('<') {
+        // A proxy's or gateway's plain-text error ("Bad Gateway", "not configured").
+        let excerpt: String = trimmed.chars().take(80).collect();
+        return Err(CertraError::NotSoap(format!("plain text: {excerpt:?}")));
+    }
     let document = Document::parse(source)
         .map_err(|err| CertraError::Malformed(format!("not well-formed XML: {err}")))?;
     let envelope = document.root_element();

@@ -2,9 +2,16 @@
 //! RSA-2048 key and says which generator made it (WebCrypto, or the built-in one in a worker)
 //! and how long it took. The key is dropped (and zeroized) at once.
 
+use ehcert_certra::{endpoint::Environment, request, response};
 use leptos::prelude::*;
 
-use crate::services::webcrypto::{generate_rsa_key, KeySource};
+use crate::{
+    error::AppError,
+    services::{
+        certra,
+        webcrypto::{generate_rsa_key, KeySource},
+    },
+};
 
 /// The diagnostics screen.
 #[component]
@@ -38,7 +45,38 @@ pub fn Diagnostics() -> impl IntoView {
                     }
                 }}
             </section>
+            <section aria-labelledby="services-title">
+                <h2 id="services-title">"eHealth services"</h2>
+                <ul>
+                    <ServiceCheck environment=Environment::Acceptance label="Acceptance" />
+                    <ServiceCheck environment=Environment::Production label="Production" />
+                </ul>
+            </section>
         </main>
+    }
+}
+
+/// Whether CertRA answers in `environment`: an unsigned GetGenericOrganizationTypes.
+#[component]
+fn ServiceCheck(environment: Environment, label: &'static str) -> impl IntoView {
+    let check = LocalResource::new(move || async move {
+        let request = request::get_generic_organization_types(&certra::new_meta());
+        let answer = certra::call(environment, request.operation, &request.to_soap()).await?;
+        let types = response::organization_types(&answer).map_err(AppError::from)?;
+        Ok::<_, AppError>(types.len())
+    });
+    view! {
+        <li data-environment=environment.name()>
+            {label} ": "
+            {move || match check.get() {
+                None => view! { <span role="status">"checking…"</span> }.into_any(),
+                Some(Ok(count)) => view! {
+                    <span data-state="ok">{format!("CertRA answers ({count} organisation types).")}</span>
+                }
+                .into_any(),
+                Some(Err(err)) => view! { <span data-state="bad">{err.user_message()}</span> }.into_any(),
+            }}
+        </li>
     }
 }
 

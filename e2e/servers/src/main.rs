@@ -3,14 +3,17 @@
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
-use ehcert_servers::static_app::{self, AppConfig};
+use ehcert_servers::{
+    proxy::{self, Upstreams},
+    static_app::{self, AppConfig},
+};
 
-const USAGE: &str =
-    "usage: ehcert-serve --dist DIR [--listen 127.0.0.1:8080] [--connect-src ORIGIN]...";
+const USAGE: &str = "usage: ehcert-serve --dist DIR [--listen 127.0.0.1:8080] [--connect-src ORIGIN]...
+       [--upstream ENVIRONMENT=ORIGIN]...   e.g. --upstream acceptance=https://services-acpt.ehealth.fgov.be";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (config, listen) = match parse_args(std::env::args().skip(1)) {
+    let (config, listen, upstreams) = match parse_args(std::env::args().skip(1)) {
         Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("ehcert-serve: {message}\n{USAGE}");
@@ -18,7 +21,7 @@ async fn main() -> ExitCode {
         }
     };
     let router = match static_app::router(&config) {
-        Ok(router) => router,
+        Ok(router) => proxy::router(upstreams).merge(router),
         Err(err) => {
             eprintln!("ehcert-serve: {err}");
             return ExitCode::FAILURE;
@@ -47,8 +50,11 @@ async fn main() -> ExitCode {
     }
 }
 
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(AppConfig, SocketAddr), String> {
+fn parse_args(
+    mut args: impl Iterator<Item = String>,
+) -> Result<(AppConfig, SocketAddr, Upstreams), String> {
     let mut dist = None;
+    let mut upstreams = Upstreams::default();
     let mut listen: SocketAddr = ([127, 0, 0, 1], 8080).into();
     let mut connect_src = Vec::new();
     while let Some(arg) = args.next() {
@@ -59,9 +65,15 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(AppConfig, Sock
                 listen = value()?.parse().map_err(|err| format!("--listen: {err}"))?;
             }
             "--connect-src" => connect_src.push(value()?),
+            "--upstream" => {
+                let value = value()?;
+                let (environment, origin) =
+                    value.split_once('=').ok_or("--upstream takes ENVIRONMENT=ORIGIN")?;
+                upstreams.0.insert(environment.to_owned(), origin.trim_end_matches('/').to_owned());
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
     let dist = dist.ok_or("--dist is required")?;
-    Ok((AppConfig { dist, connect_src }, listen))
+    Ok((AppConfig { dist, connect_src }, listen, upstreams))
 }

@@ -119,6 +119,7 @@ fn faults_html_pages_and_broken_bodies_are_told_apart() {
     let html = b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>";
     assert!(matches!(response::certificate_chain(html), Err(CertraError::NotSoap(_))));
     assert!(matches!(response::certificate_chain(b""), Err(CertraError::NotSoap(_))));
+    assert!(matches!(response::certificate_chain(b"Bad Gateway"), Err(CertraError::NotSoap(_))));
     assert!(matches!(
         response::certificate_chain(&[0xff, 0xfe, 0x00]),
         Err(CertraError::NotSoap(_))
