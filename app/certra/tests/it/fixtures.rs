@@ -10,9 +10,9 @@ use ehcert_certra::request::{
     LocalizedText, Request, RequestMeta, RevocationContract, RevocationReason,
 };
 
-/// eHealth's schemas, beside the project (`shared/certra/xsd/all.xsd`).
+/// eHealth's published schemas, kept in this crate (`xsd/`, see its README).
 pub(crate) fn schema() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/certra/xsd/all.xsd");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("xsd/all.xsd");
     assert!(path.exists(), "eHealth's XSDs are expected at {}", path.display());
     path
 }

@@ -1,0 +1,59 @@
+//! `eid-sim`: a simulated Belgian eID (applet 1.7) in pcscd's virtual reader.
+//!
+//!     eid-sim [--vpcd 127.0.0.1:35963] [--pin 1234] [--seed 1] [--no-signature-certificate]
+//!
+//! Prints `card inserted` once connected; Ctrl-C or closing pcscd removes the card.
+
+use std::{net::TcpStream, process::ExitCode};
+
+use ehcert_servers::eid::{
+    card::Card,
+    profile::{personalise, Holder},
+    vpcd,
+};
+
+fn main() -> ExitCode {
+    let mut address = "127.0.0.1:35963".to_owned();
+    let mut holder = Holder::default();
+    let mut seed = 1u64;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let parsed = match arg.as_str() {
+            "--vpcd" => args.next().map(|value| address = value),
+            "--pin" => args.next().map(|value| holder.pin = value),
+            "--seed" => args.next().and_then(|value| value.parse().ok()).map(|value| seed = value),
+            "--no-signature-certificate" => {
+                holder.has_signature_certificate = false;
+                Some(())
+            }
+            _ => None,
+        };
+        if parsed.is_none() {
+            eprintln!("usage: eid-sim [--vpcd HOST:PORT] [--pin DIGITS] [--seed N] [--no-signature-certificate]");
+            return ExitCode::from(2);
+        }
+    }
+    let personalised = match personalise(&holder, seed) {
+        Ok(personalised) => personalised,
+        Err(err) => {
+            eprintln!("eid-sim: cannot personalise the card: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let stream = match TcpStream::connect(&address) {
+        Ok(stream) => stream,
+        Err(err) => {
+            eprintln!("eid-sim: cannot reach vpcd at {address} ({err}); is pcscd running with the vpcd driver?");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("card inserted");
+    let mut card = Card::new(personalised.content);
+    match vpcd::serve(stream, &mut card, |_| {}) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("eid-sim: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
