@@ -1,13 +1,21 @@
 //! Access to readers and cards. The session talks to a [`CardService`], so its logic is tested
 //! without PC/SC; [`Pcsc`] is the real one, tested against the card simulator behind `pcscd`.
 
-use ehcert_shared::bridge::Reader;
-use pcsc::{Context, ReaderState, Scope, ShareMode, State};
+use base64::{engine::general_purpose::STANDARD, Engine as _};
+use ehcert_shared::bridge::{
+    Address, CardInfo, Certificates, Identity, KeyRole, PinEntry, Reader, Sign, SignatureAlgorithm,
+};
+use pcsc::{Card, Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
+use rsa::{pkcs1v15::Pkcs1v15Sign, pkcs8::DecodePublicKey, RsaPublicKey};
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha384};
 
-use crate::error::BridgeError;
+use crate::{error::BridgeError, tlv};
 
 pub(crate) trait CardService {
     fn list_readers(&mut self) -> Result<Vec<Reader>, BridgeError>;
+    fn read_card(&mut self, reader: Option<&str>) -> Result<CardInfo, BridgeError>;
+    fn sign(&mut self, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError>;
 }
 
 /// The system's PC/SC service (pcsc-lite on Linux and macOS, WinSCard on Windows).
@@ -16,16 +24,7 @@ pub(crate) struct Pcsc;
 impl CardService for Pcsc {
     fn list_readers(&mut self) -> Result<Vec<Reader>, BridgeError> {
         let context = Context::establish(Scope::User)?;
-        let names = match context.list_readers_owned() {
-            Ok(names) => names,
-            Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
-            Err(err) => return Err(err.into()),
-        };
-        let mut states: Vec<_> =
-            names.iter().map(|name| ReaderState::new(name.clone(), State::UNAWARE)).collect();
-        // A zero timeout returns the current state of every reader at once.
-        context.get_status_change(std::time::Duration::ZERO, &mut states)?;
-        Ok(states
+        Ok(reader_states(&context)?
             .iter()
             .map(|state| Reader {
                 name: state.name().to_string_lossy().into_owned(),
@@ -34,21 +33,330 @@ impl CardService for Pcsc {
             })
             .collect())
     }
+
+    fn read_card(&mut self, reader: Option<&str>) -> Result<CardInfo, BridgeError> {
+        let context = Context::establish(Scope::User)?;
+        let (name, mut card) = connect(&context, reader)?;
+        let info = {
+            // One transaction for the whole read set (spec/eid-card.md §9.1).
+            let transaction = card.transaction()?;
+            let applet = applet_version(&transaction)?;
+            read_everything(&transaction, name, applet)?
+        };
+        let _ = card.disconnect(Disposition::LeaveCard);
+        Ok(info)
+    }
+
+    fn sign(&mut self, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError> {
+        let context = Context::establish(Scope::User)?;
+        let (_, mut card) = connect(&context, request.reader.as_deref())?;
+        let signature = {
+            // MSE → VERIFY → PSO → GET RESPONSE with nothing in between (spec/eid-card.md §9.2).
+            let transaction = card.transaction()?;
+            sign_in(&transaction, request, digest)?
+        };
+        // Dropping the card resets it: the PIN right does not outlive the operation.
+        drop(card);
+        Ok(signature)
+    }
 }
+
+fn reader_states(context: &Context) -> Result<Vec<ReaderState>, BridgeError> {
+    let names = match context.list_readers_owned() {
+        Ok(names) => names,
+        Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
+        Err(err) => return Err(err.into()),
+    };
+    let mut states: Vec<_> =
+        names.into_iter().map(|name| ReaderState::new(name, State::UNAWARE)).collect();
+    // A zero timeout returns the current state of every reader at once.
+    context.get_status_change(std::time::Duration::ZERO, &mut states)?;
+    Ok(states)
+}
+
+/// Connects to `reader`, or to the first reader holding a card.
+fn connect(context: &Context, reader: Option<&str>) -> Result<(String, Card), BridgeError> {
+    let states = reader_states(context)?;
+    if states.is_empty() {
+        return Err(pcsc::Error::NoReadersAvailable.into());
+    }
+    let state = match reader {
+        Some(wanted) => states
+            .iter()
+            .find(|state| state.name().to_string_lossy() == wanted)
+            .ok_or(BridgeError::Pcsc(pcsc::Error::UnknownReader))?,
+        None => states
+            .iter()
+            .find(|state| state.event_state().contains(State::PRESENT))
+            .ok_or(BridgeError::NoCard)?,
+    };
+    let card = context.connect(state.name(), ShareMode::Shared, Protocols::ANY)?;
+    Ok((state.name().to_string_lossy().into_owned(), card))
+}
+
+/// Sends one APDU and follows T=0: `61xx` → GET RESPONSE, `6Cxx` → the same command with Le=xx
+/// (spec/eid-card.md §5). Returns the data and the final status word.
+fn transmit(card: &Card, apdu: &[u8]) -> Result<(Vec<u8>, u16), BridgeError> {
+    let mut buffer = [0u8; pcsc::MAX_BUFFER_SIZE];
+    let mut data = Vec::new();
+    let mut command = apdu.to_vec();
+    for _ in 0..32 {
+        let response = card.transmit(&command, &mut buffer)?;
+        // A response without a status word: the card left mid-command (spec/eid-card.md §5).
+        let [body @ .., sw1, sw2] = response else { return Err(BridgeError::CommunicationLost) };
+        data.extend_from_slice(body);
+        match (*sw1, *sw2) {
+            (0x61, available) => command = vec![0x00, 0xC0, 0x00, 0x00, available],
+            (0x6C, exact) if command.len() >= 5 => {
+                let last = command.len() - 1;
+                command[last] = exact;
+            }
+            (sw1, sw2) => return Ok((data, u16::from_be_bytes([sw1, sw2]))),
+        }
+    }
+    Err(BridgeError::CardStatus { command: "T=0 response chaining", status: 0x6100 })
+}
+
+fn expect_ok(card: &Card, apdu: &[u8], command: &'static str) -> Result<Vec<u8>, BridgeError> {
+    match transmit(card, apdu)? {
+        (data, 0x9000) => Ok(data),
+        (_, status) => Err(BridgeError::CardStatus { command, status }),
+    }
+}
+
+/// GET CARD DATA byte 21 (spec/eid-card.md §1.2).
+fn applet_version(card: &Card) -> Result<u8, BridgeError> {
+    let data = match transmit(card, &[0x80, 0xE4, 0x00, 0x00, 0x1C])? {
+        (data, 0x9000) if data.len() >= 28 => data,
+        (_, status) => {
+            return Err(BridgeError::UnsupportedCard(format!(
+                "GET CARD DATA answered {status:04X}"
+            )));
+        }
+    };
+    match data[21] {
+        version @ 0x17..=0x19 => Ok(version),
+        other => Err(BridgeError::UnsupportedCard(format!("applet version {other:02X}"))),
+    }
+}
+
+/// Selects a file by absolute path and reads it whole.
+fn read_file(card: &Card, path: &[u8]) -> Result<Option<Vec<u8>>, BridgeError> {
+    let mut select = vec![0x00, 0xA4, 0x08, 0x0C, u8::try_from(path.len()).unwrap_or(0)];
+    select.extend_from_slice(path);
+    match transmit(card, &select)? {
+        (_, 0x9000) => {}
+        (_, 0x6A82) => return Ok(None),
+        (_, status) => return Err(BridgeError::CardStatus { command: "SELECT", status }),
+    }
+    let mut file = Vec::new();
+    // Files are at most a few kilobytes; the bound keeps a misbehaving card from looping.
+    while file.len() < 64 * 1024 {
+        let offset =
+            u16::try_from(file.len()).map_err(|_| BridgeError::CommunicationLost)?.to_be_bytes();
+        match transmit(card, &[0x00, 0xB0, offset[0], offset[1], 0x00])? {
+            (data, 0x9000) => {
+                let short = data.len() < 256;
+                file.extend(data);
+                if short {
+                    break;
+                }
+            }
+            (_, 0x6B00) if !file.is_empty() => break,
+            (_, status) => return Err(BridgeError::CardStatus { command: "READ BINARY", status }),
+        }
+    }
+    Ok(Some(file))
+}
+
+/// A certificate file without its zero padding (length from the DER header); `None` if empty.
+fn certificate(file: Option<Vec<u8>>) -> Option<Vec<u8>> {
+    let file = file?;
+    match file.as_slice() {
+        [0x30, 0x82, high, low, ..] => {
+            let length = 4 + usize::from(u16::from_be_bytes([*high, *low]));
+            (length <= file.len()).then(|| file[..length].to_vec())
+        }
+        _ => None,
+    }
+}
+
+fn read_everything(card: &Card, reader: String, applet: u8) -> Result<CardInfo, BridgeError> {
+    const ID: [u8; 4] = [0x3F, 0x00, 0xDF, 0x01];
+    const PKI: [u8; 4] = [0x3F, 0x00, 0xDF, 0x00];
+    let file = |directory: [u8; 4], id: u16| {
+        read_file(card, &[directory.as_slice(), &id.to_be_bytes()].concat())
+    };
+    let missing = |name: &str| BridgeError::UnsupportedCard(format!("the {name} file is missing"));
+    let identity_file = file(ID, 0x4031)?.ok_or_else(|| missing("identity"))?;
+    let identity_signature = file(ID, 0x4032)?.ok_or_else(|| missing("identity signature"))?;
+    let address_file = file(ID, 0x4033)?.ok_or_else(|| missing("address"))?;
+    let address_signature = file(ID, 0x4034)?.ok_or_else(|| missing("address signature"))?;
+    let photo = file(ID, 0x4035)?.unwrap_or_default();
+    let authentication =
+        certificate(file(PKI, 0x5038)?).ok_or_else(|| missing("authentication certificate"))?;
+    let signature = certificate(file(PKI, 0x5039)?);
+    let ca = certificate(file(PKI, 0x503A)?).ok_or_else(|| missing("CA certificate"))?;
+    let root = certificate(file(PKI, 0x503B)?).ok_or_else(|| missing("root certificate"))?;
+    let rrn = certificate(file(PKI, 0x503C)?);
+
+    let identity = tlv::parse(&identity_file);
+    let address = tlv::parse(&address_file);
+    let photo_hash = tlv::value(&identity, 0x11).unwrap_or_default();
+    // The hash algorithm follows from its length (spec/eid-card.md §3.1, tag 11).
+    let photo_hash_valid = match photo_hash.len() {
+        20 => Sha1::digest(&photo).as_slice() == photo_hash,
+        32 => Sha256::digest(&photo).as_slice() == photo_hash,
+        48 => Sha384::digest(&photo).as_slice() == photo_hash,
+        _ => false,
+    };
+    // SGN#Address covers the address without its padding, then the identity signature (§3.3).
+    let mut signed_address: Vec<u8> =
+        address_file.iter().copied().rev().skip_while(|&b| b == 0).collect();
+    signed_address.reverse();
+    signed_address.extend_from_slice(&identity_signature);
+    let rrn_key = rrn.as_deref().and_then(rrn_public_key);
+    let verifies = |message: &[u8], signature: &[u8]| {
+        rrn_key.as_ref().is_some_and(|key| {
+            key.verify(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message), signature).is_ok()
+                || key
+                    .verify(Pkcs1v15Sign::new::<Sha1>(), &Sha1::digest(message), signature)
+                    .is_ok()
+        })
+    };
+    Ok(CardInfo {
+        reader,
+        applet: format!("{}.{}", applet >> 4, applet & 0x0F),
+        key_algorithm: if applet >= 0x18 { "ecdsa-p384".into() } else { "rsa-2048".into() },
+        identity: Identity {
+            card_number: tlv::text(&identity, 0x01),
+            national_number: tlv::text(&identity, 0x06),
+            surname: tlv::text(&identity, 0x07),
+            given_names: tlv::text(&identity, 0x08),
+            third_initial: tlv::text(&identity, 0x09),
+            nationality: tlv::text(&identity, 0x0A),
+            birth_date: tlv::text(&identity, 0x0C),
+            validity_end: tlv::text(&identity, 0x04),
+        },
+        address: Address {
+            street: tlv::text(&address, 0x01),
+            zip: tlv::text(&address, 0x02),
+            municipality: tlv::text(&address, 0x03),
+        },
+        photo_hash: photo_hash.iter().map(|byte| format!("{byte:02x}")).collect(),
+        photo_hash_valid,
+        certificates: Certificates {
+            authentication: STANDARD.encode(authentication),
+            signature: signature.map(|der| STANDARD.encode(der)),
+            ca: STANDARD.encode(ca),
+            root: STANDARD.encode(root),
+        },
+        identity_signature_valid: verifies(&identity_file, &identity_signature),
+        address_signature_valid: verifies(&signed_address, &address_signature),
+    })
+}
+
+fn rrn_public_key(der: &[u8]) -> Option<RsaPublicKey> {
+    use x509_cert::der::{Decode, Encode};
+    let certificate = x509_cert::Certificate::from_der(der).ok()?;
+    let spki = certificate.tbs_certificate.subject_public_key_info.to_der().ok()?;
+    RsaPublicKey::from_public_key_der(&spki).ok()
+}
+
+/// MSE:SET, VERIFY (when a PIN is given), PSO:CDS, GET RESPONSE (spec/eid-card.md §9.2).
+fn sign_in(card: &Card, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError> {
+    let applet = applet_version(card)?;
+    let (algorithm_reference, data_to_sign) = match (request.algorithm, applet) {
+        // Reference 01 with a host-made DigestInfo works on every RSA applet (§1.3).
+        (SignatureAlgorithm::RsaPkcs1Sha256, 0x17) => {
+            (0x01, [SHA256_DIGEST_INFO.as_slice(), digest].concat())
+        }
+        (SignatureAlgorithm::EcdsaSha256, 0x18..) => (0x01, digest.to_vec()),
+        (SignatureAlgorithm::EcdsaSha384, 0x18..) => (0x02, digest.to_vec()),
+        (algorithm, applet) => {
+            return Err(BridgeError::UnsupportedCard(format!(
+                "{algorithm:?} is not available on applet {}.{}",
+                applet >> 4,
+                applet & 0x0F
+            )));
+        }
+    };
+    let key_reference = match request.key {
+        KeyRole::Authentication => 0x82,
+        KeyRole::Signature => 0x83,
+    };
+    expect_ok(card, &[0x00, 0xA4, 0x08, 0x0C, 0x04, 0x3F, 0x00, 0xDF, 0x00], "SELECT DF00")?;
+    match transmit(
+        card,
+        &[0x00, 0x22, 0x41, 0xB6, 0x05, 0x04, 0x80, algorithm_reference, 0x84, key_reference],
+    )? {
+        (_, 0x9000) => {}
+        (_, 0x6A88) if request.key == KeyRole::Signature => {
+            return Err(BridgeError::NoSignatureCertificate)
+        }
+        (_, status) => return Err(BridgeError::CardStatus { command: "MSE:SET", status }),
+    }
+    match &request.pin {
+        PinEntry::Digits(pin) => verify(card, pin)?,
+        PinEntry::Pinpad => {
+            return Err(BridgeError::InvalidRequest(
+                "this reader has no PIN pad the bridge can use".into(),
+            ));
+        }
+        PinEntry::None => {}
+    }
+    let mut pso = vec![0x00, 0x2A, 0x9E, 0x9A, u8::try_from(data_to_sign.len()).unwrap_or(0)];
+    pso.extend_from_slice(&data_to_sign);
+    match transmit(card, &pso)? {
+        (signature, 0x9000) if !signature.is_empty() => Ok(signature),
+        (_, 0x6982) => Err(BridgeError::InvalidRequest("the key needs the PIN".into())),
+        (_, status) => Err(BridgeError::CardStatus { command: "PSO:CDS", status }),
+    }
+}
+
+fn verify(card: &Card, pin: &str) -> Result<(), BridgeError> {
+    // ISO 9564 format 2: `2L`, BCD digits, `F` padding (spec/eid-card.md §4.1).
+    let mut nibbles: Vec<u8> = vec![0x2, u8::try_from(pin.len()).unwrap_or(0)];
+    nibbles.extend(pin.bytes().map(|digit| digit - b'0'));
+    nibbles.resize(16, 0x0F);
+    let mut apdu = vec![0x00, 0x20, 0x00, 0x01, 0x08];
+    apdu.extend(nibbles.chunks(2).map(|pair| pair[0] << 4 | pair[1]));
+    let result = transmit(card, &apdu);
+    // The PIN block is not kept anywhere.
+    zero(&mut apdu);
+    match result? {
+        (_, 0x9000) => Ok(()),
+        (_, 0x6983) => Err(BridgeError::PinBlocked),
+        (_, status) if status & 0xFFF0 == 0x63C0 => {
+            Err(BridgeError::WrongPin { tries_left: u8::try_from(status & 0x000F).unwrap_or(0) })
+        }
+        (_, status) => Err(BridgeError::CardStatus { command: "VERIFY", status }),
+    }
+}
+
+fn zero(bytes: &mut [u8]) {
+    for byte in bytes.iter_mut() {
+        *byte = 0;
+    }
+}
+
+/// DigestInfo prefix for SHA-256 (spec/eid-card.md §1.3).
+const SHA256_DIGEST_INFO: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
 
 /// Asks the reader driver for its CCID features (PC/SC part 10, `CM_IOCTL_GET_FEATURE_REQUEST`)
 /// and looks for `FEATURE_VERIFY_PIN_DIRECT`. A reader that cannot be opened in direct mode, or
 /// whose driver does not answer, has no usable PIN pad.
 fn has_pinpad(context: &Context, reader: &std::ffi::CStr) -> bool {
     const FEATURE_VERIFY_PIN_DIRECT: u8 = 0x06;
-    let Ok(card) = context.connect(reader, ShareMode::Direct, pcsc::Protocols::UNDEFINED) else {
+    let Ok(card) = context.connect(reader, ShareMode::Direct, Protocols::UNDEFINED) else {
         return false;
     };
     let mut buffer = [0u8; 256];
-    let Ok(features) =
-        // 3400 = CM_IOCTL_GET_FEATURE_REQUEST; a literal because DWORD's width differs per platform.
-        card.control(pcsc::ctl_code(3400), &[], &mut buffer)
-    else {
+    // 3400 = CM_IOCTL_GET_FEATURE_REQUEST; a literal because DWORD's width differs per platform.
+    let Ok(features) = card.control(pcsc::ctl_code(3400), &[], &mut buffer) else {
         return false;
     };
     // TLV list: tag (1 byte), length 4, control code (4 bytes big-endian).

@@ -10,26 +10,62 @@ pub(crate) enum BridgeError {
     Frame(#[from] FrameError),
     #[error("request frame is not a request: {0}")]
     BadRequest(#[source] serde_json::Error),
+    #[error("the request cannot be carried out: {0}")]
+    InvalidRequest(String),
     #[error("the PC/SC service is not running")]
     PcscUnavailable,
     #[error("PC/SC call failed: {0}")]
     Pcsc(#[source] pcsc::Error),
+    #[error("no reader holds a card")]
+    NoCard,
+    #[error("the card answered {command} with {status:04X}")]
+    CardStatus { command: &'static str, status: u16 },
+    #[error("the card stopped answering (it was probably removed)")]
+    CommunicationLost,
+    #[error("not a Belgian eID this bridge can use: {0}")]
+    UnsupportedCard(String),
+    #[error("the card refused the PIN ({tries_left} tries left)")]
+    WrongPin { tries_left: u8 },
+    #[error("the PIN is blocked")]
+    PinBlocked,
+    #[error("the card has no signature key or certificate")]
+    NoSignatureCertificate,
     #[error("reply could not be encoded: {0}")]
     Encode(#[source] serde_json::Error),
+}
+
+impl BridgeError {
+    /// PIN tries left, for the wire.
+    pub(crate) fn tries_left(&self) -> Option<u8> {
+        match self {
+            Self::WrongPin { tries_left } => Some(*tries_left),
+            Self::PinBlocked => Some(0),
+            _ => None,
+        }
+    }
 }
 
 impl From<&BridgeError> for ErrorCode {
     fn from(err: &BridgeError) -> Self {
         match err {
-            BridgeError::Frame(_) | BridgeError::BadRequest(_) => Self::BadRequest,
+            BridgeError::Frame(_) | BridgeError::BadRequest(_) | BridgeError::InvalidRequest(_) => {
+                Self::BadRequest
+            }
             BridgeError::PcscUnavailable => Self::PcscUnavailable,
             BridgeError::Pcsc(pcsc::Error::NoReadersAvailable | pcsc::Error::UnknownReader) => {
                 Self::NoReader
             }
-            BridgeError::Pcsc(pcsc::Error::NoSmartcard) => Self::NoCard,
-            BridgeError::Pcsc(pcsc::Error::RemovedCard | pcsc::Error::ResetCard) => {
+            BridgeError::NoCard | BridgeError::Pcsc(pcsc::Error::NoSmartcard) => Self::NoCard,
+            BridgeError::CommunicationLost
+            | BridgeError::Pcsc(pcsc::Error::RemovedCard | pcsc::Error::ResetCard) => {
                 Self::CardRemoved
             }
+            BridgeError::Pcsc(pcsc::Error::SharingViolation) => Self::Busy,
+            BridgeError::WrongPin { .. } => Self::WrongPin,
+            BridgeError::PinBlocked => Self::PinBlocked,
+            BridgeError::NoSignatureCertificate => Self::NoSignatureCertificate,
+            BridgeError::UnsupportedCard(_) => Self::UnsupportedCard,
+            BridgeError::CardStatus { .. } => Self::CardFailure,
             BridgeError::Pcsc(_) | BridgeError::Encode(_) => Self::Internal,
         }
     }

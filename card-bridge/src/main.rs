@@ -12,6 +12,7 @@ mod commands;
 mod error;
 mod frame;
 mod session;
+mod tlv;
 
 use std::process::ExitCode;
 

@@ -53,7 +53,11 @@ fn send(output: &mut impl Write, message: &FromBridge) -> Result<(), BridgeError
 fn failure(id: Option<u32>, err: &BridgeError) -> Reply {
     Reply {
         id,
-        outcome: Outcome::Error(Failure { code: ErrorCode::from(err), detail: err.to_string() }),
+        outcome: Outcome::Error(Failure {
+            code: ErrorCode::from(err),
+            detail: err.to_string(),
+            tries_left: err.tries_left(),
+        }),
     }
 }
 
@@ -66,7 +70,7 @@ fn salvage_id(body: &[u8]) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use ehcert_shared::bridge::Reader;
+    use ehcert_shared::bridge::{CardInfo, Reader, Sign};
 
     use super::*;
 
@@ -79,6 +83,16 @@ mod tests {
                 Reader { name: "B".into(), card_present: false, pinpad: true },
             ])
         }
+
+        fn read_card(&mut self, _: Option<&str>) -> Result<CardInfo, BridgeError> {
+            Err(BridgeError::NoCard)
+        }
+
+        /// A card whose PIN is always wrong: the session must carry the tries left.
+        fn sign(&mut self, _: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError> {
+            assert_eq!(digest.len(), 32, "only checked digests reach the card");
+            Err(BridgeError::WrongPin { tries_left: 2 })
+        }
     }
 
     struct NoPcsc;
@@ -87,6 +101,57 @@ mod tests {
         fn list_readers(&mut self) -> Result<Vec<Reader>, BridgeError> {
             Err(BridgeError::PcscUnavailable)
         }
+
+        fn read_card(&mut self, _: Option<&str>) -> Result<CardInfo, BridgeError> {
+            Err(BridgeError::PcscUnavailable)
+        }
+
+        fn sign(&mut self, _: &Sign, _: &[u8]) -> Result<Vec<u8>, BridgeError> {
+            Err(BridgeError::PcscUnavailable)
+        }
+    }
+
+    fn sign_request(digest: &str, pin: &str) -> Vec<u8> {
+        framed(&format!(
+            r#"{{"id": 4, "command": {{"type": "sign", "args": {{"reader": null, "key": "signature",
+            "algorithm": "rsa-pkcs1-sha256", "digest": "{digest}", "pin": {{"type": "digits", "args": "{pin}"}}}}}}}}"#
+        ))
+    }
+
+    #[test]
+    fn only_a_digest_of_the_announced_length_and_a_well_formed_pin_reach_the_card() {
+        let thirty_one = "A".repeat(42) + "==";
+        for request in [
+            sign_request(&thirty_one, "1234"),
+            sign_request(&"A".repeat(43), "12a4"),
+            sign_request("!!", "1234"),
+        ] {
+            let (_, frames) = session(&request, &mut TwoReaders);
+            assert!(
+                matches!(
+                    &frames[1],
+                    FromBridge::Reply(Reply {
+                        outcome: Outcome::Error(Failure { code: ErrorCode::BadRequest, .. }),
+                        ..
+                    })
+                ),
+                "{frames:?}"
+            );
+        }
+        // 32 bytes, good PIN: the card is asked, and its wrong-PIN answer travels with tries left.
+        let thirty_two = "A".repeat(43) + "=";
+        let (_, frames) = session(&sign_request(&thirty_two, "1234"), &mut TwoReaders);
+        assert!(matches!(
+            &frames[1],
+            FromBridge::Reply(Reply {
+                id: Some(4),
+                outcome: Outcome::Error(Failure {
+                    code: ErrorCode::WrongPin,
+                    tries_left: Some(2),
+                    ..
+                })
+            })
+        ));
     }
 
     fn framed(body: &str) -> Vec<u8> {

@@ -74,8 +74,95 @@ fn lists_the_virtual_readers_and_follows_card_insertion_and_removal() {
         std::thread::sleep(Duration::from_millis(100));
     }
 
-    pcscd.stop();
+    let _stopped = pcscd.stop();
     let outcome = readers();
     assert_eq!(outcome["type"], "error", "{outcome}");
     assert_eq!(outcome["args"]["code"], "pcsc-unavailable");
+}
+
+fn sign(key: &str, digest: &[u8], pin: Value) -> Value {
+    use base64::{engine::general_purpose::STANDARD, Engine as _};
+    let request = json!({"id": 6, "command": {"type": "sign", "args": {
+        "reader": null, "key": key, "algorithm": "rsa-pkcs1-sha256", "digest": STANDARD.encode(digest), "pin": pin}}});
+    ask_bridge(&request)[1]["args"]["outcome"].clone()
+}
+
+#[test]
+fn reads_the_card_and_signs_with_both_keys_as_the_page_will_ask() {
+    use base64::{engine::general_purpose::STANDARD, Engine as _};
+    use rsa::{pkcs1v15::Pkcs1v15Sign, pkcs8::DecodePublicKey, RsaPublicKey};
+    use sha2::{Digest, Sha256};
+    use x509_cert::der::{Decode, Encode};
+
+    let pcscd = Pcscd::start().unwrap();
+    let _card =
+        InsertedCard::insert(DEFAULT_ADDRESS, personalise(&Holder::default(), 3).unwrap().content)
+            .unwrap();
+
+    let card =
+        ask_bridge(&json!({"id": 1, "command": {"type": "read-card", "args": {"reader": null}}}))
+            [1]["args"]["outcome"]
+            .clone();
+    assert_eq!(card["type"], "card", "{card}");
+    let info = &card["args"];
+    assert_eq!(info["reader"], "Virtual PCD 00 00");
+    assert_eq!(
+        (info["applet"].as_str(), info["key_algorithm"].as_str()),
+        (Some("1.7"), Some("rsa-2048"))
+    );
+    assert_eq!(info["identity"]["national_number"], "85073003328");
+    assert_eq!(info["identity"]["surname"], "Peeters");
+    assert_eq!(info["identity"]["given_names"], "Jan Pieter");
+    assert_eq!(info["address"]["zip"], "3000");
+    assert_eq!(info["photo_hash_valid"], true);
+    assert_eq!(info["identity_signature_valid"], true, "RRN signature over the identity file");
+    assert_eq!(
+        info["address_signature_valid"], true,
+        "RRN signature over address ‖ identity signature"
+    );
+
+    let public_key = |field: &str| {
+        let der = STANDARD.decode(info["certificates"][field].as_str().unwrap()).unwrap();
+        let certificate = x509_cert::Certificate::from_der(&der).unwrap();
+        RsaPublicKey::from_public_key_der(
+            &certificate.tbs_certificate.subject_public_key_info.to_der().unwrap(),
+        )
+        .unwrap()
+    };
+    let digest = Sha256::digest(b"<ds:SignedInfo>...</ds:SignedInfo>");
+    for key in ["authentication", "signature"] {
+        let outcome = sign(key, &digest, json!({"type": "digits", "args": "1234"}));
+        assert_eq!(outcome["type"], "signature", "{key}: {outcome}");
+        let signature = STANDARD.decode(outcome["args"].as_str().unwrap()).unwrap();
+        public_key(key).verify(Pkcs1v15Sign::new::<Sha256>(), &digest, &signature).unwrap();
+    }
+
+    // Without a PIN the signature key refuses; a wrong PIN reports the tries left; a 31-byte
+    // digest never reaches the card.
+    let outcome = sign("signature", &digest, json!({"type": "none"}));
+    assert_eq!(outcome["args"]["code"], "bad-request", "{outcome}");
+    let outcome = sign("signature", &digest, json!({"type": "digits", "args": "9999"}));
+    assert_eq!(
+        (outcome["args"]["code"].as_str(), outcome["args"]["tries_left"].as_u64()),
+        (Some("wrong-pin"), Some(2))
+    );
+    let outcome = sign("signature", &digest[..31], json!({"type": "digits", "args": "1234"}));
+    assert_eq!(outcome["args"]["code"], "bad-request");
+    drop(pcscd);
+}
+
+#[test]
+fn a_card_without_signature_certificate_says_so() {
+    let pcscd = Pcscd::start().unwrap();
+    let holder = Holder { has_signature_certificate: false, ..Holder::default() };
+    let _card =
+        InsertedCard::insert(DEFAULT_ADDRESS, personalise(&holder, 4).unwrap().content).unwrap();
+    let card =
+        ask_bridge(&json!({"id": 1, "command": {"type": "read-card", "args": {"reader": null}}}))
+            [1]["args"]["outcome"]
+            .clone();
+    assert_eq!(card["args"]["certificates"]["signature"], Value::Null, "{card}");
+    let outcome = sign("signature", &[7; 32], json!({"type": "digits", "args": "1234"}));
+    assert_eq!(outcome["args"]["code"], "no-signature-certificate", "{outcome}");
+    drop(pcscd);
 }

@@ -65,6 +65,97 @@ pub struct Request {
 pub enum Command {
     /// List the PC/SC readers and whether each holds a card.
     ListReaders,
+    /// Read the eID: identity, address, photo hash, certificates, RRN signature checks.
+    ReadCard(ReadCard),
+    /// Sign a digest with one of the eID's keys.
+    Sign(Sign),
+}
+
+/// Which reader to use: a name from `list-readers`, or `None` for the first one with a card.
+///
+/// ```json
+/// {"reader": null}
+/// ```
+#[derive(Clone, Debug, Default, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadCard {
+    /// Reader name.
+    pub reader: Option<String>,
+}
+
+/// A signature request. The bridge signs only a digest of the length the algorithm announces.
+///
+/// ```json
+/// {"reader": null, "key": "signature", "algorithm": "rsa-pkcs1-sha256",
+///  "digest": "<base64 of 32 bytes>", "pin": {"type": "digits", "args": "1234"}}
+/// ```
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sign {
+    /// Reader name, or `None` for the first one with a card.
+    pub reader: Option<String>,
+    /// Which key.
+    pub key: KeyRole,
+    /// The signature algorithm; fixes the digest length.
+    pub algorithm: SignatureAlgorithm,
+    /// The digest, base64.
+    pub digest: String,
+    /// How the PIN is given.
+    pub pin: PinEntry,
+}
+
+/// The eID's two private keys.
+#[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyRole {
+    /// Key 82: "PIN once" per card session.
+    Authentication,
+    /// Key 83 (non-repudiation): the PIN right before each signature.
+    Signature,
+}
+
+/// Signature algorithms, by card generation.
+#[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureAlgorithm {
+    /// Applet 1.7 (RSA-2048): PKCS#1 v1.5 over a SHA-256 DigestInfo the bridge builds.
+    RsaPkcs1Sha256,
+    /// Applet 1.8 (P-384): ECDSA over a SHA-256 digest, raw r‖s.
+    EcdsaSha256,
+    /// Applet 1.8 (P-384): ECDSA over a SHA-384 digest, raw r‖s.
+    EcdsaSha384,
+}
+
+impl SignatureAlgorithm {
+    /// The digest length the algorithm signs.
+    pub fn digest_len(self) -> usize {
+        match self {
+            Self::RsaPkcs1Sha256 | Self::EcdsaSha256 => 32,
+            Self::EcdsaSha384 => 48,
+        }
+    }
+}
+
+/// Where the PIN comes from. It is typed in the extension's PIN window, or on the reader.
+#[derive(Clone, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(tag = "type", content = "args", rename_all = "kebab-case")]
+pub enum PinEntry {
+    /// 4 to 12 digits from the PIN window.
+    Digits(String),
+    /// The reader's PIN pad.
+    Pinpad,
+    /// No PIN: only for the authentication key while its "PIN once" right still holds.
+    None,
+}
+
+impl std::fmt::Debug for PinEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Digits(_) => f.write_str("Digits(redacted)"),
+            Self::Pinpad => f.write_str("Pinpad"),
+            Self::None => f.write_str("None"),
+        }
+    }
 }
 
 /// The answer to a [`Request`].
@@ -87,6 +178,11 @@ pub struct Reply {
 pub enum Outcome {
     /// Answer to [`Command::ListReaders`].
     Readers(Vec<Reader>),
+    /// Answer to [`Command::ReadCard`].
+    Card(Box<CardInfo>),
+    /// Answer to [`Command::Sign`]: the signature, base64 (256 bytes for RSA-2048, r‖s for
+    /// ECDSA).
+    Signature(String),
     /// The command failed.
     Error(Failure),
 }
@@ -111,4 +207,82 @@ pub struct Failure {
     pub code: ErrorCode,
     /// What went wrong, in English, for logs and support; never shown as the user's message.
     pub detail: String,
+    /// PIN tries left, with [`ErrorCode::WrongPin`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<u8>,
+}
+
+/// What the bridge read from an eID.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardInfo {
+    /// The reader it sits in.
+    pub reader: String,
+    /// Applet version, e.g. `"1.7"`.
+    pub applet: String,
+    /// `"rsa-2048"` or `"ecdsa-p384"`.
+    pub key_algorithm: String,
+    /// Identity file fields.
+    pub identity: Identity,
+    /// Address file fields.
+    pub address: Address,
+    /// Lower-case hex of the photo's hash as the identity file states it, and whether the photo
+    /// on the card matches it.
+    pub photo_hash: String,
+    /// The photo matches `photo_hash`.
+    pub photo_hash_valid: bool,
+    /// DER certificates, base64.
+    pub certificates: Certificates,
+    /// The RRN signature over the identity file verifies with the RRN certificate.
+    pub identity_signature_valid: bool,
+    /// The RRN signature over the address (and identity signature) verifies.
+    pub address_signature_valid: bool,
+}
+
+/// Identity fields (spec/eid-card.md §3.1).
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// The card's number.
+    pub card_number: String,
+    /// National number (SSIN).
+    pub national_number: String,
+    /// Surname.
+    pub surname: String,
+    /// First two given names.
+    pub given_names: String,
+    /// Initial of the third given name.
+    pub third_initial: String,
+    /// Nationality.
+    pub nationality: String,
+    /// Birth date as printed on the card.
+    pub birth_date: String,
+    /// `DD.MM.YYYY`.
+    pub validity_end: String,
+}
+
+/// Address fields (spec/eid-card.md §3.2).
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// Street and number.
+    pub street: String,
+    /// Postal code.
+    pub zip: String,
+    /// Municipality.
+    pub municipality: String,
+}
+
+/// The card's certificates, DER in base64; the signature certificate is absent on some cards.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Certificates {
+    /// Authentication (key 82).
+    pub authentication: String,
+    /// Non-repudiation (key 83).
+    pub signature: Option<String>,
+    /// Citizen or Foreigner CA.
+    pub ca: String,
+    /// Belgium Root CA.
+    pub root: String,
 }

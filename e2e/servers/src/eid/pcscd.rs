@@ -18,7 +18,12 @@ static TURN: Mutex<()> = Mutex::new(());
 /// A running pcscd, stopped (SIGTERM) when dropped.
 pub struct Pcscd {
     child: Child,
-    _turn: MutexGuard<'static, ()>,
+    turn: Option<MutexGuard<'static, ()>>,
+}
+
+/// pcscd stopped by [`Pcscd::stop`]; no other test may start it again while this lives.
+pub struct Stopped {
+    _turn: Option<MutexGuard<'static, ()>>,
 }
 
 impl Pcscd {
@@ -38,7 +43,7 @@ impl Pcscd {
             .map_err(|err| {
                 format!("pcscd cannot be started ({err}); install pcscd and vsmartcard-vpcd")
             })?;
-        let mut pcscd = Self { child, _turn: turn };
+        let mut pcscd = Self { child, turn: Some(turn) };
         let deadline = Instant::now() + Duration::from_secs(10);
         while !(Path::new(SOCKET).exists() && UnixStream::connect(SOCKET).is_ok()) {
             if let Ok(Some(status)) = pcscd.child.try_wait() {
@@ -52,9 +57,11 @@ impl Pcscd {
         Ok(pcscd)
     }
 
-    /// Stops the daemon now (what "the smart-card service is not running" looks like).
-    pub fn stop(mut self) {
+    /// Stops the daemon now (what "the smart-card service is not running" looks like), keeping
+    /// the turn so that the stopped state can be tested.
+    pub fn stop(mut self) -> Stopped {
         self.terminate();
+        Stopped { _turn: self.turn.take() }
     }
 
     fn terminate(&mut self) {
