@@ -1,6 +1,15 @@
 //! The terminal side of the bridge: how arguments pick a mode, and the human-readable output.
 
-use std::{io::Write, process::ExitCode};
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use crate::{
+    card::{CardService, Pcsc},
+    install::{self, Browser},
+};
 
 /// What the process was started to do.
 #[derive(Debug, Eq, PartialEq)]
@@ -11,13 +20,18 @@ pub(crate) enum Mode {
     Version,
     /// `--help`
     Help,
+    /// `install [--browser NAME]... [--user-data-dir DIR]`
+    Install { browsers: Vec<Browser>, user_data_dir: Option<PathBuf> },
+    /// `uninstall [--browser NAME]... [--user-data-dir DIR]`
+    Uninstall { browsers: Vec<Browser>, user_data_dir: Option<PathBuf> },
+    /// `diagnose`
+    Diagnose,
 }
 
 impl Mode {
     /// Chromium starts a host with one argument, the caller's origin `chrome-extension://<id>/`;
     /// Firefox with two, the host manifest's path and the add-on id (spec/browser-bridge.md §4,
-    /// §10). With no argument at all we also speak frames, which is what tests and `diagnose`
-    /// pipelines use.
+    /// §10). With no argument at all we also speak frames, which is what tests use.
     pub(crate) fn from_args(args: &[String]) -> Result<Self, String> {
         match args {
             [] => Ok(Self::NativeMessaging),
@@ -25,22 +39,174 @@ impl Mode {
             [manifest, _addon_id] if manifest.ends_with(".json") => Ok(Self::NativeMessaging),
             [flag] if flag == "--version" || flag == "-V" => Ok(Self::Version),
             [flag] if flag == "--help" || flag == "-h" => Ok(Self::Help),
+            [command] if command == "diagnose" => Ok(Self::Diagnose),
+            [command, rest @ ..] if command == "install" || command == "uninstall" => {
+                let (browsers, user_data_dir) = registration_args(rest)?;
+                Ok(if command == "install" {
+                    Self::Install { browsers, user_data_dir }
+                } else {
+                    Self::Uninstall { browsers, user_data_dir }
+                })
+            }
             other => Err(format!("unexpected arguments: {}", other.join(" "))),
         }
     }
 }
 
+fn registration_args(args: &[String]) -> Result<(Vec<Browser>, Option<PathBuf>), String> {
+    let mut browsers = Vec::new();
+    let mut user_data_dir = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--browser" => {
+                let name = args.next().ok_or("--browser needs a name")?;
+                browsers.push(Browser::parse(name).ok_or_else(|| {
+                    format!("unknown browser {name:?}; use chrome, chromium, edge or firefox")
+                })?);
+            }
+            "--user-data-dir" => {
+                user_data_dir =
+                    Some(PathBuf::from(args.next().ok_or("--user-data-dir needs a folder")?));
+            }
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok((browsers, user_data_dir))
+}
+
 pub(crate) fn run(mode: Mode) -> ExitCode {
     let mut out = std::io::stdout().lock();
-    let text = match mode {
-        Mode::Version => format!("card-bridge {}\n", env!("CARGO_PKG_VERSION")),
-        Mode::Help => USAGE.to_owned(),
+    let result = match mode {
+        Mode::Version => writeln!(out, "card-bridge {}", env!("CARGO_PKG_VERSION"))
+            .map_err(|err| err.to_string()),
+        Mode::Help => out.write_all(USAGE.as_bytes()).map_err(|err| err.to_string()),
+        Mode::Install { browsers, user_data_dir } => {
+            register(&mut out, browsers, user_data_dir.as_deref(), true)
+        }
+        Mode::Uninstall { browsers, user_data_dir } => {
+            register(&mut out, browsers, user_data_dir.as_deref(), false)
+        }
+        Mode::Diagnose => diagnose(&mut out).map_err(|err| err.to_string()),
         // Handled by main before we get here.
         Mode::NativeMessaging => return ExitCode::FAILURE,
     };
-    match out.write_all(text.as_bytes()) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(_) => ExitCode::FAILURE,
+        Err(message) => {
+            usage_error(&message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn home() -> Result<PathBuf, String> {
+    std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
+        .map(PathBuf::from)
+        .ok_or_else(|| "the home folder is not known (HOME is not set)".to_owned())
+}
+
+/// Installs or removes the host manifests. Without `--browser`: every browser whose settings
+/// folder exists, or Chromium alone with `--user-data-dir`.
+fn register(
+    out: &mut impl Write,
+    browsers: Vec<Browser>,
+    user_data_dir: Option<&Path>,
+    install: bool,
+) -> Result<(), String> {
+    let home = home()?;
+    let browsers = if !browsers.is_empty() {
+        browsers
+    } else if user_data_dir.is_some() {
+        vec![Browser::Chromium]
+    } else {
+        let found: Vec<Browser> = Browser::ALL
+            .into_iter()
+            .filter(|browser| browser.user_folder(&home).parent().is_some_and(Path::exists))
+            .collect();
+        if found.is_empty() {
+            return Err(
+                "no supported browser was found for this user; name one with --browser".into()
+            );
+        }
+        found
+    };
+    let executable = std::env::current_exe()
+        .map_err(|err| format!("cannot tell where card-bridge is: {err}"))?;
+    for browser in browsers {
+        let line = if install {
+            let path = install::install(browser, &executable, &home, user_data_dir)
+                .map_err(|err| format!("cannot register with {}: {err}", browser.name()))?;
+            format!("{}: registered ({})", browser.name(), path.display())
+        } else {
+            match install::uninstall(browser, &home, user_data_dir)
+                .map_err(|err| format!("cannot unregister from {}: {err}", browser.name()))?
+            {
+                Some(path) => format!("{}: removed ({})", browser.name(), path.display()),
+                None => format!("{}: was not registered", browser.name()),
+            }
+        };
+        writeln!(out, "{line}").map_err(|err| err.to_string())?;
+    }
+    Ok(())
+}
+
+/// What a support call needs: readers, the card, its applet, its certificates' presence and the
+/// RRN checks. Never the PIN; no signature.
+fn diagnose(out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out, "card-bridge {}", env!("CARGO_PKG_VERSION"))?;
+    let mut pcsc = Pcsc;
+    let readers = match pcsc.list_readers() {
+        Ok(readers) => readers,
+        Err(err) => return writeln!(out, "smart-card service: {err}"),
+    };
+    if readers.is_empty() {
+        return writeln!(out, "no card reader found");
+    }
+    for reader in &readers {
+        let card = if reader.card_present { "card present" } else { "no card" };
+        let pinpad = if reader.pinpad { ", PIN pad" } else { "" };
+        writeln!(out, "reader {:?}: {card}{pinpad}", reader.name)?;
+        if !reader.card_present {
+            continue;
+        }
+        match pcsc.read_card(Some(&reader.name)) {
+            Ok(info) => {
+                writeln!(out, "  Belgian eID, applet {} ({})", info.applet, info.key_algorithm)?;
+                writeln!(out, "  holder: {} {}", info.identity.given_names, info.identity.surname)?;
+                writeln!(out, "  card valid until {}", info.identity.validity_end)?;
+                let present = |certificate: Option<&String>| {
+                    if certificate.is_some() {
+                        "present"
+                    } else {
+                        "absent"
+                    }
+                };
+                writeln!(out, "  authentication certificate: present")?;
+                writeln!(
+                    out,
+                    "  signature certificate: {}",
+                    present(info.certificates.signature.as_ref())
+                )?;
+                writeln!(
+                    out,
+                    "  RRN signatures: identity {}, address {}; photo {}",
+                    verdict(info.identity_signature_valid),
+                    verdict(info.address_signature_valid),
+                    verdict(info.photo_hash_valid)
+                )?;
+            }
+            Err(err) => writeln!(out, "  the card cannot be read: {err}")?,
+        }
+    }
+    Ok(())
+}
+
+fn verdict(valid: bool) -> &'static str {
+    if valid {
+        "valid"
+    } else {
+        "INVALID"
     }
 }
 
@@ -51,9 +217,13 @@ pub(crate) fn usage_error(message: &str) {
 const USAGE: &str = "\
 card-bridge: ehcert's link between the browser extension and your Belgian eID card reader.
 
-The browser starts it by itself once it is installed; you do not need to run it.
+The browser starts it by itself once it is registered; you do not need to run it.
 
 Usage:
+  card-bridge install [--browser chrome|chromium|edge|firefox]... [--user-data-dir DIR]
+                          register with your browsers (all found, if none is named)
+  card-bridge uninstall [--browser NAME]... [--user-data-dir DIR]
+  card-bridge diagnose    show readers, card and certificates, for a support call
   card-bridge --version   print the version
   card-bridge --help      print this text
 ";
@@ -76,10 +246,27 @@ mod tests {
         assert_eq!(
             mode(&[
                 "/usr/lib/mozilla/native-messaging-hosts/be.ehcert.card_bridge.json",
-                "card-bridge@ehcert.be"
+                "extension@ehcert.be"
             ]),
             Ok(Mode::NativeMessaging)
         );
+    }
+
+    #[test]
+    fn registration_arguments_are_parsed_and_checked() {
+        assert_eq!(
+            mode(&["install", "--browser", "firefox", "--browser", "edge"]),
+            Ok(Mode::Install {
+                browsers: vec![Browser::Firefox, Browser::Edge],
+                user_data_dir: None
+            })
+        );
+        assert_eq!(
+            mode(&["uninstall", "--user-data-dir", "/tmp/p"]),
+            Ok(Mode::Uninstall { browsers: vec![], user_data_dir: Some(PathBuf::from("/tmp/p")) })
+        );
+        assert!(mode(&["install", "--browser", "netscape"]).is_err());
+        assert!(mode(&["install", "--browser"]).is_err());
     }
 
     #[test]
@@ -87,5 +274,6 @@ mod tests {
         assert!(mode(&["https://evil.example/"]).is_err());
         assert!(mode(&["--frobnicate", "x", "y"]).is_err());
         assert_eq!(mode(&["--version"]), Ok(Mode::Version));
+        assert_eq!(mode(&["diagnose"]), Ok(Mode::Diagnose));
     }
 }

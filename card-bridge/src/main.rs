@@ -11,6 +11,7 @@ mod cli;
 mod commands;
 mod error;
 mod frame;
+mod install;
 mod session;
 mod tlv;
 

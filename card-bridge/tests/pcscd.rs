@@ -166,3 +166,25 @@ fn a_card_without_signature_certificate_says_so() {
     assert_eq!(outcome["args"]["code"], "no-signature-certificate", "{outcome}");
     drop(pcscd);
 }
+
+#[test]
+fn diagnose_describes_readers_card_and_certificates_without_a_pin() {
+    let pcscd = Pcscd::start().unwrap();
+    let _card =
+        InsertedCard::insert(DEFAULT_ADDRESS, personalise(&Holder::default(), 5).unwrap().content)
+            .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_card-bridge")).arg("diagnose").output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    for expected in [
+        "reader \"Virtual PCD 00 00\": card present",
+        "reader \"Virtual PCD 00 01\": no card",
+        "Belgian eID, applet 1.7 (rsa-2048)",
+        "holder: Jan Pieter Peeters",
+        "signature certificate: present",
+        "RRN signatures: identity valid, address valid; photo valid",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+    drop(pcscd);
+}

@@ -8,7 +8,7 @@
 // gets a fresh browser profile, so nothing leaks from one test to the next.
 import { test as base, expect, type BrowserContext, chromium } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -17,7 +17,6 @@ export const EXTENSION_DIR = path.join(ROOT, 'extension');
 export const BIN_DIR = process.env.EHCERT_BIN_DIR ?? path.join(ROOT, 'target', 'debug');
 export const DIST_DIR = process.env.EHCERT_DIST ?? path.join(ROOT, 'dist');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-export const HOST_NAME = 'be.ehcert.card_bridge';
 
 export type AppServer = { url: string; process: ChildProcess };
 
@@ -82,20 +81,18 @@ export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
 
 export { expect };
 
-/** Writes the host manifest where Chromium looks for it with a custom profile
+/** Registers the card bridge for this browser profile with the bridge's own installer
  *  (`<profile>/NativeMessagingHosts/`, spec/browser-bridge.md §4). */
 async function installNativeHost(profile: string) {
-  const extensionId = (await readFile(path.join(EXTENSION_DIR, 'extension-id.txt'), 'utf8')).trim();
-  const dir = path.join(profile, 'NativeMessagingHosts');
-  await mkdir(dir, { recursive: true });
-  const manifest = {
-    name: HOST_NAME,
-    description: 'ehcert card bridge',
-    path: path.join(BIN_DIR, 'card-bridge'),
-    type: 'stdio',
-    allowed_origins: [`chrome-extension://${extensionId}/`],
-  };
-  await writeFile(path.join(dir, `${HOST_NAME}.json`), JSON.stringify(manifest, null, 2));
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(path.join(BIN_DIR, 'card-bridge'), ['install', '--browser', 'chromium', '--user-data-dir', profile]);
+    let text = '';
+    child.stdout!.on('data', (chunk) => (text += chunk));
+    child.stderr!.on('data', (chunk) => (text += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`card-bridge install: ${text}`))));
+  });
+  expect(output).toContain('chromium: registered');
 }
 
 /** Starts a server binary and waits for its `listening on URL` line. */

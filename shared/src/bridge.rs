@@ -20,6 +20,10 @@ pub const MAX_REQUEST_FRAME: u32 = 8 * 1024;
 pub const MAX_REPLY_FRAME: u32 = 1024 * 1024;
 /// Name of the native-messaging host, as registered in the host manifests.
 pub const HOST_NAME: &str = "be.ehcert.card_bridge";
+/// The Chromium-family extension id (fixed by the manifest's `key`; extension/extension-id.txt).
+pub const CHROMIUM_EXTENSION_ID: &str = "ihbedndnijflbnlknbfafabcflgcfela";
+/// The Firefox add-on id (`browser_specific_settings.gecko.id` of the Firefox manifest).
+pub const FIREFOX_EXTENSION_ID: &str = "extension@ehcert.be";
 
 /// A frame the bridge sends.
 ///

@@ -1,0 +1,197 @@
+//! Registering the bridge with browsers: the native-messaging host manifest, written where each
+//! browser looks for it (spec/browser-bridge.md §4, §10, §11): per user on Linux and macOS, and on
+//! Windows a manifest beside the executable plus the browser's registry key pointing at it.
+
+use std::{
+    io,
+    path::{Path, PathBuf},
+};
+
+use ehcert_shared::bridge::{CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, HOST_NAME};
+
+/// A browser the bridge can be registered with.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub(crate) enum Browser {
+    Chrome,
+    Chromium,
+    Edge,
+    Firefox,
+}
+
+impl Browser {
+    pub(crate) const ALL: [Self; 4] = [Self::Chrome, Self::Chromium, Self::Edge, Self::Firefox];
+
+    pub(crate) fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|browser| browser.name() == name)
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Chrome => "chrome",
+            Self::Chromium => "chromium",
+            Self::Edge => "edge",
+            Self::Firefox => "firefox",
+        }
+    }
+
+    /// The manifest: Chromium browsers name the extension by origin, Firefox by add-on id, and
+    /// Firefox complains about the other key, so each gets its own file.
+    pub(crate) fn manifest(self, executable: &Path) -> String {
+        let allowed = match self {
+            Self::Firefox => format!(r#""allowed_extensions": ["{FIREFOX_EXTENSION_ID}"]"#),
+            _ => format!(r#""allowed_origins": ["chrome-extension://{CHROMIUM_EXTENSION_ID}/"]"#),
+        };
+        let path =
+            serde_json::to_string(&executable.to_string_lossy()).unwrap_or_else(|_| "\"\"".into());
+        format!(
+            "{{\n  \"name\": \"{HOST_NAME}\",\n  \"description\": \"ehcert card bridge: Belgian eID for the ehcert page\",\n  \"path\": {path},\n  \"type\": \"stdio\",\n  {allowed}\n}}\n"
+        )
+    }
+
+    /// The per-user folder this browser reads host manifests from, under `home`.
+    pub(crate) fn user_folder(self, home: &Path) -> PathBuf {
+        if cfg!(windows) {
+            // Any folder will do on Windows: the registry key points at the file.
+            home.join("AppData/Local/ehcert/NativeMessagingHosts").join(self.name())
+        } else if cfg!(target_os = "macos") {
+            let support = home.join("Library/Application Support");
+            match self {
+                Self::Chrome => support.join("Google/Chrome/NativeMessagingHosts"),
+                Self::Chromium => support.join("Chromium/NativeMessagingHosts"),
+                Self::Edge => support.join("Microsoft Edge/NativeMessagingHosts"),
+                Self::Firefox => support.join("Mozilla/NativeMessagingHosts"),
+            }
+        } else {
+            match self {
+                Self::Chrome => home.join(".config/google-chrome/NativeMessagingHosts"),
+                Self::Chromium => home.join(".config/chromium/NativeMessagingHosts"),
+                Self::Edge => home.join(".config/microsoft-edge/NativeMessagingHosts"),
+                Self::Firefox => home.join(".mozilla/native-messaging-hosts"),
+            }
+        }
+    }
+
+    /// The registry key that points at the manifest on Windows (HKEY_CURRENT_USER).
+    #[cfg_attr(not(windows), allow(dead_code))]
+    pub(crate) fn registry_key(self) -> String {
+        let vendor = match self {
+            Self::Chrome => r"Google\Chrome",
+            Self::Chromium => "Chromium",
+            Self::Edge => r"Microsoft\Edge",
+            Self::Firefox => "Mozilla",
+        };
+        format!(r"HKCU\Software\{vendor}\NativeMessagingHosts\{HOST_NAME}")
+    }
+}
+
+/// Where a manifest goes: a browser's user folder, or a Chromium profile given on the command line
+/// (`<user-data-dir>/NativeMessagingHosts`, as tests and kiosks use).
+pub(crate) fn manifest_path(
+    browser: Browser,
+    home: &Path,
+    user_data_dir: Option<&Path>,
+) -> PathBuf {
+    let folder = match user_data_dir {
+        Some(profile) if browser != Browser::Firefox => profile.join("NativeMessagingHosts"),
+        _ => browser.user_folder(home),
+    };
+    folder.join(format!("{HOST_NAME}.json"))
+}
+
+/// Writes the manifest for `browser`; returns where.
+pub(crate) fn install(
+    browser: Browser,
+    executable: &Path,
+    home: &Path,
+    user_data_dir: Option<&Path>,
+) -> io::Result<PathBuf> {
+    let path = manifest_path(browser, home, user_data_dir);
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    std::fs::write(&path, browser.manifest(executable))?;
+    #[cfg(windows)]
+    register_on_windows(browser, &path)?;
+    Ok(path)
+}
+
+/// Removes the manifest for `browser`; returns it if there was one.
+pub(crate) fn uninstall(
+    browser: Browser,
+    home: &Path,
+    user_data_dir: Option<&Path>,
+) -> io::Result<Option<PathBuf>> {
+    let path = manifest_path(browser, home, user_data_dir);
+    #[cfg(windows)]
+    {
+        let _ = std::process::Command::new("reg")
+            .args(["delete", &browser.registry_key(), "/f"])
+            .status();
+    }
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(Some(path)),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+#[cfg(windows)]
+fn register_on_windows(browser: Browser, manifest: &Path) -> io::Result<()> {
+    let status = std::process::Command::new("reg")
+        .args(["add", &browser.registry_key(), "/ve", "/t", "REG_SZ", "/d"])
+        .arg(manifest)
+        .arg("/f")
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(io::Error::other(format!("reg add failed ({status})")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chromium_and_firefox_manifests_name_the_extension_their_own_way() {
+        let chromium: serde_json::Value =
+            serde_json::from_str(&Browser::Chromium.manifest(Path::new("/opt/ehcert/card-bridge")))
+                .unwrap();
+        assert_eq!(chromium["name"], HOST_NAME);
+        assert_eq!(chromium["path"], "/opt/ehcert/card-bridge");
+        assert_eq!(chromium["type"], "stdio");
+        assert_eq!(
+            chromium["allowed_origins"][0],
+            format!("chrome-extension://{CHROMIUM_EXTENSION_ID}/")
+        );
+        assert!(chromium.get("allowed_extensions").is_none());
+        let firefox: serde_json::Value = serde_json::from_str(
+            &Browser::Firefox.manifest(Path::new("C:\\Program Files\\ehcert\\card-bridge.exe")),
+        )
+        .unwrap();
+        assert_eq!(firefox["allowed_extensions"][0], FIREFOX_EXTENSION_ID);
+        assert_eq!(firefox["path"], "C:\\Program Files\\ehcert\\card-bridge.exe");
+        assert!(firefox.get("allowed_origins").is_none());
+    }
+
+    #[test]
+    fn a_profile_folder_is_used_for_chromium_browsers_only() {
+        let home = Path::new("/home/dr");
+        let profile = Path::new("/tmp/profile");
+        assert_eq!(
+            manifest_path(Browser::Chromium, home, Some(profile)),
+            Path::new("/tmp/profile/NativeMessagingHosts/be.ehcert.card_bridge.json")
+        );
+        assert_eq!(
+            manifest_path(Browser::Firefox, home, Some(profile)),
+            Browser::Firefox.user_folder(home).join("be.ehcert.card_bridge.json")
+        );
+        if cfg!(target_os = "linux") {
+            assert_eq!(
+                manifest_path(Browser::Chrome, home, None),
+                Path::new("/home/dr/.config/google-chrome/NativeMessagingHosts/be.ehcert.card_bridge.json")
+            );
+        }
+    }
+}
