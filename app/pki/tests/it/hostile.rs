@@ -8,53 +8,19 @@ use ehcert_pki::{
 };
 use rand::{Rng, SeedableRng};
 
-use crate::oracle::{run, workdir};
+use crate::oracle::{openssl_p12, openssl_self_signed, workdir};
 
 /// A legacy-algorithm keystore from OpenSSL with one iteration, so thousands of reads stay fast.
 fn small_keystore() -> Vec<u8> {
     let dir = workdir();
-    run(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "k.pem",
-            "-out",
-            "c.pem",
-            "-days",
-            "30",
-            "-subj",
-            "/C=BE/CN=fuzz seed",
-        ],
+    openssl_self_signed(dir.path(), "/C=BE/CN=fuzz seed");
+    openssl_p12(
         dir.path(),
-    );
-    run(
-        "openssl",
-        &[
-            "pkcs12",
-            "-export",
-            "-legacy",
-            "-iter",
-            "1",
-            "-maciter",
-            "-inkey",
-            "k.pem",
-            "-in",
-            "c.pem",
-            "-name",
-            "authentication",
-            "-passout",
-            "pass:pw-123456",
-            "-out",
-            "seed.p12",
-        ],
-        dir.path(),
-    );
-    std::fs::read(dir.path().join("seed.p12")).unwrap()
+        "seed.p12",
+        Some("authentication"),
+        "pw-123456",
+        &["-legacy", "-iter", "1", "-maciter"],
+    )
 }
 
 #[test]

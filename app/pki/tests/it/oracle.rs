@@ -45,6 +45,39 @@ pub(crate) fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// A throw-away RSA key and self-signed certificate made by OpenSSL: `k.pem` and `c.pem` in `dir`.
+pub(crate) fn openssl_self_signed(dir: &Path, subject: &str) {
+    run(
+        "openssl",
+        &[
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "k.pem", "-out", "c.pem",
+            "-days", "30", "-subj", subject,
+        ],
+        dir,
+    );
+}
+
+/// `k.pem` and `c.pem` exported by OpenSSL as the PKCS#12 `file` under `password`, with a
+/// friendly name when given and `options` such as `-legacy`; returns the file's bytes.
+pub(crate) fn openssl_p12(
+    dir: &Path,
+    file: &str,
+    friendly_name: Option<&str>,
+    password: &str,
+    options: &[&str],
+) -> Vec<u8> {
+    let passout = format!("pass:{password}");
+    let mut args = vec![
+        "pkcs12", "-export", "-inkey", "k.pem", "-in", "c.pem", "-passout", &passout, "-out", file,
+    ];
+    if let Some(name) = friendly_name {
+        args.extend(["-name", name]);
+    }
+    args.extend_from_slice(options);
+    run("openssl", &args, dir);
+    std::fs::read(dir.join(file)).unwrap()
+}
+
 pub(crate) fn rng(seed: u64) -> StdRng {
     StdRng::seed_from_u64(seed)
 }

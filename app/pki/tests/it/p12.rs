@@ -6,7 +6,10 @@ use ehcert_pki::{
     PkiError,
 };
 
-use crate::oracle::{issue_with_openssl, keys, rng, run, run_failing, workdir, write};
+use crate::oracle::{
+    issue_with_openssl, keys, openssl_p12, openssl_self_signed, rng, run, run_failing, workdir,
+    write,
+};
 
 const DN: &str = r"CN=SSIN\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\=85073003328,O=Federal Government,C=BE";
 const NOW: UnixTime = UnixTime(1_795_000_000);
@@ -209,50 +212,15 @@ fn changing_the_password_re_encrypts_every_entry_and_keeps_the_profile() {
     // and AES-256 certificate encryption) is ours to recognise as modern; OpenSSL's legacy one
     // (RC2-40 for certificates *and* 3DES keys, SHA-1 MAC) as Java; one with an unencrypted
     // certificate safe matches neither.
-    run(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "k.pem",
-            "-out",
-            "c.pem",
-            "-days",
-            "30",
-            "-subj",
-            "/CN=profile",
-        ],
-        dir.path(),
-    );
+    openssl_self_signed(dir.path(), "/CN=profile");
     for (args, expected) in [
         (&["-legacy"][..], Some(Profile::Java)),
         (&[][..], Some(Profile::Modern)),
         (&["-certpbe", "NONE"][..], None),
         (&["-legacy", "-keypbe", "PBE-SHA1-RC2-128"][..], None),
     ] {
-        let mut command = vec![
-            "pkcs12",
-            "-export",
-            "-inkey",
-            "k.pem",
-            "-in",
-            "c.pem",
-            "-passout",
-            "pass:pw-123456",
-            "-out",
-            "p.p12",
-        ];
-        command.extend_from_slice(args);
-        run("openssl", &command, dir.path());
-        let read = Keystore::read(
-            &std::fs::read(dir.path().join("p.p12")).unwrap(),
-            &Password::new("pw-123456"),
-        )
-        .unwrap();
+        let bytes = openssl_p12(dir.path(), "p.p12", None, "pw-123456", args);
+        let read = Keystore::read(&bytes, &Password::new("pw-123456")).unwrap();
         assert_eq!(read.profile, expected, "openssl {args:?}");
     }
     write(dir.path(), "new.p12", &new);
@@ -300,49 +268,11 @@ fn changing_the_password_re_encrypts_every_entry_and_keeps_the_profile() {
 #[test]
 fn reads_keystores_made_by_openssl_in_both_generations() {
     let dir = workdir();
-    run(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "k.pem",
-            "-out",
-            "c.pem",
-            "-days",
-            "30",
-            "-subj",
-            "/C=BE/CN=openssl made",
-        ],
-        dir.path(),
-    );
+    openssl_self_signed(dir.path(), "/C=BE/CN=openssl made");
     for (file, legacy) in [("modern.p12", false), ("legacy.p12", true)] {
-        let mut args = vec![
-            "pkcs12",
-            "-export",
-            "-inkey",
-            "k.pem",
-            "-in",
-            "c.pem",
-            "-name",
-            "authentication",
-            "-passout",
-            "pass:s3cret-pass",
-            "-out",
-            file,
-        ];
-        if legacy {
-            args.push("-legacy");
-        }
-        run("openssl", &args, dir.path());
-        let keystore = Keystore::read(
-            &std::fs::read(dir.path().join(file)).unwrap(),
-            &Password::new("s3cret-pass"),
-        )
-        .unwrap();
+        let options: &[&str] = if legacy { &["-legacy"] } else { &[] };
+        let bytes = openssl_p12(dir.path(), file, Some("authentication"), "s3cret-pass", options);
+        let keystore = Keystore::read(&bytes, &Password::new("s3cret-pass")).unwrap();
         let entry = keystore.authentication().unwrap();
         let key = entry.key_pair().unwrap();
         let leaf = entry.leaf().unwrap();
@@ -418,48 +348,9 @@ fn refuses_what_is_not_a_usable_keystore() {
     damaged[middle] ^= 0x55;
     assert!(Keystore::read(&damaged, &Password::new("corner-stone7")).is_err());
     // A PKCS#12 without an eHealth entry.
-    run(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "k.pem",
-            "-out",
-            "c.pem",
-            "-days",
-            "30",
-            "-subj",
-            "/CN=other",
-        ],
-        dir.path(),
-    );
-    run(
-        "openssl",
-        &[
-            "pkcs12",
-            "-export",
-            "-inkey",
-            "k.pem",
-            "-in",
-            "c.pem",
-            "-name",
-            "server",
-            "-passout",
-            "pass:pw-123456",
-            "-out",
-            "other.p12",
-        ],
-        dir.path(),
-    );
-    let other = Keystore::read(
-        &std::fs::read(dir.path().join("other.p12")).unwrap(),
-        &Password::new("pw-123456"),
-    )
-    .unwrap();
+    openssl_self_signed(dir.path(), "/CN=other");
+    let other_p12 = openssl_p12(dir.path(), "other.p12", Some("server"), "pw-123456", &[]);
+    let other = Keystore::read(&other_p12, &Password::new("pw-123456")).unwrap();
     assert!(matches!(other.authentication(), Err(PkiError::WrongKeystore(_))));
 }
 
