@@ -6,7 +6,7 @@ use ehcert_shared::bridge::{
     Address, CardInfo, Certificates, Identity, KeyRole, PinEntry, Reader, Sign, SignatureAlgorithm,
 };
 use pcsc::{Card, Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
-use rsa::{pkcs1v15::Pkcs1v15Sign, pkcs8::DecodePublicKey, RsaPublicKey};
+use rsa::{pkcs1v15::Pkcs1v15Sign, RsaPublicKey};
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384};
 
@@ -217,12 +217,7 @@ fn read_everything(card: &Card, reader: String, applet: u8) -> Result<CardInfo, 
     signed_address.extend_from_slice(&identity_signature);
     let rrn_key = rrn.as_deref().and_then(rrn_public_key);
     let verifies = |message: &[u8], signature: &[u8]| {
-        rrn_key.as_ref().is_some_and(|key| {
-            key.verify(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message), signature).is_ok()
-                || key
-                    .verify(Pkcs1v15Sign::new::<Sha1>(), &Sha1::digest(message), signature)
-                    .is_ok()
-        })
+        rrn_key.as_ref().is_some_and(|key| key.verifies(message, signature))
     };
     Ok(CardInfo {
         reader,
@@ -256,11 +251,47 @@ fn read_everything(card: &Card, reader: String, applet: u8) -> Result<CardInfo, 
     })
 }
 
-fn rrn_public_key(der: &[u8]) -> Option<RsaPublicKey> {
+/// The RRN's public key: RSA on applet 1.7 cards, P-384 on 1.8 and re-keyed cards
+/// (spec/eid-card.md §1.1).
+enum RrnKey {
+    Rsa(RsaPublicKey),
+    Ec(p384::ecdsa::VerifyingKey),
+}
+
+impl RrnKey {
+    /// RSA: PKCS#1 v1.5 with SHA-256 ("CA4" re-signed cards) or SHA-1. EC: a DER
+    /// ECDSA-P384-SHA-384 signature whose real length is `2 + byte[1]`, the rest of the file being
+    /// zeros (spec/eid-card.md §2.2, §3.3).
+    fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        match self {
+            Self::Rsa(key) => {
+                key.verify(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message), signature)
+                    .is_ok()
+                    || key
+                        .verify(Pkcs1v15Sign::new::<Sha1>(), &Sha1::digest(message), signature)
+                        .is_ok()
+            }
+            Self::Ec(key) => {
+                use p384::ecdsa::signature::hazmat::PrehashVerifier;
+                let Some(&length) = signature.get(1) else { return false };
+                let Some(der) = signature.get(..2 + usize::from(length)) else { return false };
+                p384::ecdsa::Signature::from_der(der).is_ok_and(|signature| {
+                    key.verify_prehash(&Sha384::digest(message), &signature).is_ok()
+                })
+            }
+        }
+    }
+}
+
+fn rrn_public_key(der: &[u8]) -> Option<RrnKey> {
+    use p384::pkcs8::DecodePublicKey as _;
     use x509_cert::der::{Decode, Encode};
     let certificate = x509_cert::Certificate::from_der(der).ok()?;
     let spki = certificate.tbs_certificate.subject_public_key_info.to_der().ok()?;
-    RsaPublicKey::from_public_key_der(&spki).ok()
+    RsaPublicKey::from_public_key_der(&spki)
+        .map(RrnKey::Rsa)
+        .ok()
+        .or_else(|| p384::ecdsa::VerifyingKey::from_public_key_der(&spki).ok().map(RrnKey::Ec))
 }
 
 /// MSE:SET, VERIFY (when a PIN is given), PSO:CDS, GET RESPONSE (spec/eid-card.md §9.2).

@@ -188,3 +188,58 @@ fn diagnose_describes_readers_card_and_certificates_without_a_pin() {
     }
     drop(pcscd);
 }
+
+#[test]
+fn reads_and_signs_with_an_applet_1_8_card_in_ecdsa_p384() {
+    use base64::{engine::general_purpose::STANDARD, Engine as _};
+    use ehcert_servers::eid::card::Applet;
+    use p384::{
+        ecdsa::{signature::hazmat::PrehashVerifier, Signature, VerifyingKey},
+        pkcs8::DecodePublicKey,
+    };
+    use sha2::{Digest, Sha384};
+    use x509_cert::der::{Decode, Encode};
+
+    let pcscd = Pcscd::start().unwrap();
+    let holder = Holder { applet: Applet::V18, ..Holder::default() };
+    let _card =
+        InsertedCard::insert(DEFAULT_ADDRESS, personalise(&holder, 6).unwrap().content).unwrap();
+
+    let card =
+        ask_bridge(&json!({"id": 1, "command": {"type": "read-card", "args": {"reader": null}}}))
+            [1]["args"]["outcome"]
+            .clone();
+    let info = &card["args"];
+    assert_eq!(
+        (info["applet"].as_str(), info["key_algorithm"].as_str()),
+        (Some("1.8"), Some("ecdsa-p384")),
+        "{card}"
+    );
+    assert_eq!(info["photo_hash"].as_str().map(str::len), Some(96), "SHA-384 photo hash");
+    assert_eq!(info["photo_hash_valid"], true);
+    assert_eq!(
+        info["identity_signature_valid"], true,
+        "ECDSA RRN signature over the identity file"
+    );
+    assert_eq!(info["address_signature_valid"], true);
+
+    let der = STANDARD.decode(info["certificates"]["signature"].as_str().unwrap()).unwrap();
+    let certificate = x509_cert::Certificate::from_der(&der).unwrap();
+    let key = VerifyingKey::from_public_key_der(
+        &certificate.tbs_certificate.subject_public_key_info.to_der().unwrap(),
+    )
+    .unwrap();
+    let digest = Sha384::digest(b"<ds:SignedInfo>...</ds:SignedInfo>");
+    let request = json!({"id": 2, "command": {"type": "sign", "args": {"reader": null, "key": "signature",
+        "algorithm": "ecdsa-sha384", "digest": STANDARD.encode(digest), "pin": {"type": "digits", "args": "1234"}}}});
+    let outcome = ask_bridge(&request)[1]["args"]["outcome"].clone();
+    let value = STANDARD.decode(outcome["args"].as_str().unwrap()).unwrap();
+    assert_eq!(value.len(), 96, "raw r‖s, as XMLDSig wants it");
+    key.verify_prehash(&digest, &Signature::from_slice(&value).unwrap()).unwrap();
+
+    // An RSA request to an EC card is refused, not sent.
+    let rsa = json!({"id": 3, "command": {"type": "sign", "args": {"reader": null, "key": "signature",
+        "algorithm": "rsa-pkcs1-sha256", "digest": STANDARD.encode([1u8; 32]), "pin": {"type": "digits", "args": "1234"}}}});
+    assert_eq!(ask_bridge(&rsa)[1]["args"]["outcome"]["args"]["code"], "unsupported-card");
+    drop(pcscd);
+}

@@ -3,6 +3,9 @@
 
 use std::collections::HashMap;
 
+use p384::ecdsa::{
+    signature::hazmat::PrehashSigner, Signature as EcSignature, SigningKey as EcKey,
+};
 use rsa::{pkcs1v15::Pkcs1v15Sign, RsaPrivateKey};
 use sha1::Sha1;
 use sha2::Sha256;
@@ -10,6 +13,29 @@ use sha2::Sha256;
 /// ATR of applets 1.1/1.7 (spec/eid-card.md §8).
 pub const ATR_V17: [u8; 13] =
     [0x3B, 0x98, 0x13, 0x40, 0x0A, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x11];
+/// ATR of applet 1.8 (spec/eid-card.md §8).
+pub const ATR_V18: [u8; 20] = [
+    0x3B, 0x7F, 0x96, 0x00, 0x00, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x01, 0x20, 0x12, 0x0F,
+    0xFF, 0x82, 0x90, 0x00,
+];
+
+/// The two card generations in use (spec/eid-card.md §1.1).
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum Applet {
+    /// RSA-2048, PKCS#1 v1.5 (cards issued 2014–2021).
+    V17,
+    /// ECDSA P-384, raw r‖s (cards from 2020).
+    V18,
+}
+
+/// A private key on the card.
+#[derive(Clone)]
+pub enum CardKey {
+    /// Applet 1.7.
+    Rsa(RsaPrivateKey),
+    /// Applet 1.8.
+    Ec(EcKey),
+}
 const AID_APPLET: [u8; 15] =
     [0xA0, 0x00, 0x00, 0x00, 0x30, 0x29, 0x05, 0x70, 0x00, 0xAD, 0x13, 0x10, 0x01, 0x01, 0xFF];
 const AID_BELPIC: [u8; 12] =
@@ -26,10 +52,12 @@ const KEY_SIGNATURE: u8 = 0x83;
 pub struct CardContent {
     /// Transparent files by path from the MF.
     pub files: HashMap<Vec<u16>, Vec<u8>>,
+    /// Which applet the card runs.
+    pub applet: Applet,
     /// The authentication key (82).
-    pub authentication_key: RsaPrivateKey,
+    pub authentication_key: CardKey,
     /// The non-repudiation key (83); `None` on cards without a signature certificate.
-    pub signature_key: Option<RsaPrivateKey>,
+    pub signature_key: Option<CardKey>,
     /// The PIN's digits.
     pub pin: String,
     /// GET CARD DATA's 28 bytes.
@@ -67,7 +95,10 @@ impl Card {
 
     /// The card's ATR.
     pub fn atr(&self) -> &'static [u8] {
-        &ATR_V17
+        match self.content.applet {
+            Applet::V17 => &ATR_V17,
+            Applet::V18 => &ATR_V18,
+        }
     }
 
     /// Power-on, power-off or reset: every access right and the selection are gone; the PIN
@@ -177,14 +208,23 @@ impl Card {
         with_sw(&file[offset..offset + wanted], 0x9000)
     }
 
-    /// GET CARD DATA `80 E4 00 00 1C` (spec/eid-card.md §1.2); P2 `01` is applet 1.8 only.
+    /// GET CARD DATA `80 E4 00 00 1C`; on 1.8 also `80 E4 00 01 1F` with the PIN tries left
+    /// (spec/eid-card.md §1.2).
     fn get_card_data(&mut self, command: &Command) -> Vec<u8> {
-        if command.p1 != 0 || command.p2 != 0 {
-            return sw(0x6B00);
-        }
-        match command.le {
-            Some(28) => with_sw(&self.content.card_data, 0x9000),
-            _ => sw(0x6C1C),
+        match (command.p1, command.p2, self.content.applet) {
+            (0, 0, _) => match command.le {
+                Some(28) => with_sw(&self.content.card_data, 0x9000),
+                _ => sw(0x6C1C),
+            },
+            (0, 1, Applet::V18) => match command.le {
+                Some(31) => {
+                    let mut data = self.content.card_data.to_vec();
+                    data.extend_from_slice(&[self.tries_left, 0xFF, 0xFF]);
+                    with_sw(&data, 0x9000)
+                }
+                _ => sw(0x6C1F),
+            },
+            _ => sw(0x6B00),
         }
     }
 
@@ -228,7 +268,12 @@ impl Card {
         }
         let [0x04, 0x80, algorithm, 0x84, key] = command.data[..] else { return sw(0x6A80) };
         // Applet 1.7: PKCS#1 v1.5 with a host-made DigestInfo (01), SHA-1 (02) or SHA-256 (08).
-        if ![0x01, 0x02, 0x08].contains(&algorithm) {
+        // Applet 1.8: ECDSA over SHA-256 (01), SHA-384 (02), or a hash of any listed length (40).
+        let supported: &[u8] = match self.content.applet {
+            Applet::V17 => &[0x01, 0x02, 0x08],
+            Applet::V18 => &[0x01, 0x02, 0x40],
+        };
+        if !supported.contains(&algorithm) {
             return sw(0x6A80);
         }
         let key_present = match key {
@@ -262,13 +307,29 @@ impl Card {
             },
             _ => return sw(0x6982),
         };
-        let scheme = match (algorithm, command.data.len()) {
-            (0x01, 1..=245) => Pkcs1v15Sign::new_unprefixed(),
-            (0x02, 20) => Pkcs1v15Sign::new::<Sha1>(),
-            (0x08, 32) => Pkcs1v15Sign::new::<Sha256>(),
+        let signature = match (key, algorithm, command.data.len()) {
+            (CardKey::Rsa(key), _, length) => {
+                let scheme = match (algorithm, length) {
+                    (0x01, 1..=245) => Pkcs1v15Sign::new_unprefixed(),
+                    (0x02, 20) => Pkcs1v15Sign::new::<Sha1>(),
+                    (0x08, 32) => Pkcs1v15Sign::new::<Sha256>(),
+                    _ => return sw(0x6A80),
+                };
+                let Ok(signature) = key.sign(scheme, &command.data) else { return sw(0x6A80) };
+                signature
+            }
+            // The card never hashes: it signs the digest it is given and answers r‖s.
+            (CardKey::Ec(key), 0x01, 32)
+            | (CardKey::Ec(key), 0x02, 48)
+            | (CardKey::Ec(key), 0x40, 20 | 28 | 32 | 48 | 64) => {
+                let Ok(signature) = PrehashSigner::<EcSignature>::sign_prehash(key, &command.data)
+                else {
+                    return sw(0x6A80);
+                };
+                signature.to_bytes().to_vec()
+            }
             _ => return sw(0x6A80),
         };
-        let Ok(signature) = key.sign(scheme, &command.data) else { return sw(0x6A80) };
         if key_reference == KEY_SIGNATURE {
             // Mixed mode: after a non-repudiation signature the auth key needs the PIN again.
             self.state.authentication_granted = false;
@@ -376,7 +437,7 @@ mod tests {
     use super::*;
     use crate::eid::profile::{personalise, Holder};
 
-    type Personalisation = (HashMap<Vec<u16>, Vec<u8>>, RsaPrivateKey, RsaPrivateKey, [u8; 28]);
+    type Personalisation = (HashMap<Vec<u16>, Vec<u8>>, CardKey, CardKey, [u8; 28]);
 
     /// Personalising makes five RSA keys: do it once, clone the content per test.
     fn card() -> Card {
@@ -391,6 +452,7 @@ mod tests {
             )
         });
         Card::new(CardContent {
+            applet: Applet::V17,
             files: files.clone(),
             authentication_key: auth.clone(),
             signature_key: Some(sign.clone()),
@@ -449,7 +511,10 @@ mod tests {
         assert_eq!(card.transmit(&pso(&digest_info)), vec![0x61, 0x00]);
         let signature = card.transmit(&hex("00 C0 00 00 00"));
         assert_eq!((signature.len(), status(&signature)), (258, 0x9000));
-        let public = RsaPublicKey::from(card.content.signature_key.as_ref().unwrap());
+        let Some(CardKey::Rsa(key)) = card.content.signature_key.as_ref() else {
+            panic!("an RSA card")
+        };
+        let public = RsaPublicKey::from(key);
         public
             .verify(
                 Pkcs1v15Sign::new::<Sha256>(),
@@ -512,5 +577,43 @@ mod tests {
         assert_eq!(status(&card.transmit(&hex("00 22 41 B6 05 04 80 01 84 81"))), 0x6A88);
         assert_eq!(status(&card.transmit(&hex("00 FF 00 00"))), 0x6D00);
         assert_eq!(status(&card.transmit(&hex("B0 A4 00 00"))), 0x6E00);
+    }
+
+    #[test]
+    fn applet_1_8_signs_digests_with_p384_and_answers_r_s() {
+        use p384::ecdsa::{signature::hazmat::PrehashVerifier, Signature, VerifyingKey};
+        use sha2::Sha384;
+
+        let holder = Holder { applet: Applet::V18, ..Holder::default() };
+        let mut card = Card::new(personalise(&holder, 9).unwrap().content);
+        assert_eq!(card.atr(), &ATR_V18);
+        let data = card.transmit(&hex("80 E4 00 00 1C"));
+        assert_eq!((data[21], status(&data)), (0x18, 0x9000));
+        let with_tries = card.transmit(&hex("80 E4 00 01 1F"));
+        assert_eq!((with_tries.len(), with_tries[28]), (33, 3), "P2=01 adds the PIN tries left");
+        assert_eq!(
+            status(&card.transmit(&hex("00 22 41 B6 05 04 80 08 84 83"))),
+            0x6A80,
+            "no RSA on 1.8"
+        );
+
+        let digest = Sha384::digest(b"<ds:SignedInfo/>");
+        assert_eq!(status(&card.transmit(&hex("00 22 41 B6 05 04 80 02 84 83"))), 0x9000);
+        assert_eq!(status(&card.transmit(&hex(VERIFY_1234))), 0x9000);
+        let mut apdu = hex("00 2A 9E 9A 30");
+        apdu.extend_from_slice(&digest);
+        assert_eq!(card.transmit(&apdu), vec![0x61, 0x60], "96 bytes wait");
+        let response = card.transmit(&hex("00 C0 00 00 60"));
+        assert_eq!((response.len(), status(&response)), (98, 0x9000));
+        let Some(CardKey::Ec(key)) = card.content.signature_key.as_ref() else {
+            panic!("an EC card")
+        };
+        let signature = Signature::from_slice(&response[..96]).unwrap();
+        VerifyingKey::from(key).verify_prehash(&digest, &signature).unwrap();
+        // A SHA-384 reference with a 32-byte digest is refused.
+        assert_eq!(status(&card.transmit(&hex(VERIFY_1234))), 0x9000);
+        let mut short = hex("00 2A 9E 9A 20");
+        short.extend_from_slice(&digest[..32]);
+        assert_eq!(status(&card.transmit(&short)), 0x6A80);
     }
 }

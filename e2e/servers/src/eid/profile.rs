@@ -5,9 +5,10 @@
 use std::{collections::HashMap, str::FromStr, time::Duration};
 
 use der::Encode;
+use p384::ecdsa::{DerSignature, SigningKey as EcKey};
 use rand::{rngs::StdRng, SeedableRng};
 use rsa::{pkcs1v15::SigningKey, pkcs8::EncodePublicKey, RsaPrivateKey};
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha384};
 use spki_for_cert::SubjectPublicKeyInfoOwned;
 use x509_cert::{
     builder::{Builder, CertificateBuilder, Profile},
@@ -16,7 +17,7 @@ use x509_cert::{
     time::Validity,
 };
 
-use super::card::CardContent;
+use super::card::{Applet, CardContent, CardKey};
 
 mod spki_for_cert {
     pub(crate) use x509_cert::spki::SubjectPublicKeyInfoOwned;
@@ -36,6 +37,8 @@ pub struct Holder {
     /// Whether the card carries a signature (non-repudiation) key and certificate; minors' and
     /// some foreigners' cards do not (spec/eid-card.md §2.2).
     pub has_signature_certificate: bool,
+    /// The card generation.
+    pub applet: Applet,
 }
 
 impl Default for Holder {
@@ -46,6 +49,7 @@ impl Default for Holder {
             given_names: "Jan Pieter".into(),
             pin: "1234".into(),
             has_signature_certificate: true,
+            applet: Applet::V17,
         }
     }
 }
@@ -61,7 +65,13 @@ pub struct Personalised {
 /// Makes a card for `holder`. `seed` makes the keys reproducible; RSA-2048 throughout.
 pub fn personalise(holder: &Holder, seed: u64) -> Result<Personalised, Box<dyn std::error::Error>> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut key = || RsaPrivateKey::new(&mut rng, 2048);
+    let applet = holder.applet;
+    let mut key = || -> Result<CardKey, rsa::Error> {
+        Ok(match applet {
+            Applet::V17 => CardKey::Rsa(RsaPrivateKey::new(&mut rng, 2048)?),
+            Applet::V18 => CardKey::Ec(EcKey::random(&mut rng)),
+        })
+    };
     let (root_key, ca_key, rrn_key, auth_key, sign_key) = (key()?, key()?, key()?, key()?, key()?);
     let validity = Validity::from_now(Duration::from_secs(5 * 365 * 24 * 3600))?;
 
@@ -88,25 +98,23 @@ pub fn personalise(holder: &Holder, seed: u64) -> Result<Personalised, Box<dyn s
         &rrn_key,
         &root_key,
     )?;
-    let leaf = |role: &str,
-                serial: u64,
-                key: &RsaPrivateKey|
-     -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-        let subject = Name::from_str(&format!(
-            "serialNumber={},givenName={},sn={},CN={} {} ({role}),C=BE",
-            holder.national_number,
-            holder.given_names,
-            holder.surname,
-            holder.given_names,
-            holder.surname
-        ))?;
-        let profile = Profile::Leaf {
-            issuer: ca_name.clone(),
-            enable_key_agreement: false,
-            enable_key_encipherment: false,
+    let leaf =
+        |role: &str, serial: u64, key: &CardKey| -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+            let subject = Name::from_str(&format!(
+                "serialNumber={},givenName={},sn={},CN={} {} ({role}),C=BE",
+                holder.national_number,
+                holder.given_names,
+                holder.surname,
+                holder.given_names,
+                holder.surname
+            ))?;
+            let profile = Profile::Leaf {
+                issuer: ca_name.clone(),
+                enable_key_agreement: false,
+                enable_key_encipherment: false,
+            };
+            certificate(profile, serial, validity, &subject, key, &ca_key)
         };
-        certificate(profile, serial, validity, &subject, key, &ca_key)
-    };
     let auth = leaf("Authentication", 10, &auth_key)?;
     let sign = if holder.has_signature_certificate {
         Some(leaf("Signature", 11, &sign_key)?)
@@ -119,16 +127,13 @@ pub fn personalise(holder: &Holder, seed: u64) -> Result<Personalised, Box<dyn s
     let photo = photo();
     let identity = identity_file(holder, &chip_serial, &photo);
     let address = address_file();
-    let rrn_signer = SigningKey::<Sha256>::new(rrn_key);
-    let identity_signature = rsa::signature::Signer::try_sign(&rrn_signer, &identity)?;
-    let identity_signature = rsa::signature::SignatureEncoding::to_vec(&identity_signature);
+    let identity_signature = rrn_signature(&rrn_key, &identity)?;
     // SGN#Address = sign(address without its zero padding ‖ SGN#ID) (spec/eid-card.md §3.3).
     let mut signed_address: Vec<u8> =
         address.iter().copied().rev().skip_while(|&b| b == 0).collect();
     signed_address.reverse();
     signed_address.extend_from_slice(&identity_signature);
-    let address_signature = rsa::signature::Signer::try_sign(&rrn_signer, &signed_address)?;
-    let address_signature = rsa::signature::SignatureEncoding::to_vec(&address_signature);
+    let address_signature = rrn_signature(&rrn_key, &signed_address)?;
 
     let mut files: HashMap<Vec<u16>, Vec<u8>> = HashMap::new();
     let mut put = |path: &[u16], bytes: Vec<u8>| files.insert(path.to_vec(), bytes);
@@ -136,12 +141,17 @@ pub fn personalise(holder: &Holder, seed: u64) -> Result<Personalised, Box<dyn s
     put(&[0x3F00, 0xDF00, 0x5031], ODF.to_vec());
     put(&[0x3F00, 0xDF00, 0x5032], token_info(&chip_serial));
     put(&[0x3F00, 0xDF00, 0x5034], AODF.to_vec());
-    put(&[0x3F00, 0xDF00, 0x5035], prkdf(holder.has_signature_certificate));
-    put(&[0x3F00, 0xDF00, 0x5037], cdf(holder.has_signature_certificate));
-    // Certificate files carry 50 trailing zero bytes; an absent one is 1300 zeros (§2.2).
-    let padded = |der: &[u8]| [der, &[0u8; 50][..]].concat();
+    put(&[0x3F00, 0xDF00, 0x5035], prkdf(holder.has_signature_certificate, applet));
+    put(&[0x3F00, 0xDF00, 0x5037], cdf(holder.has_signature_certificate, applet));
+    // Certificate files carry trailing zeros: 50 on 1.7, 1100 on 1.8; an absent certificate is
+    // 1300 (1.7) or 2500 (1.8) zeros (spec/eid-card.md §2.2).
+    let (padding, absent) = match applet {
+        Applet::V17 => (50, 1300),
+        Applet::V18 => (1100, 2500),
+    };
+    let padded = |der: &[u8]| [der, &vec![0u8; padding][..]].concat();
     put(&[0x3F00, 0xDF00, 0x5038], padded(&auth));
-    put(&[0x3F00, 0xDF00, 0x5039], sign.as_deref().map_or_else(|| vec![0; 1300], padded));
+    put(&[0x3F00, 0xDF00, 0x5039], sign.as_deref().map_or_else(|| vec![0; absent], padded));
     put(&[0x3F00, 0xDF00, 0x503A], padded(&ca));
     put(&[0x3F00, 0xDF00, 0x503B], padded(&root));
     put(&[0x3F00, 0xDF00, 0x503C], padded(&rrn));
@@ -153,12 +163,15 @@ pub fn personalise(holder: &Holder, seed: u64) -> Result<Personalised, Box<dyn s
 
     let mut card_data = [0u8; 28];
     card_data[..16].copy_from_slice(&chip_serial);
-    // Component, OS number/version, softmask number/version, applet 1.7, global OS 00 03,
-    // interface 00, PKCS#1 support 21, key exchange 01, life cycle 0F (§1.2).
-    card_data[16..]
-        .copy_from_slice(&[0xD0, 0x01, 0x01, 0x01, 0x01, 0x17, 0x00, 0x03, 0x00, 0x21, 0x01, 0x0F]);
+    // Component, OS number/version, softmask number/version, applet version, global OS version,
+    // interface 00, PKCS#1 support, key-exchange version, life cycle 0F (§1.2).
+    card_data[16..].copy_from_slice(&match applet {
+        Applet::V17 => [0xD0, 0x01, 0x01, 0x01, 0x01, 0x17, 0x00, 0x03, 0x00, 0x21, 0x01, 0x0F],
+        Applet::V18 => [0xD0, 0x02, 0x01, 0x01, 0x01, 0x18, 0x00, 0x01, 0x00, 0x00, 0x02, 0x0F],
+    });
     Ok(Personalised {
         content: CardContent {
+            applet,
             files,
             authentication_key: auth_key,
             signature_key: holder.has_signature_certificate.then_some(sign_key),
@@ -174,26 +187,62 @@ fn certificate(
     serial: u64,
     validity: Validity,
     subject: &Name,
-    key: &RsaPrivateKey,
-    issuer_key: &RsaPrivateKey,
+    key: &CardKey,
+    issuer_key: &CardKey,
 ) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    let public = key.to_public_key().to_public_key_der()?;
+    let public = match key {
+        CardKey::Rsa(key) => key.to_public_key().to_public_key_der()?,
+        CardKey::Ec(key) => key.verifying_key().to_public_key_der()?,
+    };
     let spki = SubjectPublicKeyInfoOwned::try_from(public.as_bytes())?;
-    let signer = SigningKey::<Sha256>::new(issuer_key.clone());
-    let builder = CertificateBuilder::new(
-        profile,
-        SerialNumber::from(serial),
-        validity,
-        subject.clone(),
-        spki,
-        &signer,
-    )?;
-    Ok(builder.build::<rsa::pkcs1v15::Signature>()?.to_der()?)
+    let serial = SerialNumber::from(serial);
+    // RSA chains sign with SHA256withRSA, P-384 chains with ecdsa-with-SHA384 (§1.1).
+    Ok(match issuer_key {
+        CardKey::Rsa(issuer) => {
+            let signer = SigningKey::<Sha256>::new(issuer.clone());
+            CertificateBuilder::new(profile, serial, validity, subject.clone(), spki, &signer)?
+                .build::<rsa::pkcs1v15::Signature>()?
+                .to_der()?
+        }
+        CardKey::Ec(issuer) => {
+            CertificateBuilder::new(profile, serial, validity, subject.clone(), spki, issuer)?
+                .build::<DerSignature>()?
+                .to_der()?
+        }
+    })
+}
+
+/// The RRN's signature over a file: RSA PKCS#1 v1.5 SHA-256 on 1.7 ("CA4" re-signed cards);
+/// a DER ECDSA-P384-SHA-384 signature zero-padded to 256 bytes on 1.8 (spec/eid-card.md §2.2,
+/// §3.3).
+fn rrn_signature(rrn_key: &CardKey, message: &[u8]) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    Ok(match rrn_key {
+        CardKey::Rsa(key) => {
+            let signer = SigningKey::<Sha256>::new(key.clone());
+            rsa::signature::SignatureEncoding::to_vec(&rsa::signature::Signer::try_sign(
+                &signer, message,
+            )?)
+        }
+        CardKey::Ec(key) => {
+            let signature: p384::ecdsa::Signature =
+                p384::ecdsa::signature::hazmat::PrehashSigner::sign_prehash(
+                    key,
+                    &Sha384::digest(message),
+                )?;
+            let mut file = signature.to_der().as_bytes().to_vec();
+            file.resize(256, 0);
+            file
+        }
+    })
 }
 
 /// EF(ID#RRN): TLVs from tag 01, every value < 128 bytes (spec/eid-card.md §3, §10).
 fn identity_file(holder: &Holder, chip_serial: &[u8; 16], photo: &[u8]) -> Vec<u8> {
-    let photo_hash = Sha256::digest(photo);
+    // The photo hash's length tells its algorithm: SHA-256 on re-signed 1.7 cards, SHA-384 on 1.8.
+    let photo_hash = match holder.applet {
+        Applet::V17 => Sha256::digest(photo).to_vec(),
+        Applet::V18 => Sha384::digest(photo).to_vec(),
+    };
     let fields: [(u8, &[u8]); 17] = [
         (0x01, b"592012345678"),
         (0x02, chip_serial),
@@ -252,19 +301,26 @@ fn token_info(chip_serial: &[u8; 16]) -> Vec<u8> {
     file
 }
 
-/// PrKDF (applet 1.7, RSA-2048): the authentication key 82 and, when present, the signature
-/// key 83 with userConsent (spec/eid-card.md §2.5).
-fn prkdf(with_signature_key: bool) -> Vec<u8> {
-    let mut file = vec![0x30, 0x3A, 0x30, 0x17, 0x0C, 0x0E];
+/// PrKDF: the authentication key 82 and, when present, the signature key 83 with userConsent.
+/// RSA entries (1.7) are `30` sequences with a 2048-bit length; EC entries (1.8) are `[0]` with
+/// 384 (spec/eid-card.md §2.5).
+fn prkdf(with_signature_key: bool, applet: Applet) -> Vec<u8> {
+    let (wrapper, length) = match applet {
+        Applet::V17 => (0x30, [0x08, 0x00]),
+        Applet::V18 => (0xA0, [0x01, 0x80]),
+    };
+    let mut type_attributes = KEY_TYPE_ATTRIBUTES;
+    type_attributes[14..].copy_from_slice(&length);
+    let mut file = vec![wrapper, 0x3A, 0x30, 0x17, 0x0C, 0x0E];
     file.extend_from_slice(b"Authentication");
     file.extend_from_slice(&[0x03, 0x02, 0x06, 0xC0, 0x04, 0x01, 0x01]);
     file.extend_from_slice(&[
         0x30, 0x0F, 0x04, 0x01, 0x02, 0x03, 0x02, 0x05, 0x20, 0x03, 0x02, 0x03, 0xB8, 0x02, 0x02,
         0x00, 0x82,
     ]);
-    file.extend_from_slice(&KEY_TYPE_ATTRIBUTES);
+    file.extend_from_slice(&type_attributes);
     if with_signature_key {
-        file.extend_from_slice(&[0x30, 0x39, 0x30, 0x15, 0x0C, 0x09]);
+        file.extend_from_slice(&[wrapper, 0x39, 0x30, 0x15, 0x0C, 0x09]);
         file.extend_from_slice(b"Signature");
         file.extend_from_slice(&[0x03, 0x02, 0x06, 0xC0, 0x04, 0x01, 0x01, 0x02, 0x01, 0x01]);
         file.extend_from_slice(&[
@@ -276,20 +332,27 @@ fn prkdf(with_signature_key: bool) -> Vec<u8> {
     file
 }
 
-/// CDF (applet 1.7): private certificate objects; a missing signature certificate's entry is
-/// dropped and the rest zero-filled (spec/eid-card.md §2.5).
-fn cdf(with_signature_certificate: bool) -> Vec<u8> {
+/// CDF: certificate objects, private (`06 C0`) on 1.7, public (`06 40`) with implicitTrust
+/// false on 1.8; a missing signature certificate's entry is dropped and the rest zero-filled
+/// (spec/eid-card.md §2.5).
+fn cdf(with_signature_certificate: bool, applet: Applet) -> Vec<u8> {
     let entry = |label: &[u8], id: u8, authority: bool, file: u8| {
+        let flags = if applet == Applet::V17 { 0xC0 } else { 0x40 };
         let mut common = vec![0x0C, u8::try_from(label.len()).unwrap_or(0)];
         common.extend_from_slice(label);
-        common.extend_from_slice(&[0x03, 0x02, 0x06, 0xC0, 0x04, 0x01, 0x01]);
+        common.extend_from_slice(&[0x03, 0x02, 0x06, flags, 0x04, 0x01, 0x01]);
         let mut entry = vec![0x30, u8::try_from(common.len()).unwrap_or(0)];
         entry.extend(common);
+        let mut certificate_attributes = vec![0x04, 0x01, id];
         if authority {
-            entry.extend_from_slice(&[0x30, 0x06, 0x04, 0x01, id, 0x01, 0x01, 0xFF]);
-        } else {
-            entry.extend_from_slice(&[0x30, 0x03, 0x04, 0x01, id]);
+            certificate_attributes.extend_from_slice(&[0x01, 0x01, 0xFF]);
         }
+        if applet == Applet::V18 {
+            certificate_attributes.extend_from_slice(&[0x83, 0x01, 0x00]);
+        }
+        entry.push(0x30);
+        entry.push(u8::try_from(certificate_attributes.len()).unwrap_or(0));
+        entry.extend(certificate_attributes);
         entry.extend_from_slice(&[
             0xA1, 0x0C, 0x30, 0x0A, 0x30, 0x08, 0x04, 0x06, 0x3F, 0x00, 0xDF, 0x00, 0x50, file,
         ]);
