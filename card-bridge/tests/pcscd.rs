@@ -243,3 +243,42 @@ fn reads_and_signs_with_an_applet_1_8_card_in_ecdsa_p384() {
     assert_eq!(ask_bridge(&rsa)[1]["args"]["outcome"]["args"]["code"], "unsupported-card");
     drop(pcscd);
 }
+
+#[test]
+fn wrong_pins_count_down_to_a_blocked_pin_across_bridge_sessions() {
+    let pcscd = Pcscd::start().unwrap();
+    let _card =
+        InsertedCard::insert(DEFAULT_ADDRESS, personalise(&Holder::default(), 7).unwrap().content)
+            .unwrap();
+    let wrong = json!({"type": "digits", "args": "9999"});
+    let tries: Vec<(Value, Value)> = (0..3)
+        .map(|_| {
+            let outcome = sign("signature", &[1; 32], wrong.clone());
+            (outcome["args"]["code"].clone(), outcome["args"]["tries_left"].clone())
+        })
+        .collect();
+    assert_eq!(
+        tries,
+        vec![
+            (json!("wrong-pin"), json!(2)),
+            (json!("wrong-pin"), json!(1)),
+            (json!("pin-blocked"), json!(0))
+        ]
+    );
+    // Blocked for good: the right PIN no longer helps.
+    let outcome = sign("signature", &[1; 32], json!({"type": "digits", "args": "1234"}));
+    assert_eq!(outcome["args"]["code"], "pin-blocked", "{outcome}");
+    drop(pcscd);
+}
+
+#[test]
+fn a_card_pulled_out_during_the_signature_is_reported_as_removed() {
+    let pcscd = Pcscd::start().unwrap();
+    let content = personalise(&Holder::default(), 8).unwrap().content;
+    // Pulled out when the PSO (INS 2A) arrives, before the card answers it.
+    let _card = InsertedCard::insert_with_fault(DEFAULT_ADDRESS, content, Some(0x2A)).unwrap();
+    let outcome = sign("signature", &[1; 32], json!({"type": "digits", "args": "1234"}));
+    assert_eq!(outcome["type"], "error", "{outcome}");
+    assert_eq!(outcome["args"]["code"], "card-removed", "{outcome}");
+    drop(pcscd);
+}

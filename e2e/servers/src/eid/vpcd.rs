@@ -25,6 +25,16 @@ impl InsertedCard {
     /// Connects to vpcd at `address` (retrying while pcscd loads its driver), serves `content`,
     /// and returns once pcscd has powered the card and read its ATR, so that PC/SC clients see it.
     pub fn insert(address: &str, content: CardContent) -> io::Result<Self> {
+        Self::insert_with_fault(address, content, None)
+    }
+
+    /// Like [`Self::insert`], but the card is pulled out the moment a command with instruction
+    /// byte `pull_out_on` arrives, before it answers (removal mid-APDU, spec/eid-card.md §10).
+    pub fn insert_with_fault(
+        address: &str,
+        content: CardContent,
+        pull_out_on: Option<u8>,
+    ) -> io::Result<Self> {
         let deadline = Instant::now() + Duration::from_secs(10);
         let stream = loop {
             match TcpStream::connect(address) {
@@ -38,7 +48,7 @@ impl InsertedCard {
         let thread = std::thread::spawn(move || {
             let mut card = Card::new(content);
             let mut atr_requests_since_power_on: Option<u32> = None;
-            serve(served, &mut card, |control| match control {
+            serve_until(served, &mut card, pull_out_on, |control| match control {
                 POWER_ON => atr_requests_since_power_on = Some(0),
                 GET_ATR => {
                     if let Some(count) = atr_requests_since_power_on.as_mut() {
@@ -85,9 +95,14 @@ const GET_ATR: u8 = 0x04;
 
 /// Serves `card` on an established vpcd connection until the connection closes. `on_control`
 /// sees every control byte pcscd sends (power on/off, reset, ATR request).
-pub fn serve(
+pub fn serve(stream: TcpStream, card: &mut Card, on_control: impl FnMut(u8)) -> io::Result<()> {
+    serve_until(stream, card, None, on_control)
+}
+
+fn serve_until(
     mut stream: TcpStream,
     card: &mut Card,
+    pull_out_on: Option<u8>,
     mut on_control: impl FnMut(u8),
 ) -> io::Result<()> {
     loop {
@@ -123,6 +138,10 @@ pub fn serve(
                 on_control(GET_ATR);
             }
             [_] => {}
+            apdu if pull_out_on.is_some() && apdu.get(1) == pull_out_on.as_ref() => {
+                let _ = stream.shutdown(Shutdown::Both);
+                return Ok(());
+            }
             apdu => {
                 let response = card.transmit(apdu);
                 send(&mut stream, &response)?;
