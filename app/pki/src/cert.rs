@@ -131,11 +131,6 @@ pub fn time(at: UnixTime) -> Result<Time> {
     })
 }
 
-/// Seconds since the epoch of a certificate time.
-pub fn unix_time(time: &Time) -> UnixTime {
-    UnixTime(time.to_unix_duration().as_secs())
-}
-
 fn key_usage_encipherment(critical: bool) -> Result<Extension> {
     let usage = KeyUsage(KeyUsages::KeyEncipherment | KeyUsages::DataEncipherment);
     Ok(Extension {

@@ -19,18 +19,6 @@ impl PublicKeyIdentifier {
     pub fn to_hex(&self) -> String {
         self.0.iter().map(|byte| format!("{byte:02x}")).collect()
     }
-
-    /// Parses 40 hex digits.
-    pub fn from_hex(hex: &str) -> Option<Self> {
-        if hex.len() != 40 || !hex.is_ascii() {
-            return None;
-        }
-        let mut bytes = [0u8; 20];
-        for (byte, pair) in bytes.iter_mut().zip(hex.as_bytes().chunks(2)) {
-            *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
-        }
-        Some(Self(bytes))
-    }
 }
 
 impl std::fmt::Display for PublicKeyIdentifier {

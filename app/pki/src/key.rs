@@ -81,11 +81,6 @@ impl RsaKeyPair {
     pub fn decrypt_pkcs1v15(&self, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         Ok(Zeroizing::new(self.private.decrypt(Pkcs1v15Encrypt, ciphertext)?))
     }
-
-    /// Whether `public` is this key's public half.
-    pub fn matches(&self, public: &RsaPublicKey) -> bool {
-        &self.public_key() == public
-    }
 }
 
 impl std::fmt::Debug for RsaKeyPair {
