@@ -10,7 +10,7 @@ use rsa::{pkcs1v15::Pkcs1v15Sign, RsaPublicKey};
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384};
 
-use crate::{error::BridgeError, tlv};
+use crate::{error::BridgeError, pinpad, tlv};
 
 pub(crate) trait CardService {
     fn list_readers(&mut self) -> Result<Vec<Reader>, BridgeError>;
@@ -40,8 +40,8 @@ impl CardService for Pcsc {
         let info = {
             // One transaction for the whole read set (spec/eid-card.md §9.1).
             let transaction = card.transaction()?;
-            let applet = applet_version(&transaction)?;
-            read_everything(&transaction, name, applet)?
+            let applet = applet_version(&*transaction)?;
+            read_everything(&*transaction, name, applet)?
         };
         let _ = card.disconnect(Disposition::LeaveCard);
         Ok(info)
@@ -53,11 +53,47 @@ impl CardService for Pcsc {
         let signature = {
             // MSE → VERIFY → PSO → GET RESPONSE with nothing in between (spec/eid-card.md §9.2).
             let transaction = card.transaction()?;
-            sign_in(&transaction, request, digest)?
+            sign_in(&*transaction, request, digest)?
         };
         // Dropping the card resets it: the PIN right does not outlive the operation.
         drop(card);
         Ok(signature)
+    }
+}
+
+/// What the APDU logic needs from a connected card. A pcsc [`Card`] (or the transaction
+/// holding it) in production; in tests, the simulated card behind an emulated PIN-pad reader.
+pub(crate) trait Channel {
+    /// One command APDU out; the card's whole answer, data then status word, back.
+    fn exchange(&self, apdu: &[u8]) -> Result<Vec<u8>, BridgeError>;
+    /// `SCardControl`: a command for the reader driver (PC/SC part 10 features), with the code
+    /// before `SCARD_CTL_CODE` for [`pinpad::GET_FEATURE_REQUEST`] and as listed for the others.
+    fn control(&self, code: ControlCode, input: &[u8]) -> Result<Vec<u8>, BridgeError>;
+}
+
+/// A reader-driver control code: the portable request number, or one the driver listed.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub(crate) enum ControlCode {
+    GetFeatureRequest,
+    Listed(u32),
+}
+
+impl Channel for Card {
+    fn exchange(&self, apdu: &[u8]) -> Result<Vec<u8>, BridgeError> {
+        let mut buffer = [0u8; pcsc::MAX_BUFFER_SIZE];
+        Ok(self.transmit(apdu, &mut buffer)?.to_vec())
+    }
+
+    fn control(&self, code: ControlCode, input: &[u8]) -> Result<Vec<u8>, BridgeError> {
+        let code = match code {
+            // SCARD_CTL_CODE differs between pcsc-lite and WinSCard; the crate knows which.
+            ControlCode::GetFeatureRequest => {
+                pcsc::ctl_code(pcsc::ffi::DWORD::from(pinpad::GET_FEATURE_REQUEST))
+            }
+            ControlCode::Listed(code) => pcsc::ffi::DWORD::from(code),
+        };
+        let mut buffer = [0u8; pcsc::MAX_BUFFER_SIZE];
+        Ok(Card::control(self, code, input, &mut buffer)?.to_vec())
     }
 }
 
@@ -96,14 +132,15 @@ fn connect(context: &Context, reader: Option<&str>) -> Result<(String, Card), Br
 
 /// Sends one APDU and follows T=0: `61xx` → GET RESPONSE, `6Cxx` → the same command with Le=xx
 /// (spec/eid-card.md §5). Returns the data and the final status word.
-fn transmit(card: &Card, apdu: &[u8]) -> Result<(Vec<u8>, u16), BridgeError> {
-    let mut buffer = [0u8; pcsc::MAX_BUFFER_SIZE];
+fn transmit(card: &impl Channel, apdu: &[u8]) -> Result<(Vec<u8>, u16), BridgeError> {
     let mut data = Vec::new();
     let mut command = apdu.to_vec();
     for _ in 0..32 {
-        let response = card.transmit(&command, &mut buffer)?;
+        let response = card.exchange(&command)?;
         // A response without a status word: the card left mid-command (spec/eid-card.md §5).
-        let [body @ .., sw1, sw2] = response else { return Err(BridgeError::CommunicationLost) };
+        let [body @ .., sw1, sw2] = response.as_slice() else {
+            return Err(BridgeError::CommunicationLost);
+        };
         data.extend_from_slice(body);
         match (*sw1, *sw2) {
             (0x61, available) => command = vec![0x00, 0xC0, 0x00, 0x00, available],
@@ -117,7 +154,11 @@ fn transmit(card: &Card, apdu: &[u8]) -> Result<(Vec<u8>, u16), BridgeError> {
     Err(BridgeError::CardStatus { command: "T=0 response chaining", status: 0x6100 })
 }
 
-fn expect_ok(card: &Card, apdu: &[u8], command: &'static str) -> Result<Vec<u8>, BridgeError> {
+fn expect_ok(
+    card: &impl Channel,
+    apdu: &[u8],
+    command: &'static str,
+) -> Result<Vec<u8>, BridgeError> {
     match transmit(card, apdu)? {
         (data, 0x9000) => Ok(data),
         (_, status) => Err(BridgeError::CardStatus { command, status }),
@@ -125,7 +166,7 @@ fn expect_ok(card: &Card, apdu: &[u8], command: &'static str) -> Result<Vec<u8>,
 }
 
 /// GET CARD DATA byte 21 (spec/eid-card.md §1.2).
-fn applet_version(card: &Card) -> Result<u8, BridgeError> {
+fn applet_version(card: &impl Channel) -> Result<u8, BridgeError> {
     let data = match transmit(card, &[0x80, 0xE4, 0x00, 0x00, 0x1C])? {
         (data, 0x9000) if data.len() >= 28 => data,
         (_, status) => {
@@ -141,7 +182,7 @@ fn applet_version(card: &Card) -> Result<u8, BridgeError> {
 }
 
 /// Selects a file by absolute path and reads it whole.
-fn read_file(card: &Card, path: &[u8]) -> Result<Option<Vec<u8>>, BridgeError> {
+fn read_file(card: &impl Channel, path: &[u8]) -> Result<Option<Vec<u8>>, BridgeError> {
     let mut select = vec![0x00, 0xA4, 0x08, 0x0C, u8::try_from(path.len()).unwrap_or(0)];
     select.extend_from_slice(path);
     match transmit(card, &select)? {
@@ -181,7 +222,11 @@ fn certificate(file: Option<Vec<u8>>) -> Option<Vec<u8>> {
     }
 }
 
-fn read_everything(card: &Card, reader: String, applet: u8) -> Result<CardInfo, BridgeError> {
+fn read_everything(
+    card: &impl Channel,
+    reader: String,
+    applet: u8,
+) -> Result<CardInfo, BridgeError> {
     const ID: [u8; 4] = [0x3F, 0x00, 0xDF, 0x01];
     const PKI: [u8; 4] = [0x3F, 0x00, 0xDF, 0x00];
     let file = |directory: [u8; 4], id: u16| {
@@ -295,7 +340,7 @@ fn rrn_public_key(der: &[u8]) -> Option<RrnKey> {
 }
 
 /// MSE:SET, VERIFY (when a PIN is given), PSO:CDS, GET RESPONSE (spec/eid-card.md §9.2).
-fn sign_in(card: &Card, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError> {
+fn sign_in(card: &impl Channel, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError> {
     let applet = applet_version(card)?;
     let (algorithm_reference, data_to_sign) = match (request.algorithm, applet) {
         // Reference 01 with a host-made DigestInfo works on every RSA applet (§1.3).
@@ -329,11 +374,7 @@ fn sign_in(card: &Card, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, Bridge
     }
     match &request.pin {
         PinEntry::Digits(pin) => verify(card, pin)?,
-        PinEntry::Pinpad => {
-            return Err(BridgeError::InvalidRequest(
-                "this reader has no PIN pad the bridge can use".into(),
-            ));
-        }
+        PinEntry::Pinpad => verify_on_pinpad(card)?,
         PinEntry::None => {}
     }
     let mut pso = vec![0x00, 0x2A, 0x9E, 0x9A, u8::try_from(data_to_sign.len()).unwrap_or(0)];
@@ -345,7 +386,7 @@ fn sign_in(card: &Card, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, Bridge
     }
 }
 
-fn verify(card: &Card, pin: &str) -> Result<(), BridgeError> {
+fn verify(card: &impl Channel, pin: &str) -> Result<(), BridgeError> {
     // ISO 9564 format 2: `2L`, BCD digits, `F` padding (spec/eid-card.md §4.1).
     let mut nibbles: Vec<u8> = vec![0x2, u8::try_from(pin.len()).unwrap_or(0)];
     nibbles.extend(pin.bytes().map(|digit| digit - b'0'));
@@ -365,6 +406,21 @@ fn verify(card: &Card, pin: &str) -> Result<(), BridgeError> {
     }
 }
 
+/// The person types the PIN on the reader; the card's answer comes back through the driver.
+fn verify_on_pinpad(card: &impl Channel) -> Result<(), BridgeError> {
+    let features = card.control(ControlCode::GetFeatureRequest, &[])?;
+    let code = pinpad::verify_pin_direct(&features).ok_or_else(|| {
+        BridgeError::InvalidRequest("this reader has no PIN pad the bridge can use".into())
+    })?;
+    // The reader shows its own prompt; the PIN window tells the person in their language.
+    pinpad::outcome(
+        &card.control(ControlCode::Listed(code), &pinpad::verify_structure(PINPAD_LANGUAGE))?,
+    )
+}
+
+/// `wLangId` for the reader's own prompt: English (United States), which every pinpad has.
+const PINPAD_LANGUAGE: u16 = 0x0409;
+
 fn zero(bytes: &mut [u8]) {
     for byte in bytes.iter_mut() {
         *byte = 0;
@@ -377,21 +433,17 @@ const SHA256_DIGEST_INFO: [u8; 19] = [
     0x00, 0x04, 0x20,
 ];
 
-/// Asks the reader driver for its CCID features (PC/SC part 10, `CM_IOCTL_GET_FEATURE_REQUEST`)
-/// and looks for `FEATURE_VERIFY_PIN_DIRECT`. A reader that cannot be opened in direct mode, or
-/// whose driver does not answer, has no usable PIN pad.
+/// Asks the reader driver for its CCID features and looks for `FEATURE_VERIFY_PIN_DIRECT`. A
+/// reader that cannot be opened in direct mode, or whose driver does not answer, has no usable
+/// PIN pad.
 fn has_pinpad(context: &Context, reader: &std::ffi::CStr) -> bool {
-    const FEATURE_VERIFY_PIN_DIRECT: u8 = 0x06;
     let Ok(card) = context.connect(reader, ShareMode::Direct, Protocols::UNDEFINED) else {
         return false;
     };
-    let mut buffer = [0u8; 256];
-    // 3400 = CM_IOCTL_GET_FEATURE_REQUEST; a literal because DWORD's width differs per platform.
-    let Ok(features) = card.control(pcsc::ctl_code(3400), &[], &mut buffer) else {
-        return false;
-    };
-    // TLV list: tag (1 byte), length 4, control code (4 bytes big-endian).
-    features
-        .chunks(6)
-        .any(|tlv| tlv.len() == 6 && tlv[0] == FEATURE_VERIFY_PIN_DIRECT && tlv[1] == 4)
+    Channel::control(&card, ControlCode::GetFeatureRequest, &[])
+        .is_ok_and(|features| pinpad::verify_pin_direct(&features).is_some())
 }
+
+#[cfg(test)]
+#[path = "card_pinpad_tests.rs"]
+mod pinpad_tests;

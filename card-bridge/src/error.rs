@@ -28,6 +28,12 @@ pub(crate) enum BridgeError {
     WrongPin { tries_left: u8 },
     #[error("the PIN is blocked")]
     PinBlocked,
+    #[error("nobody typed the PIN on the reader in time")]
+    PinpadTimeout,
+    #[error("the PIN entry was cancelled on the reader")]
+    PinpadCancelled,
+    #[error("the PIN typed on the reader was too short or too long (no try was used)")]
+    PinpadLength,
     #[error("the card has no signature key or certificate")]
     NoSignatureCertificate,
     #[error("reply could not be encoded: {0}")]
@@ -61,7 +67,9 @@ impl From<&BridgeError> for ErrorCode {
                 Self::CardRemoved
             }
             BridgeError::Pcsc(pcsc::Error::SharingViolation) => Self::Busy,
-            BridgeError::WrongPin { .. } => Self::WrongPin,
+            BridgeError::WrongPin { .. } | BridgeError::PinpadLength => Self::WrongPin,
+            BridgeError::PinpadTimeout => Self::Timeout,
+            BridgeError::PinpadCancelled => Self::UserCancelled,
             BridgeError::PinBlocked => Self::PinBlocked,
             BridgeError::NoSignatureCertificate => Self::NoSignatureCertificate,
             BridgeError::UnsupportedCard(_) => Self::UnsupportedCard,

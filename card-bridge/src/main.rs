@@ -12,6 +12,7 @@ mod commands;
 mod error;
 mod frame;
 mod install;
+mod pinpad;
 mod session;
 mod tlv;
 
