@@ -226,6 +226,10 @@ Usage:
   card-bridge diagnose    show readers, card and certificates, for a support call
   card-bridge --version   print the version
   card-bridge --help      print this text
+
+The bridge keeps no log unless you ask for one for a support call: start the browser with
+CARD_BRIDGE_LOG set to a file path, and the bridge appends to that file what it was asked and
+how each request ended (never your PIN).
 ";
 
 #[cfg(test)]

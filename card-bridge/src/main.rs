@@ -12,6 +12,7 @@ mod commands;
 mod error;
 mod frame;
 mod install;
+mod log;
 mod pinpad;
 mod session;
 mod tlv;
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
         Ok(cli::Mode::NativeMessaging) => {
             let stdin = std::io::stdin().lock();
             let stdout = std::io::stdout().lock();
-            match session::run(stdin, stdout, &mut card::Pcsc) {
+            match session::run(stdin, stdout, &mut card::Pcsc, &mut log::Log::from_environment()) {
                 Ok(()) => ExitCode::SUCCESS,
                 // The browser reads nothing but frames; the exit status is all it can see.
                 Err(_) => ExitCode::FAILURE,

@@ -9,15 +9,23 @@ use ehcert_shared::{
     ErrorCode, PROTOCOL_VERSION,
 };
 
-use crate::{card::CardService, commands, error::BridgeError, frame};
+use crate::{
+    card::CardService,
+    commands,
+    error::BridgeError,
+    frame,
+    log::{self, Log},
+};
 
 pub(crate) fn run(
     mut input: impl Read,
     mut output: impl Write,
     card: &mut impl CardService,
+    log: &mut Log,
 ) -> Result<(), BridgeError> {
     let hello =
         Hello { bridge_version: env!("CARGO_PKG_VERSION").to_owned(), protocol: PROTOCOL_VERSION };
+    log.line(format_args!("hello: bridge {} protocol {}", hello.bridge_version, hello.protocol));
     send(&mut output, &FromBridge::Hello(hello))?;
     loop {
         let body = match frame::read_frame(&mut input) {
@@ -26,19 +34,31 @@ pub(crate) fn run(
             Err(err) => {
                 // The stream is out of step: say why once, then stop.
                 let err = BridgeError::from(err);
+                log.line(format_args!("stream broken: {err}"));
                 send(&mut output, &FromBridge::Reply(failure(None, &err)))?;
                 return Err(err);
             }
         };
         let reply = match serde_json::from_slice::<Request>(&body) {
-            Ok(request) => Reply {
-                id: Some(request.id),
-                outcome: match commands::dispatch(request.command, card) {
+            Ok(request) => {
+                log.line(format_args!("#{} {}", request.id, log::describe(&request.command)));
+                let started = std::time::Instant::now();
+                let outcome = match commands::dispatch(request.command, card) {
                     Ok(outcome) => outcome,
                     Err(err) => failure(Some(request.id), &err).outcome,
-                },
-            },
-            Err(err) => failure(salvage_id(&body), &BridgeError::BadRequest(err)),
+                };
+                log.line(format_args!(
+                    "#{} {}",
+                    request.id,
+                    log::describe_outcome(&outcome, started.elapsed())
+                ));
+                Reply { id: Some(request.id), outcome }
+            }
+            Err(err) => {
+                let err = BridgeError::BadRequest(err);
+                log.line(format_args!("refused: {err}"));
+                failure(salvage_id(&body), &err)
+            }
         };
         send(&mut output, &FromBridge::Reply(reply))?;
     }
@@ -154,6 +174,46 @@ mod tests {
         ));
     }
 
+    /// A log writer the test can read back.
+    #[derive(Clone, Default)]
+    struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_log_says_what_was_asked_and_how_it_ended_but_never_the_pin_or_digest() {
+        let digest = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
+        let pin = "802641379";
+        let shared = Shared::default();
+        let mut input = sign_request(digest, pin);
+        input.extend(framed(r#"{"id": 5, "command": {"type": "list-readers"}}"#));
+        input.extend(framed(r#"{"id": 6, "command": {"type": "format-card"}}"#));
+        let mut output = Vec::new();
+        run(input.as_slice(), &mut output, &mut TwoReaders, &mut Log::to(shared.clone())).unwrap();
+        let log = String::from_utf8(shared.0.borrow().clone()).unwrap();
+        for expected in [
+            "hello: bridge",
+            "#4 sign reader=None key=Signature algorithm=RsaPkcs1Sha256 pin=typed",
+            "#4 error WrongPin",
+            "#5 list-readers",
+            "#5 2 reader(s) in ",
+            "refused: request frame is not a request",
+        ] {
+            assert!(log.contains(expected), "{expected:?} missing from:\n{log}");
+        }
+        assert!(!log.contains(pin) && !log.contains(&digest[..12]), "{log}");
+        assert_eq!(log.lines().count(), 6, "{log}");
+    }
+
     fn framed(body: &str) -> Vec<u8> {
         frame::framed(body.as_bytes())
     }
@@ -173,7 +233,7 @@ mod tests {
         card: &mut impl CardService,
     ) -> (Result<(), BridgeError>, Vec<FromBridge>) {
         let mut output = Vec::new();
-        let result = run(input, &mut output, card);
+        let result = run(input, &mut output, card, &mut Log::off());
         (result, frames_of(&output))
     }
 

@@ -1,0 +1,84 @@
+//! The opt-in log. stdout belongs to the browser's frames and stderr ends up in the browser's
+//! own log (spec/browser-bridge.md §4), so the bridge writes nothing anywhere unless a person
+//! asks for a log file for a support call by setting `CARD_BRIDGE_LOG` to a file path before
+//! starting the browser. Lines say what was asked and how it ended, never a PIN or a digest.
+
+use std::{
+    fs::OpenOptions,
+    io::Write,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use ehcert_shared::bridge::{Command, Outcome, PinEntry};
+
+/// The environment variable that names the log file.
+pub(crate) const LOG_VARIABLE: &str = "CARD_BRIDGE_LOG";
+
+pub(crate) struct Log(Option<Box<dyn Write>>);
+
+impl Log {
+    /// No log.
+    pub(crate) fn off() -> Self {
+        Self(None)
+    }
+
+    /// The file `CARD_BRIDGE_LOG` names, appended to; no log if unset or if it cannot be opened
+    /// (a log must never stop the bridge).
+    pub(crate) fn from_environment() -> Self {
+        let Some(path) = std::env::var_os(LOG_VARIABLE).filter(|path| !path.is_empty()) else {
+            return Self::off();
+        };
+        Self(
+            OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()
+                .map(|file| Box::new(file) as Box<dyn Write>),
+        )
+    }
+
+    #[cfg(test)]
+    pub(crate) fn to(writer: impl Write + 'static) -> Self {
+        Self(Some(Box::new(writer)))
+    }
+
+    pub(crate) fn line(&mut self, text: std::fmt::Arguments<'_>) {
+        if let Some(writer) = &mut self.0 {
+            let seconds = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+            // Errors are ignored on purpose: see `from_environment`.
+            let _ = writeln!(writer, "{}.{:03} {text}", seconds.as_secs(), seconds.subsec_millis());
+            let _ = writer.flush();
+        }
+    }
+}
+
+/// What a request asked for, without its secrets.
+pub(crate) fn describe(command: &Command) -> String {
+    match command {
+        Command::ListReaders => "list-readers".into(),
+        Command::ReadCard(request) => format!("read-card reader={:?}", request.reader),
+        Command::Sign(request) => format!(
+            "sign reader={:?} key={:?} algorithm={:?} pin={}",
+            request.reader,
+            request.key,
+            request.algorithm,
+            match request.pin {
+                PinEntry::Digits(_) => "typed",
+                PinEntry::Pinpad => "pinpad",
+                PinEntry::None => "none",
+            }
+        ),
+    }
+}
+
+/// How it ended, without the data.
+pub(crate) fn describe_outcome(outcome: &Outcome, took: Duration) -> String {
+    let what = match outcome {
+        Outcome::Readers(readers) => format!("{} reader(s)", readers.len()),
+        Outcome::Card(card) => format!("card applet {}", card.applet),
+        Outcome::Signature(_) => "signature".into(),
+        Outcome::Error(failure) => format!("error {:?}: {}", failure.code, failure.detail),
+    };
+    format!("{what} in {} ms", took.as_millis())
+}
