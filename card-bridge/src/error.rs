@@ -16,6 +16,10 @@ pub(crate) enum BridgeError {
     PcscUnavailable,
     #[error("PC/SC call failed: {0}")]
     Pcsc(#[source] pcsc::Error),
+    #[error(
+        "the reader went away during the operation (unplugged, or the smart-card service stopped)"
+    )]
+    ReaderLost,
     #[error("no reader holds a card")]
     NoCard,
     #[error("the card answered {command} with {status:04X}")]
@@ -58,7 +62,8 @@ impl From<&BridgeError> for ErrorCode {
                 Self::BadRequest
             }
             BridgeError::PcscUnavailable => Self::PcscUnavailable,
-            BridgeError::Pcsc(pcsc::Error::NoReadersAvailable | pcsc::Error::UnknownReader) => {
+            BridgeError::ReaderLost
+            | BridgeError::Pcsc(pcsc::Error::NoReadersAvailable | pcsc::Error::UnknownReader) => {
                 Self::NoReader
             }
             BridgeError::NoCard | BridgeError::Pcsc(pcsc::Error::NoSmartcard) => Self::NoCard,
@@ -83,6 +88,8 @@ impl From<pcsc::Error> for BridgeError {
     fn from(err: pcsc::Error) -> Self {
         match err {
             pcsc::Error::NoService | pcsc::Error::ServiceStopped => Self::PcscUnavailable,
+            // What a transmit in flight gets when the reader is unplugged or pcscd goes away.
+            pcsc::Error::ReaderUnavailable | pcsc::Error::CommError => Self::ReaderLost,
             other => Self::Pcsc(other),
         }
     }

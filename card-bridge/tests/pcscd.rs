@@ -12,7 +12,7 @@ use std::{
 use ehcert_servers::eid::{
     pcscd::Pcscd,
     profile::{personalise, Holder},
-    vpcd::{InsertedCard, DEFAULT_ADDRESS},
+    vpcd::{Fault, InsertedCard, DEFAULT_ADDRESS},
 };
 use serde_json::{json, Value};
 
@@ -31,8 +31,11 @@ fn ask_bridge(request: &Value) -> Vec<Value> {
     drop(stdin); // EOF: the browser closed the port
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{output:?}");
+    frames_of(&output.stdout)
+}
+
+fn frames_of(mut rest: &[u8]) -> Vec<Value> {
     let mut frames = Vec::new();
-    let mut rest = output.stdout.as_slice();
     while !rest.is_empty() {
         let length = u32::from_ne_bytes(rest[..4].try_into().unwrap()) as usize;
         frames.push(serde_json::from_slice(&rest[4..4 + length]).unwrap());
@@ -276,9 +279,55 @@ fn a_card_pulled_out_during_the_signature_is_reported_as_removed() {
     let pcscd = Pcscd::start().unwrap();
     let content = personalise(&Holder::default(), 8).unwrap().content;
     // Pulled out when the PSO (INS 2A) arrives, before the card answers it.
-    let _card = InsertedCard::insert_with_fault(DEFAULT_ADDRESS, content, Some(0x2A)).unwrap();
+    let _card =
+        InsertedCard::insert_with_fault(DEFAULT_ADDRESS, content, Fault::PullOutOn(0x2A)).unwrap();
     let outcome = sign("signature", &[1; 32], json!({"type": "digits", "args": "1234"}));
     assert_eq!(outcome["type"], "error", "{outcome}");
     assert_eq!(outcome["args"]["code"], "card-removed", "{outcome}");
     drop(pcscd);
+}
+
+#[test]
+fn the_reader_going_away_during_the_signature_is_reported_and_the_bridge_keeps_running() {
+    // vpcd's reader cannot be unplugged, so the whole reader stack goes away instead: pcscd
+    // stops while the card holds the PSO unanswered, as when a USB reader is pulled mid-command.
+    use base64::{engine::general_purpose::STANDARD, Engine as _};
+    let pcscd = Pcscd::start().unwrap();
+    let content = personalise(&Holder::default(), 8).unwrap().content;
+    let (reached, stalled) = std::sync::mpsc::channel();
+    let _card =
+        InsertedCard::insert_with_fault(DEFAULT_ADDRESS, content, Fault::StallOn(0x2A, reached))
+            .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_card-bridge"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let sign = json!({"id": 1, "command": {"type": "sign", "args": {
+        "reader": null, "key": "authentication", "algorithm": "rsa-pkcs1-sha256",
+        "digest": STANDARD.encode([3u8; 32]), "pin": {"type": "digits", "args": "1234"}}}});
+    let list = json!({"id": 2, "command": {"type": "list-readers"}});
+    let write = |stdin: &mut std::process::ChildStdin, request: &Value| {
+        let body = serde_json::to_vec(request).unwrap();
+        stdin.write_all(&u32::try_from(body.len()).unwrap().to_ne_bytes()).unwrap();
+        stdin.write_all(&body).unwrap();
+        stdin.flush().unwrap();
+    };
+    write(&mut stdin, &sign);
+    stalled.recv_timeout(Duration::from_secs(20)).expect("the PSO never reached the card");
+    let stopped = pcscd.stop();
+    // The same bridge session still answers afterwards.
+    write(&mut stdin, &list);
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let frames = frames_of(&output.stdout);
+    assert_eq!(frames.len(), 3, "{frames:?}");
+    let outcome = &frames[1]["args"]["outcome"];
+    assert_eq!(frames[1]["args"]["id"], 1);
+    assert_eq!(outcome["type"], "error", "{outcome}");
+    assert_eq!(outcome["args"]["code"], "no-reader", "{outcome}");
+    assert_eq!(frames[2]["args"]["outcome"]["args"]["code"], "pcsc-unavailable", "{frames:?}");
+    drop(stopped);
 }

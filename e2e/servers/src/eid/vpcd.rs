@@ -25,15 +25,14 @@ impl InsertedCard {
     /// Connects to vpcd at `address` (retrying while pcscd loads its driver), serves `content`,
     /// and returns once pcscd has powered the card and read its ATR, so that PC/SC clients see it.
     pub fn insert(address: &str, content: CardContent) -> io::Result<Self> {
-        Self::insert_with_fault(address, content, None)
+        Self::insert_with_fault(address, content, Fault::None)
     }
 
-    /// Like [`Self::insert`], but the card is pulled out the moment a command with instruction
-    /// byte `pull_out_on` arrives, before it answers (removal mid-APDU, spec/eid-card.md §10).
+    /// Like [`Self::insert`], with `fault` striking when its command arrives.
     pub fn insert_with_fault(
         address: &str,
         content: CardContent,
-        pull_out_on: Option<u8>,
+        fault: Fault,
     ) -> io::Result<Self> {
         let deadline = Instant::now() + Duration::from_secs(10);
         let stream = loop {
@@ -48,7 +47,7 @@ impl InsertedCard {
         let thread = std::thread::spawn(move || {
             let mut card = Card::new(content);
             let mut atr_requests_since_power_on: Option<u32> = None;
-            serve_until(served, &mut card, pull_out_on, |control| match control {
+            serve_until(served, &mut card, fault, |control| match control {
                 POWER_ON => atr_requests_since_power_on = Some(0),
                 GET_ATR => {
                     if let Some(count) = atr_requests_since_power_on.as_mut() {
@@ -87,6 +86,19 @@ impl Drop for InsertedCard {
     }
 }
 
+/// What goes wrong, and when: on the first command APDU with the given instruction byte, before
+/// the card answers it (spec/eid-card.md §10).
+#[derive(Debug, Default)]
+pub enum Fault {
+    /// The card works.
+    #[default]
+    None,
+    /// The card is pulled out (removal mid-APDU).
+    PullOutOn(u8),
+    /// The card never answers; `reached` is told, so a test can take the reader away meanwhile.
+    StallOn(u8, std::sync::mpsc::Sender<()>),
+}
+
 /// Control messages from vpcd.
 const POWER_OFF: u8 = 0x00;
 const POWER_ON: u8 = 0x01;
@@ -96,13 +108,13 @@ const GET_ATR: u8 = 0x04;
 /// Serves `card` on an established vpcd connection until the connection closes. `on_control`
 /// sees every control byte pcscd sends (power on/off, reset, ATR request).
 pub fn serve(stream: TcpStream, card: &mut Card, on_control: impl FnMut(u8)) -> io::Result<()> {
-    serve_until(stream, card, None, on_control)
+    serve_until(stream, card, Fault::None, on_control)
 }
 
 fn serve_until(
     mut stream: TcpStream,
     card: &mut Card,
-    pull_out_on: Option<u8>,
+    fault: Fault,
     mut on_control: impl FnMut(u8),
 ) -> io::Result<()> {
     loop {
@@ -138,14 +150,23 @@ fn serve_until(
                 on_control(GET_ATR);
             }
             [_] => {}
-            apdu if pull_out_on.is_some() && apdu.get(1) == pull_out_on.as_ref() => {
-                let _ = stream.shutdown(Shutdown::Both);
-                return Ok(());
-            }
-            apdu => {
-                let response = card.transmit(apdu);
-                send(&mut stream, &response)?;
-            }
+            apdu => match &fault {
+                Fault::PullOutOn(ins) if apdu.get(1) == Some(ins) => {
+                    let _ = stream.shutdown(Shutdown::Both);
+                    return Ok(());
+                }
+                Fault::StallOn(ins, reached) if apdu.get(1) == Some(ins) => {
+                    let _ = reached.send(());
+                    // Wait, unanswered, until the other side goes away.
+                    let mut rest = Vec::new();
+                    let _ = stream.read_to_end(&mut rest);
+                    return Ok(());
+                }
+                _ => {
+                    let response = card.transmit(apdu);
+                    send(&mut stream, &response)?;
+                }
+            },
         }
     }
 }
