@@ -2,14 +2,14 @@
 // Debian Chromium and prints the PKI core's timings measured inside the page, plus the page's own
 // load timings, the app's download size, and (given the native benchmark's JSON) one table of
 // every measurement against the budgets of spec/product.md §6, as markdown and JSON.
-// Usage: node bench.mjs <ehcert-serve binary> <dist dir> <native JSON file> <output dir>
+// Usage: node bench.mjs <ehcert-serve binary> <dist dir> <native JSON file> <output dir> <bridge JSON file>
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const [serveBinary, dist, nativeFile, outDir] = process.argv.slice(2);
+const [serveBinary, dist, nativeFile, outDir, bridgeFile] = process.argv.slice(2);
 const server = spawn(serveBinary, ['--dist', dist, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve, reject) => {
   let out = '';
@@ -56,6 +56,7 @@ try {
 
 function report(browserVersion, browserMeasurements) {
   const native = JSON.parse(readFileSync(nativeFile, 'utf8'));
+  const bridge = JSON.parse(readFileSync(bridgeFile, 'utf8'));
   const gzipBytes = readdirSync(dist)
     // The key-generation worker is fetched only when WebCrypto cannot make keys.
     .filter((file) => /\.(wasm|js|css)$/.test(file) && !file.startsWith('keygen_worker'))
@@ -71,6 +72,9 @@ function report(browserVersion, browserMeasurements) {
     ['App interactive after navigation (localhost)', find(browserMeasurements, 'app_interactive_after_navigation'), '≤ 1 s', 1000],
     ['RSA-2048 key pair, native', find(native, 'rsa_keygen_2048_native'), '—', null],
     ['Java-profile keystore written and re-read, native', find(native, 'keystore_java_write_read'), '—', null],
+    ['Card-bridge overhead per signature (over the same APDUs sent raw through pcscd)', find(bridge, 'bridge_overhead_sign'), '≤ 5 ms median', 5],
+    ['Card-bridge overhead per reader listing', find(bridge, 'bridge_overhead_list_readers'), '≤ 5 ms median', 5],
+    ['Signature with the simulated eID through the bridge (whole command)', find(bridge, 'bridge_sign_authentication'), '—', null],
   ];
   const lines = [
     `| What | Median | p90 | Runs | Budget | Within |`,
@@ -82,6 +86,6 @@ function report(browserVersion, browserMeasurements) {
   const table = lines.join('\n');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'report.md'), `Chromium ${browserVersion}, ${new Date().toISOString()}\n\n${table}\n`);
-  writeFileSync(path.join(outDir, 'report.json'), JSON.stringify({ browser: browserVersion, gzip_bytes: gzipBytes, browser_measurements: browserMeasurements, native_measurements: native }, null, 2));
+  writeFileSync(path.join(outDir, 'report.json'), JSON.stringify({ browser: browserVersion, gzip_bytes: gzipBytes, browser_measurements: browserMeasurements, native_measurements: native, bridge_measurements: bridge }, null, 2));
   console.log(`Chromium ${browserVersion}\n\n${table}\n\n(written to ${outDir}/report.md and report.json)`);
 }

@@ -440,8 +440,12 @@ fn has_pinpad(context: &Context, reader: &std::ffi::CStr) -> bool {
     let Ok(card) = context.connect(reader, ShareMode::Direct, Protocols::UNDEFINED) else {
         return false;
     };
-    Channel::control(&card, ControlCode::GetFeatureRequest, &[])
-        .is_ok_and(|features| pinpad::verify_pin_direct(&features).is_some())
+    let found = Channel::control(&card, ControlCode::GetFeatureRequest, &[])
+        .is_ok_and(|features| pinpad::verify_pin_direct(&features).is_some());
+    // Dropping a `Card` resets it, which would cost the card its PIN state (and pcscd a
+    // power cycle): looking at the reader must leave the card alone.
+    let _ = card.disconnect(Disposition::LeaveCard);
+    found
 }
 
 #[cfg(test)]

@@ -117,6 +117,8 @@ fn serve_until(
     fault: Fault,
     mut on_control: impl FnMut(u8),
 ) -> io::Result<()> {
+    // Answers go out at once (see `send`).
+    stream.set_nodelay(true)?;
     loop {
         let mut length = [0u8; 2];
         match stream.read_exact(&mut length) {
@@ -174,7 +176,8 @@ fn serve_until(
 fn send(stream: &mut TcpStream, payload: &[u8]) -> io::Result<()> {
     let length =
         u16::try_from(payload.len()).map_err(|_| io::Error::other("response too long for vpcd"))?;
-    stream.write_all(&length.to_be_bytes())?;
-    stream.write_all(payload)?;
+    // One write per message: two small writes meet Nagle's algorithm and the delayed ACK, and
+    // every APDU would wait 40 ms.
+    stream.write_all(&[length.to_be_bytes().as_slice(), payload].concat())?;
     stream.flush()
 }

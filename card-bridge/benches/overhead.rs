@@ -1,0 +1,193 @@
+//! What the bridge adds to a card operation (spec/product.md §6: ≤ 5 ms median per command).
+//!
+//! Starts pcscd with the simulated eID in its vpcd reader, then times the same operations two
+//! ways: the bare APDU exchange through PC/SC (the card's and pcscd's share), and the same
+//! request sent as a native-messaging frame to one running `card-bridge` process, reply read
+//! back (what the extension waits for). The difference of the medians is the bridge's overhead:
+//! framing, JSON, base64, its PC/SC context and reader lookup.
+//!
+//! Prints a table and, on a line starting with `JSON `, the measurements. Needs root (pcscd).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // a benchmark
+
+use std::{
+    io::{Read, Write},
+    process::{Child, ChildStdin, ChildStdout, Command, Stdio},
+    time::Instant,
+};
+
+use ehcert_servers::eid::{
+    pcscd::Pcscd,
+    profile::{personalise, Holder},
+    vpcd::{InsertedCard, DEFAULT_ADDRESS},
+};
+use pcsc::{Context, Disposition, Protocols, Scope, ShareMode};
+
+const RUNS: usize = 60;
+
+/// DigestInfo for SHA-256, as the bridge prefixes it on applet 1.7 (spec/eid-card.md §1.3).
+const SHA256_DIGEST_INFO: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is understood.
+    let pcscd = Pcscd::start().expect("pcscd");
+    let content = personalise(&Holder::default(), 11).unwrap().content;
+    let _card = InsertedCard::insert(DEFAULT_ADDRESS, content).unwrap();
+
+    let mut results = Vec::new();
+    let raw_sign = measure("raw_apdus_sign_authentication", RUNS, raw_sign);
+    let raw_list = measure("raw_list_readers", RUNS, raw_list_readers);
+
+    let mut bridge = Bridge::start();
+    let bridge_sign = measure("bridge_sign_authentication", RUNS, || {
+        let reply = bridge.ask(&format!(
+            r#"{{"id":1,"command":{{"type":"sign","args":{{"reader":null,"key":"authentication","algorithm":"rsa-pkcs1-sha256","digest":"{}","pin":{{"type":"digits","args":"1234"}}}}}}}}"#,
+            "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+        ));
+        assert!(reply.contains(r#""type":"signature""#), "{reply}");
+    });
+    let bridge_list = measure("bridge_list_readers", RUNS, || {
+        let reply = bridge.ask(r#"{"id":2,"command":{"type":"list-readers"}}"#);
+        assert!(reply.contains(r#""type":"readers""#), "{reply}");
+    });
+    drop(bridge);
+    drop(pcscd);
+
+    let sign_overhead = Measurement::overhead("bridge_overhead_sign", &bridge_sign, &raw_sign);
+    let list_overhead =
+        Measurement::overhead("bridge_overhead_list_readers", &bridge_list, &raw_list);
+    results.extend([raw_sign, bridge_sign, sign_overhead, raw_list, bridge_list, list_overhead]);
+
+    println!("{:<32} {:>5} {:>12} {:>12}", "measurement", "runs", "median ms", "p90 ms");
+    for result in &results {
+        println!(
+            "{:<32} {:>5} {:>12.2} {:>12.2}",
+            result.name, result.runs, result.median, result.p90
+        );
+    }
+    let json: Vec<String> = results
+        .iter()
+        .map(|r| {
+            format!(
+                r#"{{"name":"{}","runs":{},"median_ms":{:.3},"p90_ms":{:.3}}}"#,
+                r.name, r.runs, r.median, r.p90
+            )
+        })
+        .collect();
+    println!("JSON [{}]", json.join(","));
+}
+
+/// The APDUs the bridge sends for a signature with the authentication key, straight to PC/SC:
+/// GET CARD DATA, SELECT, MSE:SET, VERIFY, PSO:CDS, GET RESPONSE (spec/eid-card.md §9.2).
+fn raw_sign() {
+    let context = Context::establish(Scope::User).unwrap();
+    let reader = context.list_readers_owned().unwrap().remove(0);
+    let mut card = context.connect(&reader, ShareMode::Shared, Protocols::ANY).unwrap();
+    {
+        let transaction = card.transaction().unwrap();
+        let mut buffer = [0u8; pcsc::MAX_BUFFER_SIZE];
+        let mut pso = vec![0x00, 0x2A, 0x9E, 0x9A, 51];
+        pso.extend_from_slice(&SHA256_DIGEST_INFO);
+        pso.extend_from_slice(&[1; 32]);
+        for (apdu, expected) in [
+            (vec![0x80, 0xE4, 0x00, 0x00, 0x1C], 0x90),
+            (vec![0x00, 0xA4, 0x08, 0x0C, 0x04, 0x3F, 0x00, 0xDF, 0x00], 0x90),
+            (vec![0x00, 0x22, 0x41, 0xB6, 0x05, 0x04, 0x80, 0x01, 0x84, 0x82], 0x90),
+            (
+                vec![0x00, 0x20, 0x00, 0x01, 0x08, 0x24, 0x12, 0x34, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
+                0x90,
+            ),
+            (pso, 0x61),
+            (vec![0x00, 0xC0, 0x00, 0x00, 0x00], 0x90),
+        ] {
+            let answer = transaction.transmit(&apdu, &mut buffer).unwrap();
+            assert_eq!(answer[answer.len() - 2], expected, "{apdu:02X?} → {answer:02X?}");
+        }
+    }
+    card.disconnect(Disposition::ResetCard).map_err(|(_, err)| err).unwrap();
+}
+
+fn raw_list_readers() {
+    let context = Context::establish(Scope::User).unwrap();
+    let readers = context.list_readers_owned().unwrap();
+    assert!(!readers.is_empty());
+}
+
+/// One `card-bridge` process kept running, as the browser keeps the port open.
+struct Bridge {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: ChildStdout,
+}
+
+impl Bridge {
+    fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_card-bridge"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut bridge = Self { child, stdin, stdout };
+        assert!(bridge.read().contains("hello"));
+        bridge
+    }
+
+    fn ask(&mut self, request: &str) -> String {
+        self.stdin.write_all(&u32::try_from(request.len()).unwrap().to_ne_bytes()).unwrap();
+        self.stdin.write_all(request.as_bytes()).unwrap();
+        self.stdin.flush().unwrap();
+        self.read()
+    }
+
+    fn read(&mut self) -> String {
+        let mut length = [0u8; 4];
+        self.stdout.read_exact(&mut length).unwrap();
+        let mut body = vec![0u8; u32::from_ne_bytes(length) as usize];
+        self.stdout.read_exact(&mut body).unwrap();
+        String::from_utf8(body).unwrap()
+    }
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Measurement {
+    name: &'static str,
+    runs: usize,
+    median: f64,
+    p90: f64,
+}
+
+impl Measurement {
+    /// Median and p90 of the difference: what the bridge adds on top of the raw exchange.
+    fn overhead(name: &'static str, through_bridge: &Self, raw: &Self) -> Self {
+        Self {
+            name,
+            runs: through_bridge.runs,
+            median: through_bridge.median - raw.median,
+            p90: through_bridge.p90 - raw.p90,
+        }
+    }
+}
+
+fn measure(name: &'static str, runs: usize, mut work: impl FnMut()) -> Measurement {
+    work(); // warm-up: first connection, page faults
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            work();
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    Measurement { name, runs, median: times[runs / 2], p90: times[runs * 9 / 10] }
+}
