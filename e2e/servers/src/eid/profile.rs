@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256, Sha384};
 use spki_for_cert::SubjectPublicKeyInfoOwned;
 use x509_cert::{
     builder::{Builder, CertificateBuilder, Profile},
+    ext::pkix::{KeyUsage, KeyUsages},
     name::Name,
     serial_number::SerialNumber,
     time::Validity,
@@ -77,7 +78,7 @@ pub fn personalise(holder: &Holder, seed: u64) -> Result<Personalised, Box<dyn s
 
     let root_name = Name::from_str("CN=Belgium Root CA4 TEST,C=BE")?;
     let ca_name = Name::from_str("serialNumber=202601,CN=Citizen CA TEST,C=BE")?;
-    let root = certificate(Profile::Root, 1, validity, &root_name, &root_key, &root_key)?;
+    let root = certificate(Profile::Root, 1, validity, &root_name, &root_key, &root_key, None)?;
     let ca = certificate(
         Profile::SubCA { issuer: root_name.clone(), path_len_constraint: Some(0) },
         2,
@@ -85,18 +86,21 @@ pub fn personalise(holder: &Holder, seed: u64) -> Result<Personalised, Box<dyn s
         &ca_name,
         &ca_key,
         &root_key,
+        None,
     )?;
     let rrn = certificate(
         Profile::Leaf {
             issuer: root_name,
             enable_key_agreement: false,
             enable_key_encipherment: false,
+            include_subject_key_identifier: true,
         },
         3,
         validity,
         &Name::from_str("CN=RRN TEST,O=RRN,C=BE")?,
         &rrn_key,
         &root_key,
+        None,
     )?;
     let leaf =
         |role: &str, serial: u64, key: &CardKey| -> Result<Vec<u8>, Box<dyn std::error::Error>> {
@@ -108,12 +112,14 @@ pub fn personalise(holder: &Holder, seed: u64) -> Result<Personalised, Box<dyn s
                 holder.given_names,
                 holder.surname
             ))?;
-            let profile = Profile::Leaf {
-                issuer: ca_name.clone(),
-                enable_key_agreement: false,
-                enable_key_encipherment: false,
+            // As on real cards: the authentication key may only make digital signatures, the
+            // signature key only non-repudiation ones (which relying parties tell apart).
+            let usage = match role {
+                "Authentication" => KeyUsages::DigitalSignature,
+                _ => KeyUsages::NonRepudiation,
             };
-            certificate(profile, serial, validity, &subject, key, &ca_key)
+            let profile = Profile::Manual { issuer: Some(ca_name.clone()) };
+            certificate(profile, serial, validity, &subject, key, &ca_key, Some(usage))
         };
     let auth = leaf("Authentication", 10, &auth_key)?;
     let sign = if holder.has_signature_certificate {
@@ -189,6 +195,7 @@ fn certificate(
     subject: &Name,
     key: &CardKey,
     issuer_key: &CardKey,
+    key_usage: Option<KeyUsages>,
 ) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     let public = match key {
         CardKey::Rsa(key) => key.to_public_key().to_public_key_der()?,
@@ -200,14 +207,20 @@ fn certificate(
     Ok(match issuer_key {
         CardKey::Rsa(issuer) => {
             let signer = SigningKey::<Sha256>::new(issuer.clone());
-            CertificateBuilder::new(profile, serial, validity, subject.clone(), spki, &signer)?
-                .build::<rsa::pkcs1v15::Signature>()?
-                .to_der()?
+            let mut builder =
+                CertificateBuilder::new(profile, serial, validity, subject.clone(), spki, &signer)?;
+            if let Some(usage) = key_usage {
+                builder.add_extension(&KeyUsage(usage.into()))?;
+            }
+            builder.build::<rsa::pkcs1v15::Signature>()?.to_der()?
         }
         CardKey::Ec(issuer) => {
-            CertificateBuilder::new(profile, serial, validity, subject.clone(), spki, issuer)?
-                .build::<DerSignature>()?
-                .to_der()?
+            let mut builder =
+                CertificateBuilder::new(profile, serial, validity, subject.clone(), spki, issuer)?;
+            if let Some(usage) = key_usage {
+                builder.add_extension(&KeyUsage(usage.into()))?;
+            }
+            builder.build::<DerSignature>()?.to_der()?
         }
     })
 }

@@ -1,0 +1,438 @@
+//! A stand-in for eHealth's CertRA v2, EtkRA v2 and ETK Depot (spec/certra.md §13), for the
+//! end-to-end tests and the demo: the real SOAP messages, the real checks (signatures verified
+//! by `xmlsec1`), a state machine kept in SQLite, a test CA, and knobs to make it slow, strict,
+//! wrong or late on purpose.
+//!
+//! Endpoints: `POST /CertRa/v2`, `/EtkRa/v2`, `/EtkDepot/v1` (dispatching on the body element,
+//! not on SOAPAction). Administration (for tests and the demo only): `GET /admin/state`,
+//! `PUT /admin/knobs`, `POST /admin/faults`, `DELETE /admin/faults`,
+//! `POST /admin/certificates/{id}/validate|refuse`, `GET /admin/requests`, `POST /admin/reset`.
+
+mod ca;
+mod operations;
+mod signature;
+mod soap;
+mod store;
+mod time;
+
+use std::{
+    path::Path,
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use axum::{
+    body::{Body, Bytes},
+    extract::{DefaultBodyLimit, Path as UrlPath, State},
+    http::{header, HeaderValue, Method, StatusCode, Uri},
+    response::{IntoResponse, Response},
+    routing::{get, post, put},
+    Json, Router,
+};
+use serde::{Deserialize, Serialize};
+use tower_http::cors::CorsLayer;
+
+use self::{
+    ca::TestPki,
+    operations::Context,
+    soap::{Answer, Header},
+    store::{Received, Store},
+};
+
+/// Behaviour switches, set by flags at start and by `PUT /admin/knobs`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Knobs {
+    /// How many `CERT_NOT_YET_DELIVERED` answers GetCertificate gives before issuing.
+    pub not_yet_delivered: u32,
+    /// New requests wait for `POST /admin/certificates/{id}/validate` (AutomaticallyValidated
+    /// false).
+    pub manual_validation: bool,
+    /// New requests are refused (status REFUSED).
+    pub refuse: bool,
+    /// Days added to the clock: reaches replacement windows and expiry.
+    pub clock_offset_days: i64,
+}
+
+/// A fault to inject into the next `times` answers (of one operation, or of all).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    pub kind: FaultKind,
+    /// Operation name without `Request`, e.g. `GetCertificate`; `None` for every operation.
+    #[serde(default)]
+    pub operation: Option<String>,
+    /// How many answers it strikes.
+    #[serde(default = "one")]
+    pub times: u32,
+    /// For `slow`: the delay.
+    #[serde(default)]
+    pub delay_ms: u64,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaultKind {
+    /// HTTP 500 with a SOAP fault, before the request is carried out (a gateway error).
+    Http500,
+    /// The answer comes after `delay_ms` (the request is carried out).
+    Slow,
+    /// The answer is cut in the middle of its XML (the request is carried out).
+    Malformed,
+    /// The connection is dropped after the request was carried out: the answer is lost.
+    Drop,
+}
+
+/// The mock's state.
+pub struct MockCertra {
+    store: Store,
+    pki: TestPki,
+    knobs: Mutex<Knobs>,
+    faults: Mutex<Vec<Fault>>,
+}
+
+/// Request bodies above this are refused before parsing.
+const MAX_REQUEST: usize = 1024 * 1024;
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl MockCertra {
+    /// Opens the state file (created if missing; `None`: memory only) with the committed test CA.
+    pub fn open(state: Option<&Path>, knobs: Knobs) -> Result<Self, String> {
+        Ok(Self {
+            store: Store::open(state)?,
+            pki: TestPki::committed()?,
+            knobs: Mutex::new(knobs),
+            faults: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The test root CA (DER), for relying parties in tests.
+    pub fn root_certificate(&self) -> Vec<u8> {
+        self.pki.root.clone()
+    }
+
+    fn now(&self) -> i64 {
+        let seconds = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        i64::try_from(seconds).unwrap_or(i64::MAX) + lock(&self.knobs).clock_offset_days * 86_400
+    }
+
+    /// Takes one strike of a fault planned for `operation`, if any.
+    fn take_fault(&self, operation: &str) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        let index = faults
+            .iter()
+            .position(|f| f.operation.as_deref().is_none_or(|wanted| wanted == operation))?;
+        let fault = faults[index].clone();
+        faults[index].times -= 1;
+        if faults[index].times == 0 {
+            faults.remove(index);
+        }
+        Some(fault)
+    }
+
+    /// Handles one SOAP request synchronously: (operation, HTTP status, envelope).
+    fn handle(&self, path: &str, envelope: &str) -> (String, StatusCode, String) {
+        let document = match roxmltree::Document::parse(envelope) {
+            Ok(document) => document,
+            Err(err) => {
+                return (
+                    "-".into(),
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    soap::fault("Client", &format!("The request is not XML: {err}")),
+                )
+            }
+        };
+        let request = match soap::body_element(&document) {
+            Ok(request) => request,
+            Err(message) => {
+                return (
+                    "-".into(),
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    soap::fault("Client", &message),
+                )
+            }
+        };
+        let namespace = request.tag_name().namespace().unwrap_or_default();
+        let name = request.tag_name().name();
+        let operation = name.strip_suffix("Request").unwrap_or(name).to_owned();
+        let served_here = match path {
+            "/CertRa/v2" => namespace == soap::CERTRA,
+            "/EtkRa/v2" => namespace == soap::ETKRA,
+            "/EtkDepot/v1" => namespace == soap::ETK_DEPOT,
+            _ => false,
+        };
+        if !served_here {
+            return (
+                operation,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                soap::fault(
+                    "Client",
+                    &format!("{{{namespace}}}{name} is not an operation of {path}"),
+                ),
+            );
+        }
+        let knobs = lock(&self.knobs).clone();
+        let now = self.now();
+        let context = Context { store: &self.store, pki: &self.pki, knobs: &knobs, now, envelope };
+        let response_id = format!("_{}", random_hex(16));
+        if namespace == soap::ETK_DEPOT {
+            let body = operations::get_etk(&context, request, &response_id);
+            return (operation, StatusCode::OK, soap::envelope(&body));
+        }
+        let Some(answer) = Answer::to(namespace, name) else {
+            return (
+                operation,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                soap::fault("Client", "unknown operation"),
+            );
+        };
+        let header = Header {
+            response_id,
+            request_id: request.attribute("Id").map(str::to_owned),
+            issue_instant: time::iso(now),
+        };
+        match operations::dispatch(&context, request) {
+            None => (
+                operation,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                soap::fault("Client", &format!("{name} is not an operation of {path}")),
+            ),
+            Some(Ok(content)) => {
+                (operation, StatusCode::OK, soap::envelope(&answer.success(&header, &content)))
+            }
+            Some(Err(refusal)) => {
+                (operation, StatusCode::OK, soap::envelope(&answer.failure(&header, &refusal)))
+            }
+        }
+    }
+}
+
+fn random_hex(bytes: usize) -> String {
+    use rand::RngCore as _;
+    let mut buffer = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buffer);
+    buffer.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SOAP endpoints and the administration API. `allowed_origins` get CORS access to the SOAP
+/// endpoints (for an app that calls the mock directly instead of through its own origin).
+pub fn router(mock: Arc<MockCertra>, allowed_origins: &[String]) -> Router {
+    let origins: Vec<HeaderValue> =
+        allowed_origins.iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
+    let cors = CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::HeaderName::from_static("soapaction")]);
+    let soap_routes = Router::new()
+        .route("/CertRa/v2", post(soap_endpoint))
+        .route("/EtkRa/v2", post(soap_endpoint))
+        .route("/EtkDepot/v1", post(soap_endpoint))
+        .layer(DefaultBodyLimit::max(MAX_REQUEST))
+        .layer(cors);
+    let admin = Router::new()
+        .route("/admin/state", get(admin_state))
+        .route("/admin/knobs", put(admin_knobs))
+        .route("/admin/faults", post(admin_add_fault).delete(admin_clear_faults))
+        .route("/admin/certificates/{id}/{decision}", post(admin_decide))
+        .route("/admin/requests", get(admin_requests))
+        .route("/admin/reset", post(admin_reset));
+    soap_routes.merge(admin).with_state(mock)
+}
+
+async fn soap_endpoint(State(mock): State<Arc<MockCertra>>, uri: Uri, body: Bytes) -> Response {
+    let path = uri.path().to_owned();
+    let Ok(envelope) = String::from_utf8(body.to_vec()) else {
+        return xml(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            soap::fault("Client", "The request is not UTF-8."),
+        );
+    };
+    // Which operation this is decides which fault strikes; a 500 strikes before any work.
+    let operation = peek_operation(&envelope);
+    let fault = mock.take_fault(&operation);
+    if let Some(Fault { kind: FaultKind::Http500, .. }) = fault {
+        let _ = mock.store.log_request(&Received {
+            path,
+            operation,
+            envelope,
+            outcome: "fault: http-500".into(),
+        });
+        return xml(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            soap::fault("Server", "Internal Server Error (injected by the mock)"),
+        );
+    }
+    let worker = Arc::clone(&mock);
+    let handled = tokio::task::spawn_blocking(move || {
+        let (operation, status, answer) = worker.handle(&path, &envelope);
+        let outcome = outcome_of(status, &answer);
+        let _ = worker.store.log_request(&Received { path, operation, envelope, outcome });
+        (status, answer)
+    })
+    .await;
+    let (status, answer) = match handled {
+        Ok(result) => result,
+        Err(_) => {
+            return xml(StatusCode::INTERNAL_SERVER_ERROR, soap::fault("Server", "the mock failed"))
+        }
+    };
+    match fault {
+        Some(Fault { kind: FaultKind::Slow, delay_ms, .. }) => {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            xml(status, answer)
+        }
+        Some(Fault { kind: FaultKind::Malformed, .. }) => {
+            let cut = answer.len() / 2;
+            let cut = (0..=cut).rev().find(|&i| answer.is_char_boundary(i)).unwrap_or(0);
+            xml(status, answer[..cut].to_owned())
+        }
+        Some(Fault { kind: FaultKind::Drop, .. }) => {
+            // A body stream that fails: hyper resets the connection before a response is complete.
+            let stream = futures_util::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped (injected)"))
+            });
+            Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "text/xml; charset=utf-8")
+                .body(Body::from_stream(stream))
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+        _ => xml(status, answer),
+    }
+}
+
+/// The operation name without parsing the whole envelope: the first element after `Body`.
+fn peek_operation(envelope: &str) -> String {
+    roxmltree::Document::parse(envelope)
+        .ok()
+        .and_then(|document| {
+            soap::body_element(&document).ok().map(|element| {
+                let name = element.tag_name().name();
+                name.strip_suffix("Request").unwrap_or(name).to_owned()
+            })
+        })
+        .unwrap_or_else(|| "-".into())
+}
+
+fn outcome_of(status: StatusCode, answer: &str) -> String {
+    if status != StatusCode::OK {
+        return format!("fault: HTTP {}", status.as_u16());
+    }
+    match answer.find("<Code>").zip(answer.find("</Code>")) {
+        Some((start, end)) if answer.contains(soap::SUCCESS) => {
+            let _ = (start, end);
+            "success".into()
+        }
+        Some((start, end)) => format!("refused: {}", &answer[start + 6..end]),
+        None => "success".into(),
+    }
+}
+
+fn xml(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
+}
+
+#[derive(Serialize)]
+struct StateView {
+    now: String,
+    knobs: Knobs,
+    faults: Vec<Fault>,
+    certificates: Vec<store::Record>,
+}
+
+fn admin_error(err: impl std::fmt::Display) -> Response {
+    (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response()
+}
+
+async fn admin_state(State(mock): State<Arc<MockCertra>>) -> Response {
+    let now = mock.now();
+    match mock.store.all() {
+        Ok(records) => Json(StateView {
+            now: time::iso(now),
+            knobs: lock(&mock.knobs).clone(),
+            faults: lock(&mock.faults).clone(),
+            certificates: records.into_iter().map(|r| operations::refreshed(r, now)).collect(),
+        })
+        .into_response(),
+        Err(err) => admin_error(err),
+    }
+}
+
+async fn admin_knobs(State(mock): State<Arc<MockCertra>>, Json(knobs): Json<Knobs>) -> Response {
+    *lock(&mock.knobs) = knobs;
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn admin_add_fault(
+    State(mock): State<Arc<MockCertra>>,
+    Json(fault): Json<Fault>,
+) -> Response {
+    if fault.times == 0 {
+        return (StatusCode::BAD_REQUEST, "times must be at least 1").into_response();
+    }
+    lock(&mock.faults).push(fault);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn admin_clear_faults(State(mock): State<Arc<MockCertra>>) -> Response {
+    lock(&mock.faults).clear();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// An operator's decision on a request waiting for manual validation.
+async fn admin_decide(
+    State(mock): State<Arc<MockCertra>>,
+    UrlPath((id, decision)): UrlPath<(String, String)>,
+) -> Response {
+    let id = id.to_uppercase();
+    let worker = Arc::clone(&mock);
+    let result = tokio::task::spawn_blocking(move || -> Result<StatusCode, String> {
+        let Some(mut record) = worker.store.find(&id)? else { return Ok(StatusCode::NOT_FOUND) };
+        if record.status != "IN_PROGRESS" {
+            return Ok(StatusCode::CONFLICT);
+        }
+        match decision.as_str() {
+            "validate" => {
+                record.awaiting_validation = false;
+                record.polls_left = 0;
+                worker.store.save(&record)?;
+            }
+            "refuse" => {
+                record.status = "REFUSED".into();
+                record.awaiting_validation = false;
+                worker.store.save(&record)?;
+            }
+            _ => return Ok(StatusCode::NOT_FOUND),
+        }
+        Ok(StatusCode::NO_CONTENT)
+    })
+    .await;
+    match result {
+        Ok(Ok(status)) => status.into_response(),
+        Ok(Err(err)) => admin_error(err),
+        Err(err) => admin_error(err),
+    }
+}
+
+async fn admin_requests(State(mock): State<Arc<MockCertra>>) -> Response {
+    match mock.store.requests() {
+        Ok(requests) => Json(requests).into_response(),
+        Err(err) => admin_error(err),
+    }
+}
+
+async fn admin_reset(State(mock): State<Arc<MockCertra>>) -> Response {
+    *lock(&mock.knobs) = Knobs::default();
+    lock(&mock.faults).clear();
+    match mock.store.reset() {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => admin_error(err),
+    }
+}
