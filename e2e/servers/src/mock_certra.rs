@@ -78,6 +78,7 @@ fn one() -> u32 {
 #[serde(rename_all = "kebab-case")]
 pub enum FaultKind {
     /// HTTP 500 with a SOAP fault, before the request is carried out (a gateway error).
+    #[serde(rename = "http-500")]
     Http500,
     /// The answer comes after `delay_ms` (the request is carried out).
     Slow,
