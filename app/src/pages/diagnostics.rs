@@ -50,6 +50,7 @@ pub fn Diagnostics() -> impl IntoView {
                 <ul>
                     <ServiceCheck environment=Environment::Acceptance label="Acceptance" />
                     <ServiceCheck environment=Environment::Production label="Production" />
+                    <ServiceCheck environment=Environment::Local label="Local test service" />
                 </ul>
             </section>
         </main>
