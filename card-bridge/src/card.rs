@@ -16,6 +16,7 @@ pub(crate) trait CardService {
     fn list_readers(&mut self) -> Result<Vec<Reader>, BridgeError>;
     fn read_card(&mut self, reader: Option<&str>) -> Result<CardInfo, BridgeError>;
     fn sign(&mut self, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError>;
+    fn pin_tries(&mut self, reader: Option<&str>) -> Result<u8, BridgeError>;
 }
 
 /// The system's PC/SC service (pcsc-lite on Linux and macOS, WinSCard on Windows).
@@ -58,6 +59,35 @@ impl CardService for Pcsc {
         // Dropping the card resets it: the PIN right does not outlive the operation.
         drop(card);
         Ok(signature)
+    }
+
+    fn pin_tries(&mut self, reader: Option<&str>) -> Result<u8, BridgeError> {
+        let context = Context::establish(Scope::User)?;
+        let (_, mut card) = connect(&context, reader)?;
+        let tries = {
+            let transaction = card.transaction()?;
+            pin_tries_in(&*transaction)?
+        };
+        let _ = card.disconnect(Disposition::LeaveCard);
+        Ok(tries)
+    }
+}
+
+/// PIN tries left without using one: GET CARD DATA byte 28 on applet 1.8, the status-only
+/// VERIFY on 1.7 (spec/eid-card.md §1.2, §4.1; never on applet 1.1, which counts it as a try).
+fn pin_tries_in(card: &impl Channel) -> Result<u8, BridgeError> {
+    if applet_version(card)? >= 0x18 {
+        return match transmit(card, &[0x80, 0xE4, 0x00, 0x01, 0x1F])? {
+            (data, 0x9000) if data.len() >= 29 && data[28] != 0xFF => Ok(data[28]),
+            (_, status) => Err(BridgeError::CardStatus { command: "GET CARD DATA", status }),
+        };
+    }
+    match transmit(card, &[0x00, 0x20, 0x00, 0x01])? {
+        // Already verified in this card session: a right PIN reset the counter.
+        (_, 0x9000) => Ok(3),
+        (_, 0x6983) => Ok(0),
+        (_, status) if status & 0xFFF0 == 0x63C0 => Ok(u8::try_from(status & 0x000F).unwrap_or(0)),
+        (_, status) => Err(BridgeError::CardStatus { command: "VERIFY (status)", status }),
     }
 }
 

@@ -12,6 +12,9 @@ pub(crate) fn dispatch(
 ) -> Result<Outcome, BridgeError> {
     match command {
         Command::ListReaders => Ok(Outcome::Readers(card.list_readers()?)),
+        Command::PinStatus(request) => {
+            Ok(Outcome::PinTries(card.pin_tries(request.reader.as_deref())?))
+        }
         Command::ReadCard(request) => {
             Ok(Outcome::Card(Box::new(card.read_card(request.reader.as_deref())?)))
         }

@@ -58,6 +58,7 @@ pub(crate) fn describe(command: &Command) -> String {
     match command {
         Command::ListReaders => "list-readers".into(),
         Command::ReadCard(request) => format!("read-card reader={:?}", request.reader),
+        Command::PinStatus(request) => format!("pin-status reader={:?}", request.reader),
         Command::Sign(request) => format!(
             "sign reader={:?} key={:?} algorithm={:?} pin={}",
             request.reader,
@@ -78,6 +79,7 @@ pub(crate) fn describe_outcome(outcome: &Outcome, took: Duration) -> String {
         Outcome::Readers(readers) => format!("{} reader(s)", readers.len()),
         Outcome::Card(card) => format!("card applet {}", card.applet),
         Outcome::Signature(_) => "signature".into(),
+        Outcome::PinTries(tries) => format!("{tries} PIN tries left"),
         Outcome::Error(failure) => format!("error {:?}: {}", failure.code, failure.detail),
     };
     format!("{what} in {} ms", took.as_millis())

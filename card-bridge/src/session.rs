@@ -113,6 +113,10 @@ mod tests {
             assert_eq!(digest.len(), 32, "only checked digests reach the card");
             Err(BridgeError::WrongPin { tries_left: 2 })
         }
+
+        fn pin_tries(&mut self, _: Option<&str>) -> Result<u8, BridgeError> {
+            Ok(2)
+        }
     }
 
     struct NoPcsc;
@@ -127,6 +131,10 @@ mod tests {
         }
 
         fn sign(&mut self, _: &Sign, _: &[u8]) -> Result<Vec<u8>, BridgeError> {
+            Err(BridgeError::PcscUnavailable)
+        }
+
+        fn pin_tries(&mut self, _: Option<&str>) -> Result<u8, BridgeError> {
             Err(BridgeError::PcscUnavailable)
         }
     }
@@ -172,6 +180,18 @@ mod tests {
                 })
             })
         ));
+    }
+
+    #[test]
+    fn pin_status_answers_with_the_tries_left() {
+        let (_, frames) = session(
+            &framed(r#"{"id": 11, "command": {"type": "pin-status", "args": {"reader": null}}}"#),
+            &mut TwoReaders,
+        );
+        assert_eq!(
+            frames[1],
+            FromBridge::Reply(Reply { id: Some(11), outcome: Outcome::PinTries(2) })
+        );
     }
 
     /// A log writer the test can read back.

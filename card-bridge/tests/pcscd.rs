@@ -44,6 +44,12 @@ fn frames_of(mut rest: &[u8]) -> Vec<Value> {
     frames
 }
 
+fn pin_status() -> Value {
+    let frames =
+        ask_bridge(&json!({"id": 6, "command": {"type": "pin-status", "args": {"reader": null}}}));
+    frames[1]["args"]["outcome"].clone()
+}
+
 fn readers() -> Value {
     let frames = ask_bridge(&json!({"id": 5, "command": {"type": "list-readers"}}));
     assert_eq!(frames[0]["type"], "hello");
@@ -244,6 +250,14 @@ fn reads_and_signs_with_an_applet_1_8_card_in_ecdsa_p384() {
     let rsa = json!({"id": 3, "command": {"type": "sign", "args": {"reader": null, "key": "signature",
         "algorithm": "rsa-pkcs1-sha256", "digest": STANDARD.encode([1u8; 32]), "pin": {"type": "digits", "args": "1234"}}}});
     assert_eq!(ask_bridge(&rsa)[1]["args"]["outcome"]["args"]["code"], "unsupported-card");
+
+    // Applet 1.8 tells the tries in GET CARD DATA: one wrong PIN shows, without using a try.
+    assert_eq!(pin_status(), json!({"type": "pin-tries", "args": 3}));
+    let wrong = json!({"id": 4, "command": {"type": "sign", "args": {"reader": null, "key": "signature",
+        "algorithm": "ecdsa-sha384", "digest": STANDARD.encode(digest), "pin": {"type": "digits", "args": "9999"}}}});
+    assert_eq!(ask_bridge(&wrong)[1]["args"]["outcome"]["args"]["tries_left"], 2);
+    assert_eq!(pin_status(), json!({"type": "pin-tries", "args": 2}));
+    assert_eq!(pin_status(), json!({"type": "pin-tries", "args": 2}));
     drop(pcscd);
 }
 
@@ -254,6 +268,7 @@ fn wrong_pins_count_down_to_a_blocked_pin_across_bridge_sessions() {
         InsertedCard::insert(DEFAULT_ADDRESS, personalise(&Holder::default(), 7).unwrap().content)
             .unwrap();
     let wrong = json!({"type": "digits", "args": "9999"});
+    assert_eq!(pin_status(), json!({"type": "pin-tries", "args": 3}));
     let tries: Vec<(Value, Value)> = (0..3)
         .map(|_| {
             let outcome = sign("signature", &[1; 32], wrong.clone());
@@ -268,9 +283,10 @@ fn wrong_pins_count_down_to_a_blocked_pin_across_bridge_sessions() {
             (json!("pin-blocked"), json!(0))
         ]
     );
-    // Blocked for good: the right PIN no longer helps.
+    // Blocked for good: the right PIN no longer helps, and asking the status uses no try.
     let outcome = sign("signature", &[1; 32], json!({"type": "digits", "args": "1234"}));
     assert_eq!(outcome["args"]["code"], "pin-blocked", "{outcome}");
+    assert_eq!(pin_status(), json!({"type": "pin-tries", "args": 0}));
     drop(pcscd);
 }
 

@@ -73,6 +73,8 @@ pub enum Command {
     ReadCard(ReadCard),
     /// Sign a digest with one of the eID's keys.
     Sign(Sign),
+    /// How many PIN tries are left, without using one (spec/eid-card.md §1.2, §4.1).
+    PinStatus(ReadCard),
 }
 
 /// Which reader to use: a name from `list-readers`, or `None` for the first one with a card.
@@ -187,6 +189,8 @@ pub enum Outcome {
     /// Answer to [`Command::Sign`]: the signature, base64 (256 bytes for RSA-2048, r‖s for
     /// ECDSA).
     Signature(String),
+    /// Answer to [`Command::PinStatus`]: PIN tries left (0: blocked).
+    PinTries(u8),
     /// The command failed.
     Error(Failure),
 }
