@@ -291,6 +291,45 @@ impl Contact {
     }
 }
 
+impl Record {
+    /// A new request for `public_key_identifier`: in progress, nothing issued, no ETK. Callers
+    /// fill in whom it is for.
+    fn requested(public_key_identifier: String, contact: Contact, csr: Vec<u8>, now: i64) -> Self {
+        Self {
+            public_key_identifier,
+            dn: String::new(),
+            entity: String::new(),
+            actor_type: String::new(),
+            actor_id: String::new(),
+            actor_name: String::new(),
+            application_id: None,
+            requester_ssin: String::new(),
+            email_private: contact.email_private,
+            email_general: contact.email_general,
+            phone_private: contact.phone_private,
+            phone_general: contact.phone_general,
+            base_services: Vec::new(),
+            status: "IN_PROGRESS".into(),
+            automatically_validated: true,
+            requested_at: now,
+            polls_left: 0,
+            awaiting_validation: false,
+            csr,
+            certificate: None,
+            serial: None,
+            issuer_dn: None,
+            not_before: None,
+            not_after: None,
+            replaces: None,
+            etk_status: "NOT_REQUESTED".into(),
+            etk_challenge_serial: None,
+            etk_encryption_key: None,
+            etk: None,
+            etk_activated_at: None,
+        }
+    }
+}
+
 /// What a contract promised, kept under its digest to check it comes back unchanged.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct ContractTerms {
@@ -698,7 +737,6 @@ fn generate_certificate(context: &Context<'_>, request: Node<'_, '_>) -> Outcome
     let replaces = replaced_certificate(context, &terms.dn)?;
     let (actor_type, actor_id) = terms.actor.ids[0].clone();
     let record = Record {
-        public_key_identifier: key_id.clone(),
         dn: terms.dn.clone(),
         entity: terms.entity.clone(),
         actor_type,
@@ -706,28 +744,13 @@ fn generate_certificate(context: &Context<'_>, request: Node<'_, '_>) -> Outcome
         actor_name: terms.actor.name.clone(),
         application_id: terms.application_id.clone(),
         requester_ssin: ssin.clone(),
-        email_private: contact.email_private,
-        email_general: contact.email_general,
-        phone_private: contact.phone_private,
-        phone_general: contact.phone_general,
         base_services: services,
         status: if context.knobs.refuse { "REFUSED" } else { "IN_PROGRESS" }.to_owned(),
         automatically_validated: !context.knobs.manual_validation,
-        requested_at: context.now,
         polls_left: context.knobs.not_yet_delivered,
         awaiting_validation: context.knobs.manual_validation,
-        csr: csr_der,
-        certificate: None,
-        serial: None,
-        issuer_dn: None,
-        not_before: None,
-        not_after: None,
         replaces: replaces.clone(),
-        etk_status: "NOT_REQUESTED".to_owned(),
-        etk_challenge_serial: None,
-        etk_encryption_key: None,
-        etk: None,
-        etk_activated_at: None,
+        ..Record::requested(key_id.clone(), contact, csr_der, context.now)
     };
     context.store.save(&record).map_err(internal)?;
     let replaces = replaces
@@ -1084,37 +1107,16 @@ fn submit_csr_for_foreigner(context: &Context<'_>, request: Node<'_, '_>) -> Out
         ));
     }
     let record = Record {
-        public_key_identifier: key_id.clone(),
         dn,
         entity: "NaturalPerson".into(),
         actor_type: "SSIN".into(),
         actor_id: bis.clone(),
         actor_name: person.name.clone(),
-        application_id: None,
         requester_ssin: bis,
-        email_private: contact.email_private,
-        email_general: contact.email_general,
-        phone_private: contact.phone_private,
-        phone_general: contact.phone_general,
-        base_services: Vec::new(),
-        status: "IN_PROGRESS".into(),
         automatically_validated: false,
-        requested_at: context.now,
-        polls_left: 0,
         // Nothing is issued before the person confirms at the validation URL.
         awaiting_validation: true,
-        csr: csr_der,
-        certificate: None,
-        serial: None,
-        issuer_dn: None,
-        not_before: None,
-        not_after: None,
-        replaces: None,
-        etk_status: "NOT_REQUESTED".into(),
-        etk_challenge_serial: None,
-        etk_encryption_key: None,
-        etk: None,
-        etk_activated_at: None,
+        ..Record::requested(key_id.clone(), contact, csr_der, context.now)
     };
     context.store.save(&record).map_err(internal)?;
     Ok(format!(
