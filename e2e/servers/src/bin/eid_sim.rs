@@ -40,7 +40,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let stream = match TcpStream::connect(&address) {
+    // pcscd may still be loading its vpcd driver when both are started together (the demo).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let connected = loop {
+        match TcpStream::connect(&address) {
+            Err(_) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            result => break result,
+        }
+    };
+    let stream = match connected {
         Ok(stream) => stream,
         Err(err) => {
             eprintln!("eid-sim: cannot reach vpcd at {address} ({err}); is pcscd running with the vpcd driver?");
