@@ -114,11 +114,6 @@ impl MockCertra {
         })
     }
 
-    /// The test root CA (DER), for relying parties in tests.
-    pub fn root_certificate(&self) -> Vec<u8> {
-        self.pki.root.clone()
-    }
-
     fn now(&self) -> i64 {
         let seconds = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
         i64::try_from(seconds).unwrap_or(i64::MAX) + lock(&self.knobs).clock_offset_days * 86_400
@@ -138,79 +133,94 @@ impl MockCertra {
         Some(fault)
     }
 
-    /// Handles one SOAP request synchronously: (operation, HTTP status, envelope).
-    fn handle(&self, path: &str, envelope: &str) -> (String, StatusCode, String) {
-        let document = match roxmltree::Document::parse(envelope) {
-            Ok(document) => document,
-            Err(err) => {
-                return (
-                    "-".into(),
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    soap::fault("Client", &format!("The request is not XML: {err}")),
-                )
-            }
+    /// Handles one SOAP request synchronously and logs it: the HTTP status, the answer, and the
+    /// fault planned for this operation (an HTTP 500 has already struck: no work was done).
+    fn handle(&self, path: &str, envelope: &str) -> (StatusCode, String, Option<Fault>) {
+        let document = roxmltree::Document::parse(envelope)
+            .map_err(|err| format!("The request is not XML: {err}"));
+        let request = document.as_ref().map_err(Clone::clone).and_then(soap::body_element);
+        let operation = request.as_ref().map_or_else(
+            |_| "-".to_owned(),
+            |request| {
+                let name = request.tag_name().name();
+                name.strip_suffix("Request").unwrap_or(name).to_owned()
+            },
+        );
+        // Which operation this is decides which fault strikes.
+        let fault = self.take_fault(&operation);
+        let (status, answer, outcome) = match (&fault, request) {
+            (Some(Fault { kind: FaultKind::Http500, .. }), _) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                soap::fault("Server", "Internal Server Error (injected by the mock)"),
+                "fault: http-500".to_owned(),
+            ),
+            (_, Err(message)) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                soap::fault("Client", &message),
+                format!("fault: {message}"),
+            ),
+            (_, Ok(request)) => self.answer(path, envelope, request),
         };
-        let request = match soap::body_element(&document) {
-            Ok(request) => request,
-            Err(message) => {
-                return (
-                    "-".into(),
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    soap::fault("Client", &message),
-                )
-            }
-        };
+        let _ = self.store.log_request(&Received {
+            path: path.to_owned(),
+            operation,
+            envelope: envelope.to_owned(),
+            outcome,
+        });
+        (status, answer, fault)
+    }
+
+    /// Carries out a request: (HTTP status, answer, outcome for the request log).
+    fn answer(
+        &self,
+        path: &str,
+        envelope: &str,
+        request: roxmltree::Node<'_, '_>,
+    ) -> (StatusCode, String, String) {
         let namespace = request.tag_name().namespace().unwrap_or_default();
         let name = request.tag_name().name();
-        let operation = name.strip_suffix("Request").unwrap_or(name).to_owned();
         let served_here = match path {
             "/CertRa/v2" => namespace == soap::CERTRA,
             "/EtkRa/v2" => namespace == soap::ETKRA,
             "/EtkDepot/v1" => namespace == soap::ETK_DEPOT,
             _ => false,
         };
-        if !served_here {
-            return (
-                operation,
+        let not_here = || {
+            let message = format!("{{{namespace}}}{name} is not an operation of {path}");
+            (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                soap::fault(
-                    "Client",
-                    &format!("{{{namespace}}}{name} is not an operation of {path}"),
-                ),
-            );
+                soap::fault("Client", &message),
+                format!("fault: {message}"),
+            )
+        };
+        if !served_here {
+            return not_here();
         }
         let knobs = lock(&self.knobs).clone();
         let now = self.now();
         let context = Context { store: &self.store, pki: &self.pki, knobs: &knobs, now, envelope };
         let response_id = format!("_{}", random_hex(16));
         if namespace == soap::ETK_DEPOT {
-            let body = operations::get_etk(&context, request, &response_id);
-            return (operation, StatusCode::OK, soap::envelope(&body));
+            let (code, body) = operations::get_etk(&context, request, &response_id);
+            return (StatusCode::OK, soap::envelope(&body), format!("depot: {code}"));
         }
-        let Some(answer) = Answer::to(namespace, name) else {
-            return (
-                operation,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                soap::fault("Client", "unknown operation"),
-            );
-        };
         let header = Header {
             response_id,
             request_id: request.attribute("Id").map(str::to_owned),
             issue_instant: time::iso(now),
         };
-        match operations::dispatch(&context, request) {
-            None => (
-                operation,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                soap::fault("Client", &format!("{name} is not an operation of {path}")),
+        match (Answer::to(namespace, name), operations::dispatch(&context, request)) {
+            (Some(answer), Some(Ok(content))) => (
+                StatusCode::OK,
+                soap::envelope(&answer.success(&header, &content)),
+                "success".to_owned(),
             ),
-            Some(Ok(content)) => {
-                (operation, StatusCode::OK, soap::envelope(&answer.success(&header, &content)))
-            }
-            Some(Err(refusal)) => {
-                (operation, StatusCode::OK, soap::envelope(&answer.failure(&header, &refusal)))
-            }
+            (Some(answer), Some(Err(refusal))) => (
+                StatusCode::OK,
+                soap::envelope(&answer.failure(&header, &refusal)),
+                format!("refused: {}", refusal.code),
+            ),
+            _ => not_here(),
         }
     }
 }
@@ -255,34 +265,9 @@ async fn soap_endpoint(State(mock): State<Arc<MockCertra>>, uri: Uri, body: Byte
             soap::fault("Client", "The request is not UTF-8."),
         );
     };
-    // Which operation this is decides which fault strikes; a 500 strikes before any work.
-    let operation = peek_operation(&envelope);
-    let fault = mock.take_fault(&operation);
-    if let Some(Fault { kind: FaultKind::Http500, .. }) = fault {
-        let _ = mock.store.log_request(&Received {
-            path,
-            operation,
-            envelope,
-            outcome: "fault: http-500".into(),
-        });
-        return xml(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            soap::fault("Server", "Internal Server Error (injected by the mock)"),
-        );
-    }
-    let worker = Arc::clone(&mock);
-    let handled = tokio::task::spawn_blocking(move || {
-        let (operation, status, answer) = worker.handle(&path, &envelope);
-        let outcome = outcome_of(status, &answer);
-        let _ = worker.store.log_request(&Received { path, operation, envelope, outcome });
-        (status, answer)
-    })
-    .await;
-    let (status, answer) = match handled {
-        Ok(result) => result,
-        Err(_) => {
-            return xml(StatusCode::INTERNAL_SERVER_ERROR, soap::fault("Server", "the mock failed"))
-        }
+    let handled = tokio::task::spawn_blocking(move || mock.handle(&path, &envelope)).await;
+    let Ok((status, answer, fault)) = handled else {
+        return xml(StatusCode::INTERNAL_SERVER_ERROR, soap::fault("Server", "the mock failed"));
     };
     match fault {
         Some(Fault { kind: FaultKind::Slow, delay_ms, .. }) => {
@@ -305,34 +290,8 @@ async fn soap_endpoint(State(mock): State<Arc<MockCertra>>, uri: Uri, body: Byte
                 .body(Body::from_stream(stream))
                 .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
+        // An HTTP 500 was answered by `handle` already.
         _ => xml(status, answer),
-    }
-}
-
-/// The operation name without parsing the whole envelope: the first element after `Body`.
-fn peek_operation(envelope: &str) -> String {
-    roxmltree::Document::parse(envelope)
-        .ok()
-        .and_then(|document| {
-            soap::body_element(&document).ok().map(|element| {
-                let name = element.tag_name().name();
-                name.strip_suffix("Request").unwrap_or(name).to_owned()
-            })
-        })
-        .unwrap_or_else(|| "-".into())
-}
-
-fn outcome_of(status: StatusCode, answer: &str) -> String {
-    if status != StatusCode::OK {
-        return format!("fault: HTTP {}", status.as_u16());
-    }
-    match answer.find("<Code>").zip(answer.find("</Code>")) {
-        Some((start, end)) if answer.contains(soap::SUCCESS) => {
-            let _ = (start, end);
-            "success".into()
-        }
-        Some((start, end)) => format!("refused: {}", &answer[start + 6..end]),
-        None => "success".into(),
     }
 }
 

@@ -37,7 +37,6 @@ use x509_cert::{
     Certificate,
 };
 
-const ROOT: &str = include_str!("../../testca/root.pem");
 const ISSUING: &str = include_str!("../../testca/issuing.pem");
 const ISSUING_KEY: &str = include_str!("../../testca/issuing.key.pem");
 const ETK_RA: &str = include_str!("../../testca/etk-ra.pem");
@@ -55,7 +54,6 @@ const ID_AD_OCSP: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7
 pub(crate) const VALIDITY_SECONDS: u64 = 3 * 365 * 24 * 3600 + 24 * 3600 - 1;
 
 pub(crate) struct TestPki {
-    pub(crate) root: Vec<u8>,
     pub(crate) issuing: Vec<u8>,
     issuing_certificate: Certificate,
     issuing_key: RsaPrivateKey,
@@ -73,12 +71,10 @@ fn der_of(pem: &str) -> Result<(Certificate, Vec<u8>), String> {
 impl TestPki {
     /// The committed test PKI.
     pub(crate) fn committed() -> Result<Self, String> {
-        let (_, root) = der_of(ROOT)?;
         let (issuing_certificate, issuing) = der_of(ISSUING)?;
         let (etk_ra_certificate, etk_ra) = der_of(ETK_RA)?;
         let key = |pem: &str| RsaPrivateKey::from_pkcs8_pem(pem).map_err(|err| err.to_string());
         Ok(Self {
-            root,
             issuing,
             issuing_certificate,
             issuing_key: key(ISSUING_KEY)?,

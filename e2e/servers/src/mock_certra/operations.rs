@@ -1289,7 +1289,12 @@ fn activate_etk(context: &Context<'_>, request: Node<'_, '_>) -> Outcome {
 // ---------------------------------------------------------------------------------------------
 // ETK Depot (spec/certra.md §5.1): its own, older response format
 
-pub(crate) fn get_etk(context: &Context<'_>, request: Node<'_, '_>, response_id: &str) -> String {
+/// The depot's answer and its status code.
+pub(crate) fn get_etk(
+    context: &Context<'_>,
+    request: Node<'_, '_>,
+    response_id: &str,
+) -> (u16, String) {
     let criteria: Vec<(String, String, Option<String>)> =
         child(request, ETK_DEPOT, "SearchCriteria")
             .map(|criteria| {
@@ -1308,20 +1313,19 @@ pub(crate) fn get_etk(context: &Context<'_>, request: Node<'_, '_>, response_id:
         .iter()
         .map(|(kind, value, app)| depot_identifier(kind, value, app.as_deref()))
         .collect();
-    let status = |code: u16, message: &str| {
-        format!(
-            r#"<c1:Status><Code>{code}</Code><Message Lang="EN">{}</Message></c1:Status>"#,
-            escape(message)
-        )
-    };
-    let wrap = |status: String, result: String| {
-        format!(
-            r#"<ed:GetEtkResponse xmlns:ed="{ETK_DEPOT}" xmlns:c1="{COMMONS_CORE_V1}" Id="{response_id}">{status}<ed:GivenSearchCriteria>{given}</ed:GivenSearchCriteria>{result}</ed:GetEtkResponse>"#
+    let wrap = |code: u16, message: &str, result: String| {
+        (
+            code,
+            format!(
+                r#"<ed:GetEtkResponse xmlns:ed="{ETK_DEPOT}" xmlns:c1="{COMMONS_CORE_V1}" Id="{response_id}"><c1:Status><Code>{code}</Code><Message Lang="EN">{}</Message></c1:Status><ed:GivenSearchCriteria>{given}</ed:GivenSearchCriteria>{result}</ed:GetEtkResponse>"#,
+                escape(message)
+            ),
         )
     };
     let error = |code: u16, message: &str| {
         wrap(
-            status(code, message),
+            code,
+            message,
             format!(
                 "<ed:Error><ed:Code>{code}</ed:Code><ed:Message>{}</ed:Message></ed:Error>",
                 escape(message)
@@ -1359,14 +1363,16 @@ pub(crate) fn get_etk(context: &Context<'_>, request: Node<'_, '_>, response_id:
     match applications.len() {
         0 => error(404, "No ETK found for this identifier."),
         1 => wrap(
-            status(200, "OK"),
+            200,
+            "OK",
             format!(
                 "<ed:ETK>{}</ed:ETK>",
                 STANDARD.encode(active[0].etk.clone().unwrap_or_default())
             ),
         ),
         _ => wrap(
-            status(200, "OK"),
+            200,
+            "OK",
             applications
                 .iter()
                 .map(|app| {

@@ -5,10 +5,11 @@
 use std::{path::Path, sync::Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension as _, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// One certificate request and what became of it.
-#[derive(Clone, Debug, Serialize)]
+/// One certificate request and what became of it. The plain fields travel as JSON in one
+/// column; the blobs (skipped by serde) have columns of their own.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Record {
     /// 40 hex digits, upper case.
     pub(crate) public_key_identifier: String,
@@ -211,72 +212,16 @@ impl Store {
     }
 }
 
-/// The JSON column holds the plain fields; the blobs sit in their own columns.
-#[derive(serde::Deserialize)]
-struct Plain {
-    public_key_identifier: String,
-    dn: String,
-    entity: String,
-    actor_type: String,
-    actor_id: String,
-    actor_name: String,
-    application_id: Option<String>,
-    requester_ssin: String,
-    email_private: String,
-    email_general: Option<String>,
-    phone_private: String,
-    phone_general: Option<String>,
-    base_services: Vec<String>,
-    status: String,
-    automatically_validated: bool,
-    requested_at: i64,
-    polls_left: u32,
-    awaiting_validation: bool,
-    serial: Option<String>,
-    issuer_dn: Option<String>,
-    not_before: Option<i64>,
-    not_after: Option<i64>,
-    replaces: Option<String>,
-    etk_status: String,
-    etk_activated_at: Option<i64>,
-}
-
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<Record>> {
     let json: String = row.get(0)?;
-    let plain: Plain = match serde_json::from_str(&json) {
-        Ok(plain) => plain,
+    let mut record: Record = match serde_json::from_str(&json) {
+        Ok(record) => record,
         Err(err) => return Ok(Err(format!("state database: a record cannot be read: {err}"))),
     };
-    Ok(Ok(Record {
-        public_key_identifier: plain.public_key_identifier,
-        dn: plain.dn,
-        entity: plain.entity,
-        actor_type: plain.actor_type,
-        actor_id: plain.actor_id,
-        actor_name: plain.actor_name,
-        application_id: plain.application_id,
-        requester_ssin: plain.requester_ssin,
-        email_private: plain.email_private,
-        email_general: plain.email_general,
-        phone_private: plain.phone_private,
-        phone_general: plain.phone_general,
-        base_services: plain.base_services,
-        status: plain.status,
-        automatically_validated: plain.automatically_validated,
-        requested_at: plain.requested_at,
-        polls_left: plain.polls_left,
-        awaiting_validation: plain.awaiting_validation,
-        csr: row.get(1)?,
-        certificate: row.get(2)?,
-        serial: plain.serial,
-        issuer_dn: plain.issuer_dn,
-        not_before: plain.not_before,
-        not_after: plain.not_after,
-        replaces: plain.replaces,
-        etk_status: plain.etk_status,
-        etk_challenge_serial: row.get(3)?,
-        etk_encryption_key: row.get(4)?,
-        etk: row.get(5)?,
-        etk_activated_at: plain.etk_activated_at,
-    }))
+    record.csr = row.get(1)?;
+    record.certificate = row.get(2)?;
+    record.etk_challenge_serial = row.get(3)?;
+    record.etk_encryption_key = row.get(4)?;
+    record.etk = row.get(5)?;
+    Ok(Ok(record))
 }
