@@ -250,31 +250,39 @@ fn personal(holder: &Eid) -> CertificateIdentifier {
     CertificateIdentifier { actor: holder.actor(), application_id: None }
 }
 
-/// Requests and obtains a personal certificate; returns the eHealth credential.
-async fn new_certificate(
+/// Contract, key and CSR, then GenerateCertificate signed with the holder's eID.
+async fn request_certificate(
     server: &Server,
     holder: &Eid,
-) -> (Credential, RsaKeyPair, response::GeneratedCertificate) {
+) -> (RsaKeyPair, response::GeneratedCertificate) {
     let (contract, key, csr) = contract_and_csr(server, holder, personal(holder)).await;
     let request = request::generate_certificate(&meta(), &contact(), &csr, &contract, &[]);
     let generated =
         response::generated_certificate(&server.certra(holder.signature.sign(request)).await)
             .unwrap();
+    (key, generated)
+}
+
+/// Requests and obtains a personal certificate; returns the eHealth credential.
+async fn new_certificate(
+    server: &Server,
+    holder: &Eid,
+) -> (Credential, RsaKeyPair, response::GeneratedCertificate) {
+    let (key, generated) = request_certificate(server, holder).await;
     let chain = response::certificate_chain(
         &server
             .certra(request::get_certificate(&meta(), &generated.public_key_identifier).to_soap())
             .await,
     )
     .unwrap();
-    let credential = Credential { key: RsaPrivateKey::try_from(private(&key)).unwrap(), chain };
+    let credential = Credential { key: rsa_key(&key), chain };
     (credential, key, generated)
 }
 
-fn private(key: &RsaKeyPair) -> rsa::pkcs8::PrivateKeyInfo<'static> {
-    // Round trip through PKCS#8 to get the rsa crate's key.
-    let der = key.to_pkcs8_der().unwrap();
-    let leaked: &'static [u8] = Box::leak(der.to_vec().into_boxed_slice());
-    rsa::pkcs8::PrivateKeyInfo::try_from(leaked).unwrap()
+/// The rsa crate's key behind an ehcert-pki key (through PKCS#8).
+fn rsa_key(key: &RsaKeyPair) -> RsaPrivateKey {
+    use rsa::pkcs8::DecodePrivateKey as _;
+    RsaPrivateKey::from_pkcs8_der(&key.to_pkcs8_der().unwrap()).unwrap()
 }
 
 /// Registers an ETK for an eHealth credential; returns the ETK and ToBeActivated.
@@ -428,8 +436,7 @@ async fn a_personal_certificate_goes_from_contract_to_a_published_etk_and_surviv
     let certificate = cert::decode(&chain[0]).unwrap();
     assert_eq!(dn::to_string(&certificate.tbs_certificate.subject), contract.dn);
 
-    let ehealth =
-        Credential { key: RsaPrivateKey::try_from(private(&key)).unwrap(), chain: chain.clone() };
+    let ehealth = Credential { key: rsa_key(&key), chain: chain.clone() };
     let registration = register_etk(&server, &ehealth).await;
     assert!(!registration.to_be_activated);
     let etk_file = dir.path().join("etk.der");
@@ -717,19 +724,7 @@ async fn manual_validation_refusal_revocation_and_etk_checks() {
 
     // Manual validation: nothing is delivered until an operator decides.
     server.knobs(json!({"manual_validation": true})).await;
-    let (contract, key, csr) = contract_and_csr(&server, &jan, personal(&jan)).await;
-    let generated = response::generated_certificate(
-        &server
-            .certra(jan.signature.sign(request::generate_certificate(
-                &meta(),
-                &contact(),
-                &csr,
-                &contract,
-                &[],
-            )))
-            .await,
-    )
-    .unwrap();
+    let (key, generated) = request_certificate(&server, &jan).await;
     assert!(!generated.automatically_validated);
     let get = || request::get_certificate(&meta(), &generated.public_key_identifier).to_soap();
     for _ in 0..3 {
@@ -745,19 +740,7 @@ async fn manual_validation_refusal_revocation_and_etk_checks() {
 
     // Validated by the operator: delivered, then revoked by its holder with a revocation contract.
     server.knobs(json!({"manual_validation": true})).await;
-    let (contract, key, csr) = contract_and_csr(&server, &jan, personal(&jan)).await;
-    let generated = response::generated_certificate(
-        &server
-            .certra(jan.signature.sign(request::generate_certificate(
-                &meta(),
-                &contact(),
-                &csr,
-                &contract,
-                &[],
-            )))
-            .await,
-    )
-    .unwrap();
+    let (key, generated) = request_certificate(&server, &jan).await;
     let id: String = generated.public_key_identifier.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(server.admin(&format!("/admin/certificates/{id}/validate"), None).await, 204);
     let chain = response::certificate_chain(
@@ -766,7 +749,7 @@ async fn manual_validation_refusal_revocation_and_etk_checks() {
             .await,
     )
     .unwrap();
-    let ehealth = Credential { key: RsaPrivateKey::try_from(private(&key)).unwrap(), chain };
+    let ehealth = Credential { key: rsa_key(&key), chain };
 
     // ETK proof of possession: a certificate with the wrong serial is refused.
     let encryption = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
