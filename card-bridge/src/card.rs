@@ -426,13 +426,19 @@ fn verify(card: &impl Channel, pin: &str) -> Result<(), BridgeError> {
     let result = transmit(card, &apdu);
     // The PIN block is not kept anywhere.
     zero(&mut apdu);
-    match result? {
-        (_, 0x9000) => Ok(()),
-        (_, 0x6983) => Err(BridgeError::PinBlocked),
-        (_, status) if status & 0xFFF0 == 0x63C0 => {
+    verify_answer(result?.1, "VERIFY")
+}
+
+/// What the card's answer to VERIFY means (spec/eid-card.md §4.1), typed on the host or on a
+/// PIN pad.
+pub(crate) fn verify_answer(status: u16, command: &'static str) -> Result<(), BridgeError> {
+    match status {
+        0x9000 => Ok(()),
+        0x6983 => Err(BridgeError::PinBlocked),
+        status if status & 0xFFF0 == 0x63C0 => {
             Err(BridgeError::WrongPin { tries_left: u8::try_from(status & 0x000F).unwrap_or(0) })
         }
-        (_, status) => Err(BridgeError::CardStatus { command: "VERIFY", status }),
+        status => Err(BridgeError::CardStatus { command, status }),
     }
 }
 

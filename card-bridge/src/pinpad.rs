@@ -4,7 +4,7 @@
 //! Pure byte work: the reader's feature list, the `PIN_VERIFY_STRUCTURE` the Belgian middleware
 //! sends, and what the reader's answer means. `card.rs` does the `SCardControl` calls.
 
-use crate::error::BridgeError;
+use crate::{card, error::BridgeError};
 
 /// `FEATURE_VERIFY_PIN_DIRECT` in the answer to `CM_IOCTL_GET_FEATURE_REQUEST`.
 const FEATURE_VERIFY_PIN_DIRECT: u8 = 0x06;
@@ -62,16 +62,11 @@ pub(crate) fn outcome(answer: &[u8]) -> Result<(), BridgeError> {
         return Err(BridgeError::CardStatus { command: "VERIFY on the PIN pad", status: 0 });
     };
     match u16::from_be_bytes([*sw1, *sw2]) {
-        0x9000 => Ok(()),
-        0x6983 => Err(BridgeError::PinBlocked),
-        status if status & 0xFFF0 == 0x63C0 => {
-            Err(BridgeError::WrongPin { tries_left: u8::try_from(status & 0x000F).unwrap_or(0) })
-        }
         0x6400 => Err(BridgeError::PinpadTimeout),
         0x6401 => Err(BridgeError::PinpadCancelled),
         // The reader refused the entry's length itself; the card saw nothing, no try is used.
         0x6403 => Err(BridgeError::PinpadLength),
-        status => Err(BridgeError::CardStatus { command: "VERIFY on the PIN pad", status }),
+        status => card::verify_answer(status, "VERIFY on the PIN pad"),
     }
 }
 
