@@ -3,7 +3,8 @@
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use ehcert_shared::bridge::{
-    Address, CardInfo, Certificates, Identity, KeyRole, PinEntry, Reader, Sign, SignatureAlgorithm,
+    Address, CardHolder, CardInfo, Certificates, Identity, KeyRole, PinEntry, Reader, Sign,
+    SignatureAlgorithm,
 };
 use pcsc::{Card, Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
 use rsa::{pkcs1v15::Pkcs1v15Sign, RsaPublicKey};
@@ -17,6 +18,7 @@ pub(crate) trait CardService {
     fn read_card(&mut self, reader: Option<&str>) -> Result<CardInfo, BridgeError>;
     fn sign(&mut self, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError>;
     fn pin_tries(&mut self, reader: Option<&str>) -> Result<u8, BridgeError>;
+    fn card_holder(&mut self, reader: Option<&str>) -> Result<CardHolder, BridgeError>;
 }
 
 /// The system's PC/SC service (pcsc-lite on Linux and macOS, WinSCard on Windows).
@@ -71,6 +73,42 @@ impl CardService for Pcsc {
         let _ = card.disconnect(Disposition::LeaveCard);
         Ok(tries)
     }
+
+    fn card_holder(&mut self, reader: Option<&str>) -> Result<CardHolder, BridgeError> {
+        let context = Context::establish(Scope::User)?;
+        let (name, mut card) = connect(&context, reader)?;
+        let pinpad =
+            std::ffi::CString::new(name.clone()).is_ok_and(|reader| has_pinpad(&context, &reader));
+        let holder = {
+            let transaction = card.transaction()?;
+            card_holder_in(&*transaction, name, pinpad)?
+        };
+        let _ = card.disconnect(Disposition::LeaveCard);
+        Ok(holder)
+    }
+}
+
+/// The applet and the identity file only (spec/eid-card.md §3.1): two SELECTs and one or two
+/// READ BINARYs, where `read-card` reads eleven files. Not checked against the RRN signature:
+/// the PIN window shows the name as a reminder, and what proves the card is its key's signature.
+fn card_holder_in(
+    card: &impl Channel,
+    reader: String,
+    pinpad: bool,
+) -> Result<CardHolder, BridgeError> {
+    let applet = applet_version(card)?;
+    let identity = read_file(card, &[0x3F, 0x00, 0xDF, 0x01, 0x40, 0x31])?
+        .ok_or_else(|| BridgeError::UnsupportedCard("the identity file is missing".into()))?;
+    let identity = tlv::parse(&identity);
+    Ok(CardHolder {
+        reader,
+        pinpad,
+        applet: format!("{}.{}", applet >> 4, applet & 0x0F),
+        key_algorithm: if applet >= 0x18 { "ecdsa-p384".into() } else { "rsa-2048".into() },
+        surname: tlv::text(&identity, 0x07),
+        given_names: tlv::text(&identity, 0x08),
+        card_number: tlv::text(&identity, 0x01),
+    })
 }
 
 /// PIN tries left without using one: GET CARD DATA byte 28 on applet 1.8, the status-only

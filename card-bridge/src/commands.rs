@@ -15,6 +15,9 @@ pub(crate) fn dispatch(
         Command::PinStatus(request) => {
             Ok(Outcome::PinTries(card.pin_tries(request.reader.as_deref())?))
         }
+        Command::CardHolder(request) => {
+            Ok(Outcome::CardHolder(card.card_holder(request.reader.as_deref())?))
+        }
         Command::ReadCard(request) => {
             Ok(Outcome::Card(Box::new(card.read_card(request.reader.as_deref())?)))
         }

@@ -59,6 +59,7 @@ pub(crate) fn describe(command: &Command) -> String {
         Command::ListReaders => "list-readers".into(),
         Command::ReadCard(request) => format!("read-card reader={:?}", request.reader),
         Command::PinStatus(request) => format!("pin-status reader={:?}", request.reader),
+        Command::CardHolder(request) => format!("card-holder reader={:?}", request.reader),
         Command::Sign(request) => format!(
             "sign reader={:?} key={:?} algorithm={:?} pin={}",
             request.reader,
@@ -80,6 +81,8 @@ pub(crate) fn describe_outcome(outcome: &Outcome, took: Duration) -> String {
         Outcome::Card(card) => format!("card applet {}", card.applet),
         Outcome::Signature(_) => "signature".into(),
         Outcome::PinTries(tries) => format!("{tries} PIN tries left"),
+        // Not the name: the log holds no personal data.
+        Outcome::CardHolder(holder) => format!("card applet {}", holder.applet),
         Outcome::Error(failure) => format!("error {:?}: {}", failure.code, failure.detail),
     };
     format!("{what} in {} ms", took.as_millis())

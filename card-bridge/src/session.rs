@@ -90,7 +90,7 @@ fn salvage_id(body: &[u8]) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use ehcert_shared::bridge::{CardInfo, Reader, Sign};
+    use ehcert_shared::bridge::{CardHolder, CardInfo, Reader, Sign};
 
     use super::*;
 
@@ -117,6 +117,10 @@ mod tests {
         fn pin_tries(&mut self, _: Option<&str>) -> Result<u8, BridgeError> {
             Ok(2)
         }
+
+        fn card_holder(&mut self, _: Option<&str>) -> Result<CardHolder, BridgeError> {
+            Err(BridgeError::NoCard)
+        }
     }
 
     struct NoPcsc;
@@ -135,6 +139,10 @@ mod tests {
         }
 
         fn pin_tries(&mut self, _: Option<&str>) -> Result<u8, BridgeError> {
+            Err(BridgeError::PcscUnavailable)
+        }
+
+        fn card_holder(&mut self, _: Option<&str>) -> Result<CardHolder, BridgeError> {
             Err(BridgeError::PcscUnavailable)
         }
     }

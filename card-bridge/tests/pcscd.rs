@@ -50,6 +50,12 @@ fn pin_status() -> Value {
     frames[1]["args"]["outcome"].clone()
 }
 
+fn card_holder() -> Value {
+    let frames =
+        ask_bridge(&json!({"id": 7, "command": {"type": "card-holder", "args": {"reader": null}}}));
+    frames[1]["args"]["outcome"].clone()
+}
+
 fn readers() -> Value {
     let frames = ask_bridge(&json!({"id": 5, "command": {"type": "list-readers"}}));
     assert_eq!(frames[0]["type"], "hello");
@@ -123,6 +129,15 @@ fn reads_the_card_and_signs_with_both_keys_as_the_page_will_ask() {
     assert_eq!(info["identity"]["surname"], "Peeters");
     assert_eq!(info["identity"]["given_names"], "Jan Pieter");
     assert_eq!(info["address"]["zip"], "3000");
+
+    // What the PIN window shows: the same holder and card, read from the identity file alone.
+    let holder = card_holder();
+    assert_eq!(
+        holder,
+        json!({"type": "card-holder", "args": {"reader": "Virtual PCD 00 00", "pinpad": false,
+            "applet": "1.7", "key_algorithm": "rsa-2048", "surname": "Peeters",
+            "given_names": "Jan Pieter", "card_number": info["identity"]["card_number"]}})
+    );
     assert_eq!(info["photo_hash_valid"], true);
     assert_eq!(info["identity_signature_valid"], true, "RRN signature over the identity file");
     assert_eq!(
@@ -225,6 +240,12 @@ fn reads_and_signs_with_an_applet_1_8_card_in_ecdsa_p384() {
         "{card}"
     );
     assert_eq!(info["photo_hash"].as_str().map(str::len), Some(96), "SHA-384 photo hash");
+    let holder = card_holder();
+    assert_eq!(
+        (&holder["args"]["applet"], &holder["args"]["key_algorithm"], &holder["args"]["surname"]),
+        (&json!("1.8"), &json!("ecdsa-p384"), &json!("Peeters")),
+        "{holder}"
+    );
     assert_eq!(info["photo_hash_valid"], true);
     assert_eq!(
         info["identity_signature_valid"], true,

@@ -75,6 +75,9 @@ pub enum Command {
     Sign(Sign),
     /// How many PIN tries are left, without using one (spec/eid-card.md §1.2, §4.1).
     PinStatus(ReadCard),
+    /// Who holds the card and how the PIN can be given: what the PIN window shows before a
+    /// signature. Reads the identity file only, so it takes a fraction of `read-card`'s time.
+    CardHolder(ReadCard),
 }
 
 /// Which reader to use: a name from `list-readers`, or `None` for the first one with a card.
@@ -191,6 +194,8 @@ pub enum Outcome {
     Signature(String),
     /// Answer to [`Command::PinStatus`]: PIN tries left (0: blocked).
     PinTries(u8),
+    /// Answer to [`Command::CardHolder`].
+    CardHolder(CardHolder),
     /// The command failed.
     Error(Failure),
 }
@@ -293,4 +298,29 @@ pub struct Certificates {
     pub ca: String,
     /// Belgium Root CA.
     pub root: String,
+}
+
+/// The card in a reader and its holder, as the PIN window shows them (spec/product.md §5).
+///
+/// ```json
+/// {"reader": "Virtual PCD 00 00", "pinpad": false, "applet": "1.7", "key_algorithm": "rsa-2048",
+///  "surname": "Peeters", "given_names": "Jan Pieter", "card_number": "592123456789"}
+/// ```
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardHolder {
+    /// The reader the card sits in (a later `sign` names it, so the same card signs).
+    pub reader: String,
+    /// The reader has a PIN pad the bridge can use: the PIN is typed there, not in the window.
+    pub pinpad: bool,
+    /// Applet version, e.g. `"1.7"`.
+    pub applet: String,
+    /// `"rsa-2048"` or `"ecdsa-p384"`: which signature algorithms the card can do.
+    pub key_algorithm: String,
+    /// Surname, from the identity file.
+    pub surname: String,
+    /// First two given names, from the identity file.
+    pub given_names: String,
+    /// The card's number.
+    pub card_number: String,
 }

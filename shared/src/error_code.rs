@@ -37,6 +37,10 @@ pub enum ErrorCode {
     Busy,
     /// The native card bridge is not installed or could not be started.
     BridgeUnavailable,
+    /// The card bridge stopped (crashed or was killed) in the middle of an operation.
+    BridgeStopped,
+    /// The extension's service worker was stopped or restarted in the middle of an operation.
+    Interrupted,
     /// Page, extension and bridge speak different protocol versions.
     VersionMismatch,
     /// A step took longer than its named timeout.

@@ -8,7 +8,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::bridge::{Failure, Hello};
+use crate::bridge::{CardInfo, Failure, Hello, KeyRole, ReadCard, Reader, SignatureAlgorithm};
+
+/// Largest page message the content script forwards, as JSON text. A sign request is well under
+/// 2 KiB; the bound keeps a hostile page from pushing megabytes through the relay.
+pub const MAX_PAGE_MESSAGE: usize = 16 * 1024;
+/// Longest subject DN a sign request may carry for the PIN window (eHealth DNs are < 300 chars).
+pub const MAX_SUBJECT_LEN: usize = 512;
 
 /// Key of messages from the page to the extension.
 pub const TO_EXTENSION: &str = "ehcert:to-extension";
@@ -54,6 +60,90 @@ pub struct PageRequest {
 pub enum Action {
     /// Start the bridge and report the versions of extension and bridge.
     Status,
+    /// The readers and whether each holds a card.
+    ListReaders,
+    /// Read the eID (identity, address, certificates); no PIN.
+    ReadCard(ReadCard),
+    /// PIN tries left, without using one.
+    PinStatus(ReadCard),
+    /// Sign a digest with an eID key. The extension opens its PIN window; the page never sees
+    /// the PIN.
+    Sign(SignRequest),
+}
+
+/// A signature the page asks for. Everything here is the page's word: the PIN window shows the
+/// operation in the extension's own words (chosen from a closed list, so a page cannot write
+/// the window's text), the subject as plain text, and a fingerprint of the digest that the page
+/// shows too, so the person can compare them.
+///
+/// ```json
+/// {"reader": null, "key": "signature", "algorithm": "rsa-pkcs1-sha256",
+///  "digest": "<base64>", "operation": "certificate-request",
+///  "subject": "CN=SSIN\\=85073003328,…", "lang": "nl"}
+/// ```
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignRequest {
+    /// Reader name, or `None` for the first one with a card.
+    pub reader: Option<String>,
+    /// Which key.
+    pub key: KeyRole,
+    /// The signature algorithm; fixes the digest length.
+    pub algorithm: SignatureAlgorithm,
+    /// The digest, base64.
+    pub digest: String,
+    /// What the signature is for.
+    pub operation: Operation,
+    /// The DN of the certificate concerned, when there is one (at most [`MAX_SUBJECT_LEN`]).
+    pub subject: Option<String>,
+    /// The language the page speaks, for the PIN window.
+    pub lang: Lang,
+}
+
+/// What an eID signature is for; the PIN window names it in its own words.
+#[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Operation {
+    /// A test signature over a random challenge, checked by the page (no server involved).
+    CardCheck,
+    /// GetActorQualities: which certificates the person may request (authentication key).
+    ActorQualities,
+    /// GetCertificateInfoForCitizen: the person's eHealth certificates (authentication key).
+    CertificateList,
+    /// GenerateCertificate: the request for a new eHealth certificate (signature key).
+    CertificateRequest,
+    /// Revoke: revocation of an eHealth certificate (signature key).
+    Revocation,
+}
+
+/// The app's languages (spec/product.md F10).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lang {
+    /// Dutch.
+    Nl,
+    /// French.
+    Fr,
+    /// German.
+    De,
+    /// English.
+    #[default]
+    En,
+}
+
+/// The digest's fingerprint shown by both the page and the PIN window: its first 8 bytes in
+/// upper-case hex, in groups of four digits (`"DEAD BEEF 0123 4567"`). The extension computes
+/// it the same way (extension/relay.js; both are tested against the same golden message).
+pub fn digest_fingerprint(digest: &[u8]) -> String {
+    digest
+        .iter()
+        .take(8)
+        .map(|byte| format!("{byte:02X}"))
+        .collect::<Vec<_>>()
+        .chunks(2)
+        .map(|pair| pair.concat())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A message from the extension.
@@ -105,6 +195,14 @@ pub struct PageReply {
 pub enum PageOutcome {
     /// Answer to [`Action::Status`].
     Status(Status),
+    /// Answer to [`Action::ListReaders`].
+    Readers(Vec<Reader>),
+    /// Answer to [`Action::ReadCard`].
+    Card(Box<CardInfo>),
+    /// Answer to [`Action::PinStatus`]: tries left (0: blocked).
+    PinTries(u8),
+    /// Answer to [`Action::Sign`]: the signature, base64.
+    Signature(String),
     /// The action failed.
     Error(Failure),
 }

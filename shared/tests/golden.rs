@@ -71,3 +71,22 @@ fn unknown_error_codes_from_newer_components_are_kept_as_unknown() {
     let code: ehcert_shared::ErrorCode = serde_json::from_str("\"quantum-decoherence\"").unwrap();
     assert_eq!(code, ehcert_shared::ErrorCode::Unknown);
 }
+
+#[test]
+fn the_digest_fingerprint_of_the_golden_sign_request_is_its_first_eight_bytes_in_groups() {
+    use ehcert_shared::page::{digest_fingerprint, Action, PageMessage};
+    let text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/to-extension.sign.json"),
+    )
+    .unwrap();
+    let PageMessage::Request(request) = serde_json::from_str::<ToExtension>(&text).unwrap().message
+    else {
+        panic!("the golden sign message is not a request");
+    };
+    let Action::Sign(sign) = request.action else { panic!("not a sign action") };
+    // The digest is the bytes 00, 01, … 1F: a byte-order or grouping slip changes the text.
+    let digest: Vec<u8> = (0u8..32).collect();
+    assert_eq!(sign.digest, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+    assert_eq!(digest_fingerprint(&digest), "0001 0203 0405 0607");
+    assert_eq!(digest_fingerprint(&[0xAB, 0xCD, 0xEF]), "ABCD EF");
+}
