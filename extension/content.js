@@ -6,6 +6,8 @@
   const TO_PAGE = 'ehcert:to-page';
   const PROTOCOL_VERSION = 1;
   const PORT_NAME = 'ehcert-page';
+  // `ehcert_shared::page::MAX_PAGE_MESSAGE` (relay.js): a content script cannot import modules.
+  const MAX_PAGE_MESSAGE = 16 * 1024;
 
   let port = null;
   const pending = new Set();
@@ -32,7 +34,7 @@
             id,
             outcome: {
               type: 'error',
-              args: { code: 'internal', detail: 'The extension restarted during the operation.' },
+              args: { code: 'interrupted', detail: 'The extension restarted during the operation.' },
             },
           },
         });
@@ -52,7 +54,18 @@
         type: 'ack',
         args: { extension_version: chrome.runtime.getManifest().version, protocol: PROTOCOL_VERSION },
       });
-    } else if (message.type === 'request' && message.args && typeof message.args.id === 'number') {
+    } else if (message.type === 'request' && message.args && Number.isInteger(message.args.id)) {
+      let size;
+      try {
+        size = JSON.stringify(message.args).length;
+      } catch {
+        size = Infinity;
+      }
+      if (size > MAX_PAGE_MESSAGE) {
+        const detail = `A request of ${size} characters is over the limit of ${MAX_PAGE_MESSAGE}.`;
+        toPage({ type: 'reply', args: { id: message.args.id, outcome: { type: 'error', args: { code: 'bad-request', detail } } } });
+        return;
+      }
       if (!port) connect();
       pending.add(message.args.id);
       port.postMessage(message.args);

@@ -1,5 +1,5 @@
-// The relay's rules as plain functions, shared by the service worker and the unit tests.
-// Message shapes are those of the Rust crate `ehcert-shared` (see its golden files).
+// The relay's rules as plain functions, shared by the service worker, the PIN window and the unit
+// tests. Message shapes are those of the Rust crate `ehcert-shared` (see its golden files).
 
 /** Name of the native host, as in the host manifests (`ehcert_shared::bridge::HOST_NAME`). */
 export const HOST_NAME = 'be.ehcert.card_bridge';
@@ -7,19 +7,44 @@ export const HOST_NAME = 'be.ehcert.card_bridge';
 export const PROTOCOL_VERSION = 1;
 /** Name of the runtime port the content script opens. */
 export const PAGE_PORT_NAME = 'ehcert-page';
-/** The bridge must say hello within this time after it is started (web-eid uses 5 s). */
-export const HANDSHAKE_TIMEOUT_MS = 5000;
+/** Name of the runtime port the PIN window opens. */
+export const PIN_PORT_NAME = 'ehcert-pin';
+/** `ehcert_shared::page::MAX_PAGE_MESSAGE`: largest page message forwarded, as JSON text. */
+export const MAX_PAGE_MESSAGE = 16 * 1024;
+/** `ehcert_shared::page::MAX_SUBJECT_LEN`. */
+export const MAX_SUBJECT_LEN = 512;
 
-// Development build: the app served from this machine. The hosted app's origin joins this list
-// in release builds (issue 7); the content script's `matches` must list the same origins.
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
+// Named timeouts (spec/browser-bridge.md §7: the browser has none of its own).
+/** The bridge must say hello within this time after it is started (web-eid uses 5 s). */
+export const HANDSHAKE_TIMEOUT_MS = 5_000;
+/** A card command without a person in the loop (list, read, PIN status, card holder). */
+export const CARD_TIMEOUT_MS = 30_000;
+/** The person has this long to type the PIN (in the window or on the reader), per attempt. */
+export const USER_TIMEOUT_MS = 120_000;
+
+/**
+ * The origins the extension serves, from the content script's match patterns in the manifest:
+ * one list, so the content script and the service worker cannot disagree. A pattern's host is
+ * exact (no wildcards are used) and, as in the browser, it matches every port.
+ * @param {string[]} matches e.g. `["http://127.0.0.1/*", "https://ehcert.be/*"]`
+ * @returns {{protocol: string, hostname: string}[]}
+ */
+export function allowListFromMatches(matches) {
+  const list = [];
+  for (const pattern of matches ?? []) {
+    const parsed = /^(https?):\/\/([^/*:]+)\/\*$/.exec(pattern);
+    if (parsed) list.push({ protocol: `${parsed[1]}:`, hostname: parsed[2] });
+  }
+  return list;
+}
 
 /**
  * Whether `origin` (taken from the browser's sender information, never from page data) may use
  * the extension.
  * @param {unknown} origin
+ * @param {{protocol: string, hostname: string}[]} allowList
  */
-export function isAllowedOrigin(origin) {
+export function isAllowedOrigin(origin, allowList) {
   if (typeof origin !== 'string') return false;
   let url;
   try {
@@ -29,7 +54,7 @@ export function isAllowedOrigin(origin) {
   }
   // An origin is scheme://host[:port] exactly; anything else is not a browser-made origin.
   if (url.origin !== origin) return false;
-  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  return allowList.some((entry) => entry.protocol === url.protocol && entry.hostname === url.hostname);
 }
 
 /**
@@ -49,21 +74,141 @@ export function originOfSender(sender) {
   return null;
 }
 
-const ACTIONS = new Set(['status']);
+const KEYS = new Set(['authentication', 'signature']);
+/** Algorithm → digest length (`SignatureAlgorithm::digest_len`) and the card keys it needs. */
+export const ALGORITHMS = {
+  'rsa-pkcs1-sha256': { digestLength: 32, keyAlgorithm: 'rsa-2048' },
+  'ecdsa-sha256': { digestLength: 32, keyAlgorithm: 'ecdsa-p384' },
+  'ecdsa-sha384': { digestLength: 48, keyAlgorithm: 'ecdsa-p384' },
+};
+/** `ehcert_shared::page::Operation`. */
+export const OPERATIONS = new Set([
+  'card-check',
+  'actor-qualities',
+  'certificate-list',
+  'certificate-request',
+  'revocation',
+]);
+/** `ehcert_shared::page::Lang`. */
+export const LANGS = new Set(['nl', 'fr', 'de', 'en']);
 
 /**
  * A page request (`ehcert_shared::page::PageRequest`), or null when it is not one: unknown
- * fields, unknown actions and out-of-range ids are refused, as the Rust side refuses them.
+ * fields, unknown actions, a digest of the wrong length and out-of-range ids are refused, as the
+ * Rust side refuses them. The result is a fresh object holding only the checked fields.
  * @param {unknown} value
  */
 export function parsePageRequest(value) {
   if (!isPlainObject(value) || !hasExactly(value, ['id', 'action'])) return null;
   const { id, action } = value;
   if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) return null;
-  if (!isPlainObject(action) || !ACTIONS.has(action.type)) return null;
-  const keys = Object.keys(action);
-  if (!keys.every((key) => key === 'type' || key === 'args')) return null;
-  return { id, action: { type: action.type } };
+  if (!isPlainObject(action) || typeof action.type !== 'string') return null;
+  const parsed = parseAction(action);
+  return parsed ? { id, action: parsed } : null;
+}
+
+function parseAction(action) {
+  switch (action.type) {
+    case 'status':
+    case 'list-readers':
+      return hasExactly(action, ['type']) ? { type: action.type } : null;
+    case 'read-card':
+    case 'pin-status': {
+      if (!hasExactly(action, ['type', 'args']) || !isPlainObject(action.args)) return null;
+      const reader = parseReader(action.args, ['reader']);
+      return reader === undefined ? null : { type: action.type, args: { reader } };
+    }
+    case 'sign':
+      if (!hasExactly(action, ['type', 'args'])) return null;
+      return parseSign(action.args);
+    default:
+      return null;
+  }
+}
+
+function parseReader(args, fields) {
+  if (!hasExactly(args, fields)) return undefined;
+  const { reader } = args;
+  if (reader === null) return null;
+  return typeof reader === 'string' && reader.length > 0 && reader.length <= 256 ? reader : undefined;
+}
+
+function parseSign(args) {
+  const fields = ['reader', 'key', 'algorithm', 'digest', 'operation', 'subject', 'lang'];
+  if (!isPlainObject(args)) return null;
+  const reader = parseReader(args, fields);
+  if (reader === undefined) return null;
+  const { key, algorithm, digest, operation, subject, lang } = args;
+  if (!KEYS.has(key) || !Object.hasOwn(ALGORITHMS, algorithm)) return null;
+  if (!OPERATIONS.has(operation) || !LANGS.has(lang)) return null;
+  if (subject !== null && (typeof subject !== 'string' || subject.length > MAX_SUBJECT_LEN)) return null;
+  const bytes = decodeBase64(digest);
+  if (!bytes || bytes.length !== ALGORITHMS[algorithm].digestLength) return null;
+  return { type: 'sign', args: { reader, key, algorithm, digest, operation, subject, lang } };
+}
+
+/**
+ * Base64 (standard alphabet, padded) to bytes, or null.
+ * @param {unknown} text
+ */
+export function decodeBase64(text) {
+  if (typeof text !== 'string' || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
+  try {
+    return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `ehcert_shared::page::digest_fingerprint`: the first 8 bytes in upper-case hex, in groups of
+ * four digits. The page shows the same text, so the person can compare the two.
+ * @param {Uint8Array} digest
+ */
+export function digestFingerprint(digest) {
+  const hex = Array.from(digest.slice(0, 8), (byte) => byte.toString(16).padStart(2, '0').toUpperCase());
+  const groups = [];
+  for (let i = 0; i < hex.length; i += 2) groups.push(hex.slice(i, i + 2).join(''));
+  return groups.join(' ');
+}
+
+/** A PIN as the card takes it: 4 to 12 digits (spec/eid-card.md §4.1). */
+export function isValidPin(pin) {
+  return typeof pin === 'string' && /^[0-9]{4,12}$/.test(pin);
+}
+
+/**
+ * The bridge command for a page action other than `status` and `sign`.
+ * @param {{type: string, args?: object}} action
+ */
+export function bridgeCommandFor(action) {
+  return action.args ? { type: action.type, args: { reader: action.args.reader } } : { type: action.type };
+}
+
+/**
+ * The page outcome for a bridge outcome of a read-only action: the bridge's outcome types and
+ * page outcome types share names for `readers`, `card`, `pin-tries` and `error`.
+ * @param {string} actionType
+ * @param {{type: string, args: unknown}} outcome
+ */
+export function pageOutcomeFor(actionType, outcome) {
+  const expected = { 'list-readers': 'readers', 'read-card': 'card', 'pin-status': 'pin-tries' }[actionType];
+  if (outcome.type === expected || outcome.type === 'error') return outcome;
+  return failure('internal', `The card bridge answered ${actionType} with ${outcome.type}.`);
+}
+
+/**
+ * Whether the card can make the requested signature, from what `card-holder` said: an RSA card
+ * cannot make an ECDSA signature and the other way round. Checked before the PIN is asked.
+ * @param {string} algorithm
+ * @param {{key_algorithm: string, applet: string}} holder
+ */
+export function cardRefusesAlgorithm(algorithm, holder) {
+  if (ALGORITHMS[algorithm].keyAlgorithm === holder.key_algorithm) return null;
+  return failure(
+    'unsupported-card',
+    `This card (applet ${holder.applet}, ${holder.key_algorithm}) cannot make a ${algorithm} signature.`,
+  );
 }
 
 /**
@@ -78,12 +223,18 @@ export function failure(code, detail) {
 /**
  * Turns the browser's reason for a lost native port into a failure. Chromium puts it in
  * `runtime.lastError.message`, Firefox in `port.error.message` (spec/browser-bridge.md §4, §10).
+ * Before the hello, "has exited" means the bridge could not start (a crash and a path that is not
+ * executable look the same); after it, the bridge stopped in the middle of the operation.
  * @param {string | undefined} message
+ * @param {boolean} afterHello
  */
-export function nativeDisconnectFailure(message) {
+export function nativeDisconnectFailure(message, afterHello = false) {
   const text = message || 'The card bridge stopped without a reason.';
   if (/not found|forbidden|Invalid native messaging host/i.test(text)) {
     return failure('bridge-unavailable', text);
+  }
+  if (afterHello) {
+    return failure('bridge-stopped', `The card bridge stopped during the operation: ${text}`);
   }
   if (/has exited/i.test(text)) {
     return failure('bridge-unavailable', `The card bridge stopped unexpectedly: ${text}`);
@@ -110,6 +261,50 @@ export function checkHello(frame) {
     };
   }
   return { hello: { bridge_version: hello.bridge_version, protocol: hello.protocol } };
+}
+
+/**
+ * A bridge reply frame for request `id`: `{ outcome }`, or null for anything else.
+ * @param {unknown} frame
+ * @param {number} id
+ */
+export function replyFor(frame, id) {
+  if (!isPlainObject(frame) || frame.type !== 'reply' || !isPlainObject(frame.args)) return null;
+  const { args } = frame;
+  if (args.id !== id || !isPlainObject(args.outcome) || typeof args.outcome.type !== 'string') return null;
+  return { outcome: args.outcome };
+}
+
+/**
+ * What the service worker does with the bridge's answer to a `sign` typed in the PIN window:
+ * `done` (reply to the page and close the window) or `retry` (a wrong PIN with tries left: the
+ * window says how many and asks again).
+ * @param {{type: string, args: any}} outcome
+ */
+export function afterSignAttempt(outcome) {
+  if (outcome.type === 'error' && outcome.args.code === 'wrong-pin' && outcome.args.tries_left > 0) {
+    return { next: 'retry', triesLeft: outcome.args.tries_left };
+  }
+  if (outcome.type === 'error' && outcome.args.code === 'wrong-pin') {
+    return { next: 'done', outcome: failure('pin-blocked', 'The last PIN try was used.') };
+  }
+  if (outcome.type === 'signature' || outcome.type === 'error') return { next: 'done', outcome };
+  return { next: 'done', outcome: failure('internal', `The card bridge answered sign with ${outcome.type}.`) };
+}
+
+/**
+ * Checks a message from the PIN window. `{type: 'pin', pin}`, `{type: 'pinpad'}` (start or retry
+ * on the reader) or `{type: 'cancel'}`; anything else is null.
+ * @param {unknown} message
+ */
+export function parsePinWindowMessage(message) {
+  if (!isPlainObject(message)) return null;
+  if (message.type === 'cancel' && hasExactly(message, ['type'])) return { type: 'cancel' };
+  if (message.type === 'pinpad' && hasExactly(message, ['type'])) return { type: 'pinpad' };
+  if (message.type === 'pin' && hasExactly(message, ['type', 'pin']) && isValidPin(message.pin)) {
+    return { type: 'pin', pin: message.pin };
+  }
+  return null;
 }
 
 function isPlainObject(value) {

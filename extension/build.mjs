@@ -1,0 +1,70 @@
+// Builds the extension for a browser from this folder's sources (the folder itself is the
+// Chromium development build, loaded unpacked with no build step):
+//
+//   node build.mjs --browser chromium|firefox --out DIR [--origin https://hosted.app.origin]
+//
+// --origin makes a release build: the hosted app's origin replaces the development origins
+// (http://127.0.0.1, http://localhost) in the content script's matches, which are also the
+// service worker's allow-list (relay.js `allowListFromMatches`).
+// Firefox differences (spec/browser-bridge.md §10): event-page `background.scripts` instead of a
+// service worker, a fixed add-on id in `browser_specific_settings.gecko.id` instead of `key`
+// (the card bridge's Firefox host manifest names it in `allowed_extensions`).
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** `ehcert_shared::bridge::FIREFOX_EXTENSION_ID`. */
+export const FIREFOX_EXTENSION_ID = 'extension@ehcert.be';
+/** Every file the extension is made of, besides the manifest. */
+export const FILES = ['background.js', 'content.js', 'relay.js', 'pin.html', 'pin.js', 'pin-strings.js', 'pin.css'];
+
+/**
+ * The manifest for `browser`, from the Chromium development manifest.
+ * @param {object} base the parsed manifest.json
+ * @param {{browser: 'chromium' | 'firefox', origin?: string}} options
+ */
+export function manifestFor(base, { browser, origin }) {
+  const manifest = structuredClone(base);
+  if (origin !== undefined) {
+    const url = new URL(origin);
+    if (url.protocol !== 'https:' || url.origin !== origin) {
+      throw new Error(`--origin must be an https origin without a path, not ${origin}`);
+    }
+    for (const script of manifest.content_scripts) script.matches = [`${origin}/*`];
+  }
+  if (browser === 'firefox') {
+    delete manifest.key;
+    delete manifest.minimum_chrome_version;
+    manifest.background = { scripts: [manifest.background.service_worker], type: 'module' };
+    manifest.browser_specific_settings = { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' } };
+  } else if (browser !== 'chromium') {
+    throw new Error(`unknown browser ${browser}; use chromium or firefox`);
+  }
+  return manifest;
+}
+
+async function main(argv) {
+  const options = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (!['--browser', '--out', '--origin'].includes(flag) || value === undefined) {
+      throw new Error('usage: node build.mjs --browser chromium|firefox --out DIR [--origin https://…]');
+    }
+    options[flag.slice(2)] = value;
+  }
+  if (!options.browser || !options.out) throw new Error('--browser and --out are required');
+  const base = JSON.parse(await readFile(path.join(HERE, 'manifest.json'), 'utf8'));
+  const manifest = manifestFor(base, { browser: options.browser, origin: options.origin });
+  await mkdir(options.out, { recursive: true });
+  for (const file of FILES) await copyFile(path.join(HERE, file), path.join(options.out, file));
+  await writeFile(path.join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  console.log(`${options.browser} extension written to ${options.out}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((error) => {
+    console.error(error.message);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,55 @@
+// The Firefox and release builds come from the same sources as the development extension.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { FILES, FIREFOX_EXTENSION_ID, manifestFor } from '../build.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const base = JSON.parse(readFileSync(path.join(HERE, '..', 'manifest.json'), 'utf8'));
+const bridgeRs = readFileSync(path.join(HERE, '..', '..', 'shared', 'src', 'bridge.rs'), 'utf8');
+
+test('the Firefox manifest uses background scripts and the add-on id the card bridge allows', () => {
+  const firefox = manifestFor(base, { browser: 'firefox' });
+  assert.deepEqual(firefox.background, { scripts: ['background.js'], type: 'module' });
+  assert.equal(firefox.browser_specific_settings.gecko.id, FIREFOX_EXTENSION_ID);
+  assert.equal(/FIREFOX_EXTENSION_ID: &str = "([^"]+)"/.exec(bridgeRs)[1], FIREFOX_EXTENSION_ID);
+  assert.equal(firefox.key, undefined);
+  assert.deepEqual(firefox.content_scripts, base.content_scripts);
+  assert.deepEqual(firefox.permissions, ['nativeMessaging']);
+  assert.equal(base.background.service_worker, 'background.js', 'the source manifest is not changed');
+});
+
+test('a release build serves the hosted origin only', () => {
+  const release = manifestFor(base, { browser: 'chromium', origin: 'https://app.ehcert.be' });
+  assert.deepEqual(release.content_scripts[0].matches, ['https://app.ehcert.be/*']);
+  assert.equal(release.key, base.key, 'the same extension id');
+  assert.throws(() => manifestFor(base, { browser: 'chromium', origin: 'http://app.ehcert.be' }), /https origin/);
+  assert.throws(() => manifestFor(base, { browser: 'chromium', origin: 'https://app.ehcert.be/path' }), /https origin/);
+  assert.throws(() => manifestFor(base, { browser: 'safari' }), /unknown browser/);
+});
+
+test('the build writes every file the manifest and the pages refer to, and no page is web-accessible', () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'ehcert-extension-'));
+  try {
+    execFileSync(process.execPath, [path.join(HERE, '..', 'build.mjs'), '--browser', 'firefox', '--out', out]);
+    const written = readdirSync(out).sort();
+    assert.deepEqual(written, [...FILES, 'manifest.json'].sort());
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.web_accessible_resources, undefined, 'a page must not be able to frame the PIN window');
+    const referenced = [
+      ...manifest.background.scripts,
+      ...manifest.content_scripts.flatMap((script) => script.js),
+      ...[...readFileSync(path.join(out, 'pin.html'), 'utf8').matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]),
+      ...[...readFileSync(path.join(out, 'background.js'), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]),
+      ...[...readFileSync(path.join(out, 'pin.js'), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]),
+    ];
+    for (const file of referenced) assert.ok(written.includes(file), `${file} is referenced but not built`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
