@@ -19,6 +19,8 @@ pub enum AppError {
     Certra(ehcert_certra::CertraError),
     /// eHealth could not be reached (offline, DNS, blocked).
     Network(String),
+    /// The card signed, but the signature does not verify with the card's own certificate.
+    CardSignatureInvalid,
 }
 
 impl AppError {
@@ -29,22 +31,11 @@ impl AppError {
                 "the ehcert browser extension was not found. Install it, then reload this page."
                     .to_owned()
             }
-            Self::Bridge(failure) => match failure.code {
-                ErrorCode::BridgeUnavailable => {
-                    "the card bridge is not installed on this computer. Install it, then reload this page."
-                        .to_owned()
-                }
-                ErrorCode::VersionMismatch => {
-                    "the extension and the card bridge do not match. Update both to the latest version."
-                        .to_owned()
-                }
-                ErrorCode::PcscUnavailable => {
-                    "the smart-card service of this computer is not running. Start it (or restart the computer) and try again."
-                        .to_owned()
-                }
-                ErrorCode::Timeout => "the card bridge did not answer in time. Try again.".to_owned(),
-                _ => format!("the card bridge reported a problem ({}). Try again.", failure.detail),
-            },
+            Self::Bridge(failure) => bridge_message(failure),
+            Self::CardSignatureInvalid => {
+                "the card's signature does not match its own certificate. The card may be damaged: try again, and if it keeps happening, have the card replaced at your municipality."
+                    .to_owned()
+            }
             Self::Timeout(step) => format!("no answer while {step}. Reload the page and try again."),
             Self::Browser(detail) => {
                 format!("the browser refused an operation ({detail}). Reload the page and try again.")
@@ -84,6 +75,73 @@ impl From<ehcert_certra::CertraError> for AppError {
     fn from(err: ehcert_certra::CertraError) -> Self {
         Self::Certra(err)
     }
+}
+
+/// What the extension and the card bridge report, in words, with the next step. The protocol's
+/// codes are `non_exhaustive` (a newer component may send one we do not know): those, and the
+/// protocol faults, share the last arm, which names the detail for support.
+fn bridge_message(failure: &Failure) -> String {
+    let text = match failure.code {
+        ErrorCode::UserCancelled => {
+            "the signature was cancelled in the PIN window. Nothing was signed; start again when you are ready."
+        }
+        ErrorCode::WrongPin => {
+            return match failure.tries_left {
+                Some(1) => "the PIN was wrong; 1 try is left before the PIN is blocked. Try again carefully.".to_owned(),
+                Some(n) => format!("the PIN was wrong; {n} tries are left. Try again."),
+                None => "the PIN was wrong. Try again.".to_owned(),
+            };
+        }
+        ErrorCode::PinBlocked => {
+            "your eID PIN is blocked after three wrong tries. Unblock it with your PUK code at your municipality, then try again."
+        }
+        ErrorCode::NoReader => "no card reader was found. Connect your card reader and try again.",
+        ErrorCode::NoCard => "there is no card in the reader. Insert your eID card and try again.",
+        ErrorCode::CardRemoved => {
+            "the card left the reader during the operation. Put it back and try again; nothing was signed."
+        }
+        ErrorCode::NoSignatureCertificate => {
+            "your eID card has no active signature certificate (for example the card of a minor, or a certificate that was never activated). Ask your municipality to activate it."
+        }
+        ErrorCode::UnsupportedCard => {
+            "this card is not a Belgian eID card ehcert can use. Insert your Belgian eID card."
+        }
+        ErrorCode::CardFailure => {
+            "the card reported an error. Take it out, put it back in and try again; if it keeps happening, try another reader."
+        }
+        ErrorCode::PcscUnavailable => {
+            "the smart-card service of this computer is not running. Start it (or restart the computer) and try again."
+        }
+        ErrorCode::Busy => {
+            "another card operation is still running. Finish it (look for an open PIN window) and try again."
+        }
+        ErrorCode::BridgeUnavailable => {
+            "the card bridge is not installed on this computer. Install it, then reload this page."
+        }
+        ErrorCode::BridgeStopped => {
+            "the card bridge stopped unexpectedly; nothing was signed. Try again, and if it keeps happening, reinstall the card bridge."
+        }
+        ErrorCode::Interrupted => {
+            "the browser extension restarted during the operation; nothing was signed. Try again."
+        }
+        ErrorCode::VersionMismatch => {
+            return format!(
+                "the extension and the card bridge do not match ({}). Update both to the latest version.",
+                failure.detail
+            );
+        }
+        ErrorCode::Timeout => "the card or the PIN window did not answer in time. Try again.",
+        ErrorCode::OriginNotAllowed => {
+            "this page may not use your eID card. Open ehcert from its official address."
+        }
+        _ => {
+            return format!(
+                "something went wrong between this page, the extension and the card bridge ({}). Reload the page and try again; if it keeps happening, update the extension and the card bridge.",
+                failure.detail
+            );
+        }
+    };
+    text.to_owned()
 }
 
 fn certra_message(err: &ehcert_certra::CertraError) -> String {

@@ -1,5 +1,6 @@
 //! One module per screen.
 
 pub mod bench;
+pub mod card_check;
 pub mod diagnostics;
 pub mod home;

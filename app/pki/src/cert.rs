@@ -121,6 +121,12 @@ pub fn decode(der: &[u8]) -> Result<Certificate> {
     Certificate::from_der(der).map_err(|err| PkiError::Certificate(err.to_string()))
 }
 
+/// The DER SubjectPublicKeyInfo of a DER certificate: what WebCrypto's `importKey("spki")` takes
+/// to check a signature made by the certificate's key (an eID's, for the card check).
+pub fn subject_public_key_info(der: &[u8]) -> Result<Vec<u8>> {
+    Ok(decode(der)?.tbs_certificate.subject_public_key_info.to_der()?)
+}
+
 /// A certificate time: UTCTime until 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5).
 pub fn time(at: UnixTime) -> Result<Time> {
     let since_epoch = Duration::from_secs(at.0);

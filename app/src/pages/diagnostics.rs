@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::{
     error::AppError,
+    pages::card_check::CardCheck,
     services::{
         certra,
         webcrypto::{generate_rsa_key, KeySource},
@@ -45,6 +46,7 @@ pub fn Diagnostics() -> impl IntoView {
                     }
                 }}
             </section>
+            <CardCheck />
             <section aria-labelledby="services-title">
                 <h2 id="services-title">"eHealth services"</h2>
                 <ul>

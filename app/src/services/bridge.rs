@@ -6,9 +6,13 @@
 
 use std::{cell::RefCell, collections::HashMap, rc::Rc};
 
-use ehcert_shared::page::{
-    Ack, Action, ExtensionMessage, PageMessage, PageOutcome, PageRequest, Status, ToExtension,
-    ToPage,
+use ehcert_shared::{
+    bridge::{CardInfo, Failure, ReadCard},
+    page::{
+        Ack, Action, ExtensionMessage, PageMessage, PageOutcome, PageRequest, SignRequest, Status,
+        ToExtension, ToPage,
+    },
+    ErrorCode,
 };
 use js_sys::{Function, Promise};
 use wasm_bindgen::{prelude::*, JsCast};
@@ -24,6 +28,11 @@ const ACK_TIMEOUT_MS: i32 = 1_000;
 const PING_INTERVAL_MS: i32 = 50;
 /// How long a status request may take: the extension's own handshake timeout (5 s) plus margin.
 const STATUS_TIMEOUT_MS: i32 = 8_000;
+/// Reading the card: the extension's handshake (5 s) and card (30 s) timeouts plus margin.
+const CARD_TIMEOUT_MS: i32 = 40_000;
+/// A signature waits for a person at the PIN window. The extension ends every step with its own
+/// named timeout (2 minutes per PIN attempt), so this one only fires if the extension vanished.
+const SIGN_TIMEOUT_MS: i32 = 10 * 60 * 1_000;
 
 /// Handle to the extension, shared through context.
 #[derive(Clone)]
@@ -76,7 +85,37 @@ impl BridgeClient {
     pub async fn status(&self) -> Result<Status, AppError> {
         match self.request(Action::Status, STATUS_TIMEOUT_MS, "starting the card bridge").await? {
             PageOutcome::Status(status) => Ok(status),
-            PageOutcome::Error(failure) => Err(AppError::Bridge(failure)),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Reads the eID in `reader` (or the first reader with a card); no PIN.
+    pub async fn read_card(&self, reader: Option<String>) -> Result<CardInfo, AppError> {
+        let action = Action::ReadCard(ReadCard { reader });
+        match self.request(action, CARD_TIMEOUT_MS, "reading the eID card").await? {
+            PageOutcome::Card(card) => Ok(*card),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Has the digest signed by the card. The extension's PIN window asks the person for the PIN;
+    /// the signature comes back, base64-decoded.
+    pub async fn sign(&self, request: SignRequest) -> Result<Vec<u8>, AppError> {
+        match self
+            .request(Action::Sign(request), SIGN_TIMEOUT_MS, "signing with the eID card")
+            .await?
+        {
+            PageOutcome::Signature(signature) => {
+                use base64::{engine::general_purpose::STANDARD, Engine as _};
+                STANDARD.decode(signature).map_err(|err| {
+                    AppError::Bridge(Failure {
+                        code: ErrorCode::BadRequest,
+                        detail: format!("the signature is not base64: {err}"),
+                        tries_left: None,
+                    })
+                })
+            }
+            other => Err(unexpected(other)),
         }
     }
 
@@ -148,6 +187,18 @@ impl Inner {
                 let _ = resolve.call0(&JsValue::UNDEFINED);
             }
         }
+    }
+}
+
+/// A failure the extension reported, or an answer of the wrong kind (a bug somewhere).
+fn unexpected(outcome: PageOutcome) -> AppError {
+    match outcome {
+        PageOutcome::Error(failure) => AppError::Bridge(failure),
+        other => AppError::Bridge(Failure {
+            code: ErrorCode::Internal,
+            detail: format!("unexpected answer {other:?}"),
+            tries_left: None,
+        }),
     }
 }
 

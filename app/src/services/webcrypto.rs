@@ -85,6 +85,57 @@ pub async fn generate_with_webcrypto() -> Result<RsaKeyPair, AppError> {
     Ok(RsaKeyPair::from_pkcs8_der(&bytes)?)
 }
 
+/// The eID key algorithms, as the card bridge names them (`CardInfo::key_algorithm`).
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum CardKeyAlgorithm {
+    /// Applet 1.7: RSA-2048, PKCS#1 v1.5.
+    Rsa2048,
+    /// Applet 1.8: ECDSA on P-384, raw r‖s signatures (what WebCrypto takes).
+    EcdsaP384,
+}
+
+/// Checks `signature` over `message` (SHA-256) with the public key `spki` (DER) using WebCrypto.
+/// `Ok(false)`: the signature does not belong to this message and key.
+pub async fn verify_sha256(
+    spki: &[u8],
+    algorithm: CardKeyAlgorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<bool, AppError> {
+    let subtle = web_sys::window()
+        .ok_or_else(|| AppError::Browser("no window".into()))?
+        .crypto()
+        .map_err(|_| AppError::Browser("WebCrypto is not available".into()))?
+        .subtle();
+    let (import, verify) = (Object::new(), Object::new());
+    match algorithm {
+        CardKeyAlgorithm::Rsa2048 => {
+            set(&import, "name", &"RSASSA-PKCS1-v1_5".into())?;
+            set(&import, "hash", &"SHA-256".into())?;
+            set(&verify, "name", &"RSASSA-PKCS1-v1_5".into())?;
+        }
+        CardKeyAlgorithm::EcdsaP384 => {
+            set(&import, "name", &"ECDSA".into())?;
+            set(&import, "namedCurve", &"P-384".into())?;
+            set(&verify, "name", &"ECDSA".into())?;
+            set(&verify, "hash", &"SHA-256".into())?;
+        }
+    }
+    let key_data = Uint8Array::from(spki);
+    let imported = subtle
+        .import_key_with_object("spki", &key_data, &import, false, &Array::of1(&"verify".into()))
+        .map_err(|err| browser_error("importKey", &err))?;
+    let key: web_sys::CryptoKey = JsFuture::from(imported)
+        .await
+        .map_err(|err| browser_error("importKey", &err))?
+        .dyn_into()
+        .map_err(|_| AppError::Browser("importKey returned no key".into()))?;
+    let verified = subtle
+        .verify_with_object_and_u8_array_and_u8_array(&verify, &key, signature, message)
+        .map_err(|err| browser_error("verify", &err))?;
+    Ok(JsFuture::from(verified).await.map_err(|err| browser_error("verify", &err))?.is_truthy())
+}
+
 fn set(object: &Object, key: &str, value: &JsValue) -> Result<(), AppError> {
     Reflect::set(object, &key.into(), value).map(|_| ()).map_err(|err| browser_error(key, &err))
 }

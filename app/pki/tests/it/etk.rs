@@ -156,3 +156,28 @@ fn the_encryption_certificate_is_self_issued_under_the_auth_dn_and_signed_by_the
     );
     assert!(verified.contains("Verified OK"), "{verified}");
 }
+
+#[test]
+fn the_public_key_info_of_a_certificate_is_its_key_s_as_openssl_prints_it() {
+    let (auth, _) = keys();
+    let der = cert::placeholder(auth, cert::UnixTime(1_700_000_000)).unwrap();
+    let dir = workdir();
+    let dir = dir.path();
+    write(dir, "cert.der", &der);
+    run(
+        "openssl",
+        &["x509", "-inform", "DER", "-in", "cert.der", "-pubkey", "-noout", "-out", "pub.pem"],
+        dir,
+    );
+    run(
+        "openssl",
+        &["pkey", "-pubin", "-in", "pub.pem", "-outform", "DER", "-out", "pub.der"],
+        dir,
+    );
+    let expected = std::fs::read(dir.join("pub.der")).unwrap();
+    assert_eq!(cert::subject_public_key_info(&der).unwrap(), expected);
+    assert!(matches!(
+        cert::subject_public_key_info(b"not a certificate"),
+        Err(PkiError::Certificate(_))
+    ));
+}

@@ -1,13 +1,15 @@
-//! `eid-sim`: a simulated Belgian eID (applet 1.7) in pcscd's virtual reader.
+//! `eid-sim`: a simulated Belgian eID (applet 1.7, or 1.8 with `--applet 1.8`) in pcscd's
+//! virtual reader.
 //!
-//!     eid-sim [--vpcd 127.0.0.1:35963] [--pin 1234] [--seed 1] [--no-signature-certificate]
+//!     eid-sim [--vpcd 127.0.0.1:35963] [--pin 1234] [--seed 1] [--applet 1.7|1.8]
+//!             [--no-signature-certificate]
 //!
 //! Prints `card inserted` once connected; Ctrl-C or closing pcscd removes the card.
 
 use std::{net::TcpStream, process::ExitCode};
 
 use ehcert_servers::eid::{
-    card::Card,
+    card::{Applet, Card},
     profile::{personalise, Holder},
     vpcd,
 };
@@ -22,6 +24,14 @@ fn main() -> ExitCode {
             "--vpcd" => args.next().map(|value| address = value),
             "--pin" => args.next().map(|value| holder.pin = value),
             "--seed" => args.next().and_then(|value| value.parse().ok()).map(|value| seed = value),
+            "--applet" => {
+                let applet = match args.next().as_deref() {
+                    Some("1.7") => Some(Applet::V17),
+                    Some("1.8") => Some(Applet::V18),
+                    _ => None,
+                };
+                applet.map(|applet| holder.applet = applet)
+            }
             "--no-signature-certificate" => {
                 holder.has_signature_certificate = false;
                 Some(())
@@ -29,7 +39,7 @@ fn main() -> ExitCode {
             _ => None,
         };
         if parsed.is_none() {
-            eprintln!("usage: eid-sim [--vpcd HOST:PORT] [--pin DIGITS] [--seed N] [--no-signature-certificate]");
+            eprintln!("usage: eid-sim [--vpcd HOST:PORT] [--pin DIGITS] [--seed N] [--applet 1.7|1.8] [--no-signature-certificate]");
             return ExitCode::from(2);
         }
     }

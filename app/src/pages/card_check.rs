@@ -1,0 +1,131 @@
+//! "Your eID card" on the diagnostics page: reads the card, then proves card, PIN, extension and
+//! bridge work together with one signature by the authentication key over a random challenge,
+//! checked here with the card's own certificate. Nothing is sent to eHealth.
+
+use base64::{engine::general_purpose::STANDARD, Engine as _};
+use ehcert_shared::{
+    bridge::{CardInfo, KeyRole, SignatureAlgorithm},
+    page::{digest_fingerprint, Lang, Operation, SignRequest},
+};
+use leptos::{prelude::*, task::spawn_local};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    error::AppError,
+    services::{
+        bridge::BridgeClient,
+        webcrypto::{verify_sha256, CardKeyAlgorithm},
+    },
+};
+
+/// The card check section.
+#[component]
+pub fn CardCheck() -> impl IntoView {
+    let bridge = StoredValue::new_local(BridgeClient::new());
+    let card = RwSignal::new(None::<Result<CardInfo, String>>);
+    let signature = RwSignal::new(None::<Result<(), String>>);
+    let fingerprint = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let read = move |_| {
+        busy.set(true);
+        signature.set(None);
+        spawn_local(async move {
+            let client = bridge.get_value();
+            card.set(Some(client.read_card(None).await.map_err(|err| err.user_message())));
+            busy.set(false);
+        });
+    };
+    let test_pin = move |_| {
+        let Some(Ok(info)) = card.get_untracked() else { return };
+        busy.set(true);
+        signature.set(None);
+        spawn_local(async move {
+            let client = bridge.get_value();
+            let result = check_signature(&client, &info, |text| fingerprint.set(Some(text))).await;
+            signature.set(Some(result.map_err(|err| err.user_message())));
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <section aria-labelledby="card-title">
+            <h2 id="card-title">"Your eID card"</h2>
+            <p>"Check that your card, its reader and your PIN work, before you request a certificate. Nothing is sent to eHealth."</p>
+            <button type="button" on:click=read disabled=move || busy.get()>"Read my card"</button>
+            {move || card.get().map(|result| match result {
+                Ok(info) => view! {
+                    <dl data-testid="card">
+                        <dt>"Card holder"</dt>
+                        <dd data-testid="card-holder">{format!("{} {}", info.identity.given_names, info.identity.surname)}</dd>
+                        <dt>"Card"</dt>
+                        <dd>{format!("Belgian eID, applet {} ({}), valid until {}", info.applet, info.key_algorithm, info.identity.validity_end)}</dd>
+                        <dt>"Reader"</dt>
+                        <dd>{info.reader.clone()}</dd>
+                    </dl>
+                    <button type="button" on:click=test_pin disabled=move || busy.get()>"Test my PIN"</button>
+                }
+                .into_any(),
+                Err(text) => view! { <p role="alert" data-testid="card-error">{text}</p> }.into_any(),
+            })}
+            {move || fingerprint.get().map(|text| view! {
+                <p>"The PIN window shows the fingerprint " <code data-testid="fingerprint">{text}</code> "."</p>
+            })}
+            {move || signature.get().map(|result| match result {
+                Ok(()) => view! {
+                    <p role="status" data-testid="signature-check" data-state="ok">
+                        "Your card and PIN work: the card's signature was checked with its authentication certificate."
+                    </p>
+                }
+                .into_any(),
+                Err(text) => view! {
+                    <p role="alert" data-testid="signature-check" data-state="bad">{text}</p>
+                }
+                .into_any(),
+            })}
+        </section>
+    }
+}
+
+/// Signs a fresh random challenge with the authentication key and verifies the signature with
+/// the card's authentication certificate.
+async fn check_signature(
+    bridge: &BridgeClient,
+    card: &CardInfo,
+    show_fingerprint: impl Fn(String),
+) -> Result<(), AppError> {
+    let (algorithm, key_algorithm) = match card.key_algorithm.as_str() {
+        "rsa-2048" => (SignatureAlgorithm::RsaPkcs1Sha256, CardKeyAlgorithm::Rsa2048),
+        "ecdsa-p384" => (SignatureAlgorithm::EcdsaSha256, CardKeyAlgorithm::EcdsaP384),
+        other => {
+            return Err(AppError::Browser(format!(
+                "the card uses {other}, which ehcert does not know"
+            )))
+        }
+    };
+    let mut challenge = [0u8; 32];
+    getrandom::getrandom(&mut challenge)
+        .map_err(|err| AppError::Browser(format!("no random numbers: {err}")))?;
+    let digest = Sha256::digest(challenge);
+    show_fingerprint(digest_fingerprint(&digest));
+    let signature = bridge
+        .sign(SignRequest {
+            reader: Some(card.reader.clone()),
+            key: KeyRole::Authentication,
+            algorithm,
+            digest: STANDARD.encode(digest),
+            operation: Operation::CardCheck,
+            subject: None,
+            lang: Lang::En,
+        })
+        .await?;
+    let certificate = STANDARD
+        .decode(&card.certificates.authentication)
+        .map_err(|err| AppError::Browser(format!("the card's certificate is not base64: {err}")))?;
+    let spki = ehcert_pki::cert::subject_public_key_info(&certificate)?;
+    if verify_sha256(&spki, key_algorithm, &challenge, &signature).await? {
+        Ok(())
+    } else {
+        Err(AppError::CardSignatureInvalid)
+    }
+}
