@@ -8,7 +8,9 @@
 // gets a fresh browser profile, so nothing leaks from one test to the next.
 import { test as base, expect, type BrowserContext, chromium } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -20,16 +22,84 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 export type AppServer = { url: string; process: ChildProcess };
 
+/** The simulated eID put in pcscd's virtual reader for a test (eid-sim's flags). */
+export type CardOptions = { applet: '1.7' | '1.8'; pin: string };
+
 type Options = {
   /** Register the card bridge as native host in the profile (false: "bridge not installed"). */
   bridgeInstalled: boolean;
+  cardOptions: CardOptions;
 };
 
-type TestFixtures = { context: BrowserContext; extensionId: string };
-type WorkerFixtures = { appServer: AppServer };
+/** A simulated eID inserted for one test; removed (the simulator stopped) after it. */
+export type InsertedCard = { holder: string; remove: () => Promise<void> };
+
+type TestFixtures = {
+  context: BrowserContext;
+  extensionId: string;
+  card: InsertedCard;
+  /** Lines the card bridge wrote to its opt-in log (`CARD_BRIDGE_LOG`) during this test. */
+  bridgeLog: () => Promise<string[]>;
+  bridgeLogFile: string;
+};
+type WorkerFixtures = { appServer: AppServer; pcscd: ChildProcess };
 
 export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
   bridgeInstalled: [true, { option: true }],
+  cardOptions: [{ applet: '1.7', pin: '1234' }, { option: true }],
+
+  // The real pcscd with Debian's vpcd reader, started once per worker by the tests that use a card
+  // (spec/eid-card.md §6.3). Only one pcscd can run on a host.
+  pcscd: [
+    async ({}, use) => {
+      const socket = '/run/pcscd/pcscd.comm';
+      if (existsSync(socket) && (await accepts(socket))) {
+        throw new Error(`another pcscd already listens on ${socket}; stop it first (./tasks test does)`);
+      }
+      const daemon = spawn('pcscd', ['--foreground'], { stdio: 'ignore' });
+      await expect.poll(() => accepts(socket), { timeout: 10_000, message: 'pcscd accepts clients' }).toBe(true);
+      await use(daemon);
+      daemon.kill('SIGTERM');
+      await new Promise((resolve) => (daemon.exitCode !== null ? resolve(null) : daemon.once('exit', resolve)));
+    },
+    { scope: 'worker' },
+  ],
+
+  card: async ({ pcscd, cardOptions }, use) => {
+    void pcscd;
+    const simulator = spawn(path.join(BIN_DIR, 'eid-sim'), ['--applet', cardOptions.applet, '--pin', cardOptions.pin], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    simulator.stdout!.on('data', (chunk) => (output += chunk));
+    simulator.stderr!.on('data', (chunk) => (output += chunk));
+    await expect.poll(() => output, { timeout: 30_000, message: 'eid-sim inserts its card' }).toContain('card inserted');
+    // pcscd powers the card up on its own schedule: wait until the bridge sees it.
+    await expect
+      .poll(async () => (await askBridge({ id: 1, command: { type: 'list-readers' } }))?.args?.[0]?.card_present, {
+        timeout: 10_000,
+        message: 'the card bridge sees the card in the virtual reader',
+      })
+      .toBe(true);
+    const remove = async () => {
+      if (simulator.exitCode !== null) return;
+      const exited = new Promise((resolve) => simulator.once('exit', resolve));
+      simulator.kill('SIGTERM');
+      await exited;
+    };
+    await use({ holder: 'Jan Pieter Peeters', remove });
+    await remove();
+  },
+
+  bridgeLogFile: async ({}, use, testInfo) => {
+    await use(testInfo.outputPath('card-bridge.log'));
+  },
+
+  bridgeLog: async ({ bridgeLogFile }, use) => {
+    await use(async () =>
+      existsSync(bridgeLogFile) ? (await readFile(bridgeLogFile, 'utf8')).split('\n').filter(Boolean) : [],
+    );
+  },
 
   appServer: [
     async ({}, use) => {
@@ -45,11 +115,14 @@ export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  context: async ({ bridgeInstalled }, use, testInfo) => {
+  context: async ({ bridgeInstalled, bridgeLogFile }, use, testInfo) => {
     const profile = await mkdtemp(path.join(tmpdir(), 'ehcert-profile-'));
     if (bridgeInstalled) await installNativeHost(profile);
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
+      // The browser passes its environment to the native host: the bridge's opt-in log shows
+      // which commands reached it (never a PIN or a digest).
+      env: { ...process.env, CARD_BRIDGE_LOG: bridgeLogFile },
       headless: true,
       acceptDownloads: true,
       ignoreDefaultArgs: ['--disable-extensions'],
@@ -109,5 +182,43 @@ export function startServer(binary: string, args: string[]): Promise<AppServer> 
       const match = /listening on (http:\/\/\S+)/.exec(stdout);
       if (match) resolve({ url: match[1], process: child });
     });
+  });
+}
+
+/** Whether a Unix socket accepts a connection. */
+function accepts(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const client = connect(socket);
+    client.once('connect', () => {
+      client.destroy();
+      resolve(true);
+    });
+    client.once('error', () => resolve(false));
+  });
+}
+
+/** Sends one request to a fresh card-bridge process, as the browser would, and returns the
+ *  outcome of its reply (null when it gave none). */
+export function askBridge(request: object): Promise<{ type: string; args: any } | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(BIN_DIR, 'card-bridge'), ['chrome-extension://test/'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout!.on('data', (chunk) => chunks.push(chunk));
+    child.once('error', reject);
+    child.once('exit', () => {
+      let rest = Buffer.concat(chunks);
+      let outcome = null;
+      while (rest.length >= 4) {
+        const length = rest.readUInt32LE(0);
+        const frame = JSON.parse(rest.subarray(4, 4 + length).toString('utf8'));
+        if (frame.type === 'reply') outcome = frame.args.outcome;
+        rest = rest.subarray(4 + length);
+      }
+      resolve(outcome);
+    });
+    const body = Buffer.from(JSON.stringify(request));
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(body.length);
+    child.stdin!.end(Buffer.concat([header, body]));
   });
 }

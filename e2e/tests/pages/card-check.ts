@@ -1,0 +1,71 @@
+// Page objects: the diagnostics page's "Your eID card" section, and the extension's PIN window.
+// Flows (the specs) speak in these terms; locators are roles and labels, as a person finds them.
+import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
+
+export class CardCheck {
+  readonly section: Locator;
+  readonly holder: Locator;
+  readonly fingerprint: Locator;
+  readonly result: Locator;
+
+  constructor(readonly page: Page) {
+    this.section = page.getByRole('region', { name: 'Your eID card' });
+    this.holder = page.getByTestId('card-holder');
+    this.fingerprint = page.getByTestId('fingerprint');
+    this.result = page.getByTestId('signature-check');
+  }
+
+  async open(appUrl: string) {
+    await this.page.goto(`${appUrl}/#diagnostics`);
+    await expect(this.section).toBeVisible();
+  }
+
+  async readCard() {
+    await this.section.getByRole('button', { name: 'Read my card' }).click();
+  }
+
+  /** Clicks "Test my PIN" and returns the PIN window the extension opens for it. */
+  async testPin(context: BrowserContext): Promise<PinWindow> {
+    const opened = context.waitForEvent('page');
+    await this.section.getByRole('button', { name: 'Test my PIN' }).click();
+    return new PinWindow(await opened);
+  }
+}
+
+export class PinWindow {
+  readonly pin: Locator;
+  readonly message: Locator;
+
+  constructor(readonly page: Page) {
+    this.pin = page.getByLabel('PIN code (4 to 12 digits)');
+    this.message = page.getByRole('alert');
+  }
+
+  detail(testId: 'origin' | 'holder' | 'key' | 'operation' | 'subject' | 'fingerprint'): Locator {
+    return this.page.getByTestId(testId);
+  }
+
+  async enterPin(pin: string) {
+    await this.pin.fill(pin);
+    await this.clickClosing('Sign');
+  }
+
+  async cancel() {
+    await this.clickClosing('Cancel');
+  }
+
+  /** Clicks a button whose effect may be that the extension closes this window at once: the
+   *  click then ends with "target closed", which is the expected outcome, not a failure. */
+  private async clickClosing(name: string) {
+    try {
+      await this.page.getByRole('button', { name }).click();
+    } catch (error) {
+      if (!this.page.isClosed()) throw error;
+    }
+  }
+
+  /** Resolves when the extension has closed the window. */
+  closed(): Promise<unknown> {
+    return this.page.isClosed() ? Promise.resolve() : this.page.waitForEvent('close');
+  }
+}

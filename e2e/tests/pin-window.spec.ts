@@ -1,0 +1,201 @@
+// Signatures through the extension's PIN window, with the real card bridge and the simulated eID
+// behind the real pcscd: page → content script → service worker → PIN window → bridge → card.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+import { BIN_DIR, DIST_DIR, expect, startServer, test } from './fixtures';
+import { CardCheck } from './pages/card-check';
+
+for (const applet of ['1.7', '1.8'] as const) {
+  test.describe(`applet ${applet}`, () => {
+    test.use({ cardOptions: { applet, pin: '1234' } });
+
+    test('a signature through the PIN window shows who asks, whose card, which key and what, and verifies', async ({
+      page,
+      context,
+      appServer,
+      card,
+      bridgeLog,
+    }) => {
+      const check = new CardCheck(page);
+      await check.open(appServer.url);
+      await check.readCard();
+      await expect(check.holder).toHaveText(card.holder);
+      const pinWindow = await check.testPin(context);
+      await expect(pinWindow.detail('origin')).toHaveText(new URL(appServer.url).origin);
+      await expect(pinWindow.detail('holder')).toHaveText(card.holder);
+      await expect(pinWindow.detail('key')).toHaveText('authentication key');
+      await expect(pinWindow.detail('operation')).toHaveText('a test of your card and PIN (nothing is sent to eHealth)');
+      await expect(pinWindow.detail('fingerprint')).toHaveText(/^[0-9A-F]{4}( [0-9A-F]{4}){3}$/);
+      await expect(pinWindow.detail('fingerprint')).toHaveText((await check.fingerprint.textContent())!);
+      await expect(pinWindow.pin).toBeFocused();
+      const closed = pinWindow.closed();
+      await pinWindow.enterPin('1234');
+      await expect(check.result).toHaveAttribute('data-state', 'ok');
+      await expect(check.result).toContainText('checked with its authentication certificate');
+      await closed;
+      // The page never held the PIN; the bridge got exactly one typed-PIN signature.
+      expect(await page.content()).not.toContain('1234');
+      const signs = (await bridgeLog()).filter((line) => /^\S+ #\d+ sign /.test(line));
+      expect(signs).toHaveLength(1);
+      expect(signs[0]).toContain('key=Authentication');
+      expect(signs[0]).toContain('pin=typed');
+    });
+  });
+}
+
+test('a wrong PIN shows the tries left in the PIN window, and the right PIN then signs', async ({ page, context, appServer, card }) => {
+  void card;
+  const check = new CardCheck(page);
+  await check.open(appServer.url);
+  await check.readCard();
+  const pinWindow = await check.testPin(context);
+  await pinWindow.enterPin('9999');
+  await expect(pinWindow.message).toHaveText('Wrong PIN. 2 tries left.');
+  await expect(pinWindow.pin).toBeFocused();
+  await expect(pinWindow.pin).toHaveValue('');
+  await expect(check.result).toHaveCount(0);
+  await pinWindow.enterPin('1234');
+  await expect(check.result).toHaveAttribute('data-state', 'ok');
+});
+
+test('a PIN of the wrong shape never leaves the window', async ({ page, context, appServer, card, bridgeLog }) => {
+  void card;
+  const check = new CardCheck(page);
+  await check.open(appServer.url);
+  await check.readCard();
+  const pinWindow = await check.testPin(context);
+  await pinWindow.enterPin('12');
+  await expect(pinWindow.message).toHaveText('A PIN has 4 to 12 digits.');
+  await expect(pinWindow.pin).toHaveAttribute('aria-invalid', 'true');
+  await pinWindow.cancel();
+  await expect(check.result).toContainText('cancelled in the PIN window');
+  expect((await bridgeLog()).filter((line) => /^\S+ #\d+ sign /.test(line))).toHaveLength(0);
+});
+
+test('cancel and closing the PIN window both end the signature as cancelled', async ({ page, context, appServer, card }) => {
+  void card;
+  const check = new CardCheck(page);
+  await check.open(appServer.url);
+  await check.readCard();
+  let pinWindow = await check.testPin(context);
+  const closed = pinWindow.closed();
+  await pinWindow.cancel();
+  await expect(check.result).toHaveAttribute('data-state', 'bad');
+  await expect(check.result).toContainText('the signature was cancelled in the PIN window. Nothing was signed');
+  await closed;
+
+  pinWindow = await check.testPin(context);
+  await expect(pinWindow.detail('holder')).toHaveText(card.holder);
+  await pinWindow.page.close();
+  await expect(check.result).toContainText('cancelled in the PIN window');
+});
+
+test('a page on an origin outside the allow-list cannot reach the card', async ({ page, card }) => {
+  void card;
+  const other = await startServer(path.join(BIN_DIR, 'ehcert-serve'), ['--dist', DIST_DIR, '--listen', '127.0.0.2:0']);
+  try {
+    const check = new CardCheck(page);
+    await check.open(other.url);
+    await check.readCard();
+    await expect(page.getByTestId('card-error')).toContainText('extension was not found');
+  } finally {
+    other.process.kill('SIGTERM');
+  }
+});
+
+test('messages forged by a frame are ignored: no request from it, no reply taken from it', async ({
+  page,
+  context,
+  appServer,
+  card,
+  bridgeLog,
+}) => {
+  void card;
+  const check = new CardCheck(page);
+  await check.open(appServer.url);
+  // A same-origin frame (the strongest case: its origin passes, only the window differs).
+  await page.evaluate(() => {
+    const frame = document.createElement('iframe');
+    frame.name = 'forger';
+    document.body.append(frame);
+  });
+  const forger = page.frame({ name: 'forger' })!;
+  await forger.evaluate(() => {
+    const digest = btoa(String.fromCharCode(...new Uint8Array(32)));
+    const args = {
+      reader: null,
+      key: 'signature',
+      algorithm: 'rsa-pkcs1-sha256',
+      digest,
+      operation: 'certificate-request',
+      subject: 'CN=FORGED',
+      lang: 'en',
+    };
+    window.parent.postMessage({ 'ehcert:to-extension': { type: 'ping' } }, '*');
+    window.parent.postMessage({ 'ehcert:to-extension': { type: 'request', args: { id: 900, action: { type: 'sign', args } } } }, '*');
+  });
+  await check.readCard();
+  const pinWindow = await check.testPin(context);
+  await expect(pinWindow.detail('operation')).toHaveText('a test of your card and PIN (nothing is sent to eHealth)');
+  // While the real request waits for the PIN, the frame answers it with a bogus signature.
+  await forger.evaluate(() => {
+    for (let id = 0; id < 50; id++) {
+      const reply = { id, outcome: { type: 'signature', args: btoa('forged') } };
+      window.parent.postMessage({ 'ehcert:to-page': { type: 'reply', args: reply } }, '*');
+    }
+  });
+  await pinWindow.enterPin('1234');
+  // The real signature verifies with the card's certificate: the forged one was not taken.
+  await expect(check.result).toHaveAttribute('data-state', 'ok');
+  const log = await bridgeLog();
+  expect(log.filter((line) => /^\S+ #\d+ sign /.test(line))).toHaveLength(1);
+  expect(log.filter((line) => /^\S+ #\d+ card-holder /.test(line))).toHaveLength(1);
+  expect(context.pages().filter((open) => open.url().includes('pin.html'))).toHaveLength(0);
+});
+
+test('the bridge crashing while the PIN window is open ends the signature clearly, and the next one works', async ({
+  page,
+  context,
+  appServer,
+  card,
+}) => {
+  void card;
+  const check = new CardCheck(page);
+  await check.open(appServer.url);
+  await check.readCard();
+  let pinWindow = await check.testPin(context);
+  await expect(pinWindow.detail('holder')).toHaveText(card.holder);
+  const closed = pinWindow.closed();
+  // SIGKILL: "Native host has exited." with nothing said before.
+  execFileSync('pkill', ['-KILL', '-f', `^${path.join(BIN_DIR, 'card-bridge')} chrome-extension://`]);
+  await expect(check.result).toContainText('the card bridge stopped unexpectedly; nothing was signed');
+  await closed;
+
+  pinWindow = await check.testPin(context);
+  await pinWindow.enterPin('1234');
+  await expect(check.result).toHaveAttribute('data-state', 'ok');
+});
+
+test('the service worker being stopped mid-signature is reported, and the next signature works', async ({
+  page,
+  context,
+  appServer,
+  card,
+}) => {
+  void card;
+  const check = new CardCheck(page);
+  await check.open(appServer.url);
+  await check.readCard();
+  let pinWindow = await check.testPin(context);
+  await expect(pinWindow.detail('holder')).toHaveText(card.holder);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await expect(check.result).toContainText('the browser extension restarted during the operation; nothing was signed');
+  await expect(pinWindow.message).toContainText('The operation was interrupted');
+
+  pinWindow = await check.testPin(context);
+  await pinWindow.enterPin('1234');
+  await expect(check.result).toHaveAttribute('data-state', 'ok');
+});
