@@ -1,0 +1,136 @@
+//! The eID holder as the flows need them: who (for contracts and DNs) and which chain goes into
+//! the XML signature's `KeyInfo` (spec/certra.md §2.3), from what the card bridge read.
+
+use base64::{engine::general_purpose::STANDARD, Engine as _};
+use ehcert_certra::{
+    request::{Actor, Identifier, Request},
+    signature::{SignatureAlgorithm, SignatureDraft},
+};
+use ehcert_shared::{
+    bridge::{self, CardInfo, KeyRole},
+    page::Operation,
+};
+
+use crate::{FlowError, Services};
+
+/// A signature the card must make.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct EidSignature {
+    /// The reader holding the card that was read.
+    pub reader: String,
+    /// Authentication or signature key.
+    pub key: KeyRole,
+    /// What the card signs with.
+    pub algorithm: bridge::SignatureAlgorithm,
+    /// The digest of the canonical `SignedInfo`.
+    pub digest: Vec<u8>,
+    /// What it is for (the PIN window says it in its own words).
+    pub operation: Operation,
+    /// The DN concerned, shown in the PIN window.
+    pub subject: Option<String>,
+}
+
+/// The card holder and their certificates.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct EidHolder {
+    /// The reader the card sits in.
+    pub reader: String,
+    /// National number (SSIN).
+    pub ssin: String,
+    /// Given names as on the card.
+    pub given_names: String,
+    /// Surname as on the card.
+    pub surname: String,
+    /// Applet 1.8 cards have P-384 keys, older ones RSA-2048.
+    pub elliptic: bool,
+    /// Authentication certificate, then the Citizen/Foreigner CA (DER).
+    pub authentication_chain: Vec<Vec<u8>>,
+    /// Signature certificate, then the CA; `None` on cards without one (minors).
+    pub signature_chain: Option<Vec<Vec<u8>>>,
+}
+
+impl EidHolder {
+    /// From the bridge's `read-card` answer.
+    pub fn from_card(card: &CardInfo) -> Result<Self, FlowError> {
+        let decode = |base64: &str| {
+            STANDARD
+                .decode(base64)
+                .map_err(|err| FlowError::Card(format!("a card certificate is not base64: {err}")))
+        };
+        let ca = decode(&card.certificates.ca)?;
+        let elliptic = match card.key_algorithm.as_str() {
+            "rsa-2048" => false,
+            "ecdsa-p384" => true,
+            other => return Err(FlowError::Card(format!("unknown card key type {other}"))),
+        };
+        Ok(Self {
+            reader: card.reader.clone(),
+            ssin: card.identity.national_number.clone(),
+            given_names: card.identity.given_names.clone(),
+            surname: card.identity.surname.clone(),
+            elliptic,
+            authentication_chain: vec![decode(&card.certificates.authentication)?, ca.clone()],
+            signature_chain: match &card.certificates.signature {
+                Some(signature) => Some(vec![decode(signature)?, ca]),
+                None => None,
+            },
+        })
+    }
+
+    /// The holder as `core:ActorType` (the contract's Signer: name and SSIN exactly as on the
+    /// eID, spec/certra.md §3 #4).
+    pub fn actor(&self) -> Actor {
+        Actor {
+            ids: vec![Identifier { kind: "SSIN".into(), value: self.ssin.clone() }],
+            first_names: vec![self.given_names.clone()],
+            name: self.surname.clone(),
+        }
+    }
+
+    /// `given names surname`, for screens.
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.given_names, self.surname)
+    }
+
+    /// The XMLDSig algorithm and the card's: RSA-SHA256 on 1.7, ECDSA-SHA384 (reference 02) on
+    /// 1.8 (spec/certra.md §2.3, spec/eid-card.md §1.3).
+    fn algorithms(&self) -> (SignatureAlgorithm, bridge::SignatureAlgorithm) {
+        if self.elliptic {
+            (SignatureAlgorithm::EcdsaSha384, bridge::SignatureAlgorithm::EcdsaSha384)
+        } else {
+            (SignatureAlgorithm::RsaSha256, bridge::SignatureAlgorithm::RsaPkcs1Sha256)
+        }
+    }
+
+    /// `request` as a SOAP envelope signed by this card's `key`.
+    pub async fn sign<S: Services>(
+        &self,
+        services: &S,
+        request: Request,
+        key: KeyRole,
+        operation: Operation,
+        subject: Option<String>,
+    ) -> Result<String, S::Error> {
+        let chain = match key {
+            KeyRole::Authentication => self.authentication_chain.clone(),
+            KeyRole::Signature => self.signature_chain.clone().ok_or_else(|| {
+                FlowError::Card("this eID card has no signature certificate".into())
+            })?,
+        };
+        let (xml_algorithm, card_algorithm) = self.algorithms();
+        let signature_id = format!("xmldsig-{}", &services.meta().id[1..]);
+        let draft = SignatureDraft::new(request, xml_algorithm, chain, signature_id)
+            .map_err(FlowError::from)?;
+        let value = services
+            .eid_sign(EidSignature {
+                reader: self.reader.clone(),
+                key,
+                algorithm: card_algorithm,
+                digest: draft.digest(),
+                operation,
+                subject,
+            })
+            .await?;
+        Ok(draft.assemble(&value).map_err(FlowError::from)?)
+    }
+}

@@ -1,0 +1,28 @@
+//! ehcert's certificate flows as plain Rust (spec/product.md §2): which request is built, who
+//! signs it, what is kept where, step by step. The app drives these steps from its screens and
+//! supplies the [`Services`] (fetch to eHealth, the extension's PIN window); the tests supply the
+//! mock CertRA over HTTP and the simulated eID's keys.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod eid;
+mod error;
+pub mod new_certificate;
+
+use ehcert_certra::{endpoint::Operation, request::RequestMeta};
+pub use error::FlowError;
+
+/// What a flow needs from the world around it.
+#[allow(async_fn_in_trait)] // one implementation per target; the app's are not Send (wasm)
+pub trait Services {
+    /// The caller's error type; every flow error converts into it.
+    type Error: From<FlowError>;
+    /// Posts a SOAP envelope for `operation` and returns the answer's bytes, whatever the HTTP
+    /// status (faults come with 500).
+    async fn certra(&self, operation: Operation, envelope: String) -> Result<Vec<u8>, Self::Error>;
+    /// Has the eID card sign a digest (through the extension's PIN window in the app).
+    async fn eid_sign(&self, request: eid::EidSignature) -> Result<Vec<u8>, Self::Error>;
+    /// `Id` and `IssueInstant` for a new request (fresh randomness, the current time).
+    fn meta(&self) -> RequestMeta;
+}

@@ -1,0 +1,210 @@
+//! F1, new personal certificate, and F3, completing a request (spec/product.md §2, spec/certra.md
+//! §4): contract → keys and CSR → pending keystore saved → GenerateCertificate signed by the eID
+//! → GetCertificate until delivered → chain installed → ETK registered → final keystore.
+//!
+//! Never lose a key (spec/product.md §4): the key exists only inside the pending keystore, which
+//! the caller saves *before* [`request_certificate`] is sent; [`resume`] recovers everything the
+//! later steps need from that file and its password alone, so a reload, a crash or another day
+//! continues without a new key or a second request.
+
+use ehcert_certra::{
+    endpoint::{Environment, Operation},
+    request::{self, CertificateIdentifier, ContactData, Contract, Request},
+    response::{self, EtkRegistration, GeneratedCertificate},
+    signature::{SignatureAlgorithm, SignatureDraft},
+};
+use ehcert_pki::{
+    cert::{self, UnixTime},
+    csr::CsrDraft,
+    dn, etk,
+    identifier::PublicKeyIdentifier,
+    key::RsaKeyPair,
+    p12::{Keystore, Password, Profile},
+    rules::{self, LocalDateTime},
+};
+use ehcert_shared::{bridge::KeyRole, page};
+use rand_core::CryptoRngCore;
+
+use crate::{eid::EidHolder, FlowError, Services};
+
+/// GenerateContract for the holder's personal certificate: the DN and the text to accept.
+pub async fn generate_contract<S: Services>(
+    services: &S,
+    holder: &EidHolder,
+    contact: &ContactData,
+) -> Result<Contract, S::Error> {
+    let identifier = CertificateIdentifier { actor: holder.actor(), application_id: None };
+    let request =
+        request::generate_contract(&services.meta(), contact, &holder.actor(), &identifier);
+    let body = call(services, request).await?;
+    Ok(response::contract(&body).map_err(FlowError::from)?)
+}
+
+/// The pending keystore, ready to be saved, and the CSR that goes with it.
+pub struct PendingKeystore {
+    /// PKCS#12 bytes: the new key under a placeholder certificate, in the Java profile.
+    pub bytes: Vec<u8>,
+    /// The conventional file name (`SSIN=… yyyyMMdd-HHmmss.p12`, `.acc-p12` outside production).
+    pub file_name: String,
+    /// The PKCS#10 request for the contract's DN.
+    pub csr: Vec<u8>,
+    /// The key's identifier at CertRA (SHA-1 of the public key).
+    pub public_key_identifier: [u8; 20],
+}
+
+/// For which platform and when a keystore is made: its file name and its placeholder's dates.
+#[derive(Clone, Copy, Debug)]
+pub struct MadeAt {
+    /// Production, acceptance, or the local test service.
+    pub environment: Environment,
+    /// The clock, for the placeholder certificate.
+    pub now: UnixTime,
+    /// The person's local time, for the file name (as the Java tool names files).
+    pub local: LocalDateTime,
+}
+
+/// Builds the CSR for the contract's DN and the pending keystore holding `key`.
+pub fn pending_keystore(
+    contract: &Contract,
+    holder: &EidHolder,
+    key: &RsaKeyPair,
+    password: &Password,
+    made: MadeAt,
+    rng: &mut impl CryptoRngCore,
+) -> Result<PendingKeystore, FlowError> {
+    let MadeAt { environment, now, local } = made;
+    let public_key = key.public_key_info()?;
+    let csr = CsrDraft::new(dn::parse(&contract.dn)?, public_key.clone()).sign_with(key)?;
+    let bytes = Keystore::pending(key, now)?.write(password, Profile::Java, rng)?;
+    let file_name =
+        rules::keystore_file_name("SSIN", &holder.ssin, None, local, file_environment(environment));
+    Ok(PendingKeystore {
+        bytes,
+        file_name,
+        csr,
+        public_key_identifier: PublicKeyIdentifier::of(&public_key).0,
+    })
+}
+
+/// GenerateCertificate, signed with the eID's signature key (the PIN window shows the DN).
+pub async fn request_certificate<S: Services>(
+    services: &S,
+    holder: &EidHolder,
+    contact: &ContactData,
+    contract: &Contract,
+    csr: &[u8],
+) -> Result<GeneratedCertificate, S::Error> {
+    let request = request::generate_certificate(&services.meta(), contact, csr, contract, &[]);
+    let envelope = holder
+        .sign(
+            services,
+            request,
+            KeyRole::Signature,
+            page::Operation::CertificateRequest,
+            Some(contract.dn.clone()),
+        )
+        .await?;
+    let body = services.certra(Operation::GenerateCertificate, envelope).await?;
+    Ok(response::generated_certificate(&body).map_err(FlowError::from)?)
+}
+
+/// A pending request read back from its keystore.
+pub struct Resumed {
+    /// The keystore, with the key under its placeholder.
+    pub keystore: Keystore,
+    /// What to ask GetCertificate for.
+    pub public_key_identifier: [u8; 20],
+}
+
+/// Opens a pending keystore (the downloaded file or the browser's copy) to continue its request.
+pub fn resume(bytes: &[u8], password: &Password) -> Result<Resumed, FlowError> {
+    let keystore = Keystore::read(bytes, password)?;
+    if !keystore.is_pending()? {
+        return Err(FlowError::WrongStage(
+            "this keystore already holds its certificate: there is no request to complete".into(),
+        ));
+    }
+    let key = keystore.authentication()?.key_pair()?;
+    let public_key_identifier = PublicKeyIdentifier::of(&key.public_key_info()?).0;
+    Ok(Resumed { keystore, public_key_identifier })
+}
+
+/// GetCertificate: the chain once issued, `None` while eHealth says `CERT_NOT_YET_DELIVERED`.
+pub async fn fetch_chain<S: Services>(
+    services: &S,
+    public_key_identifier: &[u8; 20],
+) -> Result<Option<Vec<Vec<u8>>>, S::Error> {
+    let request = request::get_certificate(&services.meta(), public_key_identifier);
+    let body = call(services, request).await?;
+    match response::certificate_chain(&body) {
+        Ok(chain) => Ok(Some(chain)),
+        Err(err) if err.is_not_yet_delivered() => Ok(None),
+        Err(err) => Err(FlowError::from(err).into()),
+    }
+}
+
+/// Installs the delivered chain, registers a new ETK for it (StartETKRegistration, the
+/// challenge answered with `etk_key`, CompleteETKRegistration with the self-issued encryption
+/// certificate; spec/certra.md §4.4) and adds the ETK key under its decimal serial.
+pub async fn complete<S: Services>(
+    services: &S,
+    keystore: &mut Keystore,
+    chain: Vec<Vec<u8>>,
+    etk_key: &RsaKeyPair,
+) -> Result<EtkRegistration, S::Error> {
+    keystore.install_chain(chain).map_err(FlowError::from)?;
+    let entry = keystore.authentication().map_err(FlowError::from)?;
+    let authentication_key = entry.key_pair().map_err(FlowError::from)?;
+    let chain = entry.chain.clone();
+    let spki = der::Encode::to_der(&etk_key.public_key_info().map_err(FlowError::from)?)
+        .map_err(|err| FlowError::Pki(err.into()))?;
+
+    let start = request::start_etk_registration(&services.meta(), &spki);
+    let envelope = ehealth_signed(services, start, &authentication_key, &chain)?;
+    let body = services.certra(Operation::StartEtkRegistration, envelope).await?;
+    let challenge = response::etk_challenge(&body).map_err(FlowError::from)?;
+    let serial = etk::answer_challenge(etk_key, &challenge).map_err(FlowError::from)?;
+
+    let authentication = cert::decode(&chain[0]).map_err(FlowError::from)?;
+    let encryption_certificate = cert::etk_encryption_certificate(
+        &authentication,
+        etk_key.public_key_info().map_err(FlowError::from)?,
+        &serial.0,
+    )
+    .and_then(|draft| draft.sign_with(&authentication_key))
+    .map_err(FlowError::from)?;
+    let complete = request::complete_etk_registration(&services.meta(), &encryption_certificate);
+    let envelope = ehealth_signed(services, complete, &authentication_key, &chain)?;
+    let body = services.certra(Operation::CompleteEtkRegistration, envelope).await?;
+    let registration = response::etk_registration(&body).map_err(FlowError::from)?;
+    keystore.add_etk_key(etk_key, encryption_certificate).map_err(FlowError::from)?;
+    Ok(registration)
+}
+
+/// `request` signed with the eHealth authentication key (RSA-SHA256, the keystore's chain in
+/// `KeyInfo`).
+fn ehealth_signed<S: Services>(
+    services: &S,
+    request: Request,
+    key: &RsaKeyPair,
+    chain: &[Vec<u8>],
+) -> Result<String, FlowError> {
+    let signature_id = format!("xmldsig-{}", &services.meta().id[1..]);
+    let draft =
+        SignatureDraft::new(request, SignatureAlgorithm::RsaSha256, chain.to_vec(), signature_id)?;
+    let value = key.sign_sha256(&draft.signed_info())?;
+    Ok(draft.assemble(&value)?)
+}
+
+async fn call<S: Services>(services: &S, request: Request) -> Result<Vec<u8>, S::Error> {
+    services.certra(request.operation, request.to_soap()).await
+}
+
+/// Keystores for eHealth's acceptance platform, and for the local test service, end in
+/// `.acc-p12` (spec/product.md F11).
+fn file_environment(environment: Environment) -> rules::Environment {
+    match environment {
+        Environment::Production => rules::Environment::Production,
+        _ => rules::Environment::Acceptance,
+    }
+}

@@ -1,0 +1,310 @@
+//! F1 and F3 against the mock CertRA over HTTP, with the simulated eID's keys standing in for the
+//! card behind the PIN window (the real card path is covered end to end by the Playwright suite).
+//! The keystores are read back by `openssl pkcs12 -legacy` and JDK `keytool`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use std::{cell::RefCell, process::Command, sync::Arc};
+
+use ehcert_certra::{
+    endpoint::{Environment, Operation},
+    request::{ContactData, RequestMeta},
+};
+use ehcert_flows::{
+    eid::{EidHolder, EidSignature},
+    new_certificate::{
+        self, complete, fetch_chain, pending_keystore, request_certificate, resume, MadeAt,
+    },
+    FlowError, Services,
+};
+use ehcert_pki::{
+    cert::UnixTime,
+    key::RsaKeyPair,
+    p12::{Password, Profile},
+    rules::LocalDateTime,
+};
+use ehcert_servers::{
+    eid::{
+        card::{Applet, CardKey},
+        profile::{personalise, Holder},
+    },
+    mock_certra::{self, Knobs, MockCertra},
+};
+use ehcert_shared::{bridge::KeyRole, page};
+use serde_json::Value;
+
+#[derive(Debug)]
+struct TestError(String);
+
+impl std::fmt::Display for TestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<FlowError> for TestError {
+    fn from(err: FlowError) -> Self {
+        Self(err.to_string())
+    }
+}
+
+/// The mock CertRA on a local port and a simulated eID's keys.
+struct World {
+    base: String,
+    client: reqwest::Client,
+    authentication_key: CardKey,
+    signature_key: CardKey,
+    signatures: RefCell<Vec<EidSignature>>,
+    sent: RefCell<Vec<Operation>>,
+}
+
+impl Services for World {
+    type Error = TestError;
+
+    async fn certra(&self, operation: Operation, envelope: String) -> Result<Vec<u8>, TestError> {
+        self.sent.borrow_mut().push(operation);
+        let response = self
+            .client
+            .post(format!("{}{}", self.base, operation.service().path()))
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .header("SOAPAction", format!("\"{}\"", operation.soap_action()))
+            .body(envelope)
+            .send()
+            .await
+            .map_err(|err| TestError(err.to_string()))?;
+        Ok(response.bytes().await.map_err(|err| TestError(err.to_string()))?.to_vec())
+    }
+
+    async fn eid_sign(&self, request: EidSignature) -> Result<Vec<u8>, TestError> {
+        let key = match request.key {
+            KeyRole::Authentication => &self.authentication_key,
+            KeyRole::Signature => &self.signature_key,
+        };
+        let signature = match key {
+            CardKey::Rsa(key) => key
+                .sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &request.digest)
+                .map_err(|err| TestError(err.to_string()))?,
+            CardKey::Ec(key) => {
+                use p384::ecdsa::{signature::hazmat::PrehashSigner, Signature};
+                let signature: Signature =
+                    key.sign_prehash(&request.digest).map_err(|err| TestError(err.to_string()))?;
+                signature.to_bytes().to_vec()
+            }
+        };
+        self.signatures.borrow_mut().push(request);
+        Ok(signature)
+    }
+
+    fn meta(&self) -> RequestMeta {
+        let mut random = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut random);
+        RequestMeta::new(random, now().0)
+    }
+}
+
+fn now() -> UnixTime {
+    UnixTime(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs())
+}
+
+async fn world(applet: Applet, knobs: Knobs) -> (World, EidHolder) {
+    let mock = Arc::new(MockCertra::open(None, knobs).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = mock_certra::router(mock, &[]);
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let holder = Holder { applet, ..Holder::default() };
+    let content = personalise(&holder, 40).unwrap().content;
+    let file = |id: u16| {
+        let bytes = &content.files[&vec![0x3F00, 0xDF00, id]];
+        let length = 4 + usize::from(u16::from_be_bytes([bytes[2], bytes[3]]));
+        bytes[..length].to_vec()
+    };
+    let eid = EidHolder {
+        reader: "Virtual PCD 00 00".into(),
+        ssin: holder.national_number.clone(),
+        given_names: holder.given_names.clone(),
+        surname: holder.surname.clone(),
+        elliptic: applet == Applet::V18,
+        authentication_chain: vec![file(0x5038), file(0x503A)],
+        signature_chain: Some(vec![file(0x5039), file(0x503A)]),
+    };
+    let world = World {
+        base,
+        client: reqwest::Client::new(),
+        authentication_key: content.authentication_key,
+        signature_key: content.signature_key.unwrap(),
+        signatures: RefCell::default(),
+        sent: RefCell::default(),
+    };
+    (world, eid)
+}
+
+fn contact() -> ContactData {
+    ContactData {
+        email_private: "jan.peeters@example.be".into(),
+        email_general: None,
+        phone_private: "+32 470 00 00 00".into(),
+        phone_general: None,
+    }
+}
+
+const LOCAL: LocalDateTime =
+    LocalDateTime { year: 2026, month: 11, day: 22, hour: 9, minute: 5, second: 7 };
+
+fn run(program: &str, args: &[&str], dir: &std::path::Path) -> String {
+    let output = Command::new(program).args(args).current_dir(dir).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{program} {args:?}: {text}");
+    text
+}
+
+async fn state(world: &World) -> Value {
+    world
+        .client
+        .get(format!("{}/admin/state", world.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_new_personal_certificate_from_contract_to_final_keystore_survives_a_reload() {
+    let (world, holder) =
+        world(Applet::V17, Knobs { not_yet_delivered: 1, ..Knobs::default() }).await;
+    let password = Password::new("Huisarts-2026");
+
+    let contract = new_certificate::generate_contract(&world, &holder, &contact()).await.unwrap();
+    assert_eq!(
+        contract.dn,
+        r"CN=SSIN\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\=85073003328,O=Federal Government,C=BE"
+    );
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let pending = pending_keystore(
+        &contract,
+        &holder,
+        &key,
+        &password,
+        MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL },
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+    assert_eq!(pending.file_name, "SSIN=85073003328 20261122-090507.acc-p12");
+    // The pending file opens in OpenSSL before anything is sent: the key is safe from here on.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pending.p12"), &pending.bytes).unwrap();
+    let info = run(
+        "openssl",
+        &[
+            "pkcs12",
+            "-legacy",
+            "-in",
+            "pending.p12",
+            "-passin",
+            "pass:Huisarts-2026",
+            "-nokeys",
+            "-info",
+        ],
+        dir.path(),
+    );
+    assert!(info.contains("subject=C = Dummy") || info.contains("subject=C=Dummy"), "{info}");
+
+    let generated =
+        request_certificate(&world, &holder, &contact(), &contract, &pending.csr).await.unwrap();
+    assert_eq!(generated.public_key_identifier, pending.public_key_identifier);
+    let signed = world.signatures.borrow().clone();
+    assert_eq!(signed.len(), 1, "one PIN window for the request");
+    assert_eq!(
+        (signed[0].key, signed[0].operation, signed[0].subject.as_deref()),
+        (KeyRole::Signature, page::Operation::CertificateRequest, Some(contract.dn.as_str()))
+    );
+
+    // A reload: everything that follows comes from the saved file and its password.
+    let mut resumed = resume(&pending.bytes, &password).unwrap();
+    assert_eq!(resumed.public_key_identifier, pending.public_key_identifier);
+    assert!(fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().is_none());
+    let chain = fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().expect("issued");
+    let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let registration = complete(&world, &mut resumed.keystore, chain, &etk_key).await.unwrap();
+    assert!(!registration.to_be_activated);
+    let final_bytes =
+        resumed.keystore.write(&password, Profile::Java, &mut rand::thread_rng()).unwrap();
+
+    let sent = world.sent.borrow().clone();
+    assert_eq!(
+        sent.iter().filter(|operation| **operation == Operation::GenerateCertificate).count(),
+        1,
+        "one request for the key, whatever happened after it: {sent:?}"
+    );
+    let state = state(&world).await;
+    let record = &state["certificates"][0];
+    assert_eq!(record["status"], "VALID_ACTIVE");
+    assert_eq!(record["etk_status"], "VALID_ACTIVE");
+
+    // What medical software will read: OpenSSL and keytool see both entries under one password.
+    std::fs::write(dir.path().join("final.p12"), &final_bytes).unwrap();
+    let listing = run(
+        "keytool",
+        &[
+            "-list",
+            "-v",
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            "final.p12",
+            "-storepass",
+            "Huisarts-2026",
+        ],
+        dir.path(),
+    );
+    assert!(listing.contains("Alias name: authentication"), "{listing}");
+    let etk_alias = resumed.keystore.entries[1].alias.clone();
+    assert!(etk_alias.chars().all(|c| c.is_ascii_digit()), "ETK alias is a decimal serial");
+    assert!(listing.contains(&format!("Alias name: {etk_alias}")), "{listing}");
+    assert!(
+        listing.contains("Certificate chain length: 3"),
+        "ETK chain [enc, auth, CA]: {listing}"
+    );
+    assert!(listing.contains("Owner: CN=\"SSIN=85073003328\""), "{listing}");
+    run(
+        "openssl",
+        &["pkcs12", "-legacy", "-in", "final.p12", "-passin", "pass:Huisarts-2026", "-noout"],
+        dir.path(),
+    );
+
+    // The final keystore is no longer a request to complete.
+    let err = resume(&final_bytes, &password).err().expect("refused");
+    assert!(matches!(err, FlowError::WrongStage(_)), "{err}");
+    let err = resume(&pending.bytes, &Password::new("wrong")).err().expect("refused");
+    assert!(matches!(err, FlowError::Pki(ehcert_pki::PkiError::WrongPassword)), "{err}");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_applet_1_8_card_requests_with_an_ecdsa_p384_signature_the_service_verifies() {
+    let (world, holder) = world(Applet::V18, Knobs::default()).await;
+    let contract = new_certificate::generate_contract(&world, &holder, &contact()).await.unwrap();
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let pending = pending_keystore(
+        &contract,
+        &holder,
+        &key,
+        &Password::new("Huisarts-2026"),
+        MadeAt { environment: Environment::Production, now: now(), local: LOCAL },
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+    assert_eq!(pending.file_name, "SSIN=85073003328 20261122-090507.p12");
+    let generated =
+        request_certificate(&world, &holder, &contact(), &contract, &pending.csr).await.unwrap();
+    assert_eq!(generated.public_key_identifier, pending.public_key_identifier);
+    let signed = world.signatures.borrow().clone();
+    assert_eq!(signed[0].algorithm, ehcert_shared::bridge::SignatureAlgorithm::EcdsaSha384);
+    assert_eq!(signed[0].digest.len(), 48);
+    assert!(fetch_chain(&world, &generated.public_key_identifier).await.unwrap().is_some());
+}
