@@ -21,6 +21,12 @@ pub enum AppError {
     Network(String),
     /// The card signed, but the signature does not verify with the card's own certificate.
     CardSignatureInvalid,
+    /// The eID cannot do what the flow needs (e.g. no signature certificate).
+    Card(String),
+    /// The keystore is not at the stage this task needs.
+    WrongStage(String),
+    /// eHealth has not issued the certificate within the page's polling time.
+    NotYetIssued,
 }
 
 impl AppError {
@@ -32,6 +38,12 @@ impl AppError {
                     .to_owned()
             }
             Self::Bridge(failure) => bridge_message(failure),
+            Self::Card(detail) => format!("{detail}. Use a Belgian eID card with a signature certificate."),
+            Self::WrongStage(detail) => format!("{detail}. Choose the pending keystore of the request you want to complete."),
+            Self::NotYetIssued => {
+                "eHealth has not issued your certificate yet (it may be checked by hand). Your pending keystore is safe: come back later and choose \"Complete a request\"."
+                    .to_owned()
+            }
             Self::CardSignatureInvalid => {
                 "the card's signature does not match its own certificate. The card may be damaged: try again, and if it keeps happening, have the card replaced at your municipality."
                     .to_owned()
@@ -68,6 +80,18 @@ impl AppError {
 impl From<ehcert_pki::PkiError> for AppError {
     fn from(err: ehcert_pki::PkiError) -> Self {
         Self::Pki(std::sync::Arc::new(err))
+    }
+}
+
+impl From<ehcert_flows::FlowError> for AppError {
+    fn from(err: ehcert_flows::FlowError) -> Self {
+        use ehcert_flows::FlowError;
+        match err {
+            FlowError::Certra(err) => Self::Certra(err),
+            FlowError::Pki(err) => err.into(),
+            FlowError::Card(detail) => Self::Card(detail),
+            FlowError::WrongStage(detail) => Self::WrongStage(detail),
+        }
     }
 }
 

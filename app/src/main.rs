@@ -2,9 +2,26 @@
 
 fn main() {
     console_error_panic_hook::set_once();
+    // Each screen is mounted for the address it was loaded with: a link to another screen
+    // (`#new`, `#complete`, …) loads that screen afresh.
+    if let Some(window) = web_sys::window() {
+        let reload = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().reload();
+            }
+        });
+        window.set_onhashchange(Some(wasm_bindgen::JsCast::unchecked_ref(reload.as_ref())));
+        reload.forget();
+    }
     let hash = web_sys::window().and_then(|window| window.location().hash().ok());
     match hash.as_deref() {
         Some("#bench") => leptos::mount::mount_to_body(ehcert_app::pages::bench::Bench),
+        Some("#new") => {
+            leptos::mount::mount_to_body(ehcert_app::pages::new_certificate::NewCertificate)
+        }
+        Some("#complete") => {
+            leptos::mount::mount_to_body(ehcert_app::pages::complete::CompleteRequest)
+        }
         Some("#diagnostics") => {
             leptos::mount::mount_to_body(ehcert_app::pages::diagnostics::Diagnostics)
         }

@@ -2,5 +2,7 @@
 
 pub mod bench;
 pub mod card_check;
+pub mod complete;
 pub mod diagnostics;
 pub mod home;
+pub mod new_certificate;

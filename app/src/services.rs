@@ -2,4 +2,7 @@
 
 pub mod bridge;
 pub mod certra;
+pub mod clock;
+pub mod files;
+pub mod flow;
 pub mod webcrypto;

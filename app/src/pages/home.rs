@@ -15,6 +15,14 @@ pub fn App() -> impl IntoView {
         <main>
             <h1>"eHealth certificate"</h1>
             <Components bridge />
+            <nav aria-labelledby="tasks-title">
+                <h2 id="tasks-title">"What do you want to do?"</h2>
+                <ul>
+                    <li><a href="#new" data-task="new">"New personal certificate"</a></li>
+                    <li><a href="#complete" data-task="complete">"Complete a request"</a></li>
+                    <li><a href="#diagnostics" data-task="diagnostics">"Check this browser and your eID card"</a></li>
+                </ul>
+            </nav>
         </main>
     }
 }

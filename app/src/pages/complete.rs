@@ -1,0 +1,165 @@
+//! "Complete a request" (F3), and the end of every new-certificate flow: wait for eHealth to
+//! issue the certificate, install it, register the ETK, hand over the final keystore.
+
+use ehcert_certra::{endpoint::Environment, poll::PollSchedule};
+use ehcert_flows::new_certificate::{complete, fetch_chain, resume};
+use ehcert_pki::p12::{Password, Profile};
+use leptos::{prelude::*, task::spawn_local};
+use rand_core::OsRng;
+use wasm_bindgen::JsCast;
+
+use crate::{
+    error::AppError,
+    services::{
+        bridge::BridgeClient,
+        clock::pause,
+        files::{download, forget_pending, stored_pending},
+        flow::WebServices,
+        webcrypto::generate_rsa_key,
+    },
+};
+
+/// The environment a name stands for (`Environment::name`).
+pub fn environment_named(name: &str) -> Option<Environment> {
+    [Environment::Local, Environment::Acceptance, Environment::Production]
+        .into_iter()
+        .find(|environment| environment.name() == name)
+}
+
+/// Waits for the certificate of the pending keystore `bytes`, installs it with a new ETK, and
+/// offers the final keystore for download under `file_name`. `progress` hears each stage.
+pub async fn finish_request(
+    services: &WebServices,
+    bytes: &[u8],
+    password: &Password,
+    file_name: &str,
+    progress: impl Fn(&'static str),
+) -> Result<(), AppError> {
+    let mut resumed = resume(bytes, password)?;
+    progress("Waiting for eHealth to issue your certificate…");
+    let mut schedule = PollSchedule::standard();
+    let chain = loop {
+        if let Some(chain) = fetch_chain(services, &resumed.public_key_identifier).await? {
+            break chain;
+        }
+        match schedule.next() {
+            Some(wait) => pause(wait).await,
+            // Manual validation can take days: the pending keystore stays, the person comes back.
+            None => return Err(AppError::NotYetIssued),
+        }
+    };
+    progress("Registering your encryption key (ETK) with eHealth…");
+    let (etk_key, _) = generate_rsa_key().await?;
+    complete(services, &mut resumed.keystore, chain, &etk_key).await?;
+    let final_bytes = resumed.keystore.write(password, Profile::Java, &mut OsRng)?;
+    download(&final_bytes, file_name)?;
+    forget_pending();
+    Ok(())
+}
+
+/// The "Complete a request" screen: the pending keystore from this browser or from a file.
+#[component]
+pub fn CompleteRequest() -> impl IntoView {
+    let bridge = StoredValue::new_local(BridgeClient::new());
+    let stored = stored_pending();
+    let stored_name = stored.as_ref().map(|pending| pending.file_name.clone());
+    let file = StoredValue::new_local(None::<(String, Vec<u8>)>);
+    let password = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let environment = RwSignal::new(
+        stored
+            .as_ref()
+            .map_or_else(|| "acceptance".to_owned(), |pending| pending.environment.clone()),
+    );
+
+    let on_file = move |event: leptos::ev::Event| {
+        let Some(input) =
+            event.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(chosen) = input.files().and_then(|files| files.get(0)) else { return };
+        spawn_local(async move {
+            let name = chosen.name();
+            if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(chosen.array_buffer()).await {
+                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                file.set_value(Some((name, bytes)));
+            }
+        });
+    };
+    let start = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let (name, bytes) = match (file.get_value(), stored_pending()) {
+            (Some(chosen), _) => chosen,
+            (None, Some(pending)) => (pending.file_name, pending.keystore),
+            (None, None) => {
+                outcome.set(Some(Err("Choose the pending keystore file first.".into())));
+                return;
+            }
+        };
+        let environment = environment.get_untracked();
+        let Some(environment) = environment_named(&environment) else { return };
+        let secret = Password::new(password.get_untracked());
+        password.set(String::new());
+        busy.set(true);
+        outcome.set(None);
+        spawn_local(async move {
+            let services = WebServices {
+                environment,
+                bridge: bridge.get_value(),
+                lang: ehcert_shared::page::Lang::En,
+            };
+            let result = finish_request(&services, &bytes, &secret, &name, |text| {
+                status.set(Some(text.to_owned()))
+            })
+            .await;
+            status.set(None);
+            outcome.set(Some(result.map(|()| name).map_err(|err| err.user_message())));
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <main>
+            <h1>"Complete a certificate request"</h1>
+            <p><a href="#">"Home"</a></p>
+            <form on:submit=start>
+                {stored_name.map(|name| view! {
+                    <p data-testid="stored-pending">"This browser keeps your pending request " <strong>{name}</strong> "."</p>
+                })}
+                <label for="pending-file">"Pending keystore file (.p12 or .acc-p12)"</label>
+                <input id="pending-file" type="file" accept=".p12,.acc-p12" on:change=on_file />
+                <EnvironmentSelect environment />
+                <label for="complete-password">"Keystore password"</label>
+                <input id="complete-password" type="password" autocomplete="current-password"
+                    prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                <button type="submit" disabled=move || busy.get()>"Complete the request"</button>
+            </form>
+            {move || status.get().map(|text| view! { <p role="status">{text}</p> })}
+            {move || outcome.get().map(|result| match result {
+                Ok(name) => view! {
+                    <p role="status" data-testid="outcome" data-state="ok">
+                        "Your eHealth certificate is ready: " <strong>{name}</strong> " was downloaded. Give it to your medical software."
+                    </p>
+                }.into_any(),
+                Err(text) => view! { <p role="alert" data-testid="outcome" data-state="bad">{text}</p> }.into_any(),
+            })}
+        </main>
+    }
+}
+
+/// The eHealth environment picker (F11), shared by the flows.
+#[component]
+pub fn EnvironmentSelect(environment: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label for="environment">"eHealth environment"</label>
+        <select id="environment" on:change=move |ev| environment.set(event_target_value(&ev))
+            prop:value=move || environment.get()>
+            <option value="production">"Production"</option>
+            <option value="acceptance">"Acceptance (test platform)"</option>
+            <option value="local">"Local test service"</option>
+        </select>
+    }
+}

@@ -1,0 +1,88 @@
+//! Files for the person: keystores offered as downloads (a plain download always works; headless
+//! and older browsers have no File System Access picker, spec/browser-bridge.md §9), and the
+//! browser's copy of a pending keystore.
+//!
+//! The copy in `localStorage` is the encrypted PKCS#12 exactly as downloaded (never a raw key),
+//! with its file name and environment, so "Complete a request" works after a reload, a crash or
+//! on another day (spec/product.md §4, F3). Kiosk mode keeps nothing (F17).
+
+use base64::{engine::general_purpose::STANDARD, Engine as _};
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+
+use crate::error::AppError;
+
+/// `localStorage` key of the pending request.
+const PENDING_KEY: &str = "ehcert.pending-request";
+
+/// Offers `bytes` as a download named `file_name`.
+pub fn download(bytes: &[u8], file_name: &str) -> Result<(), AppError> {
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or_else(|| AppError::Browser("no document".into()))?;
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let options = BlobPropertyBag::new();
+    options.set_type("application/x-pkcs12");
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|_| AppError::Browser("Blob".into()))?;
+    let url = Url::create_object_url_with_blob(&blob)
+        .map_err(|_| AppError::Browser("URL.createObjectURL".into()))?;
+    let anchor: HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| AppError::Browser("createElement".into()))?
+        .dyn_into()
+        .map_err(|_| AppError::Browser("not an anchor".into()))?;
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    // The click has started the download; the blob URL is not needed any more.
+    let _ = Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// A pending request kept in this browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredPending {
+    /// `local`, `acceptance` or `production`.
+    pub environment: String,
+    /// The file name it was downloaded under.
+    pub file_name: String,
+    /// The encrypted PKCS#12.
+    pub keystore: Vec<u8>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+}
+
+/// Keeps the pending keystore in this browser.
+pub fn keep_pending(pending: &StoredPending) -> Result<(), AppError> {
+    let value = serde_json::json!({
+        "environment": pending.environment,
+        "file_name": pending.file_name,
+        "keystore": STANDARD.encode(&pending.keystore),
+    });
+    storage()
+        .ok_or_else(|| AppError::Browser("this browser keeps no local data".into()))?
+        .set_item(PENDING_KEY, &value.to_string())
+        .map_err(|_| AppError::Browser("the browser's storage is full or blocked".into()))
+}
+
+/// The pending keystore kept in this browser, if any.
+pub fn stored_pending() -> Option<StoredPending> {
+    let text = storage()?.get_item(PENDING_KEY).ok()??;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    Some(StoredPending {
+        environment: value["environment"].as_str()?.to_owned(),
+        file_name: value["file_name"].as_str()?.to_owned(),
+        keystore: STANDARD.decode(value["keystore"].as_str()?).ok()?,
+    })
+}
+
+/// Forgets the pending keystore (after the final one was delivered).
+pub fn forget_pending() {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(PENDING_KEY);
+    }
+}

@@ -1,0 +1,52 @@
+//! The flows' [`Services`] in the browser: CertRA through `fetch`, eID signatures through the
+//! extension's PIN window.
+
+use base64::{engine::general_purpose::STANDARD, Engine as _};
+use ehcert_certra::{
+    endpoint::{Environment, Operation},
+    request::RequestMeta,
+};
+use ehcert_flows::{eid::EidSignature, Services};
+use ehcert_shared::page::{Lang, SignRequest};
+
+use crate::{
+    error::AppError,
+    services::{bridge::BridgeClient, certra},
+};
+
+/// Services for one flow in one environment.
+#[derive(Clone)]
+pub struct WebServices {
+    /// Where the requests go.
+    pub environment: Environment,
+    /// The extension.
+    pub bridge: BridgeClient,
+    /// The page's language, for the PIN window.
+    pub lang: Lang,
+}
+
+impl Services for WebServices {
+    type Error = AppError;
+
+    async fn certra(&self, operation: Operation, envelope: String) -> Result<Vec<u8>, AppError> {
+        certra::call(self.environment, operation, &envelope).await
+    }
+
+    async fn eid_sign(&self, request: EidSignature) -> Result<Vec<u8>, AppError> {
+        self.bridge
+            .sign(SignRequest {
+                reader: Some(request.reader),
+                key: request.key,
+                algorithm: request.algorithm,
+                digest: STANDARD.encode(&request.digest),
+                operation: request.operation,
+                subject: request.subject,
+                lang: self.lang,
+            })
+            .await
+    }
+
+    fn meta(&self) -> RequestMeta {
+        certra::new_meta()
+    }
+}
