@@ -38,15 +38,81 @@ type TestFixtures = {
   context: BrowserContext;
   extensionId: string;
   card: InsertedCard;
+  certra: Certra;
   /** Lines the card bridge wrote to its opt-in log (`CARD_BRIDGE_LOG`) during this test. */
   bridgeLog: () => Promise<string[]>;
   bridgeLogFile: string;
 };
-type WorkerFixtures = { appServer: AppServer; pcscd: ChildProcess };
+/** The mock eHealth services, reset before each test that uses them. */
+export type Certra = {
+  url: string;
+  /** `GET /admin/state`: every certificate the mock knows, with its ETK. */
+  state: () => Promise<any>;
+  /** `GET /admin/requests`: every request received, with its outcome. */
+  requests: () => Promise<any[]>;
+  /** `POST /admin/certificates/{id}/validate`: an operator validates a held request. */
+  validate: (publicKeyIdentifier: string) => Promise<void>;
+  /** `PUT /admin/knobs`. */
+  knobs: (knobs: { not_yet_delivered?: number; manual_validation?: boolean; refuse?: boolean; clock_offset_days?: number }) => Promise<void>;
+};
+
+type WorkerFixtures = {
+  appServer: AppServer;
+  pcscd: ChildProcess;
+  certraServer: AppServer;
+  /** The app served with the mock as its "local" eHealth environment, as in the demo. */
+  localApp: AppServer;
+};
 
 export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
   bridgeInstalled: [true, { option: true }],
   cardOptions: [{ applet: '1.7', pin: '1234' }, { option: true }],
+
+  certraServer: [
+    async ({}, use) => {
+      const server = await startServer(path.join(BIN_DIR, 'mock-certra'), ['--listen', '127.0.0.1:0']);
+      await use(server);
+      server.process.kill('SIGTERM');
+    },
+    { scope: 'worker' },
+  ],
+
+  localApp: [
+    async ({ certraServer }, use) => {
+      const server = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+        '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `local=${certraServer.url}`,
+      ]);
+      await use(server);
+      server.process.kill('SIGTERM');
+    },
+    { scope: 'worker' },
+  ],
+
+  certra: async ({ certraServer }, use) => {
+    const url = certraServer.url;
+    const admin = async (method: string, route: string, body?: object) => {
+      const response = await fetch(`${url}${route}`, {
+        method,
+        headers: body ? { 'Content-Type': 'application/json' } : undefined,
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      expect(response.ok, `${method} ${route}: ${response.status}`).toBe(true);
+      return response;
+    };
+    await admin('POST', '/admin/reset');
+    await use({
+      url,
+      state: async () => (await admin('GET', '/admin/state')).json(),
+      requests: async () => (await admin('GET', '/admin/requests')).json(),
+      validate: async (id) => {
+        await admin('POST', `/admin/certificates/${id}/validate`);
+      },
+      knobs: async (knobs) => {
+        const all = { not_yet_delivered: 0, manual_validation: false, refuse: false, clock_offset_days: 0, ...knobs };
+        await admin('PUT', '/admin/knobs', all);
+      },
+    });
+  },
 
   // The real pcscd with Debian's vpcd reader, started once per worker by the tests that use a card
   // (spec/eid-card.md §6.3). Only one pcscd can run on a host.

@@ -1,0 +1,119 @@
+// F1 and F3 as a care provider meets them: the app with the mock eHealth service as its "local"
+// environment, the extension's PIN window, the real card bridge, pcscd and the simulated eID.
+// The keystores the browser downloads are read by OpenSSL and JDK keytool.
+import { execFileSync } from 'node:child_process';
+
+import { expect, test } from './fixtures';
+import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
+
+const PASSWORD = 'Huisarts-2026';
+const DN = 'CN=SSIN\\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\\=85073003328,O=Federal Government,C=BE';
+
+function openssl(file: string, ...args: string[]) {
+  return execFileSync('openssl', ['pkcs12', '-legacy', '-in', file, '-passin', `pass:${PASSWORD}`, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function keytool(file: string) {
+  return execFileSync('keytool', ['-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', PASSWORD], {
+    encoding: 'utf8',
+  });
+}
+
+/** Checks the final keystore as medical software will read it. */
+function expectFinalKeystore(file: string) {
+  const listing = keytool(file);
+  expect(listing).toContain('Your keystore contains 2 entries');
+  expect(listing).toContain('Alias name: authentication');
+  expect(listing).toMatch(/Alias name: \d+\n/);
+  expect(listing).toContain('Owner: CN="SSIN=85073003328", OU=eHealth-platform Belgium, OU=JAN PIETER PEETERS');
+  expect(listing).toContain('Certificate chain length: 3');
+  openssl(file, '-noout');
+}
+
+test.describe('new personal certificate', () => {
+  for (const applet of ['1.7', '1.8'] as const) {
+    test.describe(`applet ${applet}`, () => {
+      test.use({ cardOptions: { applet, pin: '1234' } });
+
+      test(`from the eID to the final keystore, the pending keystore saved before the request`, async ({
+        page,
+        context,
+        localApp,
+        card,
+        certra,
+      }, testInfo) => {
+        const flow = new NewCertificateFlow(page);
+        await flow.open(localApp.url);
+        await expect(flow.holder()).toHaveText(card.holder);
+        await flow.contactData('Local test service', 'jan.peeters@example.be', '+32 470 00 00 00');
+        await expect(flow.dn()).toHaveText(DN);
+        await flow.acceptContract();
+        const pending = await flow.choosePassword(PASSWORD);
+        expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
+        const pendingFile = testInfo.outputPath('pending.acc-p12');
+        await pending.saveAs(pendingFile);
+        expect(openssl(pendingFile, '-nokeys')).toMatch(/subject=C ?= ?Dummy/);
+        // Nothing was sent for the key yet: it is safe in the file before GenerateCertificate.
+        expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
+
+        const pinWindow = await flow.signRequest(context);
+        await expect(pinWindow.detail('key')).toHaveText('signature key (legally binding signature)');
+        await expect(pinWindow.detail('operation')).toHaveText('your request for an eHealth certificate');
+        await expect(pinWindow.detail('subject')).toHaveText(DN);
+        const final = page.waitForEvent('download');
+        await pinWindow.enterPin('1234');
+        const finalFile = testInfo.outputPath('final.acc-p12');
+        await (await final).saveAs(finalFile);
+        await expect(flow.done()).toContainText('Your eHealth certificate is ready');
+        expectFinalKeystore(finalFile);
+
+        const state = await certra.state();
+        expect(state.certificates).toHaveLength(1);
+        expect(state.certificates[0]).toMatchObject({ status: 'VALID_ACTIVE', etk_status: 'VALID_ACTIVE', requester_ssin: '85073003328' });
+        const operations = (await certra.requests()).map((request: any) => `${request.operation}:${request.outcome}`);
+        expect(operations.filter((operation: string) => operation.startsWith('GenerateCertificate'))).toEqual(['GenerateCertificate:success']);
+        expect(operations).toContain('CompleteETKRegistration:success');
+      });
+    });
+  }
+
+  test('a reload while eHealth checks the request by hand resumes from the browser copy, with no new key or request', async ({
+    page,
+    context,
+    localApp,
+    card,
+    certra,
+  }, testInfo) => {
+    await certra.knobs({ manual_validation: true });
+    const flow = new NewCertificateFlow(page);
+    await flow.open(localApp.url);
+    await expect(flow.holder()).toHaveText(card.holder);
+    await flow.contactData('Local test service', 'jan.peeters@example.be', '+32 470 00 00 00');
+    await flow.acceptContract();
+    const pending = await flow.choosePassword(PASSWORD);
+    const pendingName = pending.suggestedFilename();
+    const pinWindow = await flow.signRequest(context);
+    await pinWindow.enterPin('1234');
+    await expect(page.getByRole('status').filter({ hasText: 'Waiting for eHealth' })).toBeVisible();
+    await expect.poll(async () => (await certra.requests()).filter((r: any) => r.operation === 'GetCertificate').length).toBeGreaterThan(0);
+
+    // The tab is reloaded (or closed and opened again another day).
+    await page.reload();
+    const held = (await certra.state()).certificates;
+    expect(held).toMatchObject([{ status: 'IN_PROGRESS', awaiting_validation: true }]);
+    await certra.validate(held[0].public_key_identifier);
+    const complete = new CompleteRequestPage(page);
+    await complete.open(localApp.url);
+    await expect(page.getByTestId('stored-pending')).toContainText(pendingName);
+    const finalFile = testInfo.outputPath('final.acc-p12');
+    await (await complete.complete(PASSWORD)).saveAs(finalFile);
+    await expect(page.getByTestId('outcome')).toHaveAttribute('data-state', 'ok');
+    expectFinalKeystore(finalFile);
+    const generate = (await certra.requests()).filter((request: any) => request.operation === 'GenerateCertificate');
+    expect(generate).toHaveLength(1);
+    expect((await certra.state()).certificates).toHaveLength(1);
+  });
+});
