@@ -2,6 +2,7 @@
 //! protocol lives in `ehcert_shared`, and error texts for people in [`error`].
 
 pub mod error;
+pub mod i18n;
 pub mod pages;
 pub mod services;
 

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 
 import { expect, test } from './fixtures';
-import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
+import { CompleteRequestPage, DUTCH, NewCertificateFlow } from './pages/new-certificate';
 
 const PASSWORD = 'Huisarts-2026';
 const DN = 'CN=SSIN\\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\\=85073003328,O=Federal Government,C=BE';
@@ -48,7 +48,7 @@ test.describe('new personal certificate', () => {
         const flow = new NewCertificateFlow(page);
         await flow.open(localApp.url);
         await expect(flow.holder()).toHaveText(card.holder);
-        await flow.contactData('Local test service', 'jan.peeters@example.be', '+32 470 00 00 00');
+        await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
         await expect(flow.dn()).toHaveText(DN);
         await flow.acceptContract();
         const pending = await flow.choosePassword(PASSWORD);
@@ -91,7 +91,7 @@ test.describe('new personal certificate', () => {
     const flow = new NewCertificateFlow(page);
     await flow.open(localApp.url);
     await expect(flow.holder()).toHaveText(card.holder);
-    await flow.contactData('Local test service', 'jan.peeters@example.be', '+32 470 00 00 00');
+    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
     await flow.acceptContract();
     const pending = await flow.choosePassword(PASSWORD);
     const pendingName = pending.suggestedFilename();
@@ -115,5 +115,30 @@ test.describe('new personal certificate', () => {
     const generate = (await certra.requests()).filter((request: any) => request.operation === 'GenerateCertificate');
     expect(generate).toHaveLength(1);
     expect((await certra.state()).certificates).toHaveLength(1);
+  });
+
+  test('in Dutch, the flow and the PIN window speak Dutch and the certificate is the same', async ({
+    page,
+    context,
+    localApp,
+    card,
+  }, testInfo) => {
+    const flow = new NewCertificateFlow(page, DUTCH);
+    await flow.open(localApp.url);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
+    await expect(flow.holder()).toHaveText(card.holder);
+    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+    await expect(flow.dn()).toHaveText(DN);
+    await flow.acceptContract();
+    await flow.choosePassword(PASSWORD);
+    const pinWindow = await flow.signRequest(context);
+    await expect(pinWindow.detail('operation')).toHaveText('uw aanvraag voor een eHealth-certificaat');
+    await expect(pinWindow.detail('key')).toHaveText('handtekeningsleutel (juridisch bindende handtekening)');
+    const final = page.waitForEvent('download');
+    await pinWindow.enterPin('1234');
+    const finalFile = testInfo.outputPath('final.acc-p12');
+    await (await final).saveAs(finalFile);
+    await expect(flow.done()).toContainText('Uw eHealth-certificaat is klaar');
+    expectFinalKeystore(finalFile);
   });
 });

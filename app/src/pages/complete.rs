@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::{
     error::AppError,
+    i18n::{strings, use_lang, Lang, LanguagePicker, Strings},
     services::{
         bridge::BridgeClient,
         clock::pause,
@@ -26,6 +27,25 @@ pub fn environment_named(name: &str) -> Option<Environment> {
         .find(|environment| environment.name() == name)
 }
 
+/// Where [`finish_request`] stands, for the progress line.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum Stage {
+    /// Polling GetCertificate.
+    Waiting,
+    /// Registering the ETK.
+    RegisteringEtk,
+}
+
+impl Stage {
+    /// The progress line in the page's language.
+    pub fn text(self, t: &Strings) -> &'static str {
+        match self {
+            Stage::Waiting => t.waiting,
+            Stage::RegisteringEtk => t.registering_etk,
+        }
+    }
+}
+
 /// Waits for the certificate of the pending keystore `bytes`, installs it with a new ETK, and
 /// offers the final keystore for download under `file_name`. `progress` hears each stage.
 pub async fn finish_request(
@@ -33,10 +53,10 @@ pub async fn finish_request(
     bytes: &[u8],
     password: &Password,
     file_name: &str,
-    progress: impl Fn(&'static str),
+    progress: impl Fn(Stage),
 ) -> Result<(), AppError> {
     let mut resumed = resume(bytes, password)?;
-    progress("Waiting for eHealth to issue your certificate…");
+    progress(Stage::Waiting);
     let mut schedule = PollSchedule::standard();
     let chain = loop {
         if let Some(chain) = fetch_chain(services, &resumed.public_key_identifier).await? {
@@ -48,7 +68,7 @@ pub async fn finish_request(
             None => return Err(AppError::NotYetIssued),
         }
     };
-    progress("Registering your encryption key (ETK) with eHealth…");
+    progress(Stage::RegisteringEtk);
     let (etk_key, _) = generate_rsa_key().await?;
     complete(services, &mut resumed.keystore, chain, &etk_key).await?;
     let final_bytes = resumed.keystore.write(password, Profile::Java, &mut OsRng)?;
@@ -61,6 +81,8 @@ pub async fn finish_request(
 #[component]
 pub fn CompleteRequest() -> impl IntoView {
     let bridge = StoredValue::new_local(BridgeClient::new());
+    let lang = use_lang();
+    let t = move || strings(lang.get());
     let stored = stored_pending();
     let stored_name = stored.as_ref().map(|pending| pending.file_name.clone());
     let file = StoredValue::new_local(None::<(String, Vec<u8>)>);
@@ -95,7 +117,7 @@ pub fn CompleteRequest() -> impl IntoView {
             (Some(chosen), _) => chosen,
             (None, Some(pending)) => (pending.file_name, pending.keystore),
             (None, None) => {
-                outcome.set(Some(Err("Choose the pending keystore file first.".into())));
+                outcome.set(Some(Err(strings(lang.get_untracked()).choose_file_first.into())));
                 return;
             }
         };
@@ -106,13 +128,10 @@ pub fn CompleteRequest() -> impl IntoView {
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            let services = WebServices {
-                environment,
-                bridge: bridge.get_value(),
-                lang: ehcert_shared::page::Lang::En,
-            };
-            let result = finish_request(&services, &bytes, &secret, &name, |text| {
-                status.set(Some(text.to_owned()))
+            let services =
+                WebServices { environment, bridge: bridge.get_value(), lang: lang.get_untracked() };
+            let result = finish_request(&services, &bytes, &secret, &name, |stage| {
+                status.set(Some(stage.text(strings(lang.get_untracked())).to_owned()))
             })
             .await;
             status.set(None);
@@ -123,25 +142,26 @@ pub fn CompleteRequest() -> impl IntoView {
 
     view! {
         <main>
-            <h1>"Complete a certificate request"</h1>
-            <p><a href="#">"Home"</a></p>
+            <LanguagePicker lang />
+            <h1>{move || t().complete_title}</h1>
+            <p><a href="#">{move || t().home}</a></p>
             <form on:submit=start>
                 {stored_name.map(|name| view! {
-                    <p data-testid="stored-pending">"This browser keeps your pending request " <strong>{name}</strong> "."</p>
+                    <p data-testid="stored-pending">{move || t().stored_pending} " " <strong>{name}</strong></p>
                 })}
-                <label for="pending-file">"Pending keystore file (.p12 or .acc-p12)"</label>
+                <label for="pending-file">{move || t().pending_file}</label>
                 <input id="pending-file" type="file" accept=".p12,.acc-p12" on:change=on_file />
-                <EnvironmentSelect environment />
-                <label for="complete-password">"Keystore password"</label>
+                <EnvironmentSelect environment lang />
+                <label for="complete-password">{move || t().keystore_password}</label>
                 <input id="complete-password" type="password" autocomplete="current-password"
                     prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
-                <button type="submit" disabled=move || busy.get()>"Complete the request"</button>
+                <button type="submit" disabled=move || busy.get()>{move || t().complete_button}</button>
             </form>
             {move || status.get().map(|text| view! { <p role="status">{text}</p> })}
             {move || outcome.get().map(|result| match result {
                 Ok(name) => view! {
                     <p role="status" data-testid="outcome" data-state="ok">
-                        "Your eHealth certificate is ready: " <strong>{name}</strong> " was downloaded. Give it to your medical software."
+                        {move || t().done} " " <strong>{name}</strong>
                     </p>
                 }.into_any(),
                 Err(text) => view! { <p role="alert" data-testid="outcome" data-state="bad">{text}</p> }.into_any(),
@@ -152,14 +172,15 @@ pub fn CompleteRequest() -> impl IntoView {
 
 /// The eHealth environment picker (F11), shared by the flows.
 #[component]
-pub fn EnvironmentSelect(environment: RwSignal<String>) -> impl IntoView {
+pub fn EnvironmentSelect(environment: RwSignal<String>, lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || strings(lang.get());
     view! {
-        <label for="environment">"eHealth environment"</label>
+        <label for="environment">{move || t().environment}</label>
         <select id="environment" on:change=move |ev| environment.set(event_target_value(&ev))
             prop:value=move || environment.get()>
-            <option value="production">"Production"</option>
-            <option value="acceptance">"Acceptance (test platform)"</option>
-            <option value="local">"Local test service"</option>
+            <option value="production">{move || t().env_production}</option>
+            <option value="acceptance">{move || t().env_acceptance}</option>
+            <option value="local">{move || t().env_local}</option>
         </select>
     }
 }

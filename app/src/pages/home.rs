@@ -3,7 +3,11 @@
 use ehcert_shared::page::Status;
 use leptos::prelude::*;
 
-use crate::{error::AppError, services::bridge::BridgeClient};
+use crate::{
+    error::AppError,
+    i18n::{strings, use_lang, Lang, LanguagePicker},
+    services::bridge::BridgeClient,
+};
 
 /// The app's root component.
 #[component]
@@ -11,16 +15,19 @@ pub fn App() -> impl IntoView {
     let bridge = BridgeClient::new();
     // The client holds JS handles (not Send): pages reach it through local storage in context.
     provide_context(StoredValue::new_local(bridge.clone()));
+    let lang = use_lang();
+    let t = move || strings(lang.get());
     view! {
         <main>
-            <h1>"eHealth certificate"</h1>
-            <Components bridge />
+            <LanguagePicker lang />
+            <h1>{move || t().app_title}</h1>
+            <Components bridge lang />
             <nav aria-labelledby="tasks-title">
-                <h2 id="tasks-title">"What do you want to do?"</h2>
+                <h2 id="tasks-title">{move || t().tasks}</h2>
                 <ul>
-                    <li><a href="#new" data-task="new">"New personal certificate"</a></li>
-                    <li><a href="#complete" data-task="complete">"Complete a request"</a></li>
-                    <li><a href="#diagnostics" data-task="diagnostics">"Check this browser and your eID card"</a></li>
+                    <li><a href="#new" data-task="new">{move || t().task_new}</a></li>
+                    <li><a href="#complete" data-task="complete">{move || t().task_complete}</a></li>
+                    <li><a href="#diagnostics" data-task="diagnostics">{move || t().task_check}</a></li>
                 </ul>
             </nav>
         </main>
@@ -29,56 +36,71 @@ pub fn App() -> impl IntoView {
 
 /// The chain page → extension → card bridge, each with its state in words.
 #[component]
-fn Components(bridge: BridgeClient) -> impl IntoView {
+fn Components(bridge: BridgeClient, lang: RwSignal<Lang>) -> impl IntoView {
     let status = LocalResource::new(move || {
         let bridge = bridge.clone();
         async move { bridge.status().await }
     });
+    let t = move || strings(lang.get());
     view! {
         <section aria-labelledby="components-title">
-            <h2 id="components-title">"Connection"</h2>
-            <Suspense fallback=|| view! { <p role="status">"Looking for the ehcert extension…"</p> }>
-                {move || status.get().map(|result| view! { <StatusList result /> })}
+            <h2 id="components-title">{move || t().connection}</h2>
+            <Suspense fallback=move || view! { <p role="status">{t().looking_for_extension}</p> }>
+                {move || status.get().map(|result| view! { <StatusList result lang /> })}
             </Suspense>
         </section>
     }
 }
 
+/// A component's state: its version, present without a version, not checked, or missing (why).
+enum Health {
+    Version(String),
+    Present,
+    NotChecked,
+    Missing(String),
+}
+
 #[component]
-fn StatusList(result: Result<Status, AppError>) -> impl IntoView {
+fn StatusList(result: Result<Status, AppError>, lang: RwSignal<Lang>) -> impl IntoView {
     let (extension, bridge) = match &result {
         Ok(status) => (
-            Ok(format!("version {}", status.extension_version)),
-            Ok(format!("version {}", status.bridge.bridge_version)),
+            Health::Version(status.extension_version.clone()),
+            Health::Version(status.bridge.bridge_version.clone()),
         ),
         Err(AppError::ExtensionMissing) => {
-            (Err(AppError::ExtensionMissing.user_message()), Err(String::new()))
+            (Health::Missing(AppError::ExtensionMissing.user_message()), Health::NotChecked)
         }
-        Err(err) => (Ok("installed".to_owned()), Err(err.user_message())),
+        Err(err) => (Health::Present, Health::Missing(err.user_message())),
     };
+    let t = move || strings(lang.get());
     view! {
         <dl class="components" data-testid="components">
-            <dt>"Browser extension"</dt>
-            <dd><Health label="extension" value=extension /></dd>
-            <dt>"Card bridge"</dt>
-            <dd><Health label="bridge" value=bridge /></dd>
+            <dt>{move || t().browser_extension}</dt>
+            <dd><HealthLine label="extension" health=extension lang /></dd>
+            <dt>{move || t().card_bridge}</dt>
+            <dd><HealthLine label="bridge" health=bridge lang /></dd>
         </dl>
     }
 }
 
 #[component]
-fn Health(label: &'static str, value: Result<String, String>) -> impl IntoView {
-    match value {
-        Ok(text) => view! {
-            <span class="state-ok" data-state="ok" data-component=label>"Connected, " {text}</span>
+fn HealthLine(label: &'static str, health: Health, lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || strings(lang.get());
+    match health {
+        Health::Version(version) => view! {
+            <span class="state-ok" data-state="ok" data-component=label>{move || t().connected_version} " " {version}</span>
         }
         .into_any(),
-        Err(text) if text.is_empty() => view! {
-            <span class="hint" data-state="unknown" data-component=label>"Not checked (needs the extension)"</span>
+        Health::Present => view! {
+            <span class="state-ok" data-state="ok" data-component=label>{move || t().installed}</span>
         }
         .into_any(),
-        Err(text) => view! {
-            <span class="state-bad" data-state="bad" data-component=label>"Not available: " {text}</span>
+        Health::NotChecked => view! {
+            <span class="hint" data-state="unknown" data-component=label>{move || t().not_checked}</span>
+        }
+        .into_any(),
+        Health::Missing(text) => view! {
+            <span class="state-bad" data-state="bad" data-component=label>{move || t().not_available} " " {text}</span>
         }
         .into_any(),
     }

@@ -18,6 +18,7 @@ use rand_core::OsRng;
 
 use crate::{
     error::AppError,
+    i18n::{strings, use_lang, LanguagePicker, Strings},
     pages::complete::{environment_named, finish_request, EnvironmentSelect},
     services::{
         bridge::BridgeClient,
@@ -41,15 +42,27 @@ enum Step {
 }
 
 impl Step {
-    const LIST: [(Step, &'static str); 7] = [
-        (Step::ReadCard, "Read your eID"),
-        (Step::Contact, "Contact data"),
-        (Step::Contract, "Contract"),
-        (Step::Password, "Keystore password"),
-        (Step::Sign, "Sign the request"),
-        (Step::Finish, "Certificate and ETK"),
-        (Step::Done, "Done"),
+    const LIST: [Step; 7] = [
+        Step::ReadCard,
+        Step::Contact,
+        Step::Contract,
+        Step::Password,
+        Step::Sign,
+        Step::Finish,
+        Step::Done,
     ];
+
+    fn label(self, t: &Strings) -> &'static str {
+        match self {
+            Step::ReadCard => t.step_card,
+            Step::Contact => t.step_contact,
+            Step::Contract => t.step_contract,
+            Step::Password => t.step_password,
+            Step::Sign => t.step_sign,
+            Step::Finish => t.step_finish,
+            Step::Done => t.step_done,
+        }
+    }
 }
 
 /// What the flow has gathered so far (kept in memory only; the key lives in the pending keystore).
@@ -66,6 +79,8 @@ struct Gathered {
 #[component]
 pub fn NewCertificate() -> impl IntoView {
     let bridge = StoredValue::new_local(BridgeClient::new());
+    let lang = use_lang();
+    let t = move || strings(lang.get());
     let gathered = StoredValue::new_local(Gathered::default());
     let step = RwSignal::new(Step::ReadCard);
     let error = RwSignal::new(None::<String>);
@@ -86,7 +101,7 @@ pub fn NewCertificate() -> impl IntoView {
         environment_named(&environment.get_untracked()).map(|environment| WebServices {
             environment,
             bridge: bridge.get_value(),
-            lang: Lang::En,
+            lang: lang.get_untracked(),
         })
     };
     // Runs one step's work with the busy flag and the error line handled in one place.
@@ -154,7 +169,7 @@ pub fn NewCertificate() -> impl IntoView {
         let secret = Password::new(password.get_untracked());
         password.set(String::new());
         confirmation.set(String::new());
-        status.set(Some("Making your key and your pending keystore…".into()));
+        status.set(Some(strings(lang.get_untracked()).making_key.into()));
         run(Box::pin(async move {
             let (key, _) = generate_rsa_key().await?;
             let (holder, contract) = gathered
@@ -186,7 +201,7 @@ pub fn NewCertificate() -> impl IntoView {
 
     let sign = move |_| {
         let Some(services) = services() else { return };
-        status.set(Some("Type your PIN in the ehcert window that opened.".into()));
+        status.set(Some(strings(lang.get_untracked()).type_pin.into()));
         run(Box::pin(async move {
             let (holder, contact, contract, csr, bytes, secret, name) = gathered.with_value(|g| {
                 (
@@ -213,8 +228,8 @@ pub fn NewCertificate() -> impl IntoView {
             };
             request_certificate(&services, &holder, &contact, &contract, &csr).await?;
             step.set(Step::Finish);
-            finish_request(&services, &bytes, &secret, &name, |text| {
-                status.set(Some(text.to_owned()))
+            finish_request(&services, &bytes, &secret, &name, |stage| {
+                status.set(Some(stage.text(strings(lang.get_untracked())).to_owned()))
             })
             .await?;
             Ok(Step::Done)
@@ -225,98 +240,95 @@ pub fn NewCertificate() -> impl IntoView {
 
     view! {
         <main>
-            <h1>"New personal eHealth certificate"</h1>
-            <p><a href="#">"Home"</a></p>
-            <ol class="steps" aria-label="Steps">
-                {Step::LIST.iter().map(|(each, label)| {
-                    let each = *each;
+            <LanguagePicker lang />
+            <h1>{move || t().new_title}</h1>
+            <p><a href="#">{move || t().home}</a></p>
+            <ol class="steps" aria-label=move || t().steps>
+                {Step::LIST.into_iter().map(|each| {
                     view! {
-                        <li aria-current=move || (step.get() == each).then_some("step")>{*label}</li>
+                        <li aria-current=move || (step.get() == each).then_some("step")>{move || each.label(t())}</li>
                     }
                 }).collect_view()}
             </ol>
             {move || (!holder_name.get().is_empty()).then(|| view! {
-                <p>"Card holder: " <strong data-testid="holder">{holder_name.get()}</strong></p>
+                <p>{t().card_holder} " " <strong data-testid="holder">{holder_name.get()}</strong></p>
             })}
             {move || match step.get() {
                 Step::ReadCard => view! {
                     <section aria-labelledby="step-title">
-                        <h2 id="step-title">"Read your eID"</h2>
-                        <p>"Put your Belgian eID card in the reader."</p>
-                        <button type="button" disabled=move || busy.get() on:click=move |_| read_card()>"Read my card again"</button>
+                        <h2 id="step-title">{t().step_card}</h2>
+                        <p>{t().insert_card}</p>
+                        <button type="button" disabled=move || busy.get() on:click=move |_| read_card()>{t().read_again}</button>
                     </section>
                 }.into_any(),
                 Step::Contact => view! {
                     <section aria-labelledby="step-title">
-                        <h2 id="step-title">"Contact data"</h2>
+                        <h2 id="step-title">{t().step_contact}</h2>
                         <form on:submit=submit_contact>
-                            <EnvironmentSelect environment />
-                            <label for="email">"E-mail address"</label>
+                            <EnvironmentSelect environment lang />
+                            <label for="email">{t().email}</label>
                             <input id="email" type="email" required autocomplete="email"
                                 prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
-                            <label for="phone">"Phone number"</label>
+                            <label for="phone">{t().phone}</label>
                             <input id="phone" type="tel" required autocomplete="tel"
                                 prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev)) />
-                            <button type="submit" disabled=move || busy.get()>"Continue"</button>
+                            <button type="submit" disabled=move || busy.get()>{t().continue_}</button>
                         </form>
                     </section>
                 }.into_any(),
                 Step::Contract => view! {
                     <section aria-labelledby="step-title">
-                        <h2 id="step-title">"Contract"</h2>
-                        <p>"Your certificate will be issued for: " <code data-testid="dn">{contract_dn.get()}</code></p>
+                        <h2 id="step-title">{t().step_contract}</h2>
+                        <p>{t().contract_for} " " <code data-testid="dn">{contract_dn.get()}</code></p>
                         // The contract is eHealth's HTML: shown in a frame without scripts, forms or same-origin access.
-                        <iframe class="contract" title="eHealth contract" sandbox="" srcdoc=contract_html.get()></iframe>
+                        <iframe class="contract" title=t().contract_frame sandbox="" srcdoc=contract_html.get()></iframe>
                         <p>
                             <input id="accept" type="checkbox" prop:checked=move || accepted.get()
                                 on:change=move |ev| accepted.set(event_target_checked(&ev)) />
-                            <label for="accept">"I have read this contract and accept it"</label>
+                            <label for="accept">{t().accept}</label>
                         </p>
-                        <button type="button" disabled=move || !accepted.get() on:click=move |_| step.set(Step::Password)>"Continue"</button>
+                        <button type="button" disabled=move || !accepted.get() on:click=move |_| step.set(Step::Password)>{t().continue_}</button>
                     </section>
                 }.into_any(),
                 Step::Password => view! {
                     <section aria-labelledby="step-title">
-                        <h2 id="step-title">"Keystore password"</h2>
-                        <p>"Your medical software asks for this password. eHealth cannot recover it."</p>
+                        <h2 id="step-title">{t().step_password}</h2>
+                        <p>{t().password_intro}</p>
                         <form on:submit=submit_password>
-                            <label for="password">"Password"</label>
+                            <label for="password">{t().password}</label>
                             <input id="password" type="password" autocomplete="new-password" aria-describedby="password-rules"
                                 prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
-                            <label for="confirmation">"Password again"</label>
+                            <label for="confirmation">{t().password_again}</label>
                             <input id="confirmation" type="password" autocomplete="new-password"
                                 prop:value=move || confirmation.get() on:input=move |ev| confirmation.set(event_target_value(&ev)) />
                             <ul id="password-rules" aria-live="polite">
-                                <Rule met=Signal::derive(move || checks().long_enough) text="at least 8 characters" />
-                                <Rule met=Signal::derive(move || checks().has_digit_or_symbol) text="a digit or a symbol" />
-                                <Rule met=Signal::derive(move || checks().only_accepted_characters) text="only letters, digits and symbols without accents or spaces" />
-                                <Rule met=Signal::derive(move || checks().confirmed) text="both passwords are the same" />
+                                <Rule lang met=Signal::derive(move || checks().long_enough) text=|t| t.rule_length />
+                                <Rule lang met=Signal::derive(move || checks().has_digit_or_symbol) text=|t| t.rule_digit />
+                                <Rule lang met=Signal::derive(move || checks().only_accepted_characters) text=|t| t.rule_characters />
+                                <Rule lang met=Signal::derive(move || checks().confirmed) text=|t| t.rule_same />
                             </ul>
-                            <button type="submit" disabled=move || busy.get() || !checks().passes()>"Create my key"</button>
+                            <button type="submit" disabled=move || busy.get() || !checks().passes()>{t().create_key}</button>
                         </form>
                     </section>
                 }.into_any(),
                 Step::Sign => view! {
                     <section aria-labelledby="step-title">
-                        <h2 id="step-title">"Sign the request"</h2>
-                        <p data-testid="pending-saved">"Your pending keystore " <strong>{file_name.get()}</strong>
-                            " was downloaded and is kept in this browser. Keep it: it holds your new key."</p>
-                        <p>"Sign the request with your eID: ehcert opens a window for your PIN."</p>
-                        <button type="button" disabled=move || busy.get() on:click=sign>"Sign and send the request"</button>
+                        <h2 id="step-title">{t().step_sign}</h2>
+                        <p data-testid="pending-saved">{t().pending_saved} " " <strong>{file_name.get()}</strong></p>
+                        <p>{t().sign_intro}</p>
+                        <button type="button" disabled=move || busy.get() on:click=sign>{t().sign_button}</button>
                     </section>
                 }.into_any(),
                 Step::Finish => view! {
                     <section aria-labelledby="step-title">
-                        <h2 id="step-title">"Certificate and ETK"</h2>
-                        <p>"eHealth received your request. You may close this page: \"Complete a request\" continues later with your pending keystore."</p>
+                        <h2 id="step-title">{t().step_finish}</h2>
+                        <p>{t().finish_text}</p>
                     </section>
                 }.into_any(),
                 Step::Done => view! {
                     <section aria-labelledby="step-title">
-                        <h2 id="step-title">"Done"</h2>
-                        <p role="status" data-testid="done">"Your eHealth certificate is ready: "
-                            <strong>{file_name.get()}</strong>
-                            " was downloaded. It holds your certificate and your encryption key (ETK), under the password you chose. Give this file to your medical software."</p>
+                        <h2 id="step-title">{t().step_done}</h2>
+                        <p role="status" data-testid="done">{t().done} " " <strong>{file_name.get()}</strong></p>
                     </section>
                 }.into_any(),
             }}
@@ -328,10 +340,17 @@ pub fn NewCertificate() -> impl IntoView {
 
 /// One password rule, met or not, in words (not colour alone, spec/product.md F9).
 #[component]
-fn Rule(met: Signal<bool>, text: &'static str) -> impl IntoView {
+fn Rule(
+    lang: RwSignal<Lang>,
+    met: Signal<bool>,
+    text: fn(&Strings) -> &'static str,
+) -> impl IntoView {
     view! {
         <li data-met=move || met.get().to_string()>
-            {move || if met.get() { "✓ met: " } else { "✗ not yet: " }} {text}
+            {move || {
+                let t = strings(lang.get());
+                format!("{} {}", if met.get() { t.rule_met } else { t.rule_not_met }, text(t))
+            }}
         </li>
     }
 }

@@ -32,12 +32,20 @@ export class CardCheck {
   }
 }
 
+/** The PIN window's words (extension/pin-strings.js). */
+export type PinWords = { pin: string; sign: string; cancel: string };
+export const PIN_ENGLISH: PinWords = { pin: 'PIN code (4 to 12 digits)', sign: 'Sign', cancel: 'Cancel' };
+export const PIN_DUTCH: PinWords = { pin: 'Pincode (4 tot 12 cijfers)', sign: 'Ondertekenen', cancel: 'Annuleren' };
+
 export class PinWindow {
   readonly pin: Locator;
   readonly message: Locator;
 
-  constructor(readonly page: Page) {
-    this.pin = page.getByLabel('PIN code (4 to 12 digits)');
+  constructor(
+    readonly page: Page,
+    readonly words: PinWords = PIN_ENGLISH,
+  ) {
+    this.pin = page.getByLabel(words.pin);
     this.message = page.getByRole('alert');
   }
 
@@ -47,11 +55,11 @@ export class PinWindow {
 
   async enterPin(pin: string) {
     await this.pin.fill(pin);
-    await this.clickClosing('Sign');
+    await this.clickClosing(this.words.sign);
   }
 
   async cancel() {
-    await this.clickClosing('Cancel');
+    await this.clickClosing(this.words.cancel);
   }
 
   /** Clicks a button whose effect may be that the extension closes this window at once: the
