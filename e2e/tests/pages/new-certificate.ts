@@ -13,6 +13,7 @@ export type FlowWords = {
   phone: string;
   next: string;
   accept: string;
+  contract: string;
   password: string;
   passwordAgain: string;
   createKey: string;
@@ -28,6 +29,7 @@ export const ENGLISH: FlowWords = {
   phone: 'Phone number',
   next: 'Continue',
   accept: 'I have read this contract and accept it',
+  contract: 'eHealth contract',
   password: 'Password',
   passwordAgain: 'Password again',
   createKey: 'Create my key',
@@ -43,6 +45,7 @@ export const DUTCH: FlowWords = {
   phone: 'Telefoonnummer',
   next: 'Verder',
   accept: 'Ik heb dit contract gelezen en aanvaard het',
+  contract: 'eHealth-contract',
   password: 'Wachtwoord',
   passwordAgain: 'Wachtwoord opnieuw',
   createKey: 'Mijn sleutel maken',
@@ -79,7 +82,7 @@ export class NewCertificateFlow {
   }
 
   async acceptContract() {
-    await expect(this.page.frameLocator('iframe[title="eHealth contract"]').locator('body')).not.toBeEmpty();
+    await expect(this.page.frameLocator(`iframe[title="${this.words.contract}"]`).locator('body')).not.toBeEmpty();
     await this.page.getByLabel(this.words.accept).check();
     await this.page.getByRole('button', { name: this.words.next }).click();
   }
