@@ -33,6 +33,16 @@ function expectFinalKeystore(file: string) {
   openssl(file, '-noout');
 }
 
+/** The flow from the card up to the pending keystore's download, checking the DN on the way. */
+async function startRequest(flow: NewCertificateFlow, appUrl: string, holder: string) {
+  await flow.open(appUrl);
+  await expect(flow.holder()).toHaveText(holder);
+  await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+  await expect(flow.dn()).toHaveText(DN);
+  await flow.acceptContract();
+  return flow.choosePassword(PASSWORD);
+}
+
 test.describe('new personal certificate', () => {
   for (const applet of ['1.7', '1.8'] as const) {
     test.describe(`applet ${applet}`, () => {
@@ -89,12 +99,7 @@ test.describe('new personal certificate', () => {
   }, testInfo) => {
     await certra.knobs({ manual_validation: true });
     const flow = new NewCertificateFlow(page);
-    await flow.open(localApp.url);
-    await expect(flow.holder()).toHaveText(card.holder);
-    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-    await flow.acceptContract();
-    const pending = await flow.choosePassword(PASSWORD);
-    const pendingName = pending.suggestedFilename();
+    const pendingName = (await startRequest(flow, localApp.url, card.holder)).suggestedFilename();
     const pinWindow = await flow.signRequest(context);
     await pinWindow.enterPin('1234');
     await expect(page.getByRole('status').filter({ hasText: 'Waiting for eHealth' })).toBeVisible();
@@ -122,15 +127,12 @@ test.describe('new personal certificate', () => {
     context,
     localApp,
     card,
+    certra,
   }, testInfo) => {
+    expect((await certra.state()).certificates).toHaveLength(0);
     const flow = new NewCertificateFlow(page, DUTCH);
-    await flow.open(localApp.url);
+    await startRequest(flow, localApp.url, card.holder);
     await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
-    await expect(flow.holder()).toHaveText(card.holder);
-    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-    await expect(flow.dn()).toHaveText(DN);
-    await flow.acceptContract();
-    await flow.choosePassword(PASSWORD);
     const pinWindow = await flow.signRequest(context);
     await expect(pinWindow.detail('operation')).toHaveText('uw aanvraag voor een eHealth-certificaat');
     await expect(pinWindow.detail('key')).toHaveText('handtekeningsleutel (juridisch bindende handtekening)');
