@@ -8,6 +8,7 @@
 
 pub mod eid;
 mod error;
+pub mod my_certificates;
 pub mod new_certificate;
 
 use ehcert_certra::{endpoint::Operation, request::RequestMeta};

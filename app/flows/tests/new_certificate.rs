@@ -8,10 +8,11 @@ use std::{cell::RefCell, process::Command, sync::Arc};
 
 use ehcert_certra::{
     endpoint::{Environment, Operation},
-    request::{ContactData, RequestMeta},
+    request::{ContactData, RequestMeta, RevocationReason},
 };
 use ehcert_flows::{
     eid::{EidHolder, EidSignature},
+    my_certificates,
     new_certificate::{
         self, complete, fetch_chain, pending_keystore, request_certificate, resume, MadeAt,
     },
@@ -307,4 +308,64 @@ async fn an_applet_1_8_card_requests_with_an_ecdsa_p384_signature_the_service_ve
     assert_eq!(signed[0].algorithm, ehcert_shared::bridge::SignatureAlgorithm::EcdsaSha384);
     assert_eq!(signed[0].digest.len(), 48);
     assert!(fetch_chain(&world, &generated.public_key_identifier).await.unwrap().is_some());
+}
+
+/// F1 in one go, for the tests that need an issued certificate.
+async fn issued_certificate(world: &World, holder: &EidHolder) -> [u8; 20] {
+    let password = Password::new("Huisarts-2026");
+    let contract = new_certificate::generate_contract(world, holder, &contact()).await.unwrap();
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let made = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
+    let pending =
+        pending_keystore(&contract, holder, &key, &password, made, &mut rand::thread_rng())
+            .unwrap();
+    request_certificate(world, holder, &contact(), &contract, &pending.csr).await.unwrap();
+    let mut resumed = resume(&pending.bytes, &password).unwrap();
+    let chain = fetch_chain(world, &resumed.public_key_identifier).await.unwrap().unwrap();
+    let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    complete(world, &mut resumed.keystore, chain, &etk_key).await.unwrap();
+    resumed.public_key_identifier
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn my_certificates_lists_then_revokes_with_the_signature_key() {
+    let (world, holder) = world(Applet::V17, Knobs::default()).await;
+    let identifier = issued_certificate(&world, &holder).await;
+    world.signatures.borrow_mut().clear();
+
+    let listed = my_certificates::list(&world, &holder).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let info = &listed[0];
+    assert_eq!(info.public_key_identifier, identifier);
+    assert_eq!((info.status.as_str(), info.etk_status.as_str()), ("VALID_ACTIVE", "VALID_ACTIVE"));
+    assert!(info.revocable && !info.replaceable);
+    let details = info.details.as_ref().expect("delivered");
+    let days =
+        my_certificates::days_until(&details.valid_not_after, i64::try_from(now().0).unwrap())
+            .unwrap();
+    assert!((1090..=1096).contains(&days), "three years left: {days}");
+    let signed = world.signatures.borrow().clone();
+    assert_eq!(
+        (signed[0].key, signed[0].operation),
+        (KeyRole::Authentication, page::Operation::CertificateList)
+    );
+
+    let contract = my_certificates::revocation_contract(
+        &world,
+        &holder,
+        &identifier,
+        RevocationReason::CessationOfOperation,
+    )
+    .await
+    .unwrap();
+    assert_eq!(contract.dn, details.dn);
+    my_certificates::revoke(&world, &holder, &identifier, &contract).await.unwrap();
+    let signed = world.signatures.borrow().clone();
+    assert_eq!(
+        (signed[1].key, signed[1].operation, signed[1].subject.as_deref()),
+        (KeyRole::Signature, page::Operation::Revocation, Some(details.dn.as_str()))
+    );
+    let after = my_certificates::list(&world, &holder).await.unwrap();
+    assert_eq!((after[0].status.as_str(), after[0].etk_status.as_str()), ("REVOKED", "REVOKED"));
+    assert!(!after[0].revocable);
 }

@@ -1,0 +1,265 @@
+//! F14 my certificates, F8 revocation and F16 the renewal reminder (spec/product.md §2).
+//!
+//! GetCertificateInfoForCitizen is signed with the eID authentication key and lists the person's
+//! certificates and those of the organisations they hold a mandate for (spec/certra.md §3 #7);
+//! a revocable one is revoked with GenerateRevocationContract (unsigned, shown and accepted) and
+//! Revoke (signed with the eID signature key, §3 #9–10), which also revokes its ETK.
+
+use ehcert_certra::{
+    request::{self, RevocationContract, RevocationReason},
+    response::{self, CertificateInfo},
+};
+use ehcert_shared::{bridge::KeyRole, page};
+
+use crate::{eid::EidHolder, FlowError, Services};
+
+/// The certificates the eID holder can see at eHealth.
+pub async fn list<S: Services>(
+    services: &S,
+    holder: &EidHolder,
+) -> Result<Vec<CertificateInfo>, S::Error> {
+    let request = request::get_certificate_info_for_citizen(&services.meta());
+    let envelope = holder
+        .sign(services, request, KeyRole::Authentication, page::Operation::CertificateList, None)
+        .await?;
+    let body = services
+        .certra(ehcert_certra::endpoint::Operation::GetCertificateInfoForCitizen, envelope)
+        .await?;
+    Ok(response::citizen_certificates(&body).map_err(FlowError::from)?)
+}
+
+/// GenerateRevocationContract: the text to show and accept before revoking.
+pub async fn revocation_contract<S: Services>(
+    services: &S,
+    holder: &EidHolder,
+    public_key_identifier: &[u8; 20],
+    reason: RevocationReason,
+) -> Result<RevocationContract, S::Error> {
+    let request = request::generate_revocation_contract(
+        &services.meta(),
+        public_key_identifier,
+        &holder.actor(),
+        reason,
+    );
+    let body = services.certra(request.operation, request.to_soap()).await?;
+    Ok(response::revocation_contract(&body).map_err(FlowError::from)?)
+}
+
+/// Revoke, signed with the eID signature key (the PIN window shows the DN).
+pub async fn revoke<S: Services>(
+    services: &S,
+    holder: &EidHolder,
+    public_key_identifier: &[u8; 20],
+    contract: &RevocationContract,
+) -> Result<(), S::Error> {
+    let request = request::revoke(&services.meta(), public_key_identifier, contract);
+    let envelope = holder
+        .sign(
+            services,
+            request,
+            KeyRole::Signature,
+            page::Operation::Revocation,
+            Some(contract.dn.clone()),
+        )
+        .await?;
+    let body = services.certra(ehcert_certra::endpoint::Operation::Revoke, envelope).await?;
+    Ok(response::revoked(&body).map_err(FlowError::from)?)
+}
+
+/// Seconds since 1970 of an `xs:dateTime` as CertRA writes them (`2029-11-22T10:15:30Z`,
+/// `2029-11-22T10:15:30.123+01:00`, or without zone, taken as UTC); `None` if it is not one.
+pub fn unix_seconds(date_time: &str) -> Option<i64> {
+    let (date, time) = date_time.split_once('T')?;
+    let mut date_parts = date.splitn(3, '-');
+    let year: i64 = date_parts.next()?.parse().ok()?;
+    let month: i64 = date_parts.next()?.parse().ok()?;
+    let day: i64 = date_parts.next()?.parse().ok()?;
+    let (clock, offset) = match time.find(['Z', '+', '-']) {
+        Some(at) => (&time[..at], &time[at..]),
+        None => (time, ""),
+    };
+    let clock = clock.split('.').next()?;
+    let mut clock_parts = clock.splitn(3, ':');
+    let hour: i64 = clock_parts.next()?.parse().ok()?;
+    let minute: i64 = clock_parts.next()?.parse().ok()?;
+    let second: i64 = clock_parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let offset_seconds = match offset {
+        "" | "Z" => 0,
+        _ => {
+            let sign = if offset.starts_with('-') { -1 } else { 1 };
+            let (h, m) = offset[1..].split_once(':')?;
+            sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60)
+        }
+    };
+    Some(
+        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
+            - offset_seconds,
+    )
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_index = (month + 9) % 12;
+    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// Whole days from `now` until `date_time` (negative once past).
+pub fn days_until(date_time: &str, now: i64) -> Option<i64> {
+    unix_seconds(date_time).map(|at| (at - now).div_euclid(86_400))
+}
+
+/// An iCalendar file (RFC 5545) with two all-day events: the start of the replacement window
+/// ("renew your eHealth certificate from today") and the expiry (F16). `uid` makes the events'
+/// UIDs unique (random hex from the caller); `summaries` are the two titles in the person's
+/// language.
+pub fn renewal_reminder(
+    dn: &str,
+    replacement_start: i64,
+    expiry: i64,
+    now: i64,
+    uid: &str,
+    summaries: (&str, &str),
+) -> String {
+    let stamp = format_utc(now);
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//ehcert//eHealth certificate reminder//EN".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+    ];
+    for (index, (at, summary)) in
+        [(replacement_start, summaries.0), (expiry, summaries.1)].into_iter().enumerate()
+    {
+        let day = format_date(at);
+        let next = format_date(at + 86_400);
+        lines.extend([
+            "BEGIN:VEVENT".to_owned(),
+            format!("UID:{uid}-{index}@ehcert"),
+            format!("DTSTAMP:{stamp}"),
+            format!("DTSTART;VALUE=DATE:{day}"),
+            format!("DTEND;VALUE=DATE:{next}"),
+            format!("SUMMARY:{}", escape_text(summary)),
+            format!("DESCRIPTION:{}", escape_text(dn)),
+            "BEGIN:VALARM".to_owned(),
+            "ACTION:DISPLAY".to_owned(),
+            format!("DESCRIPTION:{}", escape_text(summary)),
+            "TRIGGER:-PT0M".to_owned(),
+            "END:VALARM".to_owned(),
+            "END:VEVENT".to_owned(),
+        ]);
+    }
+    lines.push("END:VCALENDAR".to_owned());
+    lines.iter().map(|line| fold(line)).collect::<Vec<_>>().join("\r\n") + "\r\n"
+}
+
+/// RFC 5545 §3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values.
+fn escape_text(text: &str) -> String {
+    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+}
+
+/// RFC 5545 §3.1: lines longer than 75 octets continue on the next line after CRLF + space,
+/// never splitting a UTF-8 character.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut length = 0;
+    for character in line.chars() {
+        let size = character.len_utf8();
+        if length + size > 75 {
+            out.push_str("\r\n ");
+            length = 1;
+        }
+        out.push(character);
+        length += size;
+    }
+    out
+}
+
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
+}
+
+fn format_date(at: i64) -> String {
+    let (year, month, day) = civil_from_days(at.div_euclid(86_400));
+    format!("{year:04}{month:02}{day:02}")
+}
+
+fn format_utc(at: i64) -> String {
+    let seconds = at.rem_euclid(86_400);
+    format!(
+        "{}T{:02}{:02}{:02}Z",
+        format_date(at),
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xs_date_times_become_unix_seconds_with_their_offsets() {
+        assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix_seconds("2026-08-23T06:47:51Z"), Some(1_787_467_671));
+        assert_eq!(unix_seconds("2026-08-23T08:47:51.250+02:00"), Some(1_787_467_671));
+        assert_eq!(unix_seconds("2026-08-23T06:47:51"), Some(1_787_467_671));
+        assert_eq!(unix_seconds("2000-02-29T00:00:00Z"), Some(951_782_400));
+        assert_eq!(unix_seconds("2026-13-01T00:00:00Z"), None);
+        assert_eq!(unix_seconds("yesterday"), None);
+        assert_eq!(days_until("2026-08-23T06:47:51Z", 1_787_467_671 - 10 * 86_400), Some(10));
+        assert_eq!(days_until("2026-08-23T06:47:51Z", 1_787_467_671 + 1), Some(-1));
+    }
+
+    #[test]
+    fn the_reminder_has_two_all_day_events_folded_and_escaped() {
+        let dn = r"CN=SSIN\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\=85073003328,O=Federal Government,C=BE";
+        let ics = renewal_reminder(
+            dn,
+            1_787_467_671 - 90 * 86_400,
+            1_787_467_671,
+            1_700_000_000,
+            "abc",
+            ("Renew your eHealth certificate", "Your eHealth certificate expires"),
+        );
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+        assert!(ics.ends_with("END:VCALENDAR\r\n"));
+        assert!(
+            ics.contains("DTSTART;VALUE=DATE:20260525\r\nDTEND;VALUE=DATE:20260526\r\n"),
+            "{ics}"
+        );
+        assert!(ics.contains("DTSTART;VALUE=DATE:20260823\r\n"), "{ics}");
+        assert!(ics.contains("DTSTAMP:20231114T221320Z\r\n"), "{ics}");
+        assert!(ics.contains("UID:abc-0@ehcert\r\n") && ics.contains("UID:abc-1@ehcert\r\n"));
+        assert_eq!(ics.matches("BEGIN:VEVENT").count(), 2);
+        // Commas and backslashes of the DN are escaped; every physical line is ≤ 75 octets.
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(
+            unfolded.contains(r"DESCRIPTION:CN=SSIN\\=85073003328\,OU=eHealth-platform Belgium\,")
+        );
+        assert!(ics.split("\r\n").all(|line| line.len() <= 75), "{ics}");
+        assert!(!ics.replace("\r\n", "").contains('\n'), "bare line feeds");
+    }
+}
