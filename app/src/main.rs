@@ -19,6 +19,9 @@ fn main() {
         Some("#new") => {
             leptos::mount::mount_to_body(ehcert_app::pages::new_certificate::NewCertificate)
         }
+        Some("#certificates") => {
+            leptos::mount::mount_to_body(ehcert_app::pages::certificates::Certificates)
+        }
         Some("#complete") => {
             leptos::mount::mount_to_body(ehcert_app::pages::complete::CompleteRequest)
         }

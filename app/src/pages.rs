@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod card_check;
+pub mod certificates;
 pub mod complete;
 pub mod diagnostics;
 pub mod home;

@@ -16,14 +16,19 @@ use crate::error::AppError;
 /// `localStorage` key of the pending request.
 const PENDING_KEY: &str = "ehcert.pending-request";
 
-/// Offers `bytes` as a download named `file_name`.
+/// Offers a keystore as a download named `file_name`.
 pub fn download(bytes: &[u8], file_name: &str) -> Result<(), AppError> {
+    download_as(bytes, file_name, "application/x-pkcs12")
+}
+
+/// Offers `bytes` of type `mime` as a download named `file_name`.
+pub fn download_as(bytes: &[u8], file_name: &str, mime: &str) -> Result<(), AppError> {
     let document = web_sys::window()
         .and_then(|window| window.document())
         .ok_or_else(|| AppError::Browser("no document".into()))?;
     let parts = Array::of1(&Uint8Array::from(bytes));
     let options = BlobPropertyBag::new();
-    options.set_type("application/x-pkcs12");
+    options.set_type(mime);
     let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| AppError::Browser("Blob".into()))?;
     let url = Url::create_object_url_with_blob(&blob)

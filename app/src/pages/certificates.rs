@@ -1,0 +1,294 @@
+//! "My certificates" (F14) with the renewal reminder (F16) and revocation (F8): the list comes
+//! from GetCertificateInfoForCitizen, signed in the PIN window with the authentication key; a
+//! revocable certificate is revoked after its revocation contract is shown and accepted.
+
+use ehcert_certra::{
+    request::{RevocationContract, RevocationReason},
+    response::CertificateInfo,
+};
+use ehcert_flows::{eid::EidHolder, my_certificates};
+use leptos::{prelude::*, task::spawn_local};
+use rand_core::{OsRng, RngCore};
+
+use crate::{
+    error::AppError,
+    i18n::{strings, use_lang, LanguagePicker, Strings},
+    pages::complete::{environment_named, EnvironmentSelect},
+    services::{bridge::BridgeClient, clock, files::download_as, flow::WebServices},
+};
+
+/// One certificate, as the table shows it.
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    identifier: [u8; 20],
+    name: String,
+    status: String,
+    etk_status: String,
+    valid_until: Option<String>,
+    days_left: Option<i64>,
+    renewal_from: Option<String>,
+    revocable: bool,
+    /// What the reminder needs: DN, window start and expiry (Unix seconds).
+    reminder: Option<(String, i64, i64)>,
+}
+
+impl Row {
+    fn of(info: &CertificateInfo, now: i64) -> Self {
+        let details = info.details.as_ref();
+        let expiry = details.and_then(|d| my_certificates::unix_seconds(&d.valid_not_after));
+        let window =
+            info.replacement_period_start.as_deref().and_then(my_certificates::unix_seconds);
+        Self {
+            identifier: info.public_key_identifier,
+            name: details.map_or_else(
+                || {
+                    let actor = &info.identifier.actor;
+                    let id = actor.ids.first().map(|id| format!("{}={}", id.kind, id.value));
+                    id.unwrap_or_else(|| actor.name.clone())
+                },
+                |details| details.dn.clone(),
+            ),
+            status: info.status.clone(),
+            etk_status: info.etk_status.clone(),
+            valid_until: details.map(|d| d.valid_not_after.chars().take(10).collect()),
+            days_left: details.and_then(|d| my_certificates::days_until(&d.valid_not_after, now)),
+            renewal_from: info
+                .replacement_period_start
+                .as_ref()
+                .map(|d| d.chars().take(10).collect()),
+            revocable: info.revocable,
+            reminder: match (details, window, expiry) {
+                (Some(details), Some(window), Some(expiry)) => {
+                    Some((details.dn.clone(), window, expiry))
+                }
+                // No window announced: the Java tool's rule, 90 days before the end.
+                (Some(details), None, Some(expiry)) => {
+                    Some((details.dn.clone(), expiry - 90 * 86_400, expiry))
+                }
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The "My certificates" screen.
+#[component]
+pub fn Certificates() -> impl IntoView {
+    let bridge = StoredValue::new_local(BridgeClient::new());
+    let holder = StoredValue::new_local(None::<EidHolder>);
+    let lang = use_lang();
+    let t = move || strings(lang.get());
+    let environment = RwSignal::new("acceptance".to_owned());
+    let rows = RwSignal::new(None::<Vec<Row>>);
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    // The certificate being revoked, the reason, and its contract once generated.
+    let revoking = RwSignal::new(None::<Row>);
+    let reason = RwSignal::new("cessationOfOperation".to_owned());
+    let contract = StoredValue::new_local(None::<RevocationContract>);
+    let contract_html = RwSignal::new(None::<String>);
+    let accepted = RwSignal::new(false);
+
+    let services = move || {
+        environment_named(&environment.get_untracked()).map(|environment| WebServices {
+            environment,
+            bridge: bridge.get_value(),
+            lang: lang.get_untracked(),
+        })
+    };
+    let eid = move || async move {
+        if let Some(known) = holder.get_value() {
+            return Ok::<_, AppError>(known);
+        }
+        let card = bridge.get_value().read_card(None).await?;
+        let read = EidHolder::from_card(&card)?;
+        holder.set_value(Some(read.clone()));
+        Ok(read)
+    };
+    let load = move || {
+        let Some(services) = services() else { return };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = async {
+                let holder = eid().await?;
+                let list = my_certificates::list(&services, &holder).await?;
+                let now = i64::try_from(clock::now().0).unwrap_or(i64::MAX);
+                Ok::<_, AppError>(list.iter().map(|info| Row::of(info, now)).collect())
+            }
+            .await;
+            match result {
+                Ok(list) => rows.set(Some(list)),
+                Err(err) => error.set(Some(err.user_message())),
+            }
+            busy.set(false);
+        });
+    };
+
+    let show_contract = move |_| {
+        let (Some(services), Some(row)) = (services(), revoking.get_untracked()) else { return };
+        let Some(chosen) = RevocationReason::parse(&reason.get_untracked()) else { return };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = async {
+                let holder = eid().await?;
+                my_certificates::revocation_contract(&services, &holder, &row.identifier, chosen)
+                    .await
+            }
+            .await;
+            match result {
+                Ok(generated) => {
+                    let text = ["en", "nl", "fr", "de"]
+                        .iter()
+                        .find_map(|lang| generated.text.iter().find(|text| text.lang == *lang))
+                        .or(generated.text.first())
+                        .map(|text| text.text.clone())
+                        .unwrap_or_default();
+                    contract.set_value(Some(generated));
+                    contract_html.set(Some(text));
+                }
+                Err(err) => error.set(Some(err.user_message())),
+            }
+            busy.set(false);
+        });
+    };
+    let revoke = move |_| {
+        let (Some(services), Some(row), Some(signed)) =
+            (services(), revoking.get_untracked(), contract.get_value())
+        else {
+            return;
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = async {
+                let holder = eid().await?;
+                my_certificates::revoke(&services, &holder, &row.identifier, &signed).await
+            }
+            .await;
+            busy.set(false);
+            match result {
+                Ok(()) => {
+                    revoking.set(None);
+                    contract_html.set(None);
+                    accepted.set(false);
+                    notice.set(Some(strings(lang.get_untracked()).revoked.to_owned()));
+                    load();
+                }
+                Err(err) => error.set(Some(err.user_message())),
+            }
+        });
+    };
+
+    view! {
+        <main>
+            <LanguagePicker lang />
+            <h1>{move || t().certificates_title}</h1>
+            <p><a href="#">{move || t().home}</a></p>
+            <p>{move || t().certificates_intro}</p>
+            <EnvironmentSelect environment lang />
+            <button type="button" disabled=move || busy.get() on:click=move |_| load()>{move || t().show_certificates}</button>
+            {move || notice.get().map(|text| view! { <p role="status" data-testid="notice">{text}</p> })}
+            {move || rows.get().map(|list| if list.is_empty() {
+                view! { <p data-testid="no-certificates">{t().no_certificates}</p> }.into_any()
+            } else {
+                view! { <CertificateTable list lang revoking /> }.into_any()
+            })}
+            {move || revoking.get().map(|row| view! {
+                <section aria-labelledby="revoke-title">
+                    <h2 id="revoke-title">{t().revoke_title}</h2>
+                    <p><code>{row.name.clone()}</code></p>
+                    <label for="reason">{t().reason}</label>
+                    <select id="reason" prop:value=move || reason.get() on:change=move |ev| {
+                        reason.set(event_target_value(&ev));
+                        contract_html.set(None);
+                        accepted.set(false);
+                    }>
+                        <option value="cessationOfOperation">{t().reason_cessation}</option>
+                        <option value="superseded">{t().reason_superseded}</option>
+                        <option value="affiliationChanged">{t().reason_affiliation}</option>
+                        <option value="keyCompromise">{t().reason_key_compromise}</option>
+                    </select>
+                    <button type="button" disabled=move || busy.get() on:click=show_contract>{t().revocation_contract}</button>
+                    {move || contract_html.get().map(|html| view! {
+                        <iframe class="contract" title=t().revocation_contract sandbox="" srcdoc=html></iframe>
+                        <p>
+                            <input id="accept-revocation" type="checkbox" prop:checked=move || accepted.get()
+                                on:change=move |ev| accepted.set(event_target_checked(&ev)) />
+                            <label for="accept-revocation">{t().accept_revocation}</label>
+                        </p>
+                        <button type="button" disabled=move || busy.get() || !accepted.get() on:click=revoke>{t().revoke_with_eid}</button>
+                    })}
+                </section>
+            })}
+            {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
+        </main>
+    }
+}
+
+#[component]
+fn CertificateTable(
+    list: Vec<Row>,
+    lang: RwSignal<ehcert_shared::page::Lang>,
+    revoking: RwSignal<Option<Row>>,
+) -> impl IntoView {
+    let t = move || strings(lang.get());
+    view! {
+        <table data-testid="certificates">
+            <thead>
+                <tr>
+                    <th scope="col">{move || t().col_certificate}</th>
+                    <th scope="col">{move || t().col_status}</th>
+                    <th scope="col">{move || t().col_etk}</th>
+                    <th scope="col">{move || t().col_valid_until}</th>
+                    <th scope="col">{move || t().col_days_left}</th>
+                    <th scope="col">{move || t().col_renewal}</th>
+                    <th scope="col">{move || t().col_actions}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {list.into_iter().map(|row| {
+                    let for_revoke = row.clone();
+                    let reminder = row.reminder.clone();
+                    view! {
+                        <tr data-status=row.status.clone()>
+                            <th scope="row"><code>{row.name.clone()}</code></th>
+                            <td>{row.status.clone()}</td>
+                            <td>{row.etk_status.clone()}</td>
+                            <td>{row.valid_until.clone().unwrap_or_default()}</td>
+                            <td>{row.days_left.map(|days| days.to_string()).unwrap_or_default()}</td>
+                            <td>{row.renewal_from.clone().unwrap_or_default()}</td>
+                            <td>
+                                {reminder.map(|(dn, window, expiry)| view! {
+                                    <button type="button" on:click=move |_| remind(&dn, window, expiry, t())>{t().reminder}</button>
+                                })}
+                                {row.revocable.then(|| view! {
+                                    <button type="button" on:click=move |_| revoking.set(Some(for_revoke.clone()))>{t().revoke}</button>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Downloads the `.ics` reminder for one certificate.
+fn remind(dn: &str, window: i64, expiry: i64, t: &Strings) {
+    let mut random = [0u8; 8];
+    OsRng.fill_bytes(&mut random);
+    let uid: String = random.iter().map(|byte| format!("{byte:02x}")).collect();
+    let now = i64::try_from(clock::now().0).unwrap_or_default();
+    let ics = my_certificates::renewal_reminder(
+        dn,
+        window,
+        expiry,
+        now,
+        &uid,
+        (t.reminder_renew, t.reminder_expires),
+    );
+    let _ = download_as(ics.as_bytes(), "ehealth-certificate-renewal.ics", "text/calendar");
+}
