@@ -4,6 +4,9 @@
 import { execFileSync } from 'node:child_process';
 
 import { expect, test } from './fixtures';
+import { readFile } from 'node:fs/promises';
+
+import { CertificatesPage } from './pages/certificates';
 import { CompleteRequestPage, DUTCH, NewCertificateFlow } from './pages/new-certificate';
 
 const PASSWORD = 'Huisarts-2026';
@@ -142,5 +145,49 @@ test.describe('new personal certificate', () => {
     await (await final).saveAs(finalFile);
     await expect(flow.done()).toContainText('Uw eHealth-certificaat is klaar');
     expectFinalKeystore(finalFile);
+  });
+
+  test('my certificates lists the new one, gives its renewal reminder, and revokes it with its ETK', async ({
+    page,
+    context,
+    localApp,
+    card,
+    certra,
+  }, testInfo) => {
+    const flow = new NewCertificateFlow(page);
+    await startRequest(flow, localApp.url, card.holder);
+    const issued = page.waitForEvent('download');
+    await (await flow.signRequest(context)).enterPin('1234');
+    await issued;
+
+    const certificates = new CertificatesPage(page);
+    await certificates.open(localApp.url);
+    let pinWindow = await certificates.show(context);
+    await expect(pinWindow.detail('key')).toHaveText('authentication key');
+    await expect(pinWindow.detail('operation')).toHaveText('listing your eHealth certificates');
+    await pinWindow.enterPin('1234');
+    const row = certificates.row('OU=JAN PIETER PEETERS');
+    await expect(row).toHaveAttribute('data-status', 'VALID_ACTIVE');
+    await expect(row.getByRole('cell').nth(3)).toHaveText(/^1[0-9]{3}$/); // days left: about three years
+
+    const reminderFile = testInfo.outputPath('renewal.ics');
+    const reminder = await certificates.reminder(row);
+    expect(reminder.suggestedFilename()).toBe('ehealth-certificate-renewal.ics');
+    await reminder.saveAs(reminderFile);
+    const ics = await readFile(reminderFile, 'utf8');
+    expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    expect(ics.match(/DTSTART;VALUE=DATE:\d{8}\r\n/g)).toHaveLength(2);
+    expect(ics).toContain('SUMMARY:Renew your eHealth certificate');
+
+    pinWindow = await certificates.revoke(row, 'The activity stopped', context);
+    await expect(pinWindow.detail('key')).toHaveText('signature key (legally binding signature)');
+    await expect(pinWindow.detail('operation')).toHaveText('revoking an eHealth certificate');
+    await expect(pinWindow.detail('subject')).toHaveText(DN);
+    await pinWindow.enterPin('1234');
+    await expect(page.getByTestId('notice')).toContainText('The certificate and its ETK are revoked');
+    // Reading the list again takes another signature with the authentication key.
+    await (await certificates.show(context)).enterPin('1234');
+    await expect(certificates.row('OU=JAN PIETER PEETERS')).toHaveAttribute('data-status', 'REVOKED');
+    expect((await certra.state()).certificates[0]).toMatchObject({ status: 'REVOKED', etk_status: 'REVOKED' });
   });
 });

@@ -175,7 +175,9 @@ pub fn Certificates() -> impl IntoView {
                     contract_html.set(None);
                     accepted.set(false);
                     notice.set(Some(strings(lang.get_untracked()).revoked.to_owned()));
-                    load();
+                    // The list is stale; reading it again takes another signature, so the
+                    // person asks for it (no PIN window they did not ask for).
+                    rows.set(None);
                 }
                 Err(err) => error.set(Some(err.user_message())),
             }
@@ -215,7 +217,8 @@ pub fn Certificates() -> impl IntoView {
                     {move || contract_html.get().map(|html| view! {
                         <iframe class="contract" title=t().revocation_contract sandbox="" srcdoc=html></iframe>
                         <p>
-                            <input id="accept-revocation" type="checkbox" prop:checked=move || accepted.get()
+                            // Uncontrolled: a new contract (another reason) renders a new, unticked box.
+                            <input id="accept-revocation" type="checkbox"
                                 on:change=move |ev| accepted.set(event_target_checked(&ev)) />
                             <label for="accept-revocation">{t().accept_revocation}</label>
                         </p>
