@@ -8,6 +8,7 @@
 
 pub mod eid;
 mod error;
+pub mod keystore_check;
 pub mod my_certificates;
 pub mod new_certificate;
 

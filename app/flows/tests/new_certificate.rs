@@ -310,8 +310,9 @@ async fn an_applet_1_8_card_requests_with_an_ecdsa_p384_signature_the_service_ve
     assert!(fetch_chain(&world, &generated.public_key_identifier).await.unwrap().is_some());
 }
 
-/// F1 in one go, for the tests that need an issued certificate.
-async fn issued_certificate(world: &World, holder: &EidHolder) -> [u8; 20] {
+/// F1 in one go, for the tests that need an issued certificate: its identifier, the final
+/// keystore and the pending one (password `Huisarts-2026`).
+async fn issued_certificate(world: &World, holder: &EidHolder) -> ([u8; 20], Vec<u8>, Vec<u8>) {
     let password = Password::new("Huisarts-2026");
     let contract = new_certificate::generate_contract(world, holder, &contact()).await.unwrap();
     let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
@@ -324,13 +325,15 @@ async fn issued_certificate(world: &World, holder: &EidHolder) -> [u8; 20] {
     let chain = fetch_chain(world, &resumed.public_key_identifier).await.unwrap().unwrap();
     let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
     complete(world, &mut resumed.keystore, chain, &etk_key).await.unwrap();
-    resumed.public_key_identifier
+    let final_bytes =
+        resumed.keystore.write(&password, Profile::Java, &mut rand::thread_rng()).unwrap();
+    (resumed.public_key_identifier, final_bytes, pending.bytes)
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn my_certificates_lists_then_revokes_with_the_signature_key() {
     let (world, holder) = world(Applet::V17, Knobs::default()).await;
-    let identifier = issued_certificate(&world, &holder).await;
+    let (identifier, _, _) = issued_certificate(&world, &holder).await;
     world.signatures.borrow_mut().clear();
 
     let listed = my_certificates::list(&world, &holder).await.unwrap();
@@ -368,4 +371,63 @@ async fn my_certificates_lists_then_revokes_with_the_signature_key() {
     let after = my_certificates::list(&world, &holder).await.unwrap();
     assert_eq!((after[0].status.as_str(), after[0].etk_status.as_str()), ("REVOKED", "REVOKED"));
     assert!(!after[0].revocable);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_health_check_accepts_a_fresh_keystore_and_names_what_is_wrong_with_others() {
+    use ehcert_flows::keystore_check::{change_password, check, Finding};
+    let (world, holder) = world(Applet::V17, Knobs::default()).await;
+    let (_, final_bytes, pending_bytes) = issued_certificate(&world, &holder).await;
+    let password = Password::new("Huisarts-2026");
+    let name = "SSIN=85073003328 20261122-090507.acc-p12";
+    let today = i64::try_from(now().0).unwrap();
+
+    let report = check(&final_bytes, &password, name, today).unwrap();
+    assert!(report.accepted(), "{report:?}");
+    assert_eq!(report.findings, vec![]);
+    assert_eq!(report.aliases.len(), 2);
+    assert!((1090..=1096).contains(&report.days_left.unwrap()));
+    assert!(report.subject.unwrap().contains("OU=JAN PIETER PEETERS"));
+
+    // The same file under another name 1030 days later (65 days left: renew), and 1100 days later.
+    let report = check(&final_bytes, &password, "my keystore.p12", today + 1030 * 86_400).unwrap();
+    assert!(report.accepted(), "warnings only: {report:?}");
+    assert!(report.findings.contains(&Finding::UnconventionalFileName));
+    assert!(matches!(report.findings[0], Finding::RenewNow(days) if (60..=70).contains(&days)));
+    let report = check(&final_bytes, &password, name, today + 1100 * 86_400).unwrap();
+    assert!(!report.accepted());
+    assert!(
+        matches!(report.findings[0], Finding::Expired(days) if (4..=10).contains(&days)),
+        "{report:?}"
+    );
+
+    // A pending keystore is not usable yet; a wrong password is told as such.
+    let report = check(&pending_bytes, &password, name, today).unwrap();
+    assert_eq!(report.findings, vec![Finding::Pending]);
+    assert!(matches!(
+        check(&final_bytes, &Password::new("wrong"), name, today),
+        Err(FlowError::Pki(ehcert_pki::PkiError::WrongPassword))
+    ));
+
+    // F4: a new password opens it (and the old one no longer does); a weak one is refused.
+    let renewed = change_password(
+        &final_bytes,
+        &password,
+        &Password::new("Nieuw-wachtwoord-7"),
+        "Nieuw-wachtwoord-7",
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+    assert!(check(&renewed, &Password::new("Nieuw-wachtwoord-7"), name, today).unwrap().accepted());
+    assert!(check(&renewed, &password, name, today).is_err());
+    assert!(matches!(
+        change_password(
+            &final_bytes,
+            &password,
+            &Password::new("short"),
+            "short",
+            &mut rand::thread_rng()
+        ),
+        Err(FlowError::Pki(ehcert_pki::PkiError::WeakPassword))
+    ));
 }
