@@ -22,6 +22,9 @@ fn main() {
         Some("#certificates") => {
             leptos::mount::mount_to_body(ehcert_app::pages::certificates::Certificates)
         }
+        Some("#keystore") => {
+            leptos::mount::mount_to_body(ehcert_app::pages::keystore::KeystoreCheck)
+        }
         Some("#complete") => {
             leptos::mount::mount_to_body(ehcert_app::pages::complete::CompleteRequest)
         }

@@ -6,4 +6,5 @@ pub mod certificates;
 pub mod complete;
 pub mod diagnostics;
 pub mod home;
+pub mod keystore;
 pub mod new_certificate;

@@ -7,6 +7,7 @@ import { expect, test } from './fixtures';
 import { readFile } from 'node:fs/promises';
 
 import { CertificatesPage } from './pages/certificates';
+import { KeystorePage } from './pages/keystore';
 import { CompleteRequestPage, DUTCH, NewCertificateFlow } from './pages/new-certificate';
 
 const PASSWORD = 'Huisarts-2026';
@@ -19,8 +20,8 @@ function openssl(file: string, ...args: string[]) {
   });
 }
 
-function keytool(file: string) {
-  return execFileSync('keytool', ['-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', PASSWORD], {
+function keytool(file: string, password = PASSWORD) {
+  return execFileSync('keytool', ['-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', password], {
     encoding: 'utf8',
   });
 }
@@ -189,5 +190,47 @@ test.describe('new personal certificate', () => {
     await (await certificates.show(context)).enterPin('1234');
     await expect(certificates.row('OU=JAN PIETER PEETERS')).toHaveAttribute('data-status', 'REVOKED');
     expect((await certra.state()).certificates[0]).toMatchObject({ status: 'REVOKED', etk_status: 'REVOKED' });
+  });
+
+  test('the health check accepts the new keystore, refuses the pending one, and changes the password', async ({
+    page,
+    context,
+    localApp,
+    card,
+    certra,
+  }, testInfo) => {
+    void certra;
+    const flow = new NewCertificateFlow(page);
+    const pending = await startRequest(flow, localApp.url, card.holder);
+    const pendingFile = testInfo.outputPath('pending', pending.suggestedFilename());
+    await pending.saveAs(pendingFile);
+    const issued = page.waitForEvent('download');
+    await (await flow.signRequest(context)).enterPin('1234');
+    const final = await issued;
+    const finalFile = testInfo.outputPath('final', final.suggestedFilename());
+    await final.saveAs(finalFile);
+
+    const keystore = new KeystorePage(page);
+    await keystore.open(localApp.url);
+    await keystore.check(pendingFile, PASSWORD);
+    await expect(keystore.report).toHaveAttribute('data-accepted', 'false');
+    await expect(page.getByTestId('blocking')).toContainText('the request was never completed');
+
+    await keystore.open(localApp.url);
+    await keystore.check(finalFile, 'not-the-password');
+    await expect(page.getByTestId('error')).toContainText('the keystore password is wrong');
+    await keystore.check(finalFile, PASSWORD);
+    await expect(keystore.report).toHaveAttribute('data-accepted', 'true');
+    await expect(page.getByRole('heading', { name: 'Your medical software will accept this keystore.' })).toBeVisible();
+    await expect(page.getByTestId('aliases')).toHaveText(/^authentication, \d+$/);
+    await expect(page.getByTestId('days-left')).toHaveText(/^109[0-6]$/);
+
+    const changed = await keystore.changePassword('Nieuw-wachtwoord-7');
+    expect(changed.suggestedFilename()).toBe(final.suggestedFilename());
+    const changedFile = testInfo.outputPath('changed', changed.suggestedFilename());
+    await changed.saveAs(changedFile);
+    const listing = keytool(changedFile, 'Nieuw-wachtwoord-7');
+    expect(listing).toContain('Your keystore contains 2 entries');
+    expect(() => keytool(changedFile, PASSWORD)).toThrow();
   });
 });

@@ -28,6 +28,7 @@ pub fn App() -> impl IntoView {
                     <li><a href="#new" data-task="new">{move || t().task_new}</a></li>
                     <li><a href="#complete" data-task="complete">{move || t().task_complete}</a></li>
                     <li><a href="#certificates" data-task="certificates">{move || t().task_certificates}</a></li>
+                    <li><a href="#keystore" data-task="keystore">{move || t().task_keystore}</a></li>
                     <li><a href="#diagnostics" data-task="diagnostics">{move || t().task_check}</a></li>
                 </ul>
             </nav>
