@@ -124,6 +124,9 @@ pub struct Strings {
     pub new_password_again: &'static str,
     pub change_password_button: &'static str,
     pub password_changed: &'static str,
+    pub kiosk_label: &'static str,
+    pub kiosk_text: &'static str,
+    pub kiosk_finish: &'static str,
 }
 
 /// English.
@@ -244,6 +247,9 @@ pub const EN: Strings = Strings {
     new_password_again: "New password again",
     change_password_button: "Change the password and download",
     password_changed: "The keystore with its new password was downloaded under the same name. Give the new file and password to your medical software.",
+    kiosk_label: "Shared computer",
+    kiosk_text: "This is a shared computer: nothing is kept. Finish wipes everything; the session also ends after a few idle minutes or when your card leaves the reader.",
+    kiosk_finish: "Finish and wipe",
 };
 
 /// Dutch.
@@ -364,6 +370,9 @@ pub const NL: Strings = Strings {
     new_password_again: "Nieuw wachtwoord opnieuw",
     change_password_button: "Wachtwoord wijzigen en downloaden",
     password_changed: "De keystore met zijn nieuwe wachtwoord werd onder dezelfde naam gedownload. Geef het nieuwe bestand en wachtwoord aan uw medische software.",
+    kiosk_label: "Gedeelde computer",
+    kiosk_text: "Dit is een gedeelde computer: er wordt niets bewaard. Afronden wist alles; de sessie eindigt ook na enkele minuten zonder activiteit of wanneer uw kaart uit de lezer gaat.",
+    kiosk_finish: "Afronden en wissen",
 };
 
 /// French.
@@ -484,6 +493,9 @@ pub const FR: Strings = Strings {
     new_password_again: "Nouveau mot de passe (confirmation)",
     change_password_button: "Changer le mot de passe et télécharger",
     password_changed: "Le keystore avec son nouveau mot de passe a été téléchargé sous le même nom. Donnez le nouveau fichier et le mot de passe à votre logiciel médical.",
+    kiosk_label: "Ordinateur partagé",
+    kiosk_text: "Ceci est un ordinateur partagé : rien n'est conservé. Terminer efface tout ; la session se termine aussi après quelques minutes d'inactivité ou quand votre carte quitte le lecteur.",
+    kiosk_finish: "Terminer et effacer",
 };
 
 /// German.
@@ -604,6 +616,9 @@ pub const DE: Strings = Strings {
     new_password_again: "Neues Passwort wiederholen",
     change_password_button: "Passwort ändern und herunterladen",
     password_changed: "Der Keystore mit seinem neuen Passwort wurde unter demselben Namen heruntergeladen. Geben Sie die neue Datei und das Passwort Ihrer medizinischen Software.",
+    kiosk_label: "Gemeinsam genutzter Computer",
+    kiosk_text: "Dies ist ein gemeinsam genutzter Computer: Es wird nichts aufbewahrt. Beenden löscht alles; die Sitzung endet auch nach einigen Minuten ohne Aktivität oder wenn Ihre Karte den Leser verlässt.",
+    kiosk_finish: "Beenden und löschen",
 };
 
 /// The texts of `lang`.
@@ -659,8 +674,11 @@ pub fn use_lang() -> RwSignal<Lang> {
         {
             let _ = root.set_attribute("lang", code);
         }
-        if let Some(storage) =
-            web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+        // A kiosk remembers nothing, not even the language.
+        let keep = !crate::services::kiosk::is_kiosk();
+        if let Some(storage) = web_sys::window()
+            .filter(|_| keep)
+            .and_then(|window| window.local_storage().ok().flatten())
         {
             let _ = storage.set_item(STORAGE_KEY, code);
         }

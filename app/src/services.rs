@@ -5,4 +5,5 @@ pub mod certra;
 pub mod clock;
 pub mod files;
 pub mod flow;
+pub mod kiosk;
 pub mod webcrypto;

@@ -148,7 +148,8 @@ export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
       })
       .toBe(true);
     const remove = async () => {
-      if (simulator.exitCode !== null) return;
+      // Gone already (a test pulled the card out): killed by a signal, exitCode stays null.
+      if (simulator.exitCode !== null || simulator.signalCode !== null) return;
       const exited = new Promise((resolve) => simulator.once('exit', resolve));
       simulator.kill('SIGTERM');
       await exited;

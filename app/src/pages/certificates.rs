@@ -14,6 +14,7 @@ use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
     pages::complete::{environment_named, EnvironmentSelect},
+    services::kiosk::KioskGuard,
     services::{bridge::BridgeClient, clock, files::download_as, flow::WebServices},
 };
 
@@ -187,6 +188,7 @@ pub fn Certificates() -> impl IntoView {
     view! {
         <main>
             <LanguagePicker lang />
+            <KioskGuard lang />
             <h1>{move || t().certificates_title}</h1>
             <p><a href="#">{move || t().home}</a></p>
             <p>{move || t().certificates_intro}</p>

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, Lang, LanguagePicker, Strings},
+    services::kiosk::KioskGuard,
     services::{
         bridge::BridgeClient,
         clock::pause,
@@ -143,6 +144,7 @@ pub fn CompleteRequest() -> impl IntoView {
     view! {
         <main>
             <LanguagePicker lang />
+            <KioskGuard lang />
             <h1>{move || t().complete_title}</h1>
             <p><a href="#">{move || t().home}</a></p>
             <form on:submit=start>

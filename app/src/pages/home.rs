@@ -7,6 +7,7 @@ use crate::{
     error::AppError,
     i18n::{strings, use_lang, Lang, LanguagePicker},
     services::bridge::BridgeClient,
+    services::kiosk::KioskGuard,
 };
 
 /// The app's root component.
@@ -20,6 +21,7 @@ pub fn App() -> impl IntoView {
     view! {
         <main>
             <LanguagePicker lang />
+            <KioskGuard lang />
             <h1>{move || t().app_title}</h1>
             <Components bridge lang />
             <nav aria-labelledby="tasks-title">

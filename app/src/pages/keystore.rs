@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
+    services::kiosk::KioskGuard,
     services::{clock, files::download},
 };
 
@@ -101,6 +102,7 @@ pub fn KeystoreCheck() -> impl IntoView {
     view! {
         <main>
             <LanguagePicker lang />
+            <KioskGuard lang />
             <h1>{move || t().keystore_title}</h1>
             <p><a href="#">{move || t().home}</a></p>
             <form on:submit=run_check>

@@ -20,6 +20,7 @@ use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
     pages::complete::{environment_named, finish_request, EnvironmentSelect},
+    services::kiosk::KioskGuard,
     services::{
         bridge::BridgeClient,
         clock,
@@ -241,6 +242,7 @@ pub fn NewCertificate() -> impl IntoView {
     view! {
         <main>
             <LanguagePicker lang />
+            <KioskGuard lang />
             <h1>{move || t().new_title}</h1>
             <p><a href="#">{move || t().home}</a></p>
             <ol class="steps" aria-label=move || t().steps>

@@ -7,7 +7,7 @@
 use std::{cell::RefCell, collections::HashMap, rc::Rc};
 
 use ehcert_shared::{
-    bridge::{CardInfo, Failure, ReadCard},
+    bridge::{CardInfo, Failure, ReadCard, Reader},
     page::{
         Ack, Action, ExtensionMessage, PageMessage, PageOutcome, PageRequest, SignRequest, Status,
         ToExtension, ToPage,
@@ -41,7 +41,6 @@ pub struct BridgeClient {
 }
 
 struct Inner {
-    next_id: RefCell<u32>,
     ack: RefCell<Option<Ack>>,
     /// Resolvers of the promises that requests wait on, by request id.
     waiting: RefCell<HashMap<u32, Function>>,
@@ -71,7 +70,6 @@ impl BridgeClient {
                         .is_ok()
                 });
                 Inner {
-                    next_id: RefCell::new(1),
                     ack: RefCell::new(None),
                     waiting: RefCell::default(),
                     arrived: RefCell::default(),
@@ -85,6 +83,15 @@ impl BridgeClient {
     pub async fn status(&self) -> Result<Status, AppError> {
         match self.request(Action::Status, STATUS_TIMEOUT_MS, "starting the card bridge").await? {
             PageOutcome::Status(status) => Ok(status),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// The readers and whether each holds a card.
+    pub async fn list_readers(&self) -> Result<Vec<Reader>, AppError> {
+        match self.request(Action::ListReaders, CARD_TIMEOUT_MS, "listing the card readers").await?
+        {
+            PageOutcome::Readers(readers) => Ok(readers),
             other => Err(unexpected(other)),
         }
     }
@@ -126,12 +133,7 @@ impl BridgeClient {
         step: &'static str,
     ) -> Result<PageOutcome, AppError> {
         self.ensure_extension().await?;
-        let id = {
-            let mut next = self.inner.next_id.borrow_mut();
-            let id = *next;
-            *next = next.wrapping_add(1);
-            id
-        };
+        let id = next_request_id();
         let reply = Promise::new(&mut |resolve, _reject| {
             self.inner.waiting.borrow_mut().insert(id, resolve);
         });
@@ -188,6 +190,20 @@ impl Inner {
             }
         }
     }
+}
+
+thread_local! {
+    /// Request ids are unique in the page, not per client: every client hears every reply on
+    /// the window, and takes only those of the ids it is waiting for.
+    static NEXT_ID: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
+}
+
+fn next_request_id() -> u32 {
+    NEXT_ID.with(|next| {
+        let id = next.get();
+        next.set(id.wrapping_add(1));
+        id
+    })
 }
 
 /// A failure the extension reported, or an answer of the wrong kind (a bug somewhere).

@@ -61,8 +61,12 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|window| window.local_storage().ok().flatten())
 }
 
-/// Keeps the pending keystore in this browser.
+/// Keeps the pending keystore in this browser; on a kiosk nothing is kept (the downloaded file
+/// is the person's copy).
 pub fn keep_pending(pending: &StoredPending) -> Result<(), AppError> {
+    if crate::services::kiosk::is_kiosk() {
+        return Ok(());
+    }
     let value = serde_json::json!({
         "environment": pending.environment,
         "file_name": pending.file_name,

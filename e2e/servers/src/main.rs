@@ -9,7 +9,8 @@ use ehcert_servers::{
 };
 
 const USAGE: &str = "usage: ehcert-serve --dist DIR [--listen 127.0.0.1:8080] [--connect-src ORIGIN]...
-       [--upstream ENVIRONMENT=ORIGIN]...   e.g. --upstream acceptance=https://services-acpt.ehealth.fgov.be";
+       [--upstream ENVIRONMENT=ORIGIN]...   e.g. --upstream acceptance=https://services-acpt.ehealth.fgov.be
+       [--kiosk] [--kiosk-idle-seconds N]   a shared computer: nothing kept, idle sessions end";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -57,6 +58,7 @@ fn parse_args(
     let mut upstreams = Upstreams::default();
     let mut listen: SocketAddr = ([127, 0, 0, 1], 8080).into();
     let mut connect_src = Vec::new();
+    let mut kiosk_idle_seconds = None;
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
@@ -65,6 +67,13 @@ fn parse_args(
                 listen = value()?.parse().map_err(|err| format!("--listen: {err}"))?;
             }
             "--connect-src" => connect_src.push(value()?),
+            // A shared computer (F17): nothing kept, the session ends after 5 minutes idle.
+            "--kiosk" => kiosk_idle_seconds = Some(kiosk_idle_seconds.unwrap_or(300)),
+            "--kiosk-idle-seconds" => {
+                let seconds =
+                    value()?.parse().map_err(|err| format!("--kiosk-idle-seconds: {err}"))?;
+                kiosk_idle_seconds = Some(seconds);
+            }
             "--upstream" => {
                 let value = value()?;
                 let (environment, origin) =
@@ -75,5 +84,5 @@ fn parse_args(
         }
     }
     let dist = dist.ok_or("--dist is required")?;
-    Ok((AppConfig { dist, connect_src }, listen, upstreams))
+    Ok((AppConfig { dist, connect_src, kiosk_idle_seconds }, listen, upstreams))
 }

@@ -20,6 +20,22 @@ pub struct AppConfig {
     pub dist: PathBuf,
     /// Origins besides our own that the page may call.
     pub connect_src: Vec<String>,
+    /// Kiosk mode (spec/product.md F17): the page keeps nothing and ends the session after this
+    /// many seconds without input; `None` for a personal computer.
+    pub kiosk_idle_seconds: Option<u32>,
+}
+
+/// Tells the page it runs on a shared kiosk: a `<meta>` the app reads at start (no script, so
+/// the Content Security Policy is unchanged).
+fn with_kiosk_meta(index: &str, idle_seconds: Option<u32>) -> String {
+    match idle_seconds {
+        Some(seconds) => index.replacen(
+            "</head>",
+            &format!("<meta name=\"ehcert-kiosk-idle-seconds\" content=\"{seconds}\"></head>"),
+            1,
+        ),
+        None => index.to_owned(),
+    }
 }
 
 /// Why the app cannot be served.
@@ -42,13 +58,17 @@ pub fn router(config: &AppConfig) -> Result<Router, ServeError> {
         .map_err(|source| ServeError::NotBuilt { path: index_path, source })?;
     let policy = HeaderValue::try_from(csp::policy_for(&index, &config.connect_src))
         .expect("the policy is built from ASCII tokens and base64");
-    let index = Arc::new(index);
-    let fallback = get(move || {
+    let index = Arc::new(with_kiosk_meta(&index, config.kiosk_idle_seconds));
+    let page = get(move || {
         let index = Arc::clone(&index);
         async move { Html(index.as_str().to_owned()) }
     });
     Ok(Router::new()
-        .fallback_service(ServeDir::new(&config.dist).fallback(fallback))
+        // The page itself always comes from here (with the kiosk mark when configured), never
+        // as the raw file.
+        .route("/", page.clone())
+        .route("/index.html", page.clone())
+        .fallback_service(ServeDir::new(&config.dist).fallback(page))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, policy))
         // File names carry no content hash (Trunk.toml), so every load revalidates.
         .layer(SetResponseHeaderLayer::overriding(
@@ -67,4 +87,19 @@ pub fn router(config: &AppConfig) -> Result<Router, ServeError> {
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_kiosk_meta;
+
+    #[test]
+    fn the_kiosk_mark_goes_into_the_head_only_when_configured() {
+        let index = "<html><head><title>ehcert</title></head><body></body></html>";
+        assert_eq!(with_kiosk_meta(index, None), index);
+        assert_eq!(
+            with_kiosk_meta(index, Some(120)),
+            "<html><head><title>ehcert</title><meta name=\"ehcert-kiosk-idle-seconds\" content=\"120\"></head><body></body></html>"
+        );
+    }
 }

@@ -1,0 +1,113 @@
+//! Kiosk mode (spec/product.md F17), switched by the deployment: the server marks the page with
+//! `<meta name="ehcert-kiosk-idle-seconds">` (`ehcert-serve --kiosk`). On a shared computer the
+//! page keeps nothing in the browser, "Finish" wipes everything, and the session ends by itself
+//! after that many idle seconds or when the eID card leaves the reader.
+
+use std::{cell::Cell, rc::Rc};
+
+use leptos::{prelude::*, task::spawn_local};
+use wasm_bindgen::{closure::Closure, JsCast};
+
+use crate::{
+    i18n::{strings, Lang},
+    services::{bridge::BridgeClient, clock::pause},
+};
+
+/// How often the card reader is looked at, in kiosk mode.
+const CARD_POLL: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The idle time after which a kiosk session ends, or `None` on a personal computer.
+pub fn idle_seconds() -> Option<u32> {
+    let document = web_sys::window()?.document()?;
+    let meta = document.query_selector("meta[name='ehcert-kiosk-idle-seconds']").ok()??;
+    meta.get_attribute("content")?.parse().ok()
+}
+
+/// Whether this page runs on a kiosk.
+pub fn is_kiosk() -> bool {
+    idle_seconds().is_some()
+}
+
+/// Ends the session: everything this origin kept in the browser is wiped and the home screen is
+/// loaded afresh (memory goes with the page).
+pub fn wipe_and_restart() {
+    let Some(window) = web_sys::window() else { return };
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = storage.clear();
+    }
+    if let Ok(Some(storage)) = window.session_storage() {
+        let _ = storage.clear();
+    }
+    let _ = window.location().replace("/");
+}
+
+/// The kiosk bar: says the computer is shared, offers Finish, and watches idleness and the card.
+#[component]
+pub fn KioskGuard(lang: RwSignal<Lang>) -> impl IntoView {
+    let Some(idle) = idle_seconds() else { return ().into_any() };
+    watch_idleness(idle);
+    watch_card();
+    let t = move || strings(lang.get());
+    view! {
+        <aside class="kiosk" aria-label=move || t().kiosk_label data-testid="kiosk">
+            <p>{move || t().kiosk_text}</p>
+            <button type="button" on:click=move |_| wipe_and_restart()>{move || t().kiosk_finish}</button>
+        </aside>
+    }
+    .into_any()
+}
+
+/// Any key, pointer or scroll resets the clock; `idle` seconds without one end the session.
+fn watch_idleness(idle: u32) {
+    let Some(window) = web_sys::window() else { return };
+    let last = Rc::new(Cell::new(js_sys::Date::now()));
+    let touched = {
+        let last = Rc::clone(&last);
+        Closure::<dyn Fn()>::new(move || last.set(js_sys::Date::now()))
+    };
+    for event in ["keydown", "pointerdown", "pointermove", "wheel", "input"] {
+        let _ = window.add_event_listener_with_callback(event, touched.as_ref().unchecked_ref());
+    }
+    // The listeners live as long as the page.
+    touched.forget();
+    spawn_local(async move {
+        loop {
+            pause(std::time::Duration::from_secs(1)).await;
+            if js_sys::Date::now() - last.get() > f64::from(idle) * 1000.0 {
+                // The start screen holds nothing of anyone: it stays as it is.
+                if at_start() {
+                    last.set(js_sys::Date::now());
+                    continue;
+                }
+                wipe_and_restart();
+                return;
+            }
+        }
+    });
+}
+
+/// Once a card has been seen, the session ends when no reader holds one any more.
+fn watch_card() {
+    spawn_local(async move {
+        let bridge = BridgeClient::new();
+        let mut seen = false;
+        loop {
+            if let Ok(readers) = bridge.list_readers().await {
+                let present = readers.iter().any(|reader| reader.card_present);
+                if seen && !present {
+                    wipe_and_restart();
+                    return;
+                }
+                seen |= present;
+            }
+            pause(CARD_POLL).await;
+        }
+    });
+}
+
+/// Whether the start screen is showing.
+fn at_start() -> bool {
+    web_sys::window()
+        .and_then(|window| window.location().hash().ok())
+        .is_none_or(|hash| hash.is_empty() || hash == "#")
+}
