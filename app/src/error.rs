@@ -1,6 +1,6 @@
 //! The app's one error type and the one place its texts for people are written.
 
-use ehcert_shared::{bridge::Failure, ErrorCode};
+use ehcert_shared::{bridge::Failure, page::Lang, ErrorCode};
 
 /// Everything that can go wrong below the UI, as the UI needs to tell it apart.
 #[derive(Clone, Debug)]
@@ -30,48 +30,34 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// What to tell the person, with the next step to take.
+    /// What to tell the person, with the next step to take, in English (support, logs and the
+    /// English-only diagnostics page).
     pub fn user_message(&self) -> String {
+        self.message(Lang::En)
+    }
+
+    /// What to tell the person, with the next step to take, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let t = texts(lang);
+        let with = |text: &str, detail: &str| text.replace("{}", detail);
         match self {
-            Self::ExtensionMissing => {
-                "the ehcert browser extension was not found. Install it, then reload this page."
-                    .to_owned()
-            }
-            Self::Bridge(failure) => bridge_message(failure),
-            Self::Card(detail) => format!("{detail}. Use a Belgian eID card with a signature certificate."),
-            Self::WrongStage(detail) => format!("{detail}. Choose the pending keystore of the request you want to complete."),
-            Self::NotYetIssued => {
-                "eHealth has not issued your certificate yet (it may be checked by hand). Your pending keystore is safe: come back later and choose \"Complete a request\"."
-                    .to_owned()
-            }
-            Self::CardSignatureInvalid => {
-                "the card's signature does not match its own certificate. The card may be damaged: try again, and if it keeps happening, have the card replaced at your municipality."
-                    .to_owned()
-            }
-            Self::Timeout(step) => format!("no answer while {step}. Reload the page and try again."),
-            Self::Browser(detail) => {
-                format!("the browser refused an operation ({detail}). Reload the page and try again.")
-            }
-            Self::Certra(err) => certra_message(err),
-            Self::Network(detail) => format!(
-                "eHealth could not be reached ({detail}). Check your internet connection and try again."
-            ),
+            Self::ExtensionMissing => t.extension_missing.to_owned(),
+            Self::Bridge(failure) => bridge_message(failure, t),
+            Self::Card(detail) => with(t.card_suffix, detail),
+            Self::WrongStage(detail) => with(t.wrong_stage, detail),
+            Self::NotYetIssued => t.not_yet_issued.to_owned(),
+            Self::CardSignatureInvalid => t.card_signature_invalid.to_owned(),
+            Self::Timeout(step) => with(t.timeout, step),
+            Self::Browser(detail) => with(t.browser, detail),
+            Self::Certra(err) => certra_message(err, t),
+            Self::Network(detail) => with(t.network, detail),
             Self::Pki(err) => match err.as_ref() {
-                ehcert_pki::PkiError::WrongPassword => {
-                    "the keystore password is wrong. Type it again, paying attention to capitals.".to_owned()
-                }
-                ehcert_pki::PkiError::NotAKeystore(_) => {
-                    "this file is not a keystore. Choose the .p12 or .acc-p12 file of your eHealth certificate."
-                        .to_owned()
-                }
-                ehcert_pki::PkiError::CorruptKeystore(_) => {
-                    "this keystore is damaged or in a format we cannot read. Choose another copy of it."
-                        .to_owned()
-                }
-                ehcert_pki::PkiError::WrongKeystore(detail) => {
-                    format!("this keystore cannot be used here: {detail}. Choose your eHealth keystore.")
-                }
-                other => format!("a key or certificate problem occurred ({other}). Try again."),
+                ehcert_pki::PkiError::WrongPassword => t.wrong_password.to_owned(),
+                ehcert_pki::PkiError::NotAKeystore(_) => t.not_a_keystore.to_owned(),
+                ehcert_pki::PkiError::CorruptKeystore(_) => t.corrupt_keystore.to_owned(),
+                ehcert_pki::PkiError::WrongKeystore(detail) => with(t.wrong_keystore, detail),
+                ehcert_pki::PkiError::WeakPassword => t.weak_password.to_owned(),
+                other => with(t.pki_other, &other.to_string()),
             },
         }
     }
@@ -104,90 +90,276 @@ impl From<ehcert_certra::CertraError> for AppError {
 /// What the extension and the card bridge report, in words, with the next step. The protocol's
 /// codes are `non_exhaustive` (a newer component may send one we do not know): those, and the
 /// protocol faults, share the last arm, which names the detail for support.
-fn bridge_message(failure: &Failure) -> String {
+fn bridge_message(failure: &Failure, t: &ErrorTexts) -> String {
     let text = match failure.code {
-        ErrorCode::UserCancelled => {
-            "the signature was cancelled in the PIN window. Nothing was signed; start again when you are ready."
-        }
-        ErrorCode::WrongPin => {
-            return match failure.tries_left {
-                Some(1) => "the PIN was wrong; 1 try is left before the PIN is blocked. Try again carefully.".to_owned(),
-                Some(n) => format!("the PIN was wrong; {n} tries are left. Try again."),
-                None => "the PIN was wrong. Try again.".to_owned(),
-            };
-        }
-        ErrorCode::PinBlocked => {
-            "your eID PIN is blocked after three wrong tries. Unblock it with your PUK code at your municipality, then try again."
-        }
-        ErrorCode::NoReader => "no card reader was found. Connect your card reader and try again.",
-        ErrorCode::NoCard => "there is no card in the reader. Insert your eID card and try again.",
-        ErrorCode::CardRemoved => {
-            "the card left the reader during the operation. Put it back and try again; nothing was signed."
-        }
-        ErrorCode::NoSignatureCertificate => {
-            "your eID card has no active signature certificate (for example the card of a minor, or a certificate that was never activated). Ask your municipality to activate it."
-        }
-        ErrorCode::UnsupportedCard => {
-            "this card is not a Belgian eID card ehcert can use. Insert your Belgian eID card."
-        }
-        ErrorCode::CardFailure => {
-            "the card reported an error. Take it out, put it back in and try again; if it keeps happening, try another reader."
-        }
-        ErrorCode::PcscUnavailable => {
-            "the smart-card service of this computer is not running. Start it (or restart the computer) and try again."
-        }
-        ErrorCode::Busy => {
-            "another card operation is still running. Finish it (look for an open PIN window) and try again."
-        }
-        ErrorCode::BridgeUnavailable => {
-            "the card bridge is not installed on this computer. Install it, then reload this page."
-        }
-        ErrorCode::BridgeStopped => {
-            "the card bridge stopped unexpectedly; nothing was signed. Try again, and if it keeps happening, reinstall the card bridge."
-        }
-        ErrorCode::Interrupted => {
-            "the browser extension restarted during the operation; nothing was signed. Try again."
-        }
-        ErrorCode::VersionMismatch => {
-            return format!(
-                "the extension and the card bridge do not match ({}). Update both to the latest version.",
-                failure.detail
-            );
-        }
-        ErrorCode::Timeout => "the card or the PIN window did not answer in time. Try again.",
-        ErrorCode::OriginNotAllowed => {
-            "this page may not use your eID card. Open ehcert from its official address."
-        }
-        _ => {
-            return format!(
-                "something went wrong between this page, the extension and the card bridge ({}). Reload the page and try again; if it keeps happening, update the extension and the card bridge.",
-                failure.detail
-            );
-        }
+        ErrorCode::UserCancelled => t.user_cancelled,
+        ErrorCode::WrongPin => match failure.tries_left {
+            Some(1) => t.wrong_pin_last,
+            Some(n) => return t.wrong_pin_n.replace("{}", &n.to_string()),
+            None => t.wrong_pin,
+        },
+        ErrorCode::PinBlocked => t.pin_blocked,
+        ErrorCode::NoReader => t.no_reader,
+        ErrorCode::NoCard => t.no_card,
+        ErrorCode::CardRemoved => t.card_removed,
+        ErrorCode::NoSignatureCertificate => t.no_signature_certificate,
+        ErrorCode::UnsupportedCard => t.unsupported_card,
+        ErrorCode::CardFailure => t.card_failure,
+        ErrorCode::PcscUnavailable => t.pcsc_unavailable,
+        ErrorCode::Busy => t.busy,
+        ErrorCode::BridgeUnavailable => t.bridge_unavailable,
+        ErrorCode::BridgeStopped => t.bridge_stopped,
+        ErrorCode::Interrupted => t.interrupted,
+        ErrorCode::VersionMismatch => return t.version_mismatch.replace("{}", &failure.detail),
+        ErrorCode::Timeout => t.bridge_timeout,
+        ErrorCode::OriginNotAllowed => t.origin_not_allowed,
+        _ => return t.protocol.replace("{}", &failure.detail),
     };
     text.to_owned()
 }
 
-fn certra_message(err: &ehcert_certra::CertraError) -> String {
+fn certra_message(err: &ehcert_certra::CertraError, t: &ErrorTexts) -> String {
     use ehcert_certra::CertraError;
     match err {
-        _ if err.is_not_yet_delivered() => {
-            "eHealth has not issued your certificate yet. We keep checking; you can also close this page and complete the request later.".to_owned()
-        }
+        _ if err.is_not_yet_delivered() => t.not_yet_delivered.to_owned(),
+        // eHealth's own message is English (and stable for support); its code goes with it.
         CertraError::Refused { errors, .. } => match errors.first() {
-            Some(error) => format!("eHealth refused the request: {} ({}).", error.message, error.code),
-            None => "eHealth refused the request without giving a reason. Try again later.".to_owned(),
+            Some(error) => t.refused.replace("{}", &format!("{} ({})", error.message, error.code)),
+            None => t.refused_no_reason.to_owned(),
         },
-        CertraError::Fault { .. } => {
-            "eHealth's service reported an internal problem. Try again in a few minutes.".to_owned()
-        }
-        CertraError::NotSoap(_) => {
-            "eHealth's service is not available right now (it answered with an error page). Try again later."
-                .to_owned()
-        }
-        CertraError::Malformed(_) | CertraError::TooLarge(_) => {
-            "eHealth's answer could not be read. Try again later; if it keeps happening, contact support.".to_owned()
-        }
-        other => format!("talking to eHealth failed ({other}). Try again."),
+        CertraError::Fault { .. } => t.fault.to_owned(),
+        CertraError::NotSoap(_) => t.not_soap.to_owned(),
+        CertraError::Malformed(_) | CertraError::TooLarge(_) => t.malformed.to_owned(),
+        other => t.certra_other.replace("{}", &other.to_string()),
     }
 }
+
+/// The error texts of one language; `{}` stands for the detail.
+struct ErrorTexts {
+    extension_missing: &'static str,
+    card_suffix: &'static str,
+    wrong_stage: &'static str,
+    not_yet_issued: &'static str,
+    card_signature_invalid: &'static str,
+    timeout: &'static str,
+    browser: &'static str,
+    network: &'static str,
+    wrong_password: &'static str,
+    not_a_keystore: &'static str,
+    corrupt_keystore: &'static str,
+    wrong_keystore: &'static str,
+    weak_password: &'static str,
+    pki_other: &'static str,
+    user_cancelled: &'static str,
+    wrong_pin_last: &'static str,
+    wrong_pin_n: &'static str,
+    wrong_pin: &'static str,
+    pin_blocked: &'static str,
+    no_reader: &'static str,
+    no_card: &'static str,
+    card_removed: &'static str,
+    no_signature_certificate: &'static str,
+    unsupported_card: &'static str,
+    card_failure: &'static str,
+    pcsc_unavailable: &'static str,
+    busy: &'static str,
+    bridge_unavailable: &'static str,
+    bridge_stopped: &'static str,
+    interrupted: &'static str,
+    version_mismatch: &'static str,
+    bridge_timeout: &'static str,
+    origin_not_allowed: &'static str,
+    protocol: &'static str,
+    not_yet_delivered: &'static str,
+    refused: &'static str,
+    refused_no_reason: &'static str,
+    fault: &'static str,
+    not_soap: &'static str,
+    malformed: &'static str,
+    certra_other: &'static str,
+}
+
+fn texts(lang: Lang) -> &'static ErrorTexts {
+    match lang {
+        Lang::Nl => &NL,
+        Lang::Fr => &FR,
+        Lang::De => &DE,
+        Lang::En => &EN,
+    }
+}
+
+const EN: ErrorTexts = ErrorTexts {
+    extension_missing: "the ehcert browser extension was not found. Install it, then reload this page.",
+    card_suffix: "{}. Use a Belgian eID card with a signature certificate.",
+    wrong_stage: "{}. Choose the pending keystore of the request you want to complete.",
+    not_yet_issued: "eHealth has not issued your certificate yet (it may be checked by hand). Your pending keystore is safe: come back later and choose \"Complete a request\".",
+    card_signature_invalid: "the card's signature does not match its own certificate. The card may be damaged: try again, and if it keeps happening, have the card replaced at your municipality.",
+    timeout: "no answer in time ({}). Reload the page and try again.",
+    browser: "the browser refused an operation ({}). Reload the page and try again.",
+    network: "eHealth could not be reached ({}). Check your internet connection and try again.",
+    wrong_password: "the keystore password is wrong. Type it again, paying attention to capitals.",
+    not_a_keystore: "this file is not a keystore. Choose the .p12 or .acc-p12 file of your eHealth certificate.",
+    corrupt_keystore: "this keystore is damaged or in a format we cannot read. Choose another copy of it.",
+    wrong_keystore: "this keystore cannot be used here: {}. Choose your eHealth keystore.",
+    weak_password: "the new password does not meet the rules shown. Choose another one.",
+    pki_other: "a key or certificate problem occurred ({}). Try again.",
+    user_cancelled: "the signature was cancelled in the PIN window. Nothing was signed; start again when you are ready.",
+    wrong_pin_last: "the PIN was wrong; 1 try is left before the PIN is blocked. Try again carefully.",
+    wrong_pin_n: "the PIN was wrong; {} tries are left. Try again.",
+    wrong_pin: "the PIN was wrong. Try again.",
+    pin_blocked: "your eID PIN is blocked after three wrong tries. Unblock it with your PUK code at your municipality, then try again.",
+    no_reader: "no card reader was found. Connect your card reader and try again.",
+    no_card: "there is no card in the reader. Insert your eID card and try again.",
+    card_removed: "the card left the reader during the operation. Put it back and try again; nothing was signed.",
+    no_signature_certificate: "your eID card has no active signature certificate (for example the card of a minor, or a certificate that was never activated). Ask your municipality to activate it.",
+    unsupported_card: "this card is not a Belgian eID card ehcert can use. Insert your Belgian eID card.",
+    card_failure: "the card reported an error. Take it out, put it back in and try again; if it keeps happening, try another reader.",
+    pcsc_unavailable: "the smart-card service of this computer is not running. Start it (or restart the computer) and try again.",
+    busy: "another card operation is still running. Finish it (look for an open PIN window) and try again.",
+    bridge_unavailable: "the card bridge is not installed on this computer. Install it, then reload this page.",
+    bridge_stopped: "the card bridge stopped unexpectedly; nothing was signed. Try again, and if it keeps happening, reinstall the card bridge.",
+    interrupted: "the browser extension restarted during the operation; nothing was signed. Try again.",
+    version_mismatch: "the extension and the card bridge do not match ({}). Update both to the latest version.",
+    bridge_timeout: "the card or the PIN window did not answer in time. Try again.",
+    origin_not_allowed: "this page may not use your eID card. Open ehcert from its official address.",
+    protocol: "something went wrong between this page, the extension and the card bridge ({}). Reload the page and try again; if it keeps happening, update the extension and the card bridge.",
+    not_yet_delivered: "eHealth has not issued your certificate yet. We keep checking; you can also close this page and complete the request later.",
+    refused: "eHealth refused the request: {}.",
+    refused_no_reason: "eHealth refused the request without giving a reason. Try again later.",
+    fault: "eHealth's service reported an internal problem. Try again in a few minutes.",
+    not_soap: "eHealth's service is not available right now (it answered with an error page). Try again later.",
+    malformed: "eHealth's answer could not be read. Try again later; if it keeps happening, contact support.",
+    certra_other: "talking to eHealth failed ({}). Try again.",
+};
+
+const NL: ErrorTexts = ErrorTexts {
+    extension_missing: "de ehcert-browserextensie werd niet gevonden. Installeer ze en laad deze pagina opnieuw.",
+    card_suffix: "{}. Gebruik een Belgische eID-kaart met een handtekeningcertificaat.",
+    wrong_stage: "{}. Kies de voorlopige keystore van de aanvraag die u wilt vervolledigen.",
+    not_yet_issued: "eHealth heeft uw certificaat nog niet uitgereikt (misschien wordt het manueel gecontroleerd). Uw voorlopige keystore is veilig: kom later terug en kies \"Een aanvraag vervolledigen\".",
+    card_signature_invalid: "de handtekening van de kaart past niet bij haar eigen certificaat. De kaart is misschien beschadigd: probeer opnieuw en laat de kaart vervangen bij uw gemeente als het blijft gebeuren.",
+    timeout: "geen antwoord op tijd ({}). Laad de pagina opnieuw en probeer opnieuw.",
+    browser: "de browser weigerde een bewerking ({}). Laad de pagina opnieuw en probeer opnieuw.",
+    network: "eHealth kon niet bereikt worden ({}). Controleer uw internetverbinding en probeer opnieuw.",
+    wrong_password: "het wachtwoord van de keystore is verkeerd. Typ het opnieuw en let op hoofdletters.",
+    not_a_keystore: "dit bestand is geen keystore. Kies het .p12- of .acc-p12-bestand van uw eHealth-certificaat.",
+    corrupt_keystore: "deze keystore is beschadigd of in een formaat dat we niet kunnen lezen. Kies een andere kopie.",
+    wrong_keystore: "deze keystore kan hier niet gebruikt worden: {}. Kies uw eHealth-keystore.",
+    weak_password: "het nieuwe wachtwoord voldoet niet aan de getoonde regels. Kies een ander.",
+    pki_other: "er trad een probleem op met een sleutel of certificaat ({}). Probeer opnieuw.",
+    user_cancelled: "de handtekening werd geannuleerd in het pincodevenster. Er werd niets ondertekend; begin opnieuw wanneer u klaar bent.",
+    wrong_pin_last: "de pincode was verkeerd; nog 1 poging voor de pincode geblokkeerd wordt. Probeer voorzichtig opnieuw.",
+    wrong_pin_n: "de pincode was verkeerd; nog {} pogingen. Probeer opnieuw.",
+    wrong_pin: "de pincode was verkeerd. Probeer opnieuw.",
+    pin_blocked: "uw eID-pincode is geblokkeerd na drie verkeerde pogingen. Deblokkeer hem met uw PUK-code bij uw gemeente en probeer dan opnieuw.",
+    no_reader: "er werd geen kaartlezer gevonden. Sluit uw kaartlezer aan en probeer opnieuw.",
+    no_card: "er zit geen kaart in de lezer. Steek uw eID-kaart in de lezer en probeer opnieuw.",
+    card_removed: "de kaart werd tijdens de bewerking uit de lezer gehaald. Steek ze terug en probeer opnieuw; er werd niets ondertekend.",
+    no_signature_certificate: "uw eID-kaart heeft geen actief handtekeningcertificaat (bijvoorbeeld de kaart van een minderjarige, of een certificaat dat nooit geactiveerd werd). Vraag uw gemeente om het te activeren.",
+    unsupported_card: "deze kaart is geen Belgische eID-kaart die ehcert kan gebruiken. Steek uw Belgische eID-kaart in de lezer.",
+    card_failure: "de kaart meldde een fout. Haal ze uit de lezer, steek ze terug en probeer opnieuw; probeer een andere lezer als het blijft gebeuren.",
+    pcsc_unavailable: "de smartcarddienst van deze computer draait niet. Start hem (of herstart de computer) en probeer opnieuw.",
+    busy: "er loopt nog een andere kaartbewerking. Rond ze af (zoek een open pincodevenster) en probeer opnieuw.",
+    bridge_unavailable: "de kaartbrug is niet geïnstalleerd op deze computer. Installeer hem en laad deze pagina opnieuw.",
+    bridge_stopped: "de kaartbrug stopte onverwacht; er werd niets ondertekend. Probeer opnieuw en installeer de kaartbrug opnieuw als het blijft gebeuren.",
+    interrupted: "de browserextensie herstartte tijdens de bewerking; er werd niets ondertekend. Probeer opnieuw.",
+    version_mismatch: "de extensie en de kaartbrug passen niet bij elkaar ({}). Werk beide bij naar de nieuwste versie.",
+    bridge_timeout: "de kaart of het pincodevenster antwoordde niet op tijd. Probeer opnieuw.",
+    origin_not_allowed: "deze pagina mag uw eID-kaart niet gebruiken. Open ehcert via het officiële adres.",
+    protocol: "er liep iets mis tussen deze pagina, de extensie en de kaartbrug ({}). Laad de pagina opnieuw en probeer opnieuw; werk de extensie en de kaartbrug bij als het blijft gebeuren.",
+    not_yet_delivered: "eHealth heeft uw certificaat nog niet uitgereikt. We blijven controleren; u kunt deze pagina ook sluiten en de aanvraag later vervolledigen.",
+    refused: "eHealth weigerde de aanvraag: {}.",
+    refused_no_reason: "eHealth weigerde de aanvraag zonder reden. Probeer later opnieuw.",
+    fault: "de dienst van eHealth meldde een intern probleem. Probeer over enkele minuten opnieuw.",
+    not_soap: "de dienst van eHealth is nu niet beschikbaar (hij antwoordde met een foutpagina). Probeer later opnieuw.",
+    malformed: "het antwoord van eHealth kon niet gelezen worden. Probeer later opnieuw; neem contact op met de support als het blijft gebeuren.",
+    certra_other: "de communicatie met eHealth mislukte ({}). Probeer opnieuw.",
+};
+
+const FR: ErrorTexts = ErrorTexts {
+    extension_missing: "l'extension de navigateur ehcert est introuvable. Installez-la, puis rechargez cette page.",
+    card_suffix: "{}. Utilisez une carte eID belge avec un certificat de signature.",
+    wrong_stage: "{}. Choisissez le keystore provisoire de la demande à compléter.",
+    not_yet_issued: "eHealth n'a pas encore délivré votre certificat (il est peut-être vérifié manuellement). Votre keystore provisoire est en sécurité : revenez plus tard et choisissez « Compléter une demande ».",
+    card_signature_invalid: "la signature de la carte ne correspond pas à son propre certificat. La carte est peut-être endommagée : réessayez et, si cela se reproduit, faites-la remplacer à votre commune.",
+    timeout: "pas de réponse à temps ({}). Rechargez la page et réessayez.",
+    browser: "le navigateur a refusé une opération ({}). Rechargez la page et réessayez.",
+    network: "eHealth est injoignable ({}). Vérifiez votre connexion internet et réessayez.",
+    wrong_password: "le mot de passe du keystore est erroné. Retapez-le en faisant attention aux majuscules.",
+    not_a_keystore: "ce fichier n'est pas un keystore. Choisissez le fichier .p12 ou .acc-p12 de votre certificat eHealth.",
+    corrupt_keystore: "ce keystore est endommagé ou dans un format illisible. Choisissez-en une autre copie.",
+    wrong_keystore: "ce keystore ne peut pas être utilisé ici : {}. Choisissez votre keystore eHealth.",
+    weak_password: "le nouveau mot de passe ne respecte pas les règles affichées. Choisissez-en un autre.",
+    pki_other: "un problème de clé ou de certificat est survenu ({}). Réessayez.",
+    user_cancelled: "la signature a été annulée dans la fenêtre du code PIN. Rien n'a été signé ; recommencez quand vous êtes prêt.",
+    wrong_pin_last: "le code PIN était erroné ; il reste 1 essai avant le blocage. Réessayez prudemment.",
+    wrong_pin_n: "le code PIN était erroné ; il reste {} essais. Réessayez.",
+    wrong_pin: "le code PIN était erroné. Réessayez.",
+    pin_blocked: "votre code PIN eID est bloqué après trois essais erronés. Débloquez-le avec votre code PUK à votre commune, puis réessayez.",
+    no_reader: "aucun lecteur de carte n'a été trouvé. Branchez votre lecteur et réessayez.",
+    no_card: "il n'y a pas de carte dans le lecteur. Insérez votre carte eID et réessayez.",
+    card_removed: "la carte a quitté le lecteur pendant l'opération. Remettez-la et réessayez ; rien n'a été signé.",
+    no_signature_certificate: "votre carte eID n'a pas de certificat de signature actif (par exemple la carte d'un mineur, ou un certificat jamais activé). Demandez à votre commune de l'activer.",
+    unsupported_card: "cette carte n'est pas une carte eID belge utilisable par ehcert. Insérez votre carte eID belge.",
+    card_failure: "la carte a signalé une erreur. Retirez-la, remettez-la et réessayez ; si cela se reproduit, essayez un autre lecteur.",
+    pcsc_unavailable: "le service de cartes à puce de cet ordinateur ne fonctionne pas. Démarrez-le (ou redémarrez l'ordinateur) et réessayez.",
+    busy: "une autre opération de carte est en cours. Terminez-la (cherchez une fenêtre PIN ouverte) et réessayez.",
+    bridge_unavailable: "le pont de carte n'est pas installé sur cet ordinateur. Installez-le, puis rechargez cette page.",
+    bridge_stopped: "le pont de carte s'est arrêté de manière inattendue ; rien n'a été signé. Réessayez et, si cela se reproduit, réinstallez le pont de carte.",
+    interrupted: "l'extension du navigateur a redémarré pendant l'opération ; rien n'a été signé. Réessayez.",
+    version_mismatch: "l'extension et le pont de carte ne correspondent pas ({}). Mettez les deux à jour.",
+    bridge_timeout: "la carte ou la fenêtre PIN n'a pas répondu à temps. Réessayez.",
+    origin_not_allowed: "cette page ne peut pas utiliser votre carte eID. Ouvrez ehcert depuis son adresse officielle.",
+    protocol: "un problème est survenu entre cette page, l'extension et le pont de carte ({}). Rechargez la page et réessayez ; si cela se reproduit, mettez à jour l'extension et le pont de carte.",
+    not_yet_delivered: "eHealth n'a pas encore délivré votre certificat. Nous continuons à vérifier ; vous pouvez aussi fermer cette page et compléter la demande plus tard.",
+    refused: "eHealth a refusé la demande : {}.",
+    refused_no_reason: "eHealth a refusé la demande sans donner de raison. Réessayez plus tard.",
+    fault: "le service d'eHealth a signalé un problème interne. Réessayez dans quelques minutes.",
+    not_soap: "le service d'eHealth n'est pas disponible pour le moment (il a répondu par une page d'erreur). Réessayez plus tard.",
+    malformed: "la réponse d'eHealth est illisible. Réessayez plus tard ; si cela se reproduit, contactez le support.",
+    certra_other: "la communication avec eHealth a échoué ({}). Réessayez.",
+};
+
+const DE: ErrorTexts = ErrorTexts {
+    extension_missing: "die ehcert-Browsererweiterung wurde nicht gefunden. Installieren Sie sie und laden Sie diese Seite neu.",
+    card_suffix: "{}. Verwenden Sie eine belgische eID-Karte mit einem Signaturzertifikat.",
+    wrong_stage: "{}. Wählen Sie den vorläufigen Keystore des Antrags, den Sie abschließen möchten.",
+    not_yet_issued: "eHealth hat Ihr Zertifikat noch nicht ausgestellt (es wird vielleicht von Hand geprüft). Ihr vorläufiger Keystore ist sicher: Kommen Sie später zurück und wählen Sie \"Einen Antrag abschließen\".",
+    card_signature_invalid: "die Unterschrift der Karte passt nicht zu ihrem eigenen Zertifikat. Die Karte ist vielleicht beschädigt: Versuchen Sie es erneut und lassen Sie die Karte bei Ihrer Gemeinde ersetzen, wenn es wieder passiert.",
+    timeout: "keine Antwort rechtzeitig ({}). Laden Sie die Seite neu und versuchen Sie es erneut.",
+    browser: "der Browser hat einen Vorgang abgelehnt ({}). Laden Sie die Seite neu und versuchen Sie es erneut.",
+    network: "eHealth ist nicht erreichbar ({}). Prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.",
+    wrong_password: "das Keystore-Passwort ist falsch. Geben Sie es erneut ein und achten Sie auf Großbuchstaben.",
+    not_a_keystore: "diese Datei ist kein Keystore. Wählen Sie die .p12- oder .acc-p12-Datei Ihres eHealth-Zertifikats.",
+    corrupt_keystore: "dieser Keystore ist beschädigt oder in einem unlesbaren Format. Wählen Sie eine andere Kopie.",
+    wrong_keystore: "dieser Keystore kann hier nicht verwendet werden: {}. Wählen Sie Ihren eHealth-Keystore.",
+    weak_password: "das neue Passwort erfüllt die angezeigten Regeln nicht. Wählen Sie ein anderes.",
+    pki_other: "ein Schlüssel- oder Zertifikatsproblem ist aufgetreten ({}). Versuchen Sie es erneut.",
+    user_cancelled: "die Unterschrift wurde im PIN-Fenster abgebrochen. Nichts wurde unterschrieben; beginnen Sie erneut, wenn Sie bereit sind.",
+    wrong_pin_last: "die PIN war falsch; noch 1 Versuch, bevor die PIN gesperrt wird. Versuchen Sie es vorsichtig erneut.",
+    wrong_pin_n: "die PIN war falsch; noch {} Versuche. Versuchen Sie es erneut.",
+    wrong_pin: "die PIN war falsch. Versuchen Sie es erneut.",
+    pin_blocked: "Ihre eID-PIN ist nach drei falschen Versuchen gesperrt. Entsperren Sie sie mit Ihrem PUK-Code bei Ihrer Gemeinde und versuchen Sie es dann erneut.",
+    no_reader: "es wurde kein Kartenleser gefunden. Schließen Sie Ihren Kartenleser an und versuchen Sie es erneut.",
+    no_card: "es steckt keine Karte im Leser. Stecken Sie Ihre eID-Karte ein und versuchen Sie es erneut.",
+    card_removed: "die Karte hat den Leser während des Vorgangs verlassen. Stecken Sie sie wieder ein und versuchen Sie es erneut; nichts wurde unterschrieben.",
+    no_signature_certificate: "Ihre eID-Karte hat kein aktives Signaturzertifikat (zum Beispiel die Karte eines Minderjährigen oder ein nie aktiviertes Zertifikat). Bitten Sie Ihre Gemeinde, es zu aktivieren.",
+    unsupported_card: "diese Karte ist keine belgische eID-Karte, die ehcert verwenden kann. Stecken Sie Ihre belgische eID-Karte ein.",
+    card_failure: "die Karte hat einen Fehler gemeldet. Nehmen Sie sie heraus, stecken Sie sie wieder ein und versuchen Sie es erneut; versuchen Sie einen anderen Leser, wenn es wieder passiert.",
+    pcsc_unavailable: "der Chipkartendienst dieses Computers läuft nicht. Starten Sie ihn (oder den Computer neu) und versuchen Sie es erneut.",
+    busy: "ein anderer Kartenvorgang läuft noch. Schließen Sie ihn ab (suchen Sie ein offenes PIN-Fenster) und versuchen Sie es erneut.",
+    bridge_unavailable: "die Kartenbrücke ist auf diesem Computer nicht installiert. Installieren Sie sie und laden Sie diese Seite neu.",
+    bridge_stopped: "die Kartenbrücke wurde unerwartet beendet; nichts wurde unterschrieben. Versuchen Sie es erneut und installieren Sie die Kartenbrücke neu, wenn es wieder passiert.",
+    interrupted: "die Browsererweiterung wurde während des Vorgangs neu gestartet; nichts wurde unterschrieben. Versuchen Sie es erneut.",
+    version_mismatch: "Erweiterung und Kartenbrücke passen nicht zusammen ({}). Aktualisieren Sie beide auf die neueste Version.",
+    bridge_timeout: "die Karte oder das PIN-Fenster hat nicht rechtzeitig geantwortet. Versuchen Sie es erneut.",
+    origin_not_allowed: "diese Seite darf Ihre eID-Karte nicht verwenden. Öffnen Sie ehcert über die offizielle Adresse.",
+    protocol: "zwischen dieser Seite, der Erweiterung und der Kartenbrücke ist etwas schiefgelaufen ({}). Laden Sie die Seite neu und versuchen Sie es erneut; aktualisieren Sie Erweiterung und Kartenbrücke, wenn es wieder passiert.",
+    not_yet_delivered: "eHealth hat Ihr Zertifikat noch nicht ausgestellt. Wir prüfen weiter; Sie können diese Seite auch schließen und den Antrag später abschließen.",
+    refused: "eHealth hat den Antrag abgelehnt: {}.",
+    refused_no_reason: "eHealth hat den Antrag ohne Grund abgelehnt. Versuchen Sie es später erneut.",
+    fault: "der eHealth-Dienst hat ein internes Problem gemeldet. Versuchen Sie es in einigen Minuten erneut.",
+    not_soap: "der eHealth-Dienst ist gerade nicht verfügbar (er antwortete mit einer Fehlerseite). Versuchen Sie es später erneut.",
+    malformed: "die Antwort von eHealth konnte nicht gelesen werden. Versuchen Sie es später erneut; wenden Sie sich an den Support, wenn es wieder passiert.",
+    certra_other: "die Verbindung mit eHealth ist fehlgeschlagen ({}). Versuchen Sie es erneut.",
+};

@@ -137,6 +137,11 @@ test.describe('new personal certificate', () => {
     const flow = new NewCertificateFlow(page, DUTCH);
     await startRequest(flow, localApp.url, card.holder);
     await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
+    // Errors come in the page's language too: cancel the first PIN window.
+    await (await flow.signRequest(context)).cancel();
+    await expect(page.getByTestId('error')).toHaveText(
+      'de handtekening werd geannuleerd in het pincodevenster. Er werd niets ondertekend; begin opnieuw wanneer u klaar bent.',
+    );
     const pinWindow = await flow.signRequest(context);
     await expect(pinWindow.detail('operation')).toHaveText('uw aanvraag voor een eHealth-certificaat');
     await expect(pinWindow.detail('key')).toHaveText('handtekeningsleutel (juridisch bindende handtekening)');

@@ -121,7 +121,7 @@ pub fn Certificates() -> impl IntoView {
             .await;
             match result {
                 Ok(list) => rows.set(Some(list)),
-                Err(err) => error.set(Some(err.user_message())),
+                Err(err) => error.set(Some(err.message(lang.get_untracked()))),
             }
             busy.set(false);
         });
@@ -150,7 +150,7 @@ pub fn Certificates() -> impl IntoView {
                     contract.set_value(Some(generated));
                     contract_html.set(Some(text));
                 }
-                Err(err) => error.set(Some(err.user_message())),
+                Err(err) => error.set(Some(err.message(lang.get_untracked()))),
             }
             busy.set(false);
         });
@@ -180,7 +180,7 @@ pub fn Certificates() -> impl IntoView {
                     // person asks for it (no PIN window they did not ask for).
                     rows.set(None);
                 }
-                Err(err) => error.set(Some(err.user_message())),
+                Err(err) => error.set(Some(err.message(lang.get_untracked()))),
             }
         });
     };

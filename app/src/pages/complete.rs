@@ -136,7 +136,8 @@ pub fn CompleteRequest() -> impl IntoView {
             })
             .await;
             status.set(None);
-            outcome.set(Some(result.map(|()| name).map_err(|err| err.user_message())));
+            outcome
+                .set(Some(result.map(|()| name).map_err(|err| err.message(lang.get_untracked()))));
             busy.set(false);
         });
     };

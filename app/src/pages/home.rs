@@ -71,10 +71,11 @@ fn StatusList(result: Result<Status, AppError>, lang: RwSignal<Lang>) -> impl In
             Health::Version(status.extension_version.clone()),
             Health::Version(status.bridge.bridge_version.clone()),
         ),
-        Err(AppError::ExtensionMissing) => {
-            (Health::Missing(AppError::ExtensionMissing.user_message()), Health::NotChecked)
-        }
-        Err(err) => (Health::Present, Health::Missing(err.user_message())),
+        Err(AppError::ExtensionMissing) => (
+            Health::Missing(AppError::ExtensionMissing.message(lang.get_untracked())),
+            Health::NotChecked,
+        ),
+        Err(err) => (Health::Present, Health::Missing(err.message(lang.get_untracked()))),
     };
     let t = move || strings(lang.get());
     view! {

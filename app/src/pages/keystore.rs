@@ -71,7 +71,7 @@ pub fn KeystoreCheck() -> impl IntoView {
         let now = i64::try_from(clock::now().0).unwrap_or(i64::MAX);
         match keystore_check::check(&bytes, &Password::new(password.get_untracked()), &name, now) {
             Ok(found) => report.set(Some(found)),
-            Err(err) => error.set(Some(AppError::from(err).user_message())),
+            Err(err) => error.set(Some(AppError::from(err).message(lang.get_untracked()))),
         }
     };
     let change = move |event: leptos::ev::SubmitEvent| {
@@ -94,7 +94,7 @@ pub fn KeystoreCheck() -> impl IntoView {
                 confirmation.set(String::new());
                 notice.set(Some(strings(lang.get_untracked()).password_changed.to_owned()));
             }
-            Err(err) => error.set(Some(err.user_message())),
+            Err(err) => error.set(Some(err.message(lang.get_untracked()))),
         }
     };
     let checks = move || PasswordCheck::of(&new_password.get(), &confirmation.get());

@@ -114,7 +114,7 @@ pub fn NewCertificate() -> impl IntoView {
         spawn_local(async move {
             match work.await {
                 Ok(next) => step.set(next),
-                Err(err) => error.set(Some(err.user_message())),
+                Err(err) => error.set(Some(err.message(lang.get_untracked()))),
             }
             status.set(None);
             busy.set(false);
