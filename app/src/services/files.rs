@@ -61,31 +61,40 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|window| window.local_storage().ok().flatten())
 }
 
+/// The stored form: the keystore in base64 (typed, so no generic JSON values are compiled in).
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Stored {
+    environment: String,
+    file_name: String,
+    keystore: String,
+}
+
 /// Keeps the pending keystore in this browser; on a kiosk nothing is kept (the downloaded file
 /// is the person's copy).
 pub fn keep_pending(pending: &StoredPending) -> Result<(), AppError> {
     if crate::services::kiosk::is_kiosk() {
         return Ok(());
     }
-    let value = serde_json::json!({
-        "environment": pending.environment,
-        "file_name": pending.file_name,
-        "keystore": STANDARD.encode(&pending.keystore),
-    });
+    let value = serde_json::to_string(&Stored {
+        environment: pending.environment.clone(),
+        file_name: pending.file_name.clone(),
+        keystore: STANDARD.encode(&pending.keystore),
+    })
+    .map_err(|err| AppError::Browser(err.to_string()))?;
     storage()
         .ok_or_else(|| AppError::Browser("this browser keeps no local data".into()))?
-        .set_item(PENDING_KEY, &value.to_string())
+        .set_item(PENDING_KEY, &value)
         .map_err(|_| AppError::Browser("the browser's storage is full or blocked".into()))
 }
 
 /// The pending keystore kept in this browser, if any.
 pub fn stored_pending() -> Option<StoredPending> {
     let text = storage()?.get_item(PENDING_KEY).ok()??;
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let stored: Stored = serde_json::from_str(&text).ok()?;
     Some(StoredPending {
-        environment: value["environment"].as_str()?.to_owned(),
-        file_name: value["file_name"].as_str()?.to_owned(),
-        keystore: STANDARD.decode(value["keystore"].as_str()?).ok()?,
+        environment: stored.environment,
+        file_name: stored.file_name,
+        keystore: STANDARD.decode(stored.keystore).ok()?,
     })
 }
 
