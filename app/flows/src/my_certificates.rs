@@ -187,33 +187,15 @@ fn fold(line: &str) -> String {
     out
 }
 
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
-    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
-}
-
+/// `yyyyMMdd` of a Unix time (UTC), from the same calendar arithmetic as the requests'
+/// `IssueInstant` (`ehcert_certra::request::date_time`).
 fn format_date(at: i64) -> String {
-    let (year, month, day) = civil_from_days(at.div_euclid(86_400));
-    format!("{year:04}{month:02}{day:02}")
+    format_utc(at)[..8].to_owned()
 }
 
+/// `yyyyMMddTHHmmssZ` (RFC 5545 UTC date-time) of a Unix time.
 fn format_utc(at: i64) -> String {
-    let seconds = at.rem_euclid(86_400);
-    format!(
-        "{}T{:02}{:02}{:02}Z",
-        format_date(at),
-        seconds / 3600,
-        seconds % 3600 / 60,
-        seconds % 60
-    )
+    request::date_time(u64::try_from(at).unwrap_or(0)).replace(['-', ':'], "")
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use ehcert_flows::new_certificate::{complete, fetch_chain, resume};
 use ehcert_pki::p12::{Password, Profile};
 use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
-use wasm_bindgen::JsCast;
 
 use crate::{
     error::AppError,
@@ -15,7 +14,7 @@ use crate::{
     services::{
         bridge::BridgeClient,
         clock::pause,
-        files::{download, forget_pending, stored_pending},
+        files::{chosen_file, download, forget_pending, stored_pending},
         flow::WebServices,
         webcrypto::generate_rsa_key,
     },
@@ -98,17 +97,9 @@ pub fn CompleteRequest() -> impl IntoView {
     );
 
     let on_file = move |event: leptos::ev::Event| {
-        let Some(input) =
-            event.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(chosen) = input.files().and_then(|files| files.get(0)) else { return };
         spawn_local(async move {
-            let name = chosen.name();
-            if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(chosen.array_buffer()).await {
-                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                file.set_value(Some((name, bytes)));
+            if let Some(chosen) = chosen_file(&event).await {
+                file.set_value(Some(chosen));
             }
         });
     };

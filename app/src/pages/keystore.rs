@@ -5,13 +5,15 @@ use ehcert_flows::keystore_check::{self, change_password, Finding, Report};
 use ehcert_pki::{p12::Password, rules::PasswordCheck};
 use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
-use wasm_bindgen::JsCast;
 
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
     services::kiosk::KioskGuard,
-    services::{clock, files::download},
+    services::{
+        clock,
+        files::{chosen_file, download},
+    },
 };
 
 /// A finding in words, in the page's language.
@@ -46,17 +48,10 @@ pub fn KeystoreCheck() -> impl IntoView {
     let confirmation = RwSignal::new(String::new());
 
     let on_file = move |event: leptos::ev::Event| {
-        let Some(input) =
-            event.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(chosen) = input.files().and_then(|files| files.get(0)) else { return };
         report.set(None);
         spawn_local(async move {
-            let name = chosen.name();
-            if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(chosen.array_buffer()).await {
-                file.set_value(Some((name, js_sys::Uint8Array::new(&buffer).to_vec())));
+            if let Some(chosen) = chosen_file(&event).await {
+                file.set_value(Some(chosen));
             }
         });
     };

@@ -13,6 +13,14 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 use crate::error::AppError;
 
+/// The file a person picked in an `<input type="file">` (its `change` event): name and bytes.
+pub async fn chosen_file(event: &web_sys::Event) -> Option<(String, Vec<u8>)> {
+    let input = event.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let file = input.files()?.get(0)?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
+    Some((file.name(), Uint8Array::new(&buffer).to_vec()))
+}
+
 /// `localStorage` key of the pending request.
 const PENDING_KEY: &str = "ehcert.pending-request";
 
