@@ -29,10 +29,13 @@ impl CardService for Pcsc {
         let context = Context::establish(Scope::User)?;
         Ok(reader_states(&context)?
             .iter()
-            .map(|state| Reader {
-                name: state.name().to_string_lossy().into_owned(),
-                card_present: state.event_state().contains(State::PRESENT),
-                pinpad: has_pinpad(&context, state.name()),
+            .map(|state| {
+                let card_present = state.event_state().contains(State::PRESENT);
+                Reader {
+                    name: state.name().to_string_lossy().into_owned(),
+                    card_present,
+                    pinpad: has_pinpad(&context, state.name(), card_present),
+                }
             })
             .collect())
     }
@@ -77,8 +80,8 @@ impl CardService for Pcsc {
     fn card_holder(&mut self, reader: Option<&str>) -> Result<CardHolder, BridgeError> {
         let context = Context::establish(Scope::User)?;
         let (name, mut card) = connect(&context, reader)?;
-        let pinpad =
-            std::ffi::CString::new(name.clone()).is_ok_and(|reader| has_pinpad(&context, &reader));
+        let pinpad = std::ffi::CString::new(name.clone())
+            .is_ok_and(|reader| has_pinpad(&context, &reader, true));
         let holder = {
             let transaction = card.transaction()?;
             card_holder_in(&*transaction, name, pinpad)?
@@ -194,7 +197,19 @@ fn connect(context: &Context, reader: Option<&str>) -> Result<(String, Card), Br
             .find(|state| state.event_state().contains(State::PRESENT))
             .ok_or(BridgeError::NoCard)?,
     };
-    let card = context.connect(state.name(), ShareMode::Shared, Protocols::ANY)?;
+    // Another process looking at the reader (a `list-readers` probing for a PIN pad holds a
+    // direct connection for a moment) makes pcsc-lite refuse the protocol of a card it has not
+    // negotiated yet: that passes within milliseconds, so the bridge asks again for up to 1 s.
+    let mut attempts = 0;
+    let card = loop {
+        match context.connect(state.name(), ShareMode::Shared, Protocols::ANY) {
+            Err(pcsc::Error::ProtoMismatch) if attempts < 20 => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            result => break result?,
+        }
+    };
     Ok((state.name().to_string_lossy().into_owned(), card))
 }
 
@@ -510,8 +525,17 @@ const SHA256_DIGEST_INFO: [u8; 19] = [
 /// Asks the reader driver for its CCID features and looks for `FEATURE_VERIFY_PIN_DIRECT`. A
 /// reader that cannot be opened in direct mode, or whose driver does not answer, has no usable
 /// PIN pad.
-fn has_pinpad(context: &Context, reader: &std::ffi::CStr) -> bool {
-    let Ok(card) = context.connect(reader, ShareMode::Direct, Protocols::UNDEFINED) else {
+fn has_pinpad(context: &Context, reader: &std::ffi::CStr, card_present: bool) -> bool {
+    // With a card in the reader, a normal shared connection (which negotiates the card's
+    // protocol) asks the reader; a direct one would leave a freshly inserted card without a
+    // protocol, and pcsc-lite then refuses other processes' connections to it
+    // (SCARD_E_PROTO_MISMATCH, seen when the page read the card while the kiosk listed readers).
+    let connected = if card_present {
+        context.connect(reader, ShareMode::Shared, Protocols::ANY)
+    } else {
+        context.connect(reader, ShareMode::Direct, Protocols::UNDEFINED)
+    };
+    let Ok(card) = connected else {
         return false;
     };
     let found = Channel::control(&card, ControlCode::GetFeatureRequest, &[])
