@@ -197,19 +197,7 @@ fn connect(context: &Context, reader: Option<&str>) -> Result<(String, Card), Br
             .find(|state| state.event_state().contains(State::PRESENT))
             .ok_or(BridgeError::NoCard)?,
     };
-    // Another process looking at the reader (a `list-readers` probing for a PIN pad holds a
-    // direct connection for a moment) makes pcsc-lite refuse the protocol of a card it has not
-    // negotiated yet: that passes within milliseconds, so the bridge asks again for up to 1 s.
-    let mut attempts = 0;
-    let card = loop {
-        match context.connect(state.name(), ShareMode::Shared, Protocols::ANY) {
-            Err(pcsc::Error::ProtoMismatch) if attempts < 20 => {
-                attempts += 1;
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            result => break result?,
-        }
-    };
+    let card = context.connect(state.name(), ShareMode::Shared, Protocols::ANY)?;
     Ok((state.name().to_string_lossy().into_owned(), card))
 }
 

@@ -11,7 +11,7 @@ use ehcert_shared::{
     page::Operation,
 };
 
-use crate::{FlowError, Services};
+use crate::{signature_id, FlowError, Services};
 
 /// A signature the card must make.
 #[derive(Clone, Debug, Eq, PartialEq)]
@@ -102,8 +102,22 @@ impl EidHolder {
         }
     }
 
+    /// Signs `request` with this card's `key` and sends it; returns eHealth's answer.
+    pub async fn call<S: Services>(
+        &self,
+        services: &S,
+        request: Request,
+        key: KeyRole,
+        operation: Operation,
+        subject: Option<String>,
+    ) -> Result<Vec<u8>, S::Error> {
+        let service_operation = request.operation;
+        let envelope = self.sign(services, request, key, operation, subject).await?;
+        services.certra(service_operation, envelope).await
+    }
+
     /// `request` as a SOAP envelope signed by this card's `key`.
-    pub async fn sign<S: Services>(
+    async fn sign<S: Services>(
         &self,
         services: &S,
         request: Request,
@@ -118,8 +132,7 @@ impl EidHolder {
             })?,
         };
         let (xml_algorithm, card_algorithm) = self.algorithms();
-        let signature_id = format!("xmldsig-{}", &services.meta().id[1..]);
-        let draft = SignatureDraft::new(request, xml_algorithm, chain, signature_id)
+        let draft = SignatureDraft::new(request, xml_algorithm, chain, signature_id(services))
             .map_err(FlowError::from)?;
         let value = services
             .eid_sign(EidSignature {

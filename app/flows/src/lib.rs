@@ -12,7 +12,10 @@ pub mod keystore_check;
 pub mod my_certificates;
 pub mod new_certificate;
 
-use ehcert_certra::{endpoint::Operation, request::RequestMeta};
+use ehcert_certra::{
+    endpoint::Operation,
+    request::{LocalizedText, Request, RequestMeta},
+};
 pub use error::FlowError;
 
 /// What a flow needs from the world around it.
@@ -27,4 +30,25 @@ pub trait Services {
     async fn eid_sign(&self, request: eid::EidSignature) -> Result<Vec<u8>, Self::Error>;
     /// `Id` and `IssueInstant` for a new request (fresh randomness, the current time).
     fn meta(&self) -> RequestMeta;
+}
+
+/// The contract text to show, from the languages eHealth wrote it in (fr and nl at least,
+/// spec/certra.md §3 #4): English, Dutch, French, German, in that order, else the first one.
+pub fn contract_text(texts: &[LocalizedText]) -> String {
+    ["en", "nl", "fr", "de"]
+        .iter()
+        .find_map(|lang| texts.iter().find(|text| text.lang == *lang))
+        .or(texts.first())
+        .map(|text| text.text.clone())
+        .unwrap_or_default()
+}
+
+/// An unsigned request sent as it is.
+async fn call<S: Services>(services: &S, request: Request) -> Result<Vec<u8>, S::Error> {
+    services.certra(request.operation, request.to_soap()).await
+}
+
+/// `ds:Signature/@Id`: `xmldsig-` and fresh randomness (the hex of a new request id).
+fn signature_id<S: Services>(services: &S) -> String {
+    format!("xmldsig-{}", &services.meta().id[1..])
 }

@@ -11,7 +11,7 @@ use ehcert_certra::{
 };
 use ehcert_shared::{bridge::KeyRole, page};
 
-use crate::{eid::EidHolder, FlowError, Services};
+use crate::{call, eid::EidHolder, FlowError, Services};
 
 /// The certificates the eID holder can see at eHealth.
 pub async fn list<S: Services>(
@@ -19,11 +19,8 @@ pub async fn list<S: Services>(
     holder: &EidHolder,
 ) -> Result<Vec<CertificateInfo>, S::Error> {
     let request = request::get_certificate_info_for_citizen(&services.meta());
-    let envelope = holder
-        .sign(services, request, KeyRole::Authentication, page::Operation::CertificateList, None)
-        .await?;
-    let body = services
-        .certra(ehcert_certra::endpoint::Operation::GetCertificateInfoForCitizen, envelope)
+    let body = holder
+        .call(services, request, KeyRole::Authentication, page::Operation::CertificateList, None)
         .await?;
     Ok(response::citizen_certificates(&body).map_err(FlowError::from)?)
 }
@@ -41,7 +38,7 @@ pub async fn revocation_contract<S: Services>(
         &holder.actor(),
         reason,
     );
-    let body = services.certra(request.operation, request.to_soap()).await?;
+    let body = call(services, request).await?;
     Ok(response::revocation_contract(&body).map_err(FlowError::from)?)
 }
 
@@ -53,8 +50,8 @@ pub async fn revoke<S: Services>(
     contract: &RevocationContract,
 ) -> Result<(), S::Error> {
     let request = request::revoke(&services.meta(), public_key_identifier, contract);
-    let envelope = holder
-        .sign(
+    let body = holder
+        .call(
             services,
             request,
             KeyRole::Signature,
@@ -62,7 +59,6 @@ pub async fn revoke<S: Services>(
             Some(contract.dn.clone()),
         )
         .await?;
-    let body = services.certra(ehcert_certra::endpoint::Operation::Revoke, envelope).await?;
     Ok(response::revoked(&body).map_err(FlowError::from)?)
 }
 

@@ -25,7 +25,7 @@ use ehcert_pki::{
 use ehcert_shared::{bridge::KeyRole, page};
 use rand_core::CryptoRngCore;
 
-use crate::{eid::EidHolder, FlowError, Services};
+use crate::{call, eid::EidHolder, signature_id, FlowError, Services};
 
 /// GenerateContract for the holder's personal certificate: the DN and the text to accept.
 pub async fn generate_contract<S: Services>(
@@ -95,8 +95,8 @@ pub async fn request_certificate<S: Services>(
     csr: &[u8],
 ) -> Result<GeneratedCertificate, S::Error> {
     let request = request::generate_certificate(&services.meta(), contact, csr, contract, &[]);
-    let envelope = holder
-        .sign(
+    let body = holder
+        .call(
             services,
             request,
             KeyRole::Signature,
@@ -104,7 +104,6 @@ pub async fn request_certificate<S: Services>(
             Some(contract.dn.clone()),
         )
         .await?;
-    let body = services.certra(Operation::GenerateCertificate, envelope).await?;
     Ok(response::generated_certificate(&body).map_err(FlowError::from)?)
 }
 
@@ -189,15 +188,14 @@ fn ehealth_signed<S: Services>(
     key: &RsaKeyPair,
     chain: &[Vec<u8>],
 ) -> Result<String, FlowError> {
-    let signature_id = format!("xmldsig-{}", &services.meta().id[1..]);
-    let draft =
-        SignatureDraft::new(request, SignatureAlgorithm::RsaSha256, chain.to_vec(), signature_id)?;
+    let draft = SignatureDraft::new(
+        request,
+        SignatureAlgorithm::RsaSha256,
+        chain.to_vec(),
+        signature_id(services),
+    )?;
     let value = key.sign_sha256(&draft.signed_info())?;
     Ok(draft.assemble(&value)?)
-}
-
-async fn call<S: Services>(services: &S, request: Request) -> Result<Vec<u8>, S::Error> {
-    services.certra(request.operation, request.to_soap()).await
 }
 
 /// Keystores for eHealth's acceptance platform, and for the local test service, end in

@@ -3,6 +3,7 @@
 //! checked here with the card's own certificate. Nothing is sent to eHealth.
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
+use ehcert_flows::eid::EidHolder;
 use ehcert_shared::{
     bridge::{CardInfo, KeyRole, SignatureAlgorithm},
     page::{digest_fingerprint, Lang, Operation, SignRequest},
@@ -94,14 +95,12 @@ async fn check_signature(
     card: &CardInfo,
     show_fingerprint: impl Fn(String),
 ) -> Result<(), AppError> {
-    let (algorithm, key_algorithm) = match card.key_algorithm.as_str() {
-        "rsa-2048" => (SignatureAlgorithm::RsaPkcs1Sha256, CardKeyAlgorithm::Rsa2048),
-        "ecdsa-p384" => (SignatureAlgorithm::EcdsaSha256, CardKeyAlgorithm::EcdsaP384),
-        other => {
-            return Err(AppError::Browser(format!(
-                "the card uses {other}, which ehcert does not know"
-            )))
-        }
+    // The card's kind and certificates as the flows read them (ehcert_flows::eid).
+    let holder = EidHolder::from_card(card)?;
+    let (algorithm, key_algorithm) = if holder.elliptic {
+        (SignatureAlgorithm::EcdsaSha256, CardKeyAlgorithm::EcdsaP384)
+    } else {
+        (SignatureAlgorithm::RsaPkcs1Sha256, CardKeyAlgorithm::Rsa2048)
     };
     let mut challenge = [0u8; 32];
     getrandom::getrandom(&mut challenge)
@@ -110,7 +109,7 @@ async fn check_signature(
     show_fingerprint(digest_fingerprint(&digest));
     let signature = bridge
         .sign(SignRequest {
-            reader: Some(card.reader.clone()),
+            reader: Some(holder.reader.clone()),
             key: KeyRole::Authentication,
             algorithm,
             digest: STANDARD.encode(digest),
@@ -119,10 +118,7 @@ async fn check_signature(
             lang: Lang::En,
         })
         .await?;
-    let certificate = STANDARD
-        .decode(&card.certificates.authentication)
-        .map_err(|err| AppError::Browser(format!("the card's certificate is not base64: {err}")))?;
-    let spki = ehcert_pki::cert::subject_public_key_info(&certificate)?;
+    let spki = ehcert_pki::cert::subject_public_key_info(&holder.authentication_chain[0])?;
     if verify_sha256(&spki, key_algorithm, &challenge, &signature).await? {
         Ok(())
     } else {

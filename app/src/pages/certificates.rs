@@ -6,16 +6,17 @@ use ehcert_certra::{
     request::{RevocationContract, RevocationReason},
     response::CertificateInfo,
 };
-use ehcert_flows::{eid::EidHolder, my_certificates};
+use ehcert_flows::{contract_text, eid::EidHolder, my_certificates};
 use leptos::{prelude::*, task::spawn_local};
 use rand_core::{OsRng, RngCore};
 
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
-    pages::complete::{environment_named, EnvironmentSelect},
-    services::kiosk::KioskGuard,
-    services::{bridge::BridgeClient, clock, files::download_as, flow::WebServices},
+    pages::complete::EnvironmentSelect,
+    services::{
+        bridge::BridgeClient, clock, files::download_as, flow::WebServices, kiosk::KioskGuard,
+    },
 };
 
 /// One certificate, as the table shows it.
@@ -92,11 +93,7 @@ pub fn Certificates() -> impl IntoView {
     let accepted = RwSignal::new(false);
 
     let services = move || {
-        environment_named(&environment.get_untracked()).map(|environment| WebServices {
-            environment,
-            bridge: bridge.get_value(),
-            lang: lang.get_untracked(),
-        })
+        WebServices::named(&environment.get_untracked(), bridge.get_value(), lang.get_untracked())
     };
     let eid = move || async move {
         if let Some(known) = holder.get_value() {
@@ -141,12 +138,7 @@ pub fn Certificates() -> impl IntoView {
             .await;
             match result {
                 Ok(generated) => {
-                    let text = ["en", "nl", "fr", "de"]
-                        .iter()
-                        .find_map(|lang| generated.text.iter().find(|text| text.lang == *lang))
-                        .or(generated.text.first())
-                        .map(|text| text.text.clone())
-                        .unwrap_or_default();
+                    let text = contract_text(&generated.text);
                     contract.set_value(Some(generated));
                     contract_html.set(Some(text));
                 }

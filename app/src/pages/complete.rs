@@ -1,7 +1,7 @@
 //! "Complete a request" (F3), and the end of every new-certificate flow: wait for eHealth to
 //! issue the certificate, install it, register the ETK, hand over the final keystore.
 
-use ehcert_certra::{endpoint::Environment, poll::PollSchedule};
+use ehcert_certra::poll::PollSchedule;
 use ehcert_flows::new_certificate::{complete, fetch_chain, resume};
 use ehcert_pki::p12::{Password, Profile};
 use leptos::{prelude::*, task::spawn_local};
@@ -10,22 +10,15 @@ use rand_core::OsRng;
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, Lang, LanguagePicker, Strings},
-    services::kiosk::KioskGuard,
     services::{
         bridge::BridgeClient,
         clock::pause,
         files::{chosen_file, download, forget_pending, stored_pending},
         flow::WebServices,
+        kiosk::KioskGuard,
         webcrypto::generate_rsa_key,
     },
 };
-
-/// The environment a name stands for (`Environment::name`).
-pub fn environment_named(name: &str) -> Option<Environment> {
-    [Environment::Local, Environment::Acceptance, Environment::Production]
-        .into_iter()
-        .find(|environment| environment.name() == name)
-}
 
 /// Where [`finish_request`] stands, for the progress line.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
@@ -113,15 +106,18 @@ pub fn CompleteRequest() -> impl IntoView {
                 return;
             }
         };
-        let environment = environment.get_untracked();
-        let Some(environment) = environment_named(&environment) else { return };
+        let Some(services) = WebServices::named(
+            &environment.get_untracked(),
+            bridge.get_value(),
+            lang.get_untracked(),
+        ) else {
+            return;
+        };
         let secret = Password::new(password.get_untracked());
         password.set(String::new());
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            let services =
-                WebServices { environment, bridge: bridge.get_value(), lang: lang.get_untracked() };
             let result = finish_request(&services, &bytes, &secret, &name, |stage| {
                 status.set(Some(stage.text(strings(lang.get_untracked())).to_owned()))
             })

@@ -6,8 +6,7 @@ use leptos::prelude::*;
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, Lang, LanguagePicker},
-    services::bridge::BridgeClient,
-    services::kiosk::KioskGuard,
+    services::{bridge::BridgeClient, kiosk::KioskGuard},
 };
 
 /// The app's root component.

@@ -9,10 +9,10 @@ use rand_core::OsRng;
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
-    services::kiosk::KioskGuard,
     services::{
         clock,
         files::{chosen_file, download},
+        kiosk::KioskGuard,
     },
 };
 

@@ -6,6 +6,7 @@
 
 use ehcert_certra::request::{ContactData, Contract};
 use ehcert_flows::{
+    contract_text,
     eid::EidHolder,
     new_certificate::{
         generate_contract, pending_keystore, request_certificate, MadeAt, PendingKeystore,
@@ -19,13 +20,13 @@ use rand_core::OsRng;
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
-    pages::complete::{environment_named, finish_request, EnvironmentSelect},
-    services::kiosk::KioskGuard,
+    pages::complete::{finish_request, EnvironmentSelect},
     services::{
         bridge::BridgeClient,
         clock,
         files::{download, keep_pending, StoredPending},
         flow::WebServices,
+        kiosk::KioskGuard,
         webcrypto::generate_rsa_key,
     },
 };
@@ -99,11 +100,7 @@ pub fn NewCertificate() -> impl IntoView {
     let file_name = RwSignal::new(String::new());
 
     let services = move || {
-        environment_named(&environment.get_untracked()).map(|environment| WebServices {
-            environment,
-            bridge: bridge.get_value(),
-            lang: lang.get_untracked(),
-        })
+        WebServices::named(&environment.get_untracked(), bridge.get_value(), lang.get_untracked())
     };
     // Runs one step's work with the busy flag and the error line handled in one place.
     let run = move |work: std::pin::Pin<
@@ -145,12 +142,7 @@ pub fn NewCertificate() -> impl IntoView {
             let holder = gathered.with_value(|gathered| gathered.holder.clone());
             let holder = holder.ok_or(AppError::Card("read the eID card first".into()))?;
             let contract = generate_contract(&services, &holder, &contact).await?;
-            let text = ["en", "nl", "fr", "de"]
-                .iter()
-                .find_map(|lang| contract.text.iter().find(|text| text.lang == *lang))
-                .or(contract.text.first())
-                .map(|text| text.text.clone())
-                .unwrap_or_default();
+            let text = contract_text(&contract.text);
             contract_html.set(text);
             contract_dn.set(contract.dn.clone());
             gathered.update_value(|gathered| {

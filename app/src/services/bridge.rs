@@ -19,7 +19,7 @@ use wasm_bindgen::{prelude::*, JsCast};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Window};
 
-use crate::error::AppError;
+use crate::{error::AppError, services::clock::timer};
 
 /// How long the content script has to ack a ping before we say the extension is missing
 /// (web-eid uses the same order of magnitude; spec/browser-bridge.md §11).
@@ -138,7 +138,7 @@ impl BridgeClient {
             self.inner.waiting.borrow_mut().insert(id, resolve);
         });
         post(&PageMessage::Request(PageRequest { id, action }))?;
-        let deadline = sleep(timeout_ms);
+        let deadline = timer(timeout_ms);
         let _ = JsFuture::from(Promise::race(&js_sys::Array::of2(&reply, &deadline))).await;
         self.inner.waiting.borrow_mut().remove(&id);
         self.inner.arrived.borrow_mut().remove(&id).ok_or(AppError::Timeout(step))
@@ -152,7 +152,7 @@ impl BridgeClient {
                 return Err(AppError::ExtensionMissing);
             }
             post(&PageMessage::Ping)?;
-            let _ = JsFuture::from(sleep(PING_INTERVAL_MS)).await;
+            let _ = JsFuture::from(timer(PING_INTERVAL_MS)).await;
             waited += PING_INTERVAL_MS;
         }
         Ok(())
@@ -231,13 +231,4 @@ fn post(message: &PageMessage) -> Result<(), AppError> {
     window
         .post_message(&value, &origin)
         .map_err(|_| AppError::Browser("postMessage was refused".into()))
-}
-
-/// A promise that resolves after `ms` milliseconds.
-fn sleep(ms: i32) -> Promise {
-    Promise::new(&mut |resolve, _reject| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    })
 }

@@ -26,13 +26,17 @@ pub fn local_date_time() -> LocalDateTime {
     }
 }
 
-/// Waits `duration` without blocking the page.
-pub async fn pause(duration: std::time::Duration) {
-    let ms = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
-    let promise = Promise::new(&mut |resolve, _reject| {
+/// A promise that resolves after `ms` milliseconds (for `Promise.race` against an answer).
+pub fn timer(ms: i32) -> Promise {
+    Promise::new(&mut |resolve, _reject| {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
         }
-    });
-    let _ = JsFuture::from(promise).await;
+    })
+}
+
+/// Waits `duration` without blocking the page.
+pub async fn pause(duration: std::time::Duration) {
+    let ms = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
+    let _ = JsFuture::from(timer(ms)).await;
 }

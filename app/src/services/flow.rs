@@ -25,6 +25,21 @@ pub struct WebServices {
     pub lang: Lang,
 }
 
+impl WebServices {
+    /// Services for the environment called `name` (`Environment::name`: `local`, `acceptance`,
+    /// `production`, as the environment pickers give it); `None` for an unknown name.
+    pub fn named(name: &str, bridge: BridgeClient, lang: Lang) -> Option<Self> {
+        environment_named(name).map(|environment| Self { environment, bridge, lang })
+    }
+}
+
+/// The environment a name stands for (`Environment::name`).
+pub fn environment_named(name: &str) -> Option<Environment> {
+    [Environment::Local, Environment::Acceptance, Environment::Production]
+        .into_iter()
+        .find(|environment| environment.name() == name)
+}
+
 impl Services for WebServices {
     type Error = AppError;
 
