@@ -197,7 +197,20 @@ fn connect(context: &Context, reader: Option<&str>) -> Result<(String, Card), Br
             .find(|state| state.event_state().contains(State::PRESENT))
             .ok_or(BridgeError::NoCard)?,
     };
-    let card = context.connect(state.name(), ShareMode::Shared, Protocols::ANY)?;
+    // Two bridge processes connecting to a freshly inserted card at the same moment (the kiosk's
+    // reader watch and a read-card) race for its protocol negotiation, and pcsc-lite refuses the
+    // loser with SCARD_E_PROTO_MISMATCH; that passes within milliseconds, so ask again for up to
+    // 1 s. (Seen in 1 of 3 kiosk runs without this, 0 of 12 with it.)
+    let mut attempts = 0;
+    let card = loop {
+        match context.connect(state.name(), ShareMode::Shared, Protocols::ANY) {
+            Err(pcsc::Error::ProtoMismatch) if attempts < 20 => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            result => break result?,
+        }
+    };
     Ok((state.name().to_string_lossy().into_owned(), card))
 }
 
