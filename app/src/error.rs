@@ -27,6 +27,12 @@ pub enum AppError {
     WrongStage(String),
     /// eHealth has not issued the certificate within the page's polling time.
     NotYetIssued,
+    /// The current certificate cannot be renewed now.
+    NotRenewable(ehcert_flows::NotRenewable),
+    /// The organisation's number, name or application id cannot be sent.
+    Organisation(ehcert_flows::OrganisationProblem),
+    /// The foreign provider's BIS number or names cannot be sent.
+    Foreigner(ehcert_flows::foreigner::ForeignerProblem),
 }
 
 impl AppError {
@@ -46,6 +52,9 @@ impl AppError {
             Self::Card(detail) => with(t.card_suffix, detail),
             Self::WrongStage(detail) => with(t.wrong_stage, detail),
             Self::NotYetIssued => t.not_yet_issued.to_owned(),
+            Self::NotRenewable(refusal) => renewal_message(refusal, t),
+            Self::Organisation(problem) => organisation_message(problem, t),
+            Self::Foreigner(problem) => foreigner_message(*problem, t),
             Self::CardSignatureInvalid => t.card_signature_invalid.to_owned(),
             Self::Timeout(step) => with(t.timeout, step),
             Self::Browser(detail) => with(t.browser, detail),
@@ -77,6 +86,8 @@ impl From<ehcert_flows::FlowError> for AppError {
             FlowError::Pki(err) => err.into(),
             FlowError::Card(detail) => Self::Card(detail),
             FlowError::WrongStage(detail) => Self::WrongStage(detail),
+            FlowError::NotRenewable(refusal) => Self::NotRenewable(refusal),
+            FlowError::Organisation(problem) => Self::Organisation(problem),
         }
     }
 }
@@ -114,6 +125,44 @@ fn bridge_message(failure: &Failure, t: &ErrorTexts) -> String {
         ErrorCode::Timeout => t.bridge_timeout,
         ErrorCode::OriginNotAllowed => t.origin_not_allowed,
         _ => return t.protocol.replace("{}", &failure.detail),
+    };
+    text.to_owned()
+}
+
+fn renewal_message(refusal: &ehcert_flows::NotRenewable, t: &ErrorTexts) -> String {
+    use ehcert_flows::NotRenewable;
+    match refusal {
+        NotRenewable::Expired { on } => t.renew_expired.replace("{}", on),
+        NotRenewable::NotActive { status } => t.renew_not_active.replace("{}", status),
+        NotRenewable::NotYet { opens } if opens.is_empty() => t.renew_not_yet_unknown.to_owned(),
+        NotRenewable::NotYet { opens } => t.renew_not_yet.replace("{}", opens),
+        NotRenewable::OtherPerson { owner } => t.renew_other_person.replace("{}", owner),
+    }
+}
+
+fn organisation_message(problem: &ehcert_flows::OrganisationProblem, t: &ErrorTexts) -> String {
+    use ehcert_flows::OrganisationProblem;
+    match problem {
+        OrganisationProblem::UnknownType(kind) => t.org_unknown_type.replace("{}", kind),
+        OrganisationProblem::WrongForm => t.org_wrong_form.to_owned(),
+        OrganisationProblem::WrongCheckDigits => t.org_wrong_check_digits.to_owned(),
+        OrganisationProblem::BadApplicationId => t.org_bad_application_id.to_owned(),
+        OrganisationProblem::ApplicationIdTaken => t.org_application_id_taken.to_owned(),
+        OrganisationProblem::NameMissing => t.org_name_missing.to_owned(),
+    }
+}
+
+fn foreigner_message(problem: ehcert_flows::foreigner::ForeignerProblem, t: &ErrorTexts) -> String {
+    use ehcert_flows::foreigner::ForeignerProblem;
+    use ehcert_pki::rules::IdentifierProblem;
+    let text = match problem {
+        ForeignerProblem::NameMissing => t.foreigner_name_missing,
+        ForeignerProblem::Bis(IdentifierProblem::NotBis) => t.bis_not_bis,
+        ForeignerProblem::Bis(IdentifierProblem::WrongCheckDigits) => t.bis_wrong_check_digits,
+        ForeignerProblem::Bis(IdentifierProblem::ImpossibleDate) => t.bis_impossible_date,
+        ForeignerProblem::Bis(
+            IdentifierProblem::NotDigits | IdentifierProblem::WrongLength { .. },
+        ) => t.bis_not_digits,
     };
     text.to_owned()
 }
@@ -177,6 +226,22 @@ struct ErrorTexts {
     not_soap: &'static str,
     malformed: &'static str,
     certra_other: &'static str,
+    renew_expired: &'static str,
+    renew_not_active: &'static str,
+    renew_not_yet: &'static str,
+    renew_not_yet_unknown: &'static str,
+    renew_other_person: &'static str,
+    org_unknown_type: &'static str,
+    org_wrong_form: &'static str,
+    org_wrong_check_digits: &'static str,
+    org_bad_application_id: &'static str,
+    org_application_id_taken: &'static str,
+    org_name_missing: &'static str,
+    bis_not_digits: &'static str,
+    bis_wrong_check_digits: &'static str,
+    bis_not_bis: &'static str,
+    bis_impossible_date: &'static str,
+    foreigner_name_missing: &'static str,
 }
 
 fn texts(lang: Lang) -> &'static ErrorTexts {
@@ -230,6 +295,22 @@ const EN: ErrorTexts = ErrorTexts {
     not_soap: "eHealth's service is not available right now (it answered with an error page). Try again later.",
     malformed: "eHealth's answer could not be read. Try again later; if it keeps happening, contact support.",
     certra_other: "talking to eHealth failed ({}). Try again.",
+    renew_expired: "your certificate expired on {}: an expired certificate cannot be renewed. Request a new one with \"New personal certificate\" (or for your organisation).",
+    renew_not_active: "eHealth lists this certificate as {}: it cannot be renewed. Request a new certificate instead.",
+    renew_not_yet: "renewal opens on {}, 90 days before the end of validity. Come back from that day; \"My certificates\" can put a reminder in your calendar.",
+    renew_not_yet_unknown: "renewal is not open yet: eHealth allows it in the last 90 days of validity. Come back then.",
+    renew_other_person: "this keystore belongs to national number {}: renew it with that person's eID card.",
+    org_unknown_type: "eHealth does not know the organisation type {}. Choose a type from the list.",
+    org_wrong_form: "this number does not have the form eHealth expects for this type of organisation. Check the number and the type.",
+    org_wrong_check_digits: "this number's check digits are wrong: probably a typo. Check the number.",
+    org_bad_application_id: "an application id is 1 to 30 characters: letters, digits, - and _. Correct it or leave it empty.",
+    org_application_id_taken: "this organisation already has a certificate with this application id. Renew that certificate, or choose another application id.",
+    org_name_missing: "the organisation's name is missing. Type it as registered.",
+    bis_not_digits: "a BIS number has 11 digits (dots, dashes and spaces are ignored). Check the number.",
+    bis_wrong_check_digits: "the BIS number's check digits are wrong: probably a typo. Check the number.",
+    bis_not_bis: "this is a Belgian national number, not a BIS number. With a Belgian eID card, choose \"New personal certificate\".",
+    bis_impossible_date: "this cannot be a BIS number (its month or day is impossible). Check the number.",
+    foreigner_name_missing: "type your given names and surname as in your passport.",
 };
 
 const NL: ErrorTexts = ErrorTexts {
@@ -274,6 +355,22 @@ const NL: ErrorTexts = ErrorTexts {
     not_soap: "de dienst van eHealth is nu niet beschikbaar (hij antwoordde met een foutpagina). Probeer later opnieuw.",
     malformed: "het antwoord van eHealth kon niet gelezen worden. Probeer later opnieuw; neem contact op met de support als het blijft gebeuren.",
     certra_other: "de communicatie met eHealth mislukte ({}). Probeer opnieuw.",
+    renew_expired: "uw certificaat is verlopen op {}: een verlopen certificaat kan niet vernieuwd worden. Vraag een nieuw aan met \"Nieuw persoonlijk certificaat\" (of voor uw organisatie).",
+    renew_not_active: "eHealth vermeldt dit certificaat als {}: het kan niet vernieuwd worden. Vraag in de plaats een nieuw certificaat aan.",
+    renew_not_yet: "vernieuwen kan vanaf {}, 90 dagen voor het einde van de geldigheid. Kom vanaf die dag terug; \"Mijn certificaten\" kan een herinnering in uw agenda zetten.",
+    renew_not_yet_unknown: "vernieuwen kan nog niet: eHealth laat het toe in de laatste 90 dagen van de geldigheid. Kom dan terug.",
+    renew_other_person: "deze keystore hoort bij rijksregisternummer {}: vernieuw hem met de eID-kaart van die persoon.",
+    org_unknown_type: "eHealth kent het organisatietype {} niet. Kies een type uit de lijst.",
+    org_wrong_form: "dit nummer heeft niet de vorm die eHealth voor dit soort organisatie verwacht. Controleer het nummer en het type.",
+    org_wrong_check_digits: "de controlecijfers van dit nummer kloppen niet: waarschijnlijk een tikfout. Controleer het nummer.",
+    org_bad_application_id: "een applicatie-id telt 1 tot 30 tekens: letters, cijfers, - en _. Verbeter hem of laat hem leeg.",
+    org_application_id_taken: "deze organisatie heeft al een certificaat met deze applicatie-id. Vernieuw dat certificaat of kies een andere applicatie-id.",
+    org_name_missing: "de naam van de organisatie ontbreekt. Typ hem zoals geregistreerd.",
+    bis_not_digits: "een BIS-nummer telt 11 cijfers (punten, streepjes en spaties tellen niet mee). Controleer het nummer.",
+    bis_wrong_check_digits: "de controlecijfers van het BIS-nummer kloppen niet: waarschijnlijk een tikfout. Controleer het nummer.",
+    bis_not_bis: "dit is een Belgisch rijksregisternummer, geen BIS-nummer. Met een Belgische eID-kaart kiest u \"Nieuw persoonlijk certificaat\".",
+    bis_impossible_date: "dit kan geen BIS-nummer zijn (maand of dag is onmogelijk). Controleer het nummer.",
+    foreigner_name_missing: "typ uw voornamen en achternaam zoals in uw paspoort.",
 };
 
 const FR: ErrorTexts = ErrorTexts {
@@ -318,6 +415,22 @@ const FR: ErrorTexts = ErrorTexts {
     not_soap: "le service d'eHealth n'est pas disponible pour le moment (il a répondu par une page d'erreur). Réessayez plus tard.",
     malformed: "la réponse d'eHealth est illisible. Réessayez plus tard ; si cela se reproduit, contactez le support.",
     certra_other: "la communication avec eHealth a échoué ({}). Réessayez.",
+    renew_expired: "votre certificat a expiré le {} : un certificat expiré ne peut pas être renouvelé. Demandez-en un nouveau avec « Nouveau certificat personnel » (ou pour votre organisation).",
+    renew_not_active: "eHealth indique ce certificat comme {} : il ne peut pas être renouvelé. Demandez plutôt un nouveau certificat.",
+    renew_not_yet: "le renouvellement est possible à partir du {}, 90 jours avant la fin de validité. Revenez à partir de ce jour ; « Mes certificats » peut mettre un rappel dans votre agenda.",
+    renew_not_yet_unknown: "le renouvellement n'est pas encore possible : eHealth l'autorise pendant les 90 derniers jours de validité. Revenez à ce moment-là.",
+    renew_other_person: "ce keystore appartient au numéro national {} : renouvelez-le avec la carte eID de cette personne.",
+    org_unknown_type: "eHealth ne connaît pas le type d'organisation {}. Choisissez un type dans la liste.",
+    org_wrong_form: "ce numéro n'a pas la forme attendue par eHealth pour ce type d'organisation. Vérifiez le numéro et le type.",
+    org_wrong_check_digits: "les chiffres de contrôle de ce numéro sont faux : sans doute une faute de frappe. Vérifiez le numéro.",
+    org_bad_application_id: "un identifiant d'application compte 1 à 30 caractères : lettres, chiffres, - et _. Corrigez-le ou laissez-le vide.",
+    org_application_id_taken: "cette organisation a déjà un certificat avec cet identifiant d'application. Renouvelez ce certificat ou choisissez un autre identifiant.",
+    org_name_missing: "le nom de l'organisation manque. Tapez-le tel qu'enregistré.",
+    bis_not_digits: "un numéro BIS compte 11 chiffres (points, tirets et espaces sont ignorés). Vérifiez le numéro.",
+    bis_wrong_check_digits: "les chiffres de contrôle du numéro BIS sont faux : sans doute une faute de frappe. Vérifiez le numéro.",
+    bis_not_bis: "ceci est un numéro national belge, pas un numéro BIS. Avec une carte eID belge, choisissez « Nouveau certificat personnel ».",
+    bis_impossible_date: "ceci ne peut pas être un numéro BIS (mois ou jour impossible). Vérifiez le numéro.",
+    foreigner_name_missing: "tapez vos prénoms et votre nom comme dans votre passeport.",
 };
 
 const DE: ErrorTexts = ErrorTexts {
@@ -362,4 +475,20 @@ const DE: ErrorTexts = ErrorTexts {
     not_soap: "der eHealth-Dienst ist gerade nicht verfügbar (er antwortete mit einer Fehlerseite). Versuchen Sie es später erneut.",
     malformed: "die Antwort von eHealth konnte nicht gelesen werden. Versuchen Sie es später erneut; wenden Sie sich an den Support, wenn es wieder passiert.",
     certra_other: "die Verbindung mit eHealth ist fehlgeschlagen ({}). Versuchen Sie es erneut.",
+    renew_expired: "Ihr Zertifikat ist am {} abgelaufen: ein abgelaufenes Zertifikat kann nicht erneuert werden. Beantragen Sie ein neues mit „Neues persönliches Zertifikat“ (oder für Ihre Organisation).",
+    renew_not_active: "eHealth führt dieses Zertifikat als {}: es kann nicht erneuert werden. Beantragen Sie stattdessen ein neues Zertifikat.",
+    renew_not_yet: "die Erneuerung ist ab dem {} möglich, 90 Tage vor Ablauf der Gültigkeit. Kommen Sie ab diesem Tag wieder; „Meine Zertifikate“ kann eine Erinnerung in Ihren Kalender eintragen.",
+    renew_not_yet_unknown: "die Erneuerung ist noch nicht möglich: eHealth erlaubt sie in den letzten 90 Tagen der Gültigkeit. Kommen Sie dann wieder.",
+    renew_other_person: "dieser Keystore gehört zur Nationalregisternummer {}: erneuern Sie ihn mit der eID-Karte dieser Person.",
+    org_unknown_type: "eHealth kennt den Organisationstyp {} nicht. Wählen Sie einen Typ aus der Liste.",
+    org_wrong_form: "diese Nummer hat nicht die Form, die eHealth für diese Art von Organisation erwartet. Prüfen Sie Nummer und Typ.",
+    org_wrong_check_digits: "die Prüfziffern dieser Nummer stimmen nicht: wahrscheinlich ein Tippfehler. Prüfen Sie die Nummer.",
+    org_bad_application_id: "eine Anwendungs-ID hat 1 bis 30 Zeichen: Buchstaben, Ziffern, - und _. Korrigieren Sie sie oder lassen Sie sie leer.",
+    org_application_id_taken: "diese Organisation hat bereits ein Zertifikat mit dieser Anwendungs-ID. Erneuern Sie dieses Zertifikat oder wählen Sie eine andere Anwendungs-ID.",
+    org_name_missing: "der Name der Organisation fehlt. Geben Sie ihn wie eingetragen ein.",
+    bis_not_digits: "eine BIS-Nummer hat 11 Ziffern (Punkte, Striche und Leerzeichen zählen nicht). Prüfen Sie die Nummer.",
+    bis_wrong_check_digits: "die Prüfziffern der BIS-Nummer stimmen nicht: wahrscheinlich ein Tippfehler. Prüfen Sie die Nummer.",
+    bis_not_bis: "dies ist eine belgische Nationalregisternummer, keine BIS-Nummer. Mit einer belgischen eID-Karte wählen Sie „Neues persönliches Zertifikat“.",
+    bis_impossible_date: "dies kann keine BIS-Nummer sein (Monat oder Tag unmöglich). Prüfen Sie die Nummer.",
+    foreigner_name_missing: "geben Sie Ihre Vornamen und Ihren Nachnamen wie im Reisepass ein.",
 };

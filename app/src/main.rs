@@ -16,9 +16,22 @@ fn main() {
     let hash = web_sys::window().and_then(|window| window.location().hash().ok());
     match hash.as_deref() {
         Some("#bench") => leptos::mount::mount_to_body(ehcert_app::pages::bench::Bench),
-        Some("#new") => {
-            leptos::mount::mount_to_body(ehcert_app::pages::new_certificate::NewCertificate)
+        Some("#new") => leptos::mount::mount_to_body(|| {
+            use ehcert_app::pages::new_certificate::{CertificateFlow, Kind};
+            leptos::view! { <CertificateFlow kind=Kind::Personal /> }
+        }),
+        Some("#new-organisation") => leptos::mount::mount_to_body(|| {
+            use ehcert_app::pages::new_certificate::{CertificateFlow, Kind};
+            leptos::view! { <CertificateFlow kind=Kind::Organisation /> }
+        }),
+        Some("#renew") => leptos::mount::mount_to_body(|| {
+            use ehcert_app::pages::new_certificate::{CertificateFlow, Kind};
+            leptos::view! { <CertificateFlow kind=Kind::Renewal /> }
+        }),
+        Some("#activate-etk") => {
+            leptos::mount::mount_to_body(ehcert_app::pages::activate_etk::ActivateEtk)
         }
+        Some("#foreigner") => leptos::mount::mount_to_body(ehcert_app::pages::foreigner::Foreigner),
         Some("#certificates") => {
             leptos::mount::mount_to_body(ehcert_app::pages::certificates::Certificates)
         }

@@ -3,7 +3,7 @@
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use ehcert_certra::{
-    request::{Actor, Identifier, Request},
+    request::{Actor, CertificateIdentifier, Identifier, Request},
     signature::{SignatureAlgorithm, SignatureDraft},
 };
 use ehcert_shared::{
@@ -85,6 +85,11 @@ impl EidHolder {
             first_names: vec![self.given_names.clone()],
             name: self.surname.clone(),
         }
+    }
+
+    /// The holder's own certificate (`SSIN=…`, no application id).
+    pub fn personal_certificate(&self) -> CertificateIdentifier {
+        CertificateIdentifier { actor: self.actor(), application_id: None }
     }
 
     /// `given names surname`, for screens.

@@ -16,4 +16,64 @@ pub enum FlowError {
     /// The keystore is not the one this step needs (not pending, or already complete).
     #[error("{0}")]
     WrongStage(String),
+    /// The current certificate cannot be renewed now (F5).
+    #[error("{0}")]
+    NotRenewable(#[from] NotRenewable),
+    /// An organisation identifier or application id the form must not send (F2).
+    #[error("{0}")]
+    Organisation(#[from] OrganisationProblem),
+}
+
+/// Why a renewal is refused before anything is sent (spec/certra.md §4.5: one active certificate
+/// per DN outside the replacement window; an expired or revoked one cannot be renewed).
+#[derive(Clone, Debug, Eq, PartialEq, thiserror::Error)]
+pub enum NotRenewable {
+    /// The certificate has expired: a new request is needed.
+    #[error("the certificate expired on {on}: request a new one")]
+    Expired {
+        /// `YYYY-MM-DD`.
+        on: String,
+    },
+    /// Revoked, refused or still in request: a new request is needed.
+    #[error("the certificate is {status} at eHealth: request a new one")]
+    NotActive {
+        /// CertRA's `AuthenticationCertificateStatus`.
+        status: String,
+    },
+    /// The replacement window has not opened yet.
+    #[error("renewal opens on {opens}")]
+    NotYet {
+        /// `YYYY-MM-DD`, or empty when eHealth did not say.
+        opens: String,
+    },
+    /// A personal certificate is renewed with its owner's eID only.
+    #[error("this keystore belongs to SSIN {owner}: renew it with that person's eID")]
+    OtherPerson {
+        /// The certificate's SSIN.
+        owner: String,
+    },
+}
+
+/// What is wrong with an organisation's identifier or an application id, checked against the
+/// rules eHealth publishes (GetGenericOrganizationTypes) before anything is sent.
+#[derive(Clone, Debug, Eq, PartialEq, thiserror::Error)]
+pub enum OrganisationProblem {
+    /// eHealth does not list this organisation type.
+    #[error("unknown organisation type {0}")]
+    UnknownType(String),
+    /// The identifier does not match the type's `ValidationRegEx`.
+    #[error("the number does not have the form eHealth expects for this type")]
+    WrongForm,
+    /// The identifier's check digits are wrong (a typo).
+    #[error("the number's check digits are wrong: probably a typo")]
+    WrongCheckDigits,
+    /// The application id is not 1–30 of `0-9 A-Z - _`.
+    #[error("an application id is 1 to 30 characters: letters, digits, - and _")]
+    BadApplicationId,
+    /// eHealth already issued a certificate with this application id to this organisation.
+    #[error("this application id is already used by this organisation")]
+    ApplicationIdTaken,
+    /// The organisation's name is empty.
+    #[error("the organisation's name is missing")]
+    NameMissing,
 }

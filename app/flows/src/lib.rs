@@ -8,15 +8,18 @@
 
 pub mod eid;
 mod error;
+pub mod foreigner;
 pub mod keystore_check;
 pub mod my_certificates;
 pub mod new_certificate;
+pub mod organisation;
+pub mod renewal;
 
 use ehcert_certra::{
     endpoint::Operation,
     request::{LocalizedText, Request, RequestMeta},
 };
-pub use error::FlowError;
+pub use error::{FlowError, NotRenewable, OrganisationProblem};
 
 /// What a flow needs from the world around it.
 #[allow(async_fn_in_trait)] // one implementation per target; the app's are not Send (wasm)

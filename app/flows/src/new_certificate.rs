@@ -12,6 +12,7 @@ use ehcert_certra::{
     request::{self, CertificateIdentifier, ContactData, Contract, Request},
     response::{self, EtkRegistration, GeneratedCertificate},
     signature::{SignatureAlgorithm, SignatureDraft},
+    CertraError,
 };
 use ehcert_pki::{
     cert::{self, UnixTime},
@@ -27,15 +28,16 @@ use rand_core::CryptoRngCore;
 
 use crate::{call, eid::EidHolder, signature_id, FlowError, Services};
 
-/// GenerateContract for the holder's personal certificate: the DN and the text to accept.
+/// GenerateContract for the certificate of `identifier` (the holder's own, an organisation's, or
+/// the one being renewed), with the eID holder as the signer: the DN and the text to accept.
 pub async fn generate_contract<S: Services>(
     services: &S,
     holder: &EidHolder,
+    identifier: &CertificateIdentifier,
     contact: &ContactData,
 ) -> Result<Contract, S::Error> {
-    let identifier = CertificateIdentifier { actor: holder.actor(), application_id: None };
     let request =
-        request::generate_contract(&services.meta(), contact, &holder.actor(), &identifier);
+        request::generate_contract(&services.meta(), contact, &holder.actor(), identifier);
     let body = call(services, request).await?;
     Ok(response::contract(&body).map_err(FlowError::from)?)
 }
@@ -63,10 +65,11 @@ pub struct MadeAt {
     pub local: LocalDateTime,
 }
 
-/// Builds the CSR for the contract's DN and the pending keystore holding `key`.
+/// Builds the CSR for `dn` (the contract's) and the pending keystore holding `key`, named after
+/// the certificate's `identifier`.
 pub fn pending_keystore(
-    contract: &Contract,
-    holder: &EidHolder,
+    dn: &str,
+    identifier: &CertificateIdentifier,
     key: &RsaKeyPair,
     password: &Password,
     made: MadeAt,
@@ -74,10 +77,18 @@ pub fn pending_keystore(
 ) -> Result<PendingKeystore, FlowError> {
     let MadeAt { environment, now, local } = made;
     let public_key = key.public_key_info()?;
-    let csr = CsrDraft::new(dn::parse(&contract.dn)?, public_key.clone()).sign_with(key)?;
+    let subject = identifier.actor.ids.first().ok_or_else(|| {
+        FlowError::Certra(CertraError::Malformed("the certificate has no identifier".into()))
+    })?;
+    let csr = CsrDraft::new(dn::parse(dn)?, public_key.clone()).sign_with(key)?;
     let bytes = Keystore::pending(key, now)?.write(password, Profile::Java, rng)?;
-    let file_name =
-        rules::keystore_file_name("SSIN", &holder.ssin, None, local, file_environment(environment));
+    let file_name = rules::keystore_file_name(
+        &subject.kind,
+        &subject.value,
+        identifier.application_id.as_deref(),
+        local,
+        file_environment(environment),
+    );
     Ok(PendingKeystore {
         bytes,
         file_name,
@@ -182,7 +193,7 @@ pub async fn complete<S: Services>(
 
 /// `request` signed with the eHealth authentication key (RSA-SHA256, the keystore's chain in
 /// `KeyInfo`).
-fn ehealth_signed<S: Services>(
+pub(crate) fn ehealth_signed<S: Services>(
     services: &S,
     request: Request,
     key: &RsaKeyPair,
@@ -200,7 +211,7 @@ fn ehealth_signed<S: Services>(
 
 /// Keystores for eHealth's acceptance platform, and for the local test service, end in
 /// `.acc-p12` (spec/product.md F11).
-fn file_environment(environment: Environment) -> rules::Environment {
+pub(crate) fn file_environment(environment: Environment) -> rules::Environment {
     match environment {
         Environment::Production => rules::Environment::Production,
         _ => rules::Environment::Acceptance,

@@ -181,15 +181,22 @@ async fn a_new_personal_certificate_from_contract_to_final_keystore_survives_a_r
         world(Applet::V17, Knobs { not_yet_delivered: 1, ..Knobs::default() }).await;
     let password = Password::new("Huisarts-2026");
 
-    let contract = new_certificate::generate_contract(&world, &holder, &contact()).await.unwrap();
+    let contract = new_certificate::generate_contract(
+        &world,
+        &holder,
+        &holder.personal_certificate(),
+        &contact(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         contract.dn,
         r"CN=SSIN\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\=85073003328,O=Federal Government,C=BE"
     );
     let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
     let pending = pending_keystore(
-        &contract,
-        &holder,
+        &contract.dn,
+        &holder.personal_certificate(),
         &key,
         &password,
         MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL },
@@ -289,11 +296,18 @@ async fn a_new_personal_certificate_from_contract_to_final_keystore_survives_a_r
 #[tokio::test(flavor = "current_thread")]
 async fn an_applet_1_8_card_requests_with_an_ecdsa_p384_signature_the_service_verifies() {
     let (world, holder) = world(Applet::V18, Knobs::default()).await;
-    let contract = new_certificate::generate_contract(&world, &holder, &contact()).await.unwrap();
+    let contract = new_certificate::generate_contract(
+        &world,
+        &holder,
+        &holder.personal_certificate(),
+        &contact(),
+    )
+    .await
+    .unwrap();
     let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
     let pending = pending_keystore(
-        &contract,
-        &holder,
+        &contract.dn,
+        &holder.personal_certificate(),
         &key,
         &Password::new("Huisarts-2026"),
         MadeAt { environment: Environment::Production, now: now(), local: LOCAL },
@@ -314,12 +328,25 @@ async fn an_applet_1_8_card_requests_with_an_ecdsa_p384_signature_the_service_ve
 /// keystore and the pending one (password `Huisarts-2026`).
 async fn issued_certificate(world: &World, holder: &EidHolder) -> ([u8; 20], Vec<u8>, Vec<u8>) {
     let password = Password::new("Huisarts-2026");
-    let contract = new_certificate::generate_contract(world, holder, &contact()).await.unwrap();
+    let contract = new_certificate::generate_contract(
+        world,
+        holder,
+        &holder.personal_certificate(),
+        &contact(),
+    )
+    .await
+    .unwrap();
     let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
     let made = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
-    let pending =
-        pending_keystore(&contract, holder, &key, &password, made, &mut rand::thread_rng())
-            .unwrap();
+    let pending = pending_keystore(
+        &contract.dn,
+        &holder.personal_certificate(),
+        &key,
+        &password,
+        made,
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
     request_certificate(world, holder, &contact(), &contract, &pending.csr).await.unwrap();
     let mut resumed = resume(&pending.bytes, &password).unwrap();
     let chain = fetch_chain(world, &resumed.public_key_identifier).await.unwrap().unwrap();
@@ -430,4 +457,243 @@ async fn the_health_check_accepts_a_fresh_keystore_and_names_what_is_wrong_with_
         ),
         Err(FlowError::Pki(ehcert_pki::PkiError::WeakPassword))
     ));
+}
+
+/// Moves the mock's clock (its replacement windows and expiries) by `days`.
+async fn shift_mock_clock(world: &World, days: i64) {
+    let response = world
+        .client
+        .put(format!("{}/admin/knobs", world.base))
+        .json(&Knobs { clock_offset_days: days, ..Knobs::default() })
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_renewal_inside_the_window_replaces_the_certificate_and_its_etk_waits_for_activation() {
+    use ehcert_flows::{renewal, NotRenewable};
+    let (world, holder) = world(Applet::V17, Knobs::default()).await;
+    let (old_identifier, current_bytes, _) = issued_certificate(&world, &holder).await;
+    let password = Password::new("Huisarts-2026");
+    let current = renewal::open(&current_bytes, &password).unwrap();
+
+    // A fresh certificate: eHealth says when the window opens (90 days before the end).
+    let info = renewal::certificate_info(&world, &current).await.unwrap();
+    assert_eq!(info.public_key_identifier, old_identifier);
+    assert_eq!(info.contact_data, contact());
+    let refusal = renewal::check_renewable(&info, &current, &holder, now()).unwrap_err();
+    let NotRenewable::NotYet { opens } = &refusal else { panic!("{refusal:?}") };
+    let expected_opens = current.not_after.0 - 90 * 86_400;
+    assert_eq!(opens, &ehcert_certra::request::date_time(expected_opens)[..10]);
+
+    // 1040 days on, inside the window: the same DN, signed with the eID, replaces it.
+    shift_mock_clock(&world, 1040).await;
+    let info = renewal::certificate_info(&world, &current).await.unwrap();
+    renewal::check_renewable(&info, &current, &holder, now()).unwrap();
+    let someone_else = ehcert_certra::request::Actor {
+        ids: vec![ehcert_certra::request::Identifier {
+            kind: "SSIN".into(),
+            value: "01051212387".into(),
+        }],
+        ..info.identifier.actor.clone()
+    };
+    let mut other = info.clone();
+    other.identifier.actor = someone_else;
+    assert_eq!(
+        renewal::check_renewable(&other, &current, &holder, now()),
+        Err(NotRenewable::OtherPerson { owner: "01051212387".into() })
+    );
+
+    let contract =
+        new_certificate::generate_contract(&world, &holder, &info.identifier, &info.contact_data)
+            .await
+            .unwrap();
+    assert_eq!(Some(&contract.dn), info.details.as_ref().map(|details| &details.dn));
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let made = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
+    let new_password = Password::new("Huisarts-2029");
+    let pending = pending_keystore(
+        &contract.dn,
+        &info.identifier,
+        &key,
+        &new_password,
+        made,
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+    let generated =
+        request_certificate(&world, &holder, &info.contact_data, &contract, &pending.csr)
+            .await
+            .unwrap();
+    assert_eq!(generated.replaces, Some(old_identifier));
+
+    let mut resumed = resume(&pending.bytes, &new_password).unwrap();
+    let chain = fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().unwrap();
+    let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let registration = complete(&world, &mut resumed.keystore, chain, &etk_key).await.unwrap();
+    assert!(registration.to_be_activated, "the old ETK is still valid: the new one waits");
+    let etk_status = |state: &Value, id: &[u8; 20]| {
+        let hex: String = id.iter().map(|b| format!("{b:02X}")).collect();
+        state["certificates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|record| record["public_key_identifier"].as_str() == Some(hex.as_str()))
+            .map(|record| record["etk_status"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let before = state(&world).await;
+    assert_eq!(etk_status(&before, &generated.public_key_identifier), "WAIT_FOR_ACTIVATION");
+
+    // F7, once the software uses the new keystore: signed with the new key, not the old one.
+    renewal::activate_etk(&world, &resumed.keystore).await.unwrap();
+    let after = state(&world).await;
+    assert_eq!(etk_status(&after, &generated.public_key_identifier), "VALID_ACTIVE");
+    let sent = world.sent.borrow().clone();
+    assert_eq!(sent.last(), Some(&Operation::ActivateEtk));
+
+    // The old keystore cannot renew again; after its expiry nothing can.
+    assert!(renewal::open(&pending.bytes, &new_password).is_err(), "a pending keystore");
+    let later = UnixTime(current.not_after.0 + 86_400);
+    assert!(matches!(
+        renewal::check_renewable(&info, &current, &holder, later),
+        Err(NotRenewable::Expired { .. })
+    ));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_organisation_certificate_follows_the_mandate_the_type_rules_and_unique_app_ids() {
+    use ehcert_flows::{organisation, OrganisationProblem};
+    let (world, holder) = world(Applet::V17, Knobs::default()).await;
+
+    let qualities = organisation::actor_qualities(&world, &holder).await.unwrap();
+    let signed = world.signatures.borrow().clone();
+    assert_eq!(
+        (signed[0].key, signed[0].operation),
+        (KeyRole::Authentication, page::Operation::ActorQualities)
+    );
+    let hospital = qualities
+        .organizations
+        .iter()
+        .find(|organization| organization.identifier.kind == "NIHII-HOSPITAL")
+        .expect("the test person manages a hospital")
+        .clone();
+    let types = organisation::organization_types(&world).await.unwrap();
+    let kind = types.iter().find(|kind| kind.identifier_type == "NIHII-HOSPITAL").unwrap();
+    assert_eq!(
+        organisation::check_identifier(kind, "710.004.36").unwrap(),
+        hospital.identifier.value
+    );
+    assert_eq!(
+        organisation::check_identifier(kind, "71000437"),
+        Err(OrganisationProblem::WrongCheckDigits)
+    );
+
+    let existing =
+        organisation::existing_application_ids(&world, &hospital.identifier).await.unwrap();
+    assert_eq!(existing, Vec::<Option<String>>::new());
+    let application_id = organisation::normalise_application_id("labo").unwrap();
+    let name = ehcert_flows::contract_text(&hospital.name);
+    let certificate = organisation::organisation_certificate(
+        hospital.identifier.clone(),
+        &name,
+        application_id,
+        &existing,
+    )
+    .unwrap();
+    let contact = ContactData {
+        email_general: Some("ict@az-voorbeeld.be".into()),
+        phone_general: Some("+32 9 000 00 00".into()),
+        ..contact()
+    };
+    let contract =
+        new_certificate::generate_contract(&world, &holder, &certificate, &contact).await.unwrap();
+    assert!(
+        contract.dn.starts_with(r"CN=NIHII-HOSPITAL\=71000436\, LABO,OU=eHealth-platform Belgium,"),
+        "{}",
+        contract.dn
+    );
+    assert_eq!(contract.signer, holder.actor(), "the eID holder signs for the organisation");
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let made = MadeAt { environment: Environment::Production, now: now(), local: LOCAL };
+    let password = Password::new("Ziekenhuis-2026");
+    let pending = pending_keystore(
+        &contract.dn,
+        &certificate,
+        &key,
+        &password,
+        made,
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+    assert_eq!(pending.file_name, "NIHII-HOSPITAL=71000436,LABO 20261122-090507.p12");
+    request_certificate(&world, &holder, &contact, &contract, &pending.csr).await.unwrap();
+    let mut resumed = resume(&pending.bytes, &password).unwrap();
+    let chain = fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().unwrap();
+    let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    complete(&world, &mut resumed.keystore, chain, &etk_key).await.unwrap();
+
+    // The id is now taken: a second certificate under it is refused before anything is sent.
+    let existing =
+        organisation::existing_application_ids(&world, &hospital.identifier).await.unwrap();
+    assert_eq!(existing, vec![Some("LABO".to_owned())]);
+    assert_eq!(
+        organisation::organisation_certificate(
+            hospital.identifier,
+            &name,
+            Some("LABO".into()),
+            &existing
+        ),
+        Err(OrganisationProblem::ApplicationIdTaken)
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_foreign_provider_submits_a_csr_and_completes_once_validated() {
+    use ehcert_flows::foreigner::{self, ForeignProvider};
+    let (world, _) = world(Applet::V17, Knobs::default()).await;
+    // 85073003328 with 20 added to the month, and its check digits: a BIS number.
+    let person = ForeignProvider::new("85.27.30-033.71", "Ana María", "Nuñez").unwrap();
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let made = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
+    let password = Password::new("Buitenland-2026");
+    let pending = pending_keystore(
+        &person.dn(),
+        &person.certificate(),
+        &key,
+        &password,
+        made,
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+    assert_eq!(pending.file_name, "SSIN=85273003371 20261122-090507.acc-p12");
+
+    let submission = foreigner::submit(&world, &person, &contact(), &pending.csr).await.unwrap();
+    let hex: String = pending.public_key_identifier.iter().map(|b| format!("{b:02x}")).collect();
+    assert!(submission.validation_url.to_lowercase().ends_with(&hex), "{submission:?}");
+    assert!(submission.expiration_date.starts_with("20"), "{submission:?}");
+    assert!(world.signatures.borrow().is_empty(), "no eID: nothing is signed");
+
+    // Nothing is issued before the person confirms at the validation URL.
+    let resumed = resume(&pending.bytes, &password).unwrap();
+    assert!(fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().is_none());
+    let validated = world
+        .client
+        .post(format!("{}/admin/certificates/{hex}/validate", world.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(validated.status().is_success());
+    let mut resumed = resume(&pending.bytes, &password).unwrap();
+    let chain = fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().unwrap();
+    let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    complete(&world, &mut resumed.keystore, chain, &etk_key).await.unwrap();
+    let leaf = resumed.keystore.authentication().unwrap().leaf().unwrap();
+    assert_eq!(
+        ehcert_pki::dn::to_string(&leaf.tbs_certificate.subject),
+        person.dn(),
+        "the certificate carries the DN built without a contract"
+    );
 }

@@ -87,6 +87,30 @@ pub fn to_string(name: &Name) -> String {
     rdns.join(",")
 }
 
+/// The DN eHealth gives a certificate (spec/certra.md §6.1), for the one request that has no
+/// contract to copy it from (SubmitCSRForForeigner): `CN=<TYPE>=<id>`, the platform OU, the name
+/// in upper case without accents, the identifier again, then the application id when there is
+/// one.
+pub fn ehealth(
+    identifier_type: &str,
+    id: &str,
+    name: &str,
+    application_id: Option<&str>,
+) -> String {
+    let typed = escape(&format!("{identifier_type}={id}"));
+    let name = escape(&crate::rules::plain_upper_case(name));
+    match application_id {
+        None => {
+            format!("CN={typed},OU=eHealth-platform Belgium,OU={name},OU={typed},O=Federal Government,C=BE")
+        }
+        Some(app) => format!(
+            "CN={},OU=eHealth-platform Belgium,OU={name},OU={typed},OU={},O=Federal Government,C=BE",
+            escape(&format!("{identifier_type}={id}, {app}")),
+            escape(app)
+        ),
+    }
+}
+
 fn attribute_name(oid: ObjectIdentifier) -> Option<&'static str> {
     Some(match oid {
         rfc4519::C => "C",
@@ -179,6 +203,30 @@ mod tests {
     use der::Encode;
 
     use super::*;
+
+    #[test]
+    fn ehealth_names_follow_the_issued_certificates() {
+        // The production organisation certificate of spec/certra.md §6.1 (there written with
+        // quotes instead of backslashes).
+        assert_eq!(
+            ehealth(
+                "EHP",
+                "1990001916",
+                "Vlaams Agentschap Zorg en Gezondheid",
+                Some("VITALINKGATEWAY")
+            ),
+            "CN=EHP\\=1990001916\\, VITALINKGATEWAY,OU=eHealth-platform Belgium,\
+             OU=VLAAMS AGENTSCHAP ZORG EN GEZONDHEID,OU=EHP\\=1990001916,OU=VITALINKGATEWAY,\
+             O=Federal Government,C=BE"
+        );
+        let person = ehealth("SSIN", "85273003387", "Zoë Łucja Nuñez", None);
+        assert_eq!(
+            person,
+            "CN=SSIN\\=85273003387,OU=eHealth-platform Belgium,OU=ZOE ŁUCJA NUNEZ,\
+             OU=SSIN\\=85273003387,O=Federal Government,C=BE"
+        );
+        assert_eq!(to_string(&parse(&person).unwrap()), person);
+    }
 
     const PERSON: &str = r"CN=SSIN\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\=85073003328,O=Federal Government,C=BE";
 

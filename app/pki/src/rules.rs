@@ -125,6 +125,51 @@ fn digits_of(text: &str, expected: usize) -> Result<String, IdentifierProblem> {
     Ok(digits)
 }
 
+/// `text` in upper case with the accents of Latin letters dropped, as eHealth writes names and
+/// application ids in DNs (spec/certra.md §6.1: "upper-cased, diacritics stripped").
+pub fn plain_upper_case(text: &str) -> String {
+    text.chars().map(base_letter).flat_map(char::to_uppercase).collect()
+}
+
+/// The letter under an accent (Latin-1 and the Latin Extended-A letters of European names).
+fn base_letter(c: char) -> char {
+    match c {
+        'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
+        'À'..='Å' | 'Ā' | 'Ă' | 'Ą' => 'A',
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
+        'Ç' | 'Ć' | 'Ĉ' | 'Ċ' | 'Č' => 'C',
+        'ď' => 'd',
+        'Ď' => 'D',
+        'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
+        'È'..='Ë' | 'Ē' | 'Ĕ' | 'Ė' | 'Ę' | 'Ě' => 'E',
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
+        'Ĝ' | 'Ğ' | 'Ġ' | 'Ģ' => 'G',
+        'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' => 'i',
+        'Ì'..='Ï' | 'Ĩ' | 'Ī' | 'Ĭ' | 'Į' | 'İ' => 'I',
+        'ķ' => 'k',
+        'Ķ' => 'K',
+        'ĺ' | 'ļ' | 'ľ' => 'l',
+        'Ĺ' | 'Ļ' | 'Ľ' => 'L',
+        'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
+        'Ñ' | 'Ń' | 'Ņ' | 'Ň' => 'N',
+        'ò'..='ö' | 'ō' | 'ŏ' | 'ő' => 'o',
+        'Ò'..='Ö' | 'Ō' | 'Ŏ' | 'Ő' => 'O',
+        'ŕ' | 'ŗ' | 'ř' => 'r',
+        'Ŕ' | 'Ŗ' | 'Ř' => 'R',
+        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => 's',
+        'Ś' | 'Ŝ' | 'Ş' | 'Š' | 'Ș' => 'S',
+        'ţ' | 'ť' | 'ț' => 't',
+        'Ţ' | 'Ť' | 'Ț' => 'T',
+        'ù'..='ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
+        'Ù'..='Ü' | 'Ũ' | 'Ū' | 'Ŭ' | 'Ů' | 'Ű' | 'Ų' => 'U',
+        'ý' | 'ÿ' => 'y',
+        'Ý' | 'Ÿ' => 'Y',
+        'ź' | 'ż' | 'ž' => 'z',
+        'Ź' | 'Ż' | 'Ž' => 'Z',
+        other => other,
+    }
+}
+
 /// The keystore password policy, rule by rule, so the form can show each as met or not met in
 /// words (not colour alone) while the person types.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]

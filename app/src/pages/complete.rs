@@ -3,7 +3,7 @@
 
 use ehcert_certra::poll::PollSchedule;
 use ehcert_flows::new_certificate::{complete, fetch_chain, resume};
-use ehcert_pki::p12::{Password, Profile};
+use ehcert_pki::p12::{Keystore, Password, Profile};
 use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
@@ -19,6 +19,8 @@ use crate::{
         webcrypto::generate_rsa_key,
     },
 };
+
+pub use crate::pages::activate_etk::ActivateEtkOffer;
 
 /// Where [`finish_request`] stands, for the progress line.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
@@ -39,6 +41,14 @@ impl Stage {
     }
 }
 
+/// A request carried through to its final keystore.
+pub struct Finished {
+    /// The final keystore (kept in memory for the ETK activation).
+    pub keystore: Keystore,
+    /// The new ETK waits for ActivateETK (a renewal while the old ETK is valid).
+    pub to_be_activated: bool,
+}
+
 /// Waits for the certificate of the pending keystore `bytes`, installs it with a new ETK, and
 /// offers the final keystore for download under `file_name`. `progress` hears each stage.
 pub async fn finish_request(
@@ -47,7 +57,7 @@ pub async fn finish_request(
     password: &Password,
     file_name: &str,
     progress: impl Fn(Stage),
-) -> Result<(), AppError> {
+) -> Result<Finished, AppError> {
     let mut resumed = resume(bytes, password)?;
     progress(Stage::Waiting);
     let mut schedule = PollSchedule::standard();
@@ -63,11 +73,11 @@ pub async fn finish_request(
     };
     progress(Stage::RegisteringEtk);
     let (etk_key, _) = generate_rsa_key().await?;
-    complete(services, &mut resumed.keystore, chain, &etk_key).await?;
+    let registration = complete(services, &mut resumed.keystore, chain, &etk_key).await?;
     let final_bytes = resumed.keystore.write(password, Profile::Java, &mut OsRng)?;
     download(&final_bytes, file_name)?;
     forget_pending();
-    Ok(())
+    Ok(Finished { keystore: resumed.keystore, to_be_activated: registration.to_be_activated })
 }
 
 /// The "Complete a request" screen: the pending keystore from this browser or from a file.
@@ -82,6 +92,8 @@ pub fn CompleteRequest() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let status = RwSignal::new(None::<String>);
     let outcome = RwSignal::new(None::<Result<String, String>>);
+    let finished = StoredValue::new_local(None::<Keystore>);
+    let to_be_activated = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let environment = RwSignal::new(
         stored
@@ -123,8 +135,12 @@ pub fn CompleteRequest() -> impl IntoView {
             })
             .await;
             status.set(None);
-            outcome
-                .set(Some(result.map(|()| name).map_err(|err| err.message(lang.get_untracked()))));
+            let result = result.map(|done| {
+                to_be_activated.set(done.to_be_activated);
+                finished.set_value(Some(done.keystore));
+                name
+            });
+            outcome.set(Some(result.map_err(|err| err.message(lang.get_untracked()))));
             busy.set(false);
         });
     };
@@ -155,6 +171,9 @@ pub fn CompleteRequest() -> impl IntoView {
                     </p>
                 }.into_any(),
                 Err(text) => view! { <p role="alert" data-testid="outcome" data-state="bad">{text}</p> }.into_any(),
+            })}
+            {move || to_be_activated.get().then(|| view! {
+                <ActivateEtkOffer keystore=finished environment lang />
             })}
         </main>
     }

@@ -27,9 +27,13 @@ pub fn App() -> impl IntoView {
                 <h2 id="tasks-title">{move || t().tasks}</h2>
                 <ul>
                     <li><a href="#new" data-task="new">{move || t().task_new}</a></li>
+                    <li><a href="#new-organisation" data-task="new-organisation">{move || t().task_new_organisation}</a></li>
                     <li><a href="#complete" data-task="complete">{move || t().task_complete}</a></li>
+                    <li><a href="#renew" data-task="renew">{move || t().task_renew}</a></li>
+                    <li><a href="#activate-etk" data-task="activate-etk">{move || t().task_activate_etk}</a></li>
                     <li><a href="#certificates" data-task="certificates">{move || t().task_certificates}</a></li>
                     <li><a href="#keystore" data-task="keystore">{move || t().task_keystore}</a></li>
+                    <li><a href="#foreigner" data-task="foreigner">{move || t().task_foreigner}</a></li>
                     <li><a href="#diagnostics" data-task="diagnostics">{move || t().task_check}</a></li>
                 </ul>
             </nav>

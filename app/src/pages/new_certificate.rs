@@ -1,18 +1,27 @@
-//! F1, a new personal certificate, as one guided flow (spec/product.md §2): read the eID →
-//! contact data → contract (shown sandboxed, accepted) → keystore password (live checks) → key,
-//! CSR and pending keystore (downloaded and kept before anything is sent) → GenerateCertificate
-//! signed in the PIN window → certificate, ETK, final keystore. The steps themselves are
-//! `ehcert_flows::new_certificate`; this screen only collects input and shows progress.
+//! F1 a new personal certificate, F2 an organisation's and F5 a renewal, as one guided flow
+//! (spec/product.md §2): read the eID → (the organisation, or the current keystore) → contact
+//! data → contract (shown sandboxed, accepted) → keystore password (live checks) → key, CSR and
+//! pending keystore (downloaded and kept before anything is sent) → GenerateCertificate signed in
+//! the PIN window → certificate, ETK, final keystore (and, for a renewal, the ETK activation).
+//! The steps themselves are `ehcert_flows`; this screen only collects input and shows progress.
 
-use ehcert_certra::request::{ContactData, Contract};
+use ehcert_certra::{
+    request::{CertificateIdentifier, ContactData, Contract, Identifier},
+    response::{ActorQualities, OrganizationType},
+};
 use ehcert_flows::{
     contract_text,
     eid::EidHolder,
     new_certificate::{
         generate_contract, pending_keystore, request_certificate, MadeAt, PendingKeystore,
     },
+    organisation, renewal,
 };
-use ehcert_pki::{p12::Password, rules::PasswordCheck};
+use ehcert_pki::{
+    identifier::PublicKeyIdentifier,
+    p12::{Keystore, Password},
+    rules::PasswordCheck,
+};
 use ehcert_shared::page::Lang;
 use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
@@ -20,21 +29,55 @@ use rand_core::OsRng;
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
-    pages::complete::{finish_request, EnvironmentSelect},
+    pages::complete::{finish_request, ActivateEtkOffer, EnvironmentSelect},
     services::{
         bridge::BridgeClient,
         clock,
-        files::{download, keep_pending, StoredPending},
+        files::{chosen_file, download, keep_pending, StoredPending},
         flow::WebServices,
         kiosk::KioskGuard,
         webcrypto::generate_rsa_key,
     },
 };
 
+/// Which certificate the flow requests.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum Kind {
+    /// F1: the eID holder's own.
+    Personal,
+    /// F2: an organisation's, the eID holder signing for it.
+    Organisation,
+    /// F5: a new key for the certificate of the keystore in use (same DN).
+    Renewal,
+}
+
+impl Kind {
+    fn steps(self) -> &'static [Step] {
+        use Step::*;
+        match self {
+            Kind::Personal => &[ReadCard, Contact, Contract, Password, Sign, Finish, Done],
+            Kind::Organisation => {
+                &[ReadCard, Organisation, Contact, Contract, Password, Sign, Finish, Done]
+            }
+            Kind::Renewal => &[ReadCard, Current, Contact, Contract, Password, Sign, Finish, Done],
+        }
+    }
+
+    fn title(self, t: &Strings) -> &'static str {
+        match self {
+            Kind::Personal => t.new_title,
+            Kind::Organisation => t.organisation_title,
+            Kind::Renewal => t.renew_title,
+        }
+    }
+}
+
 /// Where the flow stands.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 enum Step {
     ReadCard,
+    Current,
+    Organisation,
     Contact,
     Contract,
     Password,
@@ -44,19 +87,11 @@ enum Step {
 }
 
 impl Step {
-    const LIST: [Step; 7] = [
-        Step::ReadCard,
-        Step::Contact,
-        Step::Contract,
-        Step::Password,
-        Step::Sign,
-        Step::Finish,
-        Step::Done,
-    ];
-
     fn label(self, t: &Strings) -> &'static str {
         match self {
             Step::ReadCard => t.step_card,
+            Step::Current => t.step_current,
+            Step::Organisation => t.step_organisation,
             Step::Contact => t.step_contact,
             Step::Contract => t.step_contract,
             Step::Password => t.step_password,
@@ -65,25 +100,38 @@ impl Step {
             Step::Done => t.step_done,
         }
     }
+
+    /// Before the contract, the environment may still change.
+    fn before_contract(self) -> bool {
+        matches!(self, Step::ReadCard | Step::Current | Step::Organisation | Step::Contact)
+    }
 }
 
 /// What the flow has gathered so far (kept in memory only; the key lives in the pending keystore).
 #[derive(Default)]
 struct Gathered {
     holder: Option<EidHolder>,
+    /// Whose certificate: the holder's, the organisation's, or the one being renewed.
+    certificate: Option<CertificateIdentifier>,
+    qualities: Option<ActorQualities>,
+    types: Vec<OrganizationType>,
     contact: Option<ContactData>,
     contract: Option<Contract>,
     pending: Option<PendingKeystore>,
     password: Option<Password>,
 }
 
-/// The new personal certificate screen.
+/// The organisation picked in the form: one the holder manages (by index) or another one.
+const ANOTHER: &str = "another";
+
+/// The new-certificate screen for `kind`.
 #[component]
-pub fn NewCertificate() -> impl IntoView {
+pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     let bridge = StoredValue::new_local(BridgeClient::new());
     let lang = use_lang();
     let t = move || strings(lang.get());
     let gathered = StoredValue::new_local(Gathered::default());
+    let finished = StoredValue::new_local(None::<Keystore>);
     let step = RwSignal::new(Step::ReadCard);
     let error = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
@@ -92,12 +140,26 @@ pub fn NewCertificate() -> impl IntoView {
     let environment = RwSignal::new("acceptance".to_owned());
     let email = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
+    let email_general = RwSignal::new(String::new());
+    let phone_general = RwSignal::new(String::new());
     let contract_html = RwSignal::new(String::new());
     let contract_dn = RwSignal::new(String::new());
     let accepted = RwSignal::new(false);
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
     let file_name = RwSignal::new(String::new());
+    let current_file = StoredValue::new_local(None::<(String, Vec<u8>)>);
+    let current_password = RwSignal::new(String::new());
+    let replaces = RwSignal::new(None::<String>);
+    let to_be_activated = RwSignal::new(false);
+    // The organisation form.
+    let organisations = RwSignal::new(Vec::<(String, String)>::new());
+    let type_names = RwSignal::new(Vec::<(String, String)>::new());
+    let organisation_choice = RwSignal::new(String::new());
+    let organisation_type = RwSignal::new(String::new());
+    let organisation_number = RwSignal::new(String::new());
+    let organisation_name = RwSignal::new(String::new());
+    let application_id = RwSignal::new(String::new());
 
     let services = move || {
         WebServices::named(&environment.get_untracked(), bridge.get_value(), lang.get_untracked())
@@ -117,33 +179,162 @@ pub fn NewCertificate() -> impl IntoView {
             busy.set(false);
         });
     };
+    let holder = move || gathered.with_value(|gathered| gathered.holder.clone());
 
     let read_card = move || {
         run(Box::pin(async move {
             let card = bridge.get_value().read_card(None).await?;
             let holder = EidHolder::from_card(&card)?;
             holder_name.set(holder.display_name());
+            let next = match kind {
+                Kind::Personal => {
+                    let certificate = holder.personal_certificate();
+                    gathered.update_value(|gathered| gathered.certificate = Some(certificate));
+                    Step::Contact
+                }
+                Kind::Organisation => Step::Organisation,
+                Kind::Renewal => Step::Current,
+            };
             gathered.update_value(|gathered| gathered.holder = Some(holder));
-            Ok(Step::Contact)
+            Ok(next)
         }));
     };
     read_card();
 
+    // F5: what the current keystore certifies, and whether it can be renewed today.
+    let on_current_file = move |event: leptos::ev::Event| {
+        spawn_local(async move {
+            if let Some(chosen) = chosen_file(&event).await {
+                current_file.set_value(Some(chosen));
+            }
+        });
+    };
+    let open_current = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(services) = services() else { return };
+        let Some((_, bytes)) = current_file.get_value() else {
+            error.set(Some(strings(lang.get_untracked()).choose_file_first.into()));
+            return;
+        };
+        let secret = Password::new(current_password.get_untracked());
+        current_password.set(String::new());
+        run(Box::pin(async move {
+            let holder = holder().ok_or(AppError::Card("read the eID card first".into()))?;
+            let current = renewal::open(&bytes, &secret)?;
+            let info = renewal::certificate_info(&services, &current).await?;
+            renewal::check_renewable(&info, &current, &holder, clock::now())
+                .map_err(ehcert_flows::FlowError::from)?;
+            email.set(info.contact_data.email_private.clone());
+            phone.set(info.contact_data.phone_private.clone());
+            email_general.set(info.contact_data.email_general.clone().unwrap_or_default());
+            phone_general.set(info.contact_data.phone_general.clone().unwrap_or_default());
+            gathered.update_value(|gathered| gathered.certificate = Some(info.identifier));
+            Ok(Step::Contact)
+        }));
+    };
+
+    // F2: the organisations the holder manages and the types' rules, in one PIN prompt.
+    let look_up_organisations = move |_| {
+        let Some(services) = services() else { return };
+        status.set(Some(strings(lang.get_untracked()).type_pin.into()));
+        run(Box::pin(async move {
+            let holder = holder().ok_or(AppError::Card("read the eID card first".into()))?;
+            let qualities = organisation::actor_qualities(&services, &holder).await?;
+            let types = organisation::organization_types(&services).await?;
+            organisations.set(
+                qualities
+                    .organizations
+                    .iter()
+                    .map(|org| {
+                        let id = format!("{}={}", org.identifier.kind, org.identifier.value);
+                        (contract_text(&org.name), id)
+                    })
+                    .collect(),
+            );
+            type_names.set(
+                types
+                    .iter()
+                    .map(|kind| (kind.identifier_type.clone(), contract_text(&kind.name)))
+                    .collect(),
+            );
+            organisation_choice.set(if qualities.organizations.is_empty() {
+                ANOTHER.to_owned()
+            } else {
+                "0".to_owned()
+            });
+            organisation_type
+                .set(types.first().map(|kind| kind.identifier_type.clone()).unwrap_or_default());
+            gathered.update_value(|gathered| {
+                gathered.qualities = Some(qualities);
+                gathered.types = types;
+            });
+            Ok(Step::Organisation)
+        }));
+    };
+    let organisations_loaded = move || !type_names.get().is_empty();
+    let choose_organisation = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(services) = services() else { return };
+        let choice = organisation_choice.get_untracked();
+        let typed = (
+            organisation_type.get_untracked(),
+            organisation_number.get_untracked(),
+            organisation_name.get_untracked(),
+        );
+        let application = application_id.get_untracked();
+        run(Box::pin(async move {
+            let (identifier, name) = if choice == ANOTHER {
+                let (kind_name, number, name) = typed;
+                let kind = gathered
+                    .with_value(|g| {
+                        g.types.iter().find(|k| k.identifier_type == kind_name).cloned()
+                    })
+                    .ok_or(ehcert_flows::OrganisationProblem::UnknownType(kind_name.clone()))
+                    .map_err(ehcert_flows::FlowError::from)?;
+                let value = organisation::check_identifier(&kind, &number)
+                    .map_err(ehcert_flows::FlowError::from)?;
+                (Identifier { kind: kind_name, value }, name)
+            } else {
+                let index: usize = choice.parse().unwrap_or(0);
+                let managed = gathered.with_value(|g| {
+                    g.qualities.as_ref().and_then(|q| q.organizations.get(index).cloned())
+                });
+                let managed = managed.ok_or(ehcert_flows::FlowError::from(
+                    ehcert_flows::OrganisationProblem::NameMissing,
+                ))?;
+                (managed.identifier, contract_text(&managed.name))
+            };
+            let application_id = organisation::normalise_application_id(&application)
+                .map_err(ehcert_flows::FlowError::from)?;
+            let existing = organisation::existing_application_ids(&services, &identifier).await?;
+            let certificate = organisation::organisation_certificate(
+                identifier,
+                &name,
+                application_id,
+                &existing,
+            )
+            .map_err(ehcert_flows::FlowError::from)?;
+            gathered.update_value(|gathered| gathered.certificate = Some(certificate));
+            Ok(Step::Contact)
+        }));
+    };
+
     let submit_contact = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(services) = services() else { return };
+        let optional = |value: String| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
         let contact = ContactData {
             email_private: email.get_untracked().trim().to_owned(),
-            email_general: None,
+            email_general: optional(email_general.get_untracked()),
             phone_private: phone.get_untracked().trim().to_owned(),
-            phone_general: None,
+            phone_general: optional(phone_general.get_untracked()),
         };
         run(Box::pin(async move {
-            let holder = gathered.with_value(|gathered| gathered.holder.clone());
-            let holder = holder.ok_or(AppError::Card("read the eID card first".into()))?;
-            let contract = generate_contract(&services, &holder, &contact).await?;
-            let text = contract_text(&contract.text);
-            contract_html.set(text);
+            let holder = holder().ok_or(AppError::Card("read the eID card first".into()))?;
+            let certificate = gathered.with_value(|gathered| gathered.certificate.clone());
+            let Some(certificate) = certificate else { return Ok(kind.steps()[0]) };
+            let contract = generate_contract(&services, &holder, &certificate, &contact).await?;
+            contract_html.set(contract_text(&contract.text));
             contract_dn.set(contract.dn.clone());
             gathered.update_value(|gathered| {
                 gathered.contact = Some(contact);
@@ -165,9 +356,9 @@ pub fn NewCertificate() -> impl IntoView {
         status.set(Some(strings(lang.get_untracked()).making_key.into()));
         run(Box::pin(async move {
             let (key, _) = generate_rsa_key().await?;
-            let (holder, contract) = gathered
-                .with_value(|gathered| (gathered.holder.clone(), gathered.contract.clone()));
-            let (Some(holder), Some(contract)) = (holder, contract) else {
+            let (certificate, contract) = gathered
+                .with_value(|gathered| (gathered.certificate.clone(), gathered.contract.clone()));
+            let (Some(certificate), Some(contract)) = (certificate, contract) else {
                 return Ok(Step::ReadCard);
             };
             let made = MadeAt {
@@ -175,7 +366,8 @@ pub fn NewCertificate() -> impl IntoView {
                 now: clock::now(),
                 local: clock::local_date_time(),
             };
-            let pending = pending_keystore(&contract, &holder, &key, &secret, made, &mut OsRng)?;
+            let pending =
+                pending_keystore(&contract.dn, &certificate, &key, &secret, made, &mut OsRng)?;
             // The key is safe before anything is sent: downloaded, and kept in this browser.
             download(&pending.bytes, &pending.file_name)?;
             keep_pending(&StoredPending {
@@ -196,49 +388,53 @@ pub fn NewCertificate() -> impl IntoView {
         let Some(services) = services() else { return };
         status.set(Some(strings(lang.get_untracked()).type_pin.into()));
         run(Box::pin(async move {
-            let (holder, contact, contract, csr, bytes, secret, name) = gathered.with_value(|g| {
+            let (holder, contact, contract, pending, secret) = gathered.with_value(|g| {
                 (
                     g.holder.clone(),
                     g.contact.clone(),
                     g.contract.clone(),
-                    g.pending.as_ref().map(|pending| pending.csr.clone()),
-                    g.pending.as_ref().map(|pending| pending.bytes.clone()),
+                    g.pending
+                        .as_ref()
+                        .map(|p| (p.csr.clone(), p.bytes.clone(), p.file_name.clone())),
                     g.password.as_ref().map(|password| Password::new(password.expose())),
-                    g.pending.as_ref().map(|pending| pending.file_name.clone()),
                 )
             });
             let (
                 Some(holder),
                 Some(contact),
                 Some(contract),
-                Some(csr),
-                Some(bytes),
+                Some((csr, bytes, name)),
                 Some(secret),
-                Some(name),
-            ) = (holder, contact, contract, csr, bytes, secret, name)
+            ) = (holder, contact, contract, pending, secret)
             else {
                 return Ok(Step::ReadCard);
             };
-            request_certificate(&services, &holder, &contact, &contract, &csr).await?;
+            let generated =
+                request_certificate(&services, &holder, &contact, &contract, &csr).await?;
+            replaces.set(generated.replaces.map(|id| PublicKeyIdentifier(id).to_hex()));
             step.set(Step::Finish);
-            finish_request(&services, &bytes, &secret, &name, |stage| {
+            let outcome = finish_request(&services, &bytes, &secret, &name, |stage| {
                 status.set(Some(stage.text(strings(lang.get_untracked())).to_owned()))
             })
             .await?;
+            to_be_activated.set(outcome.to_be_activated);
+            finished.set_value(Some(outcome.keystore));
             Ok(Step::Done)
         }));
     };
 
     let checks = move || PasswordCheck::of(&password.get(), &confirmation.get());
+    let is_organisation = kind == Kind::Organisation;
 
     view! {
         <main>
             <LanguagePicker lang />
             <KioskGuard lang />
-            <h1>{move || t().new_title}</h1>
+            <h1>{move || kind.title(t())}</h1>
             <p><a href="#">{move || t().home}</a></p>
             <ol class="steps" aria-label=move || t().steps>
-                {Step::LIST.into_iter().map(|each| {
+                {kind.steps().iter().map(|each| {
+                    let each = *each;
                     view! {
                         <li aria-current=move || (step.get() == each).then_some("step")>{move || each.label(t())}</li>
                     }
@@ -247,6 +443,7 @@ pub fn NewCertificate() -> impl IntoView {
             {move || (!holder_name.get().is_empty()).then(|| view! {
                 <p>{t().card_holder} " " <strong data-testid="holder">{holder_name.get()}</strong></p>
             })}
+            {move || step.get().before_contract().then(|| view! { <p><EnvironmentSelect environment lang /></p> })}
             {move || match step.get() {
                 Step::ReadCard => view! {
                     <section aria-labelledby="step-title">
@@ -255,17 +452,96 @@ pub fn NewCertificate() -> impl IntoView {
                         <button type="button" disabled=move || busy.get() on:click=move |_| read_card()>{t().read_again}</button>
                     </section>
                 }.into_any(),
+                Step::Current => view! {
+                    <section aria-labelledby="step-title">
+                        <h2 id="step-title">{t().step_current}</h2>
+                        <p>{t().current_intro}</p>
+                        <form on:submit=open_current>
+                            <label for="current-file">{t().current_file}</label>
+                            <input id="current-file" type="file" accept=".p12,.acc-p12" on:change=on_current_file />
+                            <label for="current-password">{t().keystore_password}</label>
+                            <input id="current-password" type="password" autocomplete="current-password"
+                                prop:value=move || current_password.get() on:input=move |ev| current_password.set(event_target_value(&ev)) />
+                            <button type="submit" disabled=move || busy.get()>{t().open_current}</button>
+                        </form>
+                    </section>
+                }.into_any(),
+                Step::Organisation => view! {
+                    <section aria-labelledby="step-title">
+                        <h2 id="step-title">{t().step_organisation}</h2>
+                        {move || if organisations_loaded() {
+                            view! {
+                                <form on:submit=choose_organisation>
+                                    <fieldset>
+                                        <legend>{t().organisation_choice}</legend>
+                                        {organisations.get().into_iter().enumerate().map(|(index, (name, id))| {
+                                            let value = index.to_string();
+                                            let input_id = format!("organisation-{index}");
+                                            let checked = value.clone();
+                                            view! {
+                                                <p>
+                                                    <input type="radio" name="organisation" id=input_id.clone() value=value.clone()
+                                                        prop:checked=move || organisation_choice.get() == checked
+                                                        on:change=move |_| organisation_choice.set(value.clone()) />
+                                                    <label for=input_id>{name} " (" {id} ")"</label>
+                                                </p>
+                                            }
+                                        }).collect_view()}
+                                        <p>
+                                            <input type="radio" name="organisation" id="organisation-another" value=ANOTHER
+                                                prop:checked=move || organisation_choice.get() == ANOTHER
+                                                on:change=move |_| organisation_choice.set(ANOTHER.to_owned()) />
+                                            <label for="organisation-another">{t().another_organisation}</label>
+                                        </p>
+                                    </fieldset>
+                                    {move || (organisation_choice.get() == ANOTHER).then(|| view! {
+                                        <label for="organisation-type">{t().organisation_type}</label>
+                                        <select id="organisation-type" prop:value=move || organisation_type.get()
+                                            on:change=move |ev| organisation_type.set(event_target_value(&ev))>
+                                            {type_names.get().into_iter().map(|(id, name)| view! {
+                                                <option value=id.clone()>{name} " (" {id.clone()} ")"</option>
+                                            }).collect_view()}
+                                        </select>
+                                        <label for="organisation-number">{t().organisation_number}</label>
+                                        <input id="organisation-number" inputmode="numeric" required
+                                            prop:value=move || organisation_number.get() on:input=move |ev| organisation_number.set(event_target_value(&ev)) />
+                                        <label for="organisation-name">{t().organisation_name}</label>
+                                        <input id="organisation-name" required
+                                            prop:value=move || organisation_name.get() on:input=move |ev| organisation_name.set(event_target_value(&ev)) />
+                                    })}
+                                    <label for="application-id">{t().application_id}</label>
+                                    <input id="application-id" aria-describedby="application-id-hint"
+                                        prop:value=move || application_id.get() on:input=move |ev| application_id.set(event_target_value(&ev)) />
+                                    <p id="application-id-hint" class="hint">{t().application_id_hint}</p>
+                                    <button type="submit" disabled=move || busy.get()>{t().continue_}</button>
+                                </form>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <p>{t().organisation_intro}</p>
+                                <button type="button" disabled=move || busy.get() on:click=look_up_organisations>{t().look_up_organisations}</button>
+                            }.into_any()
+                        }}
+                    </section>
+                }.into_any(),
                 Step::Contact => view! {
                     <section aria-labelledby="step-title">
                         <h2 id="step-title">{t().step_contact}</h2>
                         <form on:submit=submit_contact>
-                            <EnvironmentSelect environment lang />
                             <label for="email">{t().email}</label>
                             <input id="email" type="email" required autocomplete="email"
                                 prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
                             <label for="phone">{t().phone}</label>
                             <input id="phone" type="tel" required autocomplete="tel"
                                 prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev)) />
+                            {is_organisation.then(|| view! {
+                                <label for="email-general">{t().email_general}</label>
+                                <input id="email-general" type="email" required
+                                    prop:value=move || email_general.get() on:input=move |ev| email_general.set(event_target_value(&ev)) />
+                                <label for="phone-general">{t().phone_general}</label>
+                                <input id="phone-general" type="tel"
+                                    prop:value=move || phone_general.get() on:input=move |ev| phone_general.set(event_target_value(&ev)) />
+                            })}
                             <button type="submit" disabled=move || busy.get()>{t().continue_}</button>
                         </form>
                     </section>
@@ -295,12 +571,7 @@ pub fn NewCertificate() -> impl IntoView {
                             <label for="confirmation">{t().password_again}</label>
                             <input id="confirmation" type="password" autocomplete="new-password"
                                 prop:value=move || confirmation.get() on:input=move |ev| confirmation.set(event_target_value(&ev)) />
-                            <ul id="password-rules" aria-live="polite">
-                                <Rule lang met=Signal::derive(move || checks().long_enough) text=|t| t.rule_length />
-                                <Rule lang met=Signal::derive(move || checks().has_digit_or_symbol) text=|t| t.rule_digit />
-                                <Rule lang met=Signal::derive(move || checks().only_accepted_characters) text=|t| t.rule_characters />
-                                <Rule lang met=Signal::derive(move || checks().confirmed) text=|t| t.rule_same />
-                            </ul>
+                            <PasswordRules lang password confirmation />
                             <button type="submit" disabled=move || busy.get() || !checks().passes()>{t().create_key}</button>
                         </form>
                     </section>
@@ -323,12 +594,41 @@ pub fn NewCertificate() -> impl IntoView {
                     <section aria-labelledby="step-title">
                         <h2 id="step-title">{t().step_done}</h2>
                         <p role="status" data-testid="done">{t().done} " " <strong>{file_name.get()}</strong></p>
+                        <dl class="summary" data-testid="summary">
+                            <dt>{t().contract_for}</dt>
+                            <dd>{contract_dn.get()}</dd>
+                            {replaces.get().map(|id| view! {
+                                <dt>{t().replaces}</dt>
+                                <dd data-testid="replaces">{id}</dd>
+                            })}
+                        </dl>
+                        {to_be_activated.get().then(|| view! {
+                            <ActivateEtkOffer keystore=finished environment lang />
+                        })}
                     </section>
                 }.into_any(),
             }}
             {move || status.get().map(|text| view! { <p role="status" data-testid="status">{text}</p> })}
             {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
         </main>
+    }
+}
+
+/// The keystore password with its rules checked live (F9).
+#[component]
+pub fn PasswordRules(
+    lang: RwSignal<Lang>,
+    password: RwSignal<String>,
+    confirmation: RwSignal<String>,
+) -> impl IntoView {
+    let checks = move || PasswordCheck::of(&password.get(), &confirmation.get());
+    view! {
+        <ul id="password-rules" aria-live="polite">
+            <Rule lang met=Signal::derive(move || checks().long_enough) text=|t| t.rule_length />
+            <Rule lang met=Signal::derive(move || checks().has_digit_or_symbol) text=|t| t.rule_digit />
+            <Rule lang met=Signal::derive(move || checks().only_accepted_characters) text=|t| t.rule_characters />
+            <Rule lang met=Signal::derive(move || checks().confirmed) text=|t| t.rule_same />
+        </ul>
     }
 }
 

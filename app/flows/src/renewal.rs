@@ -1,0 +1,131 @@
+//! F5 renewal, F6 its completion and F7 the activation of the renewed ETK (spec/product.md §2,
+//! spec/certra.md §4.5).
+//!
+//! V2 has no renew operation: a renewal is an ordinary GenerateCertificate for the same DN,
+//! signed with the eID, inside the current certificate's replacement window; the answer names
+//! the certificate it replaces. The current keystore is opened only to learn what to renew
+//! (GetCertificateInfoForAuthenticationCertificate, signed with the current eHealth key), so
+//! the new key, the contract, the pending keystore and the completion are those of
+//! [`crate::new_certificate`]. The new ETK comes back `ToBeActivated` while the old one is still
+//! valid: [`activate_etk`] switches senders to it once the new keystore is in use (§4.4 step 6).
+
+use ehcert_certra::{
+    endpoint::Operation,
+    request,
+    response::{self, CertificateInfo},
+};
+use ehcert_pki::{
+    cert::UnixTime,
+    p12::{Keystore, Password},
+};
+
+use crate::{
+    eid::EidHolder, my_certificates::unix_seconds, new_certificate::ehealth_signed, FlowError,
+    NotRenewable, Services,
+};
+
+/// The keystore in use today, opened to renew its certificate.
+pub struct CurrentKeystore {
+    /// Its entries (the authentication key and chain sign the info request).
+    pub keystore: Keystore,
+    /// End of the current certificate's validity.
+    pub not_after: UnixTime,
+}
+
+/// Opens the current keystore; a pending one (no certificate yet) has nothing to renew.
+pub fn open(bytes: &[u8], password: &Password) -> Result<CurrentKeystore, FlowError> {
+    let keystore = Keystore::read(bytes, password)?;
+    if keystore.is_pending()? {
+        return Err(FlowError::WrongStage(
+            "this keystore still waits for its certificate: complete the request instead".into(),
+        ));
+    }
+    let leaf = keystore.authentication()?.leaf()?;
+    let not_after = leaf.tbs_certificate.validity.not_after.to_unix_duration().as_secs();
+    Ok(CurrentKeystore { keystore, not_after: UnixTime(not_after) })
+}
+
+/// GetCertificateInfoForAuthenticationCertificate, signed with the keystore's own key: the DN's
+/// identifier, the contact data, the status and the replacement window as eHealth knows them.
+pub async fn certificate_info<S: Services>(
+    services: &S,
+    current: &CurrentKeystore,
+) -> Result<CertificateInfo, S::Error> {
+    let entry = current.keystore.authentication().map_err(FlowError::from)?;
+    let key = entry.key_pair().map_err(FlowError::from)?;
+    let request = request::get_certificate_info_for_authentication_certificate(&services.meta());
+    let envelope = ehealth_signed(services, request, &key, &entry.chain)?;
+    let body = services
+        .certra(Operation::GetCertificateInfoForAuthenticationCertificate, envelope)
+        .await?;
+    Ok(response::authentication_certificate_info(&body).map_err(FlowError::from)?)
+}
+
+/// Whether the certificate can be renewed today with `holder`'s eID: active at eHealth, not
+/// expired by the keystore's own dates, inside the replacement window, and for a personal
+/// certificate the holder's own.
+pub fn check_renewable(
+    info: &CertificateInfo,
+    current: &CurrentKeystore,
+    holder: &EidHolder,
+    now: UnixTime,
+) -> Result<(), NotRenewable> {
+    let not_after = i64::try_from(current.not_after.0).unwrap_or(i64::MAX);
+    if info.status == "EXPIRED" || i64::try_from(now.0).unwrap_or(i64::MAX) > not_after {
+        return Err(NotRenewable::Expired { on: date(not_after) });
+    }
+    if info.status != "VALID_ACTIVE" {
+        return Err(NotRenewable::NotActive { status: info.status.clone() });
+    }
+    if let Some(owner) = info.identifier.actor.ids.iter().find(|id| id.kind == "SSIN") {
+        if owner.value != holder.ssin {
+            return Err(NotRenewable::OtherPerson { owner: owner.value.clone() });
+        }
+    }
+    if !info.replaceable {
+        let opens = info
+            .replacement_period_start
+            .as_deref()
+            .and_then(unix_seconds)
+            .map(date)
+            .unwrap_or_default();
+        return Err(NotRenewable::NotYet { opens });
+    }
+    Ok(())
+}
+
+/// ActivateETK, signed with the *new* keystore's authentication key: from now on senders
+/// encrypt for the new ETK (spec/certra.md §4.4 step 6).
+pub async fn activate_etk<S: Services>(services: &S, keystore: &Keystore) -> Result<(), S::Error> {
+    let entry = keystore.authentication().map_err(FlowError::from)?;
+    if keystore.is_pending().map_err(FlowError::from)? {
+        return Err(FlowError::WrongStage(
+            "this keystore still waits for its certificate: complete the request first".into(),
+        )
+        .into());
+    }
+    let key = entry.key_pair().map_err(FlowError::from)?;
+    let request = request::activate_etk(&services.meta());
+    let envelope = ehealth_signed(services, request, &key, &entry.chain)?;
+    let body = services.certra(Operation::ActivateEtk, envelope).await?;
+    Ok(response::etk_activated(&body).map_err(FlowError::from)?)
+}
+
+/// `YYYY-MM-DD` (UTC) of a Unix time, for the refusals' wording (the requests' calendar
+/// arithmetic, `ehcert_certra::request::date_time`).
+fn date(unix: i64) -> String {
+    request::date_time(u64::try_from(unix).unwrap_or(0))[..10].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date;
+
+    #[test]
+    fn dates_are_civil_utc_dates() {
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(951_782_400), "2000-02-29");
+        assert_eq!(date(1_787_467_671), "2026-08-23");
+        assert_eq!(date(1_787_443_199), "2026-08-22");
+    }
+}
