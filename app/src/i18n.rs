@@ -165,6 +165,8 @@ pub struct Strings {
     pub validation_link: &'static str,
     pub validation_until: &'static str,
     pub foreigner_next: &'static str,
+    pub save_copy: &'static str,
+    pub saved_copy: &'static str,
 }
 
 /// English.
@@ -326,6 +328,8 @@ pub const EN: Strings = Strings {
     validation_link: "Confirm your request at eHealth:",
     validation_until: "Confirm before",
     foreigner_next: "Once confirmed and issued, finish with the saved keystore:",
+    save_copy: "Save a copy in a folder of your choice…",
+    saved_copy: "Saved.",
 };
 
 /// Dutch.
@@ -487,6 +491,8 @@ pub const NL: Strings = Strings {
     validation_link: "Bevestig uw aanvraag bij eHealth:",
     validation_until: "Bevestig vóór",
     foreigner_next: "Na bevestiging en uitgifte rondt u af met de bewaarde keystore:",
+    save_copy: "Een kopie bewaren in een map naar keuze…",
+    saved_copy: "Bewaard.",
 };
 
 /// French.
@@ -648,6 +654,8 @@ pub const FR: Strings = Strings {
     validation_link: "Confirmez votre demande chez eHealth :",
     validation_until: "Confirmez avant le",
     foreigner_next: "Une fois confirmé et émis, terminez avec le keystore enregistré :",
+    save_copy: "Enregistrer une copie dans le dossier de votre choix…",
+    saved_copy: "Enregistré.",
 };
 
 /// German.
@@ -809,6 +817,8 @@ pub const DE: Strings = Strings {
     validation_link: "Bestätigen Sie Ihren Antrag bei eHealth:",
     validation_until: "Bestätigen Sie vor dem",
     foreigner_next: "Nach Bestätigung und Ausstellung schließen Sie mit dem gespeicherten Keystore ab:",
+    save_copy: "Eine Kopie in einem Ordner Ihrer Wahl speichern…",
+    saved_copy: "Gespeichert.",
 };
 
 /// The texts of `lang`.

@@ -3,6 +3,7 @@
 // its "local" environment, the extension's PIN window, the card bridge, pcscd and the simulated
 // eID. Keystores are read by JDK keytool.
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 
 import { expect, test } from './fixtures';
 import { PinWindow } from './pages/card-check';
@@ -146,6 +147,21 @@ test('a foreign provider without eID: BIS number checked, request sent, complete
   localApp,
   certra,
 }, testInfo) => {
+  // A stand-in for the browser's File System Access save picker (its dialog cannot be driven):
+  // it keeps what the app writes through it.
+  await page.addInitScript(() => {
+    (window as any).showSaveFilePicker = async (options: { suggestedName: string }) => ({
+      createWritable: async () => {
+        const chunks: number[] = [];
+        return {
+          write: async (data: Uint8Array) => chunks.push(...data),
+          close: async () => {
+            (window as any).savedCopy = { name: options.suggestedName, bytes: chunks };
+          },
+        };
+      },
+    });
+  });
   const foreigner = new ForeignerPage(page);
   await foreigner.open(localApp.url);
   const person = { given: 'Ana María', surname: 'Nuñez', bis: '85073003328', email: 'ana@example.es', phone: '+34 600 000 000', password: PASSWORD };
@@ -168,7 +184,15 @@ test('a foreign provider without eID: BIS number checked, request sent, complete
   const complete = new CompleteRequestPage(page);
   await complete.open(localApp.url);
   const finalFile = testInfo.outputPath('final.acc-p12');
-  await (await complete.complete(PASSWORD)).saveAs(finalFile);
+  const final = await complete.complete(PASSWORD);
+  await final.saveAs(finalFile);
   await expect(page.getByTestId('outcome')).toHaveAttribute('data-state', 'ok');
   expect(keytool(finalFile, PASSWORD)).toContain('Owner: CN="SSIN=85273003371", OU=eHealth-platform Belgium, OU=ANA MARIA NUNEZ');
+
+  // Besides the download, a copy where the person chooses (F12), byte for byte the same file.
+  await page.getByRole('button', { name: 'Save a copy in a folder of your choice…' }).click();
+  await expect(page.getByTestId('saved-copy')).toHaveText('Saved.');
+  const saved = await page.evaluate(() => (window as any).savedCopy);
+  expect(saved.name).toBe(final.suggestedFilename());
+  expect(Buffer.from(saved.bytes).equals(await readFile(finalFile))).toBe(true);
 });

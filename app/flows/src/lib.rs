@@ -19,6 +19,7 @@ use ehcert_certra::{
     endpoint::Operation,
     request::{LocalizedText, Request, RequestMeta},
 };
+use ehcert_shared::page::Lang;
 pub use error::{FlowError, NotRenewable, OrganisationProblem};
 
 /// What a flow needs from the world around it.
@@ -35,12 +36,19 @@ pub trait Services {
     fn meta(&self) -> RequestMeta;
 }
 
-/// The contract text to show, from the languages eHealth wrote it in (fr and nl at least,
-/// spec/certra.md §3 #4): English, Dutch, French, German, in that order, else the first one.
-pub fn contract_text(texts: &[LocalizedText]) -> String {
-    ["en", "nl", "fr", "de"]
+/// The text to show from eHealth's versions of it (contracts in fr and nl at least,
+/// spec/certra.md §3 #4; organisation and type names): the person's language, then English,
+/// Dutch, French, German, else the first one.
+pub fn contract_text(texts: &[LocalizedText], lang: Lang) -> String {
+    let own = match lang {
+        Lang::Nl => "nl",
+        Lang::Fr => "fr",
+        Lang::De => "de",
+        Lang::En => "en",
+    };
+    [own, "en", "nl", "fr", "de"]
         .iter()
-        .find_map(|lang| texts.iter().find(|text| text.lang == *lang))
+        .find_map(|code| texts.iter().find(|text| text.lang == *code))
         .or(texts.first())
         .map(|text| text.text.clone())
         .unwrap_or_default()
@@ -54,4 +62,20 @@ async fn call<S: Services>(services: &S, request: Request) -> Result<Vec<u8>, S:
 /// `ds:Signature/@Id`: `xmldsig-` and fresh randomness (the hex of a new request id).
 fn signature_id<S: Services>(services: &S) -> String {
     format!("xmldsig-{}", &services.meta().id[1..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_come_in_the_persons_language_then_english_dutch_french_german() {
+        let text = |lang: &str, text: &str| LocalizedText { lang: lang.into(), text: text.into() };
+        let texts = [text("fr", "Hôpital"), text("nl", "Ziekenhuis")];
+        assert_eq!(contract_text(&texts, Lang::Fr), "Hôpital");
+        assert_eq!(contract_text(&texts, Lang::De), "Ziekenhuis");
+        assert_eq!(contract_text(&texts, Lang::En), "Ziekenhuis");
+        assert_eq!(contract_text(&[text("it", "Ospedale")], Lang::Nl), "Ospedale");
+        assert_eq!(contract_text(&[], Lang::Nl), "");
+    }
 }

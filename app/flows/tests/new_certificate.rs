@@ -595,7 +595,7 @@ async fn an_organisation_certificate_follows_the_mandate_the_type_rules_and_uniq
         organisation::existing_application_ids(&world, &hospital.identifier).await.unwrap();
     assert_eq!(existing, Vec::<Option<String>>::new());
     let application_id = organisation::normalise_application_id("labo").unwrap();
-    let name = ehcert_flows::contract_text(&hospital.name);
+    let name = ehcert_flows::contract_text(&hospital.name, page::Lang::En);
     let certificate = organisation::organisation_certificate(
         hospital.identifier.clone(),
         &name,

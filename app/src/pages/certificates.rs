@@ -138,7 +138,7 @@ pub fn Certificates() -> impl IntoView {
             .await;
             match result {
                 Ok(generated) => {
-                    let text = contract_text(&generated.text);
+                    let text = contract_text(&generated.text, lang.get_untracked());
                     contract.set_value(Some(generated));
                     contract_html.set(Some(text));
                 }

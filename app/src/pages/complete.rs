@@ -13,7 +13,10 @@ use crate::{
     services::{
         bridge::BridgeClient,
         clock::pause,
-        files::{chosen_file, download, forget_pending, stored_pending},
+        files::{
+            chosen_file, download, forget_pending, has_save_picker, save_with_picker,
+            stored_pending,
+        },
         flow::WebServices,
         kiosk::KioskGuard,
         webcrypto::generate_rsa_key,
@@ -45,6 +48,8 @@ impl Stage {
 pub struct Finished {
     /// The final keystore (kept in memory for the ETK activation).
     pub keystore: Keystore,
+    /// Its file, as downloaded, for a copy saved with the picker.
+    pub file: (String, Vec<u8>),
     /// The new ETK waits for ActivateETK (a renewal while the old ETK is valid).
     pub to_be_activated: bool,
 }
@@ -77,7 +82,11 @@ pub async fn finish_request(
     let final_bytes = resumed.keystore.write(password, Profile::Java, &mut OsRng)?;
     download(&final_bytes, file_name)?;
     forget_pending();
-    Ok(Finished { keystore: resumed.keystore, to_be_activated: registration.to_be_activated })
+    Ok(Finished {
+        keystore: resumed.keystore,
+        file: (file_name.to_owned(), final_bytes),
+        to_be_activated: registration.to_be_activated,
+    })
 }
 
 /// The "Complete a request" screen: the pending keystore from this browser or from a file.
@@ -93,6 +102,7 @@ pub fn CompleteRequest() -> impl IntoView {
     let status = RwSignal::new(None::<String>);
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let finished = StoredValue::new_local(None::<Keystore>);
+    let final_file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let to_be_activated = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let environment = RwSignal::new(
@@ -138,6 +148,7 @@ pub fn CompleteRequest() -> impl IntoView {
             let result = result.map(|done| {
                 to_be_activated.set(done.to_be_activated);
                 finished.set_value(Some(done.keystore));
+                final_file.set_value(Some(done.file));
                 name
             });
             outcome.set(Some(result.map_err(|err| err.message(lang.get_untracked()))));
@@ -169,6 +180,7 @@ pub fn CompleteRequest() -> impl IntoView {
                     <p role="status" data-testid="outcome" data-state="ok">
                         {move || t().done} " " <strong>{name}</strong>
                     </p>
+                    <SaveCopy file=final_file lang />
                 }.into_any(),
                 Err(text) => view! { <p role="alert" data-testid="outcome" data-state="bad">{text}</p> }.into_any(),
             })}
@@ -177,6 +189,38 @@ pub fn CompleteRequest() -> impl IntoView {
             })}
         </main>
     }
+}
+
+/// "Save a copy in a folder of your choice": the File System Access picker, where the browser
+/// has one (F12); the plain download has already happened.
+#[component]
+pub fn SaveCopy(
+    file: StoredValue<Option<(String, Vec<u8>)>, LocalStorage>,
+    lang: RwSignal<Lang>,
+) -> impl IntoView {
+    let t = move || strings(lang.get());
+    let saved = RwSignal::new(None::<Result<(), String>>);
+    let save = move |_| {
+        let Some((name, bytes)) = file.get_value() else { return };
+        spawn_local(async move {
+            match save_with_picker(&bytes, &name).await {
+                Ok(true) => saved.set(Some(Ok(()))),
+                Ok(false) => {}
+                Err(err) => saved.set(Some(Err(err.message(lang.get_untracked())))),
+            }
+        });
+    };
+    has_save_picker().then(|| {
+        view! {
+            <p>
+                <button type="button" on:click=save>{move || t().save_copy}</button>
+                {move || saved.get().map(|result| match result {
+                    Ok(()) => view! { <span role="status" data-testid="saved-copy"> " " {t().saved_copy}</span> }.into_any(),
+                    Err(text) => view! { <span role="alert"> " " {text}</span> }.into_any(),
+                })}
+            </p>
+        }
+    })
 }
 
 /// The eHealth environment picker (F11), shared by the flows.

@@ -29,7 +29,7 @@ use rand_core::OsRng;
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
-    pages::complete::{finish_request, ActivateEtkOffer, EnvironmentSelect},
+    pages::complete::{finish_request, ActivateEtkOffer, EnvironmentSelect, SaveCopy},
     services::{
         bridge::BridgeClient,
         clock,
@@ -132,6 +132,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     let t = move || strings(lang.get());
     let gathered = StoredValue::new_local(Gathered::default());
     let finished = StoredValue::new_local(None::<Keystore>);
+    let final_file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let step = RwSignal::new(Step::ReadCard);
     let error = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
@@ -247,14 +248,19 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                     .iter()
                     .map(|org| {
                         let id = format!("{}={}", org.identifier.kind, org.identifier.value);
-                        (contract_text(&org.name), id)
+                        (contract_text(&org.name, lang.get_untracked()), id)
                     })
                     .collect(),
             );
             type_names.set(
                 types
                     .iter()
-                    .map(|kind| (kind.identifier_type.clone(), contract_text(&kind.name)))
+                    .map(|kind| {
+                        (
+                            kind.identifier_type.clone(),
+                            contract_text(&kind.name, lang.get_untracked()),
+                        )
+                    })
                     .collect(),
             );
             organisation_choice.set(if qualities.organizations.is_empty() {
@@ -302,7 +308,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 let managed = managed.ok_or(ehcert_flows::FlowError::from(
                     ehcert_flows::OrganisationProblem::NameMissing,
                 ))?;
-                (managed.identifier, contract_text(&managed.name))
+                (managed.identifier, contract_text(&managed.name, lang.get_untracked()))
             };
             let application_id = organisation::normalise_application_id(&application)
                 .map_err(ehcert_flows::FlowError::from)?;
@@ -334,7 +340,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             let certificate = gathered.with_value(|gathered| gathered.certificate.clone());
             let Some(certificate) = certificate else { return Ok(kind.steps()[0]) };
             let contract = generate_contract(&services, &holder, &certificate, &contact).await?;
-            contract_html.set(contract_text(&contract.text));
+            contract_html.set(contract_text(&contract.text, lang.get_untracked()));
             contract_dn.set(contract.dn.clone());
             gathered.update_value(|gathered| {
                 gathered.contact = Some(contact);
@@ -419,6 +425,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             .await?;
             to_be_activated.set(outcome.to_be_activated);
             finished.set_value(Some(outcome.keystore));
+            final_file.set_value(Some(outcome.file));
             Ok(Step::Done)
         }));
     };
@@ -594,6 +601,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                     <section aria-labelledby="step-title">
                         <h2 id="step-title">{t().step_done}</h2>
                         <p role="status" data-testid="done">{t().done} " " <strong>{file_name.get()}</strong></p>
+                        <SaveCopy file=final_file lang />
                         <dl class="summary" data-testid="summary">
                             <dt>{t().contract_for}</dt>
                             <dd>{contract_dn.get()}</dd>

@@ -1,6 +1,6 @@
 //! Files for the person: keystores offered as downloads (a plain download always works; headless
-//! and older browsers have no File System Access picker, spec/browser-bridge.md §9), and the
-//! browser's copy of a pending keystore.
+//! and older browsers have no File System Access picker, spec/browser-bridge.md §9), a copy
+//! saved with that picker where the browser has it, and the browser's copy of a pending keystore.
 //!
 //! The copy in `localStorage` is the encrypted PKCS#12 exactly as downloaded (never a raw key),
 //! with its file name and environment, so "Complete a request" works after a reload, a crash or
@@ -52,6 +52,53 @@ pub fn download_as(bytes: &[u8], file_name: &str, mime: &str) -> Result<(), AppE
     // The click has started the download; the blob URL is not needed any more.
     let _ = Url::revoke_object_url(&url);
     Ok(())
+}
+
+/// Whether this browser has the File System Access save picker (Chromium-based browsers; not
+/// Firefox or Safari, spec/browser-bridge.md §9).
+pub fn has_save_picker() -> bool {
+    web_sys::window().is_some_and(|window| {
+        js_sys::Reflect::get(&window, &"showSaveFilePicker".into())
+            .is_ok_and(|picker| picker.is_function())
+    })
+}
+
+/// Saves `bytes` where the person chooses with the File System Access picker, proposing
+/// `file_name` (F12: "where your software looks for it", not only the downloads folder).
+/// `Ok(false)` when the person closes the picker.
+pub async fn save_with_picker(bytes: &[u8], file_name: &str) -> Result<bool, AppError> {
+    use js_sys::{Function, Object, Promise, Reflect};
+    use wasm_bindgen_futures::JsFuture;
+    let failed = |what: &str| AppError::Browser(format!("saving the file: {what}"));
+    let window = web_sys::window().ok_or_else(|| failed("no window"))?;
+    let options = Object::new();
+    Reflect::set(&options, &"suggestedName".into(), &file_name.into())
+        .map_err(|_| failed("options"))?;
+    let call =
+        |target: &wasm_bindgen::JsValue, method: &str, argument: Option<&wasm_bindgen::JsValue>| {
+            let function: Function = Reflect::get(target, &method.into())
+                .ok()
+                .and_then(|function| function.dyn_into().ok())
+                .ok_or_else(|| failed(method))?;
+            let result = match argument {
+                Some(argument) => function.call1(target, argument),
+                None => function.call0(target),
+            };
+            result.map(Promise::from).map_err(|_| failed(method))
+        };
+    let handle = match JsFuture::from(call(&window, "showSaveFilePicker", Some(&options))?).await {
+        Ok(handle) => handle,
+        // AbortError: the person closed the picker; the download is there anyway.
+        Err(_) => return Ok(false),
+    };
+    let writable = JsFuture::from(call(&handle, "createWritable", None)?)
+        .await
+        .map_err(|_| failed("createWritable"))?;
+    JsFuture::from(call(&writable, "write", Some(&Uint8Array::from(bytes).into()))?)
+        .await
+        .map_err(|_| failed("write"))?;
+    JsFuture::from(call(&writable, "close", None)?).await.map_err(|_| failed("close"))?;
+    Ok(true)
 }
 
 /// A pending request kept in this browser.
