@@ -20,15 +20,6 @@ function keytool(file: string, password: string) {
   });
 }
 
-/** Sets the keystore password on the flow's password step and creates the key. */
-async function createKey(page: import('@playwright/test').Page, password: string) {
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByLabel('Password again').fill(password);
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Create my key' }).click();
-  return download;
-}
-
 test('a renewal opens the current keystore, waits for its window, replaces it, and the new ETK is activated later', async ({
   page,
   context,
@@ -65,7 +56,7 @@ test('a renewal opens the current keystore, waits for its window, replaces it, a
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByTestId('dn')).toHaveText(DN);
   await flow.acceptContract();
-  const pending = await createKey(page, NEW_PASSWORD);
+  const pending = await flow.choosePassword(NEW_PASSWORD);
   expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
   const pinWindow = await flow.signRequest(context);
   await expect(pinWindow.detail('subject')).toHaveText(DN);
@@ -128,7 +119,7 @@ test('an organisation certificate: the mandates from eHealth, the type rules che
   );
   await page.getByLabel('I have read this contract and accept it').check();
   await page.getByRole('button', { name: 'Continue' }).click();
-  const pending = await createKey(page, PASSWORD);
+  const pending = await new NewCertificateFlow(page).choosePassword(PASSWORD);
   expect(pending.suggestedFilename()).toMatch(/^NIHII-HOSPITAL=71000436,LABO \d{8}-\d{6}\.acc-p12$/);
   const signing = context.waitForEvent('page');
   await page.getByRole('button', { name: 'Sign and send the request' }).click();
