@@ -118,6 +118,25 @@ pub async fn request_certificate<S: Services>(
     Ok(response::generated_certificate(&body).map_err(FlowError::from)?)
 }
 
+/// GenerateCertificate again after an attempt whose outcome is unknown (the answer was lost,
+/// cut or late): eHealth may have carried out the first one, and a second request for the same
+/// key would be refused. So GetCertificate asks first; when eHealth knows the key (issued or
+/// `CERT_NOT_YET_DELIVERED`) nothing is sent again and `None` says to continue with the request
+/// already there. Otherwise the request is sent (and signed) again.
+pub async fn request_certificate_again<S: Services>(
+    services: &S,
+    holder: &EidHolder,
+    contact: &ContactData,
+    contract: &Contract,
+    csr: &[u8],
+    public_key_identifier: &[u8; 20],
+) -> Result<Option<GeneratedCertificate>, S::Error> {
+    if fetch_chain(services, public_key_identifier).await.is_ok() {
+        return Ok(None);
+    }
+    request_certificate(services, holder, contact, contract, csr).await.map(Some)
+}
+
 /// A pending request read back from its keystore.
 pub struct Resumed {
     /// The keystore, with the key under its placeholder.

@@ -14,7 +14,8 @@ use ehcert_flows::{
     eid::{EidHolder, EidSignature},
     my_certificates,
     new_certificate::{
-        self, complete, fetch_chain, pending_keystore, request_certificate, resume, MadeAt,
+        self, complete, fetch_chain, pending_keystore, request_certificate,
+        request_certificate_again, resume, MadeAt,
     },
     FlowError, Services,
 };
@@ -696,4 +697,99 @@ async fn a_foreign_provider_submits_a_csr_and_completes_once_validated() {
         person.dn(),
         "the certificate carries the DN built without a contract"
     );
+}
+
+async fn inject_fault(world: &World, kind: &str, operation: &str) {
+    let added = world
+        .client
+        .post(format!("{}/admin/faults", world.base))
+        .json(&serde_json::json!({ "kind": kind, "operation": operation }))
+        .send()
+        .await
+        .unwrap();
+    assert!(added.status().is_success());
+}
+
+fn count(world: &World, operation: Operation) -> usize {
+    world.sent.borrow().iter().filter(|sent| **sent == operation).count()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_request_whose_answer_was_lost_is_not_sent_twice() {
+    let (world, holder) = world(Applet::V17, Knobs::default()).await;
+    let password = Password::new("Huisarts-2026");
+    let identifier = holder.personal_certificate();
+    let made_at = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
+
+    // The answer to GenerateCertificate is lost after eHealth carried it out.
+    let contract =
+        new_certificate::generate_contract(&world, &holder, &identifier, &contact()).await.unwrap();
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let pending = pending_keystore(
+        &contract.dn,
+        &identifier,
+        &key,
+        &password,
+        made_at,
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+    inject_fault(&world, "drop", "GenerateCertificate").await;
+    assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr)
+        .await
+        .is_err());
+    let again = request_certificate_again(
+        &world,
+        &holder,
+        &contact(),
+        &contract,
+        &pending.csr,
+        &pending.public_key_identifier,
+    )
+    .await
+    .unwrap();
+    assert!(again.is_none(), "eHealth has the request: continue with it");
+    assert_eq!(count(&world, Operation::GenerateCertificate), 1);
+    assert_eq!(world.signatures.borrow().len(), 1, "no second PIN");
+    assert!(fetch_chain(&world, &pending.public_key_identifier).await.unwrap().is_some());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_request_that_never_reached_ehealth_is_sent_and_signed_again() {
+    let (world, holder) = world(Applet::V17, Knobs::default()).await;
+    let password = Password::new("Huisarts-2026");
+    let identifier = holder.personal_certificate();
+    let made_at = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
+
+    // A gateway error before eHealth saw it.
+    let contract =
+        new_certificate::generate_contract(&world, &holder, &identifier, &contact()).await.unwrap();
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let pending = pending_keystore(
+        &contract.dn,
+        &identifier,
+        &key,
+        &password,
+        made_at,
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+    inject_fault(&world, "http-500", "GenerateCertificate").await;
+    assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr)
+        .await
+        .is_err());
+    let again = request_certificate_again(
+        &world,
+        &holder,
+        &contact(),
+        &contract,
+        &pending.csr,
+        &pending.public_key_identifier,
+    )
+    .await
+    .unwrap()
+    .expect("sent again");
+    assert_eq!(again.public_key_identifier, pending.public_key_identifier);
+    assert_eq!(count(&world, Operation::GenerateCertificate), 2);
+    assert_eq!(world.signatures.borrow().len(), 2);
 }

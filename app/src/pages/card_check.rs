@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     error::AppError,
+    i18n::{strings, Strings},
     services::{
         bridge::BridgeClient,
         webcrypto::{verify_sha256, CardKeyAlgorithm},
@@ -21,10 +22,11 @@ use crate::{
 
 /// The card check section.
 #[component]
-pub fn CardCheck() -> impl IntoView {
+pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || strings(lang.get());
     let bridge = StoredValue::new_local(BridgeClient::new());
-    let card = RwSignal::new(None::<Result<CardInfo, String>>);
-    let signature = RwSignal::new(None::<Result<(), String>>);
+    let card = RwSignal::new(None::<Result<CardInfo, AppError>>);
+    let signature = RwSignal::new(None::<Result<(), AppError>>);
     let fingerprint = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
@@ -33,7 +35,7 @@ pub fn CardCheck() -> impl IntoView {
         signature.set(None);
         spawn_local(async move {
             let client = bridge.get_value();
-            card.set(Some(client.read_card(None).await.map_err(|err| err.user_message())));
+            card.set(Some(client.read_card(None).await));
             busy.set(false);
         });
     };
@@ -43,44 +45,51 @@ pub fn CardCheck() -> impl IntoView {
         signature.set(None);
         spawn_local(async move {
             let client = bridge.get_value();
-            let result = check_signature(&client, &info, |text| fingerprint.set(Some(text))).await;
-            signature.set(Some(result.map_err(|err| err.user_message())));
+            let result = check_signature(&client, &info, lang.get_untracked(), |text| {
+                fingerprint.set(Some(text))
+            })
+            .await;
+            signature.set(Some(result));
             busy.set(false);
         });
     };
 
     view! {
         <section aria-labelledby="card-title">
-            <h2 id="card-title">"Your eID card"</h2>
-            <p>"Check that your card, its reader and your PIN work, before you request a certificate. Nothing is sent to eHealth."</p>
-            <button type="button" on:click=read disabled=move || busy.get()>"Read my card"</button>
+            <h2 id="card-title">{move || t().card_title}</h2>
+            <p>{move || t().card_check_intro}</p>
+            <button type="button" on:click=read disabled=move || busy.get()>{move || t().read_my_card}</button>
             {move || card.get().map(|result| match result {
-                Ok(info) => view! {
+                Ok(info) => {
+                    let holder = format!("{} {}", info.identity.given_names, info.identity.surname);
+                    let reader = info.reader.clone();
+                    view! {
                     <dl data-testid="card">
-                        <dt>"Card holder"</dt>
-                        <dd data-testid="card-holder">{format!("{} {}", info.identity.given_names, info.identity.surname)}</dd>
-                        <dt>"Card"</dt>
-                        <dd>{format!("Belgian eID, applet {} ({}), valid until {}", info.applet, info.key_algorithm, info.identity.validity_end)}</dd>
-                        <dt>"Reader"</dt>
-                        <dd>{info.reader.clone()}</dd>
+                        <dt>{move || t().card_holder.trim_end_matches([':', ' '])}</dt>
+                        <dd data-testid="card-holder">{holder}</dd>
+                        <dt>{move || t().card_label}</dt>
+                        <dd>{move || card_description(t(), &info)}</dd>
+                        <dt>{move || t().reader_label}</dt>
+                        <dd>{reader}</dd>
                     </dl>
-                    <button type="button" on:click=test_pin disabled=move || busy.get()>"Test my PIN"</button>
+                    <button type="button" on:click=test_pin disabled=move || busy.get()>{move || t().test_pin}</button>
+                    }
+                    .into_any()
                 }
-                .into_any(),
-                Err(text) => view! { <p role="alert" data-testid="card-error">{text}</p> }.into_any(),
+                Err(err) => view! { <p role="alert" data-testid="card-error">{move || err.message(lang.get())}</p> }.into_any(),
             })}
             {move || fingerprint.get().map(|text| view! {
-                <p>"The PIN window shows the fingerprint " <code data-testid="fingerprint">{text}</code> "."</p>
+                <p>{move || t().fingerprint_shown} " " <code data-testid="fingerprint">{text}</code> "."</p>
             })}
             {move || signature.get().map(|result| match result {
                 Ok(()) => view! {
                     <p role="status" data-testid="signature-check" data-state="ok">
-                        "Your card and PIN work: the card's signature was checked with its authentication certificate."
+                        {move || t().card_pin_work}
                     </p>
                 }
                 .into_any(),
-                Err(text) => view! {
-                    <p role="alert" data-testid="signature-check" data-state="bad">{text}</p>
+                Err(err) => view! {
+                    <p role="alert" data-testid="signature-check" data-state="bad">{move || err.message(lang.get())}</p>
                 }
                 .into_any(),
             })}
@@ -93,6 +102,7 @@ pub fn CardCheck() -> impl IntoView {
 async fn check_signature(
     bridge: &BridgeClient,
     card: &CardInfo,
+    lang: Lang,
     show_fingerprint: impl Fn(String),
 ) -> Result<(), AppError> {
     // The card's kind and certificates as the flows read them (ehcert_flows::eid).
@@ -115,7 +125,7 @@ async fn check_signature(
             digest: STANDARD.encode(digest),
             operation: Operation::CardCheck,
             subject: None,
-            lang: Lang::En,
+            lang,
         })
         .await?;
     let spki = ehcert_pki::cert::subject_public_key_info(&holder.authentication_chain[0])?;
@@ -124,4 +134,12 @@ async fn check_signature(
     } else {
         Err(AppError::CardSignatureInvalid)
     }
+}
+
+/// "Belgian eID, applet 1.8 (EC P-384), valid until …" in the page's language.
+fn card_description(t: &Strings, card: &CardInfo) -> String {
+    t.card_description
+        .replace("{applet}", &card.applet.to_string())
+        .replace("{algorithm}", &card.key_algorithm.to_string())
+        .replace("{until}", &card.identity.validity_end)
 }

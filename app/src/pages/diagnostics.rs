@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::{
     error::AppError,
+    i18n::{strings, use_lang, Lang, LanguagePicker, Strings},
     pages::card_check::CardCheck,
     services::{
         certra,
@@ -17,42 +18,53 @@ use crate::{
 /// The diagnostics screen.
 #[component]
 pub fn Diagnostics() -> impl IntoView {
+    let lang = use_lang();
+    let t = move || strings(lang.get());
     let check = LocalResource::new(|| async {
         let start = now();
         let result = generate_rsa_key().await;
         let elapsed = now() - start;
-        match result {
-            Ok((key, source)) => {
-                let bits = key.modulus_bits();
-                let generator = match source {
-                    KeySource::WebCrypto => "the browser's WebCrypto",
-                    KeySource::Worker => "the built-in generator (in a worker)",
-                };
-                Ok(format!("An RSA-{bits} key was made by {generator} in {elapsed:.0} ms."))
-            }
-            Err(err) => Err(err.user_message()),
-        }
+        result.map(|(key, source)| (key.modulus_bits(), source, elapsed))
     });
+    let keygen = move || {
+        check.get().map(|result| {
+            result.map_or_else(
+                |err| Err(err.message(lang.get())),
+                |(bits, source, elapsed)| {
+                    let generator = match source {
+                        KeySource::WebCrypto => t().keygen_webcrypto,
+                        KeySource::Worker => t().keygen_worker,
+                    };
+                    Ok(t()
+                        .keygen_made
+                        .replace("{bits}", &bits.to_string())
+                        .replace("{generator}", generator)
+                        .replace("{ms}", &format!("{elapsed:.0}")))
+                },
+            )
+        })
+    };
     view! {
         <main>
-            <h1>"Browser check"</h1>
+            <LanguagePicker lang />
+            <h1>{move || t().diag_title}</h1>
             <section aria-labelledby="keygen-title">
-                <h2 id="keygen-title">"Key generation"</h2>
-                {move || match check.get() {
-                    None => view! { <p role="status">"Making a test key…"</p> }.into_any(),
+                <h2 id="keygen-title">{move || t().keygen_title}</h2>
+                {move || match keygen() {
+                    None => view! { <p role="status">{t().making_test_key}</p> }.into_any(),
                     Some(Ok(text)) => view! { <p data-testid="keygen" data-state="ok">{text}</p> }.into_any(),
                     Some(Err(text)) => {
                         view! { <p data-testid="keygen" data-state="bad" role="alert">{text}</p> }.into_any()
                     }
                 }}
             </section>
-            <CardCheck />
+            <CardCheck lang />
             <section aria-labelledby="services-title">
-                <h2 id="services-title">"eHealth services"</h2>
+                <h2 id="services-title">{move || t().services_title}</h2>
                 <ul>
-                    <ServiceCheck environment=Environment::Acceptance label="Acceptance" />
-                    <ServiceCheck environment=Environment::Production label="Production" />
-                    <ServiceCheck environment=Environment::Local label="Local test service" />
+                    <ServiceCheck environment=Environment::Acceptance lang label=|t| t.env_acceptance />
+                    <ServiceCheck environment=Environment::Production lang label=|t| t.env_production />
+                    <ServiceCheck environment=Environment::Local lang label=|t| t.env_local />
                 </ul>
             </section>
         </main>
@@ -61,7 +73,12 @@ pub fn Diagnostics() -> impl IntoView {
 
 /// Whether CertRA answers in `environment`: an unsigned GetGenericOrganizationTypes.
 #[component]
-fn ServiceCheck(environment: Environment, label: &'static str) -> impl IntoView {
+fn ServiceCheck(
+    environment: Environment,
+    lang: RwSignal<Lang>,
+    label: fn(&Strings) -> &'static str,
+) -> impl IntoView {
+    let t = move || strings(lang.get());
     let check = LocalResource::new(move || async move {
         let request = request::get_generic_organization_types(&certra::new_meta());
         let answer = certra::call(environment, request.operation, &request.to_soap()).await?;
@@ -70,14 +87,14 @@ fn ServiceCheck(environment: Environment, label: &'static str) -> impl IntoView 
     });
     view! {
         <li data-environment=environment.name()>
-            {label} ": "
+            {move || label(t())} ": "
             {move || match check.get() {
-                None => view! { <span role="status">"checking…"</span> }.into_any(),
+                None => view! { <span role="status">{t().checking}</span> }.into_any(),
                 Some(Ok(count)) => view! {
-                    <span data-state="ok">{format!("CertRA answers ({count} organisation types).")}</span>
+                    <span data-state="ok">{t().certra_answers.replace("{count}", &count.to_string())}</span>
                 }
                 .into_any(),
-                Some(Err(err)) => view! { <span data-state="bad">{err.user_message()}</span> }.into_any(),
+                Some(Err(err)) => view! { <span data-state="bad">{err.message(lang.get())}</span> }.into_any(),
             }}
         </li>
     }

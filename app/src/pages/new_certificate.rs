@@ -13,7 +13,8 @@ use ehcert_flows::{
     contract_text,
     eid::EidHolder,
     new_certificate::{
-        generate_contract, pending_keystore, request_certificate, MadeAt, PendingKeystore,
+        generate_contract, pending_keystore, request_certificate, request_certificate_again,
+        MadeAt, PendingKeystore,
     },
     organisation, renewal,
 };
@@ -152,6 +153,8 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     let current_file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let current_password = RwSignal::new(String::new());
     let replaces = RwSignal::new(None::<String>);
+    // Whether GenerateCertificate was sent for the current pending keystore.
+    let attempted = StoredValue::new(false);
     let to_be_activated = RwSignal::new(false);
     // The organisation form.
     let organisations = RwSignal::new(Vec::<(String, String)>::new());
@@ -386,6 +389,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 gathered.pending = Some(pending);
                 gathered.password = Some(secret);
             });
+            attempted.set_value(false);
             Ok(Step::Sign)
         }));
     };
@@ -399,9 +403,14 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                     g.holder.clone(),
                     g.contact.clone(),
                     g.contract.clone(),
-                    g.pending
-                        .as_ref()
-                        .map(|p| (p.csr.clone(), p.bytes.clone(), p.file_name.clone())),
+                    g.pending.as_ref().map(|p| {
+                        (
+                            p.csr.clone(),
+                            p.bytes.clone(),
+                            p.file_name.clone(),
+                            p.public_key_identifier,
+                        )
+                    }),
                     g.password.as_ref().map(|password| Password::new(password.expose())),
                 )
             });
@@ -409,15 +418,24 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 Some(holder),
                 Some(contact),
                 Some(contract),
-                Some((csr, bytes, name)),
+                Some((csr, bytes, name, key_id)),
                 Some(secret),
             ) = (holder, contact, contract, pending, secret)
             else {
                 return Ok(Step::ReadCard);
             };
-            let generated =
-                request_certificate(&services, &holder, &contact, &contract, &csr).await?;
-            replaces.set(generated.replaces.map(|id| PublicKeyIdentifier(id).to_hex()));
+            // A second press after a failure may follow a request eHealth did receive (its
+            // answer lost): then it is continued, not sent again (ehcert_flows docs).
+            let generated = if attempted.get_value() {
+                request_certificate_again(&services, &holder, &contact, &contract, &csr, &key_id)
+                    .await?
+            } else {
+                attempted.set_value(true);
+                Some(request_certificate(&services, &holder, &contact, &contract, &csr).await?)
+            };
+            if let Some(generated) = generated {
+                replaces.set(generated.replaces.map(|id| PublicKeyIdentifier(id).to_hex()));
+            }
             step.set(Step::Finish);
             let outcome = finish_request(&services, &bytes, &secret, &name, |stage| {
                 status.set(Some(stage.text(strings(lang.get_untracked())).to_owned()))

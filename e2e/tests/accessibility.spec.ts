@@ -1,0 +1,71 @@
+// WCAG 2.1 AA (axe-core: no serious or critical violation) on every screen of the app and on
+// every step of the new certificate flow, including the extension's PIN window, in English and
+// in Dutch. Each screen's screenshot is attached to the test's report.
+import { expect, test } from './fixtures';
+
+import { expectAccessible } from './pages/accessibility';
+import { CertificatesPage } from './pages/certificates';
+import { KeystorePage } from './pages/keystore';
+import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow } from './pages/more-flows';
+import { CompleteRequestPage, DUTCH, ENGLISH, NewCertificateFlow } from './pages/new-certificate';
+
+test('every screen of the app passes the WCAG 2.1 AA checks', async ({ page, localApp, card, certra }, testInfo) => {
+  expect(card.holder).toBeTruthy();
+  await certra.knobs({});
+  await page.goto(`${localApp.url}/`);
+  await expect(page.getByRole('heading', { name: 'eHealth certificate', level: 1 })).toBeVisible();
+  await expect(page.getByText('Connected, version').first()).toBeVisible();
+  await expectAccessible(page, testInfo, 'home');
+
+  await new OrganisationFlow(page).open(localApp.url);
+  await expectAccessible(page, testInfo, 'new-organisation');
+  await new CompleteRequestPage(page).open(localApp.url);
+  await expectAccessible(page, testInfo, 'complete');
+  await new RenewalFlow(page).open(localApp.url);
+  await expectAccessible(page, testInfo, 'renew');
+  await new ActivateEtkPage(page).open(localApp.url);
+  await expectAccessible(page, testInfo, 'activate-etk');
+  await new CertificatesPage(page).open(localApp.url);
+  await expectAccessible(page, testInfo, 'certificates');
+  await new KeystorePage(page).open(localApp.url);
+  await expectAccessible(page, testInfo, 'keystore');
+  await new ForeignerPage(page).open(localApp.url);
+  await expectAccessible(page, testInfo, 'foreigner');
+
+  await page.goto(`${localApp.url}/#diagnostics`);
+  await expect(page.getByTestId('keygen')).toHaveAttribute('data-state', 'ok', { timeout: 30_000 });
+  await expect(page.locator('[data-environment="local"] [data-state="ok"]')).toBeVisible();
+  await expectAccessible(page, testInfo, 'diagnostics');
+});
+
+for (const words of [ENGLISH, DUTCH]) {
+  test(`every step of a new certificate passes the WCAG 2.1 AA checks (${words.language})`, async ({
+    page,
+    context,
+    localApp,
+    card,
+    certra,
+  }, testInfo) => {
+    await certra.knobs({});
+    const flow = new NewCertificateFlow(page, words);
+    await flow.open(localApp.url);
+    await expect(flow.holder()).toHaveText(card.holder);
+    await expectAccessible(page, testInfo, '1-card-and-contact');
+    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+    await expect(flow.dn()).toBeVisible();
+    await expectAccessible(page, testInfo, '2-contract');
+    await flow.acceptContract();
+    // The live password rules, with some met and some not.
+    await page.getByLabel(words.password, { exact: true }).fill('short');
+    await expectAccessible(page, testInfo, '3-password-rules');
+    await flow.choosePassword('Huisarts-2026');
+    await expect(page.getByRole('button', { name: words.sign })).toBeVisible();
+    await expectAccessible(page, testInfo, '4-sign');
+    const pinWindow = await flow.signRequest(context);
+    await expect(pinWindow.pin).toBeVisible();
+    await expectAccessible(pinWindow.page, testInfo, '5-pin-window');
+    await pinWindow.enterPin('1234');
+    await expect(flow.done()).toBeVisible({ timeout: 30_000 });
+    await expectAccessible(page, testInfo, '6-done');
+  });
+}

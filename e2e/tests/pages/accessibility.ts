@@ -1,0 +1,33 @@
+// Accessibility check (WCAG 2.1 A and AA rules of axe-core) of whatever a page shows now, with a
+// screenshot of it kept as a test artifact. axe is evaluated through the DevTools protocol, so
+// the app's strict CSP (no inline or foreign scripts) stays as it is served.
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+type Violation = { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] };
+
+/**
+ * Screenshots the page as `step` and fails on any serious or critical WCAG 2.1 AA violation,
+ * naming the rule and the elements.
+ */
+export async function expectAccessible(page: Page, testInfo: TestInfo, step: string) {
+  await testInfo.attach(`${step}.png`, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  const hasAxe = await page.evaluate(() => 'axe' in window);
+  if (!hasAxe) await page.evaluate(AXE_SOURCE);
+  const violations: Violation[] = await page.evaluate(async () => {
+    // @ts-expect-error: axe is the global the source above defines.
+    const results = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      // The contract is eHealth's own HTML in a sandboxed frame without scripts: axe cannot enter it.
+      iframes: false,
+    });
+    return results.violations;
+  });
+  const serious = violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  expect(serious, `accessibility of "${step}"`).toEqual([]);
+}
