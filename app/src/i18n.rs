@@ -185,6 +185,10 @@ pub struct Strings {
     pub test_pin: &'static str,
     pub fingerprint_shown: &'static str,
     pub card_pin_work: &'static str,
+    pub choose_keystore_first: &'static str,
+    pub reuse_title: &'static str,
+    pub reuse_intro: &'static str,
+    pub reuse_button: &'static str,
 }
 
 /// English.
@@ -366,6 +370,10 @@ pub const EN: Strings = Strings {
     test_pin: "Test my PIN",
     fingerprint_shown: "The PIN window shows the fingerprint",
     card_pin_work: "Your card and PIN work: the card's signature was checked with its authentication certificate.",
+    choose_keystore_first: "Choose the keystore file first.",
+    reuse_title: "Or continue with the key you already made",
+    reuse_intro: "This browser keeps a key made earlier for this certificate, in the file below. Type its password to continue with it instead of making a new key.",
+    reuse_button: "Continue with this key",
 };
 
 /// Dutch.
@@ -547,6 +555,10 @@ pub const NL: Strings = Strings {
     test_pin: "Mijn pincode testen",
     fingerprint_shown: "Het pincodevenster toont de vingerafdruk",
     card_pin_work: "Uw kaart en pincode werken: de handtekening van de kaart werd gecontroleerd met haar authenticatiecertificaat.",
+    choose_keystore_first: "Kies eerst het bestand van de keystore.",
+    reuse_title: "Of ga verder met de sleutel die u al maakte",
+    reuse_intro: "Deze browser bewaart een eerder gemaakte sleutel voor dit certificaat, in het bestand hieronder. Typ het wachtwoord ervan om ermee verder te gaan in plaats van een nieuwe sleutel te maken.",
+    reuse_button: "Verder met deze sleutel",
 };
 
 /// French.
@@ -728,6 +740,10 @@ pub const FR: Strings = Strings {
     test_pin: "Tester mon code PIN",
     fingerprint_shown: "La fenêtre du code PIN affiche l'empreinte",
     card_pin_work: "Votre carte et votre code PIN fonctionnent : la signature de la carte a été vérifiée avec son certificat d'authentification.",
+    choose_keystore_first: "Choisissez d'abord le fichier du keystore.",
+    reuse_title: "Ou continuez avec la clé déjà créée",
+    reuse_intro: "Ce navigateur garde une clé créée plus tôt pour ce certificat, dans le fichier ci-dessous. Tapez son mot de passe pour continuer avec elle au lieu de créer une nouvelle clé.",
+    reuse_button: "Continuer avec cette clé",
 };
 
 /// German.
@@ -909,6 +925,10 @@ pub const DE: Strings = Strings {
     test_pin: "Meine PIN testen",
     fingerprint_shown: "Das PIN-Fenster zeigt den Fingerabdruck",
     card_pin_work: "Ihre Karte und PIN funktionieren: Die Signatur der Karte wurde mit ihrem Authentifizierungszertifikat geprüft.",
+    choose_keystore_first: "Wählen Sie zuerst die Datei des Keystores.",
+    reuse_title: "Oder mit dem bereits erzeugten Schlüssel fortfahren",
+    reuse_intro: "Dieser Browser bewahrt einen früher für dieses Zertifikat erzeugten Schlüssel in der Datei unten auf. Geben Sie sein Passwort ein, um damit fortzufahren, statt einen neuen Schlüssel zu erzeugen.",
+    reuse_button: "Mit diesem Schlüssel fortfahren",
 };
 
 /// The texts of `lang`.

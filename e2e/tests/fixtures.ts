@@ -54,6 +54,8 @@ export type Certra = {
   validate: (publicKeyIdentifier: string) => Promise<void>;
   /** `PUT /admin/knobs`. */
   knobs: (knobs: { not_yet_delivered?: number; manual_validation?: boolean; refuse?: boolean; clock_offset_days?: number }) => Promise<void>;
+  /** `POST /admin/faults`: the next `times` (1) answers to `operation` fail as `kind` says. */
+  fault: (fault: { kind: 'http-500' | 'slow' | 'malformed' | 'drop'; operation: string; times?: number; delay_ms?: number }) => Promise<void>;
 };
 
 type WorkerFixtures = {
@@ -110,6 +112,9 @@ export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
       knobs: async (knobs) => {
         const all = { not_yet_delivered: 0, manual_validation: false, refuse: false, clock_offset_days: 0, ...knobs };
         await admin('PUT', '/admin/knobs', all);
+      },
+      fault: async (fault) => {
+        await admin('POST', '/admin/faults', fault);
       },
     });
   },

@@ -97,6 +97,38 @@ pub fn pending_keystore(
     })
 }
 
+/// The key of a pending keystore made earlier (the tab was reloaded or closed before the
+/// request was answered, so the page lost its state), made ready to be requested for `dn`: the
+/// same key, the same file, a fresh CSR. Whether eHealth already received a request for it is
+/// for [`request_certificate_again`] to find out.
+pub fn reuse_pending(
+    bytes: &[u8],
+    file_name: &str,
+    password: &Password,
+    dn: &str,
+) -> Result<PendingKeystore, FlowError> {
+    let resumed = resume(bytes, password)?;
+    let key = resumed.keystore.authentication()?.key_pair()?;
+    let csr = CsrDraft::new(dn::parse(dn)?, key.public_key_info()?).sign_with(&key)?;
+    Ok(PendingKeystore {
+        bytes: bytes.to_vec(),
+        file_name: file_name.to_owned(),
+        csr,
+        public_key_identifier: resumed.public_key_identifier,
+    })
+}
+
+/// Whether a kept pending keystore, known by its file name, was made for `identifier` (the
+/// `TYPE=VALUE[,APPLICATION]` part of the name, as [`pending_keystore`] writes it): only then is
+/// its key offered again.
+pub fn pending_is_for(file_name: &str, identifier: &CertificateIdentifier) -> bool {
+    let Some(subject) = identifier.actor.ids.first() else { return false };
+    let application =
+        identifier.application_id.as_deref().map(|id| format!(",{id}")).unwrap_or_default();
+    let expected = format!("{}={}{application}", subject.kind, subject.value);
+    file_name.rsplit_once(' ').is_some_and(|(identity, _)| identity == expected)
+}
+
 /// GenerateCertificate, signed with the eID's signature key (the PIN window shows the DN).
 pub async fn request_certificate<S: Services>(
     services: &S,

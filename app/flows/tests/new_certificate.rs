@@ -14,8 +14,8 @@ use ehcert_flows::{
     eid::{EidHolder, EidSignature},
     my_certificates,
     new_certificate::{
-        self, complete, fetch_chain, pending_keystore, request_certificate,
-        request_certificate_again, resume, MadeAt,
+        self, complete, fetch_chain, pending_is_for, pending_keystore, request_certificate,
+        request_certificate_again, resume, reuse_pending, MadeAt,
     },
     FlowError, Services,
 };
@@ -792,4 +792,57 @@ async fn a_request_that_never_reached_ehealth_is_sent_and_signed_again() {
     assert_eq!(again.public_key_identifier, pending.public_key_identifier);
     assert_eq!(count(&world, Operation::GenerateCertificate), 2);
     assert_eq!(world.signatures.borrow().len(), 2);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_key_made_before_a_reload_is_requested_without_a_new_key() {
+    let (world, holder) = world(Applet::V18, Knobs::default()).await;
+    let password = Password::new("Huisarts-2026");
+    let identifier = holder.personal_certificate();
+    let made_at = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
+    let contract =
+        new_certificate::generate_contract(&world, &holder, &identifier, &contact()).await.unwrap();
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let pending = pending_keystore(
+        &contract.dn,
+        &identifier,
+        &key,
+        &password,
+        made_at,
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+
+    assert!(pending_is_for(&pending.file_name, &identifier));
+    let mut other = identifier.clone();
+    other.application_id = Some("LABO".into());
+    assert!(!pending_is_for(&pending.file_name, &other), "not for another application id");
+
+    // The tab is reloaded before Sign: the contract is asked again, the key is taken back.
+    let contract =
+        new_certificate::generate_contract(&world, &holder, &identifier, &contact()).await.unwrap();
+    assert!(matches!(
+        reuse_pending(&pending.bytes, &pending.file_name, &Password::new("wrong"), &contract.dn),
+        Err(FlowError::Pki(ehcert_pki::PkiError::WrongPassword))
+    ));
+    let reused =
+        reuse_pending(&pending.bytes, &pending.file_name, &password, &contract.dn).unwrap();
+    assert_eq!(reused.public_key_identifier, pending.public_key_identifier);
+    assert_eq!(
+        (reused.bytes.as_slice(), reused.file_name.as_str()),
+        (pending.bytes.as_slice(), pending.file_name.as_str())
+    );
+    let sent = request_certificate_again(
+        &world,
+        &holder,
+        &contact(),
+        &contract,
+        &reused.csr,
+        &reused.public_key_identifier,
+    )
+    .await
+    .unwrap()
+    .expect("never sent before: sent now");
+    assert_eq!(sent.public_key_identifier, pending.public_key_identifier);
+    assert_eq!(count(&world, Operation::GenerateCertificate), 1);
 }

@@ -60,7 +60,7 @@ pub fn KeystoreCheck() -> impl IntoView {
         error.set(None);
         notice.set(None);
         let Some((name, bytes)) = file.get_value() else {
-            error.set(Some(strings(lang.get_untracked()).choose_file_first.to_owned()));
+            error.set(Some(strings(lang.get_untracked()).choose_keystore_first.to_owned()));
             return;
         };
         let now = i64::try_from(clock::now().0).unwrap_or(i64::MAX);

@@ -13,8 +13,8 @@ use ehcert_flows::{
     contract_text,
     eid::EidHolder,
     new_certificate::{
-        generate_contract, pending_keystore, request_certificate, request_certificate_again,
-        MadeAt, PendingKeystore,
+        generate_contract, pending_is_for, pending_keystore, request_certificate,
+        request_certificate_again, reuse_pending, MadeAt, PendingKeystore,
     },
     organisation, renewal,
 };
@@ -34,7 +34,7 @@ use crate::{
     services::{
         bridge::BridgeClient,
         clock,
-        files::{chosen_file, download, keep_pending, StoredPending},
+        files::{chosen_file, download, keep_pending, stored_pending, StoredPending},
         flow::WebServices,
         kiosk::KioskGuard,
         webcrypto::generate_rsa_key,
@@ -448,6 +448,37 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
         }));
     };
 
+    // A key made before a reload or a closed tab, for this certificate and environment: offered
+    // instead of a new one, so that a reload at the Sign step makes no second key (F3).
+    let kept = move || {
+        let certificate = gathered.with_value(|gathered| gathered.certificate.clone())?;
+        stored_pending().filter(|kept| {
+            kept.environment == environment.get_untracked()
+                && pending_is_for(&kept.file_name, &certificate)
+        })
+    };
+    let kept_password = RwSignal::new(String::new());
+    let reuse_key = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(kept) = kept() else { return };
+        let secret = Password::new(kept_password.get_untracked());
+        kept_password.set(String::new());
+        run(Box::pin(async move {
+            let Some(contract) = gathered.with_value(|gathered| gathered.contract.clone()) else {
+                return Ok(Step::ReadCard);
+            };
+            let pending = reuse_pending(&kept.keystore, &kept.file_name, &secret, &contract.dn)?;
+            file_name.set(pending.file_name.clone());
+            gathered.update_value(|gathered| {
+                gathered.pending = Some(pending);
+                gathered.password = Some(secret);
+            });
+            // Sent before the reload or not: eHealth is asked first (request_certificate_again).
+            attempted.set_value(true);
+            Ok(Step::Sign)
+        }));
+    };
+
     let checks = move || PasswordCheck::of(&password.get(), &confirmation.get());
     let is_organisation = kind == Kind::Organisation;
 
@@ -599,6 +630,16 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                             <PasswordRules lang password confirmation />
                             <button type="submit" disabled=move || busy.get() || !checks().passes()>{t().create_key}</button>
                         </form>
+                        {kept().map(|kept| view! {
+                            <form on:submit=reuse_key aria-labelledby="reuse-title" data-testid="reuse-key">
+                                <h3 id="reuse-title">{t().reuse_title}</h3>
+                                <p>{t().reuse_intro} " " <strong>{kept.file_name}</strong></p>
+                                <label for="reuse-password">{t().keystore_password}</label>
+                                <input id="reuse-password" type="password" autocomplete="current-password"
+                                    prop:value=move || kept_password.get() on:input=move |ev| kept_password.set(event_target_value(&ev)) />
+                                <button type="submit" disabled=move || busy.get()>{t().reuse_button}</button>
+                            </form>
+                        })}
                     </section>
                 }.into_any(),
                 Step::Sign => view! {
