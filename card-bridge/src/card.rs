@@ -43,24 +43,26 @@ impl CardService for Pcsc {
     fn read_card(&mut self, reader: Option<&str>) -> Result<CardInfo, BridgeError> {
         let context = Context::establish(Scope::User)?;
         let (name, mut card) = connect(&context, reader)?;
-        let info = {
+        let info = (|| {
             // One transaction for the whole read set (spec/eid-card.md §9.1).
             let transaction = card.transaction()?;
             let applet = applet_version(&*transaction)?;
-            read_everything(&*transaction, name, applet)?
-        };
+            read_everything(&*transaction, name.clone(), applet)
+        })()
+        .map_err(|err| removed_or(&context, &name, err))?;
         let _ = card.disconnect(Disposition::LeaveCard);
         Ok(info)
     }
 
     fn sign(&mut self, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError> {
         let context = Context::establish(Scope::User)?;
-        let (_, mut card) = connect(&context, request.reader.as_deref())?;
-        let signature = {
+        let (name, mut card) = connect(&context, request.reader.as_deref())?;
+        let signature = (|| {
             // MSE → VERIFY → PSO → GET RESPONSE with nothing in between (spec/eid-card.md §9.2).
             let transaction = card.transaction()?;
-            sign_in(&*transaction, request, digest)?
-        };
+            sign_in(&*transaction, request, digest)
+        })()
+        .map_err(|err| removed_or(&context, &name, err))?;
         // Dropping the card resets it: the PIN right does not outlive the operation.
         drop(card);
         Ok(signature)
@@ -68,11 +70,12 @@ impl CardService for Pcsc {
 
     fn pin_tries(&mut self, reader: Option<&str>) -> Result<u8, BridgeError> {
         let context = Context::establish(Scope::User)?;
-        let (_, mut card) = connect(&context, reader)?;
-        let tries = {
+        let (name, mut card) = connect(&context, reader)?;
+        let tries = (|| {
             let transaction = card.transaction()?;
-            pin_tries_in(&*transaction)?
-        };
+            pin_tries_in(&*transaction)
+        })()
+        .map_err(|err| removed_or(&context, &name, err))?;
         let _ = card.disconnect(Disposition::LeaveCard);
         Ok(tries)
     }
@@ -82,10 +85,11 @@ impl CardService for Pcsc {
         let (name, mut card) = connect(&context, reader)?;
         let pinpad = std::ffi::CString::new(name.clone())
             .is_ok_and(|reader| has_pinpad(&context, &reader, true));
-        let holder = {
+        let holder = (|| {
             let transaction = card.transaction()?;
-            card_holder_in(&*transaction, name, pinpad)?
-        };
+            card_holder_in(&*transaction, name.clone(), pinpad)
+        })()
+        .map_err(|err| removed_or(&context, &name, err))?;
         let _ = card.disconnect(Disposition::LeaveCard);
         Ok(holder)
     }
@@ -179,6 +183,30 @@ fn reader_states(context: &Context) -> Result<Vec<ReaderState>, BridgeError> {
     // A zero timeout returns the current state of every reader at once.
     context.get_status_change(std::time::Duration::ZERO, &mut states)?;
     Ok(states)
+}
+
+/// pcsc-lite reports a card leaving in the middle of an operation in more than one way, by timing:
+/// `SCARD_W_REMOVED_CARD`, but also `SCARD_E_NOT_TRANSACTED` or `SCARD_E_NO_SMARTCARD`, and the
+/// reader's state can lag behind the failure by a polling interval. A PC/SC failure after which
+/// the reader holds no card within a second and a half is the card's removal, and said so.
+fn removed_or(context: &Context, reader: &str, err: BridgeError) -> BridgeError {
+    if !matches!(err, BridgeError::Pcsc(_)) {
+        return err;
+    }
+    for _ in 0..15 {
+        let present = reader_states(context).map(|states| {
+            states.iter().any(|state| {
+                state.name().to_string_lossy() == reader
+                    && state.event_state().contains(State::PRESENT)
+            })
+        });
+        match present {
+            Ok(false) => return BridgeError::CommunicationLost,
+            Ok(true) => std::thread::sleep(std::time::Duration::from_millis(100)),
+            Err(_) => break,
+        }
+    }
+    err
 }
 
 /// Connects to `reader`, or to the first reader holding a card.
