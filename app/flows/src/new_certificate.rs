@@ -20,7 +20,7 @@ use ehcert_pki::{
     dn, etk,
     identifier::PublicKeyIdentifier,
     key::RsaKeyPair,
-    p12::{Keystore, Password, Profile},
+    p12::{Keystore, Password, Profile, AUTHENTICATION_ALIAS},
     rules::{self, LocalDateTime},
 };
 use ehcert_shared::{bridge::KeyRole, page};
@@ -179,7 +179,11 @@ pub struct Resumed {
 
 /// Opens a pending keystore (the downloaded file or the browser's copy) to continue its request.
 pub fn resume(bytes: &[u8], password: &Password) -> Result<Resumed, FlowError> {
-    let keystore = Keystore::read(bytes, password)?;
+    resume_keystore(Keystore::read(bytes, password)?)
+}
+
+/// [`resume`] for a keystore already read.
+pub fn resume_keystore(keystore: Keystore) -> Result<Resumed, FlowError> {
     if !keystore.is_pending()? {
         return Err(FlowError::WrongStage(
             "this keystore already holds its certificate: there is no request to complete".into(),
@@ -206,14 +210,27 @@ pub async fn fetch_chain<S: Services>(
 
 /// Installs the delivered chain, registers a new ETK for it (StartETKRegistration, the
 /// challenge answered with `etk_key`, CompleteETKRegistration with the self-issued encryption
-/// certificate; spec/certra.md §4.4) and adds the ETK key under its decimal serial.
+/// certificate; spec/certra.md §4.4) and adds the ETK key under its decimal serial. `keep` is
+/// given the keystore with the ETK key in it *before* CompleteETKRegistration is sent: the ETK
+/// key is saved before the request that registers it, as the authentication key was.
 pub async fn complete<S: Services>(
     services: &S,
     keystore: &mut Keystore,
     chain: Vec<Vec<u8>>,
     etk_key: &RsaKeyPair,
+    keep: impl FnOnce(&Keystore) -> Result<(), S::Error>,
 ) -> Result<EtkRegistration, S::Error> {
     keystore.install_chain(chain).map_err(FlowError::from)?;
+    register_etk(services, keystore, etk_key, keep).await
+}
+
+/// The ETK registration of [`complete`], for a keystore that already holds its certificate.
+pub async fn register_etk<S: Services>(
+    services: &S,
+    keystore: &mut Keystore,
+    etk_key: &RsaKeyPair,
+    keep: impl FnOnce(&Keystore) -> Result<(), S::Error>,
+) -> Result<EtkRegistration, S::Error> {
     let entry = keystore.authentication().map_err(FlowError::from)?;
     let authentication_key = entry.key_pair().map_err(FlowError::from)?;
     let chain = entry.chain.clone();
@@ -234,12 +251,45 @@ pub async fn complete<S: Services>(
     )
     .and_then(|draft| draft.sign_with(&authentication_key))
     .map_err(FlowError::from)?;
+    keystore.add_etk_key(etk_key, encryption_certificate.clone()).map_err(FlowError::from)?;
+    keep(keystore)?;
     let complete = request::complete_etk_registration(&services.meta(), &encryption_certificate);
     let envelope = ehealth_signed(services, complete, &authentication_key, &chain)?;
     let body = services.certra(Operation::CompleteEtkRegistration, envelope).await?;
-    let registration = response::etk_registration(&body).map_err(FlowError::from)?;
-    keystore.add_etk_key(etk_key, encryption_certificate).map_err(FlowError::from)?;
-    Ok(registration)
+    Ok(response::etk_registration(&body).map_err(FlowError::from)?)
+}
+
+/// A keystore kept during its ETK registration (certificate installed, ETK key added, the
+/// answer to CompleteETKRegistration never read): eHealth's GetCertificateInfoForAuthentication
+/// Certificate, signed with the keystore's key, says whether the ETK is registered. `Some` (with
+/// whether it waits for activation) when it is: the keystore is final as it is. `None` when it
+/// is not: the ETK key is dropped from the keystore, and [`register_etk`] is to be run again.
+pub async fn confirm_etk<S: Services>(
+    services: &S,
+    keystore: &mut Keystore,
+) -> Result<Option<bool>, S::Error> {
+    let entry = keystore.authentication().map_err(FlowError::from)?;
+    let key = entry.key_pair().map_err(FlowError::from)?;
+    let request = request::get_certificate_info_for_authentication_certificate(&services.meta());
+    let envelope = ehealth_signed(services, request, &key, &entry.chain)?;
+    let body = services
+        .certra(Operation::GetCertificateInfoForAuthenticationCertificate, envelope)
+        .await?;
+    let info = response::authentication_certificate_info(&body).map_err(FlowError::from)?;
+    let has_etk_key = keystore.entries.len() > 1;
+    match info.etk_status.as_str() {
+        "VALID_ACTIVE" | "WAIT_FOR_ACTIVATION" if has_etk_key => {
+            Ok(Some(info.etk_status == "WAIT_FOR_ACTIVATION"))
+        }
+        "VALID_ACTIVE" | "WAIT_FOR_ACTIVATION" => Err(FlowError::WrongStage(
+            "eHealth has an ETK for this certificate, but this keystore holds no ETK key".into(),
+        )
+        .into()),
+        _ => {
+            keystore.entries.retain(|entry| entry.alias == AUTHENTICATION_ALIAS);
+            Ok(None)
+        }
+    }
 }
 
 /// `request` signed with the eHealth authentication key (RSA-SHA256, the keystore's chain in

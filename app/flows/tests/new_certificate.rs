@@ -14,15 +14,15 @@ use ehcert_flows::{
     eid::{EidHolder, EidSignature},
     my_certificates,
     new_certificate::{
-        self, complete, fetch_chain, pending_is_for, pending_keystore, request_certificate,
-        request_certificate_again, resume, reuse_pending, MadeAt,
+        self, complete, confirm_etk, fetch_chain, pending_is_for, pending_keystore, register_etk,
+        request_certificate, request_certificate_again, resume, reuse_pending, MadeAt,
     },
     FlowError, Services,
 };
 use ehcert_pki::{
     cert::UnixTime,
     key::RsaKeyPair,
-    p12::{Password, Profile},
+    p12::{Keystore, Password, Profile},
     rules::LocalDateTime,
 };
 use ehcert_servers::{
@@ -240,7 +240,8 @@ async fn a_new_personal_certificate_from_contract_to_final_keystore_survives_a_r
     assert!(fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().is_none());
     let chain = fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().expect("issued");
     let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-    let registration = complete(&world, &mut resumed.keystore, chain, &etk_key).await.unwrap();
+    let registration =
+        complete(&world, &mut resumed.keystore, chain, &etk_key, |_| Ok(())).await.unwrap();
     assert!(!registration.to_be_activated);
     let final_bytes =
         resumed.keystore.write(&password, Profile::Java, &mut rand::thread_rng()).unwrap();
@@ -352,7 +353,7 @@ async fn issued_certificate(world: &World, holder: &EidHolder) -> ([u8; 20], Vec
     let mut resumed = resume(&pending.bytes, &password).unwrap();
     let chain = fetch_chain(world, &resumed.public_key_identifier).await.unwrap().unwrap();
     let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-    complete(world, &mut resumed.keystore, chain, &etk_key).await.unwrap();
+    complete(world, &mut resumed.keystore, chain, &etk_key, |_| Ok(())).await.unwrap();
     let final_bytes =
         resumed.keystore.write(&password, Profile::Java, &mut rand::thread_rng()).unwrap();
     (resumed.public_key_identifier, final_bytes, pending.bytes)
@@ -533,7 +534,8 @@ async fn a_renewal_inside_the_window_replaces_the_certificate_and_its_etk_waits_
     let mut resumed = resume(&pending.bytes, &new_password).unwrap();
     let chain = fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().unwrap();
     let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-    let registration = complete(&world, &mut resumed.keystore, chain, &etk_key).await.unwrap();
+    let registration =
+        complete(&world, &mut resumed.keystore, chain, &etk_key, |_| Ok(())).await.unwrap();
     assert!(registration.to_be_activated, "the old ETK is still valid: the new one waits");
     let etk_status = |state: &Value, id: &[u8; 20]| {
         let hex: String = id.iter().map(|b| format!("{b:02X}")).collect();
@@ -634,7 +636,7 @@ async fn an_organisation_certificate_follows_the_mandate_the_type_rules_and_uniq
     let mut resumed = resume(&pending.bytes, &password).unwrap();
     let chain = fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().unwrap();
     let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-    complete(&world, &mut resumed.keystore, chain, &etk_key).await.unwrap();
+    complete(&world, &mut resumed.keystore, chain, &etk_key, |_| Ok(())).await.unwrap();
 
     // The id is now taken: a second certificate under it is refused before anything is sent.
     let existing =
@@ -690,7 +692,7 @@ async fn a_foreign_provider_submits_a_csr_and_completes_once_validated() {
     let mut resumed = resume(&pending.bytes, &password).unwrap();
     let chain = fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().unwrap();
     let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-    complete(&world, &mut resumed.keystore, chain, &etk_key).await.unwrap();
+    complete(&world, &mut resumed.keystore, chain, &etk_key, |_| Ok(())).await.unwrap();
     let leaf = resumed.keystore.authentication().unwrap().leaf().unwrap();
     assert_eq!(
         ehcert_pki::dn::to_string(&leaf.tbs_certificate.subject),
@@ -845,4 +847,83 @@ async fn a_key_made_before_a_reload_is_requested_without_a_new_key() {
     .expect("never sent before: sent now");
     assert_eq!(sent.public_key_identifier, pending.public_key_identifier);
     assert_eq!(count(&world, Operation::GenerateCertificate), 1);
+}
+
+/// The new certificate up to its issued chain, with the pending keystore resumed.
+async fn issued(
+    world: &World,
+    holder: &EidHolder,
+    password: &Password,
+) -> (new_certificate::Resumed, Vec<Vec<u8>>) {
+    let identifier = holder.personal_certificate();
+    let made_at = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
+    let contract =
+        new_certificate::generate_contract(world, holder, &identifier, &contact()).await.unwrap();
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let pending = pending_keystore(
+        &contract.dn,
+        &identifier,
+        &key,
+        password,
+        made_at,
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+    request_certificate(world, holder, &contact(), &contract, &pending.csr).await.unwrap();
+    let resumed = resume(&pending.bytes, password).unwrap();
+    let chain = fetch_chain(world, &resumed.public_key_identifier).await.unwrap().unwrap();
+    (resumed, chain)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_etk_key_is_kept_before_its_registration_and_a_lost_answer_is_confirmed_later() {
+    let (world, holder) = world(Applet::V17, Knobs::default()).await;
+    let password = Password::new("Huisarts-2026");
+    let (mut resumed, chain) = issued(&world, &holder, &password).await;
+    let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    inject_fault(&world, "drop", "CompleteETKRegistration").await;
+    let kept = RefCell::new(None);
+    let sent_before_keep = RefCell::new(0);
+    let result = complete(&world, &mut resumed.keystore, chain, &etk_key, |keystore| {
+        *sent_before_keep.borrow_mut() = count(&world, Operation::CompleteEtkRegistration);
+        *kept.borrow_mut() =
+            Some(keystore.write(&password, Profile::Java, &mut rand::thread_rng()).unwrap());
+        Ok(())
+    })
+    .await;
+    assert!(result.is_err(), "the answer was lost");
+    assert_eq!(*sent_before_keep.borrow(), 0, "kept before CompleteETKRegistration was sent");
+
+    // Later, from the kept copy: eHealth has the ETK, so the keystore is final as it is.
+    let mut keystore = Keystore::read(kept.borrow().as_ref().unwrap(), &password).unwrap();
+    assert_eq!(keystore.entries.len(), 2, "the authentication key and the ETK key");
+    assert_eq!(confirm_etk(&world, &mut keystore).await.unwrap(), Some(false));
+    assert_eq!(keystore.entries.len(), 2);
+    assert_eq!(count(&world, Operation::CompleteEtkRegistration), 1);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_etk_registration_that_never_reached_ehealth_is_done_again_from_the_kept_copy() {
+    let (world, holder) = world(Applet::V17, Knobs::default()).await;
+    let password = Password::new("Huisarts-2026");
+    let (mut resumed, chain) = issued(&world, &holder, &password).await;
+    let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    inject_fault(&world, "http-500", "CompleteETKRegistration").await;
+    let kept = RefCell::new(None);
+    let result = complete(&world, &mut resumed.keystore, chain, &etk_key, |keystore| {
+        *kept.borrow_mut() =
+            Some(keystore.write(&password, Profile::Java, &mut rand::thread_rng()).unwrap());
+        Ok(())
+    })
+    .await;
+    assert!(result.is_err());
+
+    let mut keystore = Keystore::read(kept.borrow().as_ref().unwrap(), &password).unwrap();
+    assert_eq!(confirm_etk(&world, &mut keystore).await.unwrap(), None);
+    assert_eq!(keystore.entries.len(), 1, "the unregistered ETK key is dropped");
+    let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let registration = register_etk(&world, &mut keystore, &etk_key, |_| Ok(())).await.unwrap();
+    assert!(!registration.to_be_activated);
+    assert_eq!(keystore.entries.len(), 2);
+    assert_eq!(state(&world).await["certificates"][0]["etk_status"], "VALID_ACTIVE");
 }

@@ -2,7 +2,9 @@
 //! issue the certificate, install it, register the ETK, hand over the final keystore.
 
 use ehcert_certra::poll::PollSchedule;
-use ehcert_flows::new_certificate::{complete, fetch_chain, resume};
+use ehcert_flows::new_certificate::{
+    complete, confirm_etk, fetch_chain, register_etk, resume_keystore,
+};
 use ehcert_pki::p12::{Keystore, Password, Profile};
 use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
@@ -14,8 +16,8 @@ use crate::{
         bridge::BridgeClient,
         clock::pause,
         files::{
-            chosen_file, download, forget_pending, has_save_picker, save_with_picker,
-            stored_pending,
+            chosen_file, download, forget_pending, has_save_picker, keep_pending, save_with_picker,
+            stored_pending, StoredPending,
         },
         flow::WebServices,
         kiosk::KioskGuard,
@@ -63,29 +65,56 @@ pub async fn finish_request(
     file_name: &str,
     progress: impl Fn(Stage),
 ) -> Result<Finished, AppError> {
-    let mut resumed = resume(bytes, password)?;
-    progress(Stage::Waiting);
-    let mut schedule = PollSchedule::standard();
-    let chain = loop {
-        if let Some(chain) = fetch_chain(services, &resumed.public_key_identifier).await? {
-            break chain;
-        }
-        match schedule.next() {
-            Some(wait) => pause(wait).await,
-            // Manual validation can take days: the pending keystore stays, the person comes back.
-            None => return Err(AppError::NotYetIssued),
+    let mut keystore = Keystore::read(bytes, password)?;
+    // The ETK key goes into this browser's copy before the request that registers it, as the
+    // authentication key did before GenerateCertificate (never lose a key, spec/product.md §4).
+    let keep = |keystore: &Keystore| keep_copy(services, keystore, password, file_name);
+    let to_be_activated = if keystore.is_pending()? {
+        let resumed = resume_keystore(keystore)?;
+        progress(Stage::Waiting);
+        let mut schedule = PollSchedule::standard();
+        let chain = loop {
+            if let Some(chain) = fetch_chain(services, &resumed.public_key_identifier).await? {
+                break chain;
+            }
+            match schedule.next() {
+                Some(wait) => pause(wait).await,
+                // Manual validation can take days: the pending keystore stays, the person comes back.
+                None => return Err(AppError::NotYetIssued),
+            }
+        };
+        progress(Stage::RegisteringEtk);
+        let (etk_key, _) = generate_rsa_key().await?;
+        keystore = resumed.keystore;
+        complete(services, &mut keystore, chain, &etk_key, keep).await?.to_be_activated
+    } else {
+        // This browser's copy from an ETK registration whose answer was never read.
+        progress(Stage::RegisteringEtk);
+        match confirm_etk(services, &mut keystore).await? {
+            Some(to_be_activated) => to_be_activated,
+            None => {
+                let (etk_key, _) = generate_rsa_key().await?;
+                register_etk(services, &mut keystore, &etk_key, keep).await?.to_be_activated
+            }
         }
     };
-    progress(Stage::RegisteringEtk);
-    let (etk_key, _) = generate_rsa_key().await?;
-    let registration = complete(services, &mut resumed.keystore, chain, &etk_key).await?;
-    let final_bytes = resumed.keystore.write(password, Profile::Java, &mut OsRng)?;
+    let final_bytes = keystore.write(password, Profile::Java, &mut OsRng)?;
     download(&final_bytes, file_name)?;
     forget_pending();
-    Ok(Finished {
-        keystore: resumed.keystore,
-        file: (file_name.to_owned(), final_bytes),
-        to_be_activated: registration.to_be_activated,
+    Ok(Finished { keystore, file: (file_name.to_owned(), final_bytes), to_be_activated })
+}
+
+/// Replaces this browser's copy of the request with `keystore` (nothing on a kiosk).
+fn keep_copy(
+    services: &WebServices,
+    keystore: &Keystore,
+    password: &Password,
+    file_name: &str,
+) -> Result<(), AppError> {
+    keep_pending(&StoredPending {
+        environment: services.environment.name().to_owned(),
+        file_name: file_name.to_owned(),
+        keystore: keystore.write(password, Profile::Java, &mut OsRng)?,
     })
 }
 
