@@ -20,118 +20,125 @@ function keytool(file: string, password: string) {
   });
 }
 
-test('a renewal opens the current keystore, waits for its window, replaces it, and the new ETK is activated later', async ({
-  page,
-  context,
-  localApp,
-  card,
-  certra,
-}, testInfo) => {
-  // The certificate in use today, made with F1.
-  const flow = new NewCertificateFlow(page);
-  await flow.open(localApp.url);
-  await expect(flow.holder()).toHaveText(card.holder);
-  await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-  await flow.acceptContract();
-  await flow.choosePassword(PASSWORD);
-  const issued = page.waitForEvent('download');
-  await (await flow.signRequest(context)).enterPin('1234');
-  const currentFile = testInfo.outputPath('current', (await issued).suggestedFilename());
-  await (await issued).saveAs(currentFile);
-  const oldKey = (await certra.state()).certificates[0].public_key_identifier as string;
+// Both card generations: RSA keys on applet 1.7, ECDSA P-384 on 1.8 (every eID signature differs).
+for (const applet of ['1.7', '1.8'] as const) {
+  test.describe(`applet ${applet}`, () => {
+    test.use({ cardOptions: { applet, pin: '1234' } });
 
-  // Too early: eHealth's window opens 90 days before the end.
-  const renewal = new RenewalFlow(page);
-  await renewal.open(localApp.url);
-  await expect(page.getByTestId('holder')).toHaveText(card.holder);
-  await page.getByLabel('eHealth environment').selectOption({ label: 'Local test service' });
-  await renewal.openCurrent(currentFile, PASSWORD);
-  await expect(page.getByTestId('error')).toContainText(/^renewal opens on \d{4}-\d{2}-\d{2}, 90 days before the end of validity/);
+    test('a renewal opens the current keystore, waits for its window, replaces it, and the new ETK is activated later', async ({
+      page,
+      context,
+      localApp,
+      card,
+      certra,
+    }, testInfo) => {
+      // The certificate in use today, made with F1.
+      const flow = new NewCertificateFlow(page);
+      await flow.open(localApp.url);
+      await expect(flow.holder()).toHaveText(card.holder);
+      await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+      await flow.acceptContract();
+      await flow.choosePassword(PASSWORD);
+      const issued = page.waitForEvent('download');
+      await (await flow.signRequest(context)).enterPin('1234');
+      const currentFile = testInfo.outputPath('current', (await issued).suggestedFilename());
+      await (await issued).saveAs(currentFile);
+      const oldKey = (await certra.state()).certificates[0].public_key_identifier as string;
 
-  // 1040 days later (the mock's clock), inside the window.
-  await certra.knobs({ clock_offset_days: 1040 });
-  await renewal.openCurrent(currentFile, PASSWORD);
-  // Contact data come from eHealth, the DN stays the same.
-  await expect(page.getByLabel('E-mail address')).toHaveValue('jan.peeters@example.be');
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByTestId('dn')).toHaveText(DN);
-  await flow.acceptContract();
-  const pending = await flow.choosePassword(NEW_PASSWORD);
-  expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
-  const pinWindow = await flow.signRequest(context);
-  await expect(pinWindow.detail('subject')).toHaveText(DN);
-  const renewed = page.waitForEvent('download');
-  await pinWindow.enterPin('1234');
-  const renewedFile = testInfo.outputPath('renewed', (await renewed).suggestedFilename());
-  await (await renewed).saveAs(renewedFile);
-  await expect(flow.done()).toContainText('Your eHealth certificate is ready');
-  await expect(page.getByTestId('replaces')).toHaveText(oldKey.toLowerCase());
-  await expect(page.getByTestId('activate-offer')).toContainText('waits for activation');
-  const listing = keytool(renewedFile, NEW_PASSWORD);
-  expect(listing).toContain('Your keystore contains 2 entries');
-  expect(listing).toContain('Owner: CN="SSIN=85073003328", OU=eHealth-platform Belgium, OU=JAN PIETER PEETERS');
-  let certificates = (await certra.state()).certificates;
-  const renewedRecord = certificates.find((record: any) => record.public_key_identifier !== oldKey);
-  expect(renewedRecord).toMatchObject({ status: 'VALID_ACTIVE', etk_status: 'WAIT_FOR_ACTIVATION', replaces: oldKey });
+      // Too early: eHealth's window opens 90 days before the end.
+      const renewal = new RenewalFlow(page);
+      await renewal.open(localApp.url);
+      await expect(page.getByTestId('holder')).toHaveText(card.holder);
+      await page.getByLabel('eHealth environment').selectOption({ label: 'Local test service' });
+      await renewal.openCurrent(currentFile, PASSWORD);
+      await expect(page.getByTestId('error')).toContainText(/^renewal opens on \d{4}-\d{2}-\d{2}, 90 days before the end of validity/);
 
-  // Later, from Home: the old keystore has nothing waiting; the new one activates its ETK.
-  const activation = new ActivateEtkPage(page);
-  await activation.open(localApp.url);
-  await activation.activate(currentFile, PASSWORD);
-  await expect(activation.outcome()).toHaveAttribute('data-state', 'bad');
-  await expect(activation.outcome()).toContainText('NOTHING_TO_ACTIVATE');
-  await activation.activate(renewedFile, NEW_PASSWORD);
-  await expect(activation.outcome()).toHaveText('The new ETK is active: messages to you are now encrypted for the new keystore.');
-  certificates = (await certra.state()).certificates;
-  expect(certificates.find((record: any) => record.public_key_identifier !== oldKey)).toMatchObject({ etk_status: 'VALID_ACTIVE' });
-  const operations = (await certra.requests()).map((request: any) => `${request.operation}:${request.outcome}`);
-  expect(operations.filter((operation: string) => operation.startsWith('ActivateETK'))).toEqual([
-    expect.stringMatching(/^ActivateETK:(?!success)/),
-    'ActivateETK:success',
-  ]);
-});
+      // 1040 days later (the mock's clock), inside the window.
+      await certra.knobs({ clock_offset_days: 1040 });
+      await renewal.openCurrent(currentFile, PASSWORD);
+      // Contact data come from eHealth, the DN stays the same.
+      await expect(page.getByLabel('E-mail address')).toHaveValue('jan.peeters@example.be');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect(page.getByTestId('dn')).toHaveText(DN);
+      await flow.acceptContract();
+      const pending = await flow.choosePassword(NEW_PASSWORD);
+      expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
+      const pinWindow = await flow.signRequest(context);
+      await expect(pinWindow.detail('subject')).toHaveText(DN);
+      const renewed = page.waitForEvent('download');
+      await pinWindow.enterPin('1234');
+      const renewedFile = testInfo.outputPath('renewed', (await renewed).suggestedFilename());
+      await (await renewed).saveAs(renewedFile);
+      await expect(flow.done()).toContainText('Your eHealth certificate is ready');
+      await expect(page.getByTestId('replaces')).toHaveText(oldKey.toLowerCase());
+      await expect(page.getByTestId('activate-offer')).toContainText('waits for activation');
+      const listing = keytool(renewedFile, NEW_PASSWORD);
+      expect(listing).toContain('Your keystore contains 2 entries');
+      expect(listing).toContain('Owner: CN="SSIN=85073003328", OU=eHealth-platform Belgium, OU=JAN PIETER PEETERS');
+      let certificates = (await certra.state()).certificates;
+      const renewedRecord = certificates.find((record: any) => record.public_key_identifier !== oldKey);
+      expect(renewedRecord).toMatchObject({ status: 'VALID_ACTIVE', etk_status: 'WAIT_FOR_ACTIVATION', replaces: oldKey });
 
-test('an organisation certificate: the mandates from eHealth, the type rules checked, an application id', async ({
-  page,
-  context,
-  localApp,
-  card,
-  certra,
-}, testInfo) => {
-  const flow = new OrganisationFlow(page);
-  await flow.open(localApp.url);
-  await expect(page.getByTestId('holder')).toHaveText(card.holder);
-  await page.getByLabel('eHealth environment').selectOption({ label: 'Local test service' });
-  const opened = context.waitForEvent('page');
-  await flow.lookUp();
-  const pinWindow = new PinWindow(await opened);
-  await expect(pinWindow.detail('key')).toHaveText('authentication key');
-  await expect(pinWindow.detail('operation')).toHaveText('looking up at eHealth which certificates you may request');
-  await pinWindow.enterPin('1234');
+      // Later, from Home: the old keystore has nothing waiting; the new one activates its ETK.
+      const activation = new ActivateEtkPage(page);
+      await activation.open(localApp.url);
+      await activation.activate(currentFile, PASSWORD);
+      await expect(activation.outcome()).toHaveAttribute('data-state', 'bad');
+      await expect(activation.outcome()).toContainText('NOTHING_TO_ACTIVATE');
+      await activation.activate(renewedFile, NEW_PASSWORD);
+      await expect(activation.outcome()).toHaveText('The new ETK is active: messages to you are now encrypted for the new keystore.');
+      certificates = (await certra.state()).certificates;
+      expect(certificates.find((record: any) => record.public_key_identifier !== oldKey)).toMatchObject({ etk_status: 'VALID_ACTIVE' });
+      const operations = (await certra.requests()).map((request: any) => `${request.operation}:${request.outcome}`);
+      expect(operations.filter((operation: string) => operation.startsWith('ActivateETK'))).toEqual([
+        expect.stringMatching(/^ActivateETK:(?!success)/),
+        'ActivateETK:success',
+      ]);
+    });
 
-  // A typo in another organisation's number is caught before anything is sent.
-  await flow.another('Ziekenhuis (NIHII-HOSPITAL)', '710.004.37', 'AZ Elders');
-  await expect(page.getByTestId('error')).toHaveText("this number's check digits are wrong: probably a typo. Check the number.");
-  await flow.managed('AZ Voorbeeld (NIHII-HOSPITAL=71000436)', 'labo');
-  await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00', 'ict@az-voorbeeld.be');
-  await expect(page.getByTestId('dn')).toHaveText(
-    'CN=NIHII-HOSPITAL\\=71000436\\, LABO,OU=eHealth-platform Belgium,OU=AZ VOORBEELD,OU=NIHII-HOSPITAL\\=71000436,OU=LABO,O=Federal Government,C=BE',
-  );
-  await page.getByLabel('I have read this contract and accept it').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  const pending = await new NewCertificateFlow(page).choosePassword(PASSWORD);
-  expect(pending.suggestedFilename()).toMatch(/^NIHII-HOSPITAL=71000436,LABO \d{8}-\d{6}\.acc-p12$/);
-  const signing = context.waitForEvent('page');
-  await page.getByRole('button', { name: 'Sign and send the request' }).click();
-  const final = page.waitForEvent('download');
-  await new PinWindow(await signing).enterPin('1234');
-  const finalFile = testInfo.outputPath((await final).suggestedFilename());
-  await (await final).saveAs(finalFile);
-  await expect(page.getByTestId('done')).toContainText('Your eHealth certificate is ready');
-  const listing = keytool(finalFile, PASSWORD);
-  expect(listing).toContain('Owner: CN="NIHII-HOSPITAL=71000436, LABO", OU=eHealth-platform Belgium, OU=AZ VOORBEELD');
-  expect((await certra.state()).certificates[0]).toMatchObject({ status: 'VALID_ACTIVE', actor_type: 'NIHII-HOSPITAL', actor_id: '71000436' });
-});
+    test('an organisation certificate: the mandates from eHealth, the type rules checked, an application id', async ({
+      page,
+      context,
+      localApp,
+      card,
+      certra,
+    }, testInfo) => {
+      const flow = new OrganisationFlow(page);
+      await flow.open(localApp.url);
+      await expect(page.getByTestId('holder')).toHaveText(card.holder);
+      await page.getByLabel('eHealth environment').selectOption({ label: 'Local test service' });
+      const opened = context.waitForEvent('page');
+      await flow.lookUp();
+      const pinWindow = new PinWindow(await opened);
+      await expect(pinWindow.detail('key')).toHaveText('authentication key');
+      await expect(pinWindow.detail('operation')).toHaveText('looking up at eHealth which certificates you may request');
+      await pinWindow.enterPin('1234');
+
+      // A typo in another organisation's number is caught before anything is sent.
+      await flow.another('Ziekenhuis (NIHII-HOSPITAL)', '710.004.37', 'AZ Elders');
+      await expect(page.getByTestId('error')).toHaveText("this number's check digits are wrong: probably a typo. Check the number.");
+      await flow.managed('AZ Voorbeeld (NIHII-HOSPITAL=71000436)', 'labo');
+      await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00', 'ict@az-voorbeeld.be');
+      await expect(page.getByTestId('dn')).toHaveText(
+        'CN=NIHII-HOSPITAL\\=71000436\\, LABO,OU=eHealth-platform Belgium,OU=AZ VOORBEELD,OU=NIHII-HOSPITAL\\=71000436,OU=LABO,O=Federal Government,C=BE',
+      );
+      await page.getByLabel('I have read this contract and accept it').check();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      const pending = await new NewCertificateFlow(page).choosePassword(PASSWORD);
+      expect(pending.suggestedFilename()).toMatch(/^NIHII-HOSPITAL=71000436,LABO \d{8}-\d{6}\.acc-p12$/);
+      const signing = context.waitForEvent('page');
+      await page.getByRole('button', { name: 'Sign and send the request' }).click();
+      const final = page.waitForEvent('download');
+      await new PinWindow(await signing).enterPin('1234');
+      const finalFile = testInfo.outputPath((await final).suggestedFilename());
+      await (await final).saveAs(finalFile);
+      await expect(page.getByTestId('done')).toContainText('Your eHealth certificate is ready');
+      const listing = keytool(finalFile, PASSWORD);
+      expect(listing).toContain('Owner: CN="NIHII-HOSPITAL=71000436, LABO", OU=eHealth-platform Belgium, OU=AZ VOORBEELD');
+      expect((await certra.state()).certificates[0]).toMatchObject({ status: 'VALID_ACTIVE', actor_type: 'NIHII-HOSPITAL', actor_id: '71000436' });
+    });
+  });
+}
 
 test('a foreign provider without eID: BIS number checked, request sent, completed after confirmation', async ({
   page,

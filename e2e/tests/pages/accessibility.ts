@@ -14,7 +14,10 @@ type Violation = { id: string; impact: string | null; help: string; nodes: { tar
  * naming the rule and the elements.
  */
 export async function expectAccessible(page: Page, testInfo: TestInfo, step: string) {
-  await testInfo.attach(`${step}.png`, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  // Kept in the test's output folder (e2e/test-results/…) and attached to the HTML report.
+  const screenshot = testInfo.outputPath(`${step}.png`);
+  await page.screenshot({ path: screenshot, fullPage: true });
+  await testInfo.attach(`${step}.png`, { path: screenshot, contentType: 'image/png' });
   const hasAxe = await page.evaluate(() => 'axe' in window);
   if (!hasAxe) await page.evaluate(AXE_SOURCE);
   const violations: Violation[] = await page.evaluate(async () => {
