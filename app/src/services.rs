@@ -6,4 +6,5 @@ pub mod clock;
 pub mod files;
 pub mod flow;
 pub mod kiosk;
+pub mod regex;
 pub mod webcrypto;

@@ -114,7 +114,12 @@ for (const applet of ['1.7', '1.8'] as const) {
       await expect(pinWindow.detail('operation')).toHaveText('looking up at eHealth which certificates you may request');
       await pinWindow.enterPin('1234');
 
-      // A typo in another organisation's number is caught before anything is sent.
+      // A number of the wrong form (eHealth's ValidationRegEx, matched in full by the browser's
+      // RegExp) or with a typo (its check digits) is caught before anything is sent.
+      await flow.another('Ziekenhuis (NIHII-HOSPITAL)', '7100043', 'AZ Elders');
+      await expect(page.getByTestId('error')).toHaveText(
+        'this number does not have the form eHealth expects for this type of organisation. Check the number and the type.',
+      );
       await flow.another('Ziekenhuis (NIHII-HOSPITAL)', '710.004.37', 'AZ Elders');
       await expect(page.getByTestId('error')).toHaveText("this number's check digits are wrong: probably a typo. Check the number.");
       await flow.managed('AZ Voorbeeld (NIHII-HOSPITAL=71000436)', 'labo');

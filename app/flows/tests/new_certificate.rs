@@ -586,11 +586,11 @@ async fn an_organisation_certificate_follows_the_mandate_the_type_rules_and_uniq
     let types = organisation::organization_types(&world).await.unwrap();
     let kind = types.iter().find(|kind| kind.identifier_type == "NIHII-HOSPITAL").unwrap();
     assert_eq!(
-        organisation::check_identifier(kind, "710.004.36").unwrap(),
+        organisation::check_identifier(kind, "710.004.36", organisation::regex_full_match).unwrap(),
         hospital.identifier.value
     );
     assert_eq!(
-        organisation::check_identifier(kind, "71000437"),
+        organisation::check_identifier(kind, "71000437", organisation::regex_full_match),
         Err(OrganisationProblem::WrongCheckDigits)
     );
 

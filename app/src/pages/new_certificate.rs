@@ -300,8 +300,12 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                     })
                     .ok_or(ehcert_flows::OrganisationProblem::UnknownType(kind_name.clone()))
                     .map_err(ehcert_flows::FlowError::from)?;
-                let value = organisation::check_identifier(&kind, &number)
-                    .map_err(ehcert_flows::FlowError::from)?;
+                let value = organisation::check_identifier(
+                    &kind,
+                    &number,
+                    crate::services::regex::full_match,
+                )
+                .map_err(ehcert_flows::FlowError::from)?;
                 (Identifier { kind: kind_name, value }, name)
             } else {
                 let index: usize = choice.parse().unwrap_or(0);
