@@ -126,76 +126,88 @@ test.describe('new personal certificate', () => {
     expect((await certra.state()).certificates).toHaveLength(1);
   });
 
-  test('in Dutch, the flow and the PIN window speak Dutch and the certificate is the same', async ({
-    page,
-    context,
-    localApp,
-    card,
-    certra,
-  }, testInfo) => {
-    expect((await certra.state()).certificates).toHaveLength(0);
-    const flow = new NewCertificateFlow(page, DUTCH);
-    await startRequest(flow, localApp.url, card.holder);
-    await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
-    // Errors come in the page's language too: cancel the first PIN window.
-    await (await flow.signRequest(context)).cancel();
-    await expect(page.getByTestId('error')).toHaveText(
-      'de handtekening werd geannuleerd in het pincodevenster. Er werd niets ondertekend; begin opnieuw wanneer u klaar bent.',
-    );
-    const pinWindow = await flow.signRequest(context);
-    await expect(pinWindow.detail('operation')).toHaveText('uw aanvraag voor een eHealth-certificaat');
-    await expect(pinWindow.detail('key')).toHaveText('handtekeningsleutel (juridisch bindende handtekening)');
-    const final = page.waitForEvent('download');
-    await pinWindow.enterPin('1234');
-    const finalFile = testInfo.outputPath('final.acc-p12');
-    await (await final).saveAs(finalFile);
-    await expect(flow.done()).toContainText('Uw eHealth-certificaat is klaar');
-    expectFinalKeystore(finalFile);
+  // The second language on the other card generation.
+  test.describe('applet 1.8', () => {
+    test.use({ cardOptions: { applet: '1.8', pin: '1234' } });
+
+    test('in Dutch, the flow and the PIN window speak Dutch and the certificate is the same', async ({
+      page,
+      context,
+      localApp,
+      card,
+      certra,
+    }, testInfo) => {
+      expect((await certra.state()).certificates).toHaveLength(0);
+      const flow = new NewCertificateFlow(page, DUTCH);
+      await startRequest(flow, localApp.url, card.holder);
+      await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
+      // Errors come in the page's language too: cancel the first PIN window.
+      await (await flow.signRequest(context)).cancel();
+      await expect(page.getByTestId('error')).toHaveText(
+        'de handtekening werd geannuleerd in het pincodevenster. Er werd niets ondertekend; begin opnieuw wanneer u klaar bent.',
+      );
+      const pinWindow = await flow.signRequest(context);
+      await expect(pinWindow.detail('operation')).toHaveText('uw aanvraag voor een eHealth-certificaat');
+      await expect(pinWindow.detail('key')).toHaveText('handtekeningsleutel (juridisch bindende handtekening)');
+      const final = page.waitForEvent('download');
+      await pinWindow.enterPin('1234');
+      const finalFile = testInfo.outputPath('final.acc-p12');
+      await (await final).saveAs(finalFile);
+      await expect(flow.done()).toContainText('Uw eHealth-certificaat is klaar');
+      expectFinalKeystore(finalFile);
+    });
   });
 
-  test('my certificates lists the new one, gives its renewal reminder, and revokes it with its ETK', async ({
-    page,
-    context,
-    localApp,
-    card,
-    certra,
-  }, testInfo) => {
-    const flow = new NewCertificateFlow(page);
-    await startRequest(flow, localApp.url, card.holder);
-    const issued = page.waitForEvent('download');
-    await (await flow.signRequest(context)).enterPin('1234');
-    await issued;
+  // Revocation is signed by the eID signature key: RSA on applet 1.7, ECDSA P-384 on 1.8.
+  for (const applet of ['1.7', '1.8'] as const) {
+    test.describe(`applet ${applet}`, () => {
+      test.use({ cardOptions: { applet, pin: '1234' } });
 
-    const certificates = new CertificatesPage(page);
-    await certificates.open(localApp.url);
-    let pinWindow = await certificates.show(context);
-    await expect(pinWindow.detail('key')).toHaveText('authentication key');
-    await expect(pinWindow.detail('operation')).toHaveText('listing your eHealth certificates');
-    await pinWindow.enterPin('1234');
-    const row = certificates.row('OU=JAN PIETER PEETERS');
-    await expect(row).toHaveAttribute('data-status', 'VALID_ACTIVE');
-    await expect(row.getByRole('cell').nth(3)).toHaveText(/^1[0-9]{3}$/); // days left: about three years
+      test('my certificates lists the new one, gives its renewal reminder, and revokes it with its ETK', async ({
+        page,
+        context,
+        localApp,
+        card,
+        certra,
+      }, testInfo) => {
+        const flow = new NewCertificateFlow(page);
+        await startRequest(flow, localApp.url, card.holder);
+        const issued = page.waitForEvent('download');
+        await (await flow.signRequest(context)).enterPin('1234');
+        await issued;
 
-    const reminderFile = testInfo.outputPath('renewal.ics');
-    const reminder = await certificates.reminder(row);
-    expect(reminder.suggestedFilename()).toBe('ehealth-certificate-renewal.ics');
-    await reminder.saveAs(reminderFile);
-    const ics = await readFile(reminderFile, 'utf8');
-    expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
-    expect(ics.match(/DTSTART;VALUE=DATE:\d{8}\r\n/g)).toHaveLength(2);
-    expect(ics).toContain('SUMMARY:Renew your eHealth certificate');
+        const certificates = new CertificatesPage(page);
+        await certificates.open(localApp.url);
+        let pinWindow = await certificates.show(context);
+        await expect(pinWindow.detail('key')).toHaveText('authentication key');
+        await expect(pinWindow.detail('operation')).toHaveText('listing your eHealth certificates');
+        await pinWindow.enterPin('1234');
+        const row = certificates.row('OU=JAN PIETER PEETERS');
+        await expect(row).toHaveAttribute('data-status', 'VALID_ACTIVE');
+        await expect(row.getByRole('cell').nth(3)).toHaveText(/^1[0-9]{3}$/); // days left: about three years
 
-    pinWindow = await certificates.revoke(row, 'The activity stopped', context);
-    await expect(pinWindow.detail('key')).toHaveText('signature key (legally binding signature)');
-    await expect(pinWindow.detail('operation')).toHaveText('revoking an eHealth certificate');
-    await expect(pinWindow.detail('subject')).toHaveText(DN);
-    await pinWindow.enterPin('1234');
-    await expect(page.getByTestId('notice')).toContainText('The certificate and its ETK are revoked');
-    // Reading the list again takes another signature with the authentication key.
-    await (await certificates.show(context)).enterPin('1234');
-    await expect(certificates.row('OU=JAN PIETER PEETERS')).toHaveAttribute('data-status', 'REVOKED');
-    expect((await certra.state()).certificates[0]).toMatchObject({ status: 'REVOKED', etk_status: 'REVOKED' });
-  });
+        const reminderFile = testInfo.outputPath('renewal.ics');
+        const reminder = await certificates.reminder(row);
+        expect(reminder.suggestedFilename()).toBe('ehealth-certificate-renewal.ics');
+        await reminder.saveAs(reminderFile);
+        const ics = await readFile(reminderFile, 'utf8');
+        expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
+        expect(ics.match(/DTSTART;VALUE=DATE:\d{8}\r\n/g)).toHaveLength(2);
+        expect(ics).toContain('SUMMARY:Renew your eHealth certificate');
+
+        pinWindow = await certificates.revoke(row, 'The activity stopped', context);
+        await expect(pinWindow.detail('key')).toHaveText('signature key (legally binding signature)');
+        await expect(pinWindow.detail('operation')).toHaveText('revoking an eHealth certificate');
+        await expect(pinWindow.detail('subject')).toHaveText(DN);
+        await pinWindow.enterPin('1234');
+        await expect(page.getByTestId('notice')).toContainText('The certificate and its ETK are revoked');
+        // Reading the list again takes another signature with the authentication key.
+        await (await certificates.show(context)).enterPin('1234');
+        await expect(certificates.row('OU=JAN PIETER PEETERS')).toHaveAttribute('data-status', 'REVOKED');
+        expect((await certra.state()).certificates[0]).toMatchObject({ status: 'REVOKED', etk_status: 'REVOKED' });
+      });
+    });
+  }
 
   test('the health check accepts the new keystore, refuses the pending one, and changes the password', async ({
     page,
