@@ -12,13 +12,13 @@ import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate
 
 const PASSWORD = 'Huisarts-2026';
 
-/** From the card to the pending keystore's download, in English. */
+/** From the card to the pending keystore's download (returned), in English. */
 async function upToSigning(flow: NewCertificateFlow, appUrl: string) {
   await flow.open(appUrl);
   await expect(flow.holder()).toHaveText('Jan Pieter Peeters');
   await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
   await flow.acceptContract();
-  return (await flow.choosePassword(PASSWORD)).suggestedFilename();
+  return flow.choosePassword(PASSWORD);
 }
 
 /** The public key of a keystore's private key, as OpenSSL prints it. */
@@ -71,10 +71,7 @@ for (const operation of ['GenerateContract', 'GenerateCertificate', 'GetCertific
         await (await final).saveAs(finalFile);
       } else {
         const pendingFile = testInfo.outputPath('pending.acc-p12');
-        await flow.open(localApp.url);
-        await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-        await flow.acceptContract();
-        await (await flow.choosePassword(PASSWORD)).saveAs(pendingFile);
+        await (await upToSigning(flow, localApp.url)).saveAs(pendingFile);
         await (await flow.signRequest(context)).enterPin('1234');
         await expect(alert).toContainText(fault.message);
         if (operation === 'GenerateCertificate') {
@@ -135,7 +132,7 @@ test('a wrong password or a damaged file at "Complete a request" is explained, a
 }, testInfo) => {
   void card;
   void certra;
-  const pendingName = await upToSigning(new NewCertificateFlow(page), localApp.url);
+  const pendingName = (await upToSigning(new NewCertificateFlow(page), localApp.url)).suggestedFilename();
   const complete = new CompleteRequestPage(page);
   await complete.open(localApp.url);
   await complete.page.getByLabel('Keystore password').fill('Not-the-password-1');
@@ -153,11 +150,7 @@ test('a wrong password or a damaged file at "Complete a request" is explained, a
 });
 
 test('three wrong PINs: the PIN is blocked, and the page says how to unblock it', async ({ page, context, appServer, card }) => {
-  const check = new CardCheck(page);
-  await check.open(appServer.url);
-  await check.readCard();
-  await expect(check.holder).toHaveText(card.holder);
-  const pinWindow = await check.testPin(context);
+  const { check, pinWindow } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
   await pinWindow.enterPin('9999');
   await expect(pinWindow.message).toHaveText('Wrong PIN. 2 tries left.');
   await pinWindow.enterPin('9999');
@@ -174,11 +167,7 @@ test('the card pulled out while the PIN window is open: nothing is signed, and t
   appServer,
   card,
 }) => {
-  const check = new CardCheck(page);
-  await check.open(appServer.url);
-  await check.readCard();
-  await expect(check.holder).toHaveText(card.holder);
-  const pinWindow = await check.testPin(context);
+  const { check, pinWindow } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
   await card.remove();
   await pinWindow.enterPin('1234');
   await expect(check.result).toHaveAttribute('data-state', 'bad');

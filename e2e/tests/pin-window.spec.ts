@@ -4,20 +4,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 import { BIN_DIR, DIST_DIR, expect, startServer, test } from './fixtures';
-import type { BrowserContext, Page } from '@playwright/test';
 
 import { CardCheck } from './pages/card-check';
-
-/** The card check on the diagnostics page, read and waiting in the PIN window. */
-async function cardCheckWaitingForPin(page: Page, context: BrowserContext, appUrl: string, holder: string) {
-  const check = new CardCheck(page);
-  await check.open(appUrl);
-  await check.readCard();
-  await expect(check.holder).toHaveText(holder);
-  const pinWindow = await check.testPin(context);
-  await expect(pinWindow.detail('holder')).toHaveText(holder);
-  return { check, pinWindow };
-}
 
 for (const applet of ['1.7', '1.8'] as const) {
   test.describe(`applet ${applet}`, () => {
@@ -58,7 +46,7 @@ for (const applet of ['1.7', '1.8'] as const) {
 }
 
 test('a wrong PIN shows the tries left in the PIN window, and the right PIN then signs', async ({ page, context, appServer, card }) => {
-  const { check, pinWindow } = await cardCheckWaitingForPin(page, context, appServer.url, card.holder);
+  const { check, pinWindow } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
   await pinWindow.enterPin('9999');
   await expect(pinWindow.message).toHaveText('Wrong PIN. 2 tries left.');
   await expect(pinWindow.pin).toBeFocused();
@@ -69,7 +57,7 @@ test('a wrong PIN shows the tries left in the PIN window, and the right PIN then
 });
 
 test('a PIN of the wrong shape never leaves the window', async ({ page, context, appServer, card, bridgeLog }) => {
-  const { check, pinWindow } = await cardCheckWaitingForPin(page, context, appServer.url, card.holder);
+  const { check, pinWindow } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
   await pinWindow.enterPin('12');
   await expect(pinWindow.message).toHaveText('A PIN has 4 to 12 digits.');
   await expect(pinWindow.pin).toHaveAttribute('aria-invalid', 'true');
@@ -164,7 +152,7 @@ test('the bridge crashing while the PIN window is open ends the signature clearl
   appServer,
   card,
 }) => {
-  const { check, pinWindow: first } = await cardCheckWaitingForPin(page, context, appServer.url, card.holder);
+  const { check, pinWindow: first } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
   let pinWindow = first;
   const closed = pinWindow.closed();
   // SIGKILL: "Native host has exited." with nothing said before.
@@ -183,7 +171,7 @@ test('the service worker being stopped mid-signature is reported, and the next s
   appServer,
   card,
 }) => {
-  const { check, pinWindow: first } = await cardCheckWaitingForPin(page, context, appServer.url, card.holder);
+  const { check, pinWindow: first } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
   let pinWindow = first;
   const cdp = await context.newCDPSession(page);
   await cdp.send('ServiceWorker.enable');

@@ -268,14 +268,7 @@ pub async fn confirm_etk<S: Services>(
     services: &S,
     keystore: &mut Keystore,
 ) -> Result<Option<bool>, S::Error> {
-    let entry = keystore.authentication().map_err(FlowError::from)?;
-    let key = entry.key_pair().map_err(FlowError::from)?;
-    let request = request::get_certificate_info_for_authentication_certificate(&services.meta());
-    let envelope = ehealth_signed(services, request, &key, &entry.chain)?;
-    let body = services
-        .certra(Operation::GetCertificateInfoForAuthenticationCertificate, envelope)
-        .await?;
-    let info = response::authentication_certificate_info(&body).map_err(FlowError::from)?;
+    let info = crate::renewal::keystore_certificate_info(services, keystore).await?;
     let has_etk_key = keystore.entries.len() > 1;
     match info.etk_status.as_str() {
         "VALID_ACTIVE" | "WAIT_FOR_ACTIVATION" if has_etk_key => {

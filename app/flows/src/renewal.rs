@@ -51,7 +51,16 @@ pub async fn certificate_info<S: Services>(
     services: &S,
     current: &CurrentKeystore,
 ) -> Result<CertificateInfo, S::Error> {
-    let entry = current.keystore.authentication().map_err(FlowError::from)?;
+    keystore_certificate_info(services, &current.keystore).await
+}
+
+/// [`certificate_info`] for any keystore holding its certificate (also the ETK confirmation of
+/// `new_certificate::confirm_etk`).
+pub(crate) async fn keystore_certificate_info<S: Services>(
+    services: &S,
+    keystore: &Keystore,
+) -> Result<CertificateInfo, S::Error> {
+    let entry = keystore.authentication().map_err(FlowError::from)?;
     let key = entry.key_pair().map_err(FlowError::from)?;
     let request = request::get_certificate_info_for_authentication_certificate(&services.meta());
     let envelope = ehealth_signed(services, request, &key, &entry.chain)?;

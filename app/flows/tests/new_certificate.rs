@@ -8,7 +8,8 @@ use std::{cell::RefCell, process::Command, sync::Arc};
 
 use ehcert_certra::{
     endpoint::{Environment, Operation},
-    request::{ContactData, RequestMeta, RevocationReason},
+    request::{ContactData, Contract, RequestMeta, RevocationReason},
+    response::GeneratedCertificate,
 };
 use ehcert_flows::{
     eid::{EidHolder, EidSignature},
@@ -16,6 +17,7 @@ use ehcert_flows::{
     new_certificate::{
         self, complete, confirm_etk, fetch_chain, pending_is_for, pending_keystore, register_etk,
         request_certificate, request_certificate_again, resume, reuse_pending, MadeAt,
+        PendingKeystore,
     },
     FlowError, Services,
 };
@@ -712,6 +714,47 @@ async fn inject_fault(world: &World, kind: &str, operation: &str) {
     assert!(added.status().is_success());
 }
 
+/// A contract for the holder's personal certificate and a pending keystore with a new key.
+async fn contract_and_pending(
+    world: &World,
+    holder: &EidHolder,
+    password: &Password,
+) -> (Contract, PendingKeystore) {
+    let identifier = holder.personal_certificate();
+    let made_at = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
+    let contract =
+        new_certificate::generate_contract(world, holder, &identifier, &contact()).await.unwrap();
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let pending = pending_keystore(
+        &contract.dn,
+        &identifier,
+        &key,
+        password,
+        made_at,
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+    (contract, pending)
+}
+
+/// [`request_certificate_again`] for `pending`'s key.
+async fn request_again(
+    world: &World,
+    holder: &EidHolder,
+    contract: &Contract,
+    pending: &PendingKeystore,
+) -> Result<Option<GeneratedCertificate>, TestError> {
+    request_certificate_again(
+        world,
+        holder,
+        &contact(),
+        contract,
+        &pending.csr,
+        &pending.public_key_identifier,
+    )
+    .await
+}
+
 fn count(world: &World, operation: Operation) -> usize {
     world.sent.borrow().iter().filter(|sent| **sent == operation).count()
 }
@@ -720,36 +763,13 @@ fn count(world: &World, operation: Operation) -> usize {
 async fn a_request_whose_answer_was_lost_is_not_sent_twice() {
     let (world, holder) = world(Applet::V17, Knobs::default()).await;
     let password = Password::new("Huisarts-2026");
-    let identifier = holder.personal_certificate();
-    let made_at = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
-
     // The answer to GenerateCertificate is lost after eHealth carried it out.
-    let contract =
-        new_certificate::generate_contract(&world, &holder, &identifier, &contact()).await.unwrap();
-    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-    let pending = pending_keystore(
-        &contract.dn,
-        &identifier,
-        &key,
-        &password,
-        made_at,
-        &mut rand::thread_rng(),
-    )
-    .unwrap();
+    let (contract, pending) = contract_and_pending(&world, &holder, &password).await;
     inject_fault(&world, "drop", "GenerateCertificate").await;
     assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr)
         .await
         .is_err());
-    let again = request_certificate_again(
-        &world,
-        &holder,
-        &contact(),
-        &contract,
-        &pending.csr,
-        &pending.public_key_identifier,
-    )
-    .await
-    .unwrap();
+    let again = request_again(&world, &holder, &contract, &pending).await.unwrap();
     assert!(again.is_none(), "eHealth has the request: continue with it");
     assert_eq!(count(&world, Operation::GenerateCertificate), 1);
     assert_eq!(world.signatures.borrow().len(), 1, "no second PIN");
@@ -760,37 +780,14 @@ async fn a_request_whose_answer_was_lost_is_not_sent_twice() {
 async fn a_request_that_never_reached_ehealth_is_sent_and_signed_again() {
     let (world, holder) = world(Applet::V17, Knobs::default()).await;
     let password = Password::new("Huisarts-2026");
-    let identifier = holder.personal_certificate();
-    let made_at = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
-
     // A gateway error before eHealth saw it.
-    let contract =
-        new_certificate::generate_contract(&world, &holder, &identifier, &contact()).await.unwrap();
-    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-    let pending = pending_keystore(
-        &contract.dn,
-        &identifier,
-        &key,
-        &password,
-        made_at,
-        &mut rand::thread_rng(),
-    )
-    .unwrap();
+    let (contract, pending) = contract_and_pending(&world, &holder, &password).await;
     inject_fault(&world, "http-500", "GenerateCertificate").await;
     assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr)
         .await
         .is_err());
-    let again = request_certificate_again(
-        &world,
-        &holder,
-        &contact(),
-        &contract,
-        &pending.csr,
-        &pending.public_key_identifier,
-    )
-    .await
-    .unwrap()
-    .expect("sent again");
+    let again =
+        request_again(&world, &holder, &contract, &pending).await.unwrap().expect("sent again");
     assert_eq!(again.public_key_identifier, pending.public_key_identifier);
     assert_eq!(count(&world, Operation::GenerateCertificate), 2);
     assert_eq!(world.signatures.borrow().len(), 2);
@@ -801,19 +798,7 @@ async fn a_key_made_before_a_reload_is_requested_without_a_new_key() {
     let (world, holder) = world(Applet::V18, Knobs::default()).await;
     let password = Password::new("Huisarts-2026");
     let identifier = holder.personal_certificate();
-    let made_at = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
-    let contract =
-        new_certificate::generate_contract(&world, &holder, &identifier, &contact()).await.unwrap();
-    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-    let pending = pending_keystore(
-        &contract.dn,
-        &identifier,
-        &key,
-        &password,
-        made_at,
-        &mut rand::thread_rng(),
-    )
-    .unwrap();
+    let (_, pending) = contract_and_pending(&world, &holder, &password).await;
 
     assert!(pending_is_for(&pending.file_name, &identifier));
     let mut other = identifier.clone();
@@ -855,20 +840,7 @@ async fn issued(
     holder: &EidHolder,
     password: &Password,
 ) -> (new_certificate::Resumed, Vec<Vec<u8>>) {
-    let identifier = holder.personal_certificate();
-    let made_at = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
-    let contract =
-        new_certificate::generate_contract(world, holder, &identifier, &contact()).await.unwrap();
-    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-    let pending = pending_keystore(
-        &contract.dn,
-        &identifier,
-        &key,
-        password,
-        made_at,
-        &mut rand::thread_rng(),
-    )
-    .unwrap();
+    let (contract, pending) = contract_and_pending(world, holder, password).await;
     request_certificate(world, holder, &contact(), &contract, &pending.csr).await.unwrap();
     let resumed = resume(&pending.bytes, password).unwrap();
     let chain = fetch_chain(world, &resumed.public_key_identifier).await.unwrap().unwrap();
