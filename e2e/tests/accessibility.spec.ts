@@ -69,3 +69,37 @@ for (const words of [ENGLISH, DUTCH]) {
     await expectAccessible(page, testInfo, '6-done');
   });
 }
+
+/** Every screen and its English title (app/src/i18n.rs). */
+const SCREENS: [string, string][] = [
+  ['', 'eHealth certificate'],
+  ['#new-organisation', 'New certificate for an organisation'],
+  ['#complete', 'Complete a certificate request'],
+  ['#renew', 'Renew a certificate'],
+  ['#activate-etk', 'Activate the new ETK'],
+  ['#certificates', 'My eHealth certificates'],
+  ['#keystore', 'Check a keystore'],
+  ['#foreigner', 'Certificate for a care provider abroad'],
+  ['#diagnostics', 'Browser check'],
+];
+
+for (const [language, code] of [
+  ['Nederlands', 'nl'],
+  ['Français', 'fr'],
+  ['Deutsch', 'de'],
+] as const) {
+  test(`every screen in ${language}: translated, and passing the WCAG 2.1 AA checks`, async ({ page, localApp, card }, testInfo) => {
+    void card;
+    await page.goto(`${localApp.url}/`);
+    // The choice is remembered: every screen after this one opens in it.
+    await page.getByLabel('Language').selectOption({ label: language });
+    for (const [route, englishTitle] of SCREENS) {
+      await page.goto(`${localApp.url}/${route}`);
+      await expect(page.locator('html')).toHaveAttribute('lang', code);
+      const title = page.getByRole('heading', { level: 1 });
+      await expect(title).toBeVisible();
+      await expect(title, `the title of "${route || 'home'}" is translated`).not.toHaveText(englishTitle);
+      await expectAccessible(page, testInfo, `${code}-${route.slice(1) || 'home'}`);
+    }
+  });
+}
