@@ -115,6 +115,7 @@ fn keep_copy(
         environment: services.environment.name().to_owned(),
         file_name: file_name.to_owned(),
         keystore: keystore.write(password, Profile::Java, &mut OsRng)?,
+        registering: true,
     })
 }
 

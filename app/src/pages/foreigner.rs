@@ -111,6 +111,7 @@ pub fn Foreigner() -> impl IntoView {
                     environment: services.environment.name().to_owned(),
                     file_name: pending.file_name.clone(),
                     keystore: pending.bytes.clone(),
+                    registering: false,
                 })?;
                 let answer = submit(&services, &person, &contact, &pending.csr).await?;
                 Ok::<_, AppError>(Submitted {

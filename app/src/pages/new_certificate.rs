@@ -387,6 +387,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 environment: services.environment.name().to_owned(),
                 file_name: pending.file_name.clone(),
                 keystore: pending.bytes.clone(),
+                registering: false,
             })?;
             file_name.set(pending.file_name.clone());
             gathered.update_value(|gathered| {
@@ -457,7 +458,8 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     let kept = move || {
         let certificate = gathered.with_value(|gathered| gathered.certificate.clone())?;
         stored_pending().filter(|kept| {
-            kept.environment == environment.get_untracked()
+            !kept.registering
+                && kept.environment == environment.get_untracked()
                 && pending_is_for(&kept.file_name, &certificate)
         })
     };

@@ -110,6 +110,9 @@ pub struct StoredPending {
     pub file_name: String,
     /// The encrypted PKCS#12.
     pub keystore: Vec<u8>,
+    /// The certificate is in it and its ETK registration was under way: a request to complete,
+    /// no longer a key to request a certificate for.
+    pub registering: bool,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -122,6 +125,8 @@ struct Stored {
     environment: String,
     file_name: String,
     keystore: String,
+    #[serde(default)]
+    registering: bool,
 }
 
 /// Keeps the pending keystore in this browser; on a kiosk nothing is kept (the downloaded file
@@ -134,6 +139,7 @@ pub fn keep_pending(pending: &StoredPending) -> Result<(), AppError> {
         environment: pending.environment.clone(),
         file_name: pending.file_name.clone(),
         keystore: STANDARD.encode(&pending.keystore),
+        registering: pending.registering,
     })
     .map_err(|err| AppError::Browser(err.to_string()))?;
     storage()
@@ -150,6 +156,7 @@ pub fn stored_pending() -> Option<StoredPending> {
         environment: stored.environment,
         file_name: stored.file_name,
         keystore: STANDARD.decode(stored.keystore).ok()?,
+        registering: stored.registering,
     })
 }
 
