@@ -27,6 +27,9 @@ pub enum AppError {
     WrongStage(String),
     /// eHealth has not issued the certificate within the page's polling time.
     NotYetIssued,
+    /// This browser holds a request that is nearly finished (its ETK registration was under
+    /// way); a new key would replace that copy, and its ETK key with it.
+    UnfinishedRequest(String),
     /// The current certificate cannot be renewed now.
     NotRenewable(ehcert_flows::NotRenewable),
     /// The organisation's number, name or application id cannot be sent.
@@ -52,6 +55,7 @@ impl AppError {
             Self::Card(detail) => with(t.card_suffix, detail),
             Self::WrongStage(detail) => with(t.wrong_stage, detail),
             Self::NotYetIssued => t.not_yet_issued.to_owned(),
+            Self::UnfinishedRequest(file) => with(t.unfinished_request, file),
             Self::NotRenewable(refusal) => renewal_message(refusal, t),
             Self::Organisation(problem) => organisation_message(problem, t),
             Self::Foreigner(problem) => foreigner_message(*problem, t),
@@ -189,6 +193,7 @@ struct ErrorTexts {
     card_suffix: &'static str,
     wrong_stage: &'static str,
     not_yet_issued: &'static str,
+    unfinished_request: &'static str,
     card_signature_invalid: &'static str,
     timeout: &'static str,
     browser: &'static str,
@@ -258,6 +263,7 @@ const EN: ErrorTexts = ErrorTexts {
     card_suffix: "{}. Use a Belgian eID card with a signature certificate.",
     wrong_stage: "{}. Choose the pending keystore of the request you want to complete.",
     not_yet_issued: "eHealth has not issued your certificate yet (it may be checked by hand). Your pending keystore is safe: come back later and choose \"Complete a request\".",
+    unfinished_request: "the request for {} in this browser is nearly finished. Complete it first with \"Complete a request\"; then you can start a new one.",
     card_signature_invalid: "the card's signature does not match its own certificate. The card may be damaged: try again, and if it keeps happening, have the card replaced at your municipality.",
     timeout: "no answer in time ({}). Reload the page and try again.",
     browser: "the browser refused an operation ({}). Reload the page and try again.",
@@ -318,6 +324,7 @@ const NL: ErrorTexts = ErrorTexts {
     card_suffix: "{}. Gebruik een Belgische eID-kaart met een handtekeningcertificaat.",
     wrong_stage: "{}. Kies de voorlopige keystore van de aanvraag die u wilt vervolledigen.",
     not_yet_issued: "eHealth heeft uw certificaat nog niet uitgereikt (misschien wordt het manueel gecontroleerd). Uw voorlopige keystore is veilig: kom later terug en kies \"Een aanvraag vervolledigen\".",
+    unfinished_request: "de aanvraag voor {} in deze browser is bijna klaar. Vervolledig ze eerst met \"Een aanvraag vervolledigen\"; daarna kunt u een nieuwe starten.",
     card_signature_invalid: "de handtekening van de kaart past niet bij haar eigen certificaat. De kaart is misschien beschadigd: probeer opnieuw en laat de kaart vervangen bij uw gemeente als het blijft gebeuren.",
     timeout: "geen antwoord op tijd ({}). Laad de pagina opnieuw en probeer opnieuw.",
     browser: "de browser weigerde een bewerking ({}). Laad de pagina opnieuw en probeer opnieuw.",
@@ -378,6 +385,7 @@ const FR: ErrorTexts = ErrorTexts {
     card_suffix: "{}. Utilisez une carte eID belge avec un certificat de signature.",
     wrong_stage: "{}. Choisissez le keystore provisoire de la demande à compléter.",
     not_yet_issued: "eHealth n'a pas encore délivré votre certificat (il est peut-être vérifié manuellement). Votre keystore provisoire est en sécurité : revenez plus tard et choisissez « Compléter une demande ».",
+    unfinished_request: "la demande pour {} dans ce navigateur est presque terminée. Complétez-la d'abord avec « Compléter une demande » ; vous pourrez ensuite en commencer une nouvelle.",
     card_signature_invalid: "la signature de la carte ne correspond pas à son propre certificat. La carte est peut-être endommagée : réessayez et, si cela se reproduit, faites-la remplacer à votre commune.",
     timeout: "pas de réponse à temps ({}). Rechargez la page et réessayez.",
     browser: "le navigateur a refusé une opération ({}). Rechargez la page et réessayez.",
@@ -438,6 +446,7 @@ const DE: ErrorTexts = ErrorTexts {
     card_suffix: "{}. Verwenden Sie eine belgische eID-Karte mit einem Signaturzertifikat.",
     wrong_stage: "{}. Wählen Sie den vorläufigen Keystore des Antrags, den Sie abschließen möchten.",
     not_yet_issued: "eHealth hat Ihr Zertifikat noch nicht ausgestellt (es wird vielleicht von Hand geprüft). Ihr vorläufiger Keystore ist sicher: Kommen Sie später zurück und wählen Sie \"Einen Antrag abschließen\".",
+    unfinished_request: "der Antrag für {} in diesem Browser ist fast abgeschlossen. Schließen Sie ihn zuerst mit \"Einen Antrag abschließen\" ab; danach können Sie einen neuen beginnen.",
     card_signature_invalid: "die Unterschrift der Karte passt nicht zu ihrem eigenen Zertifikat. Die Karte ist vielleicht beschädigt: Versuchen Sie es erneut und lassen Sie die Karte bei Ihrer Gemeinde ersetzen, wenn es wieder passiert.",
     timeout: "keine Antwort rechtzeitig ({}). Laden Sie die Seite neu und versuchen Sie es erneut.",
     browser: "der Browser hat einen Vorgang abgelehnt ({}). Laden Sie die Seite neu und versuchen Sie es erneut.",

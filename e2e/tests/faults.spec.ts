@@ -225,3 +225,36 @@ for (const step of ['contact', 'contract', 'password', 'sign'] as const) {
     if (pendingFile) expect(publicKeyOf(finalFile)).toBe(publicKeyOf(pendingFile));
   });
 }
+
+test('a request left mid-ETK-registration is not replaced by a new key: the page says to complete it first', async ({
+  page,
+  context,
+  localApp,
+  card,
+  certra,
+}, testInfo) => {
+  void card;
+  const flow = new NewCertificateFlow(page);
+  const pendingName = (await upToSigning(flow, localApp.url)).suggestedFilename();
+  await certra.fault({ kind: 'drop', operation: 'CompleteETKRegistration' });
+  await (await flow.signRequest(context)).enterPin('1234');
+  await expect(page.getByTestId('error')).toBeVisible();
+
+  // Another request started in the same browser (here: after a reload) stops before a key is made.
+  await page.reload();
+  await expect(flow.holder()).toHaveText('Jan Pieter Peeters');
+  await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+  await flow.acceptContract();
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Password again').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create my key' }).click();
+  await expect(page.getByTestId('error')).toHaveText(
+    `the request for ${pendingName} in this browser is nearly finished. Complete it first with "Complete a request"; then you can start a new one.`,
+  );
+
+  const complete = new CompleteRequestPage(page);
+  await complete.open(localApp.url);
+  await (await complete.complete(PASSWORD)).saveAs(testInfo.outputPath('final.acc-p12'));
+  await expect(page.getByTestId('outcome')).toHaveAttribute('data-state', 'ok');
+  expect((await certra.state()).certificates).toMatchObject([{ status: 'VALID_ACTIVE', etk_status: 'VALID_ACTIVE' }]);
+});

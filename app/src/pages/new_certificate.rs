@@ -368,6 +368,10 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
         confirmation.set(String::new());
         status.set(Some(strings(lang.get_untracked()).making_key.into()));
         run(Box::pin(async move {
+            // Checked before a key is made: a nearly finished request must be completed first.
+            if let Some(kept) = stored_pending().filter(|kept| kept.registering) {
+                return Err(AppError::UnfinishedRequest(kept.file_name));
+            }
             let (key, _) = generate_rsa_key().await?;
             let (certificate, contract) = gathered
                 .with_value(|gathered| (gathered.certificate.clone(), gathered.contract.clone()));

@@ -135,6 +135,12 @@ pub fn keep_pending(pending: &StoredPending) -> Result<(), AppError> {
     if crate::services::kiosk::is_kiosk() {
         return Ok(());
     }
+    // A copy mid-ETK-registration holds the only ETK key: a new request must not replace it.
+    if let Some(kept) = stored_pending() {
+        if kept.registering && kept.file_name != pending.file_name {
+            return Err(AppError::UnfinishedRequest(kept.file_name));
+        }
+    }
     let value = serde_json::to_string(&Stored {
         environment: pending.environment.clone(),
         file_name: pending.file_name.clone(),
