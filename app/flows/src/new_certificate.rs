@@ -123,9 +123,11 @@ pub fn reuse_pending(
 /// its key offered again.
 pub fn pending_is_for(file_name: &str, identifier: &CertificateIdentifier) -> bool {
     let Some(subject) = identifier.actor.ids.first() else { return false };
-    let application =
-        identifier.application_id.as_deref().map(|id| format!(",{id}")).unwrap_or_default();
-    let expected = format!("{}={}{application}", subject.kind, subject.value);
+    let expected = rules::keystore_file_identity(
+        &subject.kind,
+        &subject.value,
+        identifier.application_id.as_deref(),
+    );
     file_name.rsplit_once(' ').is_some_and(|(identity, _)| identity == expected)
 }
 

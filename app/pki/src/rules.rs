@@ -245,15 +245,25 @@ pub fn keystore_file_name(
     at: LocalDateTime,
     environment: Environment,
 ) -> String {
-    let application = application_id.map(|id| format!(",{id}")).unwrap_or_default();
+    let identity = keystore_file_identity(identifier_type, identifier, application_id);
     let extension = match environment {
         Environment::Production => "p12",
         Environment::Acceptance => "acc-p12",
     };
     format!(
-        "{identifier_type}={identifier}{application} {:04}{:02}{:02}-{:02}{:02}{:02}.{extension}",
+        "{identity} {:04}{:02}{:02}-{:02}{:02}{:02}.{extension}",
         at.year, at.month, at.day, at.hour, at.minute, at.second
     )
+}
+
+/// The `TYPE=id[,APPID]` part of [`keystore_file_name`]: whose keystore the file is.
+pub fn keystore_file_identity(
+    identifier_type: &str,
+    identifier: &str,
+    application_id: Option<&str>,
+) -> String {
+    let application = application_id.map(|id| format!(",{id}")).unwrap_or_default();
+    format!("{identifier_type}={identifier}{application}")
 }
 
 /// Whether `name` follows the convention above (the health check's "file name" verdict, F15).
