@@ -39,8 +39,8 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// What to tell the person, with the next step to take, in English (support, logs and the
-    /// English-only diagnostics page).
+    /// What to tell the person, with the next step to take, in English (support and the
+    /// developers' benchmark screen).
     pub fn user_message(&self) -> String {
         self.message(Lang::En)
     }

@@ -34,7 +34,9 @@ use crate::{
     services::{
         bridge::BridgeClient,
         clock,
-        files::{chosen_file, download, keep_pending, stored_pending, StoredPending},
+        files::{
+            chosen_file, download, keep_pending, stored_pending, unfinished_request, StoredPending,
+        },
         flow::WebServices,
         kiosk::KioskGuard,
         webcrypto::generate_rsa_key,
@@ -369,8 +371,8 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
         status.set(Some(strings(lang.get_untracked()).making_key.into()));
         run(Box::pin(async move {
             // Checked before a key is made: a nearly finished request must be completed first.
-            if let Some(kept) = stored_pending().filter(|kept| kept.registering) {
-                return Err(AppError::UnfinishedRequest(kept.file_name));
+            if let Some(file) = unfinished_request() {
+                return Err(AppError::UnfinishedRequest(file));
             }
             let (key, _) = generate_rsa_key().await?;
             let (certificate, contract) = gathered

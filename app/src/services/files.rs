@@ -136,10 +136,8 @@ pub fn keep_pending(pending: &StoredPending) -> Result<(), AppError> {
         return Ok(());
     }
     // A copy mid-ETK-registration holds the only ETK key: a new request must not replace it.
-    if let Some(kept) = stored_pending() {
-        if kept.registering && kept.file_name != pending.file_name {
-            return Err(AppError::UnfinishedRequest(kept.file_name));
-        }
+    if let Some(file) = unfinished_request().filter(|file| *file != pending.file_name) {
+        return Err(AppError::UnfinishedRequest(file));
     }
     let value = serde_json::to_string(&Stored {
         environment: pending.environment.clone(),
@@ -164,6 +162,12 @@ pub fn stored_pending() -> Option<StoredPending> {
         keystore: STANDARD.decode(stored.keystore).ok()?,
         registering: stored.registering,
     })
+}
+
+/// The file name of a copy kept mid-ETK-registration: a request to complete before another one
+/// may start.
+pub fn unfinished_request() -> Option<String> {
+    stored_pending().filter(|kept| kept.registering).map(|kept| kept.file_name)
 }
 
 /// Forgets the pending keystore (after the final one was delivered).
