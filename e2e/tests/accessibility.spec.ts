@@ -7,7 +7,8 @@ import { expectAccessible } from './pages/accessibility';
 import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
 import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow } from './pages/more-flows';
-import { CompleteRequestPage, DUTCH, ENGLISH, NewCertificateFlow } from './pages/new-certificate';
+import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
+import { DUTCH, ENGLISH } from './pages/words';
 
 test('every screen of the app passes the WCAG 2.1 AA checks', async ({ page, localApp, card, certra }, testInfo) => {
   expect(card.holder).toBeTruthy();

@@ -7,8 +7,9 @@ import { readFile } from 'node:fs/promises';
 
 import { expect, test } from './fixtures';
 import { PinWindow } from './pages/card-check';
-import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow } from './pages/more-flows';
+import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow, useLocalService } from './pages/more-flows';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
+import { CARD_RUNS, ENGLISH, FRENCH } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
 const NEW_PASSWORD = 'Huisarts-2029';
@@ -20,9 +21,10 @@ function keytool(file: string, password: string) {
   });
 }
 
-// Both card generations: RSA keys on applet 1.7, ECDSA P-384 on 1.8 (every eID signature differs).
-for (const applet of ['1.7', '1.8'] as const) {
-  test.describe(`applet ${applet}`, () => {
+// Both card generations (every eID signature differs: RSA on applet 1.7, ECDSA P-384 on 1.8),
+// each in another language.
+for (const { applet, words } of CARD_RUNS) {
+  test.describe(`applet ${applet}, ${words.language}`, () => {
     test.use({ cardOptions: { applet, pin: '1234' } });
 
     test('a renewal opens the current keystore, waits for its window, replaces it, and the new ETK is activated later', async ({
@@ -33,7 +35,7 @@ for (const applet of ['1.7', '1.8'] as const) {
       certra,
     }, testInfo) => {
       // The certificate in use today, made with F1.
-      const flow = new NewCertificateFlow(page);
+      const flow = new NewCertificateFlow(page, words);
       await flow.open(localApp.url);
       await expect(flow.holder()).toHaveText(card.holder);
       await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
@@ -46,19 +48,19 @@ for (const applet of ['1.7', '1.8'] as const) {
       const oldKey = (await certra.state()).certificates[0].public_key_identifier as string;
 
       // Too early: eHealth's window opens 90 days before the end.
-      const renewal = new RenewalFlow(page);
+      const renewal = new RenewalFlow(page, words);
       await renewal.open(localApp.url);
       await expect(page.getByTestId('holder')).toHaveText(card.holder);
-      await page.getByLabel('eHealth environment').selectOption({ label: 'Local test service' });
+      await useLocalService(page, words);
       await renewal.openCurrent(currentFile, PASSWORD);
-      await expect(page.getByTestId('error')).toContainText(/^renewal opens on \d{4}-\d{2}-\d{2}, 90 days before the end of validity/);
+      await expect(page.getByTestId('error')).toContainText(words.renewNotYet);
 
       // 1040 days later (the mock's clock), inside the window.
       await certra.knobs({ clock_offset_days: 1040 });
       await renewal.openCurrent(currentFile, PASSWORD);
       // Contact data come from eHealth, the DN stays the same.
-      await expect(page.getByLabel('E-mail address')).toHaveValue('jan.peeters@example.be');
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect(page.getByLabel(words.email)).toHaveValue('jan.peeters@example.be');
+      await page.getByRole('button', { name: words.next }).click();
       await expect(page.getByTestId('dn')).toHaveText(DN);
       await flow.acceptContract();
       const pending = await flow.choosePassword(NEW_PASSWORD);
@@ -69,9 +71,9 @@ for (const applet of ['1.7', '1.8'] as const) {
       await pinWindow.enterPin('1234');
       const renewedFile = testInfo.outputPath('renewed', (await renewed).suggestedFilename());
       await (await renewed).saveAs(renewedFile);
-      await expect(flow.done()).toContainText('Your eHealth certificate is ready');
+      await expect(flow.done()).toContainText(words.done);
       await expect(page.getByTestId('replaces')).toHaveText(oldKey.toLowerCase());
-      await expect(page.getByTestId('activate-offer')).toContainText('waits for activation');
+      await expect(page.getByTestId('activate-offer')).toContainText(words.etkWaiting);
       const listing = keytool(renewedFile, NEW_PASSWORD);
       expect(listing).toContain('Your keystore contains 2 entries');
       expect(listing).toContain('Owner: CN="SSIN=85073003328", OU=eHealth-platform Belgium, OU=JAN PIETER PEETERS');
@@ -80,13 +82,13 @@ for (const applet of ['1.7', '1.8'] as const) {
       expect(renewedRecord).toMatchObject({ status: 'VALID_ACTIVE', etk_status: 'WAIT_FOR_ACTIVATION', replaces: oldKey });
 
       // Later, from Home: the old keystore has nothing waiting; the new one activates its ETK.
-      const activation = new ActivateEtkPage(page);
+      const activation = new ActivateEtkPage(page, words);
       await activation.open(localApp.url);
       await activation.activate(currentFile, PASSWORD);
       await expect(activation.outcome()).toHaveAttribute('data-state', 'bad');
       await expect(activation.outcome()).toContainText('NOTHING_TO_ACTIVATE');
       await activation.activate(renewedFile, NEW_PASSWORD);
-      await expect(activation.outcome()).toHaveText('The new ETK is active: messages to you are now encrypted for the new keystore.');
+      await expect(activation.outcome()).toHaveText(words.etkActivated);
       certificates = (await certra.state()).certificates;
       expect(certificates.find((record: any) => record.public_key_identifier !== oldKey)).toMatchObject({ etk_status: 'VALID_ACTIVE' });
       const operations = (await certra.requests()).map((request: any) => `${request.operation}:${request.outcome}`);
@@ -103,41 +105,39 @@ for (const applet of ['1.7', '1.8'] as const) {
       card,
       certra,
     }, testInfo) => {
-      const flow = new OrganisationFlow(page);
+      const flow = new OrganisationFlow(page, words);
       await flow.open(localApp.url);
       await expect(page.getByTestId('holder')).toHaveText(card.holder);
-      await page.getByLabel('eHealth environment').selectOption({ label: 'Local test service' });
+      await useLocalService(page, words);
       const opened = context.waitForEvent('page');
       await flow.lookUp();
-      const pinWindow = new PinWindow(await opened);
-      await expect(pinWindow.detail('key')).toHaveText('authentication key');
-      await expect(pinWindow.detail('operation')).toHaveText('looking up at eHealth which certificates you may request');
+      const pinWindow = new PinWindow(await opened, words.pin);
+      await expect(pinWindow.detail('key')).toHaveText(words.pin.keyAuthentication);
+      await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.actorQualities);
       await pinWindow.enterPin('1234');
 
       // A number of the wrong form (eHealth's ValidationRegEx, matched in full by the browser's
       // RegExp) or with a typo (its check digits) is caught before anything is sent.
-      await flow.another('Ziekenhuis (NIHII-HOSPITAL)', '7100043', 'AZ Elders');
-      await expect(page.getByTestId('error')).toHaveText(
-        'this number does not have the form eHealth expects for this type of organisation. Check the number and the type.',
-      );
-      await flow.another('Ziekenhuis (NIHII-HOSPITAL)', '710.004.37', 'AZ Elders');
-      await expect(page.getByTestId('error')).toHaveText("this number's check digits are wrong: probably a typo. Check the number.");
+      await flow.another('7100043', 'AZ Elders');
+      await expect(page.getByTestId('error')).toHaveText(words.orgWrongForm);
+      await flow.another('710.004.37', 'AZ Elders');
+      await expect(page.getByTestId('error')).toHaveText(words.orgWrongCheckDigits);
       await flow.managed('AZ Voorbeeld (NIHII-HOSPITAL=71000436)', 'labo');
       await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00', 'ict@az-voorbeeld.be');
       await expect(page.getByTestId('dn')).toHaveText(
         'CN=NIHII-HOSPITAL\\=71000436\\, LABO,OU=eHealth-platform Belgium,OU=AZ VOORBEELD,OU=NIHII-HOSPITAL\\=71000436,OU=LABO,O=Federal Government,C=BE',
       );
-      await page.getByLabel('I have read this contract and accept it').check();
-      await page.getByRole('button', { name: 'Continue' }).click();
-      const pending = await new NewCertificateFlow(page).choosePassword(PASSWORD);
+      await flow.acceptContract();
+      const request = new NewCertificateFlow(page, words);
+      const pending = await request.choosePassword(PASSWORD);
       expect(pending.suggestedFilename()).toMatch(/^NIHII-HOSPITAL=71000436,LABO \d{8}-\d{6}\.acc-p12$/);
-      const signing = context.waitForEvent('page');
-      await page.getByRole('button', { name: 'Sign and send the request' }).click();
+      const signing = await request.signRequest(context);
+      await expect(signing.detail('operation')).toHaveText(words.pin.ops.certificateRequest);
       const final = page.waitForEvent('download');
-      await new PinWindow(await signing).enterPin('1234');
+      await signing.enterPin('1234');
       const finalFile = testInfo.outputPath((await final).suggestedFilename());
       await (await final).saveAs(finalFile);
-      await expect(page.getByTestId('done')).toContainText('Your eHealth certificate is ready');
+      await expect(request.done()).toContainText(words.done);
       const listing = keytool(finalFile, PASSWORD);
       expect(listing).toContain('Owner: CN="NIHII-HOSPITAL=71000436, LABO", OU=eHealth-platform Belgium, OU=AZ VOORBEELD');
       expect((await certra.state()).certificates[0]).toMatchObject({ status: 'VALID_ACTIVE', actor_type: 'NIHII-HOSPITAL', actor_id: '71000436' });
@@ -145,57 +145,60 @@ for (const applet of ['1.7', '1.8'] as const) {
   });
 }
 
-test('a foreign provider without eID: BIS number checked, request sent, completed after confirmation', async ({
-  page,
-  localApp,
-  certra,
-}, testInfo) => {
-  // A stand-in for the browser's File System Access save picker (its dialog cannot be driven):
-  // it keeps what the app writes through it.
-  await page.addInitScript(() => {
-    (window as any).showSaveFilePicker = async (options: { suggestedName: string }) => ({
-      createWritable: async () => {
-        const chunks: number[] = [];
-        return {
-          write: async (data: Uint8Array) => chunks.push(...data),
-          close: async () => {
-            (window as any).savedCopy = { name: options.suggestedName, bytes: chunks };
-          },
-        };
-      },
+// No card here: the same flow in two languages.
+for (const words of [ENGLISH, FRENCH]) {
+  test(`a foreign provider without eID: BIS number checked, request sent, completed after confirmation (${words.language})`, async ({
+    page,
+    localApp,
+    certra,
+  }, testInfo) => {
+    // A stand-in for the browser's File System Access save picker (its dialog cannot be driven):
+    // it keeps what the app writes through it.
+    await page.addInitScript(() => {
+      (window as any).showSaveFilePicker = async (options: { suggestedName: string }) => ({
+        createWritable: async () => {
+          const chunks: number[] = [];
+          return {
+            write: async (data: Uint8Array) => chunks.push(...data),
+            close: async () => {
+              (window as any).savedCopy = { name: options.suggestedName, bytes: chunks };
+            },
+          };
+        },
+      });
     });
+    const foreigner = new ForeignerPage(page, words);
+    await foreigner.open(localApp.url);
+    const person = { given: 'Ana María', surname: 'Nuñez', bis: '85073003328', email: 'ana@example.es', phone: '+34 600 000 000', password: PASSWORD };
+    await foreigner.fill(person);
+    await foreigner.submit();
+    await expect(page.getByTestId('error')).toContainText(words.bisNotBis);
+    expect(await certra.requests()).toEqual([]);
+
+    await foreigner.fill({ ...person, bis: '85.27.30-033.71' });
+    const pending = await foreigner.send();
+    expect(pending.suggestedFilename()).toMatch(/^SSIN=85273003371 \d{8}-\d{6}\.acc-p12$/);
+    await expect(page.getByTestId('validation-url')).toBeVisible();
+    const [held] = (await certra.state()).certificates;
+    expect(held).toMatchObject({ status: 'IN_PROGRESS', awaiting_validation: true });
+    await expect(page.getByTestId('validation-url')).toHaveAttribute('href', new RegExp(`${held.public_key_identifier}$`, 'i'));
+    await expect(page.getByTestId('expiration')).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+
+    // The person confirms at eHealth (the mock's operator stands in), then completes here.
+    await certra.validate(held.public_key_identifier);
+    const complete = new CompleteRequestPage(page, words);
+    await complete.open(localApp.url);
+    const finalFile = testInfo.outputPath('final.acc-p12');
+    const final = await complete.complete(PASSWORD);
+    await final.saveAs(finalFile);
+    await expect(page.getByTestId('outcome')).toHaveAttribute('data-state', 'ok');
+    expect(keytool(finalFile, PASSWORD)).toContain('Owner: CN="SSIN=85273003371", OU=eHealth-platform Belgium, OU=ANA MARIA NUNEZ');
+
+    // Besides the download, a copy where the person chooses (F12), byte for byte the same file.
+    await page.getByRole('button', { name: words.saveCopy }).click();
+    await expect(page.getByTestId('saved-copy')).toHaveText(words.savedCopy);
+    const saved = await page.evaluate(() => (window as any).savedCopy);
+    expect(saved.name).toBe(final.suggestedFilename());
+    expect(Buffer.from(saved.bytes).equals(await readFile(finalFile))).toBe(true);
   });
-  const foreigner = new ForeignerPage(page);
-  await foreigner.open(localApp.url);
-  const person = { given: 'Ana María', surname: 'Nuñez', bis: '85073003328', email: 'ana@example.es', phone: '+34 600 000 000', password: PASSWORD };
-  await foreigner.fill(person);
-  await page.getByRole('button', { name: 'Create the key and send the request' }).click();
-  await expect(page.getByTestId('error')).toContainText('this is a Belgian national number, not a BIS number');
-  expect(await certra.requests()).toEqual([]);
-
-  await foreigner.fill({ ...person, bis: '85.27.30-033.71' });
-  const pending = await foreigner.send();
-  expect(pending.suggestedFilename()).toMatch(/^SSIN=85273003371 \d{8}-\d{6}\.acc-p12$/);
-  await expect(page.getByTestId('validation-url')).toBeVisible();
-  const [held] = (await certra.state()).certificates;
-  expect(held).toMatchObject({ status: 'IN_PROGRESS', awaiting_validation: true });
-  await expect(page.getByTestId('validation-url')).toHaveAttribute('href', new RegExp(`${held.public_key_identifier}$`, 'i'));
-  await expect(page.getByTestId('expiration')).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
-
-  // The person confirms at eHealth (the mock's operator stands in), then completes here.
-  await certra.validate(held.public_key_identifier);
-  const complete = new CompleteRequestPage(page);
-  await complete.open(localApp.url);
-  const finalFile = testInfo.outputPath('final.acc-p12');
-  const final = await complete.complete(PASSWORD);
-  await final.saveAs(finalFile);
-  await expect(page.getByTestId('outcome')).toHaveAttribute('data-state', 'ok');
-  expect(keytool(finalFile, PASSWORD)).toContain('Owner: CN="SSIN=85273003371", OU=eHealth-platform Belgium, OU=ANA MARIA NUNEZ');
-
-  // Besides the download, a copy where the person chooses (F12), byte for byte the same file.
-  await page.getByRole('button', { name: 'Save a copy in a folder of your choice…' }).click();
-  await expect(page.getByTestId('saved-copy')).toHaveText('Saved.');
-  const saved = await page.evaluate(() => (window as any).savedCopy);
-  expect(saved.name).toBe(final.suggestedFilename());
-  expect(Buffer.from(saved.bytes).equals(await readFile(finalFile))).toBe(true);
-});
+}

@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 
 import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
-import { CompleteRequestPage, DUTCH, NewCertificateFlow } from './pages/new-certificate';
+import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
+import { CARD_RUNS, DUTCH } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
 const DN = 'CN=SSIN\\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\\=85073003328,O=Federal Government,C=BE';
@@ -48,8 +49,8 @@ async function startRequest(flow: NewCertificateFlow, appUrl: string, holder: st
 }
 
 test.describe('new personal certificate', () => {
-  for (const applet of ['1.7', '1.8'] as const) {
-    test.describe(`applet ${applet}`, () => {
+  for (const { applet, words } of CARD_RUNS) {
+    test.describe(`applet ${applet}, ${words.language}`, () => {
       test.use({ cardOptions: { applet, pin: '1234' } });
 
       test(`from the eID to the final keystore, the pending keystore saved before the request`, async ({
@@ -59,7 +60,7 @@ test.describe('new personal certificate', () => {
         card,
         certra,
       }, testInfo) => {
-        const flow = new NewCertificateFlow(page);
+        const flow = new NewCertificateFlow(page, words);
         await flow.open(localApp.url);
         await expect(flow.holder()).toHaveText(card.holder);
         await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
@@ -74,14 +75,14 @@ test.describe('new personal certificate', () => {
         expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
 
         const pinWindow = await flow.signRequest(context);
-        await expect(pinWindow.detail('key')).toHaveText('signature key (legally binding signature)');
-        await expect(pinWindow.detail('operation')).toHaveText('your request for an eHealth certificate');
+        await expect(pinWindow.detail('key')).toHaveText(words.pin.keySignature);
+        await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.certificateRequest);
         await expect(pinWindow.detail('subject')).toHaveText(DN);
         const final = page.waitForEvent('download');
         await pinWindow.enterPin('1234');
         const finalFile = testInfo.outputPath('final.acc-p12');
         await (await final).saveAs(finalFile);
-        await expect(flow.done()).toContainText('Your eHealth certificate is ready');
+        await expect(flow.done()).toContainText(words.done);
         expectFinalKeystore(finalFile);
 
         const state = await certra.state();
@@ -94,40 +95,46 @@ test.describe('new personal certificate', () => {
     });
   }
 
-  test('a reload while eHealth checks the request by hand resumes from the browser copy, with no new key or request', async ({
-    page,
-    context,
-    localApp,
-    card,
-    certra,
-  }, testInfo) => {
-    await certra.knobs({ manual_validation: true });
-    const flow = new NewCertificateFlow(page);
-    const pendingName = (await startRequest(flow, localApp.url, card.holder)).suggestedFilename();
-    const pinWindow = await flow.signRequest(context);
-    await pinWindow.enterPin('1234');
-    await expect(page.getByRole('status').filter({ hasText: 'Waiting for eHealth' })).toBeVisible();
-    await expect.poll(async () => (await certra.requests()).filter((r: any) => r.operation === 'GetCertificate').length).toBeGreaterThan(0);
+  for (const { applet, words } of CARD_RUNS) {
+    test.describe(`applet ${applet}, ${words.language}`, () => {
+      test.use({ cardOptions: { applet, pin: '1234' } });
 
-    // The tab is reloaded (or closed and opened again another day).
-    await page.reload();
-    const held = (await certra.state()).certificates;
-    expect(held).toMatchObject([{ status: 'IN_PROGRESS', awaiting_validation: true }]);
-    await certra.validate(held[0].public_key_identifier);
-    const complete = new CompleteRequestPage(page);
-    await complete.open(localApp.url);
-    await expect(page.getByTestId('stored-pending')).toContainText(pendingName);
-    const finalFile = testInfo.outputPath('final.acc-p12');
-    await (await complete.complete(PASSWORD)).saveAs(finalFile);
-    await expect(page.getByTestId('outcome')).toHaveAttribute('data-state', 'ok');
-    expectFinalKeystore(finalFile);
-    const generate = (await certra.requests()).filter((request: any) => request.operation === 'GenerateCertificate');
-    expect(generate).toHaveLength(1);
-    expect((await certra.state()).certificates).toHaveLength(1);
-  });
+      test('a reload while eHealth checks the request by hand resumes from the browser copy, with no new key or request', async ({
+        page,
+        context,
+        localApp,
+        card,
+        certra,
+      }, testInfo) => {
+        await certra.knobs({ manual_validation: true });
+        const flow = new NewCertificateFlow(page, words);
+        const pendingName = (await startRequest(flow, localApp.url, card.holder)).suggestedFilename();
+        const pinWindow = await flow.signRequest(context);
+        await pinWindow.enterPin('1234');
+        await expect(page.getByRole('status').filter({ hasText: words.waiting })).toBeVisible();
+        await expect.poll(async () => (await certra.requests()).filter((r: any) => r.operation === 'GetCertificate').length).toBeGreaterThan(0);
 
-  // The second language on the other card generation.
-  test.describe('applet 1.8', () => {
+        // The tab is reloaded (or closed and opened again another day).
+        await page.reload();
+        const held = (await certra.state()).certificates;
+        expect(held).toMatchObject([{ status: 'IN_PROGRESS', awaiting_validation: true }]);
+        await certra.validate(held[0].public_key_identifier);
+        const complete = new CompleteRequestPage(page, words);
+        await complete.open(localApp.url);
+        await expect(page.getByTestId('stored-pending')).toContainText(pendingName);
+        const finalFile = testInfo.outputPath('final.acc-p12');
+        await (await complete.complete(PASSWORD)).saveAs(finalFile);
+        await expect(page.getByTestId('outcome')).toHaveAttribute('data-state', 'ok');
+        expectFinalKeystore(finalFile);
+        const generate = (await certra.requests()).filter((request: any) => request.operation === 'GenerateCertificate');
+        expect(generate).toHaveLength(1);
+        expect((await certra.state()).certificates).toHaveLength(1);
+      });
+    });
+  }
+
+  // F1 in a third language, Dutch, with an error in the page's language too.
+  test.describe('applet 1.8, Nederlands', () => {
     test.use({ cardOptions: { applet: '1.8', pin: '1234' } });
 
     test('in Dutch, the flow and the PIN window speak Dutch and the certificate is the same', async ({
@@ -159,8 +166,8 @@ test.describe('new personal certificate', () => {
   });
 
   // Revocation is signed by the eID signature key: RSA on applet 1.7, ECDSA P-384 on 1.8.
-  for (const applet of ['1.7', '1.8'] as const) {
-    test.describe(`applet ${applet}`, () => {
+  for (const { applet, words } of CARD_RUNS) {
+    test.describe(`applet ${applet}, ${words.language}`, () => {
       test.use({ cardOptions: { applet, pin: '1234' } });
 
       test('my certificates lists the new one, gives its renewal reminder, and revokes it with its ETK', async ({
@@ -170,17 +177,17 @@ test.describe('new personal certificate', () => {
         card,
         certra,
       }, testInfo) => {
-        const flow = new NewCertificateFlow(page);
+        const flow = new NewCertificateFlow(page, words);
         await startRequest(flow, localApp.url, card.holder);
         const issued = page.waitForEvent('download');
         await (await flow.signRequest(context)).enterPin('1234');
         await issued;
 
-        const certificates = new CertificatesPage(page);
+        const certificates = new CertificatesPage(page, words);
         await certificates.open(localApp.url);
         let pinWindow = await certificates.show(context);
-        await expect(pinWindow.detail('key')).toHaveText('authentication key');
-        await expect(pinWindow.detail('operation')).toHaveText('listing your eHealth certificates');
+        await expect(pinWindow.detail('key')).toHaveText(words.pin.keyAuthentication);
+        await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.certificateList);
         await pinWindow.enterPin('1234');
         const row = certificates.row('OU=JAN PIETER PEETERS');
         await expect(row).toHaveAttribute('data-status', 'VALID_ACTIVE');
@@ -193,14 +200,14 @@ test.describe('new personal certificate', () => {
         const ics = await readFile(reminderFile, 'utf8');
         expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
         expect(ics.match(/DTSTART;VALUE=DATE:\d{8}\r\n/g)).toHaveLength(2);
-        expect(ics).toContain('SUMMARY:Renew your eHealth certificate');
+        expect(ics).toContain(`SUMMARY:${words.reminderSummary}`);
 
-        pinWindow = await certificates.revoke(row, 'The activity stopped', context);
-        await expect(pinWindow.detail('key')).toHaveText('signature key (legally binding signature)');
-        await expect(pinWindow.detail('operation')).toHaveText('revoking an eHealth certificate');
+        pinWindow = await certificates.revoke(row, context);
+        await expect(pinWindow.detail('key')).toHaveText(words.pin.keySignature);
+        await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.revocation);
         await expect(pinWindow.detail('subject')).toHaveText(DN);
         await pinWindow.enterPin('1234');
-        await expect(page.getByTestId('notice')).toContainText('The certificate and its ETK are revoked');
+        await expect(page.getByTestId('notice')).toContainText(words.revoked);
         // Reading the list again takes another signature with the authentication key.
         await (await certificates.show(context)).enterPin('1234');
         await expect(certificates.row('OU=JAN PIETER PEETERS')).toHaveAttribute('data-status', 'REVOKED');
@@ -209,45 +216,51 @@ test.describe('new personal certificate', () => {
     });
   }
 
-  test('the health check accepts the new keystore, refuses the pending one, and changes the password', async ({
-    page,
-    context,
-    localApp,
-    card,
-    certra,
-  }, testInfo) => {
-    void certra;
-    const flow = new NewCertificateFlow(page);
-    const pending = await startRequest(flow, localApp.url, card.holder);
-    const pendingFile = testInfo.outputPath('pending', pending.suggestedFilename());
-    await pending.saveAs(pendingFile);
-    const issued = page.waitForEvent('download');
-    await (await flow.signRequest(context)).enterPin('1234');
-    const final = await issued;
-    const finalFile = testInfo.outputPath('final', final.suggestedFilename());
-    await final.saveAs(finalFile);
+  for (const { applet, words } of CARD_RUNS) {
+    test.describe(`applet ${applet}, ${words.language}`, () => {
+      test.use({ cardOptions: { applet, pin: '1234' } });
 
-    const keystore = new KeystorePage(page);
-    await keystore.open(localApp.url);
-    await keystore.check(pendingFile, PASSWORD);
-    await expect(keystore.report).toHaveAttribute('data-accepted', 'false');
-    await expect(page.getByTestId('blocking')).toContainText('the request was never completed');
+      test('the health check accepts the new keystore, refuses the pending one, and changes the password', async ({
+        page,
+        context,
+        localApp,
+        card,
+        certra,
+      }, testInfo) => {
+        void certra;
+        const flow = new NewCertificateFlow(page, words);
+        const pending = await startRequest(flow, localApp.url, card.holder);
+        const pendingFile = testInfo.outputPath('pending', pending.suggestedFilename());
+        await pending.saveAs(pendingFile);
+        const issued = page.waitForEvent('download');
+        await (await flow.signRequest(context)).enterPin('1234');
+        const final = await issued;
+        const finalFile = testInfo.outputPath('final', final.suggestedFilename());
+        await final.saveAs(finalFile);
 
-    await keystore.open(localApp.url);
-    await keystore.check(finalFile, 'not-the-password');
-    await expect(page.getByTestId('error')).toContainText('the keystore password is wrong');
-    await keystore.check(finalFile, PASSWORD);
-    await expect(keystore.report).toHaveAttribute('data-accepted', 'true');
-    await expect(page.getByRole('heading', { name: 'Your medical software will accept this keystore.' })).toBeVisible();
-    await expect(page.getByTestId('aliases')).toHaveText(/^authentication, \d+$/);
-    await expect(page.getByTestId('days-left')).toHaveText(/^109[0-6]$/);
+        const keystore = new KeystorePage(page, words);
+        await keystore.open(localApp.url);
+        await keystore.check(pendingFile, PASSWORD);
+        await expect(keystore.report).toHaveAttribute('data-accepted', 'false');
+        await expect(page.getByTestId('blocking')).toContainText(words.neverCompleted);
 
-    const changed = await keystore.changePassword('Nieuw-wachtwoord-7');
-    expect(changed.suggestedFilename()).toBe(final.suggestedFilename());
-    const changedFile = testInfo.outputPath('changed', changed.suggestedFilename());
-    await changed.saveAs(changedFile);
-    const listing = keytool(changedFile, 'Nieuw-wachtwoord-7');
-    expect(listing).toContain('Your keystore contains 2 entries');
-    expect(() => keytool(changedFile, PASSWORD)).toThrow();
-  });
+        await keystore.open(localApp.url);
+        await keystore.check(finalFile, 'not-the-password');
+        await expect(page.getByTestId('error')).toContainText(words.wrongPassword);
+        await keystore.check(finalFile, PASSWORD);
+        await expect(keystore.report).toHaveAttribute('data-accepted', 'true');
+        await expect(page.getByRole('heading', { name: words.verdictOk })).toBeVisible();
+        await expect(page.getByTestId('aliases')).toHaveText(/^authentication, \d+$/);
+        await expect(page.getByTestId('days-left')).toHaveText(/^109[0-6]$/);
+
+        const changed = await keystore.changePassword('Nieuw-wachtwoord-7');
+        expect(changed.suggestedFilename()).toBe(final.suggestedFilename());
+        const changedFile = testInfo.outputPath('changed', changed.suggestedFilename());
+        await changed.saveAs(changedFile);
+        const listing = keytool(changedFile, 'Nieuw-wachtwoord-7');
+        expect(listing).toContain('Your keystore contains 2 entries');
+        expect(() => keytool(changedFile, PASSWORD)).toThrow();
+      });
+    });
+  }
 });

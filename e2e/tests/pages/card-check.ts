@@ -2,6 +2,8 @@
 // Flows (the specs) speak in these terms; locators are roles and labels, as a person finds them.
 import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
+import { ENGLISH, type PinWords } from './words';
+
 export class CardCheck {
   readonly section: Locator;
   readonly holder: Locator;
@@ -44,10 +46,6 @@ export class CardCheck {
   }
 }
 
-/** The PIN window's words (extension/pin-strings.js). */
-export type PinWords = { pin: string; sign: string; cancel: string };
-export const PIN_ENGLISH: PinWords = { pin: 'PIN code (4 to 12 digits)', sign: 'Sign', cancel: 'Cancel' };
-export const PIN_DUTCH: PinWords = { pin: 'Pincode (4 tot 12 cijfers)', sign: 'Ondertekenen', cancel: 'Annuleren' };
 
 export class PinWindow {
   readonly pin: Locator;
@@ -55,7 +53,7 @@ export class PinWindow {
 
   constructor(
     readonly page: Page,
-    readonly words: PinWords = PIN_ENGLISH,
+    readonly words: PinWords = ENGLISH.pin,
   ) {
     this.pin = page.getByLabel(words.pin);
     this.message = page.getByRole('alert');

@@ -1,26 +1,31 @@
-// Page object: "My certificates" (#certificates).
+// Page object: "My certificates" (#certificates), in any of the app's languages.
 import { expect, type BrowserContext, type Download, type Locator, type Page } from '@playwright/test';
 
 import { PinWindow } from './card-check';
+import { useLocalService } from './more-flows';
+import { ENGLISH, openIn, type Words } from './words';
 
 export class CertificatesPage {
   readonly table: Locator;
 
-  constructor(readonly page: Page) {
+  constructor(
+    readonly page: Page,
+    readonly words: Words = ENGLISH,
+  ) {
     this.table = page.getByTestId('certificates');
   }
 
   async open(appUrl: string) {
-    await this.page.goto(`${appUrl}/#certificates`);
-    await expect(this.page.getByRole('heading', { name: 'My eHealth certificates' })).toBeVisible();
-    await this.page.getByLabel('eHealth environment').selectOption({ label: 'Local test service' });
+    await openIn(this.page, `${appUrl}/#certificates`, this.words);
+    await expect(this.page.getByRole('heading', { name: this.words.certificatesTitle })).toBeVisible();
+    await useLocalService(this.page, this.words);
   }
 
   /** Asks for the list; returns the PIN window it opens (authentication key). */
   async show(context: BrowserContext): Promise<PinWindow> {
     const opened = context.waitForEvent('page');
-    await this.page.getByRole('button', { name: 'Show my certificates' }).click();
-    return new PinWindow(await opened);
+    await this.page.getByRole('button', { name: this.words.showCertificates }).click();
+    return new PinWindow(await opened, this.words.pin);
   }
 
   row(dnPart: string): Locator {
@@ -29,19 +34,19 @@ export class CertificatesPage {
 
   async reminder(row: Locator): Promise<Download> {
     const download = this.page.waitForEvent('download');
-    await row.getByRole('button', { name: 'Reminder (.ics)' }).click();
+    await row.getByRole('button', { name: this.words.reminder }).click();
     return download;
   }
 
-  /** Starts the revocation of `row` for `reason` up to the signature; returns the PIN window. */
-  async revoke(row: Locator, reason: string, context: BrowserContext): Promise<PinWindow> {
-    await row.getByRole('button', { name: 'Revoke' }).click();
-    await this.page.getByLabel('Reason').selectOption({ label: reason });
-    await this.page.getByRole('button', { name: 'Show the revocation contract' }).click();
-    await expect(this.page.frameLocator('iframe[title="Show the revocation contract"]').locator('body')).not.toBeEmpty();
-    await this.page.getByLabel('I have read this revocation contract and accept it').check();
+  /** Starts the revocation of `row` for the activity's end up to the signature; returns the PIN window. */
+  async revoke(row: Locator, context: BrowserContext): Promise<PinWindow> {
+    await row.getByRole('button', { name: this.words.revoke }).click();
+    await this.page.getByLabel(this.words.reason).selectOption({ label: this.words.reasonCessation });
+    await this.page.getByRole('button', { name: this.words.revocationContract }).click();
+    await expect(this.page.frameLocator(`iframe[title="${this.words.revocationContract}"]`).locator('body')).not.toBeEmpty();
+    await this.page.getByLabel(this.words.acceptRevocation).check();
     const opened = context.waitForEvent('page');
-    await this.page.getByRole('button', { name: 'Revoke with my eID' }).click();
-    return new PinWindow(await opened);
+    await this.page.getByRole('button', { name: this.words.revokeWithEid }).click();
+    return new PinWindow(await opened, this.words.pin);
   }
 }

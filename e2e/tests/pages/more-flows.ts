@@ -1,41 +1,50 @@
 // Page objects: renewal (#renew), activation of a renewed ETK (#activate-etk), an organisation's
-// certificate (#new-organisation) and a foreign provider's request (#foreigner), in English.
+// certificate (#new-organisation) and a foreign provider's request (#foreigner), in any of the
+// app's languages.
 import { expect, type Download, type Page } from '@playwright/test';
 
+import { ENGLISH, openIn, type Words } from './words';
+
 /** Selects the mock eHealth service ("Local test service") in the page's environment picker. */
-export async function useLocalService(page: Page) {
-  await page.getByLabel('eHealth environment').selectOption({ label: 'Local test service' });
+export async function useLocalService(page: Page, words: Words = ENGLISH) {
+  await page.getByLabel(words.environment).selectOption({ label: words.local });
 }
 
 export class RenewalFlow {
-  constructor(readonly page: Page) {}
+  constructor(
+    readonly page: Page,
+    readonly words: Words = ENGLISH,
+  ) {}
 
   async open(appUrl: string) {
-    await this.page.goto(`${appUrl}/#renew`);
-    await expect(this.page.getByRole('heading', { name: 'Renew a certificate' })).toBeVisible();
+    await openIn(this.page, `${appUrl}/#renew`, this.words);
+    await expect(this.page.getByRole('heading', { name: this.words.renewTitle })).toBeVisible();
   }
 
   /** Opens the current keystore (file and password) and has eHealth say whether it can be renewed. */
   async openCurrent(file: string, password: string) {
-    await this.page.getByLabel('Current keystore (.p12 or .acc-p12)').setInputFiles(file);
-    await this.page.getByLabel('Keystore password').fill(password);
-    await this.page.getByRole('button', { name: 'Open and check' }).click();
+    await this.page.getByLabel(this.words.currentFile).setInputFiles(file);
+    await this.page.getByLabel(this.words.keystorePassword).fill(password);
+    await this.page.getByRole('button', { name: this.words.openCurrent }).click();
   }
 }
 
 export class ActivateEtkPage {
-  constructor(readonly page: Page) {}
+  constructor(
+    readonly page: Page,
+    readonly words: Words = ENGLISH,
+  ) {}
 
   async open(appUrl: string) {
-    await this.page.goto(`${appUrl}/#activate-etk`);
-    await expect(this.page.getByRole('heading', { name: 'Activate the new ETK' })).toBeVisible();
-    await useLocalService(this.page);
+    await openIn(this.page, `${appUrl}/#activate-etk`, this.words);
+    await expect(this.page.getByRole('heading', { name: this.words.activateTitle })).toBeVisible();
+    await useLocalService(this.page, this.words);
   }
 
   async activate(file: string, password: string) {
-    await this.page.getByLabel('Keystore file (.p12 or .acc-p12)').setInputFiles(file);
-    await this.page.getByLabel('Keystore password').fill(password);
-    await this.page.getByRole('button', { name: 'Activate the new ETK now' }).click();
+    await this.page.getByLabel(this.words.keystoreFile).setInputFiles(file);
+    await this.page.getByLabel(this.words.keystorePassword).fill(password);
+    await this.page.getByRole('button', { name: this.words.activateNow }).click();
   }
 
   outcome() {
@@ -44,63 +53,79 @@ export class ActivateEtkPage {
 }
 
 export class OrganisationFlow {
-  constructor(readonly page: Page) {}
+  constructor(
+    readonly page: Page,
+    readonly words: Words = ENGLISH,
+  ) {}
 
   async open(appUrl: string) {
-    await this.page.goto(`${appUrl}/#new-organisation`);
-    await expect(this.page.getByRole('heading', { name: 'New certificate for an organisation' })).toBeVisible();
+    await openIn(this.page, `${appUrl}/#new-organisation`, this.words);
+    await expect(this.page.getByRole('heading', { name: this.words.organisationTitle })).toBeVisible();
   }
 
   /** Asks eHealth for the organisations the holder manages (the PIN window opens). */
   async lookUp() {
-    await this.page.getByRole('button', { name: 'Look up my organisations' }).click();
+    await this.page.getByRole('button', { name: this.words.lookUp }).click();
   }
 
-  async another(type: string, number: string, name: string) {
-    await this.page.getByLabel('Another organisation').check();
-    await this.page.getByLabel('Type of organisation').selectOption({ label: type });
-    await this.page.getByLabel('Number (NIHII, CBE…)').fill(number);
-    await this.page.getByLabel('Name of the organisation').fill(name);
-    await this.page.getByRole('button', { name: 'Continue' }).click();
+  /** A hospital eHealth does not list for the holder (its type named in the page's language). */
+  async another(number: string, name: string) {
+    await this.page.getByLabel(this.words.another).check();
+    await this.page.getByLabel(this.words.organisationType).selectOption({ label: this.words.hospitalType });
+    await this.page.getByLabel(this.words.organisationNumber).fill(number);
+    await this.page.getByLabel(this.words.organisationName).fill(name);
+    await this.page.getByRole('button', { name: this.words.next }).click();
   }
 
   async managed(label: string, applicationId: string) {
     await this.page.getByLabel(label).check();
-    await this.page.getByLabel('Application id (optional)').fill(applicationId);
-    await this.page.getByRole('button', { name: 'Continue' }).click();
+    await this.page.getByLabel(this.words.applicationId).fill(applicationId);
+    await this.page.getByRole('button', { name: this.words.next }).click();
   }
 
   async contactData(email: string, phone: string, generalEmail: string) {
-    await this.page.getByLabel('E-mail address', { exact: true }).fill(email);
-    await this.page.getByLabel('Phone number', { exact: true }).fill(phone);
-    await this.page.getByLabel('General e-mail address of the organisation').fill(generalEmail);
-    await this.page.getByRole('button', { name: 'Continue' }).click();
+    await this.page.getByLabel(this.words.email, { exact: true }).fill(email);
+    await this.page.getByLabel(this.words.phone, { exact: true }).fill(phone);
+    await this.page.getByLabel(this.words.emailGeneral).fill(generalEmail);
+    await this.page.getByRole('button', { name: this.words.next }).click();
+  }
+
+  async acceptContract() {
+    await this.page.getByLabel(this.words.accept).check();
+    await this.page.getByRole('button', { name: this.words.next }).click();
   }
 }
 
 export class ForeignerPage {
-  constructor(readonly page: Page) {}
+  constructor(
+    readonly page: Page,
+    readonly words: Words = ENGLISH,
+  ) {}
 
   async open(appUrl: string) {
-    await this.page.goto(`${appUrl}/#foreigner`);
-    await expect(this.page.getByRole('heading', { name: 'Certificate for a care provider abroad' })).toBeVisible();
-    await useLocalService(this.page);
+    await openIn(this.page, `${appUrl}/#foreigner`, this.words);
+    await expect(this.page.getByRole('heading', { name: this.words.foreignerTitle })).toBeVisible();
+    await useLocalService(this.page, this.words);
   }
 
   async fill(person: { given: string; surname: string; bis: string; email: string; phone: string; password: string }) {
-    await this.page.getByLabel('Given names').fill(person.given);
-    await this.page.getByLabel('Surname').fill(person.surname);
-    await this.page.getByLabel('BIS number (11 digits)').fill(person.bis);
-    await this.page.getByLabel('E-mail address').fill(person.email);
-    await this.page.getByLabel('Phone number').fill(person.phone);
-    await this.page.getByLabel('Password', { exact: true }).fill(person.password);
-    await this.page.getByLabel('Password again').fill(person.password);
+    await this.page.getByLabel(this.words.givenNames, { exact: true }).fill(person.given);
+    await this.page.getByLabel(this.words.surname, { exact: true }).fill(person.surname);
+    await this.page.getByLabel(this.words.bisNumber).fill(person.bis);
+    await this.page.getByLabel(this.words.email, { exact: true }).fill(person.email);
+    await this.page.getByLabel(this.words.phone, { exact: true }).fill(person.phone);
+    await this.page.getByLabel(this.words.password, { exact: true }).fill(person.password);
+    await this.page.getByLabel(this.words.passwordAgain).fill(person.password);
   }
 
   /** Sends the request; the pending keystore is downloaded first. */
   async send(): Promise<Download> {
     const download = this.page.waitForEvent('download');
-    await this.page.getByRole('button', { name: 'Create the key and send the request' }).click();
+    await this.submit();
     return download;
+  }
+
+  async submit() {
+    await this.page.getByRole('button', { name: this.words.submitForeigner }).click();
   }
 }

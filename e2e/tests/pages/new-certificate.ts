@@ -1,68 +1,20 @@
-// Page object: the new personal certificate flow (#new) and "Complete a request" (#complete).
+// Page objects: the new personal certificate flow (#new) and "Complete a request" (#complete),
+// in any of the app's languages.
 import { expect, type BrowserContext, type Download, type Page } from '@playwright/test';
 
-import { PIN_DUTCH, PIN_ENGLISH, PinWindow } from './card-check';
-
-/** The words a person reads on the flow's screens, per language (app/src/i18n.rs). */
-export type FlowWords = {
-  language: string;
-  title: string;
-  environment: string;
-  local: string;
-  email: string;
-  phone: string;
-  next: string;
-  accept: string;
-  contract: string;
-  password: string;
-  passwordAgain: string;
-  createKey: string;
-  sign: string;
-};
-
-export const ENGLISH: FlowWords = {
-  language: 'English',
-  title: 'New personal eHealth certificate',
-  environment: 'eHealth environment',
-  local: 'Local test service',
-  email: 'E-mail address',
-  phone: 'Phone number',
-  next: 'Continue',
-  accept: 'I have read this contract and accept it',
-  contract: 'eHealth contract',
-  password: 'Password',
-  passwordAgain: 'Password again',
-  createKey: 'Create my key',
-  sign: 'Sign and send the request',
-};
-
-export const DUTCH: FlowWords = {
-  language: 'Nederlands',
-  title: 'Nieuw persoonlijk eHealth-certificaat',
-  environment: 'eHealth-omgeving',
-  local: 'Lokale testdienst',
-  email: 'E-mailadres',
-  phone: 'Telefoonnummer',
-  next: 'Verder',
-  accept: 'Ik heb dit contract gelezen en aanvaard het',
-  contract: 'eHealth-contract',
-  password: 'Wachtwoord',
-  passwordAgain: 'Wachtwoord opnieuw',
-  createKey: 'Mijn sleutel maken',
-  sign: 'De aanvraag ondertekenen en versturen',
-};
+import { PinWindow } from './card-check';
+import { ENGLISH, openIn, type Words } from './words';
 
 export class NewCertificateFlow {
   constructor(
     readonly page: Page,
-    readonly words: FlowWords = ENGLISH,
+    readonly words: Words = ENGLISH,
   ) {}
 
   /** Opens the flow and switches the page to the flow's language with the language picker. */
   async open(appUrl: string) {
-    await this.page.goto(`${appUrl}/#new`);
-    await this.page.locator('#language').selectOption({ label: this.words.language });
-    await expect(this.page.getByRole('heading', { name: this.words.title })).toBeVisible();
+    await openIn(this.page, `${appUrl}/#new`, this.words);
+    await expect(this.page.getByRole('heading', { name: this.words.newTitle })).toBeVisible();
   }
 
   holder() {
@@ -100,7 +52,7 @@ export class NewCertificateFlow {
   async signRequest(context: BrowserContext): Promise<PinWindow> {
     const opened = context.waitForEvent('page');
     await this.page.getByRole('button', { name: this.words.sign }).click();
-    return new PinWindow(await opened, this.words === DUTCH ? PIN_DUTCH : PIN_ENGLISH);
+    return new PinWindow(await opened, this.words.pin);
   }
 
   done() {
@@ -109,18 +61,21 @@ export class NewCertificateFlow {
 }
 
 export class CompleteRequestPage {
-  constructor(readonly page: Page) {}
+  constructor(
+    readonly page: Page,
+    readonly words: Words = ENGLISH,
+  ) {}
 
   async open(appUrl: string) {
-    await this.page.goto(`${appUrl}/#complete`);
-    await expect(this.page.getByRole('heading', { name: 'Complete a certificate request' })).toBeVisible();
+    await openIn(this.page, `${appUrl}/#complete`, this.words);
+    await expect(this.page.getByRole('heading', { name: this.words.completeTitle })).toBeVisible();
   }
 
   /** Completes the request kept in this browser; returns the final keystore's download. */
   async complete(password: string): Promise<Download> {
-    await this.page.getByLabel('Keystore password').fill(password);
+    await this.page.getByLabel(this.words.keystorePassword).fill(password);
     const download = this.page.waitForEvent('download');
-    await this.page.getByRole('button', { name: 'Complete the request' }).click();
+    await this.page.getByRole('button', { name: this.words.completeButton }).click();
     return download;
   }
 }
