@@ -1,5 +1,5 @@
 // The fault matrix of a new personal certificate: eHealth failing on each of its calls, the PIN
-// blocked, the card pulled out mid-signature, a wrong or damaged keystore. Each ends in a clear
+// blocked, the card pulled out mid-signature, the reader unplugged, a wrong or damaged keystore. Each ends in a clear
 // message that says what to do next, and the key is never lost: the pending keystore stays in
 // the browser (and in the downloaded file) until the final one is saved.
 import { execFileSync } from 'node:child_process';
@@ -172,6 +172,51 @@ test('the card pulled out while the PIN window is open: nothing is signed, and t
   await pinWindow.enterPin('1234');
   await expect(check.result).toHaveAttribute('data-state', 'bad');
   await expect(check.result).toContainText(/card left the reader|no card in the reader/);
+});
+
+const NO_READER = 'no card reader was found. Connect your card reader and try again.';
+
+test('the reader unplugged before the card is read and again while the PIN window is open: the page says to connect it, and the same request goes on', async ({
+  page,
+  context,
+  localApp,
+  card,
+  pcscd,
+  certra,
+}, testInfo) => {
+  await card.remove();
+  await pcscd.unplugReader();
+  const flow = new NewCertificateFlow(page);
+  await flow.open(localApp.url);
+  await expect(page.getByTestId('error')).toHaveText(NO_READER);
+  await pcscd.plugReaderIn();
+  await card.insert();
+  await page.getByRole('button', { name: 'Read my card again' }).click();
+  await expect(flow.holder()).toHaveText(card.holder);
+  await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+  await flow.acceptContract();
+  const pendingFile = testInfo.outputPath('pending.acc-p12');
+  await (await flow.choosePassword(PASSWORD)).saveAs(pendingFile);
+
+  // Pulled out while the PIN window waits (each card operation is its own bridge process, so the
+  // signature starts after the PIN and finds no reader): nothing is signed or sent.
+  const pinWindow = await flow.signRequest(context);
+  await expect(pinWindow.detail('holder')).toHaveText(card.holder);
+  await card.remove();
+  await pcscd.unplugReader();
+  await pinWindow.enterPin('1234');
+  await expect(page.getByTestId('error')).toHaveText(NO_READER);
+  expect(operations(await certra.requests(), 'GenerateCertificate')).toHaveLength(0);
+
+  await pcscd.plugReaderIn();
+  await card.insert();
+  const final = page.waitForEvent('download');
+  await (await flow.signRequest(context)).enterPin('1234');
+  const finalFile = testInfo.outputPath('final.acc-p12');
+  await (await final).saveAs(finalFile);
+  await expect(flow.done()).toBeVisible();
+  expect(publicKeyOf(finalFile)).toBe(publicKeyOf(pendingFile));
+  expect(operations(await certra.requests(), 'GenerateCertificate')).toHaveLength(1);
 });
 
 for (const step of ['contact', 'contract', 'password', 'sign'] as const) {

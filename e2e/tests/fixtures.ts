@@ -31,8 +31,12 @@ type Options = {
   cardOptions: CardOptions;
 };
 
-/** A simulated eID inserted for one test; removed (the simulator stopped) after it. */
-export type InsertedCard = { holder: string; remove: () => Promise<void> };
+/** A simulated eID inserted for one test; removed (the simulator stopped) after it. `insert`
+ *  puts the same card back after `remove`. */
+export type InsertedCard = { holder: string; remove: () => Promise<void>; insert: () => Promise<void> };
+
+/** The worker's pcscd, and its reader (`plugReaderIn` does nothing when it is in). */
+export type PcscDaemon = { unplugReader: () => Promise<void>; plugReaderIn: () => Promise<void> };
 
 type TestFixtures = {
   context: BrowserContext;
@@ -60,7 +64,7 @@ export type Certra = {
 
 type WorkerFixtures = {
   appServer: AppServer;
-  pcscd: ChildProcess;
+  pcscd: PcscDaemon;
   certraServer: AppServer;
   /** The app served with the mock as its "local" eHealth environment, as in the demo. */
   localApp: AppServer;
@@ -127,39 +131,72 @@ export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
       if (existsSync(socket) && (await accepts(socket))) {
         throw new Error(`another pcscd already listens on ${socket}; stop it first (./tasks test does)`);
       }
-      const daemon = spawn('pcscd', ['--foreground'], { stdio: 'ignore' });
-      await expect.poll(() => accepts(socket), { timeout: 10_000, message: 'pcscd accepts clients' }).toBe(true);
-      await use(daemon);
-      daemon.kill('SIGTERM');
-      await new Promise((resolve) => (daemon.exitCode !== null ? resolve(null) : daemon.once('exit', resolve)));
+      // An empty reader configuration: pcscd then runs with no reader at all.
+      const noReaders = await mkdtemp(path.join(tmpdir(), 'ehcert-no-readers-'));
+      let daemon: ChildProcess;
+      const start = async (args: string[]) => {
+        daemon = spawn('pcscd', ['--foreground', ...args], { stdio: 'ignore' });
+        await expect.poll(() => accepts(socket), { timeout: 10_000, message: 'pcscd accepts clients' }).toBe(true);
+      };
+      const stop = async () => {
+        if (daemon.exitCode !== null || daemon.signalCode !== null) return;
+        const exited = new Promise((resolve) => daemon.once('exit', resolve));
+        daemon.kill('SIGTERM');
+        await exited;
+      };
+      let plugged = true;
+      await start([]);
+      await use({
+        // vpcd's virtual reader exists as long as pcscd runs (its driver never reports it gone), so
+        // pulling it out is pcscd started again without it: what programs see once a USB reader
+        // is unplugged, no reader in the list.
+        unplugReader: async () => {
+          await stop();
+          plugged = false;
+          await start(['--config', noReaders]);
+        },
+        plugReaderIn: async () => {
+          if (plugged) return;
+          await stop();
+          plugged = true;
+          await start([]);
+        },
+      });
+      await stop();
+      await rm(noReaders, { recursive: true, force: true });
     },
     { scope: 'worker' },
   ],
 
   card: async ({ pcscd, cardOptions }, use) => {
-    void pcscd;
-    const simulator = spawn(path.join(BIN_DIR, 'eid-sim'), ['--applet', cardOptions.applet, '--pin', cardOptions.pin], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    simulator.stdout!.on('data', (chunk) => (output += chunk));
-    simulator.stderr!.on('data', (chunk) => (output += chunk));
-    await expect.poll(() => output, { timeout: 30_000, message: 'eid-sim inserts its card' }).toContain('card inserted');
-    // pcscd powers the card up on its own schedule: wait until the bridge sees it.
-    await expect
-      .poll(async () => (await askBridge({ id: 1, command: { type: 'list-readers' } }))?.args?.[0]?.card_present, {
-        timeout: 10_000,
-        message: 'the card bridge sees the card in the virtual reader',
-      })
-      .toBe(true);
+    // A test that failed with the reader unplugged leaves it so: each card goes in a reader.
+    await pcscd.plugReaderIn();
+    let simulator: ChildProcess;
+    const insert = async () => {
+      simulator = spawn(path.join(BIN_DIR, 'eid-sim'), ['--applet', cardOptions.applet, '--pin', cardOptions.pin], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      simulator.stdout!.on('data', (chunk) => (output += chunk));
+      simulator.stderr!.on('data', (chunk) => (output += chunk));
+      await expect.poll(() => output, { timeout: 30_000, message: 'eid-sim inserts its card' }).toContain('card inserted');
+      // pcscd powers the card up on its own schedule: wait until the bridge sees it.
+      await expect
+        .poll(async () => (await askBridge({ id: 1, command: { type: 'list-readers' } }))?.args?.[0]?.card_present, {
+          timeout: 10_000,
+          message: 'the card bridge sees the card in the virtual reader',
+        })
+        .toBe(true);
+    };
     const remove = async () => {
-      // Gone already (a test pulled the card out): killed by a signal, exitCode stays null.
+      // Gone already (a test pulled the card out, or pcscd stopped): exitCode or signalCode is set.
       if (simulator.exitCode !== null || simulator.signalCode !== null) return;
       const exited = new Promise((resolve) => simulator.once('exit', resolve));
       simulator.kill('SIGTERM');
       await exited;
     };
-    await use({ holder: 'Jan Pieter Peeters', remove });
+    await insert();
+    await use({ holder: 'Jan Pieter Peeters', remove, insert });
     await remove();
   },
 
