@@ -189,6 +189,7 @@ pub struct Strings {
     pub reuse_title: &'static str,
     pub reuse_intro: &'static str,
     pub reuse_button: &'static str,
+    pub try_again: &'static str,
 }
 
 /// English.
@@ -374,6 +375,7 @@ pub const EN: Strings = Strings {
     reuse_title: "Or continue with the key you already made",
     reuse_intro: "This browser keeps a key made earlier for this certificate, in the file below. Type its password to continue with it instead of making a new key.",
     reuse_button: "Continue with this key",
+    try_again: "Try again",
 };
 
 /// Dutch.
@@ -559,6 +561,7 @@ pub const NL: Strings = Strings {
     reuse_title: "Of ga verder met de sleutel die u al maakte",
     reuse_intro: "Deze browser bewaart een eerder gemaakte sleutel voor dit certificaat, in het bestand hieronder. Typ het wachtwoord ervan om ermee verder te gaan in plaats van een nieuwe sleutel te maken.",
     reuse_button: "Verder met deze sleutel",
+    try_again: "Opnieuw proberen",
 };
 
 /// French.
@@ -744,6 +747,7 @@ pub const FR: Strings = Strings {
     reuse_title: "Ou continuez avec la clé déjà créée",
     reuse_intro: "Ce navigateur garde une clé créée plus tôt pour ce certificat, dans le fichier ci-dessous. Tapez son mot de passe pour continuer avec elle au lieu de créer une nouvelle clé.",
     reuse_button: "Continuer avec cette clé",
+    try_again: "Réessayer",
 };
 
 /// German.
@@ -929,6 +933,7 @@ pub const DE: Strings = Strings {
     reuse_title: "Oder mit dem bereits erzeugten Schlüssel fortfahren",
     reuse_intro: "Dieser Browser bewahrt einen früher für dieses Zertifikat erzeugten Schlüssel in der Datei unten auf. Geben Sie sein Passwort ein, um damit fortzufahren, statt einen neuen Schlüssel zu erzeugen.",
     reuse_button: "Mit diesem Schlüssel fortfahren",
+    try_again: "Erneut versuchen",
 };
 
 /// The texts of `lang`.

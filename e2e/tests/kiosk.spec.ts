@@ -1,6 +1,7 @@
 // Kiosk mode (F17): the app served with `ehcert-serve --kiosk-idle-seconds N` on a shared
 // computer keeps nothing in the browser, and the session ends with Finish, when idle, or when
 // the card leaves the reader.
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 import { BIN_DIR, DIST_DIR, expect, startServer, test, type AppServer } from './fixtures';
@@ -12,6 +13,28 @@ async function kioskApp(certraUrl: string, idleSeconds: number): Promise<AppServ
     '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `local=${certraUrl}`,
     '--kiosk-idle-seconds', String(idleSeconds),
   ]);
+}
+
+function keytool(file: string) {
+  return execFileSync('keytool', ['-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', 'Huisarts-2026'], {
+    encoding: 'utf8',
+  });
+}
+
+/** Whether the private key and the certificate stored under `alias` belong together (OpenSSL). */
+function etkKeyMatchesCertificate(file: string, alias: string) {
+  const dump = execFileSync('openssl', ['pkcs12', '-legacy', '-in', file, '-passin', 'pass:Huisarts-2026', '-nodes'], { encoding: 'utf8' });
+  const block = (kind: RegExp) =>
+    dump
+      .split(/(?=Bag Attributes)/)
+      .find((bag) => bag.includes(`friendlyName: ${alias}\n`) && kind.test(bag))
+      ?.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----\n/)?.[0];
+  const key = block(/PRIVATE KEY/);
+  const certificate = block(/CERTIFICATE/);
+  if (!key || !certificate) return false;
+  const fromKey = execFileSync('openssl', ['pkey', '-pubout'], { input: key, encoding: 'utf8' });
+  const fromCertificate = execFileSync('openssl', ['x509', '-noout', '-pubkey'], { input: certificate, encoding: 'utf8' });
+  return fromKey === fromCertificate;
 }
 
 const storedKeys = (page: import('@playwright/test').Page) =>
@@ -52,6 +75,47 @@ for (const { applet, words } of CARD_RUNS) {
     });
   });
 }
+
+test('on a kiosk, a lost answer to the ETK registration is tried again on the same screen, with the ETK key from the page\'s memory', async ({
+  page,
+  context,
+  certraServer,
+  certra,
+  card,
+}, testInfo) => {
+  const app = await kioskApp(certraServer.url, 600);
+  try {
+    // eHealth registers the ETK, but its answer never arrives: the ETK key exists only in the page.
+    await certra.fault({ kind: 'drop', operation: 'CompleteETKRegistration' });
+    const flow = new NewCertificateFlow(page);
+    await flow.open(app.url);
+    await expect(flow.holder()).toHaveText(card.holder);
+    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+    await flow.acceptContract();
+    await flow.choosePassword('Huisarts-2026');
+    await (await flow.signRequest(context)).enterPin('1234');
+    await expect(page.getByTestId('error')).toContainText("eHealth's service is not available right now");
+    expect(await storedKeys(page)).toEqual([]);
+
+    // Trying again on the same screen: the certificate is issued already, so nothing is signed
+    // again; the ETK key kept in the page's memory is the one eHealth registered.
+    const final = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    const finalFile = testInfo.outputPath('final.acc-p12');
+    await (await final).saveAs(finalFile);
+    await expect(flow.done()).toContainText('Your eHealth certificate is ready');
+    expect(await storedKeys(page)).toEqual([]);
+    // One ETK registration only (the one whose answer was lost), and the file holds its key.
+    const [etkAlias] = (keytool(finalFile).match(/^Alias name: (\d+)$/m) ?? []).slice(1);
+    expect(etkAlias).toBeTruthy();
+    expect(etkKeyMatchesCertificate(finalFile, etkAlias)).toBe(true);
+    const operations = (await certra.requests()).map((request: any) => request.operation);
+    expect(operations.filter((operation: string) => operation === 'CompleteETKRegistration')).toHaveLength(1);
+    expect((await certra.state()).certificates).toMatchObject([{ status: 'VALID_ACTIVE', etk_status: 'VALID_ACTIVE' }]);
+  } finally {
+    app.process.kill('SIGTERM');
+  }
+});
 
 test('on a kiosk, Finish wipes the browser, and an idle session ends by itself', async ({ page, certraServer }) => {
   const app = await kioskApp(certraServer.url, 3);

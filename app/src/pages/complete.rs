@@ -65,6 +65,10 @@ pub async fn finish_request(
     file_name: &str,
     progress: impl Fn(Stage),
 ) -> Result<Finished, AppError> {
+    // This request's copy kept mid-ETK-registration holds the ETK key eHealth may have registered:
+    // go on from it rather than from the pending keystore.
+    let kept = stored_pending().filter(|kept| kept.registering && kept.file_name == file_name);
+    let bytes = kept.as_ref().map_or(bytes, |kept| kept.keystore.as_slice());
     let mut keystore = Keystore::read(bytes, password)?;
     // The ETK key goes into this browser's copy before the request that registers it, as the
     // authentication key did before GenerateCertificate (never lose a key, spec/product.md §4).

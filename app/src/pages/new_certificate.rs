@@ -666,6 +666,15 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                     <section aria-labelledby="step-title">
                         <h2 id="step-title">{t().step_finish}</h2>
                         <p>{t().finish_text}</p>
+                        // After a failure here eHealth has the request: trying again asks for the
+                        // certificate and goes on with the ETK key kept so far, without the PIN
+                        // (on a kiosk, the only copy of that key is in this page).
+                        {move || (error.get().is_some() && !busy.get()).then(|| view! {
+                            <button type="button" on:click=move |ev| {
+                                sign(ev);
+                                status.set(Some(t().waiting.into()));
+                            }>{t().try_again}</button>
+                        })}
                     </section>
                 }.into_any(),
                 Step::Done => view! {

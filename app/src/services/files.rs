@@ -4,7 +4,9 @@
 //!
 //! The copy in `localStorage` is the encrypted PKCS#12 exactly as downloaded (never a raw key),
 //! with its file name and environment, so "Complete a request" works after a reload, a crash or
-//! on another day (spec/product.md §4, F3). Kiosk mode keeps nothing (F17).
+//! on another day (spec/product.md §4, F3). Kiosk mode keeps nothing in the browser (F17): its
+//! copy lives in the page's memory only, so that a request whose ETK registration lost its
+//! answer can be tried again on the same screen, and goes with the page.
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use js_sys::{Array, Uint8Array};
@@ -129,15 +131,22 @@ struct Stored {
     registering: bool,
 }
 
-/// Keeps the pending keystore in this browser; on a kiosk nothing is kept (the downloaded file
-/// is the person's copy).
+thread_local! {
+    /// A kiosk's copy of the request. The downloaded file is the person's copy of the key, but
+    /// mid-ETK-registration this copy holds the only ETK key, so an answer lost then can still
+    /// be resumed before the session ends.
+    static KIOSK_COPY: std::cell::RefCell<Option<StoredPending>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the pending keystore in this browser (on a kiosk, in the page's memory only).
 pub fn keep_pending(pending: &StoredPending) -> Result<(), AppError> {
-    if crate::services::kiosk::is_kiosk() {
-        return Ok(());
-    }
     // A copy mid-ETK-registration holds the only ETK key: a new request must not replace it.
     if let Some(file) = unfinished_request().filter(|file| *file != pending.file_name) {
         return Err(AppError::UnfinishedRequest(file));
+    }
+    if crate::services::kiosk::is_kiosk() {
+        KIOSK_COPY.with_borrow_mut(|copy| *copy = Some(pending.clone()));
+        return Ok(());
     }
     let value = serde_json::to_string(&Stored {
         environment: pending.environment.clone(),
@@ -154,6 +163,9 @@ pub fn keep_pending(pending: &StoredPending) -> Result<(), AppError> {
 
 /// The pending keystore kept in this browser, if any.
 pub fn stored_pending() -> Option<StoredPending> {
+    if crate::services::kiosk::is_kiosk() {
+        return KIOSK_COPY.with_borrow(Clone::clone);
+    }
     let text = storage()?.get_item(PENDING_KEY).ok()??;
     let stored: Stored = serde_json::from_str(&text).ok()?;
     Some(StoredPending {
@@ -172,6 +184,7 @@ pub fn unfinished_request() -> Option<String> {
 
 /// Forgets the pending keystore (after the final one was delivered).
 pub fn forget_pending() {
+    KIOSK_COPY.with_borrow_mut(|copy| *copy = None);
     if let Some(storage) = storage() {
         let _ = storage.remove_item(PENDING_KEY);
     }
