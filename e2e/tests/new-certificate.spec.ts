@@ -133,6 +133,48 @@ test.describe('new personal certificate', () => {
     });
   }
 
+  // F9: the rules are checked as the person types, each said in words (met / not yet), and the
+  // key is made only once all are met.
+  for (const { applet, words } of CARD_RUNS) {
+    test.describe(`applet ${applet}, ${words.language}`, () => {
+      test.use({ cardOptions: { applet, pin: '1234' } });
+
+      test('the keystore password rules are checked live, in words, and the key waits for all of them', async ({
+        page,
+        localApp,
+        card,
+        certra,
+      }) => {
+        const flow = new NewCertificateFlow(page, words);
+        await flow.open(localApp.url);
+        await expect(flow.holder()).toHaveText(card.holder);
+        await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+        await flow.acceptContract();
+        const { met, notMet, length, digit, characters, same } = words.rules;
+        const expectRules = async (state: [boolean, boolean, boolean, boolean]) => {
+          const lines = [length, digit, characters, same].map((rule, i) => `${state[i] ? met : notMet} ${rule}`);
+          await expect(flow.passwordRules()).toHaveText(lines);
+          await (state.every(Boolean) ? expect(flow.createKeyButton()).toBeEnabled() : expect(flow.createKeyButton()).toBeDisabled());
+        };
+        await flow.typePassword('kort', '');
+        await expectRules([false, false, true, false]);
+        await flow.typePassword('Huisarts2026', '');
+        await expectRules([true, true, true, false]);
+        await flow.typePassword('Huisärts 2026', 'Huisärts 2026');
+        await expectRules([true, true, false, true]);
+        await flow.typePassword(PASSWORD, 'Huisarts-2025');
+        await expectRules([true, true, true, false]);
+        await flow.typePassword(PASSWORD, PASSWORD);
+        await expectRules([true, true, true, true]);
+        // Nothing was made or sent while the rules were unmet.
+        expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
+        const pending = page.waitForEvent('download');
+        await flow.createKeyButton().click();
+        expect((await pending).suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
+      });
+    });
+  }
+
   // F1 in a third language, Dutch, with an error in the page's language too.
   test.describe('applet 1.8, Nederlands', () => {
     test.use({ cardOptions: { applet: '1.8', pin: '1234' } });

@@ -39,6 +39,21 @@ export class NewCertificateFlow {
     await this.page.getByRole('button', { name: this.words.next }).click();
   }
 
+  /** Types `password` and its confirmation, without creating the key. */
+  async typePassword(password: string, confirmation: string) {
+    await this.page.getByLabel(this.words.password, { exact: true }).fill(password);
+    await this.page.getByLabel(this.words.passwordAgain).fill(confirmation);
+  }
+
+  /** The live password rules, one line each (F9). */
+  passwordRules() {
+    return this.page.getByRole('list').filter({ hasText: this.words.rules.length }).getByRole('listitem');
+  }
+
+  createKeyButton() {
+    return this.page.getByRole('button', { name: this.words.createKey });
+  }
+
   /** Types the keystore password twice and creates the key; returns the pending keystore's download. */
   async choosePassword(password: string): Promise<Download> {
     await this.page.getByLabel(this.words.password, { exact: true }).fill(password);

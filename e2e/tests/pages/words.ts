@@ -33,6 +33,8 @@ export type Words = {
   accept: string;
   contract: string;
   createKey: string;
+  /** The password rules (F9): each line is "met"/"not yet" in words, then the rule. */
+  rules: { met: string; notMet: string; length: string; digit: string; characters: string; same: string };
   sign: string;
   done: string;
   waiting: string;
@@ -113,6 +115,14 @@ export const ENGLISH: Words = {
   accept: 'I have read this contract and accept it',
   contract: 'eHealth contract',
   createKey: 'Create my key',
+  rules: {
+    met: '✓ met:',
+    notMet: '✗ not yet:',
+    length: 'at least 8 characters',
+    digit: 'a digit or a symbol',
+    characters: 'only letters, digits and symbols without accents or spaces',
+    same: 'both passwords are the same',
+  },
   sign: 'Sign and send the request',
   done: 'Your eHealth certificate is ready',
   waiting: 'Waiting for eHealth to issue your certificate',
@@ -198,6 +208,14 @@ export const DUTCH: Words = {
   accept: 'Ik heb dit contract gelezen en aanvaard het',
   contract: 'eHealth-contract',
   createKey: 'Mijn sleutel maken',
+  rules: {
+    met: '✓ in orde:',
+    notMet: '✗ nog niet:',
+    length: 'minstens 8 tekens',
+    digit: 'een cijfer of een symbool',
+    characters: 'enkel letters, cijfers en symbolen zonder accenten of spaties',
+    same: 'beide wachtwoorden zijn gelijk',
+  },
   sign: 'De aanvraag ondertekenen en versturen',
   done: 'Uw eHealth-certificaat is klaar',
   waiting: 'Wachten tot eHealth uw certificaat uitreikt',
@@ -283,6 +301,14 @@ export const FRENCH: Words = {
   accept: "J'ai lu ce contrat et je l'accepte",
   contract: 'Contrat eHealth',
   createKey: 'Créer ma clé',
+  rules: {
+    met: '✓ respecté :',
+    notMet: '✗ pas encore :',
+    length: 'au moins 8 caractères',
+    digit: 'un chiffre ou un symbole',
+    characters: 'uniquement des lettres, chiffres et symboles sans accents ni espaces',
+    same: 'les deux mots de passe sont identiques',
+  },
   sign: 'Signer et envoyer la demande',
   done: 'Votre certificat eHealth est prêt',
   waiting: 'En attente de la délivrance de votre certificat par eHealth',
