@@ -190,6 +190,11 @@ pub struct Strings {
     pub reuse_intro: &'static str,
     pub reuse_button: &'static str,
     pub try_again: &'static str,
+    pub base_services: &'static str,
+    pub service_tsa: &'static str,
+    pub service_consultrn: &'static str,
+    pub service_codage: &'static str,
+    pub service_other: &'static str,
 }
 
 /// English.
@@ -376,6 +381,11 @@ pub const EN: Strings = Strings {
     reuse_intro: "This browser keeps a key made earlier for this certificate, in the file below. Type its password to continue with it instead of making a new key.",
     reuse_button: "Continue with this key",
     try_again: "Try again",
+    base_services: "eHealth services this certificate may use (optional)",
+    service_tsa: "Time-stamping",
+    service_consultrn: "National Register consultation",
+    service_codage: "Coding and pseudonymisation",
+    service_other: "Other services",
 };
 
 /// Dutch.
@@ -562,6 +572,11 @@ pub const NL: Strings = Strings {
     reuse_intro: "Deze browser bewaart een eerder gemaakte sleutel voor dit certificaat, in het bestand hieronder. Typ het wachtwoord ervan om ermee verder te gaan in plaats van een nieuwe sleutel te maken.",
     reuse_button: "Verder met deze sleutel",
     try_again: "Opnieuw proberen",
+    base_services: "eHealth-diensten die dit certificaat mag gebruiken (optioneel)",
+    service_tsa: "Tijdstempeling",
+    service_consultrn: "Raadpleging van het Rijksregister",
+    service_codage: "Codering en pseudonimisering",
+    service_other: "Andere diensten",
 };
 
 /// French.
@@ -748,6 +763,11 @@ pub const FR: Strings = Strings {
     reuse_intro: "Ce navigateur garde une clé créée plus tôt pour ce certificat, dans le fichier ci-dessous. Tapez son mot de passe pour continuer avec elle au lieu de créer une nouvelle clé.",
     reuse_button: "Continuer avec cette clé",
     try_again: "Réessayer",
+    base_services: "Services eHealth que ce certificat peut utiliser (facultatif)",
+    service_tsa: "Horodatage",
+    service_consultrn: "Consultation du Registre national",
+    service_codage: "Codage et pseudonymisation",
+    service_other: "Autres services",
 };
 
 /// German.
@@ -934,6 +954,11 @@ pub const DE: Strings = Strings {
     reuse_intro: "Dieser Browser bewahrt einen früher für dieses Zertifikat erzeugten Schlüssel in der Datei unten auf. Geben Sie sein Passwort ein, um damit fortzufahren, statt einen neuen Schlüssel zu erzeugen.",
     reuse_button: "Mit diesem Schlüssel fortfahren",
     try_again: "Erneut versuchen",
+    base_services: "eHealth-Dienste, die dieses Zertifikat nutzen darf (optional)",
+    service_tsa: "Zeitstempel",
+    service_consultrn: "Abfrage des Nationalregisters",
+    service_codage: "Kodierung und Pseudonymisierung",
+    service_other: "Andere Dienste",
 };
 
 /// The texts of `lang`.

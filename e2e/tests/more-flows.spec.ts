@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
 import { expect, test } from './fixtures';
+import { expectAccessible } from './pages/accessibility';
 import { PinWindow } from './pages/card-check';
 import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow, useLocalService } from './pages/more-flows';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
@@ -98,7 +99,7 @@ for (const { applet, words } of CARD_RUNS) {
       ]);
     });
 
-    test('an organisation certificate: the mandates from eHealth, the type rules checked, an application id', async ({
+    test('an organisation certificate: the mandates from eHealth, the type rules checked, an application id, time-stamping', async ({
       page,
       context,
       localApp,
@@ -115,6 +116,9 @@ for (const { applet, words } of CARD_RUNS) {
       await expect(pinWindow.detail('key')).toHaveText(words.pin.keyAuthentication);
       await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.actorQualities);
       await pinWindow.enterPin('1234');
+      // The organisation form (managed organisations, types, application id, base services).
+      await expect(page.getByLabel(words.serviceTsa)).toBeVisible();
+      await expectAccessible(page, testInfo, 'organisation-form');
 
       // A number of the wrong form (eHealth's ValidationRegEx, matched in full by the browser's
       // RegExp) or with a typo (its check digits) is caught before anything is sent.
@@ -140,7 +144,12 @@ for (const { applet, words } of CARD_RUNS) {
       await expect(request.done()).toContainText(words.done);
       const listing = keytool(finalFile, PASSWORD);
       expect(listing).toContain('Owner: CN="NIHII-HOSPITAL=71000436, LABO", OU=eHealth-platform Belgium, OU=AZ VOORBEELD');
-      expect((await certra.state()).certificates[0]).toMatchObject({ status: 'VALID_ACTIVE', actor_type: 'NIHII-HOSPITAL', actor_id: '71000436' });
+      expect((await certra.state()).certificates[0]).toMatchObject({
+        status: 'VALID_ACTIVE',
+        actor_type: 'NIHII-HOSPITAL',
+        actor_id: '71000436',
+        base_services: ['tsa'],
+      });
     });
   });
 }

@@ -132,14 +132,19 @@ pub fn pending_is_for(file_name: &str, identifier: &CertificateIdentifier) -> bo
 }
 
 /// GenerateCertificate, signed with the eID's signature key (the PIN window shows the DN).
+/// `base_services` are the eHealth base services the certificate may use (`BaseServiceUsage`:
+/// `tsa`, `consultrn`, `codage`, `other`; only those of the organisation type are accepted,
+/// spec/certra.md §3.1): chosen for an organisation, carried over on a renewal, none otherwise.
 pub async fn request_certificate<S: Services>(
     services: &S,
     holder: &EidHolder,
     contact: &ContactData,
     contract: &Contract,
     csr: &[u8],
+    base_services: &[String],
 ) -> Result<GeneratedCertificate, S::Error> {
-    let request = request::generate_certificate(&services.meta(), contact, csr, contract, &[]);
+    let request =
+        request::generate_certificate(&services.meta(), contact, csr, contract, base_services);
     let body = holder
         .call(
             services,
@@ -163,12 +168,13 @@ pub async fn request_certificate_again<S: Services>(
     contact: &ContactData,
     contract: &Contract,
     csr: &[u8],
+    base_services: &[String],
     public_key_identifier: &[u8; 20],
 ) -> Result<Option<GeneratedCertificate>, S::Error> {
     if fetch_chain(services, public_key_identifier).await.is_ok() {
         return Ok(None);
     }
-    request_certificate(services, holder, contact, contract, csr).await.map(Some)
+    request_certificate(services, holder, contact, contract, csr, base_services).await.map(Some)
 }
 
 /// A pending request read back from its keystore.

@@ -45,6 +45,18 @@ pub async fn existing_application_ids<S: Services>(
     Ok(response::existing_application_ids(&body).map_err(FlowError::from)?)
 }
 
+/// The base services of `chosen` that an organisation of type `kind` may use, in the type's own
+/// order (GetGenericOrganizationTypes' `AvailableBaseService`): eHealth refuses a
+/// GenerateCertificate whose `BaseServiceUsage` names another one (spec/certra.md §3.1), so a
+/// choice left from another type is dropped here rather than sent.
+pub fn base_services_for(kind: &OrganizationType, chosen: &[String]) -> Vec<String> {
+    kind.available_base_services
+        .iter()
+        .filter(|service| chosen.contains(service))
+        .cloned()
+        .collect()
+}
+
 /// The organisation's number as eHealth wants it: separators removed, the type's
 /// `ValidationRegEx` matched in full (Java's `matches`) by `full_match`, its check digits right.
 /// `full_match(pattern, text)` answers `None` for a pattern it does not understand: the app
@@ -153,6 +165,16 @@ mod tests {
         text: &str,
     ) -> Result<String, OrganisationProblem> {
         check_identifier(kind, text, regex_full_match)
+    }
+
+    #[test]
+    fn base_services_are_those_of_the_type_in_its_order() {
+        let mut hospital = kind(None, &[]);
+        hospital.available_base_services =
+            ["tsa", "consultrn", "codage"].map(String::from).to_vec();
+        let chosen = ["codage", "other", "tsa"].map(String::from);
+        assert_eq!(base_services_for(&hospital, &chosen), ["tsa", "codage"]);
+        assert!(base_services_for(&hospital, &[]).is_empty());
     }
 
     #[test]

@@ -226,8 +226,9 @@ async fn a_new_personal_certificate_from_contract_to_final_keystore_survives_a_r
     );
     assert!(info.contains("subject=C = Dummy") || info.contains("subject=C=Dummy"), "{info}");
 
-    let generated =
-        request_certificate(&world, &holder, &contact(), &contract, &pending.csr).await.unwrap();
+    let generated = request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[])
+        .await
+        .unwrap();
     assert_eq!(generated.public_key_identifier, pending.public_key_identifier);
     let signed = world.signatures.borrow().clone();
     assert_eq!(signed.len(), 1, "one PIN window for the request");
@@ -319,8 +320,9 @@ async fn an_applet_1_8_card_requests_with_an_ecdsa_p384_signature_the_service_ve
     )
     .unwrap();
     assert_eq!(pending.file_name, "SSIN=85073003328 20261122-090507.p12");
-    let generated =
-        request_certificate(&world, &holder, &contact(), &contract, &pending.csr).await.unwrap();
+    let generated = request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[])
+        .await
+        .unwrap();
     assert_eq!(generated.public_key_identifier, pending.public_key_identifier);
     let signed = world.signatures.borrow().clone();
     assert_eq!(signed[0].algorithm, ehcert_shared::bridge::SignatureAlgorithm::EcdsaSha384);
@@ -351,7 +353,7 @@ async fn issued_certificate(world: &World, holder: &EidHolder) -> ([u8; 20], Vec
         &mut rand::thread_rng(),
     )
     .unwrap();
-    request_certificate(world, holder, &contact(), &contract, &pending.csr).await.unwrap();
+    request_certificate(world, holder, &contact(), &contract, &pending.csr, &[]).await.unwrap();
     let mut resumed = resume(&pending.bytes, &password).unwrap();
     let chain = fetch_chain(world, &resumed.public_key_identifier).await.unwrap().unwrap();
     let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
@@ -527,10 +529,16 @@ async fn a_renewal_inside_the_window_replaces_the_certificate_and_its_etk_waits_
         &mut rand::thread_rng(),
     )
     .unwrap();
-    let generated =
-        request_certificate(&world, &holder, &info.contact_data, &contract, &pending.csr)
-            .await
-            .unwrap();
+    let generated = request_certificate(
+        &world,
+        &holder,
+        &info.contact_data,
+        &contract,
+        &pending.csr,
+        &info.base_service_usage,
+    )
+    .await
+    .unwrap();
     assert_eq!(generated.replaces, Some(old_identifier));
 
     let mut resumed = resume(&pending.bytes, &new_password).unwrap();
@@ -634,7 +642,14 @@ async fn an_organisation_certificate_follows_the_mandate_the_type_rules_and_uniq
     )
     .unwrap();
     assert_eq!(pending.file_name, "NIHII-HOSPITAL=71000436,LABO 20261122-090507.p12");
-    request_certificate(&world, &holder, &contact, &contract, &pending.csr).await.unwrap();
+    // Time-stamping and an "other" service chosen: a hospital may use the first, not the second.
+    let base_services =
+        organisation::base_services_for(kind, &["other".to_owned(), "tsa".to_owned()]);
+    assert_eq!(base_services, ["tsa"]);
+    request_certificate(&world, &holder, &contact, &contract, &pending.csr, &base_services)
+        .await
+        .unwrap();
+    assert_eq!(state(&world).await["certificates"][0]["base_services"], serde_json::json!(["tsa"]));
     let mut resumed = resume(&pending.bytes, &password).unwrap();
     let chain = fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().unwrap();
     let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
@@ -750,6 +765,7 @@ async fn request_again(
         &contact(),
         contract,
         &pending.csr,
+        &[],
         &pending.public_key_identifier,
     )
     .await
@@ -766,7 +782,7 @@ async fn a_request_whose_answer_was_lost_is_not_sent_twice() {
     // The answer to GenerateCertificate is lost after eHealth carried it out.
     let (contract, pending) = contract_and_pending(&world, &holder, &password).await;
     inject_fault(&world, "drop", "GenerateCertificate").await;
-    assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr)
+    assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[])
         .await
         .is_err());
     let again = request_again(&world, &holder, &contract, &pending).await.unwrap();
@@ -783,7 +799,7 @@ async fn a_request_that_never_reached_ehealth_is_sent_and_signed_again() {
     // A gateway error before eHealth saw it.
     let (contract, pending) = contract_and_pending(&world, &holder, &password).await;
     inject_fault(&world, "http-500", "GenerateCertificate").await;
-    assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr)
+    assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[])
         .await
         .is_err());
     let again =
@@ -825,6 +841,7 @@ async fn a_key_made_before_a_reload_is_requested_without_a_new_key() {
         &contact(),
         &contract,
         &reused.csr,
+        &[],
         &reused.public_key_identifier,
     )
     .await
@@ -841,7 +858,7 @@ async fn issued(
     password: &Password,
 ) -> (new_certificate::Resumed, Vec<Vec<u8>>) {
     let (contract, pending) = contract_and_pending(world, holder, password).await;
-    request_certificate(world, holder, &contact(), &contract, &pending.csr).await.unwrap();
+    request_certificate(world, holder, &contact(), &contract, &pending.csr, &[]).await.unwrap();
     let resumed = resume(&pending.bytes, password).unwrap();
     let chain = fetch_chain(world, &resumed.public_key_identifier).await.unwrap().unwrap();
     (resumed, chain)

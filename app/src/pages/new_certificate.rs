@@ -120,6 +120,9 @@ struct Gathered {
     types: Vec<OrganizationType>,
     contact: Option<ContactData>,
     contract: Option<Contract>,
+    /// The eHealth base services the certificate may use: chosen for an organisation, the
+    /// current certificate's on a renewal.
+    base_services: Vec<String>,
     pending: Option<PendingKeystore>,
     password: Option<Password>,
 }
@@ -161,6 +164,9 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     // The organisation form.
     let organisations = RwSignal::new(Vec::<(String, String)>::new());
     let type_names = RwSignal::new(Vec::<(String, String)>::new());
+    // Each type's available base services, and the ones ticked.
+    let type_services = RwSignal::new(Vec::<(String, Vec<String>)>::new());
+    let chosen_services = RwSignal::new(Vec::<String>::new());
     let organisation_choice = RwSignal::new(String::new());
     let organisation_type = RwSignal::new(String::new());
     let organisation_number = RwSignal::new(String::new());
@@ -234,7 +240,10 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             phone.set(info.contact_data.phone_private.clone());
             email_general.set(info.contact_data.email_general.clone().unwrap_or_default());
             phone_general.set(info.contact_data.phone_general.clone().unwrap_or_default());
-            gathered.update_value(|gathered| gathered.certificate = Some(info.identifier));
+            gathered.update_value(|gathered| {
+                gathered.certificate = Some(info.identifier);
+                gathered.base_services = info.base_service_usage;
+            });
             Ok(Step::Contact)
         }));
     };
@@ -268,6 +277,14 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                     })
                     .collect(),
             );
+            type_services.set(
+                types
+                    .iter()
+                    .map(|kind| {
+                        (kind.identifier_type.clone(), kind.available_base_services.clone())
+                    })
+                    .collect(),
+            );
             organisation_choice.set(if qualities.organizations.is_empty() {
                 ANOTHER.to_owned()
             } else {
@@ -283,6 +300,26 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
         }));
     };
     let organisations_loaded = move || !type_names.get().is_empty();
+    // The base services of the organisation's type as picked in the form, right now.
+    let available_services = move || {
+        let choice = organisation_choice.get();
+        let kind = if choice == ANOTHER {
+            organisation_type.get()
+        } else {
+            let index: usize = choice.parse().unwrap_or(0);
+            organisations.with(|all| {
+                all.get(index)
+                    .and_then(|(_, id)| id.split_once('='))
+                    .map(|(kind, _)| kind.to_owned())
+                    .unwrap_or_default()
+            })
+        };
+        type_services
+            .with(|all| {
+                all.iter().find(|(each, _)| *each == kind).map(|(_, services)| services.clone())
+            })
+            .unwrap_or_default()
+    };
     let choose_organisation = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(services) = services() else { return };
@@ -293,6 +330,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             organisation_name.get_untracked(),
         );
         let application = application_id.get_untracked();
+        let chosen = chosen_services.get_untracked();
         run(Box::pin(async move {
             let (identifier, name) = if choice == ANOTHER {
                 let (kind_name, number, name) = typed;
@@ -329,7 +367,16 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 &existing,
             )
             .map_err(ehcert_flows::FlowError::from)?;
-            gathered.update_value(|gathered| gathered.certificate = Some(certificate));
+            gathered.update_value(|gathered| {
+                let kind = certificate.actor.ids.first().map(|id| id.kind.clone());
+                gathered.base_services = gathered
+                    .types
+                    .iter()
+                    .find(|each| Some(&each.identifier_type) == kind.as_ref())
+                    .map(|kind| organisation::base_services_for(kind, &chosen))
+                    .unwrap_or_default();
+                gathered.certificate = Some(certificate);
+            });
             Ok(Step::Contact)
         }));
     };
@@ -437,12 +484,31 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             };
             // A second press after a failure may follow a request eHealth did receive (its
             // answer lost): then it is continued, not sent again (ehcert_flows docs).
+            let base_services = gathered.with_value(|g| g.base_services.clone());
             let generated = if attempted.get_value() {
-                request_certificate_again(&services, &holder, &contact, &contract, &csr, &key_id)
-                    .await?
+                request_certificate_again(
+                    &services,
+                    &holder,
+                    &contact,
+                    &contract,
+                    &csr,
+                    &base_services,
+                    &key_id,
+                )
+                .await?
             } else {
                 attempted.set_value(true);
-                Some(request_certificate(&services, &holder, &contact, &contract, &csr).await?)
+                Some(
+                    request_certificate(
+                        &services,
+                        &holder,
+                        &contact,
+                        &contract,
+                        &csr,
+                        &base_services,
+                    )
+                    .await?,
+                )
             };
             if let Some(generated) = generated {
                 replaces.set(generated.replaces.map(|id| PublicKeyIdentifier(id).to_hex()));
@@ -581,6 +647,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                                     <input id="application-id" aria-describedby="application-id-hint"
                                         prop:value=move || application_id.get() on:input=move |ev| application_id.set(event_target_value(&ev)) />
                                     <p id="application-id-hint" class="hint">{t().application_id_hint}</p>
+                                    <BaseServices lang available=Signal::derive(available_services) chosen=chosen_services />
                                     <button type="submit" disabled=move || busy.get()>{t().continue_}</button>
                                 </form>
                             }.into_any()
@@ -700,6 +767,59 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
         </main>
     }
+}
+
+/// The eHealth base services an organisation's certificate may use (`BaseServiceUsage`), as
+/// checkboxes: those its type offers, none ticked unless the person ticks them.
+#[component]
+fn BaseServices(
+    lang: RwSignal<Lang>,
+    available: Signal<Vec<String>>,
+    chosen: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    move || {
+        let services = available.get();
+        (!services.is_empty()).then(|| {
+            view! {
+                <fieldset>
+                    <legend>{move || strings(lang.get()).base_services}</legend>
+                    {services.into_iter().map(|service| {
+                        let input_id = format!("service-{service}");
+                        let (ticked, toggled) = (service.clone(), service.clone());
+                        let label = service.clone();
+                        view! {
+                            <p>
+                                <input type="checkbox" id=input_id.clone()
+                                    prop:checked=move || chosen.with(|chosen| chosen.contains(&ticked))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen.update(|chosen| {
+                                            chosen.retain(|each| *each != toggled);
+                                            if on {
+                                                chosen.push(toggled.clone());
+                                            }
+                                        });
+                                    } />
+                                <label for=input_id>{move || base_service_label(strings(lang.get()), &label)}</label>
+                            </p>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            }
+        })
+    }
+}
+
+/// A base service's name in the page's language, with eHealth's code.
+fn base_service_label(t: &Strings, code: &str) -> String {
+    let name = match code {
+        "tsa" => t.service_tsa,
+        "consultrn" => t.service_consultrn,
+        "codage" => t.service_codage,
+        "other" => t.service_other,
+        _ => return code.to_owned(),
+    };
+    format!("{name} ({code})")
 }
 
 /// The keystore password with its rules checked live (F9).

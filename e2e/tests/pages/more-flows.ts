@@ -77,9 +77,12 @@ export class OrganisationFlow {
     await this.page.getByRole('button', { name: this.words.next }).click();
   }
 
+  /** One of the organisations eHealth lists for the holder, with an application id and the
+   *  time-stamping service ticked. */
   async managed(label: string, applicationId: string) {
     await this.page.getByLabel(label).check();
     await this.page.getByLabel(this.words.applicationId).fill(applicationId);
+    await this.page.getByLabel(this.words.serviceTsa).check();
     await this.page.getByRole('button', { name: this.words.next }).click();
   }
 

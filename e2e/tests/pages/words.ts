@@ -58,6 +58,8 @@ export type Words = {
   organisationName: string;
   applicationId: string;
   emailGeneral: string;
+  /** The time-stamping base service's checkbox. */
+  serviceTsa: string;
   /** The mock's hospital type, as GetGenericOrganizationTypes names it in this language. */
   hospitalType: string;
   orgWrongForm: string;
@@ -144,6 +146,7 @@ export const ENGLISH: Words = {
   organisationName: 'Name of the organisation',
   applicationId: 'Application id (optional)',
   emailGeneral: 'General e-mail address of the organisation',
+  serviceTsa: 'Time-stamping (tsa)',
   hospitalType: 'Ziekenhuis (NIHII-HOSPITAL)',
   orgWrongForm: 'this number does not have the form eHealth expects for this type of organisation. Check the number and the type.',
   orgWrongCheckDigits: "this number's check digits are wrong: probably a typo. Check the number.",
@@ -237,6 +240,7 @@ export const DUTCH: Words = {
   organisationName: 'Naam van de organisatie',
   applicationId: 'Applicatie-id (optioneel)',
   emailGeneral: 'Algemeen e-mailadres van de organisatie',
+  serviceTsa: 'Tijdstempeling (tsa)',
   hospitalType: 'Ziekenhuis (NIHII-HOSPITAL)',
   orgWrongForm: 'dit nummer heeft niet de vorm die eHealth voor dit soort organisatie verwacht. Controleer het nummer en het type.',
   orgWrongCheckDigits: 'de controlecijfers van dit nummer kloppen niet: waarschijnlijk een tikfout. Controleer het nummer.',
@@ -330,6 +334,7 @@ export const FRENCH: Words = {
   organisationName: "Nom de l'organisation",
   applicationId: "Identifiant d'application (facultatif)",
   emailGeneral: "Adresse e-mail générale de l'organisation",
+  serviceTsa: 'Horodatage (tsa)',
   hospitalType: 'Hôpital (NIHII-HOSPITAL)',
   orgWrongForm: "ce numéro n'a pas la forme attendue par eHealth pour ce type d'organisation. Vérifiez le numéro et le type.",
   orgWrongCheckDigits: 'les chiffres de contrôle de ce numéro sont faux : sans doute une faute de frappe. Vérifiez le numéro.',
