@@ -99,7 +99,7 @@ for (const { applet, words } of CARD_RUNS) {
       ]);
     });
 
-    test('an organisation certificate: the mandates from eHealth, the type rules checked, an application id, time-stamping', async ({
+    test('an organisation certificate: the mandates from eHealth, the type rules checked, an application id, time-stamping kept on renewal', async ({
       page,
       context,
       localApp,
@@ -150,6 +150,25 @@ for (const { applet, words } of CARD_RUNS) {
         actor_id: '71000436',
         base_services: ['tsa'],
       });
+
+      // Renewed near the end of its validity: the same organisation, with the same base services.
+      const oldKey = (await certra.state()).certificates[0].public_key_identifier as string;
+      await certra.knobs({ clock_offset_days: 1040 });
+      const renewal = new RenewalFlow(page, words);
+      await renewal.open(localApp.url);
+      await expect(page.getByTestId('holder')).toHaveText(card.holder);
+      await useLocalService(page, words);
+      await renewal.openCurrent(finalFile, PASSWORD);
+      await expect(page.getByLabel(words.emailGeneral)).toHaveValue('ict@az-voorbeeld.be');
+      await page.getByRole('button', { name: words.next }).click();
+      await request.acceptContract();
+      await request.choosePassword(NEW_PASSWORD);
+      const renewed = page.waitForEvent('download');
+      await (await request.signRequest(context)).enterPin('1234');
+      await renewed;
+      await expect(page.getByTestId('replaces')).toHaveText(oldKey.toLowerCase());
+      const renewedRecord = (await certra.state()).certificates.find((record: any) => record.replaces === oldKey);
+      expect(renewedRecord).toMatchObject({ status: 'VALID_ACTIVE', actor_id: '71000436', base_services: ['tsa'] });
     });
   });
 }

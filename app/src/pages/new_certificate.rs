@@ -558,7 +558,16 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     };
 
     let checks = move || PasswordCheck::of(&password.get(), &confirmation.get());
-    let is_organisation = kind == Kind::Organisation;
+    // An organisation's certificate, also when renewed: its general contact data are asked for.
+    let is_organisation = move || {
+        kind == Kind::Organisation
+            || gathered.with_value(|g| {
+                g.certificate
+                    .as_ref()
+                    .and_then(|certificate| certificate.actor.ids.first())
+                    .is_some_and(|id| id.kind != "SSIN")
+            })
+    };
 
     view! {
         <main>
@@ -669,7 +678,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                             <label for="phone">{t().phone}</label>
                             <input id="phone" type="tel" required autocomplete="tel"
                                 prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev)) />
-                            {is_organisation.then(|| view! {
+                            {is_organisation().then(|| view! {
                                 <label for="email-general">{t().email_general}</label>
                                 <input id="email-general" type="email" required
                                     prop:value=move || email_general.get() on:input=move |ev| email_general.set(event_target_value(&ev)) />
