@@ -14,6 +14,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { CARD_RUNS, type Words } from './pages/words';
+
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const EXTENSION_DIR = path.join(ROOT, 'extension');
 export const BIN_DIR = process.env.EHCERT_BIN_DIR ?? path.join(ROOT, 'target', 'debug');
@@ -262,6 +264,17 @@ export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
 });
 
 export { expect };
+
+/** Declares the tests `body` declares once per card run (pages/words.ts `CARD_RUNS`): each run in
+ *  its own block, "applet 1.7, English" and "applet 1.8, Français", with that card inserted. */
+export function forEachCardRun(body: (words: Words) => void) {
+  for (const { applet, words } of CARD_RUNS) {
+    test.describe(`applet ${applet}, ${words.language}`, () => {
+      test.use({ cardOptions: { applet, pin: '1234' } });
+      body(words);
+    });
+  }
+}
 
 /** Registers the card bridge for this browser profile with the bridge's own installer
  *  (`<profile>/NativeMessagingHosts/`, spec/browser-bridge.md §4). */

@@ -5,12 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
-import { expect, test } from './fixtures';
+import { expect, forEachCardRun, test } from './fixtures';
 import { expectAccessible } from './pages/accessibility';
 import { PinWindow } from './pages/card-check';
 import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow, useLocalService } from './pages/more-flows';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
-import { CARD_RUNS, ENGLISH, FRENCH } from './pages/words';
+import { ENGLISH, FRENCH } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
 const NEW_PASSWORD = 'Huisarts-2029';
@@ -24,154 +24,150 @@ function keytool(file: string, password: string) {
 
 // Both card generations (every eID signature differs: RSA on applet 1.7, ECDSA P-384 on 1.8),
 // each in another language.
-for (const { applet, words } of CARD_RUNS) {
-  test.describe(`applet ${applet}, ${words.language}`, () => {
-    test.use({ cardOptions: { applet, pin: '1234' } });
+forEachCardRun((words) => {
+  test('a renewal opens the current keystore, waits for its window, replaces it, and the new ETK is activated later', async ({
+    page,
+    context,
+    localApp,
+    card,
+    certra,
+  }, testInfo) => {
+    // The certificate in use today, made with F1.
+    const flow = new NewCertificateFlow(page, words);
+    await flow.open(localApp.url);
+    await expect(flow.holder()).toHaveText(card.holder);
+    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+    await flow.acceptContract();
+    await flow.choosePassword(PASSWORD);
+    const issued = page.waitForEvent('download');
+    await (await flow.signRequest(context)).enterPin('1234');
+    const currentFile = testInfo.outputPath('current', (await issued).suggestedFilename());
+    await (await issued).saveAs(currentFile);
+    const oldKey = (await certra.state()).certificates[0].public_key_identifier as string;
 
-    test('a renewal opens the current keystore, waits for its window, replaces it, and the new ETK is activated later', async ({
-      page,
-      context,
-      localApp,
-      card,
-      certra,
-    }, testInfo) => {
-      // The certificate in use today, made with F1.
-      const flow = new NewCertificateFlow(page, words);
-      await flow.open(localApp.url);
-      await expect(flow.holder()).toHaveText(card.holder);
-      await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-      await flow.acceptContract();
-      await flow.choosePassword(PASSWORD);
-      const issued = page.waitForEvent('download');
-      await (await flow.signRequest(context)).enterPin('1234');
-      const currentFile = testInfo.outputPath('current', (await issued).suggestedFilename());
-      await (await issued).saveAs(currentFile);
-      const oldKey = (await certra.state()).certificates[0].public_key_identifier as string;
+    // Too early: eHealth's window opens 90 days before the end.
+    const renewal = new RenewalFlow(page, words);
+    await renewal.open(localApp.url);
+    await expect(page.getByTestId('holder')).toHaveText(card.holder);
+    await useLocalService(page, words);
+    await renewal.openCurrent(currentFile, PASSWORD);
+    await expect(page.getByTestId('error')).toContainText(words.renewNotYet);
 
-      // Too early: eHealth's window opens 90 days before the end.
-      const renewal = new RenewalFlow(page, words);
-      await renewal.open(localApp.url);
-      await expect(page.getByTestId('holder')).toHaveText(card.holder);
-      await useLocalService(page, words);
-      await renewal.openCurrent(currentFile, PASSWORD);
-      await expect(page.getByTestId('error')).toContainText(words.renewNotYet);
+    // 1040 days later (the mock's clock), inside the window.
+    await certra.knobs({ clock_offset_days: 1040 });
+    await renewal.openCurrent(currentFile, PASSWORD);
+    // Contact data come from eHealth, the DN stays the same.
+    await expect(page.getByLabel(words.email)).toHaveValue('jan.peeters@example.be');
+    await page.getByRole('button', { name: words.next }).click();
+    await expect(page.getByTestId('dn')).toHaveText(DN);
+    await flow.acceptContract();
+    const pending = await flow.choosePassword(NEW_PASSWORD);
+    expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
+    const pinWindow = await flow.signRequest(context);
+    await expect(pinWindow.detail('subject')).toHaveText(DN);
+    const renewed = page.waitForEvent('download');
+    await pinWindow.enterPin('1234');
+    const renewedFile = testInfo.outputPath('renewed', (await renewed).suggestedFilename());
+    await (await renewed).saveAs(renewedFile);
+    await expect(flow.done()).toContainText(words.done);
+    await expect(page.getByTestId('replaces')).toHaveText(oldKey.toLowerCase());
+    await expect(page.getByTestId('activate-offer')).toContainText(words.etkWaiting);
+    const listing = keytool(renewedFile, NEW_PASSWORD);
+    expect(listing).toContain('Your keystore contains 2 entries');
+    expect(listing).toContain('Owner: CN="SSIN=85073003328", OU=eHealth-platform Belgium, OU=JAN PIETER PEETERS');
+    let certificates = (await certra.state()).certificates;
+    const renewedRecord = certificates.find((record: any) => record.public_key_identifier !== oldKey);
+    expect(renewedRecord).toMatchObject({ status: 'VALID_ACTIVE', etk_status: 'WAIT_FOR_ACTIVATION', replaces: oldKey });
 
-      // 1040 days later (the mock's clock), inside the window.
-      await certra.knobs({ clock_offset_days: 1040 });
-      await renewal.openCurrent(currentFile, PASSWORD);
-      // Contact data come from eHealth, the DN stays the same.
-      await expect(page.getByLabel(words.email)).toHaveValue('jan.peeters@example.be');
-      await page.getByRole('button', { name: words.next }).click();
-      await expect(page.getByTestId('dn')).toHaveText(DN);
-      await flow.acceptContract();
-      const pending = await flow.choosePassword(NEW_PASSWORD);
-      expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
-      const pinWindow = await flow.signRequest(context);
-      await expect(pinWindow.detail('subject')).toHaveText(DN);
-      const renewed = page.waitForEvent('download');
-      await pinWindow.enterPin('1234');
-      const renewedFile = testInfo.outputPath('renewed', (await renewed).suggestedFilename());
-      await (await renewed).saveAs(renewedFile);
-      await expect(flow.done()).toContainText(words.done);
-      await expect(page.getByTestId('replaces')).toHaveText(oldKey.toLowerCase());
-      await expect(page.getByTestId('activate-offer')).toContainText(words.etkWaiting);
-      const listing = keytool(renewedFile, NEW_PASSWORD);
-      expect(listing).toContain('Your keystore contains 2 entries');
-      expect(listing).toContain('Owner: CN="SSIN=85073003328", OU=eHealth-platform Belgium, OU=JAN PIETER PEETERS');
-      let certificates = (await certra.state()).certificates;
-      const renewedRecord = certificates.find((record: any) => record.public_key_identifier !== oldKey);
-      expect(renewedRecord).toMatchObject({ status: 'VALID_ACTIVE', etk_status: 'WAIT_FOR_ACTIVATION', replaces: oldKey });
-
-      // Later, from Home: the old keystore has nothing waiting; the new one activates its ETK.
-      const activation = new ActivateEtkPage(page, words);
-      await activation.open(localApp.url);
-      await activation.activate(currentFile, PASSWORD);
-      await expect(activation.outcome()).toHaveAttribute('data-state', 'bad');
-      await expect(activation.outcome()).toContainText('NOTHING_TO_ACTIVATE');
-      await activation.activate(renewedFile, NEW_PASSWORD);
-      await expect(activation.outcome()).toHaveText(words.etkActivated);
-      certificates = (await certra.state()).certificates;
-      expect(certificates.find((record: any) => record.public_key_identifier !== oldKey)).toMatchObject({ etk_status: 'VALID_ACTIVE' });
-      const operations = (await certra.requests()).map((request: any) => `${request.operation}:${request.outcome}`);
-      expect(operations.filter((operation: string) => operation.startsWith('ActivateETK'))).toEqual([
-        expect.stringMatching(/^ActivateETK:(?!success)/),
-        'ActivateETK:success',
-      ]);
-    });
-
-    test('an organisation certificate: the mandates from eHealth, the type rules checked, an application id, time-stamping kept on renewal', async ({
-      page,
-      context,
-      localApp,
-      card,
-      certra,
-    }, testInfo) => {
-      const flow = new OrganisationFlow(page, words);
-      await flow.open(localApp.url);
-      await expect(page.getByTestId('holder')).toHaveText(card.holder);
-      await useLocalService(page, words);
-      const opened = context.waitForEvent('page');
-      await flow.lookUp();
-      const pinWindow = new PinWindow(await opened, words.pin);
-      await expect(pinWindow.detail('key')).toHaveText(words.pin.keyAuthentication);
-      await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.actorQualities);
-      await pinWindow.enterPin('1234');
-      // The organisation form (managed organisations, types, application id, base services).
-      await expect(page.getByLabel(words.serviceTsa)).toBeVisible();
-      await expectAccessible(page, testInfo, 'organisation-form');
-
-      // A number of the wrong form (eHealth's ValidationRegEx, matched in full by the browser's
-      // RegExp) or with a typo (its check digits) is caught before anything is sent.
-      await flow.another('7100043', 'AZ Elders');
-      await expect(page.getByTestId('error')).toHaveText(words.orgWrongForm);
-      await flow.another('710.004.37', 'AZ Elders');
-      await expect(page.getByTestId('error')).toHaveText(words.orgWrongCheckDigits);
-      await flow.managed('AZ Voorbeeld (NIHII-HOSPITAL=71000436)', 'labo');
-      await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00', 'ict@az-voorbeeld.be');
-      await expect(page.getByTestId('dn')).toHaveText(
-        'CN=NIHII-HOSPITAL\\=71000436\\, LABO,OU=eHealth-platform Belgium,OU=AZ VOORBEELD,OU=NIHII-HOSPITAL\\=71000436,OU=LABO,O=Federal Government,C=BE',
-      );
-      await flow.acceptContract();
-      const request = new NewCertificateFlow(page, words);
-      const pending = await request.choosePassword(PASSWORD);
-      expect(pending.suggestedFilename()).toMatch(/^NIHII-HOSPITAL=71000436,LABO \d{8}-\d{6}\.acc-p12$/);
-      const signing = await request.signRequest(context);
-      await expect(signing.detail('operation')).toHaveText(words.pin.ops.certificateRequest);
-      const final = page.waitForEvent('download');
-      await signing.enterPin('1234');
-      const finalFile = testInfo.outputPath((await final).suggestedFilename());
-      await (await final).saveAs(finalFile);
-      await expect(request.done()).toContainText(words.done);
-      const listing = keytool(finalFile, PASSWORD);
-      expect(listing).toContain('Owner: CN="NIHII-HOSPITAL=71000436, LABO", OU=eHealth-platform Belgium, OU=AZ VOORBEELD');
-      expect((await certra.state()).certificates[0]).toMatchObject({
-        status: 'VALID_ACTIVE',
-        actor_type: 'NIHII-HOSPITAL',
-        actor_id: '71000436',
-        base_services: ['tsa'],
-      });
-
-      // Renewed near the end of its validity: the same organisation, with the same base services.
-      const oldKey = (await certra.state()).certificates[0].public_key_identifier as string;
-      await certra.knobs({ clock_offset_days: 1040 });
-      const renewal = new RenewalFlow(page, words);
-      await renewal.open(localApp.url);
-      await expect(page.getByTestId('holder')).toHaveText(card.holder);
-      await useLocalService(page, words);
-      await renewal.openCurrent(finalFile, PASSWORD);
-      await expect(page.getByLabel(words.emailGeneral)).toHaveValue('ict@az-voorbeeld.be');
-      await page.getByRole('button', { name: words.next }).click();
-      await request.acceptContract();
-      await request.choosePassword(NEW_PASSWORD);
-      const renewed = page.waitForEvent('download');
-      await (await request.signRequest(context)).enterPin('1234');
-      await renewed;
-      await expect(page.getByTestId('replaces')).toHaveText(oldKey.toLowerCase());
-      const renewedRecord = (await certra.state()).certificates.find((record: any) => record.replaces === oldKey);
-      expect(renewedRecord).toMatchObject({ status: 'VALID_ACTIVE', actor_id: '71000436', base_services: ['tsa'] });
-    });
+    // Later, from Home: the old keystore has nothing waiting; the new one activates its ETK.
+    const activation = new ActivateEtkPage(page, words);
+    await activation.open(localApp.url);
+    await activation.activate(currentFile, PASSWORD);
+    await expect(activation.outcome()).toHaveAttribute('data-state', 'bad');
+    await expect(activation.outcome()).toContainText('NOTHING_TO_ACTIVATE');
+    await activation.activate(renewedFile, NEW_PASSWORD);
+    await expect(activation.outcome()).toHaveText(words.etkActivated);
+    certificates = (await certra.state()).certificates;
+    expect(certificates.find((record: any) => record.public_key_identifier !== oldKey)).toMatchObject({ etk_status: 'VALID_ACTIVE' });
+    const operations = (await certra.requests()).map((request: any) => `${request.operation}:${request.outcome}`);
+    expect(operations.filter((operation: string) => operation.startsWith('ActivateETK'))).toEqual([
+      expect.stringMatching(/^ActivateETK:(?!success)/),
+      'ActivateETK:success',
+    ]);
   });
-}
+
+  test('an organisation certificate: the mandates from eHealth, the type rules checked, an application id, time-stamping kept on renewal', async ({
+    page,
+    context,
+    localApp,
+    card,
+    certra,
+  }, testInfo) => {
+    const flow = new OrganisationFlow(page, words);
+    await flow.open(localApp.url);
+    await expect(page.getByTestId('holder')).toHaveText(card.holder);
+    await useLocalService(page, words);
+    const opened = context.waitForEvent('page');
+    await flow.lookUp();
+    const pinWindow = new PinWindow(await opened, words.pin);
+    await expect(pinWindow.detail('key')).toHaveText(words.pin.keyAuthentication);
+    await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.actorQualities);
+    await pinWindow.enterPin('1234');
+    // The organisation form (managed organisations, types, application id, base services).
+    await expect(page.getByLabel(words.serviceTsa)).toBeVisible();
+    await expectAccessible(page, testInfo, 'organisation-form');
+
+    // A number of the wrong form (eHealth's ValidationRegEx, matched in full by the browser's
+    // RegExp) or with a typo (its check digits) is caught before anything is sent.
+    await flow.another('7100043', 'AZ Elders');
+    await expect(page.getByTestId('error')).toHaveText(words.orgWrongForm);
+    await flow.another('710.004.37', 'AZ Elders');
+    await expect(page.getByTestId('error')).toHaveText(words.orgWrongCheckDigits);
+    await flow.managed('AZ Voorbeeld (NIHII-HOSPITAL=71000436)', 'labo');
+    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00', 'ict@az-voorbeeld.be');
+    await expect(page.getByTestId('dn')).toHaveText(
+      'CN=NIHII-HOSPITAL\\=71000436\\, LABO,OU=eHealth-platform Belgium,OU=AZ VOORBEELD,OU=NIHII-HOSPITAL\\=71000436,OU=LABO,O=Federal Government,C=BE',
+    );
+    await flow.acceptContract();
+    const request = new NewCertificateFlow(page, words);
+    const pending = await request.choosePassword(PASSWORD);
+    expect(pending.suggestedFilename()).toMatch(/^NIHII-HOSPITAL=71000436,LABO \d{8}-\d{6}\.acc-p12$/);
+    const signing = await request.signRequest(context);
+    await expect(signing.detail('operation')).toHaveText(words.pin.ops.certificateRequest);
+    const final = page.waitForEvent('download');
+    await signing.enterPin('1234');
+    const finalFile = testInfo.outputPath((await final).suggestedFilename());
+    await (await final).saveAs(finalFile);
+    await expect(request.done()).toContainText(words.done);
+    const listing = keytool(finalFile, PASSWORD);
+    expect(listing).toContain('Owner: CN="NIHII-HOSPITAL=71000436, LABO", OU=eHealth-platform Belgium, OU=AZ VOORBEELD');
+    expect((await certra.state()).certificates[0]).toMatchObject({
+      status: 'VALID_ACTIVE',
+      actor_type: 'NIHII-HOSPITAL',
+      actor_id: '71000436',
+      base_services: ['tsa'],
+    });
+
+    // Renewed near the end of its validity: the same organisation, with the same base services.
+    const oldKey = (await certra.state()).certificates[0].public_key_identifier as string;
+    await certra.knobs({ clock_offset_days: 1040 });
+    const renewal = new RenewalFlow(page, words);
+    await renewal.open(localApp.url);
+    await expect(page.getByTestId('holder')).toHaveText(card.holder);
+    await useLocalService(page, words);
+    await renewal.openCurrent(finalFile, PASSWORD);
+    await expect(page.getByLabel(words.emailGeneral)).toHaveValue('ict@az-voorbeeld.be');
+    await page.getByRole('button', { name: words.next }).click();
+    await request.acceptContract();
+    await request.choosePassword(NEW_PASSWORD);
+    const renewed = page.waitForEvent('download');
+    await (await request.signRequest(context)).enterPin('1234');
+    await renewed;
+    await expect(page.getByTestId('replaces')).toHaveText(oldKey.toLowerCase());
+    const renewedRecord = (await certra.state()).certificates.find((record: any) => record.replaces === oldKey);
+    expect(renewedRecord).toMatchObject({ status: 'VALID_ACTIVE', actor_id: '71000436', base_services: ['tsa'] });
+  });
+});
 
 // No card here: the same flow in two languages.
 for (const words of [ENGLISH, FRENCH]) {

@@ -3,13 +3,13 @@
 // The keystores the browser downloads are read by OpenSSL and JDK keytool.
 import { execFileSync } from 'node:child_process';
 
-import { expect, test } from './fixtures';
+import { expect, forEachCardRun, test } from './fixtures';
 import { readFile } from 'node:fs/promises';
 
 import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
-import { CARD_RUNS, DUTCH } from './pages/words';
+import { DUTCH } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
 const DN = 'CN=SSIN\\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\\=85073003328,O=Federal Government,C=BE';
@@ -49,131 +49,119 @@ async function startRequest(flow: NewCertificateFlow, appUrl: string, holder: st
 }
 
 test.describe('new personal certificate', () => {
-  for (const { applet, words } of CARD_RUNS) {
-    test.describe(`applet ${applet}, ${words.language}`, () => {
-      test.use({ cardOptions: { applet, pin: '1234' } });
+  forEachCardRun((words) => {
+    test(`from the eID to the final keystore, the pending keystore saved before the request`, async ({
+      page,
+      context,
+      localApp,
+      card,
+      certra,
+    }, testInfo) => {
+      const flow = new NewCertificateFlow(page, words);
+      await flow.open(localApp.url);
+      await expect(flow.holder()).toHaveText(card.holder);
+      await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+      await expect(flow.dn()).toHaveText(DN);
+      await flow.acceptContract();
+      const pending = await flow.choosePassword(PASSWORD);
+      expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
+      const pendingFile = testInfo.outputPath('pending.acc-p12');
+      await pending.saveAs(pendingFile);
+      expect(openssl(pendingFile, '-nokeys')).toMatch(/subject=C ?= ?Dummy/);
+      // Nothing was sent for the key yet: it is safe in the file before GenerateCertificate.
+      expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
 
-      test(`from the eID to the final keystore, the pending keystore saved before the request`, async ({
-        page,
-        context,
-        localApp,
-        card,
-        certra,
-      }, testInfo) => {
-        const flow = new NewCertificateFlow(page, words);
-        await flow.open(localApp.url);
-        await expect(flow.holder()).toHaveText(card.holder);
-        await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-        await expect(flow.dn()).toHaveText(DN);
-        await flow.acceptContract();
-        const pending = await flow.choosePassword(PASSWORD);
-        expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
-        const pendingFile = testInfo.outputPath('pending.acc-p12');
-        await pending.saveAs(pendingFile);
-        expect(openssl(pendingFile, '-nokeys')).toMatch(/subject=C ?= ?Dummy/);
-        // Nothing was sent for the key yet: it is safe in the file before GenerateCertificate.
-        expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
+      const pinWindow = await flow.signRequest(context);
+      await expect(pinWindow.detail('key')).toHaveText(words.pin.keySignature);
+      await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.certificateRequest);
+      await expect(pinWindow.detail('subject')).toHaveText(DN);
+      const final = page.waitForEvent('download');
+      await pinWindow.enterPin('1234');
+      const finalFile = testInfo.outputPath('final.acc-p12');
+      await (await final).saveAs(finalFile);
+      await expect(flow.done()).toContainText(words.done);
+      expectFinalKeystore(finalFile);
 
-        const pinWindow = await flow.signRequest(context);
-        await expect(pinWindow.detail('key')).toHaveText(words.pin.keySignature);
-        await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.certificateRequest);
-        await expect(pinWindow.detail('subject')).toHaveText(DN);
-        const final = page.waitForEvent('download');
-        await pinWindow.enterPin('1234');
-        const finalFile = testInfo.outputPath('final.acc-p12');
-        await (await final).saveAs(finalFile);
-        await expect(flow.done()).toContainText(words.done);
-        expectFinalKeystore(finalFile);
-
-        const state = await certra.state();
-        expect(state.certificates).toHaveLength(1);
-        expect(state.certificates[0]).toMatchObject({ status: 'VALID_ACTIVE', etk_status: 'VALID_ACTIVE', requester_ssin: '85073003328' });
-        const operations = (await certra.requests()).map((request: any) => `${request.operation}:${request.outcome}`);
-        expect(operations.filter((operation: string) => operation.startsWith('GenerateCertificate'))).toEqual(['GenerateCertificate:success']);
-        expect(operations).toContain('CompleteETKRegistration:success');
-      });
+      const state = await certra.state();
+      expect(state.certificates).toHaveLength(1);
+      expect(state.certificates[0]).toMatchObject({ status: 'VALID_ACTIVE', etk_status: 'VALID_ACTIVE', requester_ssin: '85073003328' });
+      const operations = (await certra.requests()).map((request: any) => `${request.operation}:${request.outcome}`);
+      expect(operations.filter((operation: string) => operation.startsWith('GenerateCertificate'))).toEqual(['GenerateCertificate:success']);
+      expect(operations).toContain('CompleteETKRegistration:success');
     });
-  }
+  });
 
-  for (const { applet, words } of CARD_RUNS) {
-    test.describe(`applet ${applet}, ${words.language}`, () => {
-      test.use({ cardOptions: { applet, pin: '1234' } });
+  forEachCardRun((words) => {
+    test('a reload while eHealth checks the request by hand resumes from the browser copy, with no new key or request', async ({
+      page,
+      context,
+      localApp,
+      card,
+      certra,
+    }, testInfo) => {
+      await certra.knobs({ manual_validation: true });
+      const flow = new NewCertificateFlow(page, words);
+      const pendingName = (await startRequest(flow, localApp.url, card.holder)).suggestedFilename();
+      const pinWindow = await flow.signRequest(context);
+      await pinWindow.enterPin('1234');
+      await expect(page.getByRole('status').filter({ hasText: words.waiting })).toBeVisible();
+      await expect.poll(async () => (await certra.requests()).filter((r: any) => r.operation === 'GetCertificate').length).toBeGreaterThan(0);
 
-      test('a reload while eHealth checks the request by hand resumes from the browser copy, with no new key or request', async ({
-        page,
-        context,
-        localApp,
-        card,
-        certra,
-      }, testInfo) => {
-        await certra.knobs({ manual_validation: true });
-        const flow = new NewCertificateFlow(page, words);
-        const pendingName = (await startRequest(flow, localApp.url, card.holder)).suggestedFilename();
-        const pinWindow = await flow.signRequest(context);
-        await pinWindow.enterPin('1234');
-        await expect(page.getByRole('status').filter({ hasText: words.waiting })).toBeVisible();
-        await expect.poll(async () => (await certra.requests()).filter((r: any) => r.operation === 'GetCertificate').length).toBeGreaterThan(0);
-
-        // The tab is reloaded (or closed and opened again another day).
-        await page.reload();
-        const held = (await certra.state()).certificates;
-        expect(held).toMatchObject([{ status: 'IN_PROGRESS', awaiting_validation: true }]);
-        await certra.validate(held[0].public_key_identifier);
-        const complete = new CompleteRequestPage(page, words);
-        await complete.open(localApp.url);
-        await expect(page.getByTestId('stored-pending')).toContainText(pendingName);
-        const finalFile = testInfo.outputPath('final.acc-p12');
-        await (await complete.complete(PASSWORD)).saveAs(finalFile);
-        await expect(page.getByTestId('outcome')).toHaveAttribute('data-state', 'ok');
-        expectFinalKeystore(finalFile);
-        const generate = (await certra.requests()).filter((request: any) => request.operation === 'GenerateCertificate');
-        expect(generate).toHaveLength(1);
-        expect((await certra.state()).certificates).toHaveLength(1);
-      });
+      // The tab is reloaded (or closed and opened again another day).
+      await page.reload();
+      const held = (await certra.state()).certificates;
+      expect(held).toMatchObject([{ status: 'IN_PROGRESS', awaiting_validation: true }]);
+      await certra.validate(held[0].public_key_identifier);
+      const complete = new CompleteRequestPage(page, words);
+      await complete.open(localApp.url);
+      await expect(page.getByTestId('stored-pending')).toContainText(pendingName);
+      const finalFile = testInfo.outputPath('final.acc-p12');
+      await (await complete.complete(PASSWORD)).saveAs(finalFile);
+      await expect(page.getByTestId('outcome')).toHaveAttribute('data-state', 'ok');
+      expectFinalKeystore(finalFile);
+      const generate = (await certra.requests()).filter((request: any) => request.operation === 'GenerateCertificate');
+      expect(generate).toHaveLength(1);
+      expect((await certra.state()).certificates).toHaveLength(1);
     });
-  }
+  });
 
   // F9: the rules are checked as the person types, each said in words (met / not yet), and the
   // key is made only once all are met.
-  for (const { applet, words } of CARD_RUNS) {
-    test.describe(`applet ${applet}, ${words.language}`, () => {
-      test.use({ cardOptions: { applet, pin: '1234' } });
-
-      test('the keystore password rules are checked live, in words, and the key waits for all of them', async ({
-        page,
-        localApp,
-        card,
-        certra,
-      }) => {
-        const flow = new NewCertificateFlow(page, words);
-        await flow.open(localApp.url);
-        await expect(flow.holder()).toHaveText(card.holder);
-        await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-        await flow.acceptContract();
-        const { met, notMet, length, digit, characters, same } = words.rules;
-        const expectRules = async (state: [boolean, boolean, boolean, boolean]) => {
-          const lines = [length, digit, characters, same].map((rule, i) => `${state[i] ? met : notMet} ${rule}`);
-          await expect(flow.passwordRules()).toHaveText(lines);
-          await (state.every(Boolean) ? expect(flow.createKeyButton()).toBeEnabled() : expect(flow.createKeyButton()).toBeDisabled());
-        };
-        await flow.typePassword('kort', '');
-        await expectRules([false, false, true, false]);
-        await flow.typePassword('Huisarts2026', '');
-        await expectRules([true, true, true, false]);
-        await flow.typePassword('Huisärts 2026', 'Huisärts 2026');
-        await expectRules([true, true, false, true]);
-        await flow.typePassword(PASSWORD, 'Huisarts-2025');
-        await expectRules([true, true, true, false]);
-        await flow.typePassword(PASSWORD, PASSWORD);
-        await expectRules([true, true, true, true]);
-        // Nothing was made or sent while the rules were unmet.
-        expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
-        const pending = page.waitForEvent('download');
-        await flow.createKeyButton().click();
-        expect((await pending).suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
-      });
+  forEachCardRun((words) => {
+    test('the keystore password rules are checked live, in words, and the key waits for all of them', async ({
+      page,
+      localApp,
+      card,
+      certra,
+    }) => {
+      const flow = new NewCertificateFlow(page, words);
+      await flow.open(localApp.url);
+      await expect(flow.holder()).toHaveText(card.holder);
+      await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+      await flow.acceptContract();
+      const { met, notMet, length, digit, characters, same } = words.rules;
+      const expectRules = async (state: [boolean, boolean, boolean, boolean]) => {
+        const lines = [length, digit, characters, same].map((rule, i) => `${state[i] ? met : notMet} ${rule}`);
+        await expect(flow.passwordRules()).toHaveText(lines);
+        await (state.every(Boolean) ? expect(flow.createKeyButton()).toBeEnabled() : expect(flow.createKeyButton()).toBeDisabled());
+      };
+      await flow.typePassword('kort', '');
+      await expectRules([false, false, true, false]);
+      await flow.typePassword('Huisarts2026', '');
+      await expectRules([true, true, true, false]);
+      await flow.typePassword('Huisärts 2026', 'Huisärts 2026');
+      await expectRules([true, true, false, true]);
+      await flow.typePassword(PASSWORD, 'Huisarts-2025');
+      await expectRules([true, true, true, false]);
+      await flow.typePassword(PASSWORD, PASSWORD);
+      await expectRules([true, true, true, true]);
+      // Nothing was made or sent while the rules were unmet.
+      expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
+      const pending = page.waitForEvent('download');
+      await flow.createKeyButton().click();
+      expect((await pending).suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
     });
-  }
+  });
 
   // F1 in a third language, Dutch, with an error in the page's language too.
   test.describe('applet 1.8, Nederlands', () => {
@@ -208,101 +196,93 @@ test.describe('new personal certificate', () => {
   });
 
   // Revocation is signed by the eID signature key: RSA on applet 1.7, ECDSA P-384 on 1.8.
-  for (const { applet, words } of CARD_RUNS) {
-    test.describe(`applet ${applet}, ${words.language}`, () => {
-      test.use({ cardOptions: { applet, pin: '1234' } });
+  forEachCardRun((words) => {
+    test('my certificates lists the new one, gives its renewal reminder, and revokes it with its ETK', async ({
+      page,
+      context,
+      localApp,
+      card,
+      certra,
+    }, testInfo) => {
+      const flow = new NewCertificateFlow(page, words);
+      await startRequest(flow, localApp.url, card.holder);
+      const issued = page.waitForEvent('download');
+      await (await flow.signRequest(context)).enterPin('1234');
+      await issued;
 
-      test('my certificates lists the new one, gives its renewal reminder, and revokes it with its ETK', async ({
-        page,
-        context,
-        localApp,
-        card,
-        certra,
-      }, testInfo) => {
-        const flow = new NewCertificateFlow(page, words);
-        await startRequest(flow, localApp.url, card.holder);
-        const issued = page.waitForEvent('download');
-        await (await flow.signRequest(context)).enterPin('1234');
-        await issued;
+      const certificates = new CertificatesPage(page, words);
+      await certificates.open(localApp.url);
+      let pinWindow = await certificates.show(context);
+      await expect(pinWindow.detail('key')).toHaveText(words.pin.keyAuthentication);
+      await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.certificateList);
+      await pinWindow.enterPin('1234');
+      const row = certificates.row('OU=JAN PIETER PEETERS');
+      await expect(row).toHaveAttribute('data-status', 'VALID_ACTIVE');
+      await expect(row.getByRole('cell').nth(3)).toHaveText(/^1[0-9]{3}$/); // days left: about three years
 
-        const certificates = new CertificatesPage(page, words);
-        await certificates.open(localApp.url);
-        let pinWindow = await certificates.show(context);
-        await expect(pinWindow.detail('key')).toHaveText(words.pin.keyAuthentication);
-        await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.certificateList);
-        await pinWindow.enterPin('1234');
-        const row = certificates.row('OU=JAN PIETER PEETERS');
-        await expect(row).toHaveAttribute('data-status', 'VALID_ACTIVE');
-        await expect(row.getByRole('cell').nth(3)).toHaveText(/^1[0-9]{3}$/); // days left: about three years
+      const reminderFile = testInfo.outputPath('renewal.ics');
+      const reminder = await certificates.reminder(row);
+      expect(reminder.suggestedFilename()).toBe('ehealth-certificate-renewal.ics');
+      await reminder.saveAs(reminderFile);
+      const ics = await readFile(reminderFile, 'utf8');
+      expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
+      expect(ics.match(/DTSTART;VALUE=DATE:\d{8}\r\n/g)).toHaveLength(2);
+      expect(ics).toContain(`SUMMARY:${words.reminderSummary}`);
 
-        const reminderFile = testInfo.outputPath('renewal.ics');
-        const reminder = await certificates.reminder(row);
-        expect(reminder.suggestedFilename()).toBe('ehealth-certificate-renewal.ics');
-        await reminder.saveAs(reminderFile);
-        const ics = await readFile(reminderFile, 'utf8');
-        expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
-        expect(ics.match(/DTSTART;VALUE=DATE:\d{8}\r\n/g)).toHaveLength(2);
-        expect(ics).toContain(`SUMMARY:${words.reminderSummary}`);
-
-        pinWindow = await certificates.revoke(row, context);
-        await expect(pinWindow.detail('key')).toHaveText(words.pin.keySignature);
-        await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.revocation);
-        await expect(pinWindow.detail('subject')).toHaveText(DN);
-        await pinWindow.enterPin('1234');
-        await expect(page.getByTestId('notice')).toContainText(words.revoked);
-        // Reading the list again takes another signature with the authentication key.
-        await (await certificates.show(context)).enterPin('1234');
-        await expect(certificates.row('OU=JAN PIETER PEETERS')).toHaveAttribute('data-status', 'REVOKED');
-        expect((await certra.state()).certificates[0]).toMatchObject({ status: 'REVOKED', etk_status: 'REVOKED' });
-      });
+      pinWindow = await certificates.revoke(row, context);
+      await expect(pinWindow.detail('key')).toHaveText(words.pin.keySignature);
+      await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.revocation);
+      await expect(pinWindow.detail('subject')).toHaveText(DN);
+      await pinWindow.enterPin('1234');
+      await expect(page.getByTestId('notice')).toContainText(words.revoked);
+      // Reading the list again takes another signature with the authentication key.
+      await (await certificates.show(context)).enterPin('1234');
+      await expect(certificates.row('OU=JAN PIETER PEETERS')).toHaveAttribute('data-status', 'REVOKED');
+      expect((await certra.state()).certificates[0]).toMatchObject({ status: 'REVOKED', etk_status: 'REVOKED' });
     });
-  }
+  });
 
-  for (const { applet, words } of CARD_RUNS) {
-    test.describe(`applet ${applet}, ${words.language}`, () => {
-      test.use({ cardOptions: { applet, pin: '1234' } });
+  forEachCardRun((words) => {
+    test('the health check accepts the new keystore, refuses the pending one, and changes the password', async ({
+      page,
+      context,
+      localApp,
+      card,
+      certra,
+    }, testInfo) => {
+      void certra;
+      const flow = new NewCertificateFlow(page, words);
+      const pending = await startRequest(flow, localApp.url, card.holder);
+      const pendingFile = testInfo.outputPath('pending', pending.suggestedFilename());
+      await pending.saveAs(pendingFile);
+      const issued = page.waitForEvent('download');
+      await (await flow.signRequest(context)).enterPin('1234');
+      const final = await issued;
+      const finalFile = testInfo.outputPath('final', final.suggestedFilename());
+      await final.saveAs(finalFile);
 
-      test('the health check accepts the new keystore, refuses the pending one, and changes the password', async ({
-        page,
-        context,
-        localApp,
-        card,
-        certra,
-      }, testInfo) => {
-        void certra;
-        const flow = new NewCertificateFlow(page, words);
-        const pending = await startRequest(flow, localApp.url, card.holder);
-        const pendingFile = testInfo.outputPath('pending', pending.suggestedFilename());
-        await pending.saveAs(pendingFile);
-        const issued = page.waitForEvent('download');
-        await (await flow.signRequest(context)).enterPin('1234');
-        const final = await issued;
-        const finalFile = testInfo.outputPath('final', final.suggestedFilename());
-        await final.saveAs(finalFile);
+      const keystore = new KeystorePage(page, words);
+      await keystore.open(localApp.url);
+      await keystore.check(pendingFile, PASSWORD);
+      await expect(keystore.report).toHaveAttribute('data-accepted', 'false');
+      await expect(page.getByTestId('blocking')).toContainText(words.neverCompleted);
 
-        const keystore = new KeystorePage(page, words);
-        await keystore.open(localApp.url);
-        await keystore.check(pendingFile, PASSWORD);
-        await expect(keystore.report).toHaveAttribute('data-accepted', 'false');
-        await expect(page.getByTestId('blocking')).toContainText(words.neverCompleted);
+      await keystore.open(localApp.url);
+      await keystore.check(finalFile, 'not-the-password');
+      await expect(page.getByTestId('error')).toContainText(words.wrongPassword);
+      await keystore.check(finalFile, PASSWORD);
+      await expect(keystore.report).toHaveAttribute('data-accepted', 'true');
+      await expect(page.getByRole('heading', { name: words.verdictOk })).toBeVisible();
+      await expect(page.getByTestId('aliases')).toHaveText(/^authentication, \d+$/);
+      await expect(page.getByTestId('days-left')).toHaveText(/^109[0-6]$/);
 
-        await keystore.open(localApp.url);
-        await keystore.check(finalFile, 'not-the-password');
-        await expect(page.getByTestId('error')).toContainText(words.wrongPassword);
-        await keystore.check(finalFile, PASSWORD);
-        await expect(keystore.report).toHaveAttribute('data-accepted', 'true');
-        await expect(page.getByRole('heading', { name: words.verdictOk })).toBeVisible();
-        await expect(page.getByTestId('aliases')).toHaveText(/^authentication, \d+$/);
-        await expect(page.getByTestId('days-left')).toHaveText(/^109[0-6]$/);
-
-        const changed = await keystore.changePassword('Nieuw-wachtwoord-7');
-        expect(changed.suggestedFilename()).toBe(final.suggestedFilename());
-        const changedFile = testInfo.outputPath('changed', changed.suggestedFilename());
-        await changed.saveAs(changedFile);
-        const listing = keytool(changedFile, 'Nieuw-wachtwoord-7');
-        expect(listing).toContain('Your keystore contains 2 entries');
-        expect(() => keytool(changedFile, PASSWORD)).toThrow();
-      });
+      const changed = await keystore.changePassword('Nieuw-wachtwoord-7');
+      expect(changed.suggestedFilename()).toBe(final.suggestedFilename());
+      const changedFile = testInfo.outputPath('changed', changed.suggestedFilename());
+      await changed.saveAs(changedFile);
+      const listing = keytool(changedFile, 'Nieuw-wachtwoord-7');
+      expect(listing).toContain('Your keystore contains 2 entries');
+      expect(() => keytool(changedFile, PASSWORD)).toThrow();
     });
-  }
+  });
 });
