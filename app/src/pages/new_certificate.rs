@@ -123,6 +123,8 @@ struct Gathered {
     /// The eHealth base services the certificate may use: chosen for an organisation, the
     /// current certificate's on a renewal.
     base_services: Vec<String>,
+    /// The base services ticked in the organisation form so far.
+    ticked_services: Vec<String>,
     pending: Option<PendingKeystore>,
     password: Option<Password>,
 }
@@ -164,9 +166,6 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     // The organisation form.
     let organisations = RwSignal::new(Vec::<(String, String)>::new());
     let type_names = RwSignal::new(Vec::<(String, String)>::new());
-    // Each type's available base services, and the ones ticked.
-    let type_services = RwSignal::new(Vec::<(String, Vec<String>)>::new());
-    let chosen_services = RwSignal::new(Vec::<String>::new());
     let organisation_choice = RwSignal::new(String::new());
     let organisation_type = RwSignal::new(String::new());
     let organisation_number = RwSignal::new(String::new());
@@ -277,14 +276,6 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                     })
                     .collect(),
             );
-            type_services.set(
-                types
-                    .iter()
-                    .map(|kind| {
-                        (kind.identifier_type.clone(), kind.available_base_services.clone())
-                    })
-                    .collect(),
-            );
             organisation_choice.set(if qualities.organizations.is_empty() {
                 ANOTHER.to_owned()
             } else {
@@ -314,11 +305,24 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                     .unwrap_or_default()
             })
         };
-        type_services
-            .with(|all| {
-                all.iter().find(|(each, _)| *each == kind).map(|(_, services)| services.clone())
-            })
-            .unwrap_or_default()
+        gathered.with_value(|g| {
+            g.types
+                .iter()
+                .find(|each| each.identifier_type == kind)
+                .map(|each| each.available_base_services.clone())
+                .unwrap_or_default()
+        })
+    };
+    // The checkboxes' state lives in the page; a tick or untick is noted here.
+    let toggle_service = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let (service, on) = (input.value(), input.checked());
+        gathered.update_value(|g| {
+            g.ticked_services.retain(|each| *each != service);
+            if on {
+                g.ticked_services.push(service);
+            }
+        });
     };
     let choose_organisation = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -330,7 +334,6 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             organisation_name.get_untracked(),
         );
         let application = application_id.get_untracked();
-        let chosen = chosen_services.get_untracked();
         run(Box::pin(async move {
             let (identifier, name) = if choice == ANOTHER {
                 let (kind_name, number, name) = typed;
@@ -373,7 +376,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                     .types
                     .iter()
                     .find(|each| Some(&each.identifier_type) == kind.as_ref())
-                    .map(|kind| organisation::base_services_for(kind, &chosen))
+                    .map(|kind| organisation::base_services_for(kind, &gathered.ticked_services))
                     .unwrap_or_default();
                 gathered.certificate = Some(certificate);
             });
@@ -656,7 +659,26 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                                     <input id="application-id" aria-describedby="application-id-hint"
                                         prop:value=move || application_id.get() on:input=move |ev| application_id.set(event_target_value(&ev)) />
                                     <p id="application-id-hint" class="hint">{t().application_id_hint}</p>
-                                    <BaseServices lang available=Signal::derive(available_services) chosen=chosen_services />
+                                    // The base services of the organisation's type (BaseServiceUsage).
+                                    {move || {
+                                        let services = available_services();
+                                        (!services.is_empty()).then(|| view! {
+                                            <fieldset>
+                                                <legend>{t().base_services}</legend>
+                                                {services.into_iter().map(|service| {
+                                                    let input_id = format!("service-{service}");
+                                                    let ticked = gathered.with_value(|g| g.ticked_services.contains(&service));
+                                                    let label = base_service_label(t(), &service);
+                                                    view! {
+                                                        <p>
+                                                            <input type="checkbox" id=input_id.clone() value=service checked=ticked on:change=toggle_service />
+                                                            <label for=input_id>{label}</label>
+                                                        </p>
+                                                    }
+                                                }).collect_view()}
+                                            </fieldset>
+                                        })
+                                    }}
                                     <button type="submit" disabled=move || busy.get()>{t().continue_}</button>
                                 </form>
                             }.into_any()
@@ -775,47 +797,6 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             {move || status.get().map(|text| view! { <p role="status" data-testid="status">{text}</p> })}
             {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
         </main>
-    }
-}
-
-/// The eHealth base services an organisation's certificate may use (`BaseServiceUsage`), as
-/// checkboxes: those its type offers, none ticked unless the person ticks them.
-#[component]
-fn BaseServices(
-    lang: RwSignal<Lang>,
-    available: Signal<Vec<String>>,
-    chosen: RwSignal<Vec<String>>,
-) -> impl IntoView {
-    move || {
-        let services = available.get();
-        (!services.is_empty()).then(|| {
-            view! {
-                <fieldset>
-                    <legend>{move || strings(lang.get()).base_services}</legend>
-                    {services.into_iter().map(|service| {
-                        let input_id = format!("service-{service}");
-                        let (ticked, toggled) = (service.clone(), service.clone());
-                        let label = service.clone();
-                        view! {
-                            <p>
-                                <input type="checkbox" id=input_id.clone()
-                                    prop:checked=move || chosen.with(|chosen| chosen.contains(&ticked))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        chosen.update(|chosen| {
-                                            chosen.retain(|each| *each != toggled);
-                                            if on {
-                                                chosen.push(toggled.clone());
-                                            }
-                                        });
-                                    } />
-                                <label for=input_id>{move || base_service_label(strings(lang.get()), &label)}</label>
-                            </p>
-                        }
-                    }).collect_view()}
-                </fieldset>
-            }
-        })
     }
 }
 
