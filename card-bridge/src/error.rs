@@ -94,3 +94,28 @@ impl From<pcsc::Error> for BridgeError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(err: pcsc::Error) -> ErrorCode {
+        ErrorCode::from(&BridgeError::from(err))
+    }
+
+    /// What pcsc-lite answers when the reader or its daemon goes away, as the page is told: the
+    /// reader unplugged mid-command (`SCARD_E_READER_UNAVAILABLE`) or gone from the list, the
+    /// daemon stopped, the card pulled out.
+    #[test]
+    fn lost_readers_services_and_cards_have_their_own_codes() {
+        assert_eq!(code(pcsc::Error::ReaderUnavailable), ErrorCode::NoReader);
+        assert_eq!(code(pcsc::Error::CommError), ErrorCode::NoReader);
+        assert_eq!(code(pcsc::Error::NoReadersAvailable), ErrorCode::NoReader);
+        assert_eq!(code(pcsc::Error::UnknownReader), ErrorCode::NoReader);
+        assert_eq!(code(pcsc::Error::NoService), ErrorCode::PcscUnavailable);
+        assert_eq!(code(pcsc::Error::ServiceStopped), ErrorCode::PcscUnavailable);
+        assert_eq!(code(pcsc::Error::RemovedCard), ErrorCode::CardRemoved);
+        assert_eq!(code(pcsc::Error::NoSmartcard), ErrorCode::NoCard);
+        assert_eq!(code(pcsc::Error::SharingViolation), ErrorCode::Busy);
+    }
+}
