@@ -3,8 +3,9 @@
 // The keystores the browser downloads are read by OpenSSL and JDK keytool.
 import { execFileSync } from 'node:child_process';
 
-import { expect, forEachCardRun, test } from './fixtures';
+import { BIN_DIR, DIST_DIR, expect, forEachCardRun, startServer, test } from './fixtures';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
@@ -160,6 +161,36 @@ test.describe('new personal certificate', () => {
       const pending = page.waitForEvent('download');
       await flow.createKeyButton().click();
       expect((await pending).suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
+    });
+  });
+
+  // F11: production keystores are named `.p12`, acceptance ones `.acc-p12` (the others here run
+  // against the local service, named as acceptance). A server whose production environment is the
+  // mock stands in for eHealth's production platform.
+  forEachCardRun((words) => {
+    test('in production, the pending and the final keystore are .p12 files', async ({ page, context, certraServer, card, certra }, testInfo) => {
+      const app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+        '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `production=${certraServer.url}`,
+      ]);
+      try {
+        const flow = new NewCertificateFlow(page, words);
+        await flow.open(app.url);
+        await expect(flow.holder()).toHaveText(card.holder);
+        await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00', words.production);
+        await expect(flow.dn()).toHaveText(DN);
+        await flow.acceptContract();
+        const pending = await flow.choosePassword(PASSWORD);
+        expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.p12$/);
+        const final = page.waitForEvent('download');
+        await (await flow.signRequest(context)).enterPin('1234');
+        expect((await final).suggestedFilename()).toBe(pending.suggestedFilename());
+        const finalFile = testInfo.outputPath((await final).suggestedFilename());
+        await (await final).saveAs(finalFile);
+        expectFinalKeystore(finalFile);
+        expect((await certra.state()).certificates).toMatchObject([{ status: 'VALID_ACTIVE', etk_status: 'VALID_ACTIVE' }]);
+      } finally {
+        app.process.kill('SIGTERM');
+      }
     });
   });
 

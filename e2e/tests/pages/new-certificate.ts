@@ -21,9 +21,10 @@ export class NewCertificateFlow {
     return this.page.getByTestId('holder');
   }
 
-  /** Contact data, in the local test environment (the mock eHealth service). */
-  async contactData(email: string, phone: string) {
-    await this.page.getByLabel(this.words.environment).selectOption({ label: this.words.local });
+  /** Contact data, in the local test environment (the mock eHealth service) unless `environment`
+   *  names another one (its label in the picker). */
+  async contactData(email: string, phone: string, environment = this.words.local) {
+    await this.page.getByLabel(this.words.environment).selectOption({ label: environment });
     await this.page.getByLabel(this.words.email).fill(email);
     await this.page.getByLabel(this.words.phone).fill(phone);
     await this.page.getByRole('button', { name: this.words.next }).click();

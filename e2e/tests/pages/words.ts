@@ -21,6 +21,7 @@ export type Words = {
   appTitle: string;
   environment: string;
   local: string;
+  production: string;
   email: string;
   phone: string;
   next: string;
@@ -106,6 +107,7 @@ export const ENGLISH: Words = {
   appTitle: 'eHealth certificate',
   environment: 'eHealth environment',
   local: 'Local test service',
+  production: 'Production',
   email: 'E-mail address',
   phone: 'Phone number',
   next: 'Continue',
@@ -200,6 +202,7 @@ export const DUTCH: Words = {
   appTitle: 'eHealth-certificaat',
   environment: 'eHealth-omgeving',
   local: 'Lokale testdienst',
+  production: 'Productie',
   email: 'E-mailadres',
   phone: 'Telefoonnummer',
   next: 'Verder',
@@ -294,6 +297,7 @@ export const FRENCH: Words = {
   appTitle: 'Certificat eHealth',
   environment: 'Environnement eHealth',
   local: 'Service de test local',
+  production: 'Production',
   email: 'Adresse e-mail',
   phone: 'Numéro de téléphone',
   next: 'Continuer',
