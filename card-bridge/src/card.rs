@@ -228,18 +228,33 @@ fn connect(context: &Context, reader: Option<&str>) -> Result<(String, Card), Br
     // Two bridge processes connecting to a freshly inserted card at the same moment (the kiosk's
     // reader watch and a read-card) race for its protocol negotiation, and pcsc-lite refuses the
     // loser with SCARD_E_PROTO_MISMATCH; that passes within milliseconds, so ask again for up to
-    // 1 s. (Seen in 1 of 3 kiosk runs without this, 0 of 12 with it.)
+    // 1 s. (Seen in 1 of 3 kiosk runs without this, 0 of 12 with it.) pcsc-lite also answers it
+    // for as long as the ATR it read at power-up offers no protocol (its SCardConnect agrees on one
+    // from that ATR): seen once in a run for 2.6 s. Halfway, the card is therefore reset once, which
+    // makes pcscd read the ATR again, as eid-mw resets a card that stops answering
+    // (spec/eid-card.md §5).
     let mut attempts = 0;
     let card = loop {
         match context.connect(state.name(), ShareMode::Shared, Protocols::ANY) {
             Err(pcsc::Error::ProtoMismatch) if attempts < 20 => {
                 attempts += 1;
+                if attempts == 10 {
+                    reset(context, state.name());
+                }
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
             result => break result?,
         }
     };
     Ok((state.name().to_string_lossy().into_owned(), card))
+}
+
+/// Resets the card in `reader` through a direct connection (no protocol needed), so that pcscd
+/// powers it up again and reads its ATR anew. Best effort: a failure leaves things as they were.
+fn reset(context: &Context, reader: &std::ffi::CStr) {
+    if let Ok(card) = context.connect(reader, ShareMode::Direct, Protocols::UNDEFINED) {
+        let _ = card.disconnect(Disposition::ResetCard);
+    }
 }
 
 /// Sends one APDU and follows T=0: `61xx` → GET RESPONSE, `6Cxx` → the same command with Le=xx
