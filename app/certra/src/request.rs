@@ -199,6 +199,13 @@ pub struct CertificateIdentifier {
     pub application_id: Option<String>,
 }
 
+impl CertificateIdentifier {
+    /// The person's identifier (`SSIN`) of a personal certificate; `None` for an organisation's.
+    pub fn person(&self) -> Option<&Identifier> {
+        self.actor.ids.iter().find(|id| id.kind == "SSIN")
+    }
+}
+
 /// One identifier searched in the ETK Depot.
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct EtkIdentifier {

@@ -86,7 +86,7 @@ pub fn check_renewable(
     if info.status != "VALID_ACTIVE" {
         return Err(NotRenewable::NotActive { status: info.status.clone() });
     }
-    if let Some(owner) = info.identifier.actor.ids.iter().find(|id| id.kind == "SSIN") {
+    if let Some(owner) = info.identifier.person() {
         if owner.value != holder.ssin {
             return Err(NotRenewable::OtherPerson { owner: owner.value.clone() });
         }

@@ -294,22 +294,19 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     // The base services of the organisation's type as picked in the form, right now.
     let available_services = move || {
         let choice = organisation_choice.get();
-        let kind = if choice == ANOTHER {
-            organisation_type.get()
-        } else {
-            let index: usize = choice.parse().unwrap_or(0);
-            organisations.with(|all| {
-                all.get(index)
-                    .and_then(|(_, id)| id.split_once('='))
-                    .map(|(kind, _)| kind.to_owned())
-                    .unwrap_or_default()
-            })
-        };
+        let typed = organisation_type.get();
         gathered.with_value(|g| {
-            g.types
-                .iter()
-                .find(|each| each.identifier_type == kind)
-                .map(|each| each.available_base_services.clone())
+            let kind = if choice == ANOTHER {
+                Some(typed.as_str())
+            } else {
+                let index: usize = choice.parse().unwrap_or(0);
+                g.qualities
+                    .as_ref()
+                    .and_then(|qualities| qualities.organizations.get(index))
+                    .map(|managed| managed.identifier.kind.as_str())
+            };
+            kind.and_then(|kind| organisation_type_named(&g.types, kind))
+                .map(|kind| kind.available_base_services.clone())
                 .unwrap_or_default()
         })
     };
@@ -338,9 +335,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             let (identifier, name) = if choice == ANOTHER {
                 let (kind_name, number, name) = typed;
                 let kind = gathered
-                    .with_value(|g| {
-                        g.types.iter().find(|k| k.identifier_type == kind_name).cloned()
-                    })
+                    .with_value(|g| organisation_type_named(&g.types, &kind_name).cloned())
                     .ok_or(ehcert_flows::OrganisationProblem::UnknownType(kind_name.clone()))
                     .map_err(ehcert_flows::FlowError::from)?;
                 let value = organisation::check_identifier(
@@ -371,11 +366,11 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             )
             .map_err(ehcert_flows::FlowError::from)?;
             gathered.update_value(|gathered| {
-                let kind = certificate.actor.ids.first().map(|id| id.kind.clone());
-                gathered.base_services = gathered
-                    .types
-                    .iter()
-                    .find(|each| Some(&each.identifier_type) == kind.as_ref())
+                gathered.base_services = certificate
+                    .actor
+                    .ids
+                    .first()
+                    .and_then(|id| organisation_type_named(&gathered.types, &id.kind))
                     .map(|kind| organisation::base_services_for(kind, &gathered.ticked_services))
                     .unwrap_or_default();
                 gathered.certificate = Some(certificate);
@@ -565,10 +560,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     let is_organisation = move || {
         kind == Kind::Organisation
             || gathered.with_value(|g| {
-                g.certificate
-                    .as_ref()
-                    .and_then(|certificate| certificate.actor.ids.first())
-                    .is_some_and(|id| id.kind != "SSIN")
+                g.certificate.as_ref().is_some_and(|certificate| certificate.person().is_none())
             })
     };
 
@@ -798,6 +790,14 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
         </main>
     }
+}
+
+/// The organisation type `identifier_type` among eHealth's types (GetGenericOrganizationTypes).
+fn organisation_type_named<'a>(
+    types: &'a [OrganizationType],
+    identifier_type: &str,
+) -> Option<&'a OrganizationType> {
+    types.iter().find(|kind| kind.identifier_type == identifier_type)
 }
 
 /// A base service's name in the page's language, with eHealth's code.
