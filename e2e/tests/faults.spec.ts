@@ -1,11 +1,11 @@
 // The fault matrix of a new personal certificate: eHealth failing on each of its calls, the PIN
-// blocked, the card pulled out mid-signature, the reader unplugged, a wrong or damaged keystore. Each ends in a clear
-// message that says what to do next, and the key is never lost: the pending keystore stays in
-// the browser (and in the downloaded file) until the final one is saved.
-import { execFileSync } from 'node:child_process';
+// blocked, the card pulled out mid-signature, the reader unplugged, a wrong or damaged keystore.
+// Each ends in a clear message that says what to do next, and the key is never lost: the pending
+// keystore stays in the browser (and in the downloaded file) until the final one is saved.
 import { writeFile } from 'node:fs/promises';
 
 import { expect, test } from './fixtures';
+import { publicKeyOf } from './oracles';
 
 import { CardCheck } from './pages/card-check';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
@@ -13,20 +13,8 @@ import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate
 const PASSWORD = 'Huisarts-2026';
 
 /** From the card to the pending keystore's download (returned), in English. */
-async function upToSigning(flow: NewCertificateFlow, appUrl: string) {
-  await flow.open(appUrl);
-  await expect(flow.holder()).toHaveText('Jan Pieter Peeters');
-  await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-  await flow.acceptContract();
-  return flow.choosePassword(PASSWORD);
-}
-
-/** The public key of a keystore's private key, as OpenSSL prints it. */
-function publicKeyOf(file: string) {
-  const key = execFileSync('openssl', ['pkcs12', '-legacy', '-in', file, '-passin', `pass:${PASSWORD}`, '-nocerts', '-nodes'], {
-    encoding: 'utf8',
-  });
-  return execFileSync('openssl', ['pkey', '-pubout'], { input: key, encoding: 'utf8' });
+function upToSigning(flow: NewCertificateFlow, appUrl: string) {
+  return flow.upToSigning(appUrl, 'Jan Pieter Peeters', PASSWORD);
 }
 
 function operations(requests: any[], name: string) {
@@ -91,7 +79,7 @@ for (const operation of ['GenerateContract', 'GenerateCertificate', 'GetCertific
           await (await complete.complete(PASSWORD)).saveAs(finalFile);
           await expect(page.getByTestId('outcome')).toHaveAttribute('data-state', 'ok');
         }
-        expect(publicKeyOf(finalFile)).toBe(publicKeyOf(pendingFile));
+        expect(publicKeyOf(finalFile, PASSWORD)).toBe(publicKeyOf(pendingFile, PASSWORD));
       }
       const requests = await certra.requests();
       expect(requests.filter((r: any) => r.operation === 'GenerateCertificate' && r.outcome === 'success')).toHaveLength(1);
@@ -215,7 +203,7 @@ test('the reader unplugged before the card is read and again while the PIN windo
   const finalFile = testInfo.outputPath('final.acc-p12');
   await (await final).saveAs(finalFile);
   await expect(flow.done()).toBeVisible();
-  expect(publicKeyOf(finalFile)).toBe(publicKeyOf(pendingFile));
+  expect(publicKeyOf(finalFile, PASSWORD)).toBe(publicKeyOf(pendingFile, PASSWORD));
   expect(operations(await certra.requests(), 'GenerateCertificate')).toHaveLength(1);
 });
 
@@ -267,7 +255,7 @@ for (const step of ['contact', 'contract', 'password', 'sign'] as const) {
     await (await final).saveAs(finalFile);
     await expect(flow.done()).toContainText('Your eHealth certificate is ready');
     expect(operations(await certra.requests(), 'GenerateCertificate')).toHaveLength(1);
-    if (pendingFile) expect(publicKeyOf(finalFile)).toBe(publicKeyOf(pendingFile));
+    if (pendingFile) expect(publicKeyOf(finalFile, PASSWORD)).toBe(publicKeyOf(pendingFile, PASSWORD));
   });
 }
 

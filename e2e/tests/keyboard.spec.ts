@@ -1,9 +1,8 @@
 // The main flows with the keyboard only: every control is reached with Tab, chosen with the
 // keys a keyboard user has (typing, Space, Enter), and the PIN is typed into the PIN window,
 // which takes the focus by itself. The mouse is never used.
-import { execFileSync } from 'node:child_process';
-
 import { expect, test } from './fixtures';
+import { keytool } from './oracles';
 
 import { tabTo } from './pages/keyboard';
 
@@ -58,9 +57,7 @@ test('a new personal certificate from the home page to the final keystore, keybo
   const finalFile = testInfo.outputPath('final.acc-p12');
   await (await final).saveAs(finalFile);
   await expect(page.getByTestId('done')).toContainText('Your eHealth certificate is ready');
-  const listing = execFileSync('keytool', ['-list', '-storetype', 'PKCS12', '-keystore', finalFile, '-storepass', PASSWORD], {
-    encoding: 'utf8',
-  });
+  const listing = keytool(finalFile, PASSWORD);
   expect(listing).toContain('Your keystore contains 2 entries');
   expect((await certra.state()).certificates).toMatchObject([{ status: 'VALID_ACTIVE' }]);
 });

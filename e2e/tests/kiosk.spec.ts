@@ -1,10 +1,10 @@
 // Kiosk mode (F17): the app served with `ehcert-serve --kiosk-idle-seconds N` on a shared
 // computer keeps nothing in the browser, and the session ends with Finish, when idle, or when
 // the card leaves the reader.
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 import { BIN_DIR, DIST_DIR, expect, forEachCardRun, startServer, test, type AppServer } from './fixtures';
+import { keyMatchesCertificate, keytool } from './oracles';
 import { NewCertificateFlow } from './pages/new-certificate';
 import { ENGLISH } from './pages/words';
 
@@ -15,27 +15,7 @@ async function kioskApp(certraUrl: string, idleSeconds: number): Promise<AppServ
   ]);
 }
 
-function keytool(file: string) {
-  return execFileSync('keytool', ['-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', 'Huisarts-2026'], {
-    encoding: 'utf8',
-  });
-}
-
-/** Whether the private key and the certificate stored under `alias` belong together (OpenSSL). */
-function etkKeyMatchesCertificate(file: string, alias: string) {
-  const dump = execFileSync('openssl', ['pkcs12', '-legacy', '-in', file, '-passin', 'pass:Huisarts-2026', '-nodes'], { encoding: 'utf8' });
-  const block = (kind: RegExp) =>
-    dump
-      .split(/(?=Bag Attributes)/)
-      .find((bag) => bag.includes(`friendlyName: ${alias}\n`) && kind.test(bag))
-      ?.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----\n/)?.[0];
-  const key = block(/PRIVATE KEY/);
-  const certificate = block(/CERTIFICATE/);
-  if (!key || !certificate) return false;
-  const fromKey = execFileSync('openssl', ['pkey', '-pubout'], { input: key, encoding: 'utf8' });
-  const fromCertificate = execFileSync('openssl', ['x509', '-noout', '-pubkey'], { input: certificate, encoding: 'utf8' });
-  return fromKey === fromCertificate;
-}
+const PASSWORD = 'Huisarts-2026';
 
 const storedKeys = (page: import('@playwright/test').Page) =>
   page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
@@ -51,12 +31,8 @@ forEachCardRun((words) => {
     const app = await kioskApp(certraServer.url, 600);
     try {
       const flow = new NewCertificateFlow(page, words);
-      await flow.open(app.url);
+      const pending = await flow.upToSigning(app.url, card.holder, PASSWORD);
       await expect(page.getByTestId('kiosk')).toContainText(words.kioskText);
-      await expect(flow.holder()).toHaveText(card.holder);
-      await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-      await flow.acceptContract();
-      const pending = await flow.choosePassword('Huisarts-2026');
       expect(pending.suggestedFilename()).toMatch(/\.acc-p12$/);
       await expect(page.getByTestId('pending-saved')).toBeVisible();
       expect(await storedKeys(page)).toEqual([]);
@@ -84,11 +60,7 @@ test('on a kiosk, a lost answer to the ETK registration is tried again on the sa
     // eHealth registers the ETK, but its answer never arrives: the ETK key exists only in the page.
     await certra.fault({ kind: 'drop', operation: 'CompleteETKRegistration' });
     const flow = new NewCertificateFlow(page);
-    await flow.open(app.url);
-    await expect(flow.holder()).toHaveText(card.holder);
-    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-    await flow.acceptContract();
-    await flow.choosePassword('Huisarts-2026');
+    await flow.upToSigning(app.url, card.holder, PASSWORD);
     await (await flow.signRequest(context)).enterPin('1234');
     await expect(page.getByTestId('error')).toContainText("eHealth's service is not available right now");
     expect(await storedKeys(page)).toEqual([]);
@@ -102,9 +74,9 @@ test('on a kiosk, a lost answer to the ETK registration is tried again on the sa
     await expect(flow.done()).toContainText('Your eHealth certificate is ready');
     expect(await storedKeys(page)).toEqual([]);
     // One ETK registration only (the one whose answer was lost), and the file holds its key.
-    const [etkAlias] = (keytool(finalFile).match(/^Alias name: (\d+)$/m) ?? []).slice(1);
+    const [etkAlias] = (keytool(finalFile, PASSWORD).match(/^Alias name: (\d+)$/m) ?? []).slice(1);
     expect(etkAlias).toBeTruthy();
-    expect(etkKeyMatchesCertificate(finalFile, etkAlias)).toBe(true);
+    expect(keyMatchesCertificate(finalFile, PASSWORD, etkAlias)).toBe(true);
     const operations = (await certra.requests()).map((request: any) => request.operation);
     expect(operations.filter((operation: string) => operation === 'CompleteETKRegistration')).toHaveLength(1);
     expect((await certra.state()).certificates).toMatchObject([{ status: 'VALID_ACTIVE', etk_status: 'VALID_ACTIVE' }]);

@@ -2,10 +2,10 @@
 // foreign provider's request, as a person meets them: the app with the mock eHealth service as
 // its "local" environment, the extension's PIN window, the card bridge, pcscd and the simulated
 // eID. Keystores are read by JDK keytool.
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
 import { expect, forEachCardRun, test } from './fixtures';
+import { keytool } from './oracles';
 import { expectAccessible } from './pages/accessibility';
 import { PinWindow } from './pages/card-check';
 import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow, useLocalService } from './pages/more-flows';
@@ -15,12 +15,6 @@ import { ENGLISH, FRENCH } from './pages/words';
 const PASSWORD = 'Huisarts-2026';
 const NEW_PASSWORD = 'Huisarts-2029';
 const DN = 'CN=SSIN\\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\\=85073003328,O=Federal Government,C=BE';
-
-function keytool(file: string, password: string) {
-  return execFileSync('keytool', ['-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', password], {
-    encoding: 'utf8',
-  });
-}
 
 // Both card generations (every eID signature differs: RSA on applet 1.7, ECDSA P-384 on 1.8),
 // each in another language.
@@ -34,11 +28,7 @@ forEachCardRun((words) => {
   }, testInfo) => {
     // The certificate in use today, made with F1.
     const flow = new NewCertificateFlow(page, words);
-    await flow.open(localApp.url);
-    await expect(flow.holder()).toHaveText(card.holder);
-    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-    await flow.acceptContract();
-    await flow.choosePassword(PASSWORD);
+    await flow.upToSigning(localApp.url, card.holder, PASSWORD);
     const issued = page.waitForEvent('download');
     await (await flow.signRequest(context)).enterPin('1234');
     const currentFile = testInfo.outputPath('current', (await issued).suggestedFilename());

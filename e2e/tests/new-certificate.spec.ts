@@ -1,8 +1,6 @@
 // F1 and F3 as a care provider meets them: the app with the mock eHealth service as its "local"
 // environment, the extension's PIN window, the real card bridge, pcscd and the simulated eID.
 // The keystores the browser downloads are read by OpenSSL and JDK keytool.
-import { execFileSync } from 'node:child_process';
-
 import { BIN_DIR, DIST_DIR, expect, forEachCardRun, startServer, test } from './fixtures';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,43 +8,26 @@ import path from 'node:path';
 import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
+import { keytool, openssl } from './oracles';
 import { DUTCH } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
 const DN = 'CN=SSIN\\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\\=85073003328,O=Federal Government,C=BE';
 
-function openssl(file: string, ...args: string[]) {
-  return execFileSync('openssl', ['pkcs12', '-legacy', '-in', file, '-passin', `pass:${PASSWORD}`, ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function keytool(file: string, password = PASSWORD) {
-  return execFileSync('keytool', ['-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', password], {
-    encoding: 'utf8',
-  });
-}
-
 /** Checks the final keystore as medical software will read it. */
 function expectFinalKeystore(file: string) {
-  const listing = keytool(file);
+  const listing = keytool(file, PASSWORD);
   expect(listing).toContain('Your keystore contains 2 entries');
   expect(listing).toContain('Alias name: authentication');
   expect(listing).toMatch(/Alias name: \d+\n/);
   expect(listing).toContain('Owner: CN="SSIN=85073003328", OU=eHealth-platform Belgium, OU=JAN PIETER PEETERS');
   expect(listing).toContain('Certificate chain length: 3');
-  openssl(file, '-noout');
+  openssl(file, PASSWORD, '-noout');
 }
 
 /** The flow from the card up to the pending keystore's download, checking the DN on the way. */
-async function startRequest(flow: NewCertificateFlow, appUrl: string, holder: string) {
-  await flow.open(appUrl);
-  await expect(flow.holder()).toHaveText(holder);
-  await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-  await expect(flow.dn()).toHaveText(DN);
-  await flow.acceptContract();
-  return flow.choosePassword(PASSWORD);
+function startRequest(flow: NewCertificateFlow, appUrl: string, holder: string) {
+  return flow.upToSigning(appUrl, holder, PASSWORD, { dn: DN });
 }
 
 test.describe('new personal certificate', () => {
@@ -59,16 +40,11 @@ test.describe('new personal certificate', () => {
       certra,
     }, testInfo) => {
       const flow = new NewCertificateFlow(page, words);
-      await flow.open(localApp.url);
-      await expect(flow.holder()).toHaveText(card.holder);
-      await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-      await expect(flow.dn()).toHaveText(DN);
-      await flow.acceptContract();
-      const pending = await flow.choosePassword(PASSWORD);
+      const pending = await startRequest(flow, localApp.url, card.holder);
       expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
       const pendingFile = testInfo.outputPath('pending.acc-p12');
       await pending.saveAs(pendingFile);
-      expect(openssl(pendingFile, '-nokeys')).toMatch(/subject=C ?= ?Dummy/);
+      expect(openssl(pendingFile, PASSWORD, '-nokeys')).toMatch(/subject=C ?= ?Dummy/);
       // Nothing was sent for the key yet: it is safe in the file before GenerateCertificate.
       expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
 
@@ -174,12 +150,7 @@ test.describe('new personal certificate', () => {
       ]);
       try {
         const flow = new NewCertificateFlow(page, words);
-        await flow.open(app.url);
-        await expect(flow.holder()).toHaveText(card.holder);
-        await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00', words.production);
-        await expect(flow.dn()).toHaveText(DN);
-        await flow.acceptContract();
-        const pending = await flow.choosePassword(PASSWORD);
+        const pending = await flow.upToSigning(app.url, card.holder, PASSWORD, { dn: DN, environment: words.production });
         expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.p12$/);
         const final = page.waitForEvent('download');
         await (await flow.signRequest(context)).enterPin('1234');

@@ -40,6 +40,24 @@ export class NewCertificateFlow {
     await this.page.getByRole('button', { name: this.words.next }).click();
   }
 
+  /** The test person's way from the card to the pending keystore's download (returned): the flow
+   *  opened, `holder` read from the card, contact data given in `environment` (the local test
+   *  service unless said), the contract's DN checked when `dn` is given, the contract accepted,
+   *  `password` chosen. */
+  async upToSigning(
+    appUrl: string,
+    holder: string,
+    password: string,
+    { dn, environment }: { dn?: string; environment?: string } = {},
+  ): Promise<Download> {
+    await this.open(appUrl);
+    await expect(this.holder()).toHaveText(holder);
+    await this.contactData('jan.peeters@example.be', '+32 470 00 00 00', environment);
+    if (dn) await expect(this.dn()).toHaveText(dn);
+    await this.acceptContract();
+    return this.choosePassword(password);
+  }
+
   /** Types `password` and its confirmation, without creating the key. */
   async typePassword(password: string, confirmation: string) {
     await this.page.getByLabel(this.words.password, { exact: true }).fill(password);

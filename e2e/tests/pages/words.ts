@@ -393,8 +393,8 @@ export const CARD_RUNS = [
   { applet: '1.8', words: FRENCH },
 ] as const;
 
-/** Opens `hash` of the app and picks `words`' language with the page's language picker, as a
- *  person does; the choice is remembered for the next pages (app/src/i18n.rs). */
+/** Opens `url` (an address in the app) and picks `words`' language with the page's language
+ *  picker, as a person does; the choice is remembered for the next pages (app/src/i18n.rs). */
 export async function openIn(page: import('@playwright/test').Page, url: string, words: Words) {
   await page.goto(url);
   await page.locator('#language').selectOption({ label: words.language });

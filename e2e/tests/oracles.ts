@@ -1,0 +1,40 @@
+// The outside oracles that read the keystores the browser downloaded: JDK keytool and OpenSSL.
+// Each throws when the tool refuses the file or its password.
+import { execFileSync } from 'node:child_process';
+
+/** `keytool -list -v` of a PKCS#12 file, as medical software's Java reads it. */
+export function keytool(file: string, password: string) {
+  return execFileSync('keytool', ['-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', password], {
+    encoding: 'utf8',
+  });
+}
+
+/** `openssl pkcs12 -legacy` on the file with `args` (e.g. `-noout`, `-nokeys`). */
+export function openssl(file: string, password: string, ...args: string[]) {
+  return execFileSync('openssl', ['pkcs12', '-legacy', '-in', file, '-passin', `pass:${password}`, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** The public key of a keystore's private key, as OpenSSL prints it. */
+export function publicKeyOf(file: string, password: string) {
+  const key = openssl(file, password, '-nocerts', '-nodes');
+  return execFileSync('openssl', ['pkey', '-pubout'], { input: key, encoding: 'utf8' });
+}
+
+/** Whether the private key and the certificate stored under `alias` belong together. */
+export function keyMatchesCertificate(file: string, password: string, alias: string) {
+  const dump = openssl(file, password, '-nodes');
+  const block = (kind: RegExp) =>
+    dump
+      .split(/(?=Bag Attributes)/)
+      .find((bag) => bag.includes(`friendlyName: ${alias}\n`) && kind.test(bag))
+      ?.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----\n/)?.[0];
+  const key = block(/PRIVATE KEY/);
+  const certificate = block(/CERTIFICATE/);
+  if (!key || !certificate) return false;
+  const fromKey = execFileSync('openssl', ['pkey', '-pubout'], { input: key, encoding: 'utf8' });
+  const fromCertificate = execFileSync('openssl', ['x509', '-noout', '-pubkey'], { input: certificate, encoding: 'utf8' });
+  return fromKey === fromCertificate;
+}
