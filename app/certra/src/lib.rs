@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod dialect;
 pub mod endpoint;
 mod error;
 pub mod poll;

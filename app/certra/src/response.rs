@@ -78,10 +78,11 @@ pub struct ForeignerSubmission {
 /// CompleteETKRegistration's answer.
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct EtkRegistration {
-    /// The ETK (CMS SignedData, DER).
-    pub etk: Vec<u8>,
-    /// The ETK waits for ActivateETK (a renewal while the old ETK is valid).
-    pub to_be_activated: bool,
+    /// The ETK (CMS SignedData, DER), when the answer carries it.
+    pub etk: Option<Vec<u8>>,
+    /// The ETK waits for ActivateETK (a renewal while the old ETK is valid), when the answer
+    /// says.
+    pub to_be_activated: Option<bool>,
 }
 
 /// The ETK Depot's answer.
@@ -306,10 +307,14 @@ pub fn etk_challenge(body: &[u8]) -> Result<Vec<u8>> {
 pub fn etk_registration(body: &[u8]) -> Result<EtkRegistration> {
     with_response(Operation::CompleteEtkRegistration, body, |root| {
         let ep = ns::ETKRA_PROTOCOL.uri;
-        Ok(EtkRegistration {
-            etk: base64(&required(root, ep, "ETK")?)?,
-            to_be_activated: boolean(&required(root, ep, "ToBeActivated")?)?,
-        })
+        // Both are optional in the schema (`CompleteETKRegistrationResponseType`'s sequence is
+        // minOccurs="0"), and eHealth's own client reads only the status
+        // (`ra/service/impl/EncryptionTokenRegistrationServiceImpl.java`): success is the
+        // status, whatever else comes with it.
+        let etk = children(root, ep, "ETK").next().map(|etk| base64(&etk)).transpose()?;
+        let to_be_activated =
+            children(root, ep, "ToBeActivated").next().map(|flag| boolean(&flag)).transpose()?;
+        Ok(EtkRegistration { etk, to_be_activated })
     })
 }
 

@@ -3,6 +3,7 @@
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use ehcert_certra::{
+    dialect::{Dialect, EcSignatureMethod},
     request::{Actor, CertificateIdentifier, Identifier, Request},
     signature::{SignatureAlgorithm, SignatureDraft},
 };
@@ -43,9 +44,9 @@ pub struct EidHolder {
     pub surname: String,
     /// Applet 1.8 cards have P-384 keys, older ones RSA-2048.
     pub elliptic: bool,
-    /// Authentication certificate, then the Citizen/Foreigner CA (DER).
+    /// Authentication certificate, the Citizen/Foreigner CA, then the Belgium Root CA (DER).
     pub authentication_chain: Vec<Vec<u8>>,
-    /// Signature certificate, then the CA; `None` on cards without one (minors).
+    /// Signature certificate, the CA and the root; `None` on cards without one (minors).
     pub signature_chain: Option<Vec<Vec<u8>>>,
 }
 
@@ -58,6 +59,7 @@ impl EidHolder {
                 .map_err(|err| FlowError::Card(format!("a card certificate is not base64: {err}")))
         };
         let ca = decode(&card.certificates.ca)?;
+        let root = decode(&card.certificates.root)?;
         let elliptic = match card.key_algorithm.as_str() {
             "rsa-2048" => false,
             "ecdsa-p384" => true,
@@ -69,9 +71,16 @@ impl EidHolder {
             given_names: card.identity.given_names.clone(),
             surname: card.identity.surname.clone(),
             elliptic,
-            authentication_chain: vec![decode(&card.certificates.authentication)?, ca.clone()],
+            // The whole chain the card holds, root included, as the connector's eID credential
+            // gives it to the XML signature's KeyInfo (`BeIDCredential.getCertificateChain`,
+            // added certificate by certificate in `signature/impl/XmlSignatureBuilder.java`).
+            authentication_chain: vec![
+                decode(&card.certificates.authentication)?,
+                ca.clone(),
+                root.clone(),
+            ],
             signature_chain: match &card.certificates.signature {
-                Some(signature) => Some(vec![decode(signature)?, ca]),
+                Some(signature) => Some(vec![decode(signature)?, ca, root]),
                 None => None,
             },
         })
@@ -97,13 +106,20 @@ impl EidHolder {
         format!("{} {}", self.given_names, self.surname)
     }
 
-    /// The XMLDSig algorithm and the card's: RSA-SHA256 on 1.7, ECDSA-SHA384 (reference 02) on
-    /// 1.8 (spec/certra.md §2.3, spec/eid-card.md §1.3).
-    fn algorithms(&self) -> (SignatureAlgorithm, bridge::SignatureAlgorithm) {
-        if self.elliptic {
-            (SignatureAlgorithm::EcdsaSha384, bridge::SignatureAlgorithm::EcdsaSha384)
-        } else {
-            (SignatureAlgorithm::RsaSha256, bridge::SignatureAlgorithm::RsaPkcs1Sha256)
+    /// The XMLDSig algorithm and the card's: RSA-SHA256 on 1.7 (the connector's default
+    /// `SignatureMethod`); on 1.8 the environment's EC method (`ehcert_certra::dialect`: by
+    /// default ECDSA over a SHA-256 digest, the card's algorithm reference 01).
+    fn algorithms(&self, dialect: Dialect) -> (SignatureAlgorithm, bridge::SignatureAlgorithm) {
+        if !self.elliptic {
+            return (SignatureAlgorithm::RsaSha256, bridge::SignatureAlgorithm::RsaPkcs1Sha256);
+        }
+        match dialect.ec_signature {
+            EcSignatureMethod::EcdsaSha256 => {
+                (SignatureAlgorithm::EcdsaSha256, bridge::SignatureAlgorithm::EcdsaSha256)
+            }
+            EcSignatureMethod::EcdsaSha384 => {
+                (SignatureAlgorithm::EcdsaSha384, bridge::SignatureAlgorithm::EcdsaSha384)
+            }
         }
     }
 
@@ -136,7 +152,7 @@ impl EidHolder {
                 FlowError::Card("this eID card has no signature certificate".into())
             })?,
         };
-        let (xml_algorithm, card_algorithm) = self.algorithms();
+        let (xml_algorithm, card_algorithm) = self.algorithms(services.dialect());
         let draft = SignatureDraft::new(request, xml_algorithm, chain, signature_id(services))
             .map_err(FlowError::from)?;
         let value = services

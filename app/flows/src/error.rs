@@ -22,6 +22,36 @@ pub enum FlowError {
     /// An organisation identifier or application id the form must not send (F2).
     #[error("{0}")]
     Organisation(#[from] OrganisationProblem),
+    /// Contact data eHealth's client would refuse to send.
+    #[error("{0:?}")]
+    Contact(#[from] ContactProblem),
+}
+
+/// Which contact field.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum ContactField {
+    /// The person's own e-mail address.
+    EmailPrivate,
+    /// The organisation's general e-mail address.
+    EmailGeneral,
+    /// The person's own phone number.
+    PhonePrivate,
+    /// The organisation's general phone number.
+    PhoneGeneral,
+}
+
+/// What is wrong with contact data (`crate::contact`).
+#[derive(Clone, Copy, Debug, Eq, PartialEq, thiserror::Error)]
+pub enum ContactProblem {
+    /// A required field is empty.
+    #[error("{0:?} is missing")]
+    Missing(ContactField),
+    /// Not an e-mail address of the form eHealth's client accepts.
+    #[error("{0:?} is not an e-mail address")]
+    NotEmail(ContactField),
+    /// Not a phone number of the form eHealth's client accepts.
+    #[error("{0:?} is not a phone number")]
+    NotPhone(ContactField),
 }
 
 /// Why a renewal is refused before anything is sent (spec/certra.md §4.5: one active certificate

@@ -66,9 +66,12 @@ impl ForeignProvider {
         CertificateIdentifier { actor: self.actor(), application_id: None }
     }
 
-    /// The DN the certificate will carry: the CSR's subject.
+    /// The DN the certificate will carry: the CSR's subject. Its name OU is `SURNAME FIRSTNAME`,
+    /// as eHealth's client writes it for a foreign provider (`ra/builders/
+    /// ForeignRequestBuilder.java` passes name then first name to `ra/domain/
+    /// DistinguishedName.java`, which joins them in that order).
     pub fn dn(&self) -> String {
-        dn::ehealth("SSIN", &self.bis, &format!("{} {}", self.given_names, self.surname), None)
+        dn::ehealth("SSIN", &self.bis, &format!("{} {}", self.surname, self.given_names), None)
     }
 }
 
@@ -79,6 +82,7 @@ pub async fn submit<S: Services>(
     contact: &ContactData,
     csr: &[u8],
 ) -> Result<ForeignerSubmission, S::Error> {
+    crate::contact::check(contact).map_err(FlowError::from)?;
     let request =
         request::submit_csr_for_foreigner(&services.meta(), &person.actor(), contact, csr);
     let body = call(services, request).await?;
@@ -121,7 +125,7 @@ mod tests {
         assert_eq!(
             person.dn(),
             format!(
-                "CN=SSIN\\={bis},OU=eHealth-platform Belgium,OU=ANA MARIA NUNEZ,OU=SSIN\\={bis},\
+                "CN=SSIN\\={bis},OU=eHealth-platform Belgium,OU=NUNEZ ANA MARIA,OU=SSIN\\={bis},\
                  O=Federal Government,C=BE"
             )
         );

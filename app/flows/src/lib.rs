@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod contact;
 pub mod eid;
 mod error;
 pub mod foreigner;
@@ -16,11 +17,12 @@ pub mod organisation;
 pub mod renewal;
 
 use ehcert_certra::{
+    dialect::Dialect,
     endpoint::Operation,
     request::{LocalizedText, Request, RequestMeta},
 };
 use ehcert_shared::page::Lang;
-pub use error::{FlowError, NotRenewable, OrganisationProblem};
+pub use error::{ContactField, ContactProblem, FlowError, NotRenewable, OrganisationProblem};
 
 /// What a flow needs from the world around it.
 #[allow(async_fn_in_trait)] // one implementation per target; the app's are not Send (wasm)
@@ -34,6 +36,11 @@ pub trait Services {
     async fn eid_sign(&self, request: eid::EidSignature) -> Result<Vec<u8>, Self::Error>;
     /// `Id` and `IssueInstant` for a new request (fresh randomness, the current time).
     fn meta(&self) -> RequestMeta;
+    /// The environment's answers to what no public source settles (`ehcert_certra::dialect`):
+    /// the sourced defaults unless the operator configured otherwise.
+    fn dialect(&self) -> Dialect {
+        Dialect::default()
+    }
 }
 
 /// The text to show from eHealth's versions of it (contracts in fr and nl at least,

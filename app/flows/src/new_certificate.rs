@@ -10,7 +10,7 @@
 use ehcert_certra::{
     endpoint::{Environment, Operation},
     request::{self, CertificateIdentifier, ContactData, Contract, Request},
-    response::{self, EtkRegistration, GeneratedCertificate},
+    response::{self, GeneratedCertificate},
     signature::{SignatureAlgorithm, SignatureDraft},
     CertraError,
 };
@@ -36,8 +36,16 @@ pub async fn generate_contract<S: Services>(
     identifier: &CertificateIdentifier,
     contact: &ContactData,
 ) -> Result<Contract, S::Error> {
+    crate::contact::check(contact).map_err(FlowError::from)?;
+    // The connector names the requester in an organisation's Actor too: their first name beside
+    // the organisation's name (`ra/builders/ContractRequestBuilder.java`,
+    // `buildCertificateIdentifier`).
+    let mut identifier = identifier.clone();
+    if identifier.person().is_none() && identifier.actor.first_names.is_empty() {
+        identifier.actor.first_names = vec![holder.given_names.clone()];
+    }
     let request =
-        request::generate_contract(&services.meta(), contact, &holder.actor(), identifier);
+        request::generate_contract(&services.meta(), contact, &holder.actor(), &identifier);
     let body = call(services, request).await?;
     Ok(response::contract(&body).map_err(FlowError::from)?)
 }
@@ -143,8 +151,12 @@ pub async fn request_certificate<S: Services>(
     csr: &[u8],
     base_services: &[String],
 ) -> Result<GeneratedCertificate, S::Error> {
+    crate::contact::check(contact).map_err(FlowError::from)?;
+    // The DN as the connector echoes it, or verbatim, as the environment says
+    // (`ehcert_certra::dialect::DnEcho`); the PIN window shows the DN eHealth gave.
+    let echoed = services.dialect().dn_echo.contract(contract);
     let request =
-        request::generate_certificate(&services.meta(), contact, csr, contract, base_services);
+        request::generate_certificate(&services.meta(), contact, csr, &echoed, base_services);
     let body = holder
         .call(
             services,
@@ -159,9 +171,16 @@ pub async fn request_certificate<S: Services>(
 
 /// GenerateCertificate again after an attempt whose outcome is unknown (the answer was lost,
 /// cut or late): eHealth may have carried out the first one, and a second request for the same
-/// key would be refused. So GetCertificate asks first; when eHealth knows the key (issued or
-/// `CERT_NOT_YET_DELIVERED`) nothing is sent again and `None` says to continue with the request
-/// already there. Otherwise the request is sent (and signed) again.
+/// key would be refused. When the answer says eHealth knows the key, nothing is sent again and
+/// `None` says to continue with the request already there. Otherwise the request is sent (and
+/// signed) again.
+///
+/// Whether eHealth knows the key is decided only from answers eHealth is known to give: a
+/// certificate from GetCertificate, or the key listed by GetCertificateInfoForCitizen (signed with
+/// the eID authentication key: one more PIN, on this rare path only). GetCertificate's errors
+/// decide nothing: `CERT_NOT_YET_DELIVERED` is the one code eHealth's client knows
+/// (`ra/utils/RaUtils.java`), and nobody outside eHealth knows whether it is also the answer for
+/// a key it never received; taking it as "received" would leave a lost request waiting forever.
 pub async fn request_certificate_again<S: Services>(
     services: &S,
     holder: &EidHolder,
@@ -171,10 +190,24 @@ pub async fn request_certificate_again<S: Services>(
     base_services: &[String],
     public_key_identifier: &[u8; 20],
 ) -> Result<Option<GeneratedCertificate>, S::Error> {
-    if fetch_chain(services, public_key_identifier).await.is_ok() {
+    if request_received(services, holder, public_key_identifier).await? {
         return Ok(None);
     }
     request_certificate(services, holder, contact, contract, csr, base_services).await.map(Some)
+}
+
+/// Whether eHealth received a GenerateCertificate for `public_key_identifier`: it delivers the
+/// certificate, or lists a request for the key among the card holder's certificates.
+pub async fn request_received<S: Services>(
+    services: &S,
+    holder: &EidHolder,
+    public_key_identifier: &[u8; 20],
+) -> Result<bool, S::Error> {
+    if let Ok(Some(_)) = fetch_chain(services, public_key_identifier).await {
+        return Ok(true);
+    }
+    let listed = crate::my_certificates::list(services, holder).await?;
+    Ok(listed.iter().any(|info| info.public_key_identifier == *public_key_identifier))
 }
 
 /// A pending request read back from its keystore.
@@ -227,7 +260,7 @@ pub async fn complete<S: Services>(
     chain: Vec<Vec<u8>>,
     etk_key: &RsaKeyPair,
     keep: impl FnOnce(&Keystore) -> Result<(), S::Error>,
-) -> Result<EtkRegistration, S::Error> {
+) -> Result<EtkRegistered, S::Error> {
     keystore.install_chain(chain).map_err(FlowError::from)?;
     register_etk(services, keystore, etk_key, keep).await
 }
@@ -238,7 +271,7 @@ pub async fn register_etk<S: Services>(
     keystore: &mut Keystore,
     etk_key: &RsaKeyPair,
     keep: impl FnOnce(&Keystore) -> Result<(), S::Error>,
-) -> Result<EtkRegistration, S::Error> {
+) -> Result<EtkRegistered, S::Error> {
     let entry = keystore.authentication().map_err(FlowError::from)?;
     let authentication_key = entry.key_pair().map_err(FlowError::from)?;
     let chain = entry.chain.clone();
@@ -264,7 +297,25 @@ pub async fn register_etk<S: Services>(
     let complete = request::complete_etk_registration(&services.meta(), &encryption_certificate);
     let envelope = ehealth_signed(services, complete, &authentication_key, &chain)?;
     let body = services.certra(Operation::CompleteEtkRegistration, envelope).await?;
-    Ok(response::etk_registration(&body).map_err(FlowError::from)?)
+    let registration = response::etk_registration(&body).map_err(FlowError::from)?;
+    let to_be_activated = match registration.to_be_activated {
+        Some(to_be_activated) => to_be_activated,
+        // Success without saying: eHealth's ETK status for this certificate tells.
+        None => {
+            let info = crate::renewal::keystore_certificate_info(services, keystore).await?;
+            info.etk_status == "WAIT_FOR_ACTIVATION"
+        }
+    };
+    Ok(EtkRegistered { to_be_activated, etk: registration.etk })
+}
+
+/// A registered ETK.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct EtkRegistered {
+    /// It waits for ActivateETK (a renewal while the old ETK is valid).
+    pub to_be_activated: bool,
+    /// The ETK, when eHealth's answer carried it.
+    pub etk: Option<Vec<u8>>,
 }
 
 /// A keystore kept during its ETK registration (certificate installed, ETK key added, the

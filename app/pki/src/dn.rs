@@ -1,10 +1,19 @@
-//! Distinguished names. CertRA returns the DN the certificate will carry as an RFC 2253 string
-//! in `Contract/DN` (spec/certra.md §6.1), and the CSR's subject must equal it; we use it
-//! verbatim, only turning the string into DER.
+//! Distinguished names. CertRA returns the DN the certificate will carry as a string in
+//! `Contract/DN`, and the CSR's subject must equal it; we use it verbatim, only turning the
+//! string into DER.
+//!
+//! The string is read as eHealth's own client reads it: the technical connector builds the CSR
+//! with `new X500Principal(dn)` from the DN exactly as GenerateContract returned it
+//! (`ra/domain/NewCertificateContract.java` → `ra/utils/CertificateUtils.createCSR`), and
+//! escapes the identifier's `=` only in the copy it echoes, which implies eHealth returns
+//! `CN=SSIN=85073003328,…` with that `=` unescaped. So, like the JDK's parser, an `=` inside a
+//! value needs no escape, RFC 2253 backslash escapes are understood, and RFC 1779 quoted values
+//! (`OU="AZ Voorbeeld, campus Noord"`) are too.
 //!
 //! RFC 2253 lists RDNs last-to-first, so the string's first RDN (`CN=…`) is the DER's last.
-//! String types follow what eHealth certificates carry (spec/certra.md §6.1): `C` is a
-//! PrintableString, everything else UTF8String.
+//! String types are the JDK's (`sun.security.x509.AVA`, what `X500Principal` writes into the
+//! connector's CSR): a PrintableString when every character is one of PrintableString's
+//! (X.680 §41.4: letters, digits, space and `'()+,-./:=?`), else a UTF8String.
 
 use der::{
     asn1::{Any, PrintableStringRef, SetOfVec, Utf8StringRef},
@@ -34,14 +43,19 @@ pub fn parse(dn: &str) -> Result<Name> {
         let oid = attribute_oid(key.trim_matches(' '))
             .ok_or_else(|| invalid(&format!("unknown attribute {key:?}")))?;
         // RFC 2253 §3 allows only spaces around the '='; other whitespace is part of the value.
-        let value = unescape(value.trim_start_matches(' ')).map_err(|reason| invalid(&reason))?;
+        let value = value.trim_start_matches(' ');
+        let value = match quoted(value) {
+            Some(inner) => inner.and_then(|inner| unescape(inner)),
+            None => unescape(value),
+        }
+        .map_err(|reason| invalid(&reason))?;
         if value.is_empty() {
             return Err(invalid(&format!("{key} is empty")));
         }
-        let any = if oid == rfc4519::C {
-            if value.len() != 2 {
-                return Err(invalid("C must be a two-letter country code"));
-            }
+        if oid == rfc4519::C && value.len() != 2 {
+            return Err(invalid("C must be a two-letter country code"));
+        }
+        let any = if value.chars().all(is_printable) {
             Any::new(Tag::PrintableString, PrintableStringRef::new(&value)?.as_bytes())?
         } else {
             Any::new(Tag::Utf8String, Utf8StringRef::new(&value)?.as_bytes())?
@@ -152,10 +166,35 @@ fn attribute_oid(key: &str) -> Option<ObjectIdentifier> {
     })
 }
 
-/// Splits at `separator` where it is not escaped with a backslash.
+/// A character of ASN.1's PrintableString (X.680 §41.4, Table 10).
+fn is_printable(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, ' ' | '\'' | '(' | ')' | '+' | ',' | '-' | '.' | '/' | ':' | '=' | '?')
+}
+
+/// The inside of an RFC 1779 quoted value (`"…"`, spaces allowed after it), still escaped;
+/// `None` when the value is not quoted.
+fn quoted(value: &str) -> Option<std::result::Result<&str, String>> {
+    let inner = value.strip_prefix('"')?;
+    let mut escaped = false;
+    for (index, c) in inner.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' if inner[index + 1..].trim_matches(' ').is_empty() => {
+                return Some(Ok(&inner[..index]))
+            }
+            '"' => return Some(Err("text after a quoted value".into())),
+            _ => {}
+        }
+    }
+    Some(Err("a quoted value without its closing quote".into()))
+}
+
+/// Splits at `separator` where it is neither escaped with a backslash nor inside quotes.
 fn split_unescaped(text: &str, separator: char) -> std::result::Result<Vec<String>, String> {
     let mut parts = vec![String::new()];
     let mut chars = text.chars();
+    let mut in_quotes = false;
     while let Some(c) = chars.next() {
         match c {
             '\\' => {
@@ -164,9 +203,17 @@ fn split_unescaped(text: &str, separator: char) -> std::result::Result<Vec<Strin
                 last.push('\\');
                 last.push(next);
             }
-            c if c == separator => parts.push(String::new()),
-            c => parts.last_mut().ok_or("unreachable: parts is never empty")?.push(c),
+            c if c == separator && !in_quotes => parts.push(String::new()),
+            c => {
+                if c == '"' {
+                    in_quotes = !in_quotes;
+                }
+                parts.last_mut().ok_or("unreachable: parts is never empty")?.push(c);
+            }
         }
+    }
+    if in_quotes {
+        return Err("a quoted value without its closing quote".into());
     }
     Ok(parts)
 }
@@ -239,7 +286,7 @@ mod tests {
         assert_eq!(first.value.tag(), Tag::PrintableString);
         let last = &name.0[5].0.as_slice()[0];
         assert_eq!(last.oid, rfc4519::CN);
-        assert_eq!(last.value.tag(), Tag::Utf8String);
+        assert_eq!(last.value.tag(), Tag::PrintableString);
         assert_eq!(last.value.value(), b"SSIN=85073003328");
         // RFC 4514 rendering puts the CN first again, with its '=' escaped.
         assert_eq!(to_string(&name), PERSON);
@@ -252,6 +299,37 @@ mod tests {
         assert_eq!(cn.value.value(), b"CBE=0403019261, MYAPP");
         let ou = &name.0[1].0.as_slice()[0];
         assert_eq!(ou.value.value(), "CAFÉ".as_bytes());
+    }
+
+    #[test]
+    fn reads_the_dn_as_the_connectors_x500principal_does() {
+        // eHealth's DN with its '=' unescaped, as the connector implies: the same name.
+        let raw = "CN=SSIN=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN=85073003328,O=Federal Government,C=BE";
+        assert_eq!(parse(raw).unwrap(), parse(PERSON).unwrap());
+        // RFC 1779 quotes, with an escaped quote inside and spaces after.
+        let quoted = parse(r#"CN="NIHII-HOSPITAL=71000436, LABO",OU="AZ \"Noord\"" ,C=BE"#).unwrap();
+        assert_eq!(quoted.0[2].0.as_slice()[0].value.value(), b"NIHII-HOSPITAL=71000436, LABO");
+        assert_eq!(quoted.0[1].0.as_slice()[0].value.value(), br#"AZ "Noord""#);
+        assert_eq!(quoted, parse(&to_string(&quoted)).unwrap());
+        for bad in [r#"CN="open,C=BE"#, r#"CN="a"b,C=BE"#] {
+            assert!(parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn string_types_are_the_jdks_printable_unless_a_character_is_not() {
+        let name = parse("CN=SSIN=1,OU=ZOË,OU=A_B,OU=(O'Brien) \\+32/1:2.3?,C=BE").unwrap();
+        let tags: Vec<Tag> = name.0.iter().map(|rdn| rdn.0.as_slice()[0].value.tag()).collect();
+        assert_eq!(
+            tags,
+            [
+                Tag::PrintableString,
+                Tag::PrintableString,
+                Tag::Utf8String, // '_' is not a PrintableString character
+                Tag::Utf8String,
+                Tag::PrintableString
+            ]
+        );
     }
 
     #[test]

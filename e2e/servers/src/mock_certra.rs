@@ -52,6 +52,62 @@ pub struct Knobs {
     pub refuse: bool,
     /// Days added to the clock: reaches replacement windows and expiry.
     pub clock_offset_days: i64,
+    /// The one `SignatureMethod` accepted from an EC eID card. Nobody outside eHealth knows
+    /// which CertRA accepts (the client's `ehcert_certra::dialect`): this is the mock's
+    /// assumption, set to either so that the client's setting is tested against both.
+    pub ec_signature_method: EcSignatureMethod,
+    /// How GetCertificate answers a key it received no request for. eHealth's answer is not
+    /// known: its client knows only `CERT_NOT_YET_DELIVERED`, which may well be it.
+    pub unknown_key: UnknownKeyAnswer,
+    /// How the contract DN echoed in GenerateCertificate is compared with the one given.
+    pub dn_echo: DnComparison,
+}
+
+/// An EC eID card's XML `SignatureMethod` (RFC 6931 §2.3.6).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum EcSignatureMethod {
+    /// `http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256`, eHealth's EC precedent (the
+    /// connector's `handler/wss4j/ECAlgorithmHelper.java`).
+    #[default]
+    EcdsaSha256,
+    /// `http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384`.
+    EcdsaSha384,
+}
+
+impl EcSignatureMethod {
+    /// The URI.
+    pub fn uri(self) -> &'static str {
+        match self {
+            Self::EcdsaSha256 => "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+            Self::EcdsaSha384 => "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
+        }
+    }
+}
+
+/// GetCertificate's answer for a key no request was received for.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownKeyAnswer {
+    /// `CERT_NOT_YET_DELIVERED`, the one GetCertificate code eHealth's client knows
+    /// (`ra/utils/RaUtils.java`): what the real service may answer for any key it has not
+    /// delivered a certificate for.
+    #[default]
+    CertNotYetDelivered,
+    /// `UNKNOWN_PUBLIC_KEY_IDENTIFIER`: a code that exists only in this mock.
+    UnknownPublicKeyIdentifier,
+}
+
+/// How an echoed contract DN is compared.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum DnComparison {
+    /// As a parsed name: the same attributes and values, however escaped (`SSIN=` or
+    /// `SSIN\=`); what the connector's echo, escaped unlike what it was given, implies.
+    #[default]
+    Parsed,
+    /// Character for character with the DN GenerateContract returned.
+    Text,
 }
 
 /// A fault to inject into the next `times` answers (of one operation, or of all).

@@ -7,7 +7,9 @@ use ehcert_servers::mock_certra::{self, Knobs, MockCertra};
 
 const USAGE: &str = "usage: mock-certra [--listen 127.0.0.1:8090] [--state FILE.sqlite]
        [--not-yet-delivered N] [--manual-validation] [--refuse] [--clock-offset-days N]
-       [--allow-origin ORIGIN]...
+       [--ec-signature-method ecdsa-sha256|ecdsa-sha384]
+       [--unknown-key cert-not-yet-delivered|unknown-public-key-identifier]
+       [--dn-echo parsed|text] [--allow-origin ORIGIN]...
 Without --state the state lives in memory only.";
 
 #[tokio::main]
@@ -70,6 +72,13 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
                 knobs.not_yet_delivered = value("--not-yet-delivered")?
                     .parse()
                     .map_err(|err| format!("--not-yet-delivered: {err}"))?;
+            }
+            "--ec-signature-method" | "--unknown-key" | "--dn-echo" => {
+                // The knobs' names as `PUT /admin/knobs` takes them.
+                let field = arg.trim_start_matches("--").replace('-', "_");
+                let mut json = serde_json::to_value(&knobs).map_err(|err| err.to_string())?;
+                json[field.as_str()] = serde_json::Value::String(value(&arg)?);
+                knobs = serde_json::from_value(json).map_err(|err| format!("{arg}: {err}"))?;
             }
             "--manual-validation" => knobs.manual_validation = true,
             "--refuse" => knobs.refuse = true,

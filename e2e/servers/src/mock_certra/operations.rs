@@ -31,7 +31,7 @@ use super::{
     },
     store::{Record, Store},
     time::iso,
-    Knobs,
+    DnComparison, Knobs, UnknownKeyAnswer,
 };
 
 /// What a handler needs.
@@ -343,10 +343,20 @@ struct ContractTerms {
     reason: Option<String>,
 }
 
-/// Digest of a contract as it travels: DN, signer, reason and every text, in order.
+/// Digest of a contract as it travels: DN (as a parsed name, `DnComparison`), signer, reason and
+/// every text, in order.
 fn contract_digest(contract: Node<'_, '_>) -> Result<String, Refusal> {
-    let dn =
+    let text =
         text_of(contract, CERTRA_CORE, "DN").ok_or_else(|| malformed("the contract has no DN"))?;
+    let dn: Vec<(String, String)> = parse_dn(&text)
+        .ok_or_else(|| {
+            Refusal::requester("CONTRACT_MODIFIED", "The contract's DN is not a distinguished name.")
+        })?
+        .0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .map(|atv| (atv.oid.to_string(), String::from_utf8_lossy(atv.value.value()).into_owned()))
+        .collect();
     let signer = Actor::read(
         child(contract, CERTRA_CORE, "Signer")
             .ok_or_else(|| malformed("the contract has no Signer"))?,
@@ -394,12 +404,20 @@ fn public_key_identifier_of(request: Node<'_, '_>, namespace: &str) -> Result<St
     }
 }
 
+/// Mock-only: `UNKNOWN_PUBLIC_KEY_IDENTIFIER` exists in no public source; eHealth's own answer
+/// for a key it never received is unknown (the `unknown_key` knob also answers
+/// `CERT_NOT_YET_DELIVERED`, the code its client knows).
 fn unknown_key(public_key_identifier: &str) -> Refusal {
     Refusal::requester(
         "UNKNOWN_PUBLIC_KEY_IDENTIFIER",
         "No certificate request is known for this public key.",
     )
     .with("PublicKeyIdentifier", public_key_identifier)
+}
+
+fn not_yet_delivered(public_key_identifier: &str) -> Refusal {
+    Refusal::responder("CERT_NOT_YET_DELIVERED", "The certificate is not yet delivered.")
+        .with("PublicKeyIdentifier", public_key_identifier)
 }
 
 fn wrong_signer(operation: &str, expected: &str, signer: &Signer) -> Refusal {
@@ -410,7 +428,7 @@ fn wrong_signer(operation: &str, expected: &str, signer: &Signer) -> Refusal {
 }
 
 fn signed_by(context: &Context<'_>, request: Node<'_, '_>) -> Result<Signer, Refusal> {
-    signature::verify(context.envelope, request, context.pki)
+    signature::verify(context.envelope, request, context.pki, context.knobs.ec_signature_method)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -424,11 +442,13 @@ fn normalise_name(name: &str) -> String {
         .to_uppercase()
 }
 
-/// RFC 4514 escaping of an attribute value.
+/// RFC 4514 escaping of an attribute value, except `=`: eHealth's DN carries `CN=SSIN=…` with
+/// that `=` unescaped, as its own client implies (it escapes `TYPE=` itself before echoing the
+/// DN, `ra/domain/NewCertificateContract.java`, and builds the CSR from the DN as returned).
 fn dn_escape(value: &str) -> String {
     let mut out = String::new();
     for (index, c) in value.chars().enumerate() {
-        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=')
+        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
             || (index == 0 && matches!(c, ' ' | '#'))
         {
             out.push('\\');
@@ -645,14 +665,21 @@ fn remember(
 }
 
 fn echoed_terms(context: &Context<'_>, contract: Node<'_, '_>) -> Result<ContractTerms, Refusal> {
-    let digest = contract_digest(contract)?;
-    let terms = context.store.contract(&digest).map_err(internal)?.ok_or_else(|| {
+    let modified = || {
         Refusal::requester(
             "CONTRACT_MODIFIED",
             "The contract is not one this service issued, or it was changed.",
         )
-    })?;
-    serde_json::from_str(&terms).map_err(internal)
+    };
+    let digest = contract_digest(contract)?;
+    let terms = context.store.contract(&digest).map_err(internal)?.ok_or_else(modified)?;
+    let terms: ContractTerms = serde_json::from_str(&terms).map_err(internal)?;
+    if context.knobs.dn_echo == DnComparison::Text
+        && text_of(contract, CERTRA_CORE, "DN").as_deref() != Some(terms.dn.as_str())
+    {
+        return Err(modified());
+    }
+    Ok(terms)
 }
 
 /// Parses and checks a CSR: RSA ≥ 2048, self-signature SHA256withRSA valid.
@@ -836,9 +863,14 @@ pub(crate) fn refreshed(mut record: Record, now: i64) -> Record {
 
 fn get_certificate(context: &Context<'_>, request: Node<'_, '_>) -> Outcome {
     let key_id = public_key_identifier_of(request, CERTRA)?;
-    let mut record =
-        context.store.find(&key_id).map_err(internal)?.ok_or_else(|| unknown_key(&key_id))?;
+    let Some(mut record) = context.store.find(&key_id).map_err(internal)? else {
+        return Err(match context.knobs.unknown_key {
+            UnknownKeyAnswer::CertNotYetDelivered => not_yet_delivered(&key_id),
+            UnknownKeyAnswer::UnknownPublicKeyIdentifier => unknown_key(&key_id),
+        });
+    };
     match record.status.as_str() {
+        // Mock-only: `CERT_REFUSED` is in no public source.
         "REFUSED" => {
             return Err(Refusal::requester(
                 "CERT_REFUSED",
@@ -851,11 +883,7 @@ fn get_certificate(context: &Context<'_>, request: Node<'_, '_>) -> Outcome {
                 record.polls_left -= 1;
                 context.store.save(&record).map_err(internal)?;
             }
-            return Err(Refusal::responder(
-                "CERT_NOT_YET_DELIVERED",
-                "The certificate is not yet delivered.",
-            )
-            .with("PublicKeyIdentifier", key_id));
+            return Err(not_yet_delivered(&key_id));
         }
         "IN_PROGRESS" => issue(context, &mut record)?,
         _ => {}
@@ -1096,7 +1124,10 @@ fn submit_csr_for_foreigner(context: &Context<'_>, request: Node<'_, '_>) -> Out
         .decode(csr_text)
         .map_err(|_| Refusal::requester("INVALID_CSR", "The CSR is not base64."))?;
     let csr = checked_csr(&csr_der)?;
-    let full_name = format!("{} {}", person.first_names.join(" "), person.name);
+    // Surname first for a foreign provider, as eHealth's client names them
+    // (`ra/builders/ForeignRequestBuilder.java` → `ra/domain/DistinguishedName.java`); a person
+    // with an eID is named given names first (GenerateContract).
+    let full_name = format!("{} {}", person.name, person.first_names.join(" "));
     let dn = contract_dn("SSIN", &bis, full_name.trim(), None);
     check_subject(&csr, &dn)?;
     let key_id = hex(&public_key_identifier(&spki_of(&csr)?));

@@ -13,6 +13,7 @@ use x509_cert::{
 };
 
 use super::{
+    EcSignatureMethod,
     ca::{public_key_identifier, TestPki},
     soap::{child, children, Refusal, XMLDSIG},
 };
@@ -21,6 +22,8 @@ const SERIAL_NUMBER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.5");
 const SURNAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.4");
 const COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 const KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
+/// id-ecPublicKey (RFC 5480 §2.1.1).
+const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 
 /// Who signed, as far as CertRA cares.
 #[derive(Clone, Debug, Eq, PartialEq)]
@@ -49,6 +52,7 @@ pub(crate) fn verify(
     envelope: &str,
     request: Node<'_, '_>,
     pki: &TestPki,
+    ec_method: EcSignatureMethod,
 ) -> Result<Signer, Refusal> {
     let missing = || Refusal::requester("SIGNATURE_MISSING", "The request must be signed.");
     let signature = request.children().rfind(Node::is_element).ok_or_else(missing)?;
@@ -84,6 +88,19 @@ pub(crate) fn verify(
     let certificate = Certificate::from_der(signer_der).map_err(|_| {
         Refusal::requester("SIGNATURE_INVALID", "The signing certificate cannot be read.")
     })?;
+    // An EC key's signature only with the one method this mock assumes CertRA accepts (its
+    // `ec_signature_method` knob). Mock-only: the code `SIGNATURE_METHOD_NOT_SUPPORTED`.
+    let method = child(signed_info, XMLDSIG, "SignatureMethod")
+        .and_then(|method| method.attribute("Algorithm"))
+        .unwrap_or_default();
+    if certificate.tbs_certificate.subject_public_key_info.algorithm.oid == EC_PUBLIC_KEY
+        && method != ec_method.uri()
+    {
+        return Err(Refusal::requester(
+            "SIGNATURE_METHOD_NOT_SUPPORTED",
+            format!("An EC key must sign with {}.", ec_method.uri()),
+        ));
+    }
     xmlsec1_verify(envelope, request, signer_der)?;
     classify(&certificate, signer_der, pki)
 }
