@@ -36,6 +36,8 @@ pub enum AppError {
     Organisation(ehcert_flows::OrganisationProblem),
     /// The foreign provider's BIS number or names cannot be sent.
     Foreigner(ehcert_flows::foreigner::ForeignerProblem),
+    /// Contact data eHealth's client would refuse.
+    Contact(ehcert_flows::ContactProblem),
 }
 
 impl AppError {
@@ -59,6 +61,7 @@ impl AppError {
             Self::NotRenewable(refusal) => renewal_message(refusal, t),
             Self::Organisation(problem) => organisation_message(problem, t),
             Self::Foreigner(problem) => foreigner_message(*problem, t),
+            Self::Contact(problem) => contact_message(*problem, t),
             Self::CardSignatureInvalid => t.card_signature_invalid.to_owned(),
             Self::Timeout(step) => with(t.timeout, step),
             Self::Browser(detail) => with(t.browser, detail),
@@ -92,6 +95,7 @@ impl From<ehcert_flows::FlowError> for AppError {
             FlowError::WrongStage(detail) => Self::WrongStage(detail),
             FlowError::NotRenewable(refusal) => Self::NotRenewable(refusal),
             FlowError::Organisation(problem) => Self::Organisation(problem),
+            FlowError::Contact(problem) => Self::Contact(problem),
         }
     }
 }
@@ -131,6 +135,22 @@ fn bridge_message(failure: &Failure, t: &ErrorTexts) -> String {
         _ => return t.protocol.replace("{}", &failure.detail),
     };
     text.to_owned()
+}
+
+fn contact_message(problem: ehcert_flows::ContactProblem, t: &ErrorTexts) -> String {
+    use ehcert_flows::{ContactField, ContactProblem};
+    let (template, field) = match problem {
+        ContactProblem::Missing(field) => (t.contact_missing, field),
+        ContactProblem::NotEmail(field) => (t.contact_not_email, field),
+        ContactProblem::NotPhone(field) => (t.contact_not_phone, field),
+    };
+    let name = match field {
+        ContactField::EmailPrivate => t.field_email_private,
+        ContactField::EmailGeneral => t.field_email_general,
+        ContactField::PhonePrivate => t.field_phone_private,
+        ContactField::PhoneGeneral => t.field_phone_general,
+    };
+    template.replace("{}", name)
 }
 
 fn renewal_message(refusal: &ehcert_flows::NotRenewable, t: &ErrorTexts) -> String {
@@ -238,6 +258,13 @@ struct ErrorTexts {
     renew_other_person: &'static str,
     org_unknown_type: &'static str,
     org_wrong_form: &'static str,
+    contact_missing: &'static str,
+    contact_not_email: &'static str,
+    contact_not_phone: &'static str,
+    field_email_private: &'static str,
+    field_email_general: &'static str,
+    field_phone_private: &'static str,
+    field_phone_general: &'static str,
     org_wrong_check_digits: &'static str,
     org_bad_application_id: &'static str,
     org_application_id_taken: &'static str,
@@ -308,6 +335,13 @@ const EN: ErrorTexts = ErrorTexts {
     renew_other_person: "this keystore belongs to national number {}: renew it with that person's eID card.",
     org_unknown_type: "eHealth does not know the organisation type {}. Choose a type from the list.",
     org_wrong_form: "this number does not have the form eHealth expects for this type of organisation. Check the number and the type.",
+    contact_missing: "enter {}: eHealth needs it to reach you about the certificate.",
+    contact_not_email: "{} is not an e-mail address eHealth accepts (name@example.be, without spaces or accents). Correct it and continue.",
+    contact_not_phone: "{} is not a phone number eHealth accepts: digits and spaces only, optionally starting with + (for example +32 470 12 34 56). Correct it and continue.",
+    field_email_private: "your e-mail address",
+    field_email_general: "the organisation's e-mail address",
+    field_phone_private: "your phone number",
+    field_phone_general: "the organisation's phone number",
     org_wrong_check_digits: "this number's check digits are wrong: probably a typo. Check the number.",
     org_bad_application_id: "an application id is 1 to 30 characters: letters, digits, - and _. Correct it or leave it empty.",
     org_application_id_taken: "this organisation already has a certificate with this application id. Renew that certificate, or choose another application id.",
@@ -369,6 +403,13 @@ const NL: ErrorTexts = ErrorTexts {
     renew_other_person: "deze keystore hoort bij rijksregisternummer {}: vernieuw hem met de eID-kaart van die persoon.",
     org_unknown_type: "eHealth kent het organisatietype {} niet. Kies een type uit de lijst.",
     org_wrong_form: "dit nummer heeft niet de vorm die eHealth voor dit soort organisatie verwacht. Controleer het nummer en het type.",
+    contact_missing: "vul {} in: eHealth heeft het nodig om u over het certificaat te bereiken.",
+    contact_not_email: "{} is geen e-mailadres dat eHealth aanvaardt (naam@voorbeeld.be, zonder spaties of accenten). Verbeter het en ga verder.",
+    contact_not_phone: "{} is geen telefoonnummer dat eHealth aanvaardt: alleen cijfers en spaties, eventueel met + vooraan (bijvoorbeeld +32 470 12 34 56). Verbeter het en ga verder.",
+    field_email_private: "uw e-mailadres",
+    field_email_general: "het e-mailadres van de organisatie",
+    field_phone_private: "uw telefoonnummer",
+    field_phone_general: "het telefoonnummer van de organisatie",
     org_wrong_check_digits: "de controlecijfers van dit nummer kloppen niet: waarschijnlijk een tikfout. Controleer het nummer.",
     org_bad_application_id: "een applicatie-id telt 1 tot 30 tekens: letters, cijfers, - en _. Verbeter hem of laat hem leeg.",
     org_application_id_taken: "deze organisatie heeft al een certificaat met deze applicatie-id. Vernieuw dat certificaat of kies een andere applicatie-id.",
@@ -430,6 +471,13 @@ const FR: ErrorTexts = ErrorTexts {
     renew_other_person: "ce keystore appartient au numéro national {} : renouvelez-le avec la carte eID de cette personne.",
     org_unknown_type: "eHealth ne connaît pas le type d'organisation {}. Choisissez un type dans la liste.",
     org_wrong_form: "ce numéro n'a pas la forme attendue par eHealth pour ce type d'organisation. Vérifiez le numéro et le type.",
+    contact_missing: "indiquez {} : eHealth en a besoin pour vous joindre au sujet du certificat.",
+    contact_not_email: "{} n'est pas une adresse e-mail acceptée par eHealth (nom@exemple.be, sans espaces ni accents). Corrigez-la et continuez.",
+    contact_not_phone: "{} n'est pas un numéro de téléphone accepté par eHealth : des chiffres et des espaces seulement, éventuellement précédés de + (par exemple +32 470 12 34 56). Corrigez-le et continuez.",
+    field_email_private: "votre adresse e-mail",
+    field_email_general: "l'adresse e-mail de l'organisation",
+    field_phone_private: "votre numéro de téléphone",
+    field_phone_general: "le numéro de téléphone de l'organisation",
     org_wrong_check_digits: "les chiffres de contrôle de ce numéro sont faux : sans doute une faute de frappe. Vérifiez le numéro.",
     org_bad_application_id: "un identifiant d'application compte 1 à 30 caractères : lettres, chiffres, - et _. Corrigez-le ou laissez-le vide.",
     org_application_id_taken: "cette organisation a déjà un certificat avec cet identifiant d'application. Renouvelez ce certificat ou choisissez un autre identifiant.",
@@ -491,6 +539,13 @@ const DE: ErrorTexts = ErrorTexts {
     renew_other_person: "dieser Keystore gehört zur Nationalregisternummer {}: erneuern Sie ihn mit der eID-Karte dieser Person.",
     org_unknown_type: "eHealth kennt den Organisationstyp {} nicht. Wählen Sie einen Typ aus der Liste.",
     org_wrong_form: "diese Nummer hat nicht die Form, die eHealth für diese Art von Organisation erwartet. Prüfen Sie Nummer und Typ.",
+    contact_missing: "geben Sie {} an: eHealth braucht sie, um Sie zum Zertifikat zu erreichen.",
+    contact_not_email: "{} ist keine E-Mail-Adresse, die eHealth annimmt (name@beispiel.be, ohne Leerzeichen oder Akzente). Korrigieren Sie sie und fahren Sie fort.",
+    contact_not_phone: "{} ist keine Telefonnummer, die eHealth annimmt: nur Ziffern und Leerzeichen, eventuell mit + am Anfang (zum Beispiel +32 470 12 34 56). Korrigieren Sie sie und fahren Sie fort.",
+    field_email_private: "Ihre E-Mail-Adresse",
+    field_email_general: "die E-Mail-Adresse der Organisation",
+    field_phone_private: "Ihre Telefonnummer",
+    field_phone_general: "die Telefonnummer der Organisation",
     org_wrong_check_digits: "die Prüfziffern dieser Nummer stimmen nicht: wahrscheinlich ein Tippfehler. Prüfen Sie die Nummer.",
     org_bad_application_id: "eine Anwendungs-ID hat 1 bis 30 Zeichen: Buchstaben, Ziffern, - und _. Korrigieren Sie sie oder lassen Sie sie leer.",
     org_application_id_taken: "diese Organisation hat bereits ein Zertifikat mit dieser Anwendungs-ID. Erneuern Sie dieses Zertifikat oder wählen Sie eine andere Anwendungs-ID.",

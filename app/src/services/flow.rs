@@ -3,6 +3,7 @@
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use ehcert_certra::{
+    dialect::{Dialect, DnEcho, EcSignatureMethod},
     endpoint::{Environment, Operation},
     request::RequestMeta,
 };
@@ -64,4 +65,24 @@ impl Services for WebServices {
     fn meta(&self) -> RequestMeta {
         certra::new_meta()
     }
+
+    fn dialect(&self) -> Dialect {
+        dialect_for(self.environment)
+    }
+}
+
+/// The environment's dialect as the server states it (`ehcert-serve --dialect`, a
+/// `<meta name="ehcert-dialect-ENV" content="METHOD ECHO">`), else the sourced defaults.
+fn dialect_for(environment: Environment) -> Dialect {
+    let stated = || {
+        let document = web_sys::window()?.document()?;
+        let selector = format!("meta[name='ehcert-dialect-{}']", environment.name());
+        let content = document.query_selector(&selector).ok()??.get_attribute("content")?;
+        let (method, echo) = content.split_once(' ')?;
+        Some(Dialect {
+            ec_signature: EcSignatureMethod::parse(method)?,
+            dn_echo: DnEcho::parse(echo)?,
+        })
+    };
+    stated().unwrap_or_default()
 }

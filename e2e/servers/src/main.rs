@@ -4,17 +4,21 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use ehcert_servers::{
-    proxy::{self, Upstreams},
+    proxy::{self, ProxyOptions, Upstreams},
     static_app::{self, AppConfig},
 };
 
 const USAGE: &str = "usage: ehcert-serve --dist DIR [--listen 127.0.0.1:8080] [--connect-src ORIGIN]...
        [--upstream ENVIRONMENT=ORIGIN]...   e.g. --upstream acceptance=https://services-acpt.ehealth.fgov.be
-       [--kiosk] [--kiosk-idle-seconds N]   a shared computer: nothing kept, idle sessions end";
+       [--kiosk] [--kiosk-idle-seconds N]   a shared computer: nothing kept, idle sessions end
+       [--user-agent PRODUCT/VERSION] [--upstream-ca CA.pem]...   towards eHealth
+       [--dialect ENVIRONMENT=EC_METHOD,DN_ECHO]...   what an environment accepts where no public
+           source says (EC_METHOD ecdsa-sha256|ecdsa-sha384, DN_ECHO connector|verbatim;
+           default ecdsa-sha256,connector): e.g. --dialect acceptance=ecdsa-sha384,connector";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (config, listen, upstreams) = match parse_args(std::env::args().skip(1)) {
+    let (config, listen, upstreams, options) = match parse_args(std::env::args().skip(1)) {
         Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("ehcert-serve: {message}\n{USAGE}");
@@ -22,7 +26,13 @@ async fn main() -> ExitCode {
         }
     };
     let router = match static_app::router(&config) {
-        Ok(router) => proxy::router(upstreams).merge(router),
+        Ok(router) => match proxy::router_with(upstreams, &options) {
+            Ok(proxy) => proxy.merge(router),
+            Err(err) => {
+                eprintln!("ehcert-serve: {err}");
+                return ExitCode::FAILURE;
+            }
+        },
         Err(err) => {
             eprintln!("ehcert-serve: {err}");
             return ExitCode::FAILURE;
@@ -53,12 +63,14 @@ async fn main() -> ExitCode {
 
 fn parse_args(
     mut args: impl Iterator<Item = String>,
-) -> Result<(AppConfig, SocketAddr, Upstreams), String> {
+) -> Result<(AppConfig, SocketAddr, Upstreams, ProxyOptions), String> {
+    let mut options = ProxyOptions::default();
     let mut dist = None;
     let mut upstreams = Upstreams::default();
     let mut listen: SocketAddr = ([127, 0, 0, 1], 8080).into();
     let mut connect_src = Vec::new();
     let mut kiosk_idle_seconds = None;
+    let mut dialects = Vec::new();
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
@@ -74,6 +86,13 @@ fn parse_args(
                     value()?.parse().map_err(|err| format!("--kiosk-idle-seconds: {err}"))?;
                 kiosk_idle_seconds = Some(seconds);
             }
+            "--user-agent" => options.user_agent = value()?,
+            "--upstream-ca" => {
+                let path = value()?;
+                let pem = std::fs::read(&path).map_err(|err| format!("--upstream-ca {path}: {err}"))?;
+                options.extra_roots.push(pem);
+            }
+            "--dialect" => dialects.push(static_app::Dialect::parse(&value()?)?),
             "--upstream" => {
                 let value = value()?;
                 let (environment, origin) =
@@ -84,5 +103,5 @@ fn parse_args(
         }
     }
     let dist = dist.ok_or("--dist is required")?;
-    Ok((AppConfig { dist, connect_src, kiosk_idle_seconds }, listen, upstreams))
+    Ok((AppConfig { dist, connect_src, kiosk_idle_seconds, dialects }, listen, upstreams, options))
 }

@@ -5,7 +5,15 @@
 //! `connect-src` at `'self'`.
 //!
 //! Only the body, `Content-Type` and `SOAPAction` travel: no cookies, no credentials, no other
-//! header, either way. Bodies are capped; the upstream gets a timeout.
+//! header of the page's, either way. Bodies are capped; the upstream gets a timeout.
+//!
+//! Towards eHealth the proxy identifies itself as eHealth's own client does: a `User-Agent` of
+//! `product/version` parts (the connector's `handler/UserAgentHandler.java` sends
+//! `eHealthTechnical/<version>`, after an optional prefix of parts matching
+//! `[a-zA-Z0-9]*/[0-9a-zA-Z-_.]*`); ehcert names itself, `ehcert/<version>`, rather than claim to
+//! be the connector. The connector trusts the certificates of its own trust store; here the
+//! system's roots (and the bundled web roots) are trusted, plus any CA file the operator adds
+//! (`--upstream-ca`), so a deployment can pin eHealth's chain the same way.
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
@@ -37,18 +45,47 @@ struct ProxyState {
     client: reqwest::Client,
 }
 
-/// The proxy routes. Without upstreams, every path answers 404.
+/// How the proxy presents itself to eHealth and whom it trusts there.
+#[derive(Clone, Debug)]
+pub struct ProxyOptions {
+    /// The `User-Agent` sent upstream.
+    pub user_agent: String,
+    /// Extra trusted roots for the upstream's TLS (PEM files' contents).
+    pub extra_roots: Vec<Vec<u8>>,
+}
+
+impl Default for ProxyOptions {
+    fn default() -> Self {
+        Self {
+            user_agent: concat!("ehcert/", env!("CARGO_PKG_VERSION")).to_owned(),
+            extra_roots: Vec::new(),
+        }
+    }
+}
+
+/// The proxy routes with the default options. Without upstreams, every path answers 404.
 pub fn router(upstreams: Upstreams) -> Router {
-    let client = reqwest::Client::builder()
+    router_with(upstreams, &ProxyOptions::default())
+        .expect("the default options have no roots that could fail to load")
+}
+
+/// The proxy routes; an error when an extra root is not a PEM certificate.
+pub fn router_with(upstreams: Upstreams, options: &ProxyOptions) -> Result<Router, String> {
+    let mut builder = reqwest::Client::builder()
         .timeout(UPSTREAM_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("a client with rustls and no custom roots always builds");
+        .user_agent(options.user_agent.clone());
+    for pem in &options.extra_roots {
+        let root = reqwest::Certificate::from_pem(pem)
+            .map_err(|err| format!("an upstream CA is not a PEM certificate: {err}"))?;
+        builder = builder.add_root_certificate(root);
+    }
+    let client = builder.build().map_err(|err| format!("the upstream client: {err}"))?;
     let state = ProxyState { upstreams: Arc::new(upstreams), client };
-    Router::new()
+    Ok(Router::new()
         .route("/ehealth/{environment}/{service}/{version}", post(forward))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_REQUEST_BYTES))
-        .with_state(state)
+        .with_state(state))
 }
 
 async fn forward(

@@ -23,6 +23,55 @@ pub struct AppConfig {
     /// Kiosk mode (spec/product.md F17): the page keeps nothing and ends the session after this
     /// many seconds without input; `None` for a personal computer.
     pub kiosk_idle_seconds: Option<u32>,
+    /// Per environment, the operator's answers to what no public source settles (the client's
+    /// `ehcert_certra::dialect`), once the acceptance probe has shown them.
+    pub dialects: Vec<Dialect>,
+}
+
+/// One environment's dialect: `--dialect acceptance=ecdsa-sha384,verbatim`.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Dialect {
+    /// `production`, `acceptance`, `local`.
+    pub environment: String,
+    /// `ecdsa-sha256` or `ecdsa-sha384`.
+    pub ec_signature_method: String,
+    /// `connector` or `verbatim`.
+    pub dn_echo: String,
+}
+
+impl Dialect {
+    /// Parses `ENVIRONMENT=EC_METHOD,DN_ECHO`, refusing names the app does not know.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let usage = || format!("--dialect takes ENVIRONMENT=EC_METHOD,DN_ECHO, not {text:?}");
+        let (environment, rest) = text.split_once('=').ok_or_else(usage)?;
+        let (method, echo) = rest.split_once(',').ok_or_else(usage)?;
+        let known = ["production", "acceptance", "local"].contains(&environment)
+            && ["ecdsa-sha256", "ecdsa-sha384"].contains(&method)
+            && ["connector", "verbatim"].contains(&echo);
+        if !known {
+            return Err(usage());
+        }
+        Ok(Self {
+            environment: environment.to_owned(),
+            ec_signature_method: method.to_owned(),
+            dn_echo: echo.to_owned(),
+        })
+    }
+}
+
+/// Tells the page each configured dialect: `<meta name="ehcert-dialect-ENV" content="METHOD
+/// ECHO">`, read at start (no script: the Content Security Policy is unchanged).
+fn with_dialect_meta(index: &str, dialects: &[Dialect]) -> String {
+    let metas: String = dialects
+        .iter()
+        .map(|d| {
+            format!(
+                "<meta name=\"ehcert-dialect-{}\" content=\"{} {}\">",
+                d.environment, d.ec_signature_method, d.dn_echo
+            )
+        })
+        .collect();
+    index.replacen("</head>", &format!("{metas}</head>"), 1)
 }
 
 /// Tells the page it runs on a shared kiosk: a `<meta>` the app reads at start (no script, so
@@ -58,7 +107,10 @@ pub fn router(config: &AppConfig) -> Result<Router, ServeError> {
         .map_err(|source| ServeError::NotBuilt { path: index_path, source })?;
     let policy = HeaderValue::try_from(csp::policy_for(&index, &config.connect_src))
         .expect("the policy is built from ASCII tokens and base64");
-    let index = Arc::new(with_kiosk_meta(&index, config.kiosk_idle_seconds));
+    let index = Arc::new(with_dialect_meta(
+        &with_kiosk_meta(&index, config.kiosk_idle_seconds),
+        &config.dialects,
+    ));
     let page = get(move || {
         let index = Arc::clone(&index);
         async move { Html(index.as_str().to_owned()) }
@@ -91,7 +143,19 @@ pub fn router(config: &AppConfig) -> Result<Router, ServeError> {
 
 #[cfg(test)]
 mod tests {
-    use super::with_kiosk_meta;
+    use super::{with_dialect_meta, with_kiosk_meta, Dialect};
+
+    #[test]
+    fn an_operators_dialect_goes_into_the_head_as_a_meta() {
+        let dialect = Dialect::parse("acceptance=ecdsa-sha384,verbatim").unwrap();
+        assert_eq!(
+            with_dialect_meta("<head></head>", &[dialect]),
+            "<head><meta name=\"ehcert-dialect-acceptance\" content=\"ecdsa-sha384 verbatim\"></head>"
+        );
+        for bad in ["acceptance", "acceptance=ecdsa-sha512,connector", "test=ecdsa-sha256,connector", "local=ecdsa-sha256,escaped"] {
+            assert!(Dialect::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
 
     #[test]
     fn the_kiosk_mark_goes_into_the_head_only_when_configured() {

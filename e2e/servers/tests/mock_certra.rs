@@ -438,9 +438,9 @@ async fn a_personal_certificate_goes_from_contract_to_a_published_etk_and_surviv
 
     let ehealth = Credential { key: rsa_key(&key), chain: chain.clone() };
     let registration = register_etk(&server, &ehealth).await;
-    assert!(!registration.to_be_activated);
+    assert_eq!(registration.to_be_activated, Some(false));
     let etk_file = dir.path().join("etk.der");
-    std::fs::write(&etk_file, &registration.etk).unwrap();
+    std::fs::write(&etk_file, registration.etk.as_ref().unwrap()).unwrap();
     let content = dir.path().join("content.der");
     let (verified, report) = openssl(&[
         "cms",
@@ -469,7 +469,7 @@ async fn a_personal_certificate_goes_from_contract_to_a_published_etk_and_surviv
     .to_soap();
     let (status, body) = server.post("/EtkDepot/v1", depot.clone()).await;
     assert_eq!(status, 200);
-    assert_eq!(response::etk_lookup(&body).unwrap(), EtkLookup::Etk(registration.etk.clone()));
+    assert_eq!(response::etk_lookup(&body).unwrap(), EtkLookup::Etk(registration.etk.clone().unwrap()));
 
     let citizen = response::citizen_certificates(
         &server
@@ -501,7 +501,7 @@ async fn a_personal_certificate_goes_from_contract_to_a_published_etk_and_surviv
     assert_eq!((info.status.as_str(), info.etk_status.as_str()), ("VALID_ACTIVE", "VALID_ACTIVE"));
     assert_eq!(info.details.unwrap().dn, contract.dn);
     let (_, body) = server.post("/EtkDepot/v1", depot).await;
-    assert_eq!(response::etk_lookup(&body).unwrap(), EtkLookup::Etk(registration.etk));
+    assert_eq!(response::etk_lookup(&body).unwrap(), EtkLookup::Etk(registration.etk.unwrap()));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -651,7 +651,7 @@ async fn renewal_opens_in_the_window_the_new_etk_waits_for_activation_and_certif
     let server = start(None, &[]).await;
     let jan = jan();
     let (first, _, _) = new_certificate(&server, &jan).await;
-    assert!(!register_etk(&server, &first).await.to_be_activated);
+    assert_eq!(register_etk(&server, &first).await.to_be_activated, Some(false));
 
     // Too early: one active certificate per DN.
     let (contract, _, csr) = contract_and_csr(&server, &jan, personal(&jan)).await;
@@ -682,7 +682,7 @@ async fn renewal_opens_in_the_window_the_new_etk_waits_for_activation_and_certif
     assert!(info.replaceable, "{info:?}");
 
     let registration = register_etk(&server, &second).await;
-    assert!(registration.to_be_activated, "the old ETK is still active");
+    assert_eq!(registration.to_be_activated, Some(true), "the old ETK is still active");
     let depot = request::get_etk(&[EtkIdentifier {
         kind: "SSIN".into(),
         value: jan.ssin.clone(),
@@ -692,13 +692,13 @@ async fn renewal_opens_in_the_window_the_new_etk_waits_for_activation_and_certif
     let (_, body) = server.post("/EtkDepot/v1", depot.clone()).await;
     assert_ne!(
         response::etk_lookup(&body).unwrap(),
-        EtkLookup::Etk(registration.etk.clone()),
+        EtkLookup::Etk(registration.etk.clone().unwrap()),
         "not yet active"
     );
     response::etk_activated(&server.etkra(second.sign(request::activate_etk(&meta()))).await)
         .unwrap();
     let (_, body) = server.post("/EtkDepot/v1", depot).await;
-    assert_eq!(response::etk_lookup(&body).unwrap(), EtkLookup::Etk(registration.etk));
+    assert_eq!(response::etk_lookup(&body).unwrap(), EtkLookup::Etk(registration.etk.unwrap()));
     refused_with(
         response::etk_activated(&server.etkra(second.sign(request::activate_etk(&meta()))).await),
         "NOTHING_TO_ACTIVATE",

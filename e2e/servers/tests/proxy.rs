@@ -81,6 +81,8 @@ async fn forwards_body_and_soap_headers_only_and_passes_faults_back() {
         "\"urn:be:fgov:ehealth:etee:certra:protocol:v2:getcertificate\""
     );
     assert_eq!(headers["content-type"], "text/xml; charset=utf-8");
+    // `product/version`, as eHealth's client identifies itself (`UserAgentHandler`).
+    assert_eq!(headers["user-agent"], concat!("ehcert/", env!("CARGO_PKG_VERSION")));
     assert!(
         headers.get("cookie").is_none() && headers.get("authorization").is_none(),
         "{headers:?}"

@@ -80,7 +80,16 @@ fn reads_generate_certificate_etk_and_application_id_answers() {
         r#"<ep:CompleteETKRegistrationResponse xmlns:ep="urn:be:fgov:ehealth:etkra:protocol:v2" xmlns:core="urn:be:fgov:ehealth:commons:core:v2" Id="_r" IssueInstant="2026-11-22T16:30:13Z">{SUCCESS}<ep:ETK>MIIB</ep:ETK><ep:ToBeActivated>true</ep:ToBeActivated></ep:CompleteETKRegistrationResponse>"#
     );
     let registration = response::etk_registration(&soap(schema_valid(&etk))).unwrap();
-    assert!(registration.to_be_activated);
+    assert_eq!(registration.to_be_activated, Some(true));
+    assert_eq!(registration.etk.as_deref(), Some(&[0x30, 0x81][..]));
+
+    // The status alone is success, as eHealth's client reads it
+    // (`EncryptionTokenRegistrationServiceImpl`): ETK and ToBeActivated are optional.
+    let status_only = format!(
+        r#"<ep:CompleteETKRegistrationResponse xmlns:ep="urn:be:fgov:ehealth:etkra:protocol:v2" xmlns:core="urn:be:fgov:ehealth:commons:core:v2" Id="_r" IssueInstant="2026-11-22T16:30:13Z">{SUCCESS}</ep:CompleteETKRegistrationResponse>"#
+    );
+    let registration = response::etk_registration(&soap(schema_valid(&status_only))).unwrap();
+    assert_eq!((registration.etk, registration.to_be_activated), (None, None));
 
     let ids = r#"<cp:GetExistingApplicationIdsResponse xmlns:cp="urn:be:fgov:ehealth:certra:protocol:v2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" Id="_r" IssueInstant="2026-11-22T16:30:13Z"><cp:ApplicationId xsi:nil="true"/><cp:ApplicationId>MYAPP</cp:ApplicationId></cp:GetExistingApplicationIdsResponse>"#;
     assert_eq!(
