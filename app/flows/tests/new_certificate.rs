@@ -7,6 +7,7 @@
 use std::{cell::RefCell, process::Command, sync::Arc};
 
 use ehcert_certra::{
+    dialect::{Dialect, DnEcho, EcSignatureMethod},
     endpoint::{Environment, Operation},
     request::{ContactData, Contract, RequestMeta, RevocationReason},
     response::GeneratedCertificate,
@@ -60,6 +61,8 @@ struct World {
     signature_key: CardKey,
     signatures: RefCell<Vec<EidSignature>>,
     sent: RefCell<Vec<Operation>>,
+    envelopes: RefCell<Vec<String>>,
+    dialect: std::cell::Cell<Dialect>,
 }
 
 impl Services for World {
@@ -67,6 +70,7 @@ impl Services for World {
 
     async fn certra(&self, operation: Operation, envelope: String) -> Result<Vec<u8>, TestError> {
         self.sent.borrow_mut().push(operation);
+        self.envelopes.borrow_mut().push(envelope.clone());
         let response = self
             .client
             .post(format!("{}{}", self.base, operation.service().path()))
@@ -104,6 +108,10 @@ impl Services for World {
         rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut random);
         RequestMeta::new(random, now().0)
     }
+
+    fn dialect(&self) -> Dialect {
+        self.dialect.get()
+    }
 }
 
 fn now() -> UnixTime {
@@ -129,8 +137,8 @@ async fn world(applet: Applet, knobs: Knobs) -> (World, EidHolder) {
         given_names: holder.given_names.clone(),
         surname: holder.surname.clone(),
         elliptic: applet == Applet::V18,
-        authentication_chain: vec![file(0x5038), file(0x503A)],
-        signature_chain: Some(vec![file(0x5039), file(0x503A)]),
+        authentication_chain: vec![file(0x5038), file(0x503A), file(0x503B)],
+        signature_chain: Some(vec![file(0x5039), file(0x503A), file(0x503B)]),
     };
     let world = World {
         base,
@@ -139,6 +147,8 @@ async fn world(applet: Applet, knobs: Knobs) -> (World, EidHolder) {
         signature_key: content.signature_key.unwrap(),
         signatures: RefCell::default(),
         sent: RefCell::default(),
+        envelopes: RefCell::default(),
+        dialect: std::cell::Cell::default(),
     };
     (world, eid)
 }
@@ -194,7 +204,7 @@ async fn a_new_personal_certificate_from_contract_to_final_keystore_survives_a_r
     .unwrap();
     assert_eq!(
         contract.dn,
-        r"CN=SSIN\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\=85073003328,O=Federal Government,C=BE"
+        "CN=SSIN=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN=85073003328,O=Federal Government,C=BE"
     );
     let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
     let pending = pending_keystore(
@@ -325,8 +335,10 @@ async fn an_applet_1_8_card_requests_with_an_ecdsa_p384_signature_the_service_ve
         .unwrap();
     assert_eq!(generated.public_key_identifier, pending.public_key_identifier);
     let signed = world.signatures.borrow().clone();
-    assert_eq!(signed[0].algorithm, ehcert_shared::bridge::SignatureAlgorithm::EcdsaSha384);
-    assert_eq!(signed[0].digest.len(), 48);
+    // eHealth's EC precedent by default: ECDSA over a SHA-256 digest (`ECAlgorithmHelper`).
+    assert_eq!(signed[0].algorithm, ehcert_shared::bridge::SignatureAlgorithm::EcdsaSha256);
+    assert_eq!(signed[0].digest.len(), 32);
+    assert!(world.envelopes.borrow().last().unwrap().contains("xmldsig-more#ecdsa-sha256"));
     assert!(fetch_chain(&world, &generated.public_key_identifier).await.unwrap().is_some());
 }
 
@@ -624,7 +636,7 @@ async fn an_organisation_certificate_follows_the_mandate_the_type_rules_and_uniq
     let contract =
         new_certificate::generate_contract(&world, &holder, &certificate, &contact).await.unwrap();
     assert!(
-        contract.dn.starts_with(r"CN=NIHII-HOSPITAL\=71000436\, LABO,OU=eHealth-platform Belgium,"),
+        contract.dn.starts_with(r"CN=NIHII-HOSPITAL=71000436\, LABO,OU=eHealth-platform Belgium,"),
         "{}",
         contract.dn
     );
@@ -794,19 +806,95 @@ async fn a_request_whose_answer_was_lost_is_not_sent_twice() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_request_that_never_reached_ehealth_is_sent_and_signed_again() {
+    // However eHealth answers GetCertificate for a key it never received (the code eHealth's
+    // client knows, CERT_NOT_YET_DELIVERED, or another), the decision comes from the card
+    // holder's list: before, CERT_NOT_YET_DELIVERED was taken as "received" and the lost request
+    // was never sent again.
+    for unknown_key in [
+        mock_certra::UnknownKeyAnswer::CertNotYetDelivered,
+        mock_certra::UnknownKeyAnswer::UnknownPublicKeyIdentifier,
+    ] {
+        let (world, holder) = world(Applet::V17, Knobs { unknown_key, ..Knobs::default() }).await;
+        let password = Password::new("Huisarts-2026");
+        // A gateway error before eHealth saw it.
+        let (contract, pending) = contract_and_pending(&world, &holder, &password).await;
+        inject_fault(&world, "http-500", "GenerateCertificate").await;
+        assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[])
+            .await
+            .is_err());
+        let again =
+            request_again(&world, &holder, &contract, &pending).await.unwrap().expect("sent again");
+        assert_eq!(again.public_key_identifier, pending.public_key_identifier);
+        assert_eq!(count(&world, Operation::GenerateCertificate), 2, "{unknown_key:?}");
+        assert_eq!(count(&world, Operation::GetCertificateInfoForCitizen), 1);
+        let keys: Vec<KeyRole> = world.signatures.borrow().iter().map(|s| s.key).collect();
+        assert_eq!(keys, [KeyRole::Signature, KeyRole::Authentication, KeyRole::Signature]);
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_ec_signature_method_follows_the_environments_dialect() {
+    use mock_certra::EcSignatureMethod as Accepted;
+    for (client, accepted, ok) in [
+        (EcSignatureMethod::EcdsaSha256, Accepted::EcdsaSha256, true),
+        (EcSignatureMethod::EcdsaSha384, Accepted::EcdsaSha384, true),
+        (EcSignatureMethod::EcdsaSha384, Accepted::EcdsaSha256, false),
+        (EcSignatureMethod::EcdsaSha256, Accepted::EcdsaSha384, false),
+    ] {
+        let knobs = Knobs { ec_signature_method: accepted, ..Knobs::default() };
+        let (world, holder) = world(Applet::V18, knobs).await;
+        world.dialect.set(Dialect { ec_signature: client, ..Dialect::default() });
+        let (contract, pending) =
+            contract_and_pending(&world, &holder, &Password::new("Huisarts-2026")).await;
+        let result =
+            request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[]).await;
+        assert_eq!(result.is_ok(), ok, "{client:?} against {accepted:?}: {result:?}");
+        if !ok {
+            assert!(result.unwrap_err().0.contains("SIGNATURE_METHOD_NOT_SUPPORTED"));
+        }
+        let expected_digest = if client == EcSignatureMethod::EcdsaSha256 { 32 } else { 48 };
+        assert_eq!(world.signatures.borrow()[0].digest.len(), expected_digest);
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_contract_dn_is_echoed_as_the_connector_does_and_compared_as_configured() {
+    use mock_certra::DnComparison;
+    for (echo, comparison, ok) in [
+        (DnEcho::Connector, DnComparison::Parsed, true),
+        (DnEcho::Verbatim, DnComparison::Parsed, true),
+        (DnEcho::Verbatim, DnComparison::Text, true),
+        (DnEcho::Connector, DnComparison::Text, false),
+    ] {
+        let (world, holder) = world(Applet::V17, Knobs { dn_echo: comparison, ..Knobs::default() }).await;
+        world.dialect.set(Dialect { dn_echo: echo, ..Dialect::default() });
+        let (contract, pending) =
+            contract_and_pending(&world, &holder, &Password::new("Huisarts-2026")).await;
+        assert!(contract.dn.starts_with("CN=SSIN=85073003328,"), "eHealth's DN, unescaped");
+        let result =
+            request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[]).await;
+        assert_eq!(result.is_ok(), ok, "{echo:?} compared as {comparison:?}: {result:?}");
+        let sent = world.envelopes.borrow().last().unwrap().clone();
+        let echoed = if echo == DnEcho::Connector { r"CN=SSIN\=85073003328," } else { "CN=SSIN=85073003328," };
+        assert!(sent.contains(&format!("<cc:DN>{echoed}")), "{sent}");
+        // The eID's whole chain, root included, as the connector's KeyInfo carries it.
+        assert_eq!(sent.matches("<ds:X509Certificate>").count(), 3);
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn contact_data_the_connector_refuses_are_not_sent() {
     let (world, holder) = world(Applet::V17, Knobs::default()).await;
-    let password = Password::new("Huisarts-2026");
-    // A gateway error before eHealth saw it.
-    let (contract, pending) = contract_and_pending(&world, &holder, &password).await;
-    inject_fault(&world, "http-500", "GenerateCertificate").await;
-    assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[])
-        .await
-        .is_err());
-    let again =
-        request_again(&world, &holder, &contract, &pending).await.unwrap().expect("sent again");
-    assert_eq!(again.public_key_identifier, pending.public_key_identifier);
-    assert_eq!(count(&world, Operation::GenerateCertificate), 2);
-    assert_eq!(world.signatures.borrow().len(), 2);
+    let wrong = ContactData { phone_private: "0470/00.00.00".into(), ..contact() };
+    let result = new_certificate::generate_contract(
+        &world,
+        &holder,
+        &holder.personal_certificate(),
+        &wrong,
+    )
+    .await;
+    assert!(result.is_err());
+    assert!(world.sent.borrow().is_empty(), "nothing went to eHealth");
 }
 
 #[tokio::test(flavor = "current_thread")]

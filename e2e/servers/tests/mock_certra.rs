@@ -366,7 +366,7 @@ async fn a_personal_certificate_goes_from_contract_to_a_published_etk_and_surviv
     let (contract, key, csr) = contract_and_csr(&server, &jan, personal(&jan)).await;
     assert_eq!(
         contract.dn,
-        r"CN=SSIN\=85073003328,OU=eHealth-platform Belgium,OU=JAN PEETERS,OU=SSIN\=85073003328,O=Federal Government,C=BE"
+        r"CN=SSIN=85073003328,OU=eHealth-platform Belgium,OU=JAN PEETERS,OU=SSIN=85073003328,O=Federal Government,C=BE"
     );
     assert!(
         contract.text.iter().any(|t| t.lang == "nl")
@@ -434,7 +434,7 @@ async fn a_personal_certificate_goes_from_contract_to_a_published_etk_and_surviv
     let ski: String = key_id.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":");
     assert!(text.contains(&ski), "SKI {ski} missing:\n{text}");
     let certificate = cert::decode(&chain[0]).unwrap();
-    assert_eq!(dn::to_string(&certificate.tbs_certificate.subject), contract.dn);
+    assert_eq!(certificate.tbs_certificate.subject, dn::parse(&contract.dn).unwrap());
 
     let ehealth = Credential { key: rsa_key(&key), chain: chain.clone() };
     let registration = register_etk(&server, &ehealth).await;
@@ -626,6 +626,15 @@ async fn requests_are_refused_the_way_certra_refuses_them() {
         ),
         "REQUEST_IN_PROGRESS",
     );
+    // A key with no request: by default the one code eHealth's client knows, and with the
+    // knob the mock-only one.
+    refused_with(
+        response::certificate_chain(
+            &server.certra(request::get_certificate(&meta(), &[7; 20]).to_soap()).await,
+        ),
+        "CERT_NOT_YET_DELIVERED",
+    );
+    server.knobs(json!({"unknown_key": "unknown-public-key-identifier"})).await;
     refused_with(
         response::certificate_chain(
             &server.certra(request::get_certificate(&meta(), &[7; 20]).to_soap()).await,
@@ -847,7 +856,7 @@ async fn organisations_application_ids_and_foreigners() {
     let (contract, _, csr) = contract_and_csr(&server, &jan, identifier).await;
     assert_eq!(
         contract.dn,
-        r"CN=CBE\=0403019261\, MYAPP,OU=eHealth-platform Belgium,OU=VOORBEELD VZW,OU=CBE\=0403019261,OU=MYAPP,O=Federal Government,C=BE"
+        r"CN=CBE=0403019261\, MYAPP,OU=eHealth-platform Belgium,OU=VOORBEELD VZW,OU=CBE=0403019261,OU=MYAPP,O=Federal Government,C=BE"
     );
     let request =
         request::generate_certificate(&meta(), &contact(), &csr, &contract, &["consultrn".into()]);
@@ -886,7 +895,7 @@ async fn organisations_application_ids_and_foreigners() {
         name: "Kowalska".into(),
     };
     let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-    let dn = r"CN=SSIN\=85273003371,OU=eHealth-platform Belgium,OU=ANNA KOWALSKA,OU=SSIN\=85273003371,O=Federal Government,C=BE";
+    let dn = r"CN=SSIN\=85273003371,OU=eHealth-platform Belgium,OU=KOWALSKA ANNA,OU=SSIN\=85273003371,O=Federal Government,C=BE";
     let csr = CsrDraft::new(dn::parse(dn).unwrap(), key.public_key_info().unwrap())
         .sign_with(&key)
         .unwrap();

@@ -81,7 +81,7 @@ fn reads_generate_certificate_etk_and_application_id_answers() {
     );
     let registration = response::etk_registration(&soap(schema_valid(&etk))).unwrap();
     assert_eq!(registration.to_be_activated, Some(true));
-    assert_eq!(registration.etk.as_deref(), Some(&[0x30, 0x81][..]));
+    assert_eq!(registration.etk.as_deref(), Some(&[0x30, 0x82, 0x01][..]));
 
     // The status alone is success, as eHealth's client reads it
     // (`EncryptionTokenRegistrationServiceImpl`): ETK and ToBeActivated are optional.
