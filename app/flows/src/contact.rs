@@ -136,15 +136,9 @@ mod tests {
         );
         let mut organisation = contact("jan@example.be", "0470");
         organisation.phone_general = Some("tel. 02 555".into());
-        assert_eq!(
-            check(&organisation),
-            Err(ContactProblem::NotPhone(ContactField::PhoneGeneral))
-        );
+        assert_eq!(check(&organisation), Err(ContactProblem::NotPhone(ContactField::PhoneGeneral)));
         organisation.phone_general = None;
         organisation.email_general = Some("info".into());
-        assert_eq!(
-            check(&organisation),
-            Err(ContactProblem::NotEmail(ContactField::EmailGeneral))
-        );
+        assert_eq!(check(&organisation), Err(ContactProblem::NotEmail(ContactField::EmailGeneral)));
     }
 }

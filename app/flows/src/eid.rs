@@ -138,7 +138,7 @@ impl EidHolder {
     }
 
     /// `request` as a SOAP envelope signed by this card's `key`.
-    async fn sign<S: Services>(
+    pub async fn sign<S: Services>(
         &self,
         services: &S,
         request: Request,

@@ -151,21 +151,45 @@ pub async fn request_certificate<S: Services>(
     csr: &[u8],
     base_services: &[String],
 ) -> Result<GeneratedCertificate, S::Error> {
+    let envelope =
+        signed_certificate_request(services, holder, contact, contract, csr, base_services).await?;
+    send_certificate_request(services, envelope).await
+}
+
+/// The first half of [`request_certificate`]: GenerateCertificate signed by the card, not sent.
+/// A failure here (the PIN window closed, the card pulled out) sent nothing, so the next attempt
+/// needs no [`request_certificate_again`].
+pub async fn signed_certificate_request<S: Services>(
+    services: &S,
+    holder: &EidHolder,
+    contact: &ContactData,
+    contract: &Contract,
+    csr: &[u8],
+    base_services: &[String],
+) -> Result<String, S::Error> {
     crate::contact::check(contact).map_err(FlowError::from)?;
     // The DN as the connector echoes it, or verbatim, as the environment says
     // (`ehcert_certra::dialect::DnEcho`); the PIN window shows the DN eHealth gave.
     let echoed = services.dialect().dn_echo.contract(contract);
     let request =
         request::generate_certificate(&services.meta(), contact, csr, &echoed, base_services);
-    let body = holder
-        .call(
+    holder
+        .sign(
             services,
             request,
             KeyRole::Signature,
             page::Operation::CertificateRequest,
             Some(contract.dn.clone()),
         )
-        .await?;
+        .await
+}
+
+/// The second half of [`request_certificate`]: sends the signed GenerateCertificate.
+pub async fn send_certificate_request<S: Services>(
+    services: &S,
+    envelope: String,
+) -> Result<GeneratedCertificate, S::Error> {
+    let body = services.certra(Operation::GenerateCertificate, envelope).await?;
     Ok(response::generated_certificate(&body).map_err(FlowError::from)?)
 }
 

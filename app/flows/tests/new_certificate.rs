@@ -866,7 +866,8 @@ async fn the_contract_dn_is_echoed_as_the_connector_does_and_compared_as_configu
         (DnEcho::Verbatim, DnComparison::Text, true),
         (DnEcho::Connector, DnComparison::Text, false),
     ] {
-        let (world, holder) = world(Applet::V17, Knobs { dn_echo: comparison, ..Knobs::default() }).await;
+        let (world, holder) =
+            world(Applet::V17, Knobs { dn_echo: comparison, ..Knobs::default() }).await;
         world.dialect.set(Dialect { dn_echo: echo, ..Dialect::default() });
         let (contract, pending) =
             contract_and_pending(&world, &holder, &Password::new("Huisarts-2026")).await;
@@ -875,7 +876,11 @@ async fn the_contract_dn_is_echoed_as_the_connector_does_and_compared_as_configu
             request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[]).await;
         assert_eq!(result.is_ok(), ok, "{echo:?} compared as {comparison:?}: {result:?}");
         let sent = world.envelopes.borrow().last().unwrap().clone();
-        let echoed = if echo == DnEcho::Connector { r"CN=SSIN\=85073003328," } else { "CN=SSIN=85073003328," };
+        let echoed = if echo == DnEcho::Connector {
+            r"CN=SSIN\=85073003328,"
+        } else {
+            "CN=SSIN=85073003328,"
+        };
         assert!(sent.contains(&format!("<cc:DN>{echoed}")), "{sent}");
         // The eID's whole chain, root included, as the connector's KeyInfo carries it.
         assert_eq!(sent.matches("<ds:X509Certificate>").count(), 3);
@@ -886,13 +891,9 @@ async fn the_contract_dn_is_echoed_as_the_connector_does_and_compared_as_configu
 async fn contact_data_the_connector_refuses_are_not_sent() {
     let (world, holder) = world(Applet::V17, Knobs::default()).await;
     let wrong = ContactData { phone_private: "0470/00.00.00".into(), ..contact() };
-    let result = new_certificate::generate_contract(
-        &world,
-        &holder,
-        &holder.personal_certificate(),
-        &wrong,
-    )
-    .await;
+    let result =
+        new_certificate::generate_contract(&world, &holder, &holder.personal_certificate(), &wrong)
+            .await;
     assert!(result.is_err());
     assert!(world.sent.borrow().is_empty(), "nothing went to eHealth");
 }

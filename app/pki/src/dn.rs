@@ -45,7 +45,7 @@ pub fn parse(dn: &str) -> Result<Name> {
         // RFC 2253 §3 allows only spaces around the '='; other whitespace is part of the value.
         let value = value.trim_start_matches(' ');
         let value = match quoted(value) {
-            Some(inner) => inner.and_then(|inner| unescape(inner)),
+            Some(inner) => inner.and_then(unescape),
             None => unescape(value),
         }
         .map_err(|reason| invalid(&reason))?;
@@ -168,7 +168,8 @@ fn attribute_oid(key: &str) -> Option<ObjectIdentifier> {
 
 /// A character of ASN.1's PrintableString (X.680 §41.4, Table 10).
 fn is_printable(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, ' ' | '\'' | '(' | ')' | '+' | ',' | '-' | '.' | '/' | ':' | '=' | '?')
+    c.is_ascii_alphanumeric()
+        || matches!(c, ' ' | '\'' | '(' | ')' | '+' | ',' | '-' | '.' | '/' | ':' | '=' | '?')
 }
 
 /// The inside of an RFC 1779 quoted value (`"…"`, spaces allowed after it), still escaped;
@@ -307,7 +308,8 @@ mod tests {
         let raw = "CN=SSIN=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN=85073003328,O=Federal Government,C=BE";
         assert_eq!(parse(raw).unwrap(), parse(PERSON).unwrap());
         // RFC 1779 quotes, with an escaped quote inside and spaces after.
-        let quoted = parse(r#"CN="NIHII-HOSPITAL=71000436, LABO",OU="AZ \"Noord\"" ,C=BE"#).unwrap();
+        let quoted =
+            parse(r#"CN="NIHII-HOSPITAL=71000436, LABO",OU="AZ \"Noord\"" ,C=BE"#).unwrap();
         assert_eq!(quoted.0[2].0.as_slice()[0].value.value(), b"NIHII-HOSPITAL=71000436, LABO");
         assert_eq!(quoted.0[1].0.as_slice()[0].value.value(), br#"AZ "Noord""#);
         assert_eq!(quoted, parse(&to_string(&quoted)).unwrap());

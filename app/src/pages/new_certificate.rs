@@ -13,8 +13,9 @@ use ehcert_flows::{
     contract_text,
     eid::EidHolder,
     new_certificate::{
-        generate_contract, pending_is_for, pending_keystore, request_certificate,
-        request_certificate_again, reuse_pending, MadeAt, PendingKeystore,
+        generate_contract, pending_is_for, pending_keystore, request_certificate_again,
+        reuse_pending, send_certificate_request, signed_certificate_request, MadeAt,
+        PendingKeystore,
     },
     organisation, renewal,
 };
@@ -495,18 +496,18 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 )
                 .await?
             } else {
-                attempted.set_value(true);
-                Some(
-                    request_certificate(
-                        &services,
-                        &holder,
-                        &contact,
-                        &contract,
-                        &csr,
-                        &base_services,
-                    )
-                    .await?,
+                let envelope = signed_certificate_request(
+                    &services,
+                    &holder,
+                    &contact,
+                    &contract,
+                    &csr,
+                    &base_services,
                 )
+                .await?;
+                // Signed: from here on eHealth may receive it, whatever becomes of the answer.
+                attempted.set_value(true);
+                Some(send_certificate_request(&services, envelope).await?)
             };
             if let Some(generated) = generated {
                 replaces.set(generated.replaces.map(|id| PublicKeyIdentifier(id).to_hex()));

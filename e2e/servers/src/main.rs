@@ -89,7 +89,8 @@ fn parse_args(
             "--user-agent" => options.user_agent = value()?,
             "--upstream-ca" => {
                 let path = value()?;
-                let pem = std::fs::read(&path).map_err(|err| format!("--upstream-ca {path}: {err}"))?;
+                let pem =
+                    std::fs::read(&path).map_err(|err| format!("--upstream-ca {path}: {err}"))?;
                 options.extra_roots.push(pem);
             }
             "--dialect" => dialects.push(static_app::Dialect::parse(&value()?)?),

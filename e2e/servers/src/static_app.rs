@@ -152,7 +152,12 @@ mod tests {
             with_dialect_meta("<head></head>", &[dialect]),
             "<head><meta name=\"ehcert-dialect-acceptance\" content=\"ecdsa-sha384 verbatim\"></head>"
         );
-        for bad in ["acceptance", "acceptance=ecdsa-sha512,connector", "test=ecdsa-sha256,connector", "local=ecdsa-sha256,escaped"] {
+        for bad in [
+            "acceptance",
+            "acceptance=ecdsa-sha512,connector",
+            "test=ecdsa-sha256,connector",
+            "local=ecdsa-sha256,escaped",
+        ] {
             assert!(Dialect::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -469,7 +469,10 @@ async fn a_personal_certificate_goes_from_contract_to_a_published_etk_and_surviv
     .to_soap();
     let (status, body) = server.post("/EtkDepot/v1", depot.clone()).await;
     assert_eq!(status, 200);
-    assert_eq!(response::etk_lookup(&body).unwrap(), EtkLookup::Etk(registration.etk.clone().unwrap()));
+    assert_eq!(
+        response::etk_lookup(&body).unwrap(),
+        EtkLookup::Etk(registration.etk.clone().unwrap())
+    );
 
     let citizen = response::citizen_certificates(
         &server

@@ -350,7 +350,10 @@ fn contract_digest(contract: Node<'_, '_>) -> Result<String, Refusal> {
         text_of(contract, CERTRA_CORE, "DN").ok_or_else(|| malformed("the contract has no DN"))?;
     let dn: Vec<(String, String)> = parse_dn(&text)
         .ok_or_else(|| {
-            Refusal::requester("CONTRACT_MODIFIED", "The contract's DN is not a distinguished name.")
+            Refusal::requester(
+                "CONTRACT_MODIFIED",
+                "The contract's DN is not a distinguished name.",
+            )
         })?
         .0
         .iter()

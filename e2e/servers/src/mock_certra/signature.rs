@@ -13,9 +13,9 @@ use x509_cert::{
 };
 
 use super::{
-    EcSignatureMethod,
     ca::{public_key_identifier, TestPki},
     soap::{child, children, Refusal, XMLDSIG},
+    EcSignatureMethod,
 };
 
 const SERIAL_NUMBER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.5");

@@ -1,0 +1,352 @@
+//! The acceptance probe: asks eHealth, with a real eID, the questions no public source answers
+//! (`app/certra/FIDELITY.md`, "settled by"), and writes down what it answered. Every check is
+//! non-destructive: read operations, contracts that are never signed, and GetCertificate for a
+//! key nobody owns. It reuses the app's own request builders and flows (`ehcert-certra`,
+//! `ehcert-flows`) and the card bridge as the browser does, over native-messaging frames.
+
+#![forbid(unsafe_code)]
+
+use std::{
+    cell::Cell,
+    io::Write as _,
+    path::PathBuf,
+    process::{Command as Process, Stdio},
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use base64::{engine::general_purpose::STANDARD, Engine as _};
+use ehcert_certra::{
+    dialect::{Dialect, EcSignatureMethod},
+    endpoint::Operation,
+    request::{self, Actor, CertificateIdentifier, ContactData, Identifier, RequestMeta},
+    response, CertraError,
+};
+use ehcert_flows::{
+    eid::{EidHolder, EidSignature},
+    my_certificates, new_certificate, FlowError, Services,
+};
+use ehcert_shared::bridge::{
+    Command, FromBridge, Outcome, PinEntry, ReadCard, Request, Sign, CHROMIUM_EXTENSION_ID,
+};
+use rand::RngCore as _;
+use serde::Serialize;
+
+/// What to probe, and with what.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// eHealth's origin (acceptance by default).
+    pub base: String,
+    /// The card bridge's executable.
+    pub bridge: PathBuf,
+    /// The eID PIN, for the authentication key.
+    pub pin: String,
+    /// An organisation the card holder manages (`NIHII-HOSPITAL`, `71000436`), for the
+    /// organisation contract's DN.
+    pub organisation: Option<(String, String)>,
+    /// Its name.
+    pub organisation_name: String,
+    /// The application id of the organisation contract (never requested: the contract is only
+    /// read).
+    pub application_id: String,
+    /// Contact data sent with the contracts.
+    pub email: String,
+    /// Contact data sent with the contracts.
+    pub phone: String,
+    /// Where the JSON report goes.
+    pub report: Option<PathBuf>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            base: "https://services-acpt.ehealth.fgov.be".into(),
+            bridge: PathBuf::new(),
+            pin: String::new(),
+            organisation: None,
+            organisation_name: String::new(),
+            application_id: "EHCERTPROBE".into(),
+            email: "probe@example.be".into(),
+            phone: "+32 2 000 00 00".into(),
+            report: None,
+        }
+    }
+}
+
+/// Why the probe could not run (as opposed to what eHealth answered, which goes in the report).
+#[derive(Debug)]
+pub enum ProbeError {
+    /// The card bridge could not be started or answered something else than expected.
+    Bridge(String),
+    /// eHealth could not be reached.
+    Http(String),
+    /// A flow step failed before eHealth could answer (the card, the contact data).
+    Flow(FlowError),
+}
+
+impl std::fmt::Display for ProbeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Bridge(detail) => write!(f, "the card bridge: {detail}"),
+            Self::Http(detail) => write!(f, "eHealth could not be reached: {detail}"),
+            Self::Flow(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl From<FlowError> for ProbeError {
+    fn from(err: FlowError) -> Self {
+        Self::Flow(err)
+    }
+}
+
+/// One question and eHealth's answer.
+#[derive(Clone, Debug, Eq, PartialEq, Serialize)]
+pub struct Check {
+    /// A stable name (`ec-signature-method:ecdsa-sha256`, `contract-dn:person`, …).
+    pub name: String,
+    /// `accepted`, `refused CODE…`, or the text eHealth returned.
+    pub answer: String,
+    /// What the answer settles, and how to act on it.
+    pub decides: String,
+}
+
+/// Everything the probe found.
+#[derive(Clone, Debug, Default, Eq, PartialEq, Serialize)]
+pub struct Report {
+    /// Where it asked.
+    pub base: String,
+    /// The card's applet and key type.
+    pub card: String,
+    /// The answers, in the order asked.
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    /// The report as lines for a terminal.
+    pub fn to_text(&self) -> String {
+        let mut text = format!("ehcert acceptance probe: {} with {}\n", self.base, self.card);
+        for check in &self.checks {
+            text.push_str(&format!(
+                "- {}: {}\n    decides: {}\n",
+                check.name, check.answer, check.decides
+            ));
+        }
+        text
+    }
+
+    /// The answer of the check called `name`.
+    pub fn answer(&self, name: &str) -> Option<&str> {
+        self.checks.iter().find(|check| check.name == name).map(|check| check.answer.as_str())
+    }
+}
+
+struct Probe<'a> {
+    options: &'a Options,
+    client: reqwest::Client,
+    dialect: Cell<Dialect>,
+}
+
+impl Services for Probe<'_> {
+    type Error = ProbeError;
+
+    async fn certra(&self, operation: Operation, envelope: String) -> Result<Vec<u8>, ProbeError> {
+        let response = self
+            .client
+            .post(format!("{}{}", self.options.base, operation.service().path()))
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .header("SOAPAction", format!("\"{}\"", operation.soap_action()))
+            .body(envelope)
+            .send()
+            .await
+            .map_err(|err| ProbeError::Http(err.to_string()))?;
+        Ok(response.bytes().await.map_err(|err| ProbeError::Http(err.to_string()))?.to_vec())
+    }
+
+    async fn eid_sign(&self, request: EidSignature) -> Result<Vec<u8>, ProbeError> {
+        let command = Command::Sign(Sign {
+            reader: Some(request.reader),
+            key: request.key,
+            algorithm: request.algorithm,
+            digest: STANDARD.encode(&request.digest),
+            pin: PinEntry::Digits(self.options.pin.clone()),
+        });
+        match ask_bridge(&self.options.bridge, command)? {
+            Outcome::Signature(value) => {
+                STANDARD.decode(value).map_err(|err| ProbeError::Bridge(err.to_string()))
+            }
+            other => Err(ProbeError::Bridge(format!("no signature: {other:?}"))),
+        }
+    }
+
+    fn meta(&self) -> RequestMeta {
+        let mut random = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut random);
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        RequestMeta::new(random, now)
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.dialect.get()
+    }
+}
+
+/// One command to a fresh bridge process, as the extension sends it; its reply's outcome.
+fn ask_bridge(bridge: &PathBuf, command: Command) -> Result<Outcome, ProbeError> {
+    let failed =
+        |what: &str, err: &dyn std::fmt::Display| ProbeError::Bridge(format!("{what}: {err}"));
+    let mut child = Process::new(bridge)
+        .arg(format!("chrome-extension://{CHROMIUM_EXTENSION_ID}/"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|err| failed(&format!("cannot start {}", bridge.display()), &err))?;
+    let body = serde_json::to_vec(&Request { id: 1, command })
+        .map_err(|err| failed("cannot encode the request", &err))?;
+    let length = u32::try_from(body.len()).map_err(|err| failed("request too large", &err))?;
+    {
+        let mut stdin = child.stdin.take().ok_or_else(|| ProbeError::Bridge("no stdin".into()))?;
+        stdin.write_all(&length.to_ne_bytes()).map_err(|err| failed("write", &err))?;
+        stdin.write_all(&body).map_err(|err| failed("write", &err))?;
+    } // EOF: the port is closed once the answer is written.
+    let output = child.wait_with_output().map_err(|err| failed("wait", &err))?;
+    let mut rest = output.stdout.as_slice();
+    while rest.len() >= 4 {
+        let length = u32::from_ne_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+        let frame =
+            rest.get(4..4 + length).ok_or_else(|| ProbeError::Bridge("a cut frame".into()))?;
+        if let Ok(FromBridge::Reply(reply)) = serde_json::from_slice(frame) {
+            return Ok(reply.outcome);
+        }
+        rest = &rest[4 + length..];
+    }
+    Err(ProbeError::Bridge("no reply".into()))
+}
+
+/// eHealth's answer in short: its error codes, or the fault.
+fn refusal(err: &ProbeError) -> String {
+    match err {
+        ProbeError::Flow(FlowError::Certra(CertraError::Refused { status, errors })) => {
+            let codes: Vec<&str> = errors.iter().map(|error| error.code.as_str()).collect();
+            format!("refused {} ({status})", codes.join(" "))
+        }
+        other => format!("failed: {other}"),
+    }
+}
+
+/// Runs every check.
+pub async fn run(options: &Options) -> Result<Report, ProbeError> {
+    let card = match ask_bridge(&options.bridge, Command::ReadCard(ReadCard { reader: None }))? {
+        Outcome::Card(card) => card,
+        other => return Err(ProbeError::Bridge(format!("the card could not be read: {other:?}"))),
+    };
+    let holder = EidHolder::from_card(&card)?;
+    let client = reqwest::Client::builder()
+        .user_agent(concat!("ehcert-probe/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|err| ProbeError::Http(err.to_string()))?;
+    let probe = Probe { options, client, dialect: Cell::new(Dialect::default()) };
+    let mut report = Report {
+        base: options.base.clone(),
+        card: format!("applet {} ({})", card.applet, card.key_algorithm),
+        checks: Vec::new(),
+    };
+
+    // 1. Which SignatureMethod CertRA accepts from this card: GetCertificateInfoForCitizen
+    // (read-only) signed with the authentication key once per method.
+    let methods: &[Option<EcSignatureMethod>] = if holder.elliptic {
+        &[Some(EcSignatureMethod::EcdsaSha256), Some(EcSignatureMethod::EcdsaSha384)]
+    } else {
+        &[None]
+    };
+    for method in methods {
+        if let Some(method) = method {
+            probe.dialect.set(Dialect { ec_signature: *method, ..Dialect::default() });
+        }
+        let name = format!("signature-method:{}", method.map_or("rsa-sha256", |m| m.name()));
+        let answer = match my_certificates::list(&probe, &holder).await {
+            Ok(listed) => format!("accepted ({} certificates listed)", listed.len()),
+            Err(err @ (ProbeError::Http(_) | ProbeError::Bridge(_))) => return Err(err),
+            Err(err) => refusal(&err),
+        };
+        report.checks.push(Check {
+            name,
+            answer,
+            decides: "the EC method for this environment: `ehcert-serve --dialect ENV=METHOD,…` \
+                      with the method accepted (if both are, keep the default)"
+                .into(),
+        });
+    }
+    probe.dialect.set(Dialect::default());
+
+    // 2. The contract DN as eHealth writes it, for the person and for an organisation with an
+    // application id. GenerateContract is unsigned and commits to nothing.
+    let contact = ContactData {
+        email_private: options.email.clone(),
+        email_general: options.organisation.as_ref().map(|_| options.email.clone()),
+        phone_private: options.phone.clone(),
+        phone_general: options.organisation.as_ref().map(|_| options.phone.clone()),
+    };
+    let mut identifiers = vec![("contract-dn:person", holder.personal_certificate())];
+    if let Some((kind, id)) = &options.organisation {
+        identifiers.push((
+            "contract-dn:organisation",
+            CertificateIdentifier {
+                actor: Actor {
+                    ids: vec![Identifier { kind: kind.clone(), value: id.clone() }],
+                    first_names: Vec::new(),
+                    name: options.organisation_name.clone(),
+                },
+                application_id: Some(options.application_id.clone()),
+            },
+        ));
+    }
+    for (name, identifier) in identifiers {
+        let answer = match new_certificate::generate_contract(
+            &probe,
+            &holder,
+            &identifier,
+            &contact,
+        )
+        .await
+        {
+            Ok(contract) => {
+                let escaped = contract.dn.contains("\\=");
+                format!(
+                    "{} — the identifier's '=' is {}",
+                    contract.dn,
+                    if escaped { "escaped" } else { "not escaped" }
+                )
+            }
+            Err(err @ ProbeError::Http(_)) => return Err(err),
+            Err(err) => refusal(&err),
+        };
+        report.checks.push(Check {
+            name: name.into(),
+            answer,
+            decides: "how the DN is read (both forms are) and whether the connector's echo \
+                      (`TYPE\\=`) differs from the text returned: if it does, the echo is \
+                      compared as a parsed name, unless a GenerateCertificate on acceptance is \
+                      refused with the connector's echo (then `--dialect ENV=…,verbatim`)"
+                .into(),
+        });
+    }
+
+    // 3. GetCertificate for a key no one has: how eHealth answers an unknown key.
+    let mut unknown = [0u8; 20];
+    rand::thread_rng().fill_bytes(&mut unknown);
+    let get = request::get_certificate(&probe.meta(), &unknown);
+    let body = probe.certra(Operation::GetCertificate, get.to_soap()).await?;
+    let answer = match response::certificate_chain(&body) {
+        Ok(_) => "a certificate (unexpected)".to_owned(),
+        Err(err) => refusal(&ProbeError::Flow(err.into())),
+    };
+    report.checks.push(Check {
+        name: "get-certificate:unknown-key".into(),
+        answer,
+        decides: "whether CERT_NOT_YET_DELIVERED also means 'never received' (ehcert does not \
+                  rely on it either way: a lost GenerateCertificate is looked up in the holder's \
+                  certificate list)"
+            .into(),
+    });
+    Ok(report)
+}

@@ -1,0 +1,80 @@
+//! `ehcert-probe`: the first thing to run with access to eHealth's acceptance environment (see
+//! the README and `app/certra/FIDELITY.md`). Non-destructive checks only: it requests no
+//! certificate and revokes nothing.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use ehcert_probe::{run, Options};
+
+const USAGE: &str =
+    "usage: ehcert-probe --bridge PATH/card-bridge [--base https://services-acpt.ehealth.fgov.be]
+       [--organisation TYPE=ID] [--organisation-name NAME] [--application-id ID]
+       [--email ADDRESS] [--phone NUMBER] [--report FILE.json]
+The eID PIN is read from the environment variable EHCERT_PROBE_PIN, else from standard input
+(one line). The PIN is used for the authentication key only.";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match parse(std::env::args().skip(1)) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("ehcert-probe: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let report_file = options.report.clone();
+    match run(&options).await {
+        Ok(report) => {
+            print!("{}", report.to_text());
+            if let Some(path) = report_file {
+                let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+                if let Err(err) = std::fs::write(&path, json) {
+                    eprintln!("ehcert-probe: cannot write {}: {err}", path.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("ehcert-probe: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+    let mut options = Options::default();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--base" => options.base = value()?.trim_end_matches('/').to_owned(),
+            "--bridge" => options.bridge = PathBuf::from(value()?),
+            "--organisation" => {
+                let text = value()?;
+                let (kind, id) = text.split_once('=').ok_or("--organisation takes TYPE=ID")?;
+                options.organisation = Some((kind.to_owned(), id.to_owned()));
+            }
+            "--organisation-name" => options.organisation_name = value()?,
+            "--application-id" => options.application_id = value()?,
+            "--email" => options.email = value()?,
+            "--phone" => options.phone = value()?,
+            "--report" => options.report = Some(PathBuf::from(value()?)),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if options.bridge.as_os_str().is_empty() {
+        return Err("--bridge is required".into());
+    }
+    if options.pin.is_empty() {
+        options.pin = match std::env::var("EHCERT_PROBE_PIN") {
+            Ok(pin) => pin,
+            Err(_) => {
+                eprint!("eID PIN (authentication key): ");
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map_err(|err| err.to_string())?;
+                line.trim().to_owned()
+            }
+        };
+    }
+    Ok(options)
+}

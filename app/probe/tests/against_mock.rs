@@ -1,0 +1,113 @@
+//! The probe against the mock eHealth services and a simulated applet 1.8 eID behind the real
+//! pcscd, through the real card bridge: its report says what the service answered, and follows
+//! the service when the service changes its mind (the mock's knobs), so it reports, not assumes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use std::{path::PathBuf, process::Command, sync::Arc};
+
+use ehcert_probe::{run, Options};
+use ehcert_servers::{
+    eid::{
+        card::Applet,
+        pcscd::Pcscd,
+        profile::{personalise, Holder},
+        vpcd::{InsertedCard, DEFAULT_ADDRESS},
+    },
+    mock_certra::{self, EcSignatureMethod, Knobs, MockCertra, UnknownKeyAnswer},
+};
+
+/// The card bridge, built by cargo (a binary of another package).
+fn bridge() -> PathBuf {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", "card-bridge"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("debug/card-bridge")
+}
+
+async fn mock(knobs: Knobs) -> String {
+    let mock = Arc::new(MockCertra::open(None, knobs).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = mock_certra::router(mock, &[]);
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    base
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_says_what_the_service_answered() {
+    let bridge = bridge();
+    let _pcscd = Pcscd::start().unwrap();
+    let holder = Holder { applet: Applet::V18, ..Holder::default() };
+    let _card =
+        InsertedCard::insert(DEFAULT_ADDRESS, personalise(&holder, 3).unwrap().content).unwrap();
+
+    for (accepted, unknown_key) in [
+        (EcSignatureMethod::EcdsaSha256, UnknownKeyAnswer::CertNotYetDelivered),
+        (EcSignatureMethod::EcdsaSha384, UnknownKeyAnswer::UnknownPublicKeyIdentifier),
+    ] {
+        let knobs = Knobs { ec_signature_method: accepted, unknown_key, ..Knobs::default() };
+        let options = Options {
+            base: mock(knobs).await,
+            bridge: bridge.clone(),
+            pin: "1234".into(),
+            organisation: Some(("NIHII-HOSPITAL".into(), "71000436".into())),
+            organisation_name: "AZ Voorbeeld".into(),
+            application_id: "LABO".into(),
+            ..Options::default()
+        };
+        let report = run(&options).await.unwrap();
+        let text = report.to_text();
+        assert!(report.card.contains("1.8"), "{text}");
+        let (yes, no) = match accepted {
+            EcSignatureMethod::EcdsaSha256 => ("ecdsa-sha256", "ecdsa-sha384"),
+            EcSignatureMethod::EcdsaSha384 => ("ecdsa-sha384", "ecdsa-sha256"),
+        };
+        assert!(
+            report.answer(&format!("signature-method:{yes}")).unwrap().starts_with("accepted"),
+            "{text}"
+        );
+        assert!(
+            report
+                .answer(&format!("signature-method:{no}"))
+                .unwrap()
+                .starts_with("refused SIGNATURE_METHOD_NOT_SUPPORTED"),
+            "{text}"
+        );
+        assert!(
+            report.answer("contract-dn:person").unwrap().starts_with(
+                "CN=SSIN=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,"
+            ),
+            "{text}"
+        );
+        assert!(report.answer("contract-dn:person").unwrap().ends_with("is not escaped"), "{text}");
+        assert!(
+            report
+                .answer("contract-dn:organisation")
+                .unwrap()
+                .starts_with(r"CN=NIHII-HOSPITAL=71000436\, LABO,"),
+            "{text}"
+        );
+        let expected = match unknown_key {
+            UnknownKeyAnswer::CertNotYetDelivered => "refused CERT_NOT_YET_DELIVERED",
+            UnknownKeyAnswer::UnknownPublicKeyIdentifier => "refused UNKNOWN_PUBLIC_KEY_IDENTIFIER",
+        };
+        assert!(
+            report.answer("get-certificate:unknown-key").unwrap().starts_with(expected),
+            "{text}"
+        );
+        // Non-destructive: the service holds no request afterwards.
+        let state: serde_json::Value = reqwest::get(format!("{}/admin/state", options.base))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(state["certificates"], serde_json::json!([]), "{state}");
+    }
+}
