@@ -12,7 +12,9 @@ import { keytool, openssl } from './oracles';
 import { DUTCH } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
-const DN = 'CN=SSIN\\=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN\\=85073003328,O=Federal Government,C=BE';
+// eHealth's DN as the contract gives it (the identifier's '=' unescaped, as eHealth's own client
+// implies); the page and the PIN window show it as given.
+const DN = 'CN=SSIN=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN=85073003328,O=Federal Government,C=BE';
 
 /** Checks the final keystore as medical software will read it. */
 function expectFinalKeystore(file: string) {

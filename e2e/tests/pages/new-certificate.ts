@@ -89,6 +89,18 @@ export class NewCertificateFlow {
     return new PinWindow(await opened, this.words.pin);
   }
 
+  /** "Sign and send" again when eHealth may hold the request already (its answer was lost, or
+   *  the page reloaded after the key was made): eHealth is asked first, with the authentication
+   *  key (a PIN window for the list of the holder's certificates); when the request is not
+   *  there it is signed in a second PIN window, which is returned. */
+  async signRequestAfterLookUp(context: BrowserContext, pin: string): Promise<PinWindow> {
+    const lookUp = await this.signRequest(context);
+    await expect(lookUp.detail('key')).toHaveText(this.words.pin.keyAuthentication);
+    const signing = context.waitForEvent('page');
+    await lookUp.enterPin(pin);
+    return new PinWindow(await signing, this.words.pin);
+  }
+
   done() {
     return this.page.getByTestId('done');
   }

@@ -1,5 +1,11 @@
 //! The operations of CertRA v2, EtkRA v2 and the ETK Depot, with the checks the real services
 //! make (spec/certra.md §3–§8, §13). Each answers with content for a success or a [`Refusal`].
+//!
+//! Mock-only: every refusal code here except `CERT_NOT_YET_DELIVERED` (the one eHealth's own
+//! client knows, `ra/utils/RaUtils.java` in the technical connector) is this mock's invention,
+//! as no public catalogue of CertRA v2's codes exists; the client decides nothing from them
+//! (`app/certra/FIDELITY.md`). Where eHealth's behaviour is unknown, a knob (`Knobs`) offers
+//! each plausible answer.
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use der::{Decode as _, Encode as _};
