@@ -39,6 +39,53 @@ fn openssl_verifies_our_csr_and_reads_the_contract_dn_back() {
     );
     assert!(text.contains("Public-Key: (2048 bit)"), "{text}");
     assert!(text.contains("Signature Algorithm: sha256WithRSAEncryption"), "{text}");
+    // String types as the JDK's X500Principal writes them in eHealth's client's CSR: every
+    // value of this DN is PrintableString (OpenSSL's show_type names the type of each).
+    let types = run(
+        "openssl",
+        &[
+            "req",
+            "-inform",
+            "DER",
+            "-in",
+            "request.csr",
+            "-noout",
+            "-subject",
+            "-nameopt",
+            "RFC2253,show_type",
+        ],
+        dir.path(),
+    );
+    assert_eq!(types.matches("PRINTABLESTRING:").count(), 6, "{types}");
+    assert!(!types.contains("UTF8STRING"), "{types}");
+}
+
+#[test]
+fn a_value_with_a_character_printablestring_lacks_is_utf8_as_in_the_jdk() {
+    let (auth, _) = keys();
+    let dn = "CN=CBE=0403019261\\, MY_APP,OU=eHealth-platform Belgium,OU=MY_APP,O=Federal Government,C=BE";
+    let der = CsrDraft::new(dn::parse(dn).unwrap(), auth.public_key_info().unwrap())
+        .sign_with(auth)
+        .unwrap();
+    let dir = workdir();
+    write(dir.path(), "request.csr", &der);
+    let types = run(
+        "openssl",
+        &[
+            "req",
+            "-inform",
+            "DER",
+            "-in",
+            "request.csr",
+            "-noout",
+            "-subject",
+            "-nameopt",
+            "RFC2253,show_type",
+        ],
+        dir.path(),
+    );
+    assert_eq!(types.matches("UTF8STRING:").count(), 2, "the two values with '_': {types}");
+    assert_eq!(types.matches("PRINTABLESTRING:").count(), 3, "{types}");
 }
 
 #[test]
