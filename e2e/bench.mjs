@@ -2,15 +2,16 @@
 // Debian Chromium and prints the PKI core's timings measured inside the page, plus the page's own
 // load timings, the app's download size, and (given the native benchmark's JSON) one table of
 // every measurement against the budgets of spec/product.md §6, as markdown and JSON.
-// Usage: node bench.mjs <ehcert-serve binary> <dist dir> <native JSON file> <output dir> <bridge JSON file> <flow JSON file>
+// Usage: node bench.mjs <ehcert-serve binary> <production dist dir> <dist dir with #bench> <native JSON file> <output dir> <bridge JSON file> <flow JSON file>
+// (the download size is the production bundle's; the #bench screen is built only into the second)
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const [serveBinary, dist, nativeFile, outDir, bridgeFile, flowFile] = process.argv.slice(2);
-const server = spawn(serveBinary, ['--dist', dist, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const [serveBinary, dist, benchDist, nativeFile, outDir, bridgeFile, flowFile] = process.argv.slice(2);
+const server = spawn(serveBinary, ['--dist', benchDist, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (chunk) => {

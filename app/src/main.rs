@@ -15,6 +15,7 @@ fn main() {
     }
     let hash = web_sys::window().and_then(|window| window.location().hash().ok());
     match hash.as_deref() {
+        #[cfg(feature = "bench")]
         Some("#bench") => leptos::mount::mount_to_body(ehcert_app::pages::bench::Bench),
         Some("#new") => leptos::mount::mount_to_body(|| {
             use ehcert_app::pages::new_certificate::{CertificateFlow, Kind};

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod activate_etk;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod card_check;
 pub mod certificates;
