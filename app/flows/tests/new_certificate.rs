@@ -556,9 +556,16 @@ async fn a_renewal_inside_the_window_replaces_the_certificate_and_its_etk_waits_
     let mut resumed = resume(&pending.bytes, &new_password).unwrap();
     let chain = fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().unwrap();
     let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    // CompleteETKRegistration answers with its status alone (both other elements are optional,
+    // and eHealth's client reads only the status): eHealth's ETK status says it waits.
+    let knobs = Knobs { clock_offset_days: 1040, etk_status_only: true, ..Knobs::default() };
+    let response =
+        world.client.put(format!("{}/admin/knobs", world.base)).json(&knobs).send().await.unwrap();
+    assert!(response.status().is_success());
     let registration =
         complete(&world, &mut resumed.keystore, chain, &etk_key, |_| Ok(())).await.unwrap();
     assert!(registration.to_be_activated, "the old ETK is still valid: the new one waits");
+    assert_eq!(registration.etk, None);
     let etk_status = |state: &Value, id: &[u8; 20]| {
         let hex: String = id.iter().map(|b| format!("{b:02X}")).collect();
         state["certificates"]

@@ -61,6 +61,10 @@ pub struct Knobs {
     pub unknown_key: UnknownKeyAnswer,
     /// How the contract DN echoed in GenerateCertificate is compared with the one given.
     pub dn_echo: DnComparison,
+    /// CompleteETKRegistration answers with its status only, without `ETK` and `ToBeActivated`
+    /// (both optional in `CompleteETKRegistrationResponseType`; whether eHealth sends them is
+    /// not known).
+    pub etk_status_only: bool,
 }
 
 /// An EC eID card's XML `SignatureMethod` (RFC 6931 §2.3.6).
