@@ -89,6 +89,19 @@ for (const operation of ['GenerateContract', 'GenerateCertificate', 'GetCertific
   }
 }
 
+test('contact data eHealth\'s client would refuse are named before anything is sent, and corrected', async ({ page, localApp, card, certra }) => {
+  void card;
+  const flow = new NewCertificateFlow(page);
+  await flow.open(localApp.url);
+  await flow.contactData('jan.peeters@example.be', '0470/12.34.56');
+  await expect(page.getByTestId('error')).toContainText('your phone number is not a phone number eHealth accepts');
+  await flow.contactData('jan.peeters(at)example.be', '+32 470 12 34 56');
+  await expect(page.getByTestId('error')).toContainText('your e-mail address is not an e-mail address eHealth accepts');
+  expect(operations(await certra.requests(), 'GenerateContract')).toHaveLength(0);
+  await flow.contactData('jan.peeters@example.be', '+32 470 12 34 56');
+  await expect(flow.dn()).toContainText('CN=SSIN=85073003328');
+});
+
 test('no answer to GenerateContract within 30 s ends the wait with a clear message', async ({ page, localApp, card, certra }) => {
   void card;
   test.setTimeout(90_000);

@@ -168,3 +168,44 @@ impl EidHolder {
         Ok(draft.assemble(&value).map_err(FlowError::from)?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ehcert_shared::bridge::{Address, Certificates, Identity};
+
+    use super::*;
+
+    #[test]
+    fn the_chains_carry_the_cards_root_as_the_connectors_key_info_does() {
+        let card = CardInfo {
+            reader: "Virtual PCD 00 00".into(),
+            applet: "1.8".into(),
+            key_algorithm: "ecdsa-p384".into(),
+            identity: Identity {
+                card_number: "592123456789".into(),
+                national_number: "85073003328".into(),
+                surname: "Peeters".into(),
+                given_names: "Jan Pieter".into(),
+                third_initial: String::new(),
+                nationality: "Belg".into(),
+                birth_date: "30 JUL 1985".into(),
+                validity_end: "01.01.2030".into(),
+            },
+            address: Address { street: "s".into(), zip: "1000".into(), municipality: "m".into() },
+            photo_hash: String::new(),
+            photo_hash_valid: true,
+            certificates: Certificates {
+                authentication: STANDARD.encode([1]),
+                signature: Some(STANDARD.encode([2])),
+                ca: STANDARD.encode([3]),
+                root: STANDARD.encode([4]),
+            },
+            identity_signature_valid: true,
+            address_signature_valid: true,
+        };
+        let holder = EidHolder::from_card(&card).unwrap();
+        assert_eq!(holder.authentication_chain, [[1], [3], [4]]);
+        assert_eq!(holder.signature_chain, Some(vec![vec![2], vec![3], vec![4]]));
+        assert!(holder.elliptic);
+    }
+}

@@ -648,6 +648,14 @@ async fn an_organisation_certificate_follows_the_mandate_the_type_rules_and_uniq
         contract.dn
     );
     assert_eq!(contract.signer, holder.actor(), "the eID holder signs for the organisation");
+    // The organisation's Actor names the requester's first name, as eHealth's client does
+    // (`ContractRequestBuilder.buildCertificateIdentifier`).
+    let request = world.envelopes.borrow().last().unwrap().clone();
+    let actor = request.split("<cc:Actor").nth(1).unwrap().split("</cc:Actor>").next().unwrap();
+    assert!(
+        actor.contains(r#">71000436</core:Id><core:FirstName xmlns:core="urn:be:fgov:ehealth:commons:core:v2">Jan Pieter</core:FirstName><core:Name"#),
+        "{actor}"
+    );
     let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
     let made = MadeAt { environment: Environment::Production, now: now(), local: LOCAL };
     let password = Password::new("Ziekenhuis-2026");

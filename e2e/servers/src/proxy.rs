@@ -76,9 +76,14 @@ pub fn router_with(upstreams: Upstreams, options: &ProxyOptions) -> Result<Route
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(options.user_agent.clone());
     for pem in &options.extra_roots {
-        let root = reqwest::Certificate::from_pem(pem)
-            .map_err(|err| format!("an upstream CA is not a PEM certificate: {err}"))?;
-        builder = builder.add_root_certificate(root);
+        let roots = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|err| format!("an upstream CA file is not PEM: {err}"))?;
+        if roots.is_empty() {
+            return Err("an upstream CA file holds no PEM certificate".into());
+        }
+        for root in roots {
+            builder = builder.add_root_certificate(root);
+        }
     }
     let client = builder.build().map_err(|err| format!("the upstream client: {err}"))?;
     let state = ProxyState { upstreams: Arc::new(upstreams), client };

@@ -110,3 +110,16 @@ async fn refuses_unknown_paths_oversized_requests_and_oversized_answers() {
     assert_eq!(post("/ehealth/production/CertRa/v2", b"x".to_vec()).await.unwrap().status(), 502);
     assert_eq!(seen.lock().unwrap().len(), 1, "only the EtkDepot call reached the upstream");
 }
+
+#[test]
+fn an_upstream_ca_that_is_not_a_pem_certificate_stops_the_start() {
+    let options = proxy::ProxyOptions {
+        extra_roots: vec![b"not a certificate".to_vec()],
+        ..Default::default()
+    };
+    assert!(proxy::router_with(Upstreams::default(), &options).is_err());
+    assert!(proxy::router_with(Upstreams::default(), &proxy::ProxyOptions::default()).is_ok());
+    let root = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testca/root.pem")).unwrap();
+    let options = proxy::ProxyOptions { extra_roots: vec![root], ..Default::default() };
+    assert!(proxy::router_with(Upstreams::default(), &options).is_ok());
+}
