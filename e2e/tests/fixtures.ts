@@ -59,7 +59,13 @@ export type Certra = {
   /** `POST /admin/certificates/{id}/validate`: an operator validates a held request. */
   validate: (publicKeyIdentifier: string) => Promise<void>;
   /** `PUT /admin/knobs`. */
-  knobs: (knobs: { not_yet_delivered?: number; manual_validation?: boolean; refuse?: boolean; clock_offset_days?: number }) => Promise<void>;
+  knobs: (knobs: {
+    not_yet_delivered?: number;
+    manual_validation?: boolean;
+    refuse?: boolean;
+    clock_offset_days?: number;
+    ec_signature_method?: 'ecdsa-sha256' | 'ecdsa-sha384';
+  }) => Promise<void>;
   /** `POST /admin/faults`: the next `times` (1) answers to `operation` fail as `kind` says. */
   fault: (fault: { kind: 'http-500' | 'slow' | 'malformed' | 'drop'; operation: string; times?: number; delay_ms?: number }) => Promise<void>;
 };

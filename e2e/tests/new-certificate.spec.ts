@@ -167,6 +167,49 @@ test.describe('new personal certificate', () => {
     });
   });
 
+  // The EC signature method is the operator's choice per environment (app/certra/FIDELITY.md #1):
+  // the server states it to the page, and a service that accepts only ECDSA-SHA384 gets it.
+  test.describe('applet 1.8, an environment configured for ECDSA-SHA384', () => {
+    test.use({ cardOptions: { applet: '1.8', pin: '1234' } });
+
+    test('the page signs with the method the server states, and a page told nothing uses the default', async ({
+      page,
+      context,
+      localApp,
+      certraServer,
+      card,
+      certra,
+    }) => {
+      await certra.knobs({ ec_signature_method: 'ecdsa-sha384' });
+      // Told nothing: eHealth's EC precedent (ecdsa-sha256), which this service refuses.
+      const flow = new NewCertificateFlow(page);
+      await flow.upToSigning(localApp.url, card.holder, PASSWORD, { dn: DN });
+      await (await flow.signRequest(context)).enterPin('1234');
+      await expect(page.getByTestId('error')).toBeVisible();
+      expect((await certra.requests()).filter((r: any) => r.operation === 'GenerateCertificate' && r.outcome === 'success')).toHaveLength(0);
+
+      const app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+        '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `local=${certraServer.url}`,
+        '--dialect', 'local=ecdsa-sha384,connector',
+      ]);
+      try {
+        const again = await context.newPage();
+        const configured = new NewCertificateFlow(again);
+        await configured.open(app.url);
+        await configured.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+        await configured.acceptContract();
+        await configured.choosePassword(PASSWORD);
+        const final = again.waitForEvent('download');
+        await (await configured.signRequest(context)).enterPin('1234');
+        await final;
+        await expect(configured.done()).toContainText('Your eHealth certificate is ready');
+        expect((await certra.requests()).filter((r: any) => r.operation === 'GenerateCertificate' && r.outcome === 'success')).toHaveLength(1);
+      } finally {
+        app.process.kill('SIGTERM');
+      }
+    });
+  });
+
   // F1 in a third language, Dutch, with an error in the page's language too.
   test.describe('applet 1.8, Nederlands', () => {
     test.use({ cardOptions: { applet: '1.8', pin: '1234' } });
