@@ -95,7 +95,9 @@ test('contact data eHealth\'s client would refuse are named before anything is s
   await flow.open(localApp.url);
   await flow.contactData('jan.peeters@example.be', '0470/12.34.56');
   await expect(page.getByTestId('error')).toContainText('your phone number is not a phone number eHealth accepts');
-  await flow.contactData('jan.peeters(at)example.be', '+32 470 12 34 56');
+  // The browser's own e-mail check lets this through (a domain without a dot); the connector's
+  // pattern does not.
+  await flow.contactData('jan.peeters@example', '+32 470 12 34 56');
   await expect(page.getByTestId('error')).toContainText('your e-mail address is not an e-mail address eHealth accepts');
   expect(operations(await certra.requests(), 'GenerateContract')).toHaveLength(0);
   await flow.contactData('jan.peeters@example.be', '+32 470 12 34 56');
