@@ -139,20 +139,29 @@ pub fn pending_is_for(file_name: &str, identifier: &CertificateIdentifier) -> bo
     file_name.rsplit_once(' ').is_some_and(|(identity, _)| identity == expected)
 }
 
+/// What GenerateCertificate carries: the contact data, the contract to echo, the CSR for its
+/// DN, and the eHealth base services the certificate may use (`BaseServiceUsage`: `tsa`,
+/// `consultrn`, `codage`, `other`; only those of the organisation type are accepted): chosen for
+/// an organisation, carried over on a renewal, none otherwise.
+#[derive(Clone, Copy, Debug)]
+pub struct CertificateRequest<'a> {
+    /// Contact data, as in the contract's request.
+    pub contact: &'a ContactData,
+    /// The contract GenerateContract returned.
+    pub contract: &'a Contract,
+    /// The PKCS#10 request (DER).
+    pub csr: &'a [u8],
+    /// `BaseServiceUsage` values.
+    pub base_services: &'a [String],
+}
+
 /// GenerateCertificate, signed with the eID's signature key (the PIN window shows the DN).
-/// `base_services` are the eHealth base services the certificate may use (`BaseServiceUsage`:
-/// `tsa`, `consultrn`, `codage`, `other`; only those of the organisation type are accepted,
-/// spec/certra.md §3.1): chosen for an organisation, carried over on a renewal, none otherwise.
 pub async fn request_certificate<S: Services>(
     services: &S,
     holder: &EidHolder,
-    contact: &ContactData,
-    contract: &Contract,
-    csr: &[u8],
-    base_services: &[String],
+    request: &CertificateRequest<'_>,
 ) -> Result<GeneratedCertificate, S::Error> {
-    let envelope =
-        signed_certificate_request(services, holder, contact, contract, csr, base_services).await?;
+    let envelope = signed_certificate_request(services, holder, request).await?;
     send_certificate_request(services, envelope).await
 }
 
@@ -162,21 +171,19 @@ pub async fn request_certificate<S: Services>(
 pub async fn signed_certificate_request<S: Services>(
     services: &S,
     holder: &EidHolder,
-    contact: &ContactData,
-    contract: &Contract,
-    csr: &[u8],
-    base_services: &[String],
+    request: &CertificateRequest<'_>,
 ) -> Result<String, S::Error> {
+    let CertificateRequest { contact, contract, csr, base_services } = *request;
     crate::contact::check(contact).map_err(FlowError::from)?;
     // The DN as the connector echoes it, or verbatim, as the environment says
     // (`ehcert_certra::dialect::DnEcho`); the PIN window shows the DN eHealth gave.
     let echoed = services.dialect().dn_echo.contract(contract);
-    let request =
+    let soap =
         request::generate_certificate(&services.meta(), contact, csr, &echoed, base_services);
     holder
         .sign(
             services,
-            request,
+            soap,
             KeyRole::Signature,
             page::Operation::CertificateRequest,
             Some(contract.dn.clone()),
@@ -208,16 +215,13 @@ pub async fn send_certificate_request<S: Services>(
 pub async fn request_certificate_again<S: Services>(
     services: &S,
     holder: &EidHolder,
-    contact: &ContactData,
-    contract: &Contract,
-    csr: &[u8],
-    base_services: &[String],
+    request: &CertificateRequest<'_>,
     public_key_identifier: &[u8; 20],
 ) -> Result<Option<GeneratedCertificate>, S::Error> {
     if request_received(services, holder, public_key_identifier).await? {
         return Ok(None);
     }
-    request_certificate(services, holder, contact, contract, csr, base_services).await.map(Some)
+    request_certificate(services, holder, request).await.map(Some)
 }
 
 /// Whether eHealth received a GenerateCertificate for `public_key_identifier`: it delivers the

@@ -17,8 +17,8 @@ use ehcert_flows::{
     my_certificates,
     new_certificate::{
         self, complete, confirm_etk, fetch_chain, pending_is_for, pending_keystore, register_etk,
-        request_certificate, request_certificate_again, resume, reuse_pending, MadeAt,
-        PendingKeystore,
+        request_certificate, request_certificate_again, resume, reuse_pending, CertificateRequest,
+        MadeAt, PendingKeystore,
     },
     FlowError, Services,
 };
@@ -162,6 +162,12 @@ fn contact() -> ContactData {
     }
 }
 
+/// GenerateCertificate's content for the holder's own certificate with the test's contact data.
+fn personal<'a>(contract: &'a Contract, csr: &'a [u8]) -> CertificateRequest<'a> {
+    static CONTACT: std::sync::LazyLock<ContactData> = std::sync::LazyLock::new(contact);
+    CertificateRequest { contact: &CONTACT, contract, csr, base_services: &[] }
+}
+
 const LOCAL: LocalDateTime =
     LocalDateTime { year: 2026, month: 11, day: 22, hour: 9, minute: 5, second: 7 };
 
@@ -236,9 +242,8 @@ async fn a_new_personal_certificate_from_contract_to_final_keystore_survives_a_r
     );
     assert!(info.contains("subject=C = Dummy") || info.contains("subject=C=Dummy"), "{info}");
 
-    let generated = request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[])
-        .await
-        .unwrap();
+    let generated =
+        request_certificate(&world, &holder, &personal(&contract, &pending.csr)).await.unwrap();
     assert_eq!(generated.public_key_identifier, pending.public_key_identifier);
     let signed = world.signatures.borrow().clone();
     assert_eq!(signed.len(), 1, "one PIN window for the request");
@@ -330,9 +335,8 @@ async fn an_applet_1_8_card_requests_with_an_ecdsa_p384_signature_the_service_ve
     )
     .unwrap();
     assert_eq!(pending.file_name, "SSIN=85073003328 20261122-090507.p12");
-    let generated = request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[])
-        .await
-        .unwrap();
+    let generated =
+        request_certificate(&world, &holder, &personal(&contract, &pending.csr)).await.unwrap();
     assert_eq!(generated.public_key_identifier, pending.public_key_identifier);
     let signed = world.signatures.borrow().clone();
     // eHealth's EC precedent by default: ECDSA over a SHA-256 digest (`ECAlgorithmHelper`).
@@ -365,7 +369,7 @@ async fn issued_certificate(world: &World, holder: &EidHolder) -> ([u8; 20], Vec
         &mut rand::thread_rng(),
     )
     .unwrap();
-    request_certificate(world, holder, &contact(), &contract, &pending.csr, &[]).await.unwrap();
+    request_certificate(world, holder, &personal(&contract, &pending.csr)).await.unwrap();
     let mut resumed = resume(&pending.bytes, &password).unwrap();
     let chain = fetch_chain(world, &resumed.public_key_identifier).await.unwrap().unwrap();
     let etk_key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
@@ -544,10 +548,12 @@ async fn a_renewal_inside_the_window_replaces_the_certificate_and_its_etk_waits_
     let generated = request_certificate(
         &world,
         &holder,
-        &info.contact_data,
-        &contract,
-        &pending.csr,
-        &info.base_service_usage,
+        &CertificateRequest {
+            contact: &info.contact_data,
+            contract: &contract,
+            csr: &pending.csr,
+            base_services: &info.base_service_usage,
+        },
     )
     .await
     .unwrap();
@@ -673,9 +679,18 @@ async fn an_organisation_certificate_follows_the_mandate_the_type_rules_and_uniq
     let base_services =
         organisation::base_services_for(kind, &["other".to_owned(), "tsa".to_owned()]);
     assert_eq!(base_services, ["tsa"]);
-    request_certificate(&world, &holder, &contact, &contract, &pending.csr, &base_services)
-        .await
-        .unwrap();
+    request_certificate(
+        &world,
+        &holder,
+        &CertificateRequest {
+            contact: &contact,
+            contract: &contract,
+            csr: &pending.csr,
+            base_services: &base_services,
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(state(&world).await["certificates"][0]["base_services"], serde_json::json!(["tsa"]));
     let mut resumed = resume(&pending.bytes, &password).unwrap();
     let chain = fetch_chain(&world, &resumed.public_key_identifier).await.unwrap().unwrap();
@@ -789,10 +804,7 @@ async fn request_again(
     request_certificate_again(
         world,
         holder,
-        &contact(),
-        contract,
-        &pending.csr,
-        &[],
+        &personal(contract, &pending.csr),
         &pending.public_key_identifier,
     )
     .await
@@ -809,7 +821,7 @@ async fn a_request_whose_answer_was_lost_is_not_sent_twice() {
     // The answer to GenerateCertificate is lost after eHealth carried it out.
     let (contract, pending) = contract_and_pending(&world, &holder, &password).await;
     inject_fault(&world, "drop", "GenerateCertificate").await;
-    assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[])
+    assert!(request_certificate(&world, &holder, &personal(&contract, &pending.csr))
         .await
         .is_err());
     let again = request_again(&world, &holder, &contract, &pending).await.unwrap();
@@ -834,7 +846,7 @@ async fn a_request_that_never_reached_ehealth_is_sent_and_signed_again() {
         // A gateway error before eHealth saw it.
         let (contract, pending) = contract_and_pending(&world, &holder, &password).await;
         inject_fault(&world, "http-500", "GenerateCertificate").await;
-        assert!(request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[])
+        assert!(request_certificate(&world, &holder, &personal(&contract, &pending.csr))
             .await
             .is_err());
         let again =
@@ -861,8 +873,7 @@ async fn the_ec_signature_method_follows_the_environments_dialect() {
         world.dialect.set(Dialect { ec_signature: client, ..Dialect::default() });
         let (contract, pending) =
             contract_and_pending(&world, &holder, &Password::new("Huisarts-2026")).await;
-        let result =
-            request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[]).await;
+        let result = request_certificate(&world, &holder, &personal(&contract, &pending.csr)).await;
         assert_eq!(result.is_ok(), ok, "{client:?} against {accepted:?}: {result:?}");
         if !ok {
             assert!(result.unwrap_err().0.contains("SIGNATURE_METHOD_NOT_SUPPORTED"));
@@ -887,8 +898,7 @@ async fn the_contract_dn_is_echoed_as_the_connector_does_and_compared_as_configu
         let (contract, pending) =
             contract_and_pending(&world, &holder, &Password::new("Huisarts-2026")).await;
         assert!(contract.dn.starts_with("CN=SSIN=85073003328,"), "eHealth's DN, unescaped");
-        let result =
-            request_certificate(&world, &holder, &contact(), &contract, &pending.csr, &[]).await;
+        let result = request_certificate(&world, &holder, &personal(&contract, &pending.csr)).await;
         assert_eq!(result.is_ok(), ok, "{echo:?} compared as {comparison:?}: {result:?}");
         let sent = world.envelopes.borrow().last().unwrap().clone();
         let echoed = if echo == DnEcho::Connector {
@@ -942,10 +952,7 @@ async fn a_key_made_before_a_reload_is_requested_without_a_new_key() {
     let sent = request_certificate_again(
         &world,
         &holder,
-        &contact(),
-        &contract,
-        &reused.csr,
-        &[],
+        &personal(&contract, &reused.csr),
         &reused.public_key_identifier,
     )
     .await
@@ -962,7 +969,7 @@ async fn issued(
     password: &Password,
 ) -> (new_certificate::Resumed, Vec<Vec<u8>>) {
     let (contract, pending) = contract_and_pending(world, holder, password).await;
-    request_certificate(world, holder, &contact(), &contract, &pending.csr, &[]).await.unwrap();
+    request_certificate(world, holder, &personal(&contract, &pending.csr)).await.unwrap();
     let resumed = resume(&pending.bytes, password).unwrap();
     let chain = fetch_chain(world, &resumed.public_key_identifier).await.unwrap().unwrap();
     (resumed, chain)

@@ -14,8 +14,8 @@ use ehcert_flows::{
     eid::EidHolder,
     new_certificate::{
         generate_contract, pending_is_for, pending_keystore, request_certificate_again,
-        reuse_pending, send_certificate_request, signed_certificate_request, MadeAt,
-        PendingKeystore,
+        reuse_pending, send_certificate_request, signed_certificate_request, CertificateRequest,
+        MadeAt, PendingKeystore,
     },
     organisation, renewal,
 };
@@ -484,27 +484,16 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             // A second press after a failure may follow a request eHealth did receive (its
             // answer lost): then it is continued, not sent again (ehcert_flows docs).
             let base_services = gathered.with_value(|g| g.base_services.clone());
+            let request = CertificateRequest {
+                contact: &contact,
+                contract: &contract,
+                csr: &csr,
+                base_services: &base_services,
+            };
             let generated = if attempted.get_value() {
-                request_certificate_again(
-                    &services,
-                    &holder,
-                    &contact,
-                    &contract,
-                    &csr,
-                    &base_services,
-                    &key_id,
-                )
-                .await?
+                request_certificate_again(&services, &holder, &request, &key_id).await?
             } else {
-                let envelope = signed_certificate_request(
-                    &services,
-                    &holder,
-                    &contact,
-                    &contract,
-                    &csr,
-                    &base_services,
-                )
-                .await?;
+                let envelope = signed_certificate_request(&services, &holder, &request).await?;
                 // Signed: from here on eHealth may receive it, whatever becomes of the answer.
                 attempted.set_value(true);
                 Some(send_certificate_request(&services, envelope).await?)

@@ -41,23 +41,15 @@ fn openssl_verifies_our_csr_and_reads_the_contract_dn_back() {
     assert!(text.contains("Signature Algorithm: sha256WithRSAEncryption"), "{text}");
     // String types as the JDK's X500Principal writes them in eHealth's client's CSR: every
     // value of this DN is PrintableString (OpenSSL's show_type names the type of each).
-    let types = run(
-        "openssl",
-        &[
-            "req",
-            "-inform",
-            "DER",
-            "-in",
-            "request.csr",
-            "-noout",
-            "-subject",
-            "-nameopt",
-            "RFC2253,show_type",
-        ],
-        dir.path(),
-    );
+    let types = subject_types(dir.path());
     assert_eq!(types.matches("PRINTABLESTRING:").count(), 6, "{types}");
     assert!(!types.contains("UTF8STRING"), "{types}");
+}
+
+/// The subject of `request.csr` in `dir` with each value's ASN.1 string type, as OpenSSL reads it.
+fn subject_types(dir: &std::path::Path) -> String {
+    let args = ["req", "-inform", "DER", "-in", "request.csr", "-noout", "-subject"];
+    run("openssl", &[&args[..], &["-nameopt", "RFC2253,show_type"]].concat(), dir)
 }
 
 #[test]
@@ -69,21 +61,7 @@ fn a_value_with_a_character_printablestring_lacks_is_utf8_as_in_the_jdk() {
         .unwrap();
     let dir = workdir();
     write(dir.path(), "request.csr", &der);
-    let types = run(
-        "openssl",
-        &[
-            "req",
-            "-inform",
-            "DER",
-            "-in",
-            "request.csr",
-            "-noout",
-            "-subject",
-            "-nameopt",
-            "RFC2253,show_type",
-        ],
-        dir.path(),
-    );
+    let types = subject_types(dir.path());
     assert_eq!(types.matches("UTF8STRING:").count(), 2, "the two values with '_': {types}");
     assert_eq!(types.matches("PRINTABLESTRING:").count(), 3, "{types}");
 }
