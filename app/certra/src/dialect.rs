@@ -120,7 +120,7 @@ impl EcSignatureMethod {
 }
 
 /// The open choices for one environment. The defaults are the sourced ones above; an operator
-/// changes them (the app server's `--ec-signature-method` and `--dn-echo`) once the acceptance
+/// changes them (the app server's `--dialect ENVIRONMENT=EC_METHOD,DN_ECHO`) once the acceptance
 /// probe has shown what eHealth accepts.
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
 pub struct Dialect {
