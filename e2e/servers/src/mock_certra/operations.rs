@@ -354,18 +354,11 @@ struct ContractTerms {
 fn contract_digest(contract: Node<'_, '_>) -> Result<String, Refusal> {
     let text =
         text_of(contract, CERTRA_CORE, "DN").ok_or_else(|| malformed("the contract has no DN"))?;
-    let dn: Vec<(String, String)> = parse_dn(&text)
-        .ok_or_else(|| {
-            Refusal::requester(
-                "CONTRACT_MODIFIED",
-                "The contract's DN is not a distinguished name.",
-            )
-        })?
-        .0
-        .iter()
-        .flat_map(|rdn| rdn.0.iter())
-        .map(|atv| (atv.oid.to_string(), String::from_utf8_lossy(atv.value.value()).into_owned()))
-        .collect();
+    let name = parse_dn(&text).ok_or_else(|| {
+        Refusal::requester("CONTRACT_MODIFIED", "The contract's DN is not a distinguished name.")
+    })?;
+    let dn: Vec<(String, String)> =
+        name_pairs(&name).into_iter().map(|(oid, value)| (oid.to_string(), value)).collect();
     let signer = Actor::read(
         child(contract, CERTRA_CORE, "Signer")
             .ok_or_else(|| malformed("the contract has no Signer"))?,
