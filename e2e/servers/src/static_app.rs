@@ -9,6 +9,10 @@ use axum::{
     routing::get,
     Router,
 };
+use ehcert_certra::{
+    dialect::{DnEcho, EcSignatureMethod},
+    endpoint::Environment,
+};
 use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
 
 use crate::csp;
@@ -45,9 +49,11 @@ impl Dialect {
         let usage = || format!("--dialect takes ENVIRONMENT=EC_METHOD,DN_ECHO, not {text:?}");
         let (environment, rest) = text.split_once('=').ok_or_else(usage)?;
         let (method, echo) = rest.split_once(',').ok_or_else(usage)?;
-        let known = ["production", "acceptance", "local"].contains(&environment)
-            && ["ecdsa-sha256", "ecdsa-sha384"].contains(&method)
-            && ["connector", "verbatim"].contains(&echo);
+        let known = [Environment::Production, Environment::Acceptance, Environment::Local]
+            .iter()
+            .any(|known| known.name() == environment)
+            && EcSignatureMethod::parse(method).is_some()
+            && DnEcho::parse(echo).is_some();
         if !known {
             return Err(usage());
         }
