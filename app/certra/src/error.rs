@@ -33,6 +33,31 @@ pub enum CertraError {
     /// The signature cannot be assembled (wrong length for the announced algorithm).
     #[error("the signature cannot be used: {0}")]
     Signature(String),
+    /// A request offered to the eID card is not one ehcert would have made
+    /// (`crate::eid_request`).
+    #[error("not a request the eID card may sign: {0}")]
+    NotSignable(SignableProblem),
+}
+
+/// Why a request offered to the eID card is refused (`crate::eid_request::check`).
+#[derive(Clone, Copy, Debug, Eq, PartialEq, thiserror::Error)]
+pub enum SignableProblem {
+    /// Not well-formed XML, or XML with a document type declaration.
+    #[error("not well-formed XML without a DTD")]
+    NotXml,
+    /// The root element is not one of the operations an eID card signs.
+    #[error("the root element is not an operation an eID card signs")]
+    NotAnEidOperation,
+    /// A field is missing or not of its type (base64, hex, a revocation reason).
+    #[error("a field is missing or malformed")]
+    Malformed,
+    /// Not byte for byte what ehcert's builder makes of the same values: another element, order,
+    /// prefix or attribute, a duplicate, a comment, or not exclusive canonical form.
+    #[error("not exactly the canonical request ehcert builds from its values")]
+    NotCanonical,
+    /// The `SignedInfo` is not the one ehcert emits for this payload and this card.
+    #[error("the SignedInfo is not ehcert's for this payload and card")]
+    SignedInfo,
 }
 
 impl CertraError {

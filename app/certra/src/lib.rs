@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod dialect;
+pub mod eid_request;
 pub mod endpoint;
 mod error;
 pub mod poll;
@@ -10,4 +11,4 @@ pub mod response;
 pub mod signature;
 pub mod xml;
 
-pub use error::{CertraError, Result};
+pub use error::{CertraError, Result, SignableProblem};

@@ -52,6 +52,50 @@ impl SignatureAlgorithm {
     }
 }
 
+/// The `SignedInfo` ehcert emits for a request whose `Id` is `id` and whose canonical form is
+/// `payload`: exclusive C14N, `algorithm`, and one `Reference` to `#id` with the
+/// enveloped-signature and exc-c14n transforms and a SHA-256 digest of `payload`. The enveloped
+/// transform removes the Signature, which is not there yet when it is made: the digest is over the
+/// root exactly as it stands. The card bridge rebuilds this element from the payload it is shown
+/// and signs only when the page's copy is the same, byte for byte (`crate::eid_request::check`).
+fn signed_info(id: &str, algorithm: SignatureAlgorithm, payload: &[u8]) -> Element {
+    let digest = STANDARD.encode(Sha256::digest(payload));
+    Element::new(DS, "SignedInfo")
+        .child(Element::new(DS, "CanonicalizationMethod").attr("Algorithm", EXC_C14N))
+        .child(Element::new(DS, "SignatureMethod").attr("Algorithm", algorithm.uri()))
+        .child(
+            Element::new(DS, "Reference")
+                .attr("URI", format!("#{id}"))
+                .child(
+                    Element::new(DS, "Transforms")
+                        .child(Element::new(DS, "Transform").attr("Algorithm", ENVELOPED))
+                        .child(Element::new(DS, "Transform").attr("Algorithm", EXC_C14N)),
+                )
+                .child(Element::new(DS, "DigestMethod").attr("Algorithm", SHA256_DIGEST))
+                .child(Element::leaf(DS, "DigestValue", digest)),
+        )
+}
+
+/// The canonical `SignedInfo` for `payload` (see [`SignatureDraft::signed_info`]).
+pub(crate) fn canonical_signed_info(
+    id: &str,
+    algorithm: SignatureAlgorithm,
+    payload: &[u8],
+) -> String {
+    signed_info(id, algorithm, payload).canonical()
+}
+
+/// The hash of canonical `SignedInfo` octets with `algorithm`'s hash: what an eID card signs
+/// (the card never hashes).
+pub fn card_digest(algorithm: SignatureAlgorithm, signed_info: &[u8]) -> Vec<u8> {
+    match algorithm {
+        SignatureAlgorithm::RsaSha256 | SignatureAlgorithm::EcdsaSha256 => {
+            Sha256::digest(signed_info).to_vec()
+        }
+        SignatureAlgorithm::EcdsaSha384 => Sha384::digest(signed_info).to_vec(),
+    }
+}
+
 /// A request whose signature value is still to be made.
 #[derive(Clone, Debug)]
 pub struct SignatureDraft {
@@ -75,23 +119,7 @@ impl SignatureDraft {
             .id()
             .ok_or_else(|| CertraError::Signature("the request has no Id to reference".into()))?
             .to_owned();
-        // The enveloped-signature transform removes the Signature, which is not there yet: the
-        // digest is over the root exactly as it stands.
-        let digest = STANDARD.encode(Sha256::digest(request.root.canonical().as_bytes()));
-        let signed_info = Element::new(DS, "SignedInfo")
-            .child(Element::new(DS, "CanonicalizationMethod").attr("Algorithm", EXC_C14N))
-            .child(Element::new(DS, "SignatureMethod").attr("Algorithm", algorithm.uri()))
-            .child(
-                Element::new(DS, "Reference")
-                    .attr("URI", format!("#{id}"))
-                    .child(
-                        Element::new(DS, "Transforms")
-                            .child(Element::new(DS, "Transform").attr("Algorithm", ENVELOPED))
-                            .child(Element::new(DS, "Transform").attr("Algorithm", EXC_C14N)),
-                    )
-                    .child(Element::new(DS, "DigestMethod").attr("Algorithm", SHA256_DIGEST))
-                    .child(Element::leaf(DS, "DigestValue", digest)),
-            );
+        let signed_info = signed_info(&id, algorithm, request.root.canonical().as_bytes());
         Ok(Self { request, algorithm, signed_info, certificates, signature_id })
     }
 
@@ -100,14 +128,17 @@ impl SignatureDraft {
         self.signed_info.canonical().into_bytes()
     }
 
-    /// The hash of [`Self::signed_info`] with the algorithm's hash: what the eID card signs.
+    /// The hash of [`Self::signed_info`] with the algorithm's hash: what a card signs. Only the
+    /// card bridge computes it for an eID signature (from [`Self::signed_info`] and
+    /// [`Self::payload`], which it checks first); the page never sends a digest.
     pub fn digest(&self) -> Vec<u8> {
-        match self.algorithm {
-            SignatureAlgorithm::RsaSha256 | SignatureAlgorithm::EcdsaSha256 => {
-                Sha256::digest(self.signed_info()).to_vec()
-            }
-            SignatureAlgorithm::EcdsaSha384 => Sha384::digest(self.signed_info()).to_vec(),
-        }
+        card_digest(self.algorithm, &self.signed_info())
+    }
+
+    /// The signed element in exclusive canonical form, without its signature: what the
+    /// `Reference` digests and what the card bridge reads to decide what the card would sign.
+    pub fn payload(&self) -> String {
+        self.request.root.canonical()
     }
 
     /// The algorithm.
