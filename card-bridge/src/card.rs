@@ -11,12 +11,20 @@ use rsa::{pkcs1v15::Pkcs1v15Sign, RsaPublicKey};
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384};
 
-use crate::{error::BridgeError, pinpad, tlv};
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::{approval::Approved, error::BridgeError, pinpad, tlv};
 
 pub(crate) trait CardService {
     fn list_readers(&mut self) -> Result<Vec<Reader>, BridgeError>;
     fn read_card(&mut self, reader: Option<&str>) -> Result<CardInfo, BridgeError>;
-    fn sign(&mut self, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError>;
+    /// Reads who holds the card, has `approve` decide what it may sign, and signs that, all in
+    /// one transaction: the card that signs is the card that was checked.
+    fn sign(
+        &mut self,
+        request: &Sign,
+        approve: &mut dyn FnMut(&CardHolder) -> Result<Approved, BridgeError>,
+    ) -> Result<Vec<u8>, BridgeError>;
     fn pin_tries(&mut self, reader: Option<&str>) -> Result<u8, BridgeError>;
     fn card_holder(&mut self, reader: Option<&str>) -> Result<CardHolder, BridgeError>;
 }
@@ -54,13 +62,22 @@ impl CardService for Pcsc {
         Ok(info)
     }
 
-    fn sign(&mut self, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError> {
+    fn sign(
+        &mut self,
+        request: &Sign,
+        approve: &mut dyn FnMut(&CardHolder) -> Result<Approved, BridgeError>,
+    ) -> Result<Vec<u8>, BridgeError> {
         let context = Context::establish(Scope::User)?;
         let (name, mut card) = connect(&context, request.reader.as_deref())?;
+        let pinpad = std::ffi::CString::new(name.clone())
+            .is_ok_and(|reader| has_pinpad(&context, &reader, true));
         let signature = (|| {
-            // MSE → VERIFY → PSO → GET RESPONSE with nothing in between (spec/eid-card.md §9.2).
+            // The identity file, then MSE → VERIFY → PSO → GET RESPONSE, with nothing in between
+            // (spec/eid-card.md §9.2).
             let transaction = card.transaction()?;
-            sign_in(&*transaction, request, digest)
+            let holder = card_holder_in(&*transaction, name.clone(), pinpad)?;
+            let approved = approve(&holder)?;
+            sign_in(&*transaction, request, &approved)
         })()
         .map_err(|err| removed_or(&context, &name, err))?;
         // Dropping the card resets it: the PIN right does not outlive the operation.
@@ -115,6 +132,7 @@ fn card_holder_in(
         surname: tlv::text(&identity, 0x07),
         given_names: tlv::text(&identity, 0x08),
         card_number: tlv::text(&identity, 0x01),
+        national_number: tlv::text(&identity, 0x06),
     })
 }
 
@@ -261,7 +279,8 @@ fn reset(context: &Context, reader: &std::ffi::CStr) {
 /// (spec/eid-card.md §5). Returns the data and the final status word.
 fn transmit(card: &impl Channel, apdu: &[u8]) -> Result<(Vec<u8>, u16), BridgeError> {
     let mut data = Vec::new();
-    let mut command = apdu.to_vec();
+    // A VERIFY carries the PIN block: this copy is wiped too.
+    let mut command = Zeroizing::new(apdu.to_vec());
     for _ in 0..32 {
         let response = card.exchange(&command)?;
         // A response without a status word: the card left mid-command (spec/eid-card.md §5).
@@ -270,7 +289,7 @@ fn transmit(card: &impl Channel, apdu: &[u8]) -> Result<(Vec<u8>, u16), BridgeEr
         };
         data.extend_from_slice(body);
         match (*sw1, *sw2) {
-            (0x61, available) => command = vec![0x00, 0xC0, 0x00, 0x00, available],
+            (0x61, available) => *command = vec![0x00, 0xC0, 0x00, 0x00, available],
             (0x6C, exact) if command.len() >= 5 => {
                 let last = command.len() - 1;
                 command[last] = exact;
@@ -467,9 +486,10 @@ fn rrn_public_key(der: &[u8]) -> Option<RrnKey> {
 }
 
 /// MSE:SET, VERIFY (when a PIN is given), PSO:CDS, GET RESPONSE (spec/eid-card.md §9.2).
-fn sign_in(card: &impl Channel, request: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError> {
+fn sign_in(card: &impl Channel, request: &Sign, approved: &Approved) -> Result<Vec<u8>, BridgeError> {
     let applet = applet_version(card)?;
-    let (algorithm_reference, data_to_sign) = match (request.algorithm, applet) {
+    let digest = approved.digest.as_slice();
+    let (algorithm_reference, data_to_sign) = match (approved.algorithm, applet) {
         // Reference 01 with a host-made DigestInfo works on every RSA applet (§1.3).
         (SignatureAlgorithm::RsaPkcs1Sha256, 0x17) => {
             (0x01, [SHA256_DIGEST_INFO.as_slice(), digest].concat())
@@ -518,11 +538,11 @@ fn verify(card: &impl Channel, pin: &str) -> Result<(), BridgeError> {
     let mut nibbles: Vec<u8> = vec![0x2, u8::try_from(pin.len()).unwrap_or(0)];
     nibbles.extend(pin.bytes().map(|digit| digit - b'0'));
     nibbles.resize(16, 0x0F);
-    let mut apdu = vec![0x00, 0x20, 0x00, 0x01, 0x08];
+    let mut apdu = Zeroizing::new(vec![0x00, 0x20, 0x00, 0x01, 0x08]);
     apdu.extend(nibbles.chunks(2).map(|pair| pair[0] << 4 | pair[1]));
+    // The PIN's digits and block are wiped when they go (`Zeroizing`), here and in `transmit`.
+    nibbles.zeroize();
     let result = transmit(card, &apdu);
-    // The PIN block is not kept anywhere.
-    zero(&mut apdu);
     verify_answer(result?.1, "VERIFY")
 }
 
@@ -553,12 +573,6 @@ fn verify_on_pinpad(card: &impl Channel) -> Result<(), BridgeError> {
 
 /// `wLangId` for the reader's own prompt: English (United States), which every pinpad has.
 const PINPAD_LANGUAGE: u16 = 0x0409;
-
-fn zero(bytes: &mut [u8]) {
-    for byte in bytes.iter_mut() {
-        *byte = 0;
-    }
-}
 
 /// DigestInfo prefix for SHA-256 (spec/eid-card.md §1.3).
 const SHA256_DIGEST_INFO: [u8; 19] = [

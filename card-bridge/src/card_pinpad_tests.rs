@@ -114,11 +114,18 @@ fn sign(reader: &PinpadReader, key: KeyRole) -> Result<Vec<u8>, BridgeError> {
     let request = Sign {
         reader: None,
         key,
-        algorithm: SignatureAlgorithm::RsaPkcs1Sha256,
-        digest: STANDARD.encode(digest),
+        content: ehcert_shared::bridge::SignedContent::CardCheck(ehcert_shared::bridge::CardCheck {
+            origin: "https://ehcert.be".into(),
+            challenge: STANDARD.encode([0; 32]),
+        }),
         pin: PinEntry::Pinpad,
     };
-    sign_in(reader, &request, &digest)
+    let approved = crate::approval::Approved {
+        algorithm: SignatureAlgorithm::RsaPkcs1Sha256,
+        digest: digest.to_vec(),
+        operation: ehcert_shared::bridge::SignedOperation::CertificateList,
+    };
+    sign_in(reader, &request, &approved)
 }
 
 fn public_key(reader: &PinpadReader, key: KeyRole) -> RsaPublicKey {

@@ -2,9 +2,13 @@
 //! `ehcert_shared::bridge::Command` does not compile until it is handled here.
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
-use ehcert_shared::bridge::{Command, Outcome, PinEntry};
+use ehcert_shared::bridge::{Command, KeyRole, Outcome, PinEntry, SignaturePreview};
 
-use crate::{card::CardService, error::BridgeError};
+use crate::{
+    approval,
+    card::CardService,
+    error::{BridgeError, Refusal},
+};
 
 pub(crate) fn dispatch(
     command: Command,
@@ -21,25 +25,32 @@ pub(crate) fn dispatch(
         Command::ReadCard(request) => {
             Ok(Outcome::Card(Box::new(card.read_card(request.reader.as_deref())?)))
         }
+        Command::Preview(request) => {
+            let holder = card.card_holder(request.reader.as_deref())?;
+            let approved = approval::approve(request.key, &request.content, &holder)?;
+            Ok(Outcome::Preview(Box::new(SignaturePreview {
+                holder,
+                operation: approved.operation,
+            })))
+        }
         Command::Sign(request) => {
-            let digest = STANDARD.decode(&request.digest).map_err(|err| {
-                BridgeError::InvalidRequest(format!("the digest is not base64: {err}"))
-            })?;
-            // Only a digest of the length the algorithm announces is ever signed.
-            if digest.len() != request.algorithm.digest_len() {
-                return Err(BridgeError::InvalidRequest(format!(
-                    "{:?} signs a {}-byte digest, not {} bytes",
-                    request.algorithm,
-                    request.algorithm.digest_len(),
-                    digest.len()
-                )));
-            }
-            if let PinEntry::Digits(pin) = &request.pin {
-                if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(BridgeError::InvalidRequest("a PIN has 4 to 12 digits".into()));
+            match &request.pin {
+                PinEntry::Digits(pin) => {
+                    if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+                        return Err(BridgeError::InvalidRequest("a PIN has 4 to 12 digits".into()));
+                    }
                 }
+                // The signature key's signatures are legally binding: the card asks the PIN
+                // before each one, and so does the bridge, whatever the card would allow.
+                PinEntry::None if request.key == KeyRole::Signature => {
+                    return Err(BridgeError::NotSignable(Refusal::NoPin));
+                }
+                PinEntry::None | PinEntry::Pinpad => {}
             }
-            let signature = card.sign(&request, &digest)?;
+            // Checked again inside the card's transaction, against the card that signs.
+            let signature = card.sign(&request, &mut |holder| {
+                approval::approve(request.key, &request.content, holder)
+            })?;
             Ok(Outcome::Signature(STANDARD.encode(signature)))
         }
     }

@@ -42,6 +42,27 @@ pub(crate) enum BridgeError {
     NoSignatureCertificate,
     #[error("reply could not be encoded: {0}")]
     Encode(#[source] serde_json::Error),
+    #[error("the card may not sign this: {0}")]
+    NotSignable(Refusal),
+}
+
+/// Why the bridge refuses to have the card sign something (`crate::approval`).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Refusal {
+    #[error(transparent)]
+    Request(ehcert_certra::SignableProblem),
+    #[error("this key does not sign this operation")]
+    WrongKey,
+    #[error("the request names another person than the card holder")]
+    OtherPerson,
+    #[error("the contract's DN is not an eHealth certificate's name")]
+    Dn,
+    #[error("the certificate request is unreadable or not for the contract's name")]
+    Csr,
+    #[error("the card check's challenge is not 32 bytes of base64")]
+    Challenge,
+    #[error("the signature key signs only after a PIN step")]
+    NoPin,
 }
 
 impl BridgeError {
@@ -79,6 +100,7 @@ impl From<&BridgeError> for ErrorCode {
             BridgeError::NoSignatureCertificate => Self::NoSignatureCertificate,
             BridgeError::UnsupportedCard(_) => Self::UnsupportedCard,
             BridgeError::CardStatus { .. } => Self::CardFailure,
+            BridgeError::NotSignable(_) => Self::NotSignable,
             BridgeError::Pcsc(_) | BridgeError::Encode(_) => Self::Internal,
         }
     }

@@ -97,7 +97,10 @@ mod tests {
         let just_over = (MAX_REQUEST_FRAME + 1).to_ne_bytes();
         assert!(matches!(read_frame(&mut just_over.as_slice()), Err(FrameError::TooLong(_))));
         let at_limit = framed(&vec![b' '; MAX_REQUEST_FRAME as usize]);
-        assert_eq!(read_frame(&mut at_limit.as_slice()).unwrap().unwrap().len(), 8192);
+        assert_eq!(
+            read_frame(&mut at_limit.as_slice()).unwrap().unwrap().len(),
+            MAX_REQUEST_FRAME as usize
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use ehcert_shared::bridge::{Command, Outcome, PinEntry};
+use ehcert_shared::bridge::{Command, Outcome, PinEntry, SignedContent, SignedOperation};
 
 /// The environment variable that names the log file.
 pub(crate) const LOG_VARIABLE: &str = "CARD_BRIDGE_LOG";
@@ -60,17 +60,31 @@ pub(crate) fn describe(command: &Command) -> String {
         Command::ReadCard(request) => format!("read-card reader={:?}", request.reader),
         Command::PinStatus(request) => format!("pin-status reader={:?}", request.reader),
         Command::CardHolder(request) => format!("card-holder reader={:?}", request.reader),
-        Command::Sign(request) => format!(
-            "sign reader={:?} key={:?} algorithm={:?} pin={}",
+        Command::Preview(request) => format!(
+            "preview reader={:?} key={:?} content={}",
             request.reader,
             request.key,
-            request.algorithm,
+            content(&request.content)
+        ),
+        Command::Sign(request) => format!(
+            "sign reader={:?} key={:?} content={} pin={}",
+            request.reader,
+            request.key,
+            content(&request.content),
             match request.pin {
                 PinEntry::Digits(_) => "typed",
                 PinEntry::Pinpad => "pinpad",
                 PinEntry::None => "none",
             }
         ),
+    }
+}
+
+/// The kind of content only: a payload names people.
+fn content(content: &SignedContent) -> &'static str {
+    match content {
+        SignedContent::EhealthRequest(_) => "ehealth-request",
+        SignedContent::CardCheck(_) => "card-check",
     }
 }
 
@@ -83,6 +97,16 @@ pub(crate) fn describe_outcome(outcome: &Outcome, took: Duration) -> String {
         Outcome::PinTries(tries) => format!("{tries} PIN tries left"),
         // Not the name: the log holds no personal data.
         Outcome::CardHolder(holder) => format!("card applet {}", holder.applet),
+        Outcome::Preview(preview) => format!(
+            "preview of {}",
+            match preview.operation {
+                SignedOperation::CardCheck { .. } => "a card check",
+                SignedOperation::ActorQualities => "GetActorQualities",
+                SignedOperation::CertificateList => "GetCertificateInfoForCitizen",
+                SignedOperation::CertificateRequest(_) => "GenerateCertificate",
+                SignedOperation::Revocation(_) => "Revoke",
+            }
+        ),
         Outcome::Error(failure) => format!("error {:?}: {}", failure.code, failure.detail),
     };
     format!("{what} in {} ms", took.as_millis())

@@ -6,6 +6,7 @@
 // outside `frame::write_frame`. The human-facing modes write through `cli`.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod approval;
 mod card;
 mod cli;
 mod commands;

@@ -29,7 +29,8 @@ pub(crate) fn run(
     send(&mut output, &FromBridge::Hello(hello))?;
     loop {
         let body = match frame::read_frame(&mut input) {
-            Ok(Some(body)) => body,
+            // A sign frame holds the PIN: the frame's bytes are wiped when it is done with.
+            Ok(Some(body)) => zeroize::Zeroizing::new(body),
             Ok(None) => return Ok(()),
             Err(err) => {
                 // The stream is out of step: say why once, then stop.
@@ -93,6 +94,7 @@ mod tests {
     use ehcert_shared::bridge::{CardHolder, CardInfo, Reader, Sign};
 
     use super::*;
+    use crate::approval::{tests::holder, Approved};
 
     struct TwoReaders;
 
@@ -109,8 +111,13 @@ mod tests {
         }
 
         /// A card whose PIN is always wrong: the session must carry the tries left.
-        fn sign(&mut self, _: &Sign, digest: &[u8]) -> Result<Vec<u8>, BridgeError> {
-            assert_eq!(digest.len(), 32, "only checked digests reach the card");
+        fn sign(
+            &mut self,
+            _: &Sign,
+            approve: &mut dyn FnMut(&CardHolder) -> Result<Approved, BridgeError>,
+        ) -> Result<Vec<u8>, BridgeError> {
+            let approved = approve(&holder("rsa-2048"))?;
+            assert_eq!(approved.digest.len(), 32, "only checked digests reach the card");
             Err(BridgeError::WrongPin { tries_left: 2 })
         }
 
@@ -134,7 +141,11 @@ mod tests {
             Err(BridgeError::PcscUnavailable)
         }
 
-        fn sign(&mut self, _: &Sign, _: &[u8]) -> Result<Vec<u8>, BridgeError> {
+        fn sign(
+            &mut self,
+            _: &Sign,
+            _: &mut dyn FnMut(&CardHolder) -> Result<Approved, BridgeError>,
+        ) -> Result<Vec<u8>, BridgeError> {
             Err(BridgeError::PcscUnavailable)
         }
 
@@ -147,35 +158,38 @@ mod tests {
         }
     }
 
-    fn sign_request(digest: &str, pin: &str) -> Vec<u8> {
+    fn sign_request(challenge: &str, pin: &str) -> Vec<u8> {
         framed(&format!(
-            r#"{{"id": 4, "command": {{"type": "sign", "args": {{"reader": null, "key": "signature",
-            "algorithm": "rsa-pkcs1-sha256", "digest": "{digest}", "pin": {{"type": "digits", "args": "{pin}"}}}}}}}}"#
+            r#"{{"id": 4, "command": {{"type": "sign", "args": {{"reader": null, "key": "authentication",
+            "content": {{"type": "card-check", "args": {{"origin": "https://ehcert.be", "challenge": "{challenge}"}}}},
+            "pin": {{"type": "digits", "args": "{pin}"}}}}}}}}"#
         ))
     }
 
-    #[test]
-    fn only_a_digest_of_the_announced_length_and_a_well_formed_pin_reach_the_card() {
-        let thirty_one = "A".repeat(42) + "==";
-        for request in [
-            sign_request(&thirty_one, "1234"),
-            sign_request(&"A".repeat(43), "12a4"),
-            sign_request("!!", "1234"),
-        ] {
-            let (_, frames) = session(&request, &mut TwoReaders);
-            assert!(
-                matches!(
-                    &frames[1],
-                    FromBridge::Reply(Reply {
-                        outcome: Outcome::Error(Failure { code: ErrorCode::BadRequest, .. }),
-                        ..
-                    })
-                ),
-                "{frames:?}"
-            );
+    fn code_of(frame: &FromBridge) -> Option<ErrorCode> {
+        match frame {
+            FromBridge::Reply(Reply { outcome: Outcome::Error(failure), .. }) => Some(failure.code),
+            _ => None,
         }
-        // 32 bytes, good PIN: the card is asked, and its wrong-PIN answer travels with tries left.
+    }
+
+    #[test]
+    fn only_checked_content_and_a_well_formed_pin_reach_the_card() {
         let thirty_two = "A".repeat(43) + "=";
+        // The old protocol's digest-only request: refused before anything else.
+        let digest_only = framed(&format!(
+            r#"{{"id": 4, "command": {{"type": "sign", "args": {{"reader": null, "key": "authentication",
+            "algorithm": "rsa-pkcs1-sha256", "digest": "{thirty_two}", "pin": {{"type": "none"}}}}}}}}"#
+        ));
+        let (_, frames) = session(&digest_only, &mut TwoReaders);
+        assert_eq!(code_of(&frames[1]), Some(ErrorCode::BadRequest), "{frames:?}");
+        let (_, frames) = session(&sign_request(&thirty_two, "12a4"), &mut TwoReaders);
+        assert_eq!(code_of(&frames[1]), Some(ErrorCode::BadRequest), "{frames:?}");
+        let thirty_one = "A".repeat(42) + "==";
+        let (_, frames) = session(&sign_request(&thirty_one, "1234"), &mut TwoReaders);
+        assert_eq!(code_of(&frames[1]), Some(ErrorCode::NotSignable), "{frames:?}");
+        // Checked content, good PIN: the card is asked, and its wrong-PIN answer travels with
+        // the tries left.
         let (_, frames) = session(&sign_request(&thirty_two, "1234"), &mut TwoReaders);
         assert!(matches!(
             &frames[1],
@@ -188,6 +202,27 @@ mod tests {
                 })
             })
         ));
+    }
+
+    #[test]
+    fn the_signature_key_never_signs_without_a_pin_step() {
+        use crate::approval::tests::{certificate_request, content, HOLDER_SSIN};
+        let dn = format!("CN=SSIN={HOLDER_SSIN},OU=eHealth-platform Belgium,OU=PEETERS JAN PIETER,OU=SSIN={HOLDER_SSIN},O=Federal Government,C=BE");
+        let request = Request {
+            id: 4,
+            command: ehcert_shared::bridge::Command::Sign(Sign {
+                reader: None,
+                key: ehcert_shared::bridge::KeyRole::Signature,
+                content: content(
+                    certificate_request(HOLDER_SSIN, &dn, &dn),
+                    ehcert_certra::signature::SignatureAlgorithm::RsaSha256,
+                ),
+                pin: ehcert_shared::bridge::PinEntry::None,
+            }),
+        };
+        let (_, frames) =
+            session(&framed(&serde_json::to_string(&request).unwrap()), &mut TwoReaders);
+        assert_eq!(code_of(&frames[1]), Some(ErrorCode::NotSignable), "{frames:?}");
     }
 
     #[test]
@@ -219,10 +254,10 @@ mod tests {
 
     #[test]
     fn the_log_says_what_was_asked_and_how_it_ended_but_never_the_pin_or_digest() {
-        let digest = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
+        let challenge = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
         let pin = "802641379";
         let shared = Shared::default();
-        let mut input = sign_request(digest, pin);
+        let mut input = sign_request(challenge, pin);
         input.extend(framed(r#"{"id": 5, "command": {"type": "list-readers"}}"#));
         input.extend(framed(r#"{"id": 6, "command": {"type": "format-card"}}"#));
         let mut output = Vec::new();
@@ -230,7 +265,7 @@ mod tests {
         let log = String::from_utf8(shared.0.borrow().clone()).unwrap();
         for expected in [
             "hello: bridge",
-            "#4 sign reader=None key=Signature algorithm=RsaPkcs1Sha256 pin=typed",
+            "#4 sign reader=None key=Authentication content=card-check pin=typed",
             "#4 error WrongPin",
             "#5 list-readers",
             "#5 2 reader(s) in ",
@@ -238,7 +273,7 @@ mod tests {
         ] {
             assert!(log.contains(expected), "{expected:?} missing from:\n{log}");
         }
-        assert!(!log.contains(pin) && !log.contains(&digest[..12]), "{log}");
+        assert!(!log.contains(pin) && !log.contains(&challenge[..12]), "{log}");
         assert_eq!(log.lines().count(), 6, "{log}");
     }
 

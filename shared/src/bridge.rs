@@ -12,9 +12,13 @@ use crate::ErrorCode;
 /// Smallest request frame the bridge accepts: shorter bodies cannot be a request, and refusing
 /// them before parsing keeps garbage length prefixes cheap (web-eid-app rejects < 5 bytes too).
 pub const MIN_REQUEST_FRAME: u32 = 5;
-/// Largest request frame the bridge accepts. A sign request (digest, PIN, names) fits in well under
-/// 1 KiB; the bound is checked before any allocation.
-pub const MAX_REQUEST_FRAME: u32 = 8 * 1024;
+/// Largest request frame the bridge accepts, checked before any allocation. The largest real
+/// request is a `sign` of GenerateCertificate: its payload carries the CSR (about 1.3 KB of
+/// base64) and the contract text eHealth returned in every language; the mock's contract makes
+/// a 6.2 KB frame (measured by `tests/golden.rs`, `the_largest_sign_frame_fits`), eHealth's own
+/// contract text (a page of HTML per language) is estimated at 4 × 4 KB. 64 KiB holds that
+/// with room and is still far from the 1 MiB a browser allows.
+pub const MAX_REQUEST_FRAME: u32 = 64 * 1024;
 /// Largest frame the bridge may send: Chromium drops the port on anything over 1 MiB
 /// (spec/browser-bridge.md §7).
 pub const MAX_REPLY_FRAME: u32 = 1024 * 1024;
@@ -71,7 +75,10 @@ pub enum Command {
     ListReaders,
     /// Read the eID: identity, address, photo hash, certificates, RRN signature checks.
     ReadCard(ReadCard),
-    /// Sign a digest with one of the eID's keys.
+    /// Check what the page asks the card to sign and say what it is, for the PIN window: the
+    /// card holder and the operation as read from the signed bytes. Nothing is signed.
+    Preview(Preview),
+    /// Check again, in the card's own transaction, and sign.
     Sign(Sign),
     /// How many PIN tries are left, without using one (spec/eid-card.md §1.2, §4.1).
     PinStatus(ReadCard),
@@ -92,11 +99,30 @@ pub struct ReadCard {
     pub reader: Option<String>,
 }
 
-/// A signature request. The bridge signs only a digest of the length the algorithm announces.
+/// What the card would sign, before the PIN window is shown.
 ///
 /// ```json
-/// {"reader": null, "key": "signature", "algorithm": "rsa-pkcs1-sha256",
-///  "digest": "<base64 of 32 bytes>", "pin": {"type": "digits", "args": "1234"}}
+/// {"reader": null, "key": "authentication", "content": {"type": "card-check",
+///  "args": {"origin": "https://ehcert.be", "challenge": "<base64 of 32 bytes>"}}}
+/// ```
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preview {
+    /// Reader name, or `None` for the first one with a card.
+    pub reader: Option<String>,
+    /// Which key.
+    pub key: KeyRole,
+    /// What is to be signed.
+    pub content: SignedContent,
+}
+
+/// A signature request. There is no digest: the bridge computes it from `content` after checking
+/// it (see `SignedContent`), so nothing but those checked bytes can be signed.
+///
+/// ```json
+/// {"reader": null, "key": "signature", "content": {"type": "ehealth-request",
+///  "args": {"signed_info": "<ds:SignedInfo …>", "payload": "<cp:GenerateCertificateRequest …>"}},
+///  "pin": {"type": "digits", "args": "1234"}}
 /// ```
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -105,12 +131,60 @@ pub struct Sign {
     pub reader: Option<String>,
     /// Which key.
     pub key: KeyRole,
-    /// The signature algorithm; fixes the digest length.
-    pub algorithm: SignatureAlgorithm,
-    /// The digest, base64.
-    pub digest: String,
+    /// What is to be signed.
+    pub content: SignedContent,
     /// How the PIN is given.
     pub pin: PinEntry,
+}
+
+/// What an eID key may be asked to sign: nothing but these two kinds of bytes.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(tag = "type", content = "args", rename_all = "kebab-case")]
+pub enum SignedContent {
+    /// An eHealth request: its exclusive-canonical `SignedInfo` and the signed element, both as
+    /// text. The bridge signs the hash of `signed_info` only if it is exactly the one ehcert
+    /// emits for `payload`, and `payload` is exactly a request ehcert builds, of an operation
+    /// this key may sign, about this card's holder.
+    EhealthRequest(EhealthRequest),
+    /// The card check: the extension's random challenge for the page's origin. The bridge signs
+    /// SHA-256 of [`card_check_message`], never the page's bytes.
+    CardCheck(CardCheck),
+}
+
+/// See [`SignedContent::EhealthRequest`].
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EhealthRequest {
+    /// The canonical `ds:SignedInfo`.
+    pub signed_info: String,
+    /// The canonical signed element (the SOAP body's child, without its signature).
+    pub payload: String,
+}
+
+/// See [`SignedContent::CardCheck`].
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardCheck {
+    /// The page's origin, as the browser gave it to the extension.
+    pub origin: String,
+    /// 32 random bytes made by the extension, base64.
+    pub challenge: String,
+}
+
+/// Length of a card-check challenge in bytes.
+pub const CARD_CHECK_CHALLENGE_LEN: usize = 32;
+
+/// The bytes whose SHA-256 the authentication key signs for a card check: a fixed label, the
+/// origin and the challenge, each ended by a zero byte where it could run into the next. The
+/// label keeps the signature from meaning anything in another protocol (a TLS handshake hashes
+/// a transcript that starts with a handshake type byte, never with this text), and the origin
+/// binds it to the page that asked.
+pub fn card_check_message(origin: &str, challenge: &[u8]) -> Vec<u8> {
+    let mut message = b"ehcert card check v1\0".to_vec();
+    message.extend_from_slice(origin.as_bytes());
+    message.push(0);
+    message.extend_from_slice(challenge);
+    message
 }
 
 /// The eID's two private keys.
@@ -121,6 +195,98 @@ pub enum KeyRole {
     Authentication,
     /// Key 83 (non-repudiation): the PIN right before each signature.
     Signature,
+}
+
+impl KeyRole {
+    /// The one table of which key signs what: the signature key (legally binding) only the
+    /// requests that create or end a certificate, the authentication key only the read requests
+    /// of the flows and the card check. The bridge and the extension both refuse the rest.
+    pub fn may_sign(self, operation: &SignedOperation) -> bool {
+        let needed = match operation {
+            SignedOperation::CertificateRequest(_) | SignedOperation::Revocation(_) => {
+                Self::Signature
+            }
+            SignedOperation::CardCheck { .. }
+            | SignedOperation::ActorQualities
+            | SignedOperation::CertificateList => Self::Authentication,
+        };
+        self == needed
+    }
+}
+
+/// What a signature does, as the card bridge read it from the bytes it signs: what the PIN
+/// window shows, in the extension's words.
+///
+/// ```json
+/// {"type": "certificate-request", "args": {"certificate": {…}, "key_id": "4F1C…"}}
+/// ```
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(tag = "type", content = "args", rename_all = "kebab-case")]
+pub enum SignedOperation {
+    /// A test signature over the extension's challenge for `origin`; nothing is sent anywhere.
+    CardCheck {
+        /// The page's origin.
+        origin: String,
+    },
+    /// GetActorQualities: for which organisations may the holder request certificates.
+    ActorQualities,
+    /// GetCertificateInfoForCitizen: the holder's eHealth certificates.
+    CertificateList,
+    /// GenerateCertificate: a new eHealth certificate.
+    CertificateRequest(CertificateRequestSummary),
+    /// Revoke: the end of an eHealth certificate.
+    Revocation(RevocationSummary),
+}
+
+/// A GenerateCertificate as the PIN window shows it.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateRequestSummary {
+    /// Whose certificate (from the contract's DN, which the CSR's subject matches).
+    pub certificate: CertificateSubject,
+    /// The new key's PublicKeyIdentifier (SHA-1 of the CSR's public key), upper-case hex.
+    pub key_id: String,
+}
+
+/// A Revoke as the PIN window shows it.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevocationSummary {
+    /// Whose certificate (from the revocation contract's DN).
+    pub certificate: CertificateSubject,
+    /// The certificate's PublicKeyIdentifier, upper-case hex (the serial and the validity are
+    /// not in what is signed, so the window cannot vouch for them).
+    pub key_id: String,
+    /// `keyCompromise`, `affiliationChanged`, `superseded` or `cessationOfOperation`.
+    pub reason: String,
+}
+
+/// A certificate's holder in words, read from an eHealth DN
+/// (`CN=TYPE=ID[, APP],OU=eHealth-platform Belgium,OU=NAME,OU=TYPE=ID[,OU=APP],O=…,C=BE`).
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateSubject {
+    /// `SSIN` for a person, else the organisation's identifier type (`NIHII-HOSPITAL`, `CBE`…).
+    pub id_type: String,
+    /// The identifier.
+    pub id: String,
+    /// The name the DN carries.
+    pub name: String,
+    /// Organisations: the application id, if any.
+    pub application_id: Option<String>,
+    /// The DN itself, for "technical details".
+    pub dn: String,
+}
+
+/// What the PIN window shows before a signature: who holds the card, and what the signature
+/// does.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignaturePreview {
+    /// The card in the reader.
+    pub holder: CardHolder,
+    /// What the card would sign.
+    pub operation: SignedOperation,
 }
 
 /// Signature algorithms, by card generation.
@@ -155,6 +321,16 @@ pub enum PinEntry {
     Pinpad,
     /// No PIN: only for the authentication key while its "PIN once" right still holds.
     None,
+}
+
+/// The digits are wiped from memory when the entry goes (the `zeroize` crate: volatile writes the
+/// compiler cannot drop).
+impl Drop for PinEntry {
+    fn drop(&mut self) {
+        if let Self::Digits(pin) = self {
+            zeroize::Zeroize::zeroize(pin);
+        }
+    }
 }
 
 impl std::fmt::Debug for PinEntry {
@@ -196,6 +372,8 @@ pub enum Outcome {
     PinTries(u8),
     /// Answer to [`Command::CardHolder`].
     CardHolder(CardHolder),
+    /// Answer to [`Command::Preview`].
+    Preview(Box<SignaturePreview>),
     /// The command failed.
     Error(Failure),
 }
@@ -304,7 +482,8 @@ pub struct Certificates {
 ///
 /// ```json
 /// {"reader": "Virtual PCD 00 00", "pinpad": false, "applet": "1.7", "key_algorithm": "rsa-2048",
-///  "surname": "Peeters", "given_names": "Jan Pieter", "card_number": "592123456789"}
+///  "surname": "Peeters", "given_names": "Jan Pieter", "card_number": "592123456789",
+///  "national_number": "85073003328"}
 /// ```
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -323,4 +502,6 @@ pub struct CardHolder {
     pub given_names: String,
     /// The card's number.
     pub card_number: String,
+    /// National number (SSIN): the bridge signs only requests about this person.
+    pub national_number: String,
 }

@@ -48,6 +48,9 @@ pub enum ErrorCode {
     /// The page's origin is not on the extension's allow-list.
     OriginNotAllowed,
     // The protocol.
+    /// The card bridge refused to have the card sign what the page asked: not a request ehcert
+    /// makes, not for this key, or about another person than the card holder. No PIN was asked.
+    NotSignable,
     /// A frame or message that is malformed, too large, or names an unknown command.
     BadRequest,
     /// A bug or an impossible state; details are in the bridge's opt-in log.

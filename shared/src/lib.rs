@@ -10,4 +10,4 @@ pub use error_code::ErrorCode;
 
 /// Version of the message formats in this crate. The bridge announces it in its `hello`, the
 /// extension compares it with its own and names the component to update when they differ.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;

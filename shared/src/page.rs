@@ -8,13 +8,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::bridge::{CardInfo, Failure, Hello, KeyRole, ReadCard, Reader, SignatureAlgorithm};
+use crate::bridge::{CardInfo, Failure, Hello, KeyRole, ReadCard, Reader, MAX_REQUEST_FRAME};
 
-/// Largest page message the content script forwards, as JSON text. A sign request is well under
-/// 2 KiB; the bound keeps a hostile page from pushing megabytes through the relay.
-pub const MAX_PAGE_MESSAGE: usize = 16 * 1024;
-/// Longest subject DN a sign request may carry for the PIN window (eHealth DNs are < 300 chars).
-pub const MAX_SUBJECT_LEN: usize = 512;
+/// Largest page message the content script forwards, as JSON text: what a `sign` needs to carry
+/// to the bridge ([`MAX_REQUEST_FRAME`], which explains the figure); the bound keeps a hostile
+/// page from pushing megabytes through the relay.
+pub const MAX_PAGE_MESSAGE: usize = MAX_REQUEST_FRAME as usize;
 
 /// Key of messages from the page to the extension.
 pub const TO_EXTENSION: &str = "ehcert:to-extension";
@@ -66,20 +65,21 @@ pub enum Action {
     ReadCard(ReadCard),
     /// PIN tries left, without using one.
     PinStatus(ReadCard),
-    /// Sign a digest with an eID key. The extension opens its PIN window; the page never sees
-    /// the PIN.
+    /// Sign an eHealth request with an eID key. The extension has the card bridge check it and
+    /// opens its PIN window with what the bridge read; the page never sees the PIN.
     Sign(SignRequest),
+    /// Prove card, PIN, extension and bridge work: the authentication key signs a challenge the
+    /// extension makes (see `ehcert_shared::bridge::card_check_message`).
+    CardCheck(CardCheckRequest),
 }
 
-/// A signature the page asks for. Everything here is the page's word: the PIN window shows the
-/// operation in the extension's own words (chosen from a closed list, so a page cannot write
-/// the window's text), the subject as plain text, and a fingerprint of the digest that the page
-/// shows too, so the person can compare them.
+/// A signature the page asks for: the eHealth request's canonical `SignedInfo` and signed
+/// element. No digest, no words for the PIN window: the card bridge derives both from these
+/// bytes, and refuses them unless they are a request ehcert makes, for this key and this holder.
 ///
 /// ```json
-/// {"reader": null, "key": "signature", "algorithm": "rsa-pkcs1-sha256",
-///  "digest": "<base64>", "operation": "certificate-request",
-///  "subject": "CN=SSIN\\=85073003328,…", "lang": "nl"}
+/// {"reader": null, "key": "signature", "signed_info": "<ds:SignedInfo …>",
+///  "payload": "<cp:GenerateCertificateRequest …>", "lang": "nl"}
 /// ```
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -88,32 +88,38 @@ pub struct SignRequest {
     pub reader: Option<String>,
     /// Which key.
     pub key: KeyRole,
-    /// The signature algorithm; fixes the digest length.
-    pub algorithm: SignatureAlgorithm,
-    /// The digest, base64.
-    pub digest: String,
-    /// What the signature is for.
-    pub operation: Operation,
-    /// The DN of the certificate concerned, when there is one (at most [`MAX_SUBJECT_LEN`]).
-    pub subject: Option<String>,
+    /// The canonical `ds:SignedInfo`.
+    pub signed_info: String,
+    /// The canonical signed element.
+    pub payload: String,
     /// The language the page speaks, for the PIN window.
     pub lang: Lang,
 }
 
-/// What an eID signature is for; the PIN window names it in its own words.
-#[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Operation {
-    /// A test signature over a random challenge, checked by the page (no server involved).
-    CardCheck,
-    /// GetActorQualities: which certificates the person may request (authentication key).
-    ActorQualities,
-    /// GetCertificateInfoForCitizen: the person's eHealth certificates (authentication key).
-    CertificateList,
-    /// GenerateCertificate: the request for a new eHealth certificate (signature key).
-    CertificateRequest,
-    /// Revoke: revocation of an eHealth certificate (signature key).
-    Revocation,
+/// The card check the page asks for.
+///
+/// ```json
+/// {"reader": null, "lang": "en"}
+/// ```
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardCheckRequest {
+    /// Reader name, or `None` for the first one with a card.
+    pub reader: Option<String>,
+    /// The language the page speaks, for the PIN window.
+    pub lang: Lang,
+}
+
+/// The card check's result: the extension's challenge and the authentication key's signature
+/// over SHA-256 of `card_check_message(origin, challenge)`, both base64. The page checks it with
+/// the card's authentication certificate.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardCheckResult {
+    /// The challenge.
+    pub challenge: String,
+    /// The signature.
+    pub signature: String,
 }
 
 /// The app's languages (spec/product.md F10).
@@ -129,21 +135,6 @@ pub enum Lang {
     /// English.
     #[default]
     En,
-}
-
-/// The digest's fingerprint shown by both the page and the PIN window: its first 8 bytes in
-/// upper-case hex, in groups of four digits (`"DEAD BEEF 0123 4567"`). The extension computes
-/// it the same way (extension/relay.js; both are tested against the same golden message).
-pub fn digest_fingerprint(digest: &[u8]) -> String {
-    digest
-        .iter()
-        .take(8)
-        .map(|byte| format!("{byte:02X}"))
-        .collect::<Vec<_>>()
-        .chunks(2)
-        .map(|pair| pair.concat())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// A message from the extension.
@@ -203,6 +194,8 @@ pub enum PageOutcome {
     PinTries(u8),
     /// Answer to [`Action::Sign`]: the signature, base64.
     Signature(String),
+    /// Answer to [`Action::CardCheck`].
+    CardCheck(CardCheckResult),
     /// The action failed.
     Error(Failure),
 }

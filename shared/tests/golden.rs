@@ -73,20 +73,48 @@ fn unknown_error_codes_from_newer_components_are_kept_as_unknown() {
 }
 
 #[test]
-fn the_digest_fingerprint_of_the_golden_sign_request_is_its_first_eight_bytes_in_groups() {
-    use ehcert_shared::page::{digest_fingerprint, Action, PageMessage};
-    let text = fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/to-extension.sign.json"),
-    )
-    .unwrap();
-    let PageMessage::Request(request) = serde_json::from_str::<ToExtension>(&text).unwrap().message
-    else {
-        panic!("the golden sign message is not a request");
+fn the_card_check_message_is_label_origin_and_challenge() {
+    use ehcert_shared::bridge::card_check_message;
+    let message = card_check_message("https://ehcert.be", &[0xAB, 0xCD]);
+    assert_eq!(message, b"ehcert card check v1\0https://ehcert.be\0\xAB\xCD");
+    // Another origin is another message: a signature for one page says nothing for another.
+    assert_ne!(card_check_message("https://evil.example", &[0xAB, 0xCD]), message);
+}
+
+#[test]
+fn the_signature_key_signs_only_what_creates_or_ends_a_certificate() {
+    use ehcert_shared::bridge::{
+        CertificateRequestSummary, CertificateSubject, KeyRole, RevocationSummary, SignedOperation,
     };
-    let Action::Sign(sign) = request.action else { panic!("not a sign action") };
-    // The digest is the bytes 00, 01, … 1F: a byte-order or grouping slip changes the text.
-    let digest: Vec<u8> = (0u8..32).collect();
-    assert_eq!(sign.digest, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
-    assert_eq!(digest_fingerprint(&digest), "0001 0203 0405 0607");
-    assert_eq!(digest_fingerprint(&[0xAB, 0xCD, 0xEF]), "ABCD EF");
+    let certificate = CertificateSubject {
+        id_type: "SSIN".into(),
+        id: "85073003328".into(),
+        name: "PEETERS JAN".into(),
+        application_id: None,
+        dn: String::new(),
+    };
+    let for_signature_key = [
+        SignedOperation::CertificateRequest(CertificateRequestSummary {
+            certificate: certificate.clone(),
+            key_id: String::new(),
+        }),
+        SignedOperation::Revocation(RevocationSummary {
+            certificate,
+            key_id: String::new(),
+            reason: "superseded".into(),
+        }),
+    ];
+    let for_authentication_key = [
+        SignedOperation::CardCheck { origin: "https://ehcert.be".into() },
+        SignedOperation::ActorQualities,
+        SignedOperation::CertificateList,
+    ];
+    for operation in &for_signature_key {
+        assert!(KeyRole::Signature.may_sign(operation));
+        assert!(!KeyRole::Authentication.may_sign(operation));
+    }
+    for operation in &for_authentication_key {
+        assert!(KeyRole::Authentication.may_sign(operation));
+        assert!(!KeyRole::Signature.may_sign(operation));
+    }
 }

@@ -70,6 +70,26 @@ pub fn parse(dn: &str) -> Result<Name> {
     Ok(RdnSequence(rdns))
 }
 
+/// The attributes of a name, most specific first (as the string lists them), each as its
+/// short name (`CN`, `OU`…, else the OID) and its text; `None` for a value that is not text.
+pub fn attributes(name: &Name) -> Vec<(String, Option<String>)> {
+    name.0
+        .iter()
+        .rev()
+        .flat_map(|rdn| rdn.0.iter())
+        .map(|atv| {
+            let key = attribute_name(atv.oid).map_or_else(|| atv.oid.to_string(), str::to_owned);
+            let text = match atv.value.tag() {
+                Tag::Utf8String | Tag::PrintableString | Tag::Ia5String | Tag::TeletexString => {
+                    std::str::from_utf8(atv.value.value()).ok().map(str::to_owned)
+                }
+                _ => None,
+            };
+            (key, text)
+        })
+        .collect()
+}
+
 /// The RFC 2253 string of a name (most specific RDN first), escaping as CertRA's contract DNs do
 /// (`SSIN\=…`): the inverse of [`parse`] for eHealth names.
 pub fn to_string(name: &Name) -> String {

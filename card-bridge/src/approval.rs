@@ -1,0 +1,177 @@
+//! What the card may sign. The page never sends a digest: it sends what is to be signed
+//! (`SignedContent`), and this module decides, from those bytes and the card in the reader alone,
+//! whether the card may sign them, what the signature does (the PIN window shows that, never the
+//! page's words), and the digest the card signs.
+//!
+//! Why here and not in the extension: the bridge is native code that the page cannot reach, it
+//! reuses the client's own request builders to read a payload (`ehcert_certra::eid_request`, so
+//! there is one way to read each request, the way it was written), and it reads the holder's
+//! national number from the card in the same PC/SC transaction as the signature, so the card that
+//! signs is the card whose holder was checked.
+
+use base64::{engine::general_purpose::STANDARD, Engine as _};
+use ehcert_certra::{
+    eid_request::{self, CardKeyType, EidContent},
+    request::Actor,
+    signature::SignatureAlgorithm as XmlAlgorithm,
+};
+use ehcert_pki::{dn, identifier::PublicKeyIdentifier};
+use ehcert_shared::bridge::{
+    card_check_message, CardHolder, CertificateRequestSummary, CertificateSubject, KeyRole,
+    RevocationSummary, SignatureAlgorithm, SignedContent, SignedOperation,
+    CARD_CHECK_CHALLENGE_LEN,
+};
+use sha2::{Digest, Sha256};
+
+use crate::error::{BridgeError, Refusal};
+
+/// What the card signs, once approved.
+#[derive(Debug)]
+pub(crate) struct Approved {
+    /// How the card signs.
+    pub algorithm: SignatureAlgorithm,
+    /// The digest the card signs.
+    pub digest: Vec<u8>,
+    /// What the signature does.
+    pub operation: SignedOperation,
+}
+
+/// Decides whether the card of `holder` may sign `content` with `key`.
+pub(crate) fn approve(
+    key: KeyRole,
+    content: &SignedContent,
+    holder: &CardHolder,
+) -> Result<Approved, BridgeError> {
+    let elliptic = match holder.key_algorithm.as_str() {
+        "rsa-2048" => false,
+        "ecdsa-p384" => true,
+        other => return Err(BridgeError::UnsupportedCard(format!("unknown key type {other}"))),
+    };
+    let approved = match content {
+        SignedContent::CardCheck(check) => {
+            let challenge = STANDARD
+                .decode(&check.challenge)
+                .ok()
+                .filter(|bytes| bytes.len() == CARD_CHECK_CHALLENGE_LEN)
+                .ok_or(BridgeError::NotSignable(Refusal::Challenge))?;
+            Approved {
+                algorithm: if elliptic {
+                    SignatureAlgorithm::EcdsaSha256
+                } else {
+                    SignatureAlgorithm::RsaPkcs1Sha256
+                },
+                digest: Sha256::digest(card_check_message(&check.origin, &challenge)).to_vec(),
+                operation: SignedOperation::CardCheck { origin: check.origin.clone() },
+            }
+        }
+        SignedContent::EhealthRequest(request) => {
+            let key_type = if elliptic { CardKeyType::Ec } else { CardKeyType::Rsa };
+            let checked = eid_request::check(&request.signed_info, &request.payload, key_type)
+                .map_err(|err| match err {
+                    ehcert_certra::CertraError::NotSignable(problem) => {
+                        BridgeError::NotSignable(Refusal::Request(problem))
+                    }
+                    _ => BridgeError::NotSignable(Refusal::Request(
+                        ehcert_certra::SignableProblem::Malformed,
+                    )),
+                })?;
+            Approved {
+                algorithm: match checked.algorithm {
+                    XmlAlgorithm::RsaSha256 => SignatureAlgorithm::RsaPkcs1Sha256,
+                    XmlAlgorithm::EcdsaSha256 => SignatureAlgorithm::EcdsaSha256,
+                    XmlAlgorithm::EcdsaSha384 => SignatureAlgorithm::EcdsaSha384,
+                },
+                digest: checked.digest,
+                operation: operation(&checked.request.content, &holder.national_number)?,
+            }
+        }
+    };
+    if !key.may_sign(&approved.operation) {
+        return Err(BridgeError::NotSignable(Refusal::WrongKey));
+    }
+    Ok(approved)
+}
+
+/// The operation in the PIN window's terms, after checking that every person it names is the
+/// card holder (`ssin`).
+fn operation(content: &EidContent, ssin: &str) -> Result<SignedOperation, BridgeError> {
+    let other_person = BridgeError::NotSignable(Refusal::OtherPerson);
+    Ok(match content {
+        EidContent::ActorQualities { ssin: asked } => {
+            if asked != ssin {
+                return Err(other_person);
+            }
+            SignedOperation::ActorQualities
+        }
+        EidContent::CertificateList => SignedOperation::CertificateList,
+        EidContent::CertificateRequest { csr, contract, .. } => {
+            signer_is(&contract.signer, ssin)?;
+            let certificate = subject(&contract.dn, ssin)?;
+            let csr = ehcert_pki::csr::decode(csr)
+                .map_err(|_| BridgeError::NotSignable(Refusal::Csr))?;
+            // The CSR must be for the contract's name: eHealth issues the contract's DN, and a
+            // CSR for another name would be a request the window did not describe.
+            let contract_dn =
+                dn::parse(&contract.dn).map_err(|_| BridgeError::NotSignable(Refusal::Dn))?;
+            if dn::attributes(&csr.info.subject) != dn::attributes(&contract_dn) {
+                return Err(BridgeError::NotSignable(Refusal::Csr));
+            }
+            SignedOperation::CertificateRequest(CertificateRequestSummary {
+                certificate,
+                key_id: PublicKeyIdentifier::of(&csr.info.public_key).to_hex().to_uppercase(),
+            })
+        }
+        EidContent::Revocation { key_identifier, contract } => {
+            signer_is(&contract.signer, ssin)?;
+            SignedOperation::Revocation(RevocationSummary {
+                certificate: subject(&contract.dn, ssin)?,
+                key_id: key_identifier.iter().map(|byte| format!("{byte:02X}")).collect(),
+                reason: contract.reason.as_str().to_owned(),
+            })
+        }
+    })
+}
+
+/// The contract's signer must be the card holder, named by their national number only.
+fn signer_is(signer: &Actor, ssin: &str) -> Result<(), BridgeError> {
+    match signer.ids.as_slice() {
+        [id] if id.kind == "SSIN" && id.value == ssin => Ok(()),
+        _ => Err(BridgeError::NotSignable(Refusal::OtherPerson)),
+    }
+}
+
+/// Whose certificate an eHealth DN names
+/// (`CN=TYPE=ID[, APP],OU=eHealth-platform Belgium,OU=NAME,OU=TYPE=ID[,OU=APP],O=…,C=BE`); a
+/// personal certificate (`SSIN`) must be the card holder's.
+fn subject(text: &str, ssin: &str) -> Result<CertificateSubject, BridgeError> {
+    let malformed = || BridgeError::NotSignable(Refusal::Dn);
+    let name = dn::parse(text).map_err(|_| malformed())?;
+    let attributes = dn::attributes(&name);
+    let value = |key: &str, nth: usize| {
+        attributes
+            .iter()
+            .filter(|(name, _)| name == key)
+            .nth(nth)
+            .and_then(|(_, value)| value.clone())
+    };
+    let common_name = value("CN", 0).ok_or_else(malformed)?;
+    let (identifier, application_id) = match common_name.split_once(", ") {
+        Some((identifier, application)) => (identifier, Some(application.to_owned())),
+        None => (common_name.as_str(), None),
+    };
+    let (id_type, id) = identifier.split_once('=').ok_or_else(malformed)?;
+    if id_type == "SSIN" && id != ssin {
+        return Err(BridgeError::NotSignable(Refusal::OtherPerson));
+    }
+    Ok(CertificateSubject {
+        id_type: id_type.to_owned(),
+        id: id.to_owned(),
+        name: value("OU", 1).ok_or_else(malformed)?,
+        application_id,
+        dn: text.to_owned(),
+    })
+}
+
+#[cfg(test)]
+#[path = "approval_tests.rs"]
+pub(crate) mod tests;

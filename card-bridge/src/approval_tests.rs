@@ -1,0 +1,250 @@
+//! What the card bridge lets the card sign, with real requests from the client's own builders.
+
+use ehcert_certra::{
+    request::{self, ContactData, Contract, Identifier, LocalizedText, RequestMeta},
+    signature::{SignatureAlgorithm as XmlAlgorithm, SignatureDraft},
+    SignableProblem,
+};
+use ehcert_pki::csr::CsrDraft;
+use ehcert_shared::bridge::{CardCheck, EhealthRequest};
+use p384::pkcs8::EncodePublicKey;
+use x509_cert::{der::Decode, spki::SubjectPublicKeyInfoOwned};
+
+use super::*;
+
+pub(crate) const HOLDER_SSIN: &str = "85073003328";
+const OTHER_SSIN: &str = "00010100117";
+
+/// The card holder as the bridge reads them from the identity file.
+pub(crate) fn holder(key_algorithm: &str) -> CardHolder {
+    CardHolder {
+        reader: "Virtual PCD 00 00".into(),
+        pinpad: false,
+        applet: if key_algorithm == "rsa-2048" { "1.7" } else { "1.8" }.into(),
+        key_algorithm: key_algorithm.into(),
+        surname: "Peeters".into(),
+        given_names: "Jan Pieter".into(),
+        card_number: "592123456789".into(),
+        national_number: HOLDER_SSIN.into(),
+    }
+}
+
+fn meta() -> RequestMeta {
+    RequestMeta {
+        id: "_0123456789abcdef0123456789abcdef".into(),
+        issue_instant: "2026-11-29T10:00:00Z".into(),
+    }
+}
+
+fn actor(ssin: &str) -> Actor {
+    Actor {
+        ids: vec![Identifier { kind: "SSIN".into(), value: ssin.into() }],
+        first_names: vec!["Jan Pieter".into()],
+        name: "Peeters".into(),
+    }
+}
+
+fn personal_dn(ssin: &str) -> String {
+    format!(
+        "CN=SSIN={ssin},OU=eHealth-platform Belgium,OU=PEETERS JAN PIETER,OU=SSIN={ssin},O=Federal Government,C=BE"
+    )
+}
+
+const ORGANISATION_DN: &str = "CN=NIHII-HOSPITAL=71000436\\, LABO,OU=eHealth-platform Belgium,OU=AZ SINT-JAN,OU=NIHII-HOSPITAL=71000436,OU=LABO,O=Federal Government,C=BE";
+
+/// A P-384 public key: the bridge reads the CSR's key, it does not care which kind.
+fn public_key() -> SubjectPublicKeyInfoOwned {
+    let key = p384::SecretKey::from_slice(&[7; 48]).unwrap().public_key();
+    SubjectPublicKeyInfoOwned::from_der(key.to_public_key_der().unwrap().as_bytes()).unwrap()
+}
+
+/// A CSR for `dn` (its signature is not the bridge's business: eHealth checks it).
+pub(crate) fn csr(dn: &str) -> Vec<u8> {
+    CsrDraft::new(dn::parse(dn).unwrap(), public_key()).assemble(&[0; 256]).unwrap()
+}
+
+pub(crate) fn certificate_request(signer_ssin: &str, dn: &str, csr_dn: &str) -> request::Request {
+    request::generate_certificate(
+        &meta(),
+        &ContactData {
+            email_private: "jan@example.be".into(),
+            email_general: None,
+            phone_private: "0470123456".into(),
+            phone_general: None,
+        },
+        &csr(csr_dn),
+        &Contract {
+            dn: dn.into(),
+            signer: actor(signer_ssin),
+            text: vec![LocalizedText { lang: "nl".into(), text: "<p>Contract</p>".into() }],
+        },
+        &[],
+    )
+}
+
+fn revocation(dn: &str) -> request::Request {
+    request::revoke(
+        &meta(),
+        &[0xAB; 20],
+        &request::RevocationContract {
+            dn: dn.into(),
+            signer: actor(HOLDER_SSIN),
+            reason: request::RevocationReason::KeyCompromise,
+            text: vec![],
+        },
+    )
+}
+
+/// What the page sends for `request` signed with `algorithm`.
+pub(crate) fn content(request: request::Request, algorithm: XmlAlgorithm) -> SignedContent {
+    let draft = SignatureDraft::new(request, algorithm, vec![], "xmldsig-1".into()).unwrap();
+    SignedContent::EhealthRequest(EhealthRequest {
+        signed_info: String::from_utf8(draft.signed_info()).unwrap(),
+        payload: draft.payload(),
+    })
+}
+
+fn refusal(result: Result<Approved, BridgeError>) -> String {
+    match result {
+        Err(BridgeError::NotSignable(refusal)) => format!("{refusal:?}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
+    let rsa = holder("rsa-2048");
+    let request = certificate_request(HOLDER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(HOLDER_SSIN));
+    let approved =
+        approve(KeyRole::Signature, &content(request.clone(), XmlAlgorithm::RsaSha256), &rsa).unwrap();
+    let expected_key =
+        PublicKeyIdentifier::of(&public_key()).to_hex().to_uppercase();
+    let SignedOperation::CertificateRequest(summary) = &approved.operation else {
+        panic!("{:?}", approved.operation)
+    };
+    assert_eq!(summary.key_id, expected_key);
+    assert_eq!(summary.certificate.id_type, "SSIN");
+    assert_eq!(summary.certificate.id, HOLDER_SSIN);
+    assert_eq!(summary.certificate.name, "PEETERS JAN PIETER");
+    assert_eq!(approved.algorithm, SignatureAlgorithm::RsaPkcs1Sha256);
+    // The digest is the one the client would have asked the card for.
+    let draft = SignatureDraft::new(request, XmlAlgorithm::RsaSha256, vec![], "x".into()).unwrap();
+    assert_eq!(approved.digest, draft.digest());
+
+    // An organisation's certificate, signed by an applet 1.8 card with ECDSA-SHA384.
+    let request = certificate_request(HOLDER_SSIN, ORGANISATION_DN, ORGANISATION_DN);
+    let approved = approve(
+        KeyRole::Signature,
+        &content(request, XmlAlgorithm::EcdsaSha384),
+        &holder("ecdsa-p384"),
+    )
+    .unwrap();
+    let SignedOperation::CertificateRequest(summary) = &approved.operation else { panic!() };
+    assert_eq!(
+        (summary.certificate.id_type.as_str(), summary.certificate.id.as_str()),
+        ("NIHII-HOSPITAL", "71000436")
+    );
+    assert_eq!(summary.certificate.name, "AZ SINT-JAN");
+    assert_eq!(summary.certificate.application_id.as_deref(), Some("LABO"));
+    assert_eq!(approved.algorithm, SignatureAlgorithm::EcdsaSha384);
+    assert_eq!(approved.digest.len(), 48);
+}
+
+#[test]
+fn a_personal_certificate_request_for_another_person_is_refused() {
+    let rsa = holder("rsa-2048");
+    // Another person's certificate, signed by this holder.
+    let request = certificate_request(HOLDER_SSIN, &personal_dn(OTHER_SSIN), &personal_dn(OTHER_SSIN));
+    assert_eq!(refusal(approve(KeyRole::Signature, &content(request, XmlAlgorithm::RsaSha256), &rsa)), "OtherPerson");
+    // This holder's certificate, but a contract signed by someone else.
+    let request = certificate_request(OTHER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(HOLDER_SSIN));
+    assert_eq!(refusal(approve(KeyRole::Signature, &content(request, XmlAlgorithm::RsaSha256), &rsa)), "OtherPerson");
+    // The window would show this holder's name while the CSR asks for another one.
+    let request = certificate_request(HOLDER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(OTHER_SSIN));
+    assert_eq!(refusal(approve(KeyRole::Signature, &content(request, XmlAlgorithm::RsaSha256), &rsa)), "Csr");
+    // GetActorQualities about someone else.
+    let request = request::get_actor_qualities(&meta(), OTHER_SSIN);
+    assert_eq!(refusal(approve(KeyRole::Authentication, &content(request, XmlAlgorithm::RsaSha256), &rsa)), "OtherPerson");
+}
+
+#[test]
+fn each_key_signs_only_its_own_operations() {
+    let rsa = holder("rsa-2048");
+    let revoke = content(revocation(ORGANISATION_DN), XmlAlgorithm::RsaSha256);
+    let approved = approve(KeyRole::Signature, &revoke, &rsa).unwrap();
+    assert!(matches!(
+        &approved.operation,
+        SignedOperation::Revocation(summary) if summary.reason == "keyCompromise" && summary.key_id == "AB".repeat(20)
+    ));
+    // A revocation, or a certificate request, is never signed by the authentication key…
+    assert_eq!(refusal(approve(KeyRole::Authentication, &revoke, &rsa)), "WrongKey");
+    let request = certificate_request(HOLDER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(HOLDER_SSIN));
+    assert_eq!(refusal(approve(KeyRole::Authentication, &content(request, XmlAlgorithm::RsaSha256), &rsa)), "WrongKey");
+    // …and a read request or a card check never by the signature key.
+    let list = content(request::get_certificate_info_for_citizen(&meta()), XmlAlgorithm::RsaSha256);
+    assert_eq!(approve(KeyRole::Authentication, &list, &rsa).unwrap().operation, SignedOperation::CertificateList);
+    assert_eq!(refusal(approve(KeyRole::Signature, &list, &rsa)), "WrongKey");
+    let check = SignedContent::CardCheck(CardCheck { origin: "https://ehcert.be".into(), challenge: STANDARD.encode([1; 32]) });
+    assert_eq!(refusal(approve(KeyRole::Signature, &check, &rsa)), "WrongKey");
+}
+
+#[test]
+fn a_signed_info_whose_digest_is_not_the_payloads_is_refused() {
+    let rsa = holder("rsa-2048");
+    let SignedContent::EhealthRequest(list) =
+        content(request::get_certificate_info_for_citizen(&meta()), XmlAlgorithm::RsaSha256)
+    else {
+        unreachable!()
+    };
+    let SignedContent::EhealthRequest(revoke) =
+        content(revocation(&personal_dn(HOLDER_SSIN)), XmlAlgorithm::RsaSha256)
+    else {
+        unreachable!()
+    };
+    // A harmless payload shown, the SignedInfo of a Revoke signed.
+    let swapped = SignedContent::EhealthRequest(EhealthRequest {
+        signed_info: revoke.signed_info,
+        payload: list.payload.clone(),
+    });
+    assert_eq!(
+        refusal(approve(KeyRole::Authentication, &swapped, &rsa)),
+        format!("{:?}", Refusal::Request(SignableProblem::SignedInfo))
+    );
+    // An EC signature method on an RSA card.
+    let ec = content(request::get_certificate_info_for_citizen(&meta()), XmlAlgorithm::EcdsaSha256);
+    assert_eq!(
+        refusal(approve(KeyRole::Authentication, &ec, &rsa)),
+        format!("{:?}", Refusal::Request(SignableProblem::SignedInfo))
+    );
+}
+
+#[test]
+fn a_tls_transcript_hash_or_any_other_bytes_get_no_signature() {
+    // What a TLS 1.2 client-auth CertificateVerify would need signed: some bytes, no request.
+    let transcript = SignedContent::EhealthRequest(EhealthRequest {
+        signed_info: STANDARD.encode([0x42; 32]),
+        payload: "\u{16}\u{3}\u{3}handshake".into(),
+    });
+    assert_eq!(
+        refusal(approve(KeyRole::Authentication, &transcript, &holder("rsa-2048"))),
+        format!("{:?}", Refusal::Request(SignableProblem::NotXml))
+    );
+    // A card check signs only SHA-256 of the labelled message, never the challenge itself.
+    let challenge = [0x42; 32];
+    let check = SignedContent::CardCheck(CardCheck {
+        origin: "https://ehcert.be".into(),
+        challenge: STANDARD.encode(challenge),
+    });
+    let approved = approve(KeyRole::Authentication, &check, &holder("ecdsa-p384")).unwrap();
+    assert_eq!(approved.algorithm, SignatureAlgorithm::EcdsaSha256);
+    assert_eq!(
+        approved.digest,
+        Sha256::digest(card_check_message("https://ehcert.be", &challenge)).to_vec()
+    );
+    assert_ne!(approved.digest, challenge);
+    let short = SignedContent::CardCheck(CardCheck {
+        origin: "https://ehcert.be".into(),
+        challenge: STANDARD.encode([0x42; 31]),
+    });
+    assert_eq!(refusal(approve(KeyRole::Authentication, &short, &holder("rsa-2048"))), "Challenge");
+}
