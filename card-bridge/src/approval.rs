@@ -107,8 +107,8 @@ fn operation(content: &EidContent, ssin: &str) -> Result<SignedOperation, Bridge
         EidContent::CertificateRequest { csr, contract, .. } => {
             signer_is(&contract.signer, ssin)?;
             let certificate = subject(&contract.dn, ssin)?;
-            let csr = ehcert_pki::csr::decode(csr)
-                .map_err(|_| BridgeError::NotSignable(Refusal::Csr))?;
+            let csr =
+                ehcert_pki::csr::decode(csr).map_err(|_| BridgeError::NotSignable(Refusal::Csr))?;
             // The CSR must be for the contract's name: eHealth issues the contract's DN, and a
             // CSR for another name would be a request the window did not describe.
             let contract_dn =

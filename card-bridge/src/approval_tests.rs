@@ -114,11 +114,12 @@ fn refusal(result: Result<Approved, BridgeError>) -> String {
 #[test]
 fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
     let rsa = holder("rsa-2048");
-    let request = certificate_request(HOLDER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(HOLDER_SSIN));
+    let request =
+        certificate_request(HOLDER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(HOLDER_SSIN));
     let approved =
-        approve(KeyRole::Signature, &content(request.clone(), XmlAlgorithm::RsaSha256), &rsa).unwrap();
-    let expected_key =
-        PublicKeyIdentifier::of(&public_key()).to_hex().to_uppercase();
+        approve(KeyRole::Signature, &content(request.clone(), XmlAlgorithm::RsaSha256), &rsa)
+            .unwrap();
+    let expected_key = PublicKeyIdentifier::of(&public_key()).to_hex().to_uppercase();
     let SignedOperation::CertificateRequest(summary) = &approved.operation else {
         panic!("{:?}", approved.operation)
     };
@@ -154,17 +155,32 @@ fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
 fn a_personal_certificate_request_for_another_person_is_refused() {
     let rsa = holder("rsa-2048");
     // Another person's certificate, signed by this holder.
-    let request = certificate_request(HOLDER_SSIN, &personal_dn(OTHER_SSIN), &personal_dn(OTHER_SSIN));
-    assert_eq!(refusal(approve(KeyRole::Signature, &content(request, XmlAlgorithm::RsaSha256), &rsa)), "OtherPerson");
+    let request =
+        certificate_request(HOLDER_SSIN, &personal_dn(OTHER_SSIN), &personal_dn(OTHER_SSIN));
+    assert_eq!(
+        refusal(approve(KeyRole::Signature, &content(request, XmlAlgorithm::RsaSha256), &rsa)),
+        "OtherPerson"
+    );
     // This holder's certificate, but a contract signed by someone else.
-    let request = certificate_request(OTHER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(HOLDER_SSIN));
-    assert_eq!(refusal(approve(KeyRole::Signature, &content(request, XmlAlgorithm::RsaSha256), &rsa)), "OtherPerson");
+    let request =
+        certificate_request(OTHER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(HOLDER_SSIN));
+    assert_eq!(
+        refusal(approve(KeyRole::Signature, &content(request, XmlAlgorithm::RsaSha256), &rsa)),
+        "OtherPerson"
+    );
     // The window would show this holder's name while the CSR asks for another one.
-    let request = certificate_request(HOLDER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(OTHER_SSIN));
-    assert_eq!(refusal(approve(KeyRole::Signature, &content(request, XmlAlgorithm::RsaSha256), &rsa)), "Csr");
+    let request =
+        certificate_request(HOLDER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(OTHER_SSIN));
+    assert_eq!(
+        refusal(approve(KeyRole::Signature, &content(request, XmlAlgorithm::RsaSha256), &rsa)),
+        "Csr"
+    );
     // GetActorQualities about someone else.
     let request = request::get_actor_qualities(&meta(), OTHER_SSIN);
-    assert_eq!(refusal(approve(KeyRole::Authentication, &content(request, XmlAlgorithm::RsaSha256), &rsa)), "OtherPerson");
+    assert_eq!(
+        refusal(approve(KeyRole::Authentication, &content(request, XmlAlgorithm::RsaSha256), &rsa)),
+        "OtherPerson"
+    );
 }
 
 #[test]
@@ -178,13 +194,23 @@ fn each_key_signs_only_its_own_operations() {
     ));
     // A revocation, or a certificate request, is never signed by the authentication key…
     assert_eq!(refusal(approve(KeyRole::Authentication, &revoke, &rsa)), "WrongKey");
-    let request = certificate_request(HOLDER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(HOLDER_SSIN));
-    assert_eq!(refusal(approve(KeyRole::Authentication, &content(request, XmlAlgorithm::RsaSha256), &rsa)), "WrongKey");
+    let request =
+        certificate_request(HOLDER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(HOLDER_SSIN));
+    assert_eq!(
+        refusal(approve(KeyRole::Authentication, &content(request, XmlAlgorithm::RsaSha256), &rsa)),
+        "WrongKey"
+    );
     // …and a read request or a card check never by the signature key.
     let list = content(request::get_certificate_info_for_citizen(&meta()), XmlAlgorithm::RsaSha256);
-    assert_eq!(approve(KeyRole::Authentication, &list, &rsa).unwrap().operation, SignedOperation::CertificateList);
+    assert_eq!(
+        approve(KeyRole::Authentication, &list, &rsa).unwrap().operation,
+        SignedOperation::CertificateList
+    );
     assert_eq!(refusal(approve(KeyRole::Signature, &list, &rsa)), "WrongKey");
-    let check = SignedContent::CardCheck(CardCheck { origin: "https://ehcert.be".into(), challenge: STANDARD.encode([1; 32]) });
+    let check = SignedContent::CardCheck(CardCheck {
+        origin: "https://ehcert.be".into(),
+        challenge: STANDARD.encode([1; 32]),
+    });
     assert_eq!(refusal(approve(KeyRole::Signature, &check, &rsa)), "WrongKey");
 }
 

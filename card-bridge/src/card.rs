@@ -486,7 +486,11 @@ fn rrn_public_key(der: &[u8]) -> Option<RrnKey> {
 }
 
 /// MSE:SET, VERIFY (when a PIN is given), PSO:CDS, GET RESPONSE (spec/eid-card.md §9.2).
-fn sign_in(card: &impl Channel, request: &Sign, approved: &Approved) -> Result<Vec<u8>, BridgeError> {
+fn sign_in(
+    card: &impl Channel,
+    request: &Sign,
+    approved: &Approved,
+) -> Result<Vec<u8>, BridgeError> {
     let applet = applet_version(card)?;
     let digest = approved.digest.as_slice();
     let (algorithm_reference, data_to_sign) = match (approved.algorithm, applet) {

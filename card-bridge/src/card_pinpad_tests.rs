@@ -114,10 +114,12 @@ fn sign(reader: &PinpadReader, key: KeyRole) -> Result<Vec<u8>, BridgeError> {
     let request = Sign {
         reader: None,
         key,
-        content: ehcert_shared::bridge::SignedContent::CardCheck(ehcert_shared::bridge::CardCheck {
-            origin: "https://ehcert.be".into(),
-            challenge: STANDARD.encode([0; 32]),
-        }),
+        content: ehcert_shared::bridge::SignedContent::CardCheck(
+            ehcert_shared::bridge::CardCheck {
+                origin: "https://ehcert.be".into(),
+                challenge: STANDARD.encode([0; 32]),
+            },
+        ),
         pin: PinEntry::Pinpad,
     };
     let approved = crate::approval::Approved {

@@ -14,11 +14,12 @@ use crate::ErrorCode;
 pub const MIN_REQUEST_FRAME: u32 = 5;
 /// Largest request frame the bridge accepts, checked before any allocation. The largest real
 /// request is a `sign` of GenerateCertificate: its payload carries the CSR (about 1.3 KB of
-/// base64) and the contract text eHealth returned in every language; the mock's contract makes
-/// a 6.2 KB frame (measured by `tests/golden.rs`, `the_largest_sign_frame_fits`), eHealth's own
-/// contract text (a page of HTML per language) is estimated at 4 × 4 KB. 64 KiB holds that
-/// with room and is still far from the 1 MiB a browser allows.
-pub const MAX_REQUEST_FRAME: u32 = 64 * 1024;
+/// base64) and the contract text eHealth returned in every language. With the mock service's
+/// contract the page's message is 5.1 KB (printed by `ehcert-flows`' `new_certificate` test,
+/// which also checks it against the limit); eHealth's own contract text is not public, so the
+/// limit leaves room for about six times that (a few pages of HTML per language) and is still
+/// far below the 1 MiB a browser allows.
+pub const MAX_REQUEST_FRAME: u32 = 32 * 1024;
 /// Largest frame the bridge may send: Chromium drops the port on anything over 1 MiB
 /// (spec/browser-bridge.md §7).
 pub const MAX_REPLY_FRAME: u32 = 1024 * 1024;

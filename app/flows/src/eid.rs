@@ -7,28 +7,26 @@ use ehcert_certra::{
     request::{Actor, CertificateIdentifier, Identifier, Request},
     signature::{SignatureAlgorithm, SignatureDraft},
 };
-use ehcert_shared::{
-    bridge::{self, CardInfo, KeyRole},
-    page::Operation,
-};
+use ehcert_shared::bridge::{CardInfo, KeyRole};
 
 use crate::{signature_id, FlowError, Services};
 
-/// A signature the card must make.
+/// A signature the card must make: the bytes it is over, never a digest. The card bridge checks
+/// them, shows the person what they do, and computes the digest itself
+/// (`ehcert_shared::page::SignRequest`).
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct EidSignature {
     /// The reader holding the card that was read.
     pub reader: String,
     /// Authentication or signature key.
     pub key: KeyRole,
-    /// What the card signs with.
-    pub algorithm: bridge::SignatureAlgorithm,
-    /// The digest of the canonical `SignedInfo`.
-    pub digest: Vec<u8>,
-    /// What it is for (the PIN window says it in its own words).
-    pub operation: Operation,
-    /// The DN concerned, shown in the PIN window.
-    pub subject: Option<String>,
+    /// The XML signature method chosen (the bridge reads it from `signed_info`; kept here for
+    /// services that sign without a bridge, such as the tests' simulated card).
+    pub algorithm: SignatureAlgorithm,
+    /// The canonical `SignedInfo`.
+    pub signed_info: String,
+    /// The canonical signed element.
+    pub payload: String,
 }
 
 /// The card holder and their certificates.
@@ -106,20 +104,16 @@ impl EidHolder {
         format!("{} {}", self.given_names, self.surname)
     }
 
-    /// The XMLDSig algorithm and the card's: RSA-SHA256 on 1.7 (the connector's default
-    /// `SignatureMethod`); on 1.8 the environment's EC method (`ehcert_certra::dialect`: by
-    /// default ECDSA over a SHA-256 digest, the card's algorithm reference 01).
-    fn algorithms(&self, dialect: Dialect) -> (SignatureAlgorithm, bridge::SignatureAlgorithm) {
+    /// The XMLDSig algorithm: RSA-SHA256 on 1.7 (the connector's default `SignatureMethod`); on
+    /// 1.8 the environment's EC method (`ehcert_certra::dialect`: by default ECDSA over a SHA-256
+    /// digest, the card's algorithm reference 01).
+    fn algorithm(&self, dialect: Dialect) -> SignatureAlgorithm {
         if !self.elliptic {
-            return (SignatureAlgorithm::RsaSha256, bridge::SignatureAlgorithm::RsaPkcs1Sha256);
+            return SignatureAlgorithm::RsaSha256;
         }
         match dialect.ec_signature {
-            EcSignatureMethod::EcdsaSha256 => {
-                (SignatureAlgorithm::EcdsaSha256, bridge::SignatureAlgorithm::EcdsaSha256)
-            }
-            EcSignatureMethod::EcdsaSha384 => {
-                (SignatureAlgorithm::EcdsaSha384, bridge::SignatureAlgorithm::EcdsaSha384)
-            }
+            EcSignatureMethod::EcdsaSha256 => SignatureAlgorithm::EcdsaSha256,
+            EcSignatureMethod::EcdsaSha384 => SignatureAlgorithm::EcdsaSha384,
         }
     }
 
@@ -129,11 +123,9 @@ impl EidHolder {
         services: &S,
         request: Request,
         key: KeyRole,
-        operation: Operation,
-        subject: Option<String>,
     ) -> Result<Vec<u8>, S::Error> {
         let service_operation = request.operation;
-        let envelope = self.sign(services, request, key, operation, subject).await?;
+        let envelope = self.sign(services, request, key).await?;
         services.certra(service_operation, envelope).await
     }
 
@@ -143,8 +135,6 @@ impl EidHolder {
         services: &S,
         request: Request,
         key: KeyRole,
-        operation: Operation,
-        subject: Option<String>,
     ) -> Result<String, S::Error> {
         let chain = match key {
             KeyRole::Authentication => self.authentication_chain.clone(),
@@ -152,17 +142,18 @@ impl EidHolder {
                 FlowError::Card("this eID card has no signature certificate".into())
             })?,
         };
-        let (xml_algorithm, card_algorithm) = self.algorithms(services.dialect());
-        let draft = SignatureDraft::new(request, xml_algorithm, chain, signature_id(services))
+        let algorithm = self.algorithm(services.dialect());
+        let draft = SignatureDraft::new(request, algorithm, chain, signature_id(services))
             .map_err(FlowError::from)?;
+        let signed_info = String::from_utf8(draft.signed_info())
+            .map_err(|_| FlowError::Card("the SignedInfo is not UTF-8".into()))?;
         let value = services
             .eid_sign(EidSignature {
                 reader: self.reader.clone(),
                 key,
-                algorithm: card_algorithm,
-                digest: draft.digest(),
-                operation,
-                subject,
+                algorithm,
+                signed_info,
+                payload: draft.payload(),
             })
             .await?;
         Ok(draft.assemble(&value).map_err(FlowError::from)?)

@@ -9,7 +9,7 @@ use ehcert_certra::{
     request::{self, RevocationContract, RevocationReason},
     response::{self, CertificateInfo},
 };
-use ehcert_shared::{bridge::KeyRole, page};
+use ehcert_shared::bridge::KeyRole;
 
 use crate::{call, eid::EidHolder, FlowError, Services};
 
@@ -19,9 +19,7 @@ pub async fn list<S: Services>(
     holder: &EidHolder,
 ) -> Result<Vec<CertificateInfo>, S::Error> {
     let request = request::get_certificate_info_for_citizen(&services.meta());
-    let body = holder
-        .call(services, request, KeyRole::Authentication, page::Operation::CertificateList, None)
-        .await?;
+    let body = holder.call(services, request, KeyRole::Authentication).await?;
     Ok(response::citizen_certificates(&body).map_err(FlowError::from)?)
 }
 
@@ -42,7 +40,7 @@ pub async fn revocation_contract<S: Services>(
     Ok(response::revocation_contract(&body).map_err(FlowError::from)?)
 }
 
-/// Revoke, signed with the eID signature key (the PIN window shows the DN).
+/// Revoke, signed with the eID signature key (the PIN window shows what the card bridge reads in it).
 pub async fn revoke<S: Services>(
     services: &S,
     holder: &EidHolder,
@@ -50,15 +48,7 @@ pub async fn revoke<S: Services>(
     contract: &RevocationContract,
 ) -> Result<(), S::Error> {
     let request = request::revoke(&services.meta(), public_key_identifier, contract);
-    let body = holder
-        .call(
-            services,
-            request,
-            KeyRole::Signature,
-            page::Operation::Revocation,
-            Some(contract.dn.clone()),
-        )
-        .await?;
+    let body = holder.call(services, request, KeyRole::Signature).await?;
     Ok(response::revoked(&body).map_err(FlowError::from)?)
 }
 

@@ -23,7 +23,7 @@ use ehcert_pki::{
     p12::{Keystore, Password, Profile, AUTHENTICATION_ALIAS},
     rules::{self, LocalDateTime},
 };
-use ehcert_shared::{bridge::KeyRole, page};
+use ehcert_shared::bridge::KeyRole;
 use rand_core::CryptoRngCore;
 
 use crate::{call, eid::EidHolder, signature_id, FlowError, Services};
@@ -155,7 +155,7 @@ pub struct CertificateRequest<'a> {
     pub base_services: &'a [String],
 }
 
-/// GenerateCertificate, signed with the eID's signature key (the PIN window shows the DN).
+/// GenerateCertificate, signed with the eID's signature key (the PIN window shows what the card bridge reads in it).
 pub async fn request_certificate<S: Services>(
     services: &S,
     holder: &EidHolder,
@@ -176,19 +176,11 @@ pub async fn signed_certificate_request<S: Services>(
     let CertificateRequest { contact, contract, csr, base_services } = *request;
     crate::contact::check(contact).map_err(FlowError::from)?;
     // The DN as the connector echoes it, or verbatim, as the environment says
-    // (`ehcert_certra::dialect::DnEcho`); the PIN window shows the DN eHealth gave.
+    // (`ehcert_certra::dialect::DnEcho`); the card bridge reads the echo back for the PIN window.
     let echoed = services.dialect().dn_echo.contract(contract);
     let soap =
         request::generate_certificate(&services.meta(), contact, csr, &echoed, base_services);
-    holder
-        .sign(
-            services,
-            soap,
-            KeyRole::Signature,
-            page::Operation::CertificateRequest,
-            Some(contract.dn.clone()),
-        )
-        .await
+    holder.sign(services, soap, KeyRole::Signature).await
 }
 
 /// The second half of [`request_certificate`]: sends the signed GenerateCertificate.

@@ -10,7 +10,7 @@ use ehcert_certra::{
     request::{self, Actor, CertificateIdentifier, Identifier},
     response::{self, ActorQualities, OrganizationType},
 };
-use ehcert_shared::{bridge::KeyRole, page};
+use ehcert_shared::bridge::KeyRole;
 
 use crate::{call, eid::EidHolder, FlowError, OrganisationProblem, Services};
 
@@ -21,9 +21,7 @@ pub async fn actor_qualities<S: Services>(
     holder: &EidHolder,
 ) -> Result<ActorQualities, S::Error> {
     let request = request::get_actor_qualities(&services.meta(), &holder.ssin);
-    let body = holder
-        .call(services, request, KeyRole::Authentication, page::Operation::ActorQualities, None)
-        .await?;
+    let body = holder.call(services, request, KeyRole::Authentication).await?;
     Ok(response::actor_qualities(&body).map_err(FlowError::from)?)
 }
 

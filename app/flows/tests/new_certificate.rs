@@ -8,6 +8,7 @@ use std::{cell::RefCell, process::Command, sync::Arc};
 
 use ehcert_certra::{
     dialect::{Dialect, DnEcho, EcSignatureMethod},
+    eid_request::{self, CardKeyType, EidContent},
     endpoint::{Environment, Operation},
     request::{ContactData, Contract, RequestMeta, RevocationReason},
     response::GeneratedCertificate,
@@ -53,13 +54,40 @@ impl From<FlowError> for TestError {
     }
 }
 
+/// A signature the simulated card made, after the strict reading the card bridge does
+/// (`ehcert_certra::eid_request::check`): every flow's payload must pass it.
+#[derive(Clone, Debug)]
+struct Signed {
+    key: KeyRole,
+    algorithm: ehcert_certra::signature::SignatureAlgorithm,
+    digest: Vec<u8>,
+    content: EidContent,
+    /// The size of the page's `sign` message as JSON: what the relay's limits must hold.
+    page_message_len: usize,
+}
+
+impl Signed {
+    fn operation(&self) -> Operation {
+        self.content.operation()
+    }
+
+    /// The DN of the contract signed, as written in the payload.
+    fn dn(&self) -> Option<&str> {
+        match &self.content {
+            EidContent::CertificateRequest { contract, .. } => Some(&contract.dn),
+            EidContent::Revocation { contract, .. } => Some(&contract.dn),
+            _ => None,
+        }
+    }
+}
+
 /// The mock CertRA on a local port and a simulated eID's keys.
 struct World {
     base: String,
     client: reqwest::Client,
     authentication_key: CardKey,
     signature_key: CardKey,
-    signatures: RefCell<Vec<EidSignature>>,
+    signatures: RefCell<Vec<Signed>>,
     sent: RefCell<Vec<Operation>>,
     envelopes: RefCell<Vec<String>>,
     dialect: std::cell::Cell<Dialect>,
@@ -88,18 +116,43 @@ impl Services for World {
             KeyRole::Authentication => &self.authentication_key,
             KeyRole::Signature => &self.signature_key,
         };
+        let key_type = match key {
+            CardKey::Rsa(_) => CardKeyType::Rsa,
+            CardKey::Ec(_) => CardKeyType::Ec,
+        };
+        let checked = eid_request::check(&request.signed_info, &request.payload, key_type)
+            .map_err(|err| TestError(format!("the card bridge would refuse this: {err}")))?;
+        assert_eq!(checked.algorithm, request.algorithm);
         let signature = match key {
             CardKey::Rsa(key) => key
-                .sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &request.digest)
+                .sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &checked.digest)
                 .map_err(|err| TestError(err.to_string()))?,
             CardKey::Ec(key) => {
                 use p384::ecdsa::{signature::hazmat::PrehashSigner, Signature};
                 let signature: Signature =
-                    key.sign_prehash(&request.digest).map_err(|err| TestError(err.to_string()))?;
+                    key.sign_prehash(&checked.digest).map_err(|err| TestError(err.to_string()))?;
                 signature.to_bytes().to_vec()
             }
         };
-        self.signatures.borrow_mut().push(request);
+        let page_message = page::ToExtension {
+            message: page::PageMessage::Request(page::PageRequest {
+                id: u32::MAX,
+                action: page::Action::Sign(page::SignRequest {
+                    reader: Some(request.reader.clone()),
+                    key: request.key,
+                    signed_info: request.signed_info.clone(),
+                    payload: request.payload.clone(),
+                    lang: page::Lang::Nl,
+                }),
+            }),
+        };
+        self.signatures.borrow_mut().push(Signed {
+            key: request.key,
+            algorithm: checked.algorithm,
+            digest: checked.digest,
+            content: checked.request.content,
+            page_message_len: serde_json::to_string(&page_message).unwrap().len(),
+        });
         Ok(signature)
     }
 
@@ -248,9 +301,13 @@ async fn a_new_personal_certificate_from_contract_to_final_keystore_survives_a_r
     let signed = world.signatures.borrow().clone();
     assert_eq!(signed.len(), 1, "one PIN window for the request");
     assert_eq!(
-        (signed[0].key, signed[0].operation, signed[0].subject.as_deref()),
-        (KeyRole::Signature, page::Operation::CertificateRequest, Some(contract.dn.as_str()))
+        (signed[0].key, signed[0].operation(), signed[0].dn().map(|dn| dn.replace("\\=", "="))),
+        (KeyRole::Signature, Operation::GenerateCertificate, Some(contract.dn.clone()))
     );
+    // The largest message the page sends, and the relay's limit for it (documented with
+    // `ehcert_shared::bridge::MAX_REQUEST_FRAME`).
+    println!("GenerateCertificate sign message: {} bytes", signed[0].page_message_len);
+    assert!(signed[0].page_message_len < page::MAX_PAGE_MESSAGE);
 
     // A reload: everything that follows comes from the saved file and its password.
     let mut resumed = resume(&pending.bytes, &password).unwrap();
@@ -340,7 +397,7 @@ async fn an_applet_1_8_card_requests_with_an_ecdsa_p384_signature_the_service_ve
     assert_eq!(generated.public_key_identifier, pending.public_key_identifier);
     let signed = world.signatures.borrow().clone();
     // eHealth's EC precedent by default: ECDSA over a SHA-256 digest (`ECAlgorithmHelper`).
-    assert_eq!(signed[0].algorithm, ehcert_shared::bridge::SignatureAlgorithm::EcdsaSha256);
+    assert_eq!(signed[0].algorithm, ehcert_certra::signature::SignatureAlgorithm::EcdsaSha256);
     assert_eq!(signed[0].digest.len(), 32);
     assert!(world.envelopes.borrow().last().unwrap().contains("xmldsig-more#ecdsa-sha256"));
     assert!(fetch_chain(&world, &generated.public_key_identifier).await.unwrap().is_some());
@@ -398,8 +455,8 @@ async fn my_certificates_lists_then_revokes_with_the_signature_key() {
     assert!((1090..=1096).contains(&days), "three years left: {days}");
     let signed = world.signatures.borrow().clone();
     assert_eq!(
-        (signed[0].key, signed[0].operation),
-        (KeyRole::Authentication, page::Operation::CertificateList)
+        (signed[0].key, signed[0].operation()),
+        (KeyRole::Authentication, Operation::GetCertificateInfoForCitizen)
     );
 
     let contract = my_certificates::revocation_contract(
@@ -414,8 +471,8 @@ async fn my_certificates_lists_then_revokes_with_the_signature_key() {
     my_certificates::revoke(&world, &holder, &identifier, &contract).await.unwrap();
     let signed = world.signatures.borrow().clone();
     assert_eq!(
-        (signed[1].key, signed[1].operation, signed[1].subject.as_deref()),
-        (KeyRole::Signature, page::Operation::Revocation, Some(details.dn.as_str()))
+        (signed[1].key, signed[1].operation(), signed[1].dn()),
+        (KeyRole::Signature, Operation::Revoke, Some(details.dn.as_str()))
     );
     let after = my_certificates::list(&world, &holder).await.unwrap();
     assert_eq!((after[0].status.as_str(), after[0].etk_status.as_str()), ("REVOKED", "REVOKED"));
@@ -609,8 +666,8 @@ async fn an_organisation_certificate_follows_the_mandate_the_type_rules_and_uniq
     let qualities = organisation::actor_qualities(&world, &holder).await.unwrap();
     let signed = world.signatures.borrow().clone();
     assert_eq!(
-        (signed[0].key, signed[0].operation),
-        (KeyRole::Authentication, page::Operation::ActorQualities)
+        (signed[0].key, signed[0].operation()),
+        (KeyRole::Authentication, Operation::GetActorQualities)
     );
     let hospital = qualities
         .organizations

@@ -26,8 +26,10 @@ use ehcert_flows::{
     my_certificates, new_certificate, FlowError, Services,
 };
 use ehcert_shared::bridge::{
-    Command, FromBridge, Outcome, PinEntry, ReadCard, Request, Sign, CHROMIUM_EXTENSION_ID,
+    Command, EhealthRequest, FromBridge, Outcome, PinEntry, ReadCard, Request, Sign, SignedContent,
+    CHROMIUM_EXTENSION_ID,
 };
+
 use rand::RngCore as _;
 use serde::Serialize;
 
@@ -163,11 +165,14 @@ impl Services for Probe<'_> {
     }
 
     async fn eid_sign(&self, request: EidSignature) -> Result<Vec<u8>, ProbeError> {
+        // What the extension sends after the PIN window: the bridge checks the bytes again.
         let command = Command::Sign(Sign {
             reader: Some(request.reader),
             key: request.key,
-            algorithm: request.algorithm,
-            digest: STANDARD.encode(&request.digest),
+            content: SignedContent::EhealthRequest(EhealthRequest {
+                signed_info: request.signed_info,
+                payload: request.payload,
+            }),
             pin: PinEntry::Digits(self.options.pin.clone()),
         });
         match ask_bridge(&self.options.bridge, command)? {

@@ -1,15 +1,14 @@
 //! "Your eID card" on the diagnostics page: reads the card, then proves card, PIN, extension and
-//! bridge work together with one signature by the authentication key over a random challenge,
-//! checked here with the card's own certificate. Nothing is sent to eHealth.
+//! bridge work together with one signature by the authentication key over a challenge the
+//! extension makes for this page's origin (the page cannot choose what the card signs), checked
+//! here with the card's own certificate. Nothing is sent to eHealth.
 
-use base64::{engine::general_purpose::STANDARD, Engine as _};
 use ehcert_flows::eid::EidHolder;
 use ehcert_shared::{
-    bridge::{CardInfo, KeyRole, SignatureAlgorithm},
-    page::{digest_fingerprint, Lang, Operation, SignRequest},
+    bridge::{card_check_message, CardInfo, CARD_CHECK_CHALLENGE_LEN},
+    page::{CardCheckRequest, Lang},
 };
 use leptos::{prelude::*, task::spawn_local};
-use sha2::{Digest, Sha256};
 
 use crate::{
     error::AppError,
@@ -27,7 +26,6 @@ pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
     let bridge = StoredValue::new_local(BridgeClient::new());
     let card = RwSignal::new(None::<Result<CardInfo, AppError>>);
     let signature = RwSignal::new(None::<Result<(), AppError>>);
-    let fingerprint = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
     let read = move |_| {
@@ -45,10 +43,7 @@ pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
         signature.set(None);
         spawn_local(async move {
             let client = bridge.get_value();
-            let result = check_signature(&client, &info, lang.get_untracked(), |text| {
-                fingerprint.set(Some(text))
-            })
-            .await;
+            let result = check_signature(&client, &info, lang.get_untracked()).await;
             signature.set(Some(result));
             busy.set(false);
         });
@@ -78,9 +73,6 @@ pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
                 }
                 Err(err) => view! { <p role="alert" data-testid="card-error">{move || err.message(lang.get())}</p> }.into_any(),
             })}
-            {move || fingerprint.get().map(|text| view! {
-                <p>{move || t().fingerprint_shown} " " <code data-testid="fingerprint">{text}</code> "."</p>
-            })}
             {move || signature.get().map(|result| match result {
                 Ok(()) => view! {
                     <p role="status" data-testid="signature-check" data-state="ok">
@@ -97,39 +89,29 @@ pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
     }
 }
 
-/// Signs a fresh random challenge with the authentication key and verifies the signature with
-/// the card's authentication certificate.
+/// Has the authentication key sign the extension's challenge and verifies the signature with
+/// the card's authentication certificate, over the message the card bridge hashed.
 async fn check_signature(
     bridge: &BridgeClient,
     card: &CardInfo,
     lang: Lang,
-    show_fingerprint: impl Fn(String),
 ) -> Result<(), AppError> {
     // The card's kind and certificates as the flows read them (ehcert_flows::eid).
     let holder = EidHolder::from_card(card)?;
-    let (algorithm, key_algorithm) = if holder.elliptic {
-        (SignatureAlgorithm::EcdsaSha256, CardKeyAlgorithm::EcdsaP384)
-    } else {
-        (SignatureAlgorithm::RsaPkcs1Sha256, CardKeyAlgorithm::Rsa2048)
-    };
-    let mut challenge = [0u8; 32];
-    getrandom::getrandom(&mut challenge)
-        .map_err(|err| AppError::Browser(format!("no random numbers: {err}")))?;
-    let digest = Sha256::digest(challenge);
-    show_fingerprint(digest_fingerprint(&digest));
-    let signature = bridge
-        .sign(SignRequest {
-            reader: Some(holder.reader.clone()),
-            key: KeyRole::Authentication,
-            algorithm,
-            digest: STANDARD.encode(digest),
-            operation: Operation::CardCheck,
-            subject: None,
-            lang,
-        })
+    let key_algorithm =
+        if holder.elliptic { CardKeyAlgorithm::EcdsaP384 } else { CardKeyAlgorithm::Rsa2048 };
+    let (challenge, signature) = bridge
+        .card_check(CardCheckRequest { reader: Some(holder.reader.clone()), lang })
         .await?;
+    if challenge.len() != CARD_CHECK_CHALLENGE_LEN {
+        return Err(AppError::CardSignatureInvalid);
+    }
+    let origin = web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .ok_or_else(|| AppError::Browser("the page has no origin".into()))?;
     let spki = ehcert_pki::cert::subject_public_key_info(&holder.authentication_chain[0])?;
-    if verify_sha256(&spki, key_algorithm, &challenge, &signature).await? {
+    let message = card_check_message(&origin, &challenge);
+    if verify_sha256(&spki, key_algorithm, &message, &signature).await? {
         Ok(())
     } else {
         Err(AppError::CardSignatureInvalid)

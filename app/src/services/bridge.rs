@@ -9,7 +9,7 @@ use std::{cell::RefCell, collections::HashMap, rc::Rc};
 use ehcert_shared::{
     bridge::{CardInfo, Failure, ReadCard, Reader},
     page::{
-        Ack, Action, ExtensionMessage, PageMessage, PageOutcome, PageRequest, SignRequest, Status,
+        Ack, Action, CardCheckRequest, ExtensionMessage, PageMessage, PageOutcome, PageRequest, SignRequest, Status,
         ToExtension, ToPage,
     },
     ErrorCode,
@@ -105,8 +105,9 @@ impl BridgeClient {
         }
     }
 
-    /// Has the digest signed by the card. The extension's PIN window asks the person for the PIN;
-    /// the signature comes back, base64-decoded.
+    /// Has an eHealth request signed by the card. The card bridge checks it and the extension's
+    /// PIN window shows what it does and asks the person for the PIN; the signature comes back,
+    /// base64-decoded.
     pub async fn sign(&self, request: SignRequest) -> Result<Vec<u8>, AppError> {
         match self
             .request(Action::Sign(request), SIGN_TIMEOUT_MS, "signing with the eID card")
@@ -121,6 +122,33 @@ impl BridgeClient {
                         tries_left: None,
                     })
                 })
+            }
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// The card check: the authentication key signs a challenge the extension makes for this
+    /// page's origin. Returns the challenge and the signature, base64-decoded.
+    pub async fn card_check(
+        &self,
+        request: CardCheckRequest,
+    ) -> Result<(Vec<u8>, Vec<u8>), AppError> {
+        use base64::{engine::general_purpose::STANDARD, Engine as _};
+        match self
+            .request(Action::CardCheck(request), SIGN_TIMEOUT_MS, "checking the eID card")
+            .await?
+        {
+            PageOutcome::CardCheck(result) => {
+                let decode = |text: &str| {
+                    STANDARD.decode(text).map_err(|err| {
+                        AppError::Bridge(Failure {
+                            code: ErrorCode::BadRequest,
+                            detail: format!("the card check's answer is not base64: {err}"),
+                            tries_left: None,
+                        })
+                    })
+                };
+                Ok((decode(&result.challenge)?, decode(&result.signature)?))
             }
             other => Err(unexpected(other)),
         }

@@ -1,7 +1,6 @@
 //! The flows' [`Services`] in the browser: CertRA through `fetch`, eID signatures through the
 //! extension's PIN window.
 
-use base64::{engine::general_purpose::STANDARD, Engine as _};
 use ehcert_certra::{
     dialect::{Dialect, DnEcho, EcSignatureMethod},
     endpoint::{Environment, Operation},
@@ -49,14 +48,13 @@ impl Services for WebServices {
     }
 
     async fn eid_sign(&self, request: EidSignature) -> Result<Vec<u8>, AppError> {
+        // The bytes, never a digest: the card bridge checks them and computes it.
         self.bridge
             .sign(SignRequest {
                 reader: Some(request.reader),
                 key: request.key,
-                algorithm: request.algorithm,
-                digest: STANDARD.encode(&request.digest),
-                operation: request.operation,
-                subject: request.subject,
+                signed_info: request.signed_info,
+                payload: request.payload,
                 lang: self.lang,
             })
             .await
