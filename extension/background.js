@@ -19,10 +19,7 @@ import {
   afterSignAttempt,
   allowListFromMatches,
   bridgeCommandFor,
-  cardRefusesAlgorithm,
   checkHello,
-  decodeBase64,
-  digestFingerprint,
   failure,
   isAllowedOrigin,
   nativeDisconnectFailure,
@@ -30,7 +27,9 @@ import {
   pageOutcomeFor,
   parsePageRequest,
   parsePinWindowMessage,
+  previewRefusal,
   replyFor,
+  signedContentFor,
 } from './relay.js';
 
 const ALLOW_LIST = allowListFromMatches(
@@ -66,7 +65,8 @@ chrome.runtime.onConnect.addListener((port) => {
       }
       return;
     }
-    const kind = request.action.type;
+    // A card check is a signature too: one PIN window at a time.
+    const kind = request.action.type === 'card-check' ? 'sign' : request.action.type;
     if (running.has(kind)) {
       reply(port, request.id, failure('busy', `Another ${kind} is under way; one at a time.`));
       return;
@@ -104,7 +104,8 @@ async function perform(action, origin, pageGone) {
           args: { extension_version: chrome.runtime.getManifest().version, bridge: bridge.hello },
         };
       case 'sign':
-        return await sign(bridge, action.args, origin, pageGone);
+      case 'card-check':
+        return await sign(bridge, action, origin, pageGone);
       default:
         return pageOutcomeFor(action.type, await bridge.request(bridgeCommandFor(action), CARD_TIMEOUT_MS));
     }
@@ -217,14 +218,21 @@ class Bridge {
   }
 }
 
-/** A signature: who the card says holds it, then the PIN window, then the card. */
-async function sign(bridge, args, origin, pageGone) {
-  const answer = await bridge.request({ type: 'card-holder', args: { reader: args.reader } }, CARD_TIMEOUT_MS);
+/**
+ * A signature: the bridge checks what is to be signed and says what it does (the preview), the
+ * PIN window shows that, then the bridge checks it again and the card signs. The window's words
+ * come from the bridge's reading of the signed bytes, never from the page.
+ */
+async function sign(bridge, action, origin, pageGone) {
+  const args = action.args;
+  const key = action.type === 'card-check' ? 'authentication' : args.key;
+  const content = signedContentFor(action, origin, (bytes) => crypto.getRandomValues(bytes));
+  const answer = await bridge.request({ type: 'preview', args: { reader: args.reader, key, content } }, CARD_TIMEOUT_MS);
   if (answer.type === 'error') return answer;
-  if (answer.type !== 'card-holder') return failure('internal', `The card bridge answered card-holder with ${answer.type}.`);
-  const holder = answer.args;
-  const refused = cardRefusesAlgorithm(args.algorithm, holder);
+  if (answer.type !== 'preview') return failure('internal', `The card bridge answered preview with ${answer.type}.`);
+  const refused = previewRefusal(key, answer.args);
   if (refused) return refused;
+  const { holder, operation: signed } = answer.args;
 
   const operation = {
     id: crypto.randomUUID(),
@@ -234,11 +242,8 @@ async function sign(bridge, args, origin, pageGone) {
     details: {
       origin,
       holder: `${holder.given_names} ${holder.surname}`.trim(),
-      card_number: holder.card_number,
-      key: args.key,
-      operation: args.operation,
-      subject: args.subject,
-      fingerprint: digestFingerprint(decodeBase64(args.digest)),
+      key,
+      operation: signed,
       lang: args.lang,
       pinpad: holder.pinpad,
     },
@@ -282,12 +287,19 @@ async function sign(bridge, args, origin, pageGone) {
           clearTimeout(timer);
           operation.port?.postMessage({ type: 'signing' });
           const pin = event.type === 'pin' ? { type: 'digits', args: event.pin } : { type: 'pinpad' };
+          // The same bytes as the preview: the bridge checks them again against the card that
+          // signs, in the card's own transaction.
           const outcome = await bridge.request(
-            { type: 'sign', args: { reader: holder.reader, key: args.key, algorithm: args.algorithm, digest: args.digest, pin } },
+            { type: 'sign', args: { reader: holder.reader, key, content, pin } },
             holder.pinpad ? USER_TIMEOUT_MS : CARD_TIMEOUT_MS,
           );
           const next = afterSignAttempt(outcome);
-          if (next.next === 'done') return next.outcome;
+          if (next.next === 'done') {
+            if (action.type === 'card-check' && next.outcome.type === 'signature') {
+              return { type: 'card-check', args: { challenge: content.args.challenge, signature: next.outcome.args } };
+            }
+            return next.outcome;
+          }
           operation.port?.postMessage({ type: 'wrong-pin', tries_left: next.triesLeft });
           startTimer();
           break;

@@ -4,10 +4,10 @@
 (() => {
   const TO_EXTENSION = 'ehcert:to-extension';
   const TO_PAGE = 'ehcert:to-page';
-  const PROTOCOL_VERSION = 1;
+  const PROTOCOL_VERSION = 2;
   const PORT_NAME = 'ehcert-page';
   // `ehcert_shared::page::MAX_PAGE_MESSAGE` (relay.js): a content script cannot import modules.
-  const MAX_PAGE_MESSAGE = 16 * 1024;
+  const MAX_PAGE_MESSAGE = 32 * 1024;
 
   let port = null;
   const pending = new Set();

@@ -1,13 +1,23 @@
-// The PIN window. It shows what the service worker says (origin from the browser, holder from the
-// card, the rest from the page's request in the extension's own words), takes the PIN and sends
-// it over its runtime port to the worker, nowhere else. Text goes in with textContent only.
-import { PIN_PORT_NAME, isValidPin } from './relay.js';
+// The PIN window. It shows what the service worker says: the origin from the browser, the holder
+// from the card, and what the signature does as the card bridge read it from the signed bytes,
+// in the extension's own words; nothing the page wrote. It takes the PIN and sends it over its
+// runtime port to the worker, nowhere else. Text goes in with textContent only, cleaned of
+// control and bidirectional-formatting characters.
+import { PIN_PORT_NAME, cleanText, formatNationalNumber, groupHex, isValidPin } from './relay.js';
 import { stringsFor } from './pin-strings.js';
 
 const $ = (id) => document.getElementById(id);
 const port = chrome.runtime.connect({ name: PIN_PORT_NAME });
 let text = stringsFor(navigator.language.slice(0, 2));
 let finished = false;
+/**
+ * The PIN field takes keys only this long after the window showed what is signed: a page that
+ * has the person typing (a "PIN" field of its own) when the window opens and takes the focus
+ * cannot have those keystrokes land here unseen.
+ */
+const ARMING_DELAY_MS = 600;
+let armed = false;
+let shownDetails = null;
 
 function translate() {
   document.title = text.title;
@@ -17,24 +27,52 @@ function translate() {
   }
 }
 
+/** A certificate's holder in words: name, then the national number or organisation number. */
+function describeCertificate(certificate) {
+  const name = cleanText(certificate.name);
+  const id = cleanText(certificate.id, 40);
+  if (certificate.id_type === 'SSIN') return `${name}, ${text.nationalNumber} ${formatNationalNumber(id)}`;
+  const application = certificate.application_id ? `, ${text.application} ${cleanText(certificate.application_id, 40)}` : '';
+  return `${name} (${cleanText(certificate.id_type, 40)} ${id})${application}`;
+}
+
 function show(details) {
+  shownDetails = details;
   text = stringsFor(details.lang);
   document.documentElement.lang = details.lang;
   translate();
+  const { type, args } = details.operation;
   $('origin').textContent = details.origin;
-  $('holder').textContent = details.holder;
+  $('holder').textContent = cleanText(details.holder);
   $('key').textContent = details.key === 'signature' ? text.keySignature : text.keyAuthentication;
-  $('operation').textContent = text.ops[details.operation];
-  $('subject').textContent = details.subject ?? '';
-  $('subject').hidden = $('subject-term').hidden = !details.subject;
-  $('fingerprint').textContent = details.fingerprint;
+  $('operation').textContent = text.ops[type];
+  $('about').textContent = text.about[type];
+  const certificate = type === 'certificate-request' || type === 'revocation' ? args.certificate : null;
+  $('subject-row').hidden = !certificate;
+  $('key-id-row').hidden = !certificate;
+  $('reason-row').hidden = type !== 'revocation';
+  $('technical').hidden = !certificate;
+  if (certificate) {
+    $('subject').textContent = describeCertificate(certificate);
+    $('key-id-term').textContent = type === 'revocation' ? text.certificateKey : text.newKey;
+    $('key-id').textContent = groupHex(cleanText(args.key_id, 40));
+    $('dn').textContent = cleanText(certificate.dn, 400);
+  }
+  if (type === 'revocation') $('reason').textContent = text.reasons[args.reason] ?? cleanText(args.reason, 40);
   $('details').hidden = false;
   if (details.pinpad) {
     $('pinpad').hidden = false;
     $('pinpad-cancel').focus();
   } else {
     $('pin-form').hidden = false;
-    $('pin').focus();
+    $('pin').disabled = true;
+    setTimeout(() => {
+      // Whatever reached the field before it was armed is dropped.
+      $('pin').value = '';
+      $('pin').disabled = false;
+      armed = true;
+      $('pin').focus();
+    }, ARMING_DELAY_MS);
   }
 }
 
@@ -45,6 +83,8 @@ function setBusy(busy) {
 
 $('pin-form').addEventListener('submit', (event) => {
   event.preventDefault();
+  // Only the person's own keys and clicks count: no script-made events, nothing before arming.
+  if (!event.isTrusted || !armed || !shownDetails) return;
   const input = $('pin');
   if (!isValidPin(input.value)) {
     $('pin-message').textContent = text.pinInvalid;
@@ -60,20 +100,22 @@ $('pin-form').addEventListener('submit', (event) => {
   setBusy(true);
 });
 
-const cancel = () => {
+const cancel = (event) => {
+  if (!event.isTrusted) return;
   finished = true;
   port.postMessage({ type: 'cancel' });
 };
 $('cancel').addEventListener('click', cancel);
 $('pinpad-cancel').addEventListener('click', cancel);
-$('pinpad-retry').addEventListener('click', () => {
+$('pinpad-retry').addEventListener('click', (event) => {
+  if (!event.isTrusted) return;
   $('pinpad-retry').hidden = true;
   $('pin-message').textContent = '';
   port.postMessage({ type: 'pinpad' });
   setBusy(true);
 });
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape') cancel();
+  if (event.key === 'Escape') cancel(event);
 });
 
 port.onMessage.addListener((message) => {

@@ -4,15 +4,17 @@
 /** Name of the native host, as in the host manifests (`ehcert_shared::bridge::HOST_NAME`). */
 export const HOST_NAME = 'be.ehcert.card_bridge';
 /** `ehcert_shared::PROTOCOL_VERSION` this extension speaks. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** Name of the runtime port the content script opens. */
 export const PAGE_PORT_NAME = 'ehcert-page';
 /** Name of the runtime port the PIN window opens. */
 export const PIN_PORT_NAME = 'ehcert-pin';
 /** `ehcert_shared::page::MAX_PAGE_MESSAGE`: largest page message forwarded, as JSON text. */
-export const MAX_PAGE_MESSAGE = 16 * 1024;
-/** `ehcert_shared::page::MAX_SUBJECT_LEN`. */
-export const MAX_SUBJECT_LEN = 512;
+export const MAX_PAGE_MESSAGE = 32 * 1024;
+/** `ehcert_shared::bridge::CARD_CHECK_CHALLENGE_LEN`. */
+export const CARD_CHECK_CHALLENGE_LEN = 32;
+/** Longest text taken from a signed payload that the PIN window shows (names, DNs). */
+export const MAX_SHOWN_TEXT = 200;
 
 // Named timeouts (spec/browser-bridge.md §7: the browser has none of its own).
 /** The bridge must say hello within this time after it is started (web-eid uses 5 s). */
@@ -75,20 +77,21 @@ export function originOfSender(sender) {
 }
 
 const KEYS = new Set(['authentication', 'signature']);
-/** Algorithm → digest length (`SignatureAlgorithm::digest_len`) and the card keys it needs. */
-export const ALGORITHMS = {
-  'rsa-pkcs1-sha256': { digestLength: 32, keyAlgorithm: 'rsa-2048' },
-  'ecdsa-sha256': { digestLength: 32, keyAlgorithm: 'ecdsa-p384' },
-  'ecdsa-sha384': { digestLength: 48, keyAlgorithm: 'ecdsa-p384' },
+/**
+ * `ehcert_shared::bridge::SignedOperation` → the key that may sign it (`KeyRole::may_sign`): the
+ * signature key only what creates or ends a certificate, the authentication key only the reads
+ * and the card check. The bridge enforces the same table; the worker checks the bridge's preview
+ * against it too, so neither alone decides.
+ */
+export const KEY_FOR_OPERATION = {
+  'card-check': 'authentication',
+  'actor-qualities': 'authentication',
+  'certificate-list': 'authentication',
+  'certificate-request': 'signature',
+  revocation: 'signature',
 };
-/** `ehcert_shared::page::Operation`. */
-export const OPERATIONS = new Set([
-  'card-check',
-  'actor-qualities',
-  'certificate-list',
-  'certificate-request',
-  'revocation',
-]);
+/** The operations the PIN window can describe. */
+export const OPERATIONS = new Set(Object.keys(KEY_FOR_OPERATION));
 /** `ehcert_shared::page::Lang`. */
 export const LANGS = new Set(['nl', 'fr', 'de', 'en']);
 
@@ -121,6 +124,12 @@ function parseAction(action) {
     case 'sign':
       if (!hasExactly(action, ['type', 'args'])) return null;
       return parseSign(action.args);
+    case 'card-check': {
+      if (!hasExactly(action, ['type', 'args']) || !isPlainObject(action.args)) return null;
+      const reader = parseReader(action.args, ['reader', 'lang']);
+      if (reader === undefined || !LANGS.has(action.args.lang)) return null;
+      return { type: 'card-check', args: { reader, lang: action.args.lang } };
+    }
     default:
       return null;
   }
@@ -134,17 +143,86 @@ function parseReader(args, fields) {
 }
 
 function parseSign(args) {
-  const fields = ['reader', 'key', 'algorithm', 'digest', 'operation', 'subject', 'lang'];
+  // No digest and no words for the window: the bridge derives both from these bytes.
+  const fields = ['reader', 'key', 'signed_info', 'payload', 'lang'];
   if (!isPlainObject(args)) return null;
   const reader = parseReader(args, fields);
   if (reader === undefined) return null;
-  const { key, algorithm, digest, operation, subject, lang } = args;
-  if (!KEYS.has(key) || !Object.hasOwn(ALGORITHMS, algorithm)) return null;
-  if (!OPERATIONS.has(operation) || !LANGS.has(lang)) return null;
-  if (subject !== null && (typeof subject !== 'string' || subject.length > MAX_SUBJECT_LEN)) return null;
-  const bytes = decodeBase64(digest);
-  if (!bytes || bytes.length !== ALGORITHMS[algorithm].digestLength) return null;
-  return { type: 'sign', args: { reader, key, algorithm, digest, operation, subject, lang } };
+  const { key, signed_info: signedInfo, payload, lang } = args;
+  if (!KEYS.has(key) || !LANGS.has(lang)) return null;
+  if (typeof signedInfo !== 'string' || typeof payload !== 'string') return null;
+  if (signedInfo.length === 0 || payload.length === 0) return null;
+  return { type: 'sign', args: { reader, key, signed_info: signedInfo, payload, lang } };
+}
+
+/**
+ * What the bridge is asked to sign for a page action (`ehcert_shared::bridge::SignedContent`):
+ * the page's eHealth request as it sent it, or, for the card check, a challenge made here for the
+ * origin the browser named.
+ * @param {{type: string, args: any}} action a parsed `sign` or `card-check`
+ * @param {string} origin from the browser's sender information
+ * @param {(bytes: Uint8Array) => Uint8Array} random fills bytes with random values
+ */
+export function signedContentFor(action, origin, random) {
+  if (action.type === 'card-check') {
+    const challenge = random(new Uint8Array(CARD_CHECK_CHALLENGE_LEN));
+    return { type: 'card-check', args: { origin, challenge: encodeBase64(challenge) } };
+  }
+  return { type: 'ehealth-request', args: { signed_info: action.args.signed_info, payload: action.args.payload } };
+}
+
+/**
+ * Checks the bridge's preview: a known operation, for the key the page named. Returns null when
+ * it is fine, else a failure.
+ * @param {string} key
+ * @param {unknown} preview `ehcert_shared::bridge::SignaturePreview`
+ */
+export function previewRefusal(key, preview) {
+  const type = preview?.operation?.type;
+  if (!isPlainObject(preview?.holder) || !OPERATIONS.has(type)) {
+    return failure('internal', 'The card bridge described the signature in a way this extension does not know.');
+  }
+  if (KEY_FOR_OPERATION[type] !== key) {
+    return failure('not-signable', `The ${key} key does not sign ${type}.`);
+  }
+  return null;
+}
+
+/**
+ * Text from a signed payload, made safe to show: no control or bidirectional-formatting
+ * characters (which could reorder what the person reads), whitespace runs as one space, and at
+ * most `max` characters.
+ * @param {unknown} text
+ * @param {number} max
+ */
+export function cleanText(text, max = MAX_SHOWN_TEXT) {
+  if (typeof text !== 'string') return '';
+  const cleaned = text
+    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;
+}
+
+/**
+ * A national number as the eID prints it: `85.07.30-033.28`; anything else unchanged.
+ * @param {string} number
+ */
+export function formatNationalNumber(number) {
+  const match = /^(\d{2})(\d{2})(\d{2})(\d{3})(\d{2})$/.exec(number);
+  return match ? `${match[1]}.${match[2]}.${match[3]}-${match[4]}.${match[5]}` : number;
+}
+
+/**
+ * A key identifier in groups of four hex digits, as a person compares it.
+ * @param {string} hex
+ */
+export function groupHex(hex) {
+  return (hex.match(/.{1,4}/g) ?? []).join(' ');
+}
+
+function encodeBase64(bytes) {
+  return btoa(String.fromCharCode(...bytes));
 }
 
 /**
@@ -158,18 +236,6 @@ export function decodeBase64(text) {
   } catch {
     return null;
   }
-}
-
-/**
- * `ehcert_shared::page::digest_fingerprint`: the first 8 bytes in upper-case hex, in groups of
- * four digits. The page shows the same text, so the person can compare the two.
- * @param {Uint8Array} digest
- */
-export function digestFingerprint(digest) {
-  const hex = Array.from(digest.slice(0, 8), (byte) => byte.toString(16).padStart(2, '0').toUpperCase());
-  const groups = [];
-  for (let i = 0; i < hex.length; i += 2) groups.push(hex.slice(i, i + 2).join(''));
-  return groups.join(' ');
 }
 
 /** A PIN as the card takes it: 4 to 12 digits (spec/eid-card.md §4.1). */
@@ -195,20 +261,6 @@ export function pageOutcomeFor(actionType, outcome) {
   const expected = { 'list-readers': 'readers', 'read-card': 'card', 'pin-status': 'pin-tries' }[actionType];
   if (outcome.type === expected || outcome.type === 'error') return outcome;
   return failure('internal', `The card bridge answered ${actionType} with ${outcome.type}.`);
-}
-
-/**
- * Whether the card can make the requested signature, from what `card-holder` said: an RSA card
- * cannot make an ECDSA signature and the other way round. Checked before the PIN is asked.
- * @param {string} algorithm
- * @param {{key_algorithm: string, applet: string}} holder
- */
-export function cardRefusesAlgorithm(algorithm, holder) {
-  if (ALGORITHMS[algorithm].keyAlgorithm === holder.key_algorithm) return null;
-  return failure(
-    'unsupported-card',
-    `This card (applet ${holder.applet}, ${holder.key_algorithm}) cannot make a ${algorithm} signature.`,
-  );
 }
 
 /**

@@ -56,7 +56,7 @@ forEachCardRun((words) => {
     const pending = await flow.choosePassword(NEW_PASSWORD);
     expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
     const pinWindow = await flow.signRequest(context);
-    await expect(pinWindow.detail('subject')).toHaveText(DN);
+    await expect(pinWindow.detail('subject')).toHaveText(`JAN PIETER PEETERS, ${words.pin.nationalNumber} 85.07.30-033.28`);
     const renewed = page.waitForEvent('download');
     await pinWindow.enterPin('1234');
     const renewedFile = testInfo.outputPath('renewed', (await renewed).suggestedFilename());

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
-import { keytool, openssl } from './oracles';
-import { DUTCH } from './pages/words';
+import { keytool, openssl, publicKeyIdentifierOf } from './oracles';
+import { DUTCH, type Words } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
 // eHealth's DN as the contract gives it (the identifier's '=' unescaped, as eHealth's own client
@@ -26,6 +26,9 @@ function expectFinalKeystore(file: string) {
   expect(listing).toContain('Certificate chain length: 3');
   openssl(file, PASSWORD, '-noout');
 }
+
+/** The certificate's holder as the PIN window names them, from the DN the card bridge read. */
+const HOLDER_IN_WORDS = (words: Words) => `JAN PIETER PEETERS, ${words.pin.nationalNumber} 85.07.30-033.28`;
 
 /** The flow from the card up to the pending keystore's download, checking the DN on the way. */
 function startRequest(flow: NewCertificateFlow, appUrl: string, holder: string) {
@@ -53,7 +56,11 @@ test.describe('new personal certificate', () => {
       const pinWindow = await flow.signRequest(context);
       await expect(pinWindow.detail('key')).toHaveText(words.pin.keySignature);
       await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.certificateRequest);
-      await expect(pinWindow.detail('subject')).toHaveText(DN);
+      // What the card bridge read in the signed payload: the person in words, the key of the
+      // CSR (computed here by OpenSSL from the pending keystore), the DN as echoed to eHealth.
+      await expect(pinWindow.detail('subject')).toHaveText(HOLDER_IN_WORDS(words));
+      await expect(pinWindow.detail('key-id')).toHaveText(publicKeyIdentifierOf(pendingFile, PASSWORD));
+      await expect(pinWindow.detail('dn')).toHaveText(DN.replaceAll('SSIN=', 'SSIN\\='));
       const final = page.waitForEvent('download');
       await pinWindow.enterPin('1234');
       const finalFile = testInfo.outputPath('final.acc-p12');
@@ -279,7 +286,8 @@ test.describe('new personal certificate', () => {
       pinWindow = await certificates.revoke(row, context);
       await expect(pinWindow.detail('key')).toHaveText(words.pin.keySignature);
       await expect(pinWindow.detail('operation')).toHaveText(words.pin.ops.revocation);
-      await expect(pinWindow.detail('subject')).toHaveText(DN);
+      await expect(pinWindow.detail('subject')).toHaveText(HOLDER_IN_WORDS(words));
+      await expect(pinWindow.detail('dn')).toHaveText(DN);
       await pinWindow.enterPin('1234');
       await expect(page.getByTestId('notice')).toContainText(words.revoked);
       // Reading the list again takes another signature with the authentication key.

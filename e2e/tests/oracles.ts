@@ -38,3 +38,18 @@ export function keyMatchesCertificate(file: string, password: string, alias: str
   const fromCertificate = execFileSync('openssl', ['x509', '-noout', '-pubkey'], { input: certificate, encoding: 'utf8' });
   return fromKey === fromCertificate;
 }
+
+/**
+ * CertRA's PublicKeyIdentifier of a keystore's private key, as OpenSSL computes it: SHA-1 of the
+ * PKCS#1 RSAPublicKey, which is the value of the SubjectPublicKeyInfo's BIT STRING (RFC 5280
+ * §4.2.1.2, method 1). Upper-case hex in groups of four, as the PIN window shows it.
+ */
+export function publicKeyIdentifierOf(file: string, password: string) {
+  const key = openssl(file, password, '-nocerts', '-nodes');
+  const rsaPublicKey = execFileSync('openssl', ['rsa', '-RSAPublicKey_out', '-outform', 'DER'], {
+    input: key,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  const digest = execFileSync('openssl', ['dgst', '-sha1', '-r'], { input: rsaPublicKey, encoding: 'utf8' });
+  return digest.split(' ')[0].toUpperCase().match(/.{4}/g)!.join(' ');
+}

@@ -27,8 +27,8 @@ for (const applet of ['1.7', '1.8'] as const) {
       await expect(pinWindow.detail('holder')).toHaveText(card.holder);
       await expect(pinWindow.detail('key')).toHaveText('authentication key');
       await expect(pinWindow.detail('operation')).toHaveText('a test of your card and PIN (nothing is sent to eHealth)');
-      await expect(pinWindow.detail('fingerprint')).toHaveText(/^[0-9A-F]{4}( [0-9A-F]{4}){3}$/);
-      await expect(pinWindow.detail('fingerprint')).toHaveText((await check.fingerprint.textContent())!);
+      await expect(pinWindow.detail('about')).toContainText('a random test value made by the extension for this site');
+      await expect(pinWindow.detail('subject')).toBeHidden();
       await expect(pinWindow.pin).toBeFocused();
       const closed = pinWindow.closed();
       await pinWindow.enterPin('1234');
@@ -39,7 +39,7 @@ for (const applet of ['1.7', '1.8'] as const) {
       expect(await page.content()).not.toContain('1234');
       const signs = (await bridgeLog()).filter((line) => /^\S+ #\d+ sign /.test(line));
       expect(signs).toHaveLength(1);
-      expect(signs[0]).toContain('key=Authentication');
+      expect(signs[0]).toContain('key=Authentication content=card-check');
       expect(signs[0]).toContain('pin=typed');
     });
   });
@@ -114,16 +114,7 @@ test('messages forged by a frame are ignored: no request from it, no reply taken
   });
   const forger = page.frame({ name: 'forger' })!;
   await forger.evaluate(() => {
-    const digest = btoa(String.fromCharCode(...new Uint8Array(32)));
-    const args = {
-      reader: null,
-      key: 'signature',
-      algorithm: 'rsa-pkcs1-sha256',
-      digest,
-      operation: 'certificate-request',
-      subject: 'CN=FORGED',
-      lang: 'en',
-    };
+    const args = { reader: null, key: 'signature', signed_info: '<forged/>', payload: '<forged/>', lang: 'en' };
     window.parent.postMessage({ 'ehcert:to-extension': { type: 'ping' } }, '*');
     window.parent.postMessage({ 'ehcert:to-extension': { type: 'request', args: { id: 900, action: { type: 'sign', args } } } }, '*');
   });
@@ -142,7 +133,7 @@ test('messages forged by a frame are ignored: no request from it, no reply taken
   await expect(check.result).toHaveAttribute('data-state', 'ok');
   const log = await bridgeLog();
   expect(log.filter((line) => /^\S+ #\d+ sign /.test(line))).toHaveLength(1);
-  expect(log.filter((line) => /^\S+ #\d+ card-holder /.test(line))).toHaveLength(1);
+  expect(log.filter((line) => /^\S+ #\d+ preview reader=/.test(line))).toHaveLength(1);
   expect(context.pages().filter((open) => open.url().includes('pin.html'))).toHaveLength(0);
 });
 

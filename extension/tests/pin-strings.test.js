@@ -12,6 +12,8 @@ test('every language has every text the English window has, and every operation'
   for (const [lang, strings] of Object.entries(STRINGS)) {
     assert.deepEqual(Object.keys(strings).sort(), keys, lang);
     assert.deepEqual(new Set(Object.keys(strings.ops)), OPERATIONS, lang);
+    assert.deepEqual(new Set(Object.keys(strings.about)), OPERATIONS, lang);
+    assert.deepEqual(Object.keys(strings.reasons).sort(), ['affiliationChanged', 'cessationOfOperation', 'keyCompromise', 'superseded'], lang);
     for (const n of [1, 2]) assert.match(strings.wrongPin(n), new RegExp(String(n)), `${lang} wrongPin(${n})`);
   }
   assert.notEqual(STRINGS.nl.sign, STRINGS.en.sign);

@@ -4,22 +4,26 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 
 import {
+  KEY_FOR_OPERATION,
   MAX_PAGE_MESSAGE,
-  MAX_SUBJECT_LEN,
+  MAX_SHOWN_TEXT,
   PROTOCOL_VERSION,
   afterSignAttempt,
   allowListFromMatches,
-  cardRefusesAlgorithm,
   checkHello,
+  cleanText,
   decodeBase64,
-  digestFingerprint,
+  formatNationalNumber,
+  groupHex,
   isAllowedOrigin,
   nativeDisconnectFailure,
   originOfSender,
   pageOutcomeFor,
   parsePageRequest,
   parsePinWindowMessage,
+  previewRefusal,
   replyFor,
+  signedContentFor,
 } from '../relay.js';
 
 const golden = new URL('../../shared/tests/golden/', import.meta.url);
@@ -100,6 +104,9 @@ test('every golden message kind used by the relay exists', () => {
   for (const name of [
     'from-bridge.hello.json',
     'from-bridge.card-holder.json',
+    'from-bridge.preview.json',
+    'from-bridge.preview-revocation.json',
+    'to-extension.card-check.json',
     'to-extension.status.json',
     'to-extension.sign.json',
     'to-page.bridge-unavailable.json',
@@ -118,19 +125,25 @@ test('the golden sign request parses to exactly its checked fields', () => {
   assert.deepEqual(parsePageRequest(read), { id: 3, action: { type: 'read-card', args: { reader: null } } });
 });
 
-test('a page cannot hand the extension a PIN, an operation text, or a digest of the wrong length', () => {
-  for (const name of ['reject/to-extension.sign-with-pin.json', 'reject/to-extension.sign-unknown-operation.json']) {
+test('a page cannot hand the extension a PIN, a digest, words for the window, or a challenge', () => {
+  for (const name of [
+    'reject/to-extension.sign-with-pin.json',
+    'reject/to-extension.sign-digest.json',
+    'reject/to-extension.sign-with-subject.json',
+    'reject/to-extension.card-check-with-challenge.json',
+  ]) {
     assert.equal(parsePageRequest(load(name)['ehcert:to-extension'].args), null, name);
   }
   const cases = {
-    'digest of 31 bytes': (args) => (args.digest = Buffer.alloc(31).toString('base64')),
-    'SHA-384 length for an RSA SHA-256 signature': (args) => (args.digest = Buffer.alloc(48).toString('base64')),
-    'digest not base64': (args) => (args.digest = '!'.repeat(44)),
+    'a digest instead of the bytes': (args) => {
+      delete args.payload;
+      args.digest = Buffer.alloc(32).toString('base64');
+    },
+    'an operation named by the page': (args) => (args.operation = 'certificate-request'),
     'unknown key': (args) => (args.key = 'master'),
-    'unknown algorithm': (args) => (args.algorithm = 'rsa-pkcs1-md5'),
     'unknown language': (args) => (args.lang = 'xx'),
-    'subject too long': (args) => (args.subject = 'C'.repeat(MAX_SUBJECT_LEN + 1)),
-    'subject not text': (args) => (args.subject = { toString: () => 'CN=x' }),
+    'payload not text': (args) => (args.payload = { toString: () => '<x/>' }),
+    'empty SignedInfo': (args) => (args.signed_info = ''),
     'empty reader name': (args) => (args.reader = ''),
     'missing language': (args) => delete args.lang,
   };
@@ -139,17 +152,51 @@ test('a page cannot hand the extension a PIN, an operation text, or a digest of 
     spoil(request.action.args);
     assert.equal(parsePageRequest(request), null, name);
   }
-  const ecdsa = signRequest();
-  Object.assign(ecdsa.action.args, { algorithm: 'ecdsa-sha384', digest: Buffer.alloc(48, 7).toString('base64'), subject: null });
-  assert.notEqual(parsePageRequest(ecdsa), null, 'a SHA-384 digest for ECDSA-SHA384 is fine');
+  const check = load('to-extension.card-check.json')['ehcert:to-extension'].args;
+  assert.deepEqual(parsePageRequest(check), check);
 });
 
-test('the fingerprint is the one the Rust side computes for the golden digest', () => {
-  const digest = decodeBase64(signRequest().action.args.digest);
-  assert.equal(digest.length, 32);
-  assert.equal(digestFingerprint(digest), '0001 0203 0405 0607');
-  assert.equal(digestFingerprint(Uint8Array.of(0xab, 0xcd, 0xef)), 'ABCD EF');
-  assert.equal(decodeBase64('AAE'), null);
+test('the bridge is asked to sign the page\'s bytes as sent, or a challenge made here for the browser\'s origin', () => {
+  const sign = parsePageRequest(signRequest()).action;
+  assert.deepEqual(signedContentFor(sign, 'http://127.0.0.1:8080', () => assert.fail('no randomness needed')), {
+    type: 'ehealth-request',
+    args: { signed_info: sign.args.signed_info, payload: sign.args.payload },
+  });
+  const check = parsePageRequest(load('to-extension.card-check.json')['ehcert:to-extension'].args).action;
+  const content = signedContentFor(check, 'http://127.0.0.1:8080', (bytes) => bytes.fill(0xab));
+  assert.deepEqual(content, {
+    type: 'card-check',
+    args: { origin: 'http://127.0.0.1:8080', challenge: Buffer.alloc(32, 0xab).toString('base64') },
+  });
+  assert.equal(decodeBase64(content.args.challenge).length, 32);
+});
+
+test('the preview must name an operation this key may sign, as the Rust table says', () => {
+  const preview = load('from-bridge.preview.json').args.outcome.args;
+  assert.equal(previewRefusal('signature', preview), null);
+  assert.equal(previewRefusal('authentication', preview).args.code, 'not-signable');
+  const revocation = load('from-bridge.preview-revocation.json').args.outcome.args;
+  assert.equal(previewRefusal('signature', revocation), null);
+  assert.equal(previewRefusal('signature', { ...preview, operation: { type: 'anything' } }).args.code, 'internal');
+  // The same table as `KeyRole::may_sign` (shared/tests/golden.rs checks the Rust side).
+  assert.deepEqual(KEY_FOR_OPERATION, {
+    'card-check': 'authentication',
+    'actor-qualities': 'authentication',
+    'certificate-list': 'authentication',
+    'certificate-request': 'signature',
+    revocation: 'signature',
+  });
+});
+
+test('text from a payload is shown without control or bidi characters, and capped', () => {
+  // U+202E (right-to-left override) would show "PEETERS" reversed text after it.
+  assert.equal(cleanText('PEETERS\u202E NAJ\u0000\n  X'), 'PEETERS NAJ X');
+  assert.equal(cleanText('A\u2066B\u200FC'), 'A B C');
+  assert.equal(cleanText('x'.repeat(MAX_SHOWN_TEXT + 5)).length, MAX_SHOWN_TEXT);
+  assert.equal(cleanText(42), '');
+  assert.equal(formatNationalNumber('85073003328'), '85.07.30-033.28');
+  assert.equal(formatNationalNumber('7100'), '7100');
+  assert.equal(groupHex('4F1C0A0B0C'), '4F1C 0A0B 0C');
 });
 
 test('the bridge stopping after its hello is not reported as "not installed"', () => {
@@ -189,13 +236,6 @@ test('the PIN window may send 4 to 12 digits, pinpad or cancel, and nothing else
   assert.deepEqual(parsePinWindowMessage({ type: 'pinpad' }), { type: 'pinpad' });
 });
 
-test('the card holder decides which algorithms can be asked before the PIN window opens', () => {
-  const holder = load('from-bridge.card-holder.json').args.outcome.args;
-  assert.equal(cardRefusesAlgorithm('rsa-pkcs1-sha256', holder), null);
-  assert.equal(cardRefusesAlgorithm('ecdsa-sha384', holder).args.code, 'unsupported-card');
-  assert.equal(cardRefusesAlgorithm('rsa-pkcs1-sha256', { ...holder, key_algorithm: 'ecdsa-p384' }).args.code, 'unsupported-card');
-});
-
 test('bridge replies are matched by id and mapped to the page outcome of the action', () => {
   const frame = load('from-bridge.pin-tries.json');
   const { id } = frame.args;
@@ -211,8 +251,9 @@ test('bridge replies are matched by id and mapped to the page outcome of the act
 test('the size limit is the same in relay.js, content.js and the Rust protocol crate', () => {
   const content = readFileSync(new URL('../content.js', import.meta.url), 'utf8');
   const page = readFileSync(new URL('../../shared/src/page.rs', import.meta.url), 'utf8');
+  const bridge = readFileSync(new URL('../../shared/src/bridge.rs', import.meta.url), 'utf8');
   const product = (text) => text.split('*').reduce((value, factor) => value * Number(factor), 1);
   assert.equal(product(/const MAX_PAGE_MESSAGE = ([0-9 *]+);/.exec(content)[1]), MAX_PAGE_MESSAGE);
-  assert.equal(product(/pub const MAX_PAGE_MESSAGE: usize = ([0-9 *]+);/.exec(page)[1]), MAX_PAGE_MESSAGE);
-  assert.equal(Number(/pub const MAX_SUBJECT_LEN: usize = ([0-9]+);/.exec(page)[1]), MAX_SUBJECT_LEN);
+  assert.match(page, /pub const MAX_PAGE_MESSAGE: usize = MAX_REQUEST_FRAME as usize;/);
+  assert.equal(product(/pub const MAX_REQUEST_FRAME: u32 = ([0-9 *]+);/.exec(bridge)[1]), MAX_PAGE_MESSAGE);
 });

@@ -7,13 +7,11 @@ import { ENGLISH, type PinWords } from './words';
 export class CardCheck {
   readonly section: Locator;
   readonly holder: Locator;
-  readonly fingerprint: Locator;
   readonly result: Locator;
 
   constructor(readonly page: Page) {
     this.section = page.getByRole('region', { name: 'Your eID card' });
     this.holder = page.getByTestId('card-holder');
-    this.fingerprint = page.getByTestId('fingerprint');
     this.result = page.getByTestId('signature-check');
   }
 
@@ -59,7 +57,7 @@ export class PinWindow {
     this.message = page.getByRole('alert');
   }
 
-  detail(testId: 'origin' | 'holder' | 'key' | 'operation' | 'subject' | 'fingerprint'): Locator {
+  detail(testId: 'origin' | 'holder' | 'key' | 'operation' | 'about' | 'subject' | 'key-id' | 'reason' | 'dn'): Locator {
     return this.page.getByTestId(testId);
   }
 

@@ -9,6 +9,8 @@ export type PinWords = {
   cancel: string;
   keyAuthentication: string;
   keySignature: string;
+  /** "national number", after a person's name in "Certificate for". */
+  nationalNumber: string;
   /** The operation line, per operation a page may ask for. */
   ops: { actorQualities: string; certificateList: string; certificateRequest: string; revocation: string };
 };
@@ -187,6 +189,7 @@ export const ENGLISH: Words = {
     cancel: 'Cancel',
     keyAuthentication: 'authentication key',
     keySignature: 'signature key (legally binding signature)',
+    nationalNumber: 'national number',
     ops: {
       actorQualities: 'looking up at eHealth which certificates you may request',
       certificateList: 'listing your eHealth certificates',
@@ -282,6 +285,7 @@ export const DUTCH: Words = {
     cancel: 'Annuleren',
     keyAuthentication: 'authenticatiesleutel',
     keySignature: 'handtekeningsleutel (juridisch bindende handtekening)',
+    nationalNumber: 'rijksregisternummer',
     ops: {
       actorQualities: 'opvragen bij eHealth welke certificaten u mag aanvragen',
       certificateList: 'uw eHealth-certificaten oplijsten',
@@ -377,6 +381,7 @@ export const FRENCH: Words = {
     cancel: 'Annuler',
     keyAuthentication: "clé d'authentification",
     keySignature: 'clé de signature (signature juridiquement contraignante)',
+    nationalNumber: 'numéro de registre national',
     ops: {
       actorQualities: 'demander à eHealth quels certificats vous pouvez obtenir',
       certificateList: 'la liste de vos certificats eHealth',
