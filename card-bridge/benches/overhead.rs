@@ -1,10 +1,13 @@
-//! What the bridge adds to a card operation (spec/product.md §6: ≤ 5 ms median per command).
+//! What the bridge adds to a card operation (budget: ≤ 5 ms median per command).
 //!
 //! Starts pcscd with the simulated eID in its vpcd reader, then times the same operations two
 //! ways: the bare APDU exchange through PC/SC (the card's and pcscd's share), and the same
 //! request sent as a native-messaging frame to one running `card-bridge` process, reply read
 //! back (what the extension waits for). The difference of the medians is the bridge's overhead:
-//! framing, JSON, base64, its PC/SC context and reader lookup.
+//! framing, JSON, base64, its PC/SC context and reader lookup, and the checks of what the card
+//! signs (for a GenerateCertificate: the strict reading of the payload with its contract and CSR,
+//! the rebuilt `SignedInfo`, the holder). The raw exchanges send the same APDUs as the bridge,
+//! the identity-file read that names the holder included.
 //!
 //! Prints a table and, on a line starting with `JSON `, the measurements. Needs root (pcscd).
 
@@ -16,12 +19,22 @@ use std::{
     time::Instant,
 };
 
+use base64::{engine::general_purpose::STANDARD, Engine as _};
+use ehcert_certra::{
+    request::{self, Actor, ContactData, Contract, Identifier, LocalizedText, RequestMeta},
+    signature::{SignatureAlgorithm, SignatureDraft},
+};
 use ehcert_servers::eid::{
     pcscd::Pcscd,
     profile::{personalise, Holder},
     vpcd::{InsertedCard, DEFAULT_ADDRESS},
 };
+use ehcert_shared::bridge::{
+    CardCheck, Command as BridgeCommand, EhealthRequest, KeyRole, PinEntry, Request, Sign,
+    SignedContent,
+};
 use pcsc::{Context, Disposition, Protocols, Scope, ShareMode};
+use x509_cert::{der::Decode, spki::SubjectPublicKeyInfoOwned};
 
 const RUNS: usize = 60;
 
@@ -38,15 +51,25 @@ fn main() {
     let _card = InsertedCard::insert(DEFAULT_ADDRESS, content).unwrap();
 
     let mut results = Vec::new();
-    let raw_sign = measure("raw_apdus_sign_authentication", RUNS, raw_sign);
+    let raw_check = measure("raw_apdus_sign_authentication", RUNS, || raw_sign(0x82));
+    let raw_request = measure("raw_apdus_sign_signature", RUNS, || raw_sign(0x83));
     let raw_list = measure("raw_list_readers", RUNS, raw_list_readers);
 
     let mut bridge = Bridge::start();
-    let bridge_sign = measure("bridge_sign_authentication", RUNS, || {
-        let reply = bridge.ask(&format!(
-            r#"{{"id":1,"command":{{"type":"sign","args":{{"reader":null,"key":"authentication","algorithm":"rsa-pkcs1-sha256","digest":"{}","pin":{{"type":"digits","args":"1234"}}}}}}}}"#,
-            "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
-        ));
+    let card_check = sign_frame(
+        KeyRole::Authentication,
+        SignedContent::CardCheck(CardCheck {
+            origin: "https://ehcert.be".into(),
+            challenge: STANDARD.encode([1; 32]),
+        }),
+    );
+    let bridge_check = measure("bridge_sign_card_check", RUNS, || {
+        let reply = bridge.ask(&card_check);
+        assert!(reply.contains(r#""type":"signature""#), "{reply}");
+    });
+    let certificate_request = sign_frame(KeyRole::Signature, certificate_request());
+    let bridge_request = measure("bridge_sign_certificate_request", RUNS, || {
+        let reply = bridge.ask(&certificate_request);
         assert!(reply.contains(r#""type":"signature""#), "{reply}");
     });
     let bridge_list = measure("bridge_list_readers", RUNS, || {
@@ -56,10 +79,26 @@ fn main() {
     drop(bridge);
     drop(pcscd);
 
-    let sign_overhead = Measurement::overhead("bridge_overhead_sign", &bridge_sign, &raw_sign);
+    let check_overhead =
+        Measurement::overhead("bridge_overhead_sign_card_check", &bridge_check, &raw_check);
+    let request_overhead = Measurement::overhead(
+        "bridge_overhead_sign_certificate_request",
+        &bridge_request,
+        &raw_request,
+    );
     let list_overhead =
         Measurement::overhead("bridge_overhead_list_readers", &bridge_list, &raw_list);
-    results.extend([raw_sign, bridge_sign, sign_overhead, raw_list, bridge_list, list_overhead]);
+    results.extend([
+        raw_check,
+        bridge_check,
+        check_overhead,
+        raw_request,
+        bridge_request,
+        request_overhead,
+        raw_list,
+        bridge_list,
+        list_overhead,
+    ]);
 
     println!("{:<32} {:>5} {:>12} {:>12}", "measurement", "runs", "median ms", "p90 ms");
     for result in &results {
@@ -80,9 +119,72 @@ fn main() {
     println!("JSON [{}]", json.join(","));
 }
 
-/// The APDUs the bridge sends for a signature with the authentication key, straight to PC/SC:
-/// GET CARD DATA, SELECT, MSE:SET, VERIFY, PSO:CDS, GET RESPONSE (spec/eid-card.md §9.2).
-fn raw_sign() {
+/// A `sign` frame for `content`, with the simulated card's PIN.
+fn sign_frame(key: KeyRole, content: SignedContent) -> String {
+    let request = Request {
+        id: 1,
+        command: BridgeCommand::Sign(Sign {
+            reader: None,
+            key,
+            content,
+            pin: PinEntry::Digits("1234".into()),
+        }),
+    };
+    serde_json::to_string(&request).unwrap()
+}
+
+/// A GenerateCertificate for the simulated card's holder, as the page sends it: a contract of a
+/// few kilobytes and a CSR for its DN.
+fn certificate_request() -> SignedContent {
+    let ssin = Holder::default().national_number;
+    let dn = format!(
+        "CN=SSIN={ssin},OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN={ssin},O=Federal Government,C=BE"
+    );
+    let public_key = p384::SecretKey::from_slice(&[7; 48]).unwrap().public_key();
+    let spki = SubjectPublicKeyInfoOwned::from_der(
+        p384::pkcs8::EncodePublicKey::to_public_key_der(&public_key).unwrap().as_bytes(),
+    )
+    .unwrap();
+    let csr = ehcert_pki::csr::CsrDraft::new(ehcert_pki::dn::parse(&dn).unwrap(), spki)
+        .assemble(&[0; 256])
+        .unwrap();
+    let signer = Actor {
+        ids: vec![Identifier { kind: "SSIN".into(), value: ssin }],
+        first_names: vec!["Jan Pieter".into()],
+        name: "Peeters".into(),
+    };
+    let text = ["nl", "fr", "de", "en"]
+        .into_iter()
+        .map(|lang| LocalizedText { lang: lang.into(), text: "<p>Contract.</p>".repeat(60) })
+        .collect();
+    let generate = request::generate_certificate(
+        &RequestMeta {
+            id: "_0123456789abcdef0123456789abcdef".into(),
+            issue_instant: "2026-11-29T10:00:00Z".into(),
+        },
+        &ContactData {
+            email_private: "jan@example.be".into(),
+            email_general: None,
+            phone_private: "0470123456".into(),
+            phone_general: None,
+        },
+        &csr,
+        &Contract { dn, signer, text },
+        &[],
+    );
+    let draft =
+        SignatureDraft::new(generate, SignatureAlgorithm::RsaSha256, vec![], "xmldsig-1".into())
+            .unwrap();
+    SignedContent::EhealthRequest(EhealthRequest {
+        signed_info: String::from_utf8(draft.signed_info()).unwrap(),
+        payload: draft.payload(),
+    })
+}
+
+/// The APDUs the bridge sends for a signature with key `key_reference` (82 authentication, 83
+/// signature), straight to PC/SC: GET CARD DATA and the identity file (the holder the bridge
+/// checks, in the same transaction), SELECT, MSE:SET, VERIFY, PSO:CDS, GET RESPONSE.
+fn raw_sign(key_reference: u8) {
     let context = Context::establish(Scope::User).unwrap();
     let reader = context.list_readers_owned().unwrap().remove(0);
     let mut card = context.connect(&reader, ShareMode::Shared, Protocols::ANY).unwrap();
@@ -94,8 +196,10 @@ fn raw_sign() {
         pso.extend_from_slice(&[1; 32]);
         for (apdu, expected) in [
             (vec![0x80, 0xE4, 0x00, 0x00, 0x1C], 0x90),
+            (vec![0x00, 0xA4, 0x08, 0x0C, 0x06, 0x3F, 0x00, 0xDF, 0x01, 0x40, 0x31], 0x90),
+            (vec![0x00, 0xB0, 0x00, 0x00, 0x00], 0x90),
             (vec![0x00, 0xA4, 0x08, 0x0C, 0x04, 0x3F, 0x00, 0xDF, 0x00], 0x90),
-            (vec![0x00, 0x22, 0x41, 0xB6, 0x05, 0x04, 0x80, 0x01, 0x84, 0x82], 0x90),
+            (vec![0x00, 0x22, 0x41, 0xB6, 0x05, 0x04, 0x80, 0x01, 0x84, key_reference], 0x90),
             (
                 vec![0x00, 0x20, 0x00, 0x01, 0x08, 0x24, 0x12, 0x34, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
                 0x90,

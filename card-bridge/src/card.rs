@@ -75,9 +75,10 @@ impl CardService for Pcsc {
             // The identity file, then MSE → VERIFY → PSO → GET RESPONSE, with nothing in between
             // (spec/eid-card.md §9.2).
             let transaction = card.transaction()?;
-            let holder = card_holder_in(&*transaction, name.clone(), pinpad)?;
+            let applet = applet_version(&*transaction)?;
+            let holder = holder_in(&*transaction, name.clone(), pinpad, applet)?;
             let approved = approve(&holder)?;
-            sign_in(&*transaction, request, &approved)
+            sign_in(&*transaction, applet, request, &approved)
         })()
         .map_err(|err| removed_or(&context, &name, err))?;
         // Dropping the card resets it: the PIN right does not outlive the operation.
@@ -120,7 +121,16 @@ fn card_holder_in(
     reader: String,
     pinpad: bool,
 ) -> Result<CardHolder, BridgeError> {
-    let applet = applet_version(card)?;
+    holder_in(card, reader, pinpad, applet_version(card)?)
+}
+
+/// The holder from the identity file, the applet already known.
+fn holder_in(
+    card: &impl Channel,
+    reader: String,
+    pinpad: bool,
+    applet: u8,
+) -> Result<CardHolder, BridgeError> {
     let identity = read_file(card, &[0x3F, 0x00, 0xDF, 0x01, 0x40, 0x31])?
         .ok_or_else(|| BridgeError::UnsupportedCard("the identity file is missing".into()))?;
     let identity = tlv::parse(&identity);
@@ -486,12 +496,13 @@ fn rrn_public_key(der: &[u8]) -> Option<RrnKey> {
 }
 
 /// MSE:SET, VERIFY (when a PIN is given), PSO:CDS, GET RESPONSE (spec/eid-card.md §9.2).
+/// The applet was read in the same transaction, with the holder.
 fn sign_in(
     card: &impl Channel,
+    applet: u8,
     request: &Sign,
     approved: &Approved,
 ) -> Result<Vec<u8>, BridgeError> {
-    let applet = applet_version(card)?;
     let digest = approved.digest.as_slice();
     let (algorithm_reference, data_to_sign) = match (approved.algorithm, applet) {
         // Reference 01 with a host-made DigestInfo works on every RSA applet (§1.3).

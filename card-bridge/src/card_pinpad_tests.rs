@@ -127,7 +127,7 @@ fn sign(reader: &PinpadReader, key: KeyRole) -> Result<Vec<u8>, BridgeError> {
         digest: digest.to_vec(),
         operation: ehcert_shared::bridge::SignedOperation::CertificateList,
     };
-    sign_in(reader, &request, &approved)
+    sign_in(reader, 0x17, &request, &approved)
 }
 
 fn public_key(reader: &PinpadReader, key: KeyRole) -> RsaPublicKey {

@@ -86,3 +86,55 @@ for (const applet of ['1.7', '1.8'] as const) {
     });
   });
 }
+
+test('read-card gives what the flows need; the rest of the identity only with consent, given in the extension and withdrawn there', async ({
+  page,
+  context,
+  appServer,
+  card,
+  extensionId,
+}) => {
+  const check = new CardCheck(page);
+  await check.open(appServer.url);
+  const summary = await ask(page, { type: 'read-card', args: { reader: null } });
+  expect(summary.type).toBe('card');
+  expect(Object.keys(summary.args).sort()).toEqual(
+    ['applet', 'certificates', 'given_names', 'key_algorithm', 'national_number', 'reader', 'surname'].sort(),
+  );
+  expect(JSON.stringify(summary)).not.toContain('birth');
+
+  await check.readCard();
+  await expect(check.holder).toHaveText(card.holder);
+  const origin = new URL(appServer.url).origin;
+  // Refused: the page is told so, and gets nothing.
+  let consent = await check.showIdentity(context);
+  await expect(consent.page.getByTestId('origin')).toHaveText(origin);
+  await expect(consent.page.getByTestId('holder')).toHaveText(card.holder);
+  await consent.choose('Refuse');
+  await expect(check.identityError).toHaveText('You did not agree: this page got nothing more from your card.');
+  await expect(check.identity).toHaveCount(0);
+  // Once: shown this time, asked again next time.
+  consent = await check.showIdentity(context);
+  await consent.choose('Allow this time');
+  await expect(check.birthDate).not.toBeEmpty();
+  consent = await check.showIdentity(context);
+  await consent.choose('Always allow for this site');
+  await expect(check.birthDate).not.toBeEmpty();
+  // Always: no window any more for this origin…
+  const windows: string[] = [];
+  context.on('page', (opened) => windows.push(opened.url()));
+  const identity = await ask(page, { type: 'read-identity', args: { reader: null, lang: 'en' } });
+  expect(identity.type).toBe('identity');
+  expect(identity.args.address.zip).toMatch(/^\d{4}$/);
+  expect(windows).toEqual([]);
+  // …until it is withdrawn in the extension's options.
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${extensionId}/options.html`);
+  await expect(options.getByTestId('consents')).toContainText(origin);
+  await options.getByRole('button', { name: `Withdraw: ${origin}` }).click();
+  await expect(options.getByTestId('consents')).not.toContainText(origin);
+  await options.close();
+  consent = await check.showIdentity(context);
+  await consent.choose('Refuse');
+  await expect(check.identityError).toBeVisible();
+});

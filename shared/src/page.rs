@@ -8,7 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::bridge::{CardInfo, Failure, Hello, KeyRole, ReadCard, Reader, MAX_REQUEST_FRAME};
+use crate::bridge::{
+    CardInfo, Certificates, Failure, Hello, KeyRole, ReadCard, Reader, MAX_REQUEST_FRAME,
+};
 
 /// Largest page message the content script forwards, as JSON text: what a `sign` needs to carry
 /// to the bridge ([`MAX_REQUEST_FRAME`], which explains the figure); the bound keeps a hostile
@@ -61,8 +63,12 @@ pub enum Action {
     Status,
     /// The readers and whether each holds a card.
     ListReaders,
-    /// Read the eID (identity, address, certificates); no PIN.
+    /// Read what the flows need of the eID ([`CardSummary`]); no PIN, no consent step.
     ReadCard(ReadCard),
+    /// Read everything the eID says about its holder (identity and address files): only after
+    /// the person agreed in the extension's own window, once or for this origin until they
+    /// withdraw it in the extension's options.
+    ReadIdentity(ReadIdentityRequest),
     /// PIN tries left, without using one.
     PinStatus(ReadCard),
     /// Sign an eHealth request with an eID key. The extension has the card bridge check it and
@@ -110,6 +116,20 @@ pub struct CardCheckRequest {
     pub lang: Lang,
 }
 
+/// The identity read the page asks for (the extension asks the person first).
+///
+/// ```json
+/// {"reader": null, "lang": "nl"}
+/// ```
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadIdentityRequest {
+    /// Reader name, or `None` for the first one with a card.
+    pub reader: Option<String>,
+    /// The language the page speaks, for the consent window.
+    pub lang: Lang,
+}
+
 /// The card check's result: the extension's challenge and the authentication key's signature
 /// over SHA-256 of `card_check_message(origin, challenge)`, both base64. The page checks it with
 /// the card's authentication certificate.
@@ -120,6 +140,51 @@ pub struct CardCheckResult {
     pub challenge: String,
     /// The signature.
     pub signature: String,
+}
+
+/// What `read-card` gives a page without asking the person: what the flows need to build the
+/// requests and their XML signatures. The card (reader, applet, key type) chooses the signature
+/// method; the holder's names and national number go into contracts and requests (they are in
+/// the certificates as well); the certificates go into `KeyInfo` and check the card check's
+/// signature. Birth date, nationality, address, card number, validity and photo are not needed
+/// by any flow: they come only with [`Action::ReadIdentity`].
+///
+/// ```json
+/// {"reader": "Virtual PCD 00 00", "applet": "1.7", "key_algorithm": "rsa-2048",
+///  "national_number": "85073003328", "surname": "Peeters", "given_names": "Jan Pieter",
+///  "certificates": {"authentication": "…", "signature": "…", "ca": "…", "root": "…"}}
+/// ```
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardSummary {
+    /// The reader it sits in.
+    pub reader: String,
+    /// Applet version, e.g. `"1.7"`.
+    pub applet: String,
+    /// `"rsa-2048"` or `"ecdsa-p384"`.
+    pub key_algorithm: String,
+    /// National number (SSIN).
+    pub national_number: String,
+    /// Surname.
+    pub surname: String,
+    /// First two given names.
+    pub given_names: String,
+    /// DER certificates, base64.
+    pub certificates: Certificates,
+}
+
+impl From<&CardInfo> for CardSummary {
+    fn from(card: &CardInfo) -> Self {
+        Self {
+            reader: card.reader.clone(),
+            applet: card.applet.clone(),
+            key_algorithm: card.key_algorithm.clone(),
+            national_number: card.identity.national_number.clone(),
+            surname: card.identity.surname.clone(),
+            given_names: card.identity.given_names.clone(),
+            certificates: card.certificates.clone(),
+        }
+    }
 }
 
 /// The app's languages (spec/product.md F10).
@@ -189,7 +254,9 @@ pub enum PageOutcome {
     /// Answer to [`Action::ListReaders`].
     Readers(Vec<Reader>),
     /// Answer to [`Action::ReadCard`].
-    Card(Box<CardInfo>),
+    Card(Box<CardSummary>),
+    /// Answer to [`Action::ReadIdentity`].
+    Identity(Box<CardInfo>),
     /// Answer to [`Action::PinStatus`]: tries left (0: blocked).
     PinTries(u8),
     /// Answer to [`Action::Sign`]: the signature, base64.

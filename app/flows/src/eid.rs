@@ -7,7 +7,7 @@ use ehcert_certra::{
     request::{Actor, CertificateIdentifier, Identifier, Request},
     signature::{SignatureAlgorithm, SignatureDraft},
 };
-use ehcert_shared::bridge::{CardInfo, KeyRole};
+use ehcert_shared::{bridge::KeyRole, page::CardSummary};
 
 use crate::{signature_id, FlowError, Services};
 
@@ -49,8 +49,8 @@ pub struct EidHolder {
 }
 
 impl EidHolder {
-    /// From the bridge's `read-card` answer.
-    pub fn from_card(card: &CardInfo) -> Result<Self, FlowError> {
+    /// From the extension's `read-card` answer.
+    pub fn from_card(card: &CardSummary) -> Result<Self, FlowError> {
         let decode = |base64: &str| {
             STANDARD
                 .decode(base64)
@@ -65,9 +65,9 @@ impl EidHolder {
         };
         Ok(Self {
             reader: card.reader.clone(),
-            ssin: card.identity.national_number.clone(),
-            given_names: card.identity.given_names.clone(),
-            surname: card.identity.surname.clone(),
+            ssin: card.national_number.clone(),
+            given_names: card.given_names.clone(),
+            surname: card.surname.clone(),
             elliptic,
             // The whole chain the card holds, root included, as the connector's eID credential
             // gives it to the XML signature's KeyInfo (`BeIDCredential.getCertificateChain`,
@@ -162,7 +162,7 @@ impl EidHolder {
 
 #[cfg(test)]
 mod tests {
-    use ehcert_shared::bridge::{Address, Certificates, Identity};
+    use ehcert_shared::bridge::{Address, CardInfo, Certificates, Identity};
 
     use super::*;
 
@@ -194,7 +194,7 @@ mod tests {
             identity_signature_valid: true,
             address_signature_valid: true,
         };
-        let holder = EidHolder::from_card(&card).unwrap();
+        let holder = EidHolder::from_card(&CardSummary::from(&card)).unwrap();
         assert_eq!(holder.authentication_chain, [[1], [3], [4]]);
         assert_eq!(holder.signature_chain, Some(vec![vec![2], vec![3], vec![4]]));
         assert!(holder.elliptic);

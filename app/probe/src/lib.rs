@@ -244,7 +244,8 @@ pub async fn run(options: &Options) -> Result<Report, ProbeError> {
         Outcome::Card(card) => card,
         other => return Err(ProbeError::Bridge(format!("the card could not be read: {other:?}"))),
     };
-    let holder = EidHolder::from_card(&card)?;
+    // What the extension gives a page of the card (`CardSummary`), as the app reads it.
+    let holder = EidHolder::from_card(&ehcert_shared::page::CardSummary::from(card.as_ref()))?;
     let client = reqwest::Client::builder()
         .user_agent(concat!("ehcert-probe/", env!("CARGO_PKG_VERSION")))
         .build()

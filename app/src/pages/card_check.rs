@@ -6,7 +6,8 @@
 use ehcert_flows::eid::EidHolder;
 use ehcert_shared::{
     bridge::{card_check_message, CardInfo, CARD_CHECK_CHALLENGE_LEN},
-    page::{CardCheckRequest, Lang},
+    page::{CardCheckRequest, CardSummary, Lang, ReadIdentityRequest},
+    ErrorCode,
 };
 use leptos::{prelude::*, task::spawn_local};
 
@@ -24,16 +25,30 @@ use crate::{
 pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
     let t = move || strings(lang.get());
     let bridge = StoredValue::new_local(BridgeClient::new());
-    let card = RwSignal::new(None::<Result<CardInfo, AppError>>);
+    let card = RwSignal::new(None::<Result<CardSummary, AppError>>);
+    let identity = RwSignal::new(None::<Result<CardInfo, AppError>>);
     let signature = RwSignal::new(None::<Result<(), AppError>>);
     let busy = RwSignal::new(false);
 
     let read = move |_| {
         busy.set(true);
         signature.set(None);
+        identity.set(None);
         spawn_local(async move {
             let client = bridge.get_value();
             card.set(Some(client.read_card(None).await));
+            busy.set(false);
+        });
+    };
+    // The rest of the identity file only through the extension's consent window.
+    let show_identity = move |_| {
+        let Some(Ok(info)) = card.get_untracked() else { return };
+        busy.set(true);
+        spawn_local(async move {
+            let client = bridge.get_value();
+            let request =
+                ReadIdentityRequest { reader: Some(info.reader), lang: lang.get_untracked() };
+            identity.set(Some(client.read_identity(request).await));
             busy.set(false);
         });
     };
@@ -56,7 +71,7 @@ pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
             <button type="button" on:click=read disabled=move || busy.get()>{move || t().read_my_card}</button>
             {move || card.get().map(|result| match result {
                 Ok(info) => {
-                    let holder = format!("{} {}", info.identity.given_names, info.identity.surname);
+                    let holder = format!("{} {}", info.given_names, info.surname);
                     let reader = info.reader.clone();
                     view! {
                     <dl data-testid="card">
@@ -68,10 +83,38 @@ pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
                         <dd>{reader}</dd>
                     </dl>
                     <button type="button" on:click=test_pin disabled=move || busy.get()>{move || t().test_pin}</button>
+                    <p>{move || t().identity_consent_note}</p>
+                    <button type="button" on:click=show_identity disabled=move || busy.get()>{move || t().show_identity}</button>
                     }
                     .into_any()
                 }
                 Err(err) => view! { <p role="alert" data-testid="card-error">{move || err.message(lang.get())}</p> }.into_any(),
+            })}
+            {move || identity.get().map(|result| match result {
+                Ok(full) => {
+                    let address = format!("{}, {} {}", full.address.street, full.address.zip, full.address.municipality);
+                    view! {
+                    <dl data-testid="identity">
+                        <dt>{move || t().birth_date_label}</dt>
+                        <dd data-testid="birth-date">{full.identity.birth_date.clone()}</dd>
+                        <dt>{move || t().nationality_label}</dt>
+                        <dd>{full.identity.nationality.clone()}</dd>
+                        <dt>{move || t().address_label}</dt>
+                        <dd data-testid="address">{address}</dd>
+                        <dt>{move || t().card_number_label}</dt>
+                        <dd>{full.identity.card_number.clone()}</dd>
+                        <dt>{move || t().valid_until_label}</dt>
+                        <dd>{full.identity.validity_end.clone()}</dd>
+                    </dl>
+                    }
+                    .into_any()
+                }
+                // A refusal is the person's choice, not a fault: said as such.
+                Err(AppError::Bridge(failure)) if failure.code == ErrorCode::UserCancelled => view! {
+                    <p role="status" data-testid="identity-error">{move || t().identity_refused}</p>
+                }
+                .into_any(),
+                Err(err) => view! { <p role="alert" data-testid="identity-error">{move || err.message(lang.get())}</p> }.into_any(),
             })}
             {move || signature.get().map(|result| match result {
                 Ok(()) => view! {
@@ -93,16 +136,15 @@ pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
 /// the card's authentication certificate, over the message the card bridge hashed.
 async fn check_signature(
     bridge: &BridgeClient,
-    card: &CardInfo,
+    card: &CardSummary,
     lang: Lang,
 ) -> Result<(), AppError> {
     // The card's kind and certificates as the flows read them (ehcert_flows::eid).
     let holder = EidHolder::from_card(card)?;
     let key_algorithm =
         if holder.elliptic { CardKeyAlgorithm::EcdsaP384 } else { CardKeyAlgorithm::Rsa2048 };
-    let (challenge, signature) = bridge
-        .card_check(CardCheckRequest { reader: Some(holder.reader.clone()), lang })
-        .await?;
+    let (challenge, signature) =
+        bridge.card_check(CardCheckRequest { reader: Some(holder.reader.clone()), lang }).await?;
     if challenge.len() != CARD_CHECK_CHALLENGE_LEN {
         return Err(AppError::CardSignatureInvalid);
     }
@@ -118,10 +160,9 @@ async fn check_signature(
     }
 }
 
-/// "Belgian eID, applet 1.8 (EC P-384), valid until …" in the page's language.
-fn card_description(t: &Strings, card: &CardInfo) -> String {
+/// "Belgian eID, applet 1.8 (ecdsa-p384)" in the page's language.
+fn card_description(t: &Strings, card: &CardSummary) -> String {
     t.card_description
         .replace("{applet}", &card.applet.to_string())
         .replace("{algorithm}", &card.key_algorithm.to_string())
-        .replace("{until}", &card.identity.validity_end)
 }

@@ -9,8 +9,8 @@ use std::{cell::RefCell, collections::HashMap, rc::Rc};
 use ehcert_shared::{
     bridge::{CardInfo, Failure, ReadCard, Reader},
     page::{
-        Ack, Action, CardCheckRequest, ExtensionMessage, PageMessage, PageOutcome, PageRequest, SignRequest, Status,
-        ToExtension, ToPage,
+        Ack, Action, CardCheckRequest, CardSummary, ExtensionMessage, PageMessage, PageOutcome,
+        PageRequest, ReadIdentityRequest, SignRequest, Status, ToExtension, ToPage,
     },
     ErrorCode,
 };
@@ -30,9 +30,9 @@ const PING_INTERVAL_MS: i32 = 50;
 const STATUS_TIMEOUT_MS: i32 = 8_000;
 /// Reading the card: the extension's handshake (5 s) and card (30 s) timeouts plus margin.
 const CARD_TIMEOUT_MS: i32 = 40_000;
-/// A signature waits for a person at the PIN window. The extension ends every step with its own
+/// A signature or a consent waits for a person in the extension's window. The extension ends every step with its own
 /// named timeout (2 minutes per PIN attempt), so this one only fires if the extension vanished.
-const SIGN_TIMEOUT_MS: i32 = 10 * 60 * 1_000;
+const PERSON_TIMEOUT_MS: i32 = 10 * 60 * 1_000;
 
 /// Handle to the extension, shared through context.
 #[derive(Clone)]
@@ -96,11 +96,25 @@ impl BridgeClient {
         }
     }
 
-    /// Reads the eID in `reader` (or the first reader with a card); no PIN.
-    pub async fn read_card(&self, reader: Option<String>) -> Result<CardInfo, AppError> {
+    /// Reads what the flows need of the eID in `reader` (or the first reader with a card); no
+    /// PIN, no consent step.
+    pub async fn read_card(&self, reader: Option<String>) -> Result<CardSummary, AppError> {
         let action = Action::ReadCard(ReadCard { reader });
         match self.request(action, CARD_TIMEOUT_MS, "reading the eID card").await? {
             PageOutcome::Card(card) => Ok(*card),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Reads everything the eID says about its holder, after the person agreed in the
+    /// extension's window.
+    pub async fn read_identity(&self, request: ReadIdentityRequest) -> Result<CardInfo, AppError> {
+        let action = Action::ReadIdentity(request);
+        match self
+            .request(action, PERSON_TIMEOUT_MS, "reading the identity on the eID card")
+            .await?
+        {
+            PageOutcome::Identity(card) => Ok(*card),
             other => Err(unexpected(other)),
         }
     }
@@ -110,7 +124,7 @@ impl BridgeClient {
     /// base64-decoded.
     pub async fn sign(&self, request: SignRequest) -> Result<Vec<u8>, AppError> {
         match self
-            .request(Action::Sign(request), SIGN_TIMEOUT_MS, "signing with the eID card")
+            .request(Action::Sign(request), PERSON_TIMEOUT_MS, "signing with the eID card")
             .await?
         {
             PageOutcome::Signature(signature) => {
@@ -135,7 +149,7 @@ impl BridgeClient {
     ) -> Result<(Vec<u8>, Vec<u8>), AppError> {
         use base64::{engine::general_purpose::STANDARD, Engine as _};
         match self
-            .request(Action::CardCheck(request), SIGN_TIMEOUT_MS, "checking the eID card")
+            .request(Action::CardCheck(request), PERSON_TIMEOUT_MS, "checking the eID card")
             .await?
         {
             PageOutcome::CardCheck(result) => {

@@ -8,11 +8,24 @@ export class CardCheck {
   readonly section: Locator;
   readonly holder: Locator;
   readonly result: Locator;
+  readonly identity: Locator;
+  readonly identityError: Locator;
+  readonly birthDate: Locator;
 
   constructor(readonly page: Page) {
     this.section = page.getByRole('region', { name: 'Your eID card' });
     this.holder = page.getByTestId('card-holder');
     this.result = page.getByTestId('signature-check');
+    this.identity = page.getByTestId('identity');
+    this.identityError = page.getByTestId('identity-error');
+    this.birthDate = page.getByTestId('birth-date');
+  }
+
+  /** Clicks "Show everything my card says about me" and returns the consent window it opens. */
+  async showIdentity(context: BrowserContext): Promise<ConsentWindow> {
+    const opened = context.waitForEvent('page');
+    await this.section.getByRole('button', { name: 'Show everything my card says about me' }).click();
+    return new ConsentWindow(await opened);
   }
 
   async open(appUrl: string) {
@@ -44,6 +57,23 @@ export class CardCheck {
   }
 }
 
+
+/** The extension's consent window, before a page gets the whole identity file. */
+export class ConsentWindow {
+  constructor(readonly page: Page) {}
+
+  /** Clicks one of the three answers; the extension then closes the window. */
+  async choose(answer: 'Refuse' | 'Allow this time' | 'Always allow for this site') {
+    const closed = this.page.waitForEvent('close');
+    try {
+      await this.page.getByRole('button', { name: answer }).click();
+    } catch (error) {
+      // The window closing at once is the expected outcome of the click.
+      if (!this.page.isClosed()) throw error;
+    }
+    await closed;
+  }
+}
 
 export class PinWindow {
   readonly pin: Locator;

@@ -1,0 +1,49 @@
+// The consent window: before a page gets more of the eID than the flows need (birth date,
+// nationality, address, card number), the person says so here, in the extension's own window
+// that no page can open, read or script. It shows the origin from the browser and the holder
+// from the card; the answer goes over its runtime port to the worker, nowhere else.
+import { CONSENT_PORT_NAME, cleanText } from './relay.js';
+import { stringsFor } from './pin-strings.js';
+
+const $ = (id) => document.getElementById(id);
+const port = chrome.runtime.connect({ name: CONSENT_PORT_NAME });
+let text = stringsFor(navigator.language.slice(0, 2));
+
+function translate() {
+  document.title = text.consentHeading;
+  for (const element of document.querySelectorAll('[data-text]')) {
+    element.textContent = text[element.dataset.text];
+  }
+}
+
+function show(details) {
+  text = stringsFor(details.lang);
+  document.documentElement.lang = details.lang;
+  translate();
+  $('origin').textContent = details.origin;
+  $('holder').textContent = cleanText(details.holder);
+  $('details').hidden = false;
+  $('choices').hidden = false;
+  $('refuse').focus();
+}
+
+/** Only the person's own clicks count, never a script-made event. */
+function answer(type) {
+  return (event) => {
+    if (!event.isTrusted) return;
+    port.postMessage({ type });
+  };
+}
+$('allow-once').addEventListener('click', answer('allow-once'));
+$('allow-always').addEventListener('click', answer('allow-always'));
+$('refuse').addEventListener('click', answer('refuse'));
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') answer('refuse')(event);
+});
+
+port.onMessage.addListener((message) => {
+  if (message?.type === 'show') show(message.details);
+});
+port.onDisconnect.addListener(() => window.close());
+
+translate();
