@@ -11,6 +11,8 @@
 
 import {
   CARD_TIMEOUT_MS,
+  CONSENT_PORT_NAME,
+  CONSENT_PREFIX,
   HANDSHAKE_TIMEOUT_MS,
   HOST_NAME,
   PAGE_PORT_NAME,
@@ -25,6 +27,7 @@ import {
   nativeDisconnectFailure,
   originOfSender,
   pageOutcomeFor,
+  parseConsentMessage,
   parsePageRequest,
   parsePinWindowMessage,
   previewRefusal,
@@ -36,16 +39,23 @@ const ALLOW_LIST = allowListFromMatches(
   (chrome.runtime.getManifest().content_scripts ?? []).flatMap((script) => script.matches ?? []),
 );
 const PIN_PAGE = chrome.runtime.getURL('pin.html');
+const CONSENT_PAGE = chrome.runtime.getURL('consent.html');
 const EXTENSION_ORIGIN = new URL(PIN_PAGE).origin;
 
 /** Action kinds with an operation under way: one at a time per kind. */
 const running = new Set();
 /** Signatures waiting for their PIN window, by operation id. */
 const signatures = new Map();
+/** Identity reads waiting for the person's consent, by operation id. */
+const consents = new Map();
 
 chrome.runtime.onConnect.addListener((port) => {
   if (port.name === PIN_PORT_NAME) {
     attachPinWindow(port);
+    return;
+  }
+  if (port.name === CONSENT_PORT_NAME) {
+    attachConsentWindow(port);
     return;
   }
   const origin = originOfSender(port.sender);
@@ -65,8 +75,8 @@ chrome.runtime.onConnect.addListener((port) => {
       }
       return;
     }
-    // A card check is a signature too: one PIN window at a time.
-    const kind = request.action.type === 'card-check' ? 'sign' : request.action.type;
+    // A card check is a signature too, and a consent a window too: one window at a time.
+    const kind = ['card-check', 'read-identity'].includes(request.action.type) ? 'sign' : request.action.type;
     if (running.has(kind)) {
       reply(port, request.id, failure('busy', `Another ${kind} is under way; one at a time.`));
       return;
@@ -106,6 +116,8 @@ async function perform(action, origin, pageGone) {
       case 'sign':
       case 'card-check':
         return await sign(bridge, action, origin, pageGone);
+      case 'read-identity':
+        return await readIdentity(bridge, action.args, origin, pageGone);
       default:
         return pageOutcomeFor(action.type, await bridge.request(bridgeCommandFor(action), CARD_TIMEOUT_MS));
     }
@@ -330,17 +342,119 @@ async function sign(bridge, action, origin, pageGone) {
   }
 }
 
-/** The PIN window of a waiting signature connects: checked, then told what to show. */
-function attachPinWindow(port) {
+/**
+ * The whole identity file, only with the person's consent: given in the extension's own window
+ * for this origin, once or until withdrawn in the options (`chrome.storage.local`, which holds
+ * nothing but the origins).
+ */
+async function readIdentity(bridge, args, origin, pageGone) {
+  const consentKey = CONSENT_PREFIX + origin;
+  const stored = await chrome.storage.local.get(consentKey);
+  if (stored[consentKey] !== true) {
+    const answer = await bridge.request({ type: 'card-holder', args: { reader: args.reader } }, CARD_TIMEOUT_MS);
+    if (answer.type === 'error') return answer;
+    if (answer.type !== 'card-holder') return failure('internal', `The card bridge answered card-holder with ${answer.type}.`);
+    const holder = `${answer.args.given_names} ${answer.args.surname}`.trim();
+    const decision = await askConsent({ origin, holder, lang: args.lang }, pageGone);
+    if (decision.type === 'error') return decision;
+    if (decision.type === 'allow-always') await chrome.storage.local.set({ [consentKey]: true });
+  }
+  const card = await bridge.request({ type: 'read-card', args: { reader: args.reader } }, CARD_TIMEOUT_MS);
+  if (card.type === 'error') return card;
+  if (card.type !== 'card') return failure('internal', `The card bridge answered read-card with ${card.type}.`);
+  return { type: 'identity', args: card.args };
+}
+
+/** Opens the consent window and waits for the person's answer, or a failure. */
+async function askConsent(details, pageGone) {
+  const operation = { id: crypto.randomUUID(), windowId: null, port: null, events: new EventQueue(), details };
+  const { events } = operation;
+  const onPageGone = () => events.push({ type: 'page-gone' });
+  const onWindowRemoved = (windowId) => {
+    if (windowId === operation.windowId) events.push({ type: 'closed' });
+  };
+  const timer = setTimeout(() => events.push({ type: 'timeout' }), USER_TIMEOUT_MS);
+  consents.set(operation.id, operation);
+  pageGone.addEventListener('abort', onPageGone);
+  chrome.windows.onRemoved.addListener(onWindowRemoved);
+  try {
+    const created = await chrome.windows.create({
+      url: `${CONSENT_PAGE}#${operation.id}`,
+      type: 'popup',
+      width: 480,
+      height: 560,
+      focused: true,
+    });
+    operation.windowId = created.id;
+    for (;;) {
+      const event = await events.next();
+      switch (event.type) {
+        case 'allow-once':
+        case 'allow-always':
+          return event;
+        case 'refuse':
+          return failure('user-cancelled', 'The person refused to show their identity to this page.');
+        case 'closed':
+          return failure('user-cancelled', 'The consent window was closed.');
+        case 'timeout':
+          return failure('timeout', `No answer was given within ${USER_TIMEOUT_MS / 1000} s.`);
+        case 'page-gone':
+          return failure('user-cancelled', 'The page that asked went away.');
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    consents.delete(operation.id);
+    pageGone.removeEventListener('abort', onPageGone);
+    chrome.windows.onRemoved.removeListener(onWindowRemoved);
+    try {
+      operation.port?.disconnect();
+    } catch {
+      // Already gone.
+    }
+    if (operation.windowId !== null) chrome.windows.remove(operation.windowId).catch(() => {});
+  }
+}
+
+/** The consent window of a waiting identity read connects: checked as the PIN window is. */
+function attachConsentWindow(port) {
+  const operation = windowOperation(port, CONSENT_PAGE, consents);
+  if (!operation) {
+    port.disconnect();
+    return;
+  }
+  operation.port = port;
+  port.onMessage.addListener((message) => {
+    const parsed = parseConsentMessage(message);
+    if (parsed) operation.events.push(parsed);
+  });
+  port.onDisconnect.addListener(() => {
+    operation.port = null;
+    operation.events.push({ type: 'closed' });
+  });
+  port.postMessage({ type: 'show', details: operation.details });
+}
+
+/**
+ * The operation an extension window's port belongs to: the port must come from this extension's
+ * `page`, carry the operation's id, be the operation's own window, and be its first port.
+ */
+function windowOperation(port, page, operations) {
   const sender = port.sender;
-  const fromPinPage =
+  const fromPage =
     sender?.id === chrome.runtime.id &&
     originOfSender(sender) === EXTENSION_ORIGIN &&
     typeof sender.url === 'string' &&
-    sender.url.startsWith(`${PIN_PAGE}#`);
-  const operation = fromPinPage ? signatures.get(new URL(sender.url).hash.slice(1)) : undefined;
+    sender.url.startsWith(`${page}#`);
+  const operation = fromPage ? operations.get(new URL(sender.url).hash.slice(1)) : undefined;
   const sameWindow = operation && (operation.windowId === null || sender.tab?.windowId === operation.windowId);
-  if (!operation || !sameWindow || operation.port) {
+  return operation && sameWindow && !operation.port ? operation : null;
+}
+
+/** The PIN window of a waiting signature connects: checked, then told what to show. */
+function attachPinWindow(port) {
+  const operation = windowOperation(port, PIN_PAGE, signatures);
+  if (!operation) {
     port.disconnect();
     return;
   }

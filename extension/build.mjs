@@ -17,7 +17,19 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** `ehcert_shared::bridge::FIREFOX_EXTENSION_ID`. */
 export const FIREFOX_EXTENSION_ID = 'extension@ehcert.be';
 /** Every file the extension is made of, besides the manifest. */
-export const FILES = ['background.js', 'content.js', 'relay.js', 'pin.html', 'pin.js', 'pin-strings.js', 'pin.css'];
+export const FILES = [
+  'background.js',
+  'content.js',
+  'relay.js',
+  'pin.html',
+  'pin.js',
+  'pin-strings.js',
+  'pin.css',
+  'consent.html',
+  'consent.js',
+  'options.html',
+  'options.js',
+];
 
 /**
  * The manifest for `browser`, from the Chromium development manifest.

@@ -9,6 +9,10 @@ export const PROTOCOL_VERSION = 2;
 export const PAGE_PORT_NAME = 'ehcert-page';
 /** Name of the runtime port the PIN window opens. */
 export const PIN_PORT_NAME = 'ehcert-pin';
+/** Name of the runtime port the consent window opens. */
+export const CONSENT_PORT_NAME = 'ehcert-consent';
+/** `chrome.storage.local` key prefix of an origin's lasting consent to `read-identity`. */
+export const CONSENT_PREFIX = 'identity-consent:';
 /** `ehcert_shared::page::MAX_PAGE_MESSAGE`: largest page message forwarded, as JSON text. */
 export const MAX_PAGE_MESSAGE = 32 * 1024;
 /** `ehcert_shared::bridge::CARD_CHECK_CHALLENGE_LEN`. */
@@ -124,11 +128,12 @@ function parseAction(action) {
     case 'sign':
       if (!hasExactly(action, ['type', 'args'])) return null;
       return parseSign(action.args);
+    case 'read-identity':
     case 'card-check': {
       if (!hasExactly(action, ['type', 'args']) || !isPlainObject(action.args)) return null;
       const reader = parseReader(action.args, ['reader', 'lang']);
       if (reader === undefined || !LANGS.has(action.args.lang)) return null;
-      return { type: 'card-check', args: { reader, lang: action.args.lang } };
+      return { type: action.type, args: { reader, lang: action.args.lang } };
     }
     default:
       return null;
@@ -252,6 +257,32 @@ export function bridgeCommandFor(action) {
 }
 
 /**
+ * What `read-card` gives a page of the bridge's `CardInfo` (`ehcert_shared::page::CardSummary`):
+ * what the flows need, nothing else of the identity and address files.
+ * @param {any} card
+ */
+export function cardSummary(card) {
+  return {
+    reader: card.reader,
+    applet: card.applet,
+    key_algorithm: card.key_algorithm,
+    national_number: card.identity.national_number,
+    surname: card.identity.surname,
+    given_names: card.identity.given_names,
+    certificates: card.certificates,
+  };
+}
+
+/**
+ * Checks a message from the consent window: `allow-once`, `allow-always` or `refuse`.
+ * @param {unknown} message
+ */
+export function parseConsentMessage(message) {
+  if (!isPlainObject(message) || !hasExactly(message, ['type'])) return null;
+  return ['allow-once', 'allow-always', 'refuse'].includes(message.type) ? { type: message.type } : null;
+}
+
+/**
  * The page outcome for a bridge outcome of a read-only action: the bridge's outcome types and
  * page outcome types share names for `readers`, `card`, `pin-tries` and `error`.
  * @param {string} actionType
@@ -259,7 +290,9 @@ export function bridgeCommandFor(action) {
  */
 export function pageOutcomeFor(actionType, outcome) {
   const expected = { 'list-readers': 'readers', 'read-card': 'card', 'pin-status': 'pin-tries' }[actionType];
-  if (outcome.type === expected || outcome.type === 'error') return outcome;
+  if (outcome.type === 'error') return outcome;
+  if (outcome.type === expected && actionType === 'read-card') return { type: 'card', args: cardSummary(outcome.args) };
+  if (outcome.type === expected) return outcome;
   return failure('internal', `The card bridge answered ${actionType} with ${outcome.type}.`);
 }
 

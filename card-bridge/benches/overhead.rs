@@ -19,22 +19,19 @@ use std::{
     time::Instant,
 };
 
-use base64::{engine::general_purpose::STANDARD, Engine as _};
-use ehcert_certra::{
-    request::{self, Actor, ContactData, Contract, Identifier, LocalizedText, RequestMeta},
-    signature::{SignatureAlgorithm, SignatureDraft},
-};
+use ehcert_certra::signature::SignatureAlgorithm;
 use ehcert_servers::eid::{
     pcscd::Pcscd,
     profile::{personalise, Holder},
     vpcd::{InsertedCard, DEFAULT_ADDRESS},
 };
 use ehcert_shared::bridge::{
-    CardCheck, Command as BridgeCommand, EhealthRequest, KeyRole, PinEntry, Request, Sign,
-    SignedContent,
+    Command as BridgeCommand, KeyRole, PinEntry, Request, Sign, SignedContent,
 };
 use pcsc::{Context, Disposition, Protocols, Scope, ShareMode};
-use x509_cert::{der::Decode, spki::SubjectPublicKeyInfoOwned};
+
+#[path = "../tests/support/requests.rs"]
+mod requests;
 
 const RUNS: usize = 60;
 
@@ -56,18 +53,16 @@ fn main() {
     let raw_list = measure("raw_list_readers", RUNS, raw_list_readers);
 
     let mut bridge = Bridge::start();
-    let card_check = sign_frame(
-        KeyRole::Authentication,
-        SignedContent::CardCheck(CardCheck {
-            origin: "https://ehcert.be".into(),
-            challenge: STANDARD.encode([1; 32]),
-        }),
-    );
+    let card_check = sign_frame(KeyRole::Authentication, requests::card_check([1; 32]));
     let bridge_check = measure("bridge_sign_card_check", RUNS, || {
         let reply = bridge.ask(&card_check);
         assert!(reply.contains(r#""type":"signature""#), "{reply}");
     });
-    let certificate_request = sign_frame(KeyRole::Signature, certificate_request());
+    let ssin = Holder::default().national_number;
+    let certificate_request = sign_frame(
+        KeyRole::Signature,
+        requests::certificate_request(&ssin, SignatureAlgorithm::RsaSha256).0,
+    );
     let bridge_request = measure("bridge_sign_certificate_request", RUNS, || {
         let reply = bridge.ask(&certificate_request);
         assert!(reply.contains(r#""type":"signature""#), "{reply}");
@@ -131,54 +126,6 @@ fn sign_frame(key: KeyRole, content: SignedContent) -> String {
         }),
     };
     serde_json::to_string(&request).unwrap()
-}
-
-/// A GenerateCertificate for the simulated card's holder, as the page sends it: a contract of a
-/// few kilobytes and a CSR for its DN.
-fn certificate_request() -> SignedContent {
-    let ssin = Holder::default().national_number;
-    let dn = format!(
-        "CN=SSIN={ssin},OU=eHealth-platform Belgium,OU=JAN PIETER PEETERS,OU=SSIN={ssin},O=Federal Government,C=BE"
-    );
-    let public_key = p384::SecretKey::from_slice(&[7; 48]).unwrap().public_key();
-    let spki = SubjectPublicKeyInfoOwned::from_der(
-        p384::pkcs8::EncodePublicKey::to_public_key_der(&public_key).unwrap().as_bytes(),
-    )
-    .unwrap();
-    let csr = ehcert_pki::csr::CsrDraft::new(ehcert_pki::dn::parse(&dn).unwrap(), spki)
-        .assemble(&[0; 256])
-        .unwrap();
-    let signer = Actor {
-        ids: vec![Identifier { kind: "SSIN".into(), value: ssin }],
-        first_names: vec!["Jan Pieter".into()],
-        name: "Peeters".into(),
-    };
-    let text = ["nl", "fr", "de", "en"]
-        .into_iter()
-        .map(|lang| LocalizedText { lang: lang.into(), text: "<p>Contract.</p>".repeat(60) })
-        .collect();
-    let generate = request::generate_certificate(
-        &RequestMeta {
-            id: "_0123456789abcdef0123456789abcdef".into(),
-            issue_instant: "2026-11-29T10:00:00Z".into(),
-        },
-        &ContactData {
-            email_private: "jan@example.be".into(),
-            email_general: None,
-            phone_private: "0470123456".into(),
-            phone_general: None,
-        },
-        &csr,
-        &Contract { dn, signer, text },
-        &[],
-    );
-    let draft =
-        SignatureDraft::new(generate, SignatureAlgorithm::RsaSha256, vec![], "xmldsig-1".into())
-            .unwrap();
-    SignedContent::EhealthRequest(EhealthRequest {
-        signed_info: String::from_utf8(draft.signed_info()).unwrap(),
-        payload: draft.payload(),
-    })
 }
 
 /// The APDUs the bridge sends for a signature with key `key_reference` (82 authentication, 83

@@ -9,12 +9,17 @@ use std::{
     time::{Duration, Instant},
 };
 
+use ehcert_certra::signature::SignatureAlgorithm;
 use ehcert_servers::eid::{
     pcscd::Pcscd,
     profile::{personalise, Holder},
     vpcd::{Fault, InsertedCard, DEFAULT_ADDRESS},
 };
+use ehcert_shared::bridge::{card_check_message, SignedContent};
 use serde_json::{json, Value};
+
+#[path = "support/requests.rs"]
+mod requests;
 
 /// Starts the bridge, sends one request, returns every frame it wrote (hello first).
 fn ask_bridge(request: &Value) -> Vec<Value> {
@@ -95,11 +100,15 @@ fn lists_the_virtual_readers_and_follows_card_insertion_and_removal() {
     assert_eq!(outcome["args"]["code"], "pcsc-unavailable");
 }
 
-fn sign(key: &str, digest: &[u8], pin: Value) -> Value {
-    use base64::{engine::general_purpose::STANDARD, Engine as _};
+fn sign(key: &str, content: &SignedContent, pin: Value) -> Value {
     let request = json!({"id": 6, "command": {"type": "sign", "args": {
-        "reader": null, "key": key, "algorithm": "rsa-pkcs1-sha256", "digest": STANDARD.encode(digest), "pin": pin}}});
+        "reader": null, "key": key, "content": content, "pin": pin}}});
     ask_bridge(&request)[1]["args"]["outcome"].clone()
+}
+
+/// The personal certificate request of the simulated card's holder, signed as applet 1.7 signs.
+fn certificate_request() -> (SignedContent, Vec<u8>) {
+    requests::certificate_request(&Holder::default().national_number, SignatureAlgorithm::RsaSha256)
 }
 
 #[test]
@@ -136,7 +145,8 @@ fn reads_the_card_and_signs_with_both_keys_as_the_page_will_ask() {
         holder,
         json!({"type": "card-holder", "args": {"reader": "Virtual PCD 00 00", "pinpad": false,
             "applet": "1.7", "key_algorithm": "rsa-2048", "surname": "Peeters",
-            "given_names": "Jan Pieter", "card_number": info["identity"]["card_number"]}})
+            "given_names": "Jan Pieter", "card_number": info["identity"]["card_number"],
+            "national_number": "85073003328"}})
     );
     assert_eq!(info["photo_hash_valid"], true);
     assert_eq!(info["identity_signature_valid"], true, "RRN signature over the identity file");
@@ -153,25 +163,45 @@ fn reads_the_card_and_signs_with_both_keys_as_the_page_will_ask() {
         )
         .unwrap()
     };
-    let digest = Sha256::digest(b"<ds:SignedInfo>...</ds:SignedInfo>");
-    for key in ["authentication", "signature"] {
-        let outcome = sign(key, &digest, json!({"type": "digits", "args": "1234"}));
-        assert_eq!(outcome["type"], "signature", "{key}: {outcome}");
-        let signature = STANDARD.decode(outcome["args"].as_str().unwrap()).unwrap();
-        public_key(key).verify(Pkcs1v15Sign::new::<Sha256>(), &digest, &signature).unwrap();
-    }
+    // The card check with the authentication key: the bridge signs SHA-256 of the labelled
+    // message, never the challenge itself.
+    let pin = json!({"type": "digits", "args": "1234"});
+    let outcome = sign("authentication", &requests::card_check([5; 32]), pin.clone());
+    assert_eq!(outcome["type"], "signature", "{outcome}");
+    let signature = STANDARD.decode(outcome["args"].as_str().unwrap()).unwrap();
+    let digest = Sha256::digest(card_check_message(requests::ORIGIN, &[5; 32]));
+    public_key("authentication")
+        .verify(Pkcs1v15Sign::new::<Sha256>(), &digest, &signature)
+        .unwrap();
+    // A certificate request with the signature key: over the hash of its SignedInfo.
+    let (request, signed_info) = certificate_request();
+    let outcome = sign("signature", &request, pin.clone());
+    assert_eq!(outcome["type"], "signature", "{outcome}");
+    let signature = STANDARD.decode(outcome["args"].as_str().unwrap()).unwrap();
+    let digest = Sha256::digest(&signed_info);
+    public_key("signature").verify(Pkcs1v15Sign::new::<Sha256>(), &digest, &signature).unwrap();
 
-    // Without a PIN the signature key refuses; a wrong PIN reports the tries left; a 31-byte
-    // digest never reaches the card.
-    let outcome = sign("signature", &digest, json!({"type": "none"}));
-    assert_eq!(outcome["args"]["code"], "bad-request", "{outcome}");
-    let outcome = sign("signature", &digest, json!({"type": "digits", "args": "9999"}));
+    // The signature key never signs without a PIN step, nor a request for its key's other use;
+    // a wrong PIN reports the tries left; the old digest-only request never reaches the card.
+    let outcome = sign("signature", &request, json!({"type": "none"}));
+    assert_eq!(outcome["args"]["code"], "not-signable", "{outcome}");
+    let outcome = sign("authentication", &request, pin.clone());
+    assert_eq!(outcome["args"]["code"], "not-signable", "{outcome}");
+    let outcome = sign("signature", &request, json!({"type": "digits", "args": "9999"}));
     assert_eq!(
         (outcome["args"]["code"].as_str(), outcome["args"]["tries_left"].as_u64()),
         (Some("wrong-pin"), Some(2))
     );
-    let outcome = sign("signature", &digest[..31], json!({"type": "digits", "args": "1234"}));
-    assert_eq!(outcome["args"]["code"], "bad-request");
+    let digest_only = json!({"id": 6, "command": {"type": "sign", "args": {"reader": null,
+        "key": "authentication", "algorithm": "rsa-pkcs1-sha256",
+        "digest": STANDARD.encode([1u8; 32]), "pin": pin}}});
+    assert_eq!(ask_bridge(&digest_only)[1]["args"]["outcome"]["args"]["code"], "bad-request");
+    // Another holder's certificate request, with this card: refused before the PIN is used.
+    let (other, _) = requests::certificate_request("00010100117", SignatureAlgorithm::RsaSha256);
+    let before = pin_status();
+    let outcome = sign("signature", &other, json!({"type": "digits", "args": "9999"}));
+    assert_eq!(outcome["args"]["code"], "not-signable", "{outcome}");
+    assert_eq!(pin_status(), before, "the PIN was not tried");
     drop(pcscd);
 }
 
@@ -186,7 +216,8 @@ fn a_card_without_signature_certificate_says_so() {
             [1]["args"]["outcome"]
             .clone();
     assert_eq!(card["args"]["certificates"]["signature"], Value::Null, "{card}");
-    let outcome = sign("signature", &[7; 32], json!({"type": "digits", "args": "1234"}));
+    let outcome =
+        sign("signature", &certificate_request().0, json!({"type": "digits", "args": "1234"}));
     assert_eq!(outcome["args"]["code"], "no-signature-certificate", "{outcome}");
     drop(pcscd);
 }
@@ -259,24 +290,24 @@ fn reads_and_signs_with_an_applet_1_8_card_in_ecdsa_p384() {
         &certificate.tbs_certificate.subject_public_key_info.to_der().unwrap(),
     )
     .unwrap();
-    let digest = Sha384::digest(b"<ds:SignedInfo>...</ds:SignedInfo>");
-    let request = json!({"id": 2, "command": {"type": "sign", "args": {"reader": null, "key": "signature",
-        "algorithm": "ecdsa-sha384", "digest": STANDARD.encode(digest), "pin": {"type": "digits", "args": "1234"}}}});
-    let outcome = ask_bridge(&request)[1]["args"]["outcome"].clone();
+    let ssin = Holder::default().national_number;
+    let (request, signed_info) =
+        requests::certificate_request(&ssin, SignatureAlgorithm::EcdsaSha384);
+    let outcome = sign("signature", &request, json!({"type": "digits", "args": "1234"}));
     let value = STANDARD.decode(outcome["args"].as_str().unwrap()).unwrap();
     assert_eq!(value.len(), 96, "raw r‖s, as XMLDSig wants it");
+    let digest = Sha384::digest(&signed_info);
     key.verify_prehash(&digest, &Signature::from_slice(&value).unwrap()).unwrap();
 
-    // An RSA request to an EC card is refused, not sent.
-    let rsa = json!({"id": 3, "command": {"type": "sign", "args": {"reader": null, "key": "signature",
-        "algorithm": "rsa-pkcs1-sha256", "digest": STANDARD.encode([1u8; 32]), "pin": {"type": "digits", "args": "1234"}}}});
-    assert_eq!(ask_bridge(&rsa)[1]["args"]["outcome"]["args"]["code"], "unsupported-card");
+    // An RSA SignedInfo for an EC card is refused, not sent.
+    let (rsa, _) = requests::certificate_request(&ssin, SignatureAlgorithm::RsaSha256);
+    let outcome = sign("signature", &rsa, json!({"type": "digits", "args": "1234"}));
+    assert_eq!(outcome["args"]["code"], "not-signable", "{outcome}");
 
     // Applet 1.8 tells the tries in GET CARD DATA: one wrong PIN shows, without using a try.
     assert_eq!(pin_status(), json!({"type": "pin-tries", "args": 3}));
-    let wrong = json!({"id": 4, "command": {"type": "sign", "args": {"reader": null, "key": "signature",
-        "algorithm": "ecdsa-sha384", "digest": STANDARD.encode(digest), "pin": {"type": "digits", "args": "9999"}}}});
-    assert_eq!(ask_bridge(&wrong)[1]["args"]["outcome"]["args"]["tries_left"], 2);
+    let outcome = sign("signature", &request, json!({"type": "digits", "args": "9999"}));
+    assert_eq!(outcome["args"]["tries_left"], 2);
     assert_eq!(pin_status(), json!({"type": "pin-tries", "args": 2}));
     assert_eq!(pin_status(), json!({"type": "pin-tries", "args": 2}));
     drop(pcscd);
@@ -292,7 +323,7 @@ fn wrong_pins_count_down_to_a_blocked_pin_across_bridge_sessions() {
     assert_eq!(pin_status(), json!({"type": "pin-tries", "args": 3}));
     let tries: Vec<(Value, Value)> = (0..3)
         .map(|_| {
-            let outcome = sign("signature", &[1; 32], wrong.clone());
+            let outcome = sign("signature", &certificate_request().0, wrong.clone());
             (outcome["args"]["code"].clone(), outcome["args"]["tries_left"].clone())
         })
         .collect();
@@ -305,7 +336,8 @@ fn wrong_pins_count_down_to_a_blocked_pin_across_bridge_sessions() {
         ]
     );
     // Blocked for good: the right PIN no longer helps, and asking the status uses no try.
-    let outcome = sign("signature", &[1; 32], json!({"type": "digits", "args": "1234"}));
+    let outcome =
+        sign("signature", &certificate_request().0, json!({"type": "digits", "args": "1234"}));
     assert_eq!(outcome["args"]["code"], "pin-blocked", "{outcome}");
     assert_eq!(pin_status(), json!({"type": "pin-tries", "args": 0}));
     drop(pcscd);
@@ -318,7 +350,8 @@ fn a_card_pulled_out_during_the_signature_is_reported_as_removed() {
     // Pulled out when the PSO (INS 2A) arrives, before the card answers it.
     let _card =
         InsertedCard::insert_with_fault(DEFAULT_ADDRESS, content, Fault::PullOutOn(0x2A)).unwrap();
-    let outcome = sign("signature", &[1; 32], json!({"type": "digits", "args": "1234"}));
+    let outcome =
+        sign("signature", &certificate_request().0, json!({"type": "digits", "args": "1234"}));
     assert_eq!(outcome["type"], "error", "{outcome}");
     assert_eq!(outcome["args"]["code"], "card-removed", "{outcome}");
     drop(pcscd);
@@ -328,7 +361,6 @@ fn a_card_pulled_out_during_the_signature_is_reported_as_removed() {
 fn the_reader_going_away_during_the_signature_is_reported_and_the_bridge_keeps_running() {
     // vpcd's reader cannot be unplugged, so the whole reader stack goes away instead: pcscd
     // stops while the card holds the PSO unanswered, as when a USB reader is pulled mid-command.
-    use base64::{engine::general_purpose::STANDARD, Engine as _};
     let pcscd = Pcscd::start().unwrap();
     let content = personalise(&Holder::default(), 8).unwrap().content;
     let (reached, stalled) = std::sync::mpsc::channel();
@@ -342,8 +374,8 @@ fn the_reader_going_away_during_the_signature_is_reported_and_the_bridge_keeps_r
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let sign = json!({"id": 1, "command": {"type": "sign", "args": {
-        "reader": null, "key": "authentication", "algorithm": "rsa-pkcs1-sha256",
-        "digest": STANDARD.encode([3u8; 32]), "pin": {"type": "digits", "args": "1234"}}}});
+        "reader": null, "key": "authentication", "content": requests::card_check([3; 32]),
+        "pin": {"type": "digits", "args": "1234"}}}});
     let list = json!({"id": 2, "command": {"type": "list-readers"}});
     let write = |stdin: &mut std::process::ChildStdin, request: &Value| {
         let body = serde_json::to_vec(request).unwrap();

@@ -119,6 +119,8 @@ test('read-card gives what the flows need; the rest of the identity only with co
   await expect(check.birthDate).not.toBeEmpty();
   consent = await check.showIdentity(context);
   await consent.choose('Always allow for this site');
+  // The card is read again after the answer: wait until the page has it.
+  await expect(check.showIdentityButton).toBeEnabled();
   await expect(check.birthDate).not.toBeEmpty();
   // Always: no window any more for this origin…
   const windows: string[] = [];

@@ -20,7 +20,7 @@ test('the Firefox manifest uses background scripts and the add-on id the card br
   assert.equal(/FIREFOX_EXTENSION_ID: &str = "([^"]+)"/.exec(bridgeRs)[1], FIREFOX_EXTENSION_ID);
   assert.equal(firefox.key, undefined);
   assert.deepEqual(firefox.content_scripts, base.content_scripts);
-  assert.deepEqual(firefox.permissions, ['nativeMessaging']);
+  assert.deepEqual(firefox.permissions, ['nativeMessaging', 'storage'], 'storage holds only the origins given consent');
   assert.equal(base.background.service_worker, 'background.js', 'the source manifest is not changed');
 });
 
@@ -44,7 +44,13 @@ test('the build writes every file the manifest and the pages refer to, and no pa
     const referenced = [
       ...manifest.background.scripts,
       ...manifest.content_scripts.flatMap((script) => script.js),
-      ...[...readFileSync(path.join(out, 'pin.html'), 'utf8').matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]),
+      manifest.options_ui.page,
+      ...['pin.html', 'consent.html', 'options.html'].flatMap((page) =>
+        [...readFileSync(path.join(out, page), 'utf8').matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]),
+      ),
+      ...['consent.js', 'options.js'].flatMap((script) =>
+        [...readFileSync(path.join(out, script), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]),
+      ),
       ...[...readFileSync(path.join(out, 'background.js'), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]),
       ...[...readFileSync(path.join(out, 'pin.js'), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]),
     ];

@@ -20,9 +20,11 @@ test('every language has every text the English window has, and every operation'
   assert.equal(stringsFor('xx'), STRINGS.en);
 });
 
-test('every data-text of the PIN window has a string', () => {
-  const html = readFileSync(new URL('../pin.html', import.meta.url), 'utf8');
-  const used = [...html.matchAll(/data-text="([^"]+)"/g)].map((match) => match[1]);
-  assert.ok(used.length >= 10);
-  for (const key of used) assert.equal(typeof STRINGS.en[key], 'string', key);
+test('every data-text of the PIN, consent and options windows has a string', () => {
+  for (const page of ['pin.html', 'consent.html', 'options.html']) {
+    const html = readFileSync(new URL(`../${page}`, import.meta.url), 'utf8');
+    const used = [...html.matchAll(/data-text="([^"]+)"/g)].map((match) => match[1]);
+    assert.ok(used.length >= 3, page);
+    for (const key of used) assert.equal(typeof STRINGS.en[key], 'string', `${page}: ${key}`);
+  }
 });

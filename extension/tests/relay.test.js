@@ -10,6 +10,7 @@ import {
   PROTOCOL_VERSION,
   afterSignAttempt,
   allowListFromMatches,
+  cardSummary,
   checkHello,
   cleanText,
   decodeBase64,
@@ -19,6 +20,7 @@ import {
   nativeDisconnectFailure,
   originOfSender,
   pageOutcomeFor,
+  parseConsentMessage,
   parsePageRequest,
   parsePinWindowMessage,
   previewRefusal,
@@ -256,4 +258,37 @@ test('the size limit is the same in relay.js, content.js and the Rust protocol c
   assert.equal(product(/const MAX_PAGE_MESSAGE = ([0-9 *]+);/.exec(content)[1]), MAX_PAGE_MESSAGE);
   assert.match(page, /pub const MAX_PAGE_MESSAGE: usize = MAX_REQUEST_FRAME as usize;/);
   assert.equal(product(/pub const MAX_REQUEST_FRAME: u32 = ([0-9 *]+);/.exec(bridge)[1]), MAX_PAGE_MESSAGE);
+});
+
+test('read-card gives a page the card summary only; the identity file needs the person\'s consent', () => {
+  const golden = load('to-page.card.json')['ehcert:to-page'].args.outcome;
+  const card = {
+    reader: golden.args.reader,
+    applet: golden.args.applet,
+    key_algorithm: golden.args.key_algorithm,
+    identity: {
+      card_number: '592123456789',
+      national_number: golden.args.national_number,
+      surname: golden.args.surname,
+      given_names: golden.args.given_names,
+      third_initial: '',
+      nationality: 'Belg',
+      birth_date: '30 JUL 1985',
+      validity_end: '01.01.2030',
+    },
+    address: { street: 'Wetstraat 16', zip: '1000', municipality: 'Brussel' },
+    photo_hash: 'ab',
+    photo_hash_valid: true,
+    certificates: golden.args.certificates,
+    identity_signature_valid: true,
+    address_signature_valid: true,
+  };
+  assert.deepEqual(pageOutcomeFor('read-card', { type: 'card', args: card }), golden);
+  assert.deepEqual(cardSummary(card), golden.args);
+  const identity = load('to-extension.read-identity.json')['ehcert:to-extension'].args;
+  assert.deepEqual(parsePageRequest(identity), identity);
+  assert.equal(parsePageRequest({ id: 1, action: { type: 'read-identity', args: { reader: null, lang: 'nl', consent: true } } }), null);
+  for (const type of ['allow-once', 'allow-always', 'refuse']) assert.deepEqual(parseConsentMessage({ type }), { type });
+  assert.equal(parseConsentMessage({ type: 'allow-always', origin: 'https://evil.example' }), null);
+  assert.equal(parseConsentMessage({ type: 'yes' }), null);
 });

@@ -11,6 +11,7 @@ export class CardCheck {
   readonly identity: Locator;
   readonly identityError: Locator;
   readonly birthDate: Locator;
+  readonly showIdentityButton: Locator;
 
   constructor(readonly page: Page) {
     this.section = page.getByRole('region', { name: 'Your eID card' });
@@ -19,12 +20,13 @@ export class CardCheck {
     this.identity = page.getByTestId('identity');
     this.identityError = page.getByTestId('identity-error');
     this.birthDate = page.getByTestId('birth-date');
+    this.showIdentityButton = this.section.getByRole('button', { name: 'Show everything my card says about me' });
   }
 
   /** Clicks "Show everything my card says about me" and returns the consent window it opens. */
   async showIdentity(context: BrowserContext): Promise<ConsentWindow> {
     const opened = context.waitForEvent('page');
-    await this.section.getByRole('button', { name: 'Show everything my card says about me' }).click();
+    await this.showIdentityButton.click();
     return new ConsentWindow(await opened);
   }
 
