@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
-import { keytool, openssl, publicKeyIdentifierOf } from './oracles';
+import { keytool, openssl, publicKeyIdentifierOf, xmlsec1Verify } from './oracles';
 import { DUTCH, type Words } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
@@ -67,6 +67,13 @@ test.describe('new personal certificate', () => {
       await (await final).saveAs(finalFile);
       await expect(flow.done()).toContainText(words.done);
       expectFinalKeystore(finalFile);
+      // The person's own evidence: the request as eHealth received it, checked by xmlsec1.
+      const evidence = page.waitForEvent('download');
+      await page.getByRole('button', { name: words.downloadSignedRequest }).click();
+      const evidenceFile = testInfo.outputPath((await evidence).suggestedFilename());
+      await (await evidence).saveAs(evidenceFile);
+      expect(path.basename(evidenceFile)).toMatch(/^signed-GenerateCertificate_[0-9a-f]{32}\.xml$/);
+      xmlsec1Verify(evidenceFile, 'urn:be:fgov:ehealth:certra:protocol:v2:GenerateCertificateRequest');
 
       const state = await certra.state();
       expect(state.certificates).toHaveLength(1);

@@ -1,6 +1,9 @@
 // The outside oracles that read the keystores the browser downloaded: JDK keytool and OpenSSL.
 // Each throws when the tool refuses the file or its password.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 /** `keytool -list -v` of a PKCS#12 file, as medical software's Java reads it. */
 export function keytool(file: string, password: string) {
@@ -52,4 +55,25 @@ export function publicKeyIdentifierOf(file: string, password: string) {
   });
   const digest = execFileSync('openssl', ['dgst', '-sha1', '-r'], { input: rsaPublicKey, encoding: 'utf8' });
   return digest.split(' ')[0].toUpperCase().match(/.{4}/g)!.join(' ');
+}
+
+/**
+ * `xmlsec1 --verify` of a signed SOAP request (the signature's Reference points at the element
+ * `element`'s Id attribute), with the public key of the first certificate in its KeyInfo: the
+ * signature is over what the request says. Returns xmlsec1's report; throws when it fails.
+ */
+export function xmlsec1Verify(file: string, element: string) {
+  const xml = readFileSync(file, 'utf8');
+  const certificate = /<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/.exec(xml)![1];
+  const dir = mkdtempSync(path.join(tmpdir(), 'ehcert-xmlsec-'));
+  try {
+    const pem = path.join(dir, 'signer.pem');
+    writeFileSync(pem, `-----BEGIN CERTIFICATE-----\n${certificate.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`);
+    return execFileSync('xmlsec1', ['--verify', '--id-attr:Id', element, '--pubkey-cert-pem', pem, file], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -40,16 +40,20 @@ pub async fn revocation_contract<S: Services>(
     Ok(response::revocation_contract(&body).map_err(FlowError::from)?)
 }
 
-/// Revoke, signed with the eID signature key (the PIN window shows what the card bridge reads in it).
+/// Revoke, signed with the eID signature key (the PIN window shows what the card bridge reads in
+/// it). Returns the signed request as sent, the person's evidence of what their card signed.
 pub async fn revoke<S: Services>(
     services: &S,
     holder: &EidHolder,
     public_key_identifier: &[u8; 20],
     contract: &RevocationContract,
-) -> Result<(), S::Error> {
+) -> Result<String, S::Error> {
     let request = request::revoke(&services.meta(), public_key_identifier, contract);
-    let body = holder.call(services, request, KeyRole::Signature).await?;
-    Ok(response::revoked(&body).map_err(FlowError::from)?)
+    let operation = request.operation;
+    let envelope = holder.sign(services, request, KeyRole::Signature).await?;
+    let body = services.certra(operation, envelope.clone()).await?;
+    response::revoked(&body).map_err(FlowError::from)?;
+    Ok(envelope)
 }
 
 /// Seconds since 1970 of an `xs:dateTime` as CertRA writes them (`2029-11-22T10:15:30Z`,

@@ -13,7 +13,7 @@ use rand_core::{OsRng, RngCore};
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
-    pages::complete::EnvironmentSelect,
+    pages::complete::{signed_request_file_name, EnvironmentSelect, SignedRequestCopy},
     services::{
         bridge::BridgeClient, clock, files::download_as, flow::WebServices, kiosk::KioskGuard,
     },
@@ -147,6 +147,7 @@ pub fn Certificates() -> impl IntoView {
             busy.set(false);
         });
     };
+    let signed_envelope = StoredValue::new_local(None::<(String, String)>);
     let revoke = move |_| {
         let (Some(services), Some(row), Some(signed)) =
             (services(), revoking.get_untracked(), contract.get_value())
@@ -163,7 +164,9 @@ pub fn Certificates() -> impl IntoView {
             .await;
             busy.set(false);
             match result {
-                Ok(()) => {
+                Ok(envelope) => {
+                    let name = signed_request_file_name("Revoke", &envelope);
+                    signed_envelope.set_value(Some((name, envelope)));
                     revoking.set(None);
                     contract_html.set(None);
                     accepted.set(false);
@@ -186,7 +189,10 @@ pub fn Certificates() -> impl IntoView {
             <p>{move || t().certificates_intro}</p>
             <EnvironmentSelect environment lang />
             <button type="button" disabled=move || busy.get() on:click=move |_| load()>{move || t().show_certificates}</button>
-            {move || notice.get().map(|text| view! { <p role="status" data-testid="notice">{text}</p> })}
+            {move || notice.get().map(|text| view! {
+                <p role="status" data-testid="notice">{text}</p>
+                <SignedRequestCopy envelope=signed_envelope lang />
+            })}
             {move || rows.get().map(|list| if list.is_empty() {
                 view! { <p data-testid="no-certificates">{t().no_certificates}</p> }.into_any()
             } else {

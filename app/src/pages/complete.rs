@@ -257,6 +257,45 @@ pub fn SaveCopy(
     })
 }
 
+/// "Download the request you signed": the signed SOAP envelope exactly as it was sent to
+/// eHealth (the payload, the signature and the card's certificates), the person's own evidence
+/// of what their card signed. Shown after a signature by the eID signature key.
+#[component]
+pub fn SignedRequestCopy(
+    envelope: StoredValue<Option<(String, String)>, LocalStorage>,
+    lang: RwSignal<Lang>,
+) -> impl IntoView {
+    let t = move || strings(lang.get());
+    let failed = RwSignal::new(None::<String>);
+    let save = move |_| {
+        let Some((name, xml)) = envelope.get_value() else { return };
+        if let Err(err) =
+            crate::services::files::download_as(xml.as_bytes(), &name, "application/xml")
+        {
+            failed.set(Some(err.message(lang.get_untracked())));
+        }
+    };
+    envelope.get_value().map(|_| {
+        view! {
+            <p>
+                <button type="button" on:click=save>{move || t().download_signed_request}</button>
+                " " {move || t().signed_request_note}
+                {move || failed.get().map(|text| view! { <span role="alert"> " " {text}</span> })}
+            </p>
+        }
+    })
+}
+
+/// The file name of a signed request kept as evidence: the operation and the request's `Id`,
+/// which eHealth's answer and logs refer to.
+pub fn signed_request_file_name(operation: &str, envelope: &str) -> String {
+    let id = envelope
+        .split_once(" Id=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or("", |(id, _)| id);
+    format!("signed-{operation}{id}.xml")
+}
+
 /// The eHealth environment picker (F11), shared by the flows.
 #[component]
 pub fn EnvironmentSelect(environment: RwSignal<String>, lang: RwSignal<Lang>) -> impl IntoView {

@@ -31,7 +31,10 @@ use rand_core::OsRng;
 use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
-    pages::complete::{finish_request, ActivateEtkOffer, EnvironmentSelect, SaveCopy},
+    pages::complete::{
+        finish_request, signed_request_file_name, ActivateEtkOffer, EnvironmentSelect, SaveCopy,
+        SignedRequestCopy,
+    },
     services::{
         bridge::BridgeClient,
         clock,
@@ -142,6 +145,8 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     let gathered = StoredValue::new_local(Gathered::default());
     let finished = StoredValue::new_local(None::<Keystore>);
     let final_file = StoredValue::new_local(None::<(String, Vec<u8>)>);
+    // The signed GenerateCertificate as sent: offered to the person as their evidence.
+    let signed_envelope = StoredValue::new_local(None::<(String, String)>);
     let step = RwSignal::new(Step::ReadCard);
     let error = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
@@ -496,6 +501,8 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 let envelope = signed_certificate_request(&services, &holder, &request).await?;
                 // Signed: from here on eHealth may receive it, whatever becomes of the answer.
                 attempted.set_value(true);
+                let evidence = signed_request_file_name("GenerateCertificate", &envelope);
+                signed_envelope.set_value(Some((evidence, envelope.clone())));
                 Some(send_certificate_request(&services, envelope).await?)
             };
             if let Some(generated) = generated {
@@ -762,6 +769,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                         <h2 id="step-title">{t().step_done}</h2>
                         <p role="status" data-testid="done">{t().done} " " <strong>{file_name.get()}</strong></p>
                         <SaveCopy file=final_file lang />
+                        <SignedRequestCopy envelope=signed_envelope lang />
                         <dl class="summary" data-testid="summary">
                             <dt>{t().contract_for}</dt>
                             <dd>{contract_dn.get()}</dd>

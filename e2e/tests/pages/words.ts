@@ -40,6 +40,8 @@ export type Words = {
   rules: { met: string; notMet: string; length: string; digit: string; characters: string; same: string };
   sign: string;
   done: string;
+  /** The button that downloads the signed request, the person's evidence. */
+  downloadSignedRequest: string;
   waiting: string;
   completeTitle: string;
   completeButton: string;
@@ -131,6 +133,7 @@ export const ENGLISH: Words = {
   },
   sign: 'Sign and send the request',
   done: 'Your eHealth certificate is ready',
+  downloadSignedRequest: 'Download the request you signed (XML)',
   waiting: 'Waiting for eHealth to issue your certificate',
   completeTitle: 'Complete a certificate request',
   completeButton: 'Complete the request',
@@ -227,6 +230,7 @@ export const DUTCH: Words = {
   },
   sign: 'De aanvraag ondertekenen en versturen',
   done: 'Uw eHealth-certificaat is klaar',
+  downloadSignedRequest: 'De aanvraag downloaden die u ondertekende (XML)',
   waiting: 'Wachten tot eHealth uw certificaat uitreikt',
   completeTitle: 'Een certificaataanvraag vervolledigen',
   completeButton: 'De aanvraag vervolledigen',
@@ -323,6 +327,7 @@ export const FRENCH: Words = {
   },
   sign: 'Signer et envoyer la demande',
   done: 'Votre certificat eHealth est prêt',
+  downloadSignedRequest: 'Télécharger la demande que vous avez signée (XML)',
   waiting: 'En attente de la délivrance de votre certificat par eHealth',
   completeTitle: 'Compléter une demande de certificat',
   completeButton: 'Compléter la demande',
