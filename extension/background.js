@@ -44,18 +44,18 @@ const EXTENSION_ORIGIN = new URL(PIN_PAGE).origin;
 
 /** Action kinds with an operation under way: one at a time per kind. */
 const running = new Set();
-/** Signatures waiting for their PIN window, by operation id. */
+/** PIN windows of the signatures under way, by operation id. */
 const signatures = new Map();
-/** Identity reads waiting for the person's consent, by operation id. */
+/** Consent windows of the identity reads under way, by operation id. */
 const consents = new Map();
 
 chrome.runtime.onConnect.addListener((port) => {
   if (port.name === PIN_PORT_NAME) {
-    attachPinWindow(port);
+    attachWindow(port, PIN_PAGE, signatures, parsePinWindowMessage);
     return;
   }
   if (port.name === CONSENT_PORT_NAME) {
-    attachConsentWindow(port);
+    attachWindow(port, CONSENT_PAGE, consents, parseConsentMessage);
     return;
   }
   const origin = originOfSender(port.sender);
@@ -246,44 +246,19 @@ async function sign(bridge, action, origin, pageGone) {
   if (refused) return refused;
   const { holder, operation: signed } = answer.args;
 
-  const operation = {
-    id: crypto.randomUUID(),
-    windowId: null,
-    port: null,
-    events: new EventQueue(),
-    details: {
-      origin,
-      holder: `${holder.given_names} ${holder.surname}`.trim(),
-      key,
-      operation: signed,
-      lang: args.lang,
-      pinpad: holder.pinpad,
-    },
-  };
-  const { events } = operation;
-  const onPageGone = () => events.push({ type: 'page-gone' });
-  const onWindowRemoved = (windowId) => {
-    if (windowId === operation.windowId) events.push({ type: 'closed' });
-  };
-  let timer = null;
-  const startTimer = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => events.push({ type: 'timeout' }), USER_TIMEOUT_MS);
-  };
-  signatures.set(operation.id, operation);
-  pageGone.addEventListener('abort', onPageGone);
+  const pinWindow = new OperationWindow(PIN_PAGE, signatures, pageGone, {
+    origin,
+    holder: `${holder.given_names} ${holder.surname}`.trim(),
+    key,
+    operation: signed,
+    lang: args.lang,
+    pinpad: holder.pinpad,
+  });
+  const { events } = pinWindow;
   bridge.onStop((reason) => events.push({ type: 'bridge-stopped', reason }));
-  chrome.windows.onRemoved.addListener(onWindowRemoved);
   try {
-    const created = await chrome.windows.create({
-      url: `${PIN_PAGE}#${operation.id}`,
-      type: 'popup',
-      width: 480,
-      height: 660,
-      focused: true,
-    });
-    operation.windowId = created.id;
-    startTimer();
+    await pinWindow.open(660);
+    pinWindow.startTimer();
     let shown = false;
     for (;;) {
       const event = await events.next();
@@ -296,8 +271,8 @@ async function sign(bridge, action, origin, pageGone) {
         case 'pin':
         case 'pinpad': {
           if (!shown || (event.type === 'pinpad') !== holder.pinpad) break;
-          clearTimeout(timer);
-          operation.port?.postMessage({ type: 'signing' });
+          pinWindow.stopTimer();
+          pinWindow.post({ type: 'signing' });
           const pin = event.type === 'pin' ? { type: 'digits', args: event.pin } : { type: 'pinpad' };
           // The same bytes as the preview: the bridge checks them again against the card that
           // signs, in the card's own transaction.
@@ -312,8 +287,8 @@ async function sign(bridge, action, origin, pageGone) {
             }
             return next.outcome;
           }
-          operation.port?.postMessage({ type: 'wrong-pin', tries_left: next.triesLeft });
-          startTimer();
+          pinWindow.post({ type: 'wrong-pin', tries_left: next.triesLeft });
+          pinWindow.startTimer();
           break;
         }
         case 'cancel':
@@ -329,16 +304,7 @@ async function sign(bridge, action, origin, pageGone) {
       }
     }
   } finally {
-    clearTimeout(timer);
-    signatures.delete(operation.id);
-    pageGone.removeEventListener('abort', onPageGone);
-    chrome.windows.onRemoved.removeListener(onWindowRemoved);
-    try {
-      operation.port?.disconnect();
-    } catch {
-      // Already gone.
-    }
-    if (operation.windowId !== null) chrome.windows.remove(operation.windowId).catch(() => {});
+    pinWindow.close();
   }
 }
 
@@ -367,27 +333,12 @@ async function readIdentity(bridge, args, origin, pageGone) {
 
 /** Opens the consent window and waits for the person's answer, or a failure. */
 async function askConsent(details, pageGone) {
-  const operation = { id: crypto.randomUUID(), windowId: null, port: null, events: new EventQueue(), details };
-  const { events } = operation;
-  const onPageGone = () => events.push({ type: 'page-gone' });
-  const onWindowRemoved = (windowId) => {
-    if (windowId === operation.windowId) events.push({ type: 'closed' });
-  };
-  const timer = setTimeout(() => events.push({ type: 'timeout' }), USER_TIMEOUT_MS);
-  consents.set(operation.id, operation);
-  pageGone.addEventListener('abort', onPageGone);
-  chrome.windows.onRemoved.addListener(onWindowRemoved);
+  const consentWindow = new OperationWindow(CONSENT_PAGE, consents, pageGone, details);
   try {
-    const created = await chrome.windows.create({
-      url: `${CONSENT_PAGE}#${operation.id}`,
-      type: 'popup',
-      width: 480,
-      height: 560,
-      focused: true,
-    });
-    operation.windowId = created.id;
+    await consentWindow.open(560);
+    consentWindow.startTimer();
     for (;;) {
-      const event = await events.next();
+      const event = await consentWindow.events.next();
       switch (event.type) {
         case 'allow-once':
         case 'allow-always':
@@ -403,43 +354,17 @@ async function askConsent(details, pageGone) {
       }
     }
   } finally {
-    clearTimeout(timer);
-    consents.delete(operation.id);
-    pageGone.removeEventListener('abort', onPageGone);
-    chrome.windows.onRemoved.removeListener(onWindowRemoved);
-    try {
-      operation.port?.disconnect();
-    } catch {
-      // Already gone.
-    }
-    if (operation.windowId !== null) chrome.windows.remove(operation.windowId).catch(() => {});
+    consentWindow.close();
   }
-}
-
-/** The consent window of a waiting identity read connects: checked as the PIN window is. */
-function attachConsentWindow(port) {
-  const operation = windowOperation(port, CONSENT_PAGE, consents);
-  if (!operation) {
-    port.disconnect();
-    return;
-  }
-  operation.port = port;
-  port.onMessage.addListener((message) => {
-    const parsed = parseConsentMessage(message);
-    if (parsed) operation.events.push(parsed);
-  });
-  port.onDisconnect.addListener(() => {
-    operation.port = null;
-    operation.events.push({ type: 'closed' });
-  });
-  port.postMessage({ type: 'show', details: operation.details });
 }
 
 /**
- * The operation an extension window's port belongs to: the port must come from this extension's
- * `page`, carry the operation's id, be the operation's own window, and be its first port.
+ * An extension window of a waiting operation connects (`page`: the PIN or the consent window):
+ * accepted only from this extension's own `page`, with the id of an operation of `operations`,
+ * from that operation's window, and only once; then told what to show. Its messages pass
+ * `parse` or are dropped.
  */
-function windowOperation(port, page, operations) {
+function attachWindow(port, page, operations, parse) {
   const sender = port.sender;
   const fromPage =
     sender?.id === chrome.runtime.id &&
@@ -447,31 +372,101 @@ function windowOperation(port, page, operations) {
     typeof sender.url === 'string' &&
     sender.url.startsWith(`${page}#`);
   const operation = fromPage ? operations.get(new URL(sender.url).hash.slice(1)) : undefined;
-  const sameWindow = operation && (operation.windowId === null || sender.tab?.windowId === operation.windowId);
-  return operation && sameWindow && !operation.port ? operation : null;
-}
-
-/** The PIN window of a waiting signature connects: checked, then told what to show. */
-function attachPinWindow(port) {
-  const operation = windowOperation(port, PIN_PAGE, signatures);
-  if (!operation) {
+  if (!operation || !operation.accepts(sender.tab?.windowId)) {
     port.disconnect();
     return;
   }
-  operation.port = port;
-  port.onMessage.addListener((message) => {
-    const parsed = parsePinWindowMessage(message);
-    if (parsed) operation.events.push(parsed);
-  });
-  port.onDisconnect.addListener(() => {
-    operation.port = null;
-    operation.events.push({ type: 'closed' });
-  });
-  port.postMessage({ type: 'show', details: operation.details });
-  operation.events.push({ type: 'ready' });
+  operation.attach(port, parse);
 }
 
-/** Events of one signature, taken one at a time by its loop. */
+/**
+ * One of the extension's own windows for one operation, opened as a popup that carries the
+ * operation's id: its events (its messages, its closing, the page going away, a timeout) are
+ * taken one at a time by the operation, and closing undoes everything.
+ */
+class OperationWindow {
+  #page;
+  #operations;
+  #pageGone;
+  #onPageGone = () => this.events.push({ type: 'page-gone' });
+  #onWindowRemoved = (windowId) => {
+    if (windowId === this.windowId) this.events.push({ type: 'closed' });
+  };
+  #timer = null;
+  #port = null;
+
+  constructor(page, operations, pageGone, details) {
+    this.id = crypto.randomUUID();
+    this.windowId = null;
+    this.events = new EventQueue();
+    this.details = details;
+    this.#page = page;
+    this.#operations = operations;
+    this.#pageGone = pageGone;
+    operations.set(this.id, this);
+    pageGone.addEventListener('abort', this.#onPageGone);
+    chrome.windows.onRemoved.addListener(this.#onWindowRemoved);
+  }
+
+  async open(height) {
+    const created = await chrome.windows.create({
+      url: `${this.#page}#${this.id}`,
+      type: 'popup',
+      width: 480,
+      height,
+      focused: true,
+    });
+    this.windowId = created.id;
+  }
+
+  /** Whether a port from browser window `windowId` may be this window's (its first one). */
+  accepts(windowId) {
+    return this.#port === null && (this.windowId === null || windowId === this.windowId);
+  }
+
+  attach(port, parse) {
+    this.#port = port;
+    port.onMessage.addListener((message) => {
+      const parsed = parse(message);
+      if (parsed) this.events.push(parsed);
+    });
+    port.onDisconnect.addListener(() => {
+      this.#port = null;
+      this.events.push({ type: 'closed' });
+    });
+    port.postMessage({ type: 'show', details: this.details });
+    this.events.push({ type: 'ready' });
+  }
+
+  post(message) {
+    this.#port?.postMessage(message);
+  }
+
+  /** The person has this long to act, from now. */
+  startTimer() {
+    this.stopTimer();
+    this.#timer = setTimeout(() => this.events.push({ type: 'timeout' }), USER_TIMEOUT_MS);
+  }
+
+  stopTimer() {
+    clearTimeout(this.#timer);
+  }
+
+  close() {
+    this.stopTimer();
+    this.#operations.delete(this.id);
+    this.#pageGone.removeEventListener('abort', this.#onPageGone);
+    chrome.windows.onRemoved.removeListener(this.#onWindowRemoved);
+    try {
+      this.#port?.disconnect();
+    } catch {
+      // Already gone.
+    }
+    if (this.windowId !== null) chrome.windows.remove(this.windowId).catch(() => {});
+  }
+}
+
+/** Events of one operation, taken one at a time by its loop. */
 class EventQueue {
   #items = [];
   #waiter = null;

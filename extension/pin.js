@@ -81,10 +81,19 @@ function setBusy(busy) {
   $('status').textContent = busy ? text.signing : '';
 }
 
+// A form is submitted through a click on its Sign button (the mouse, or Enter in the field,
+// which the browser turns into a click): that click must be the person's, not a script's
+// `click()` (whose submit event the browser would still mark as trusted).
+let activatedByPerson = false;
+$('sign').addEventListener('click', (event) => {
+  activatedByPerson = event.isTrusted;
+});
 $('pin-form').addEventListener('submit', (event) => {
   event.preventDefault();
+  const byPerson = event.isTrusted && activatedByPerson;
+  activatedByPerson = false;
   // Only the person's own keys and clicks count: no script-made events, nothing before arming.
-  if (!event.isTrusted || !armed || !shownDetails) return;
+  if (!byPerson || !armed || !shownDetails) return;
   const input = $('pin');
   if (!isValidPin(input.value)) {
     $('pin-message').textContent = text.pinInvalid;

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { BIN_DIR, DIST_DIR, expect, startServer, test } from './fixtures';
 
-import { CardCheck } from './pages/card-check';
+import { CardCheck, PinWindow } from './pages/card-check';
 
 for (const applet of ['1.7', '1.8'] as const) {
   test.describe(`applet ${applet}`, () => {
@@ -171,6 +171,40 @@ test('the service worker being stopped mid-signature is reported, and the next s
   await expect(pinWindow.message).toContainText('The operation was interrupted');
 
   pinWindow = await check.testPin(context);
+  await pinWindow.enterPin('1234');
+  await expect(check.result).toHaveAttribute('data-state', 'ok');
+});
+
+test('the PIN window takes no keys typed before it showed what is signed, and no script-made events', async ({
+  page,
+  context,
+  appServer,
+  card,
+  bridgeLog,
+}) => {
+  const check = new CardCheck(page);
+  await check.open(appServer.url);
+  await check.readCard();
+  await expect(check.holder).toHaveText(card.holder);
+  // Keys typed at once, as a page that had the person typing would make them land.
+  const opened = context.waitForEvent('page');
+  await check.section.getByRole('button', { name: 'Test my PIN' }).click();
+  const window = await opened;
+  await window.keyboard.type('1234');
+  await window.keyboard.press('Enter');
+  const pinWindow = new PinWindow(window);
+  await expect(pinWindow.pin).toBeEnabled();
+  await expect(pinWindow.pin).toHaveValue('');
+  // A submit made by a script (isTrusted false) is ignored, even with a PIN in the field.
+  await window.evaluate(() => {
+    (document.getElementById('pin') as HTMLInputElement).value = '1234';
+    document.getElementById('pin-form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    document.getElementById('sign')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  });
+  await window.waitForTimeout(1_000);
+  expect((await bridgeLog()).filter((line) => /^\S+ #\d+ sign /.test(line))).toHaveLength(0);
+  await expect(check.result).toHaveCount(0);
+  // The person's own PIN then signs.
   await pinWindow.enterPin('1234');
   await expect(check.result).toHaveAttribute('data-state', 'ok');
 });

@@ -276,3 +276,60 @@ pub struct Status {
     /// The bridge's own hello, as it sent it.
     pub bridge: Hello,
 }
+
+/// Reads a message from the extension exactly as `ToPage`'s derived `Deserialize` does (the same
+/// JSON accepted and refused: the golden tests check both on every file), with less code in the
+/// page: serde's adjacently tagged enums compile every payload's deserializer twice (for `args`
+/// before and after `type`), and `PageOutcome` is most of the page's protocol code. Here the tag
+/// is read first and the payload, kept as raw JSON, once with its own type.
+pub fn read_to_page(text: &str) -> Result<ToPage, serde_json::Error> {
+    use serde::de::Error as _;
+    use serde_json::{from_str, value::RawValue};
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Incoming<'a> {
+        #[serde(rename = "ehcert:to-page", borrow)]
+        message: Tagged<'a>,
+    }
+    // No `deny_unknown_fields` here: the derived adjacently tagged enums ignore other keys too.
+    #[derive(Deserialize)]
+    struct Tagged<'a> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+        #[serde(borrow)]
+        args: &'a RawValue,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Reply<'a> {
+        id: u32,
+        #[serde(borrow)]
+        outcome: Tagged<'a>,
+    }
+
+    let unknown = |kind: &str| serde_json::Error::custom(format!("unknown variant `{kind}`"));
+    let Incoming { message } = from_str(text)?;
+    let args = message.args.get();
+    let message = match message.kind {
+        "ack" => ExtensionMessage::Ack(from_str(args)?),
+        "reply" => {
+            let Reply { id, outcome } = from_str(args)?;
+            let args = outcome.args.get();
+            let outcome = match outcome.kind {
+                "status" => PageOutcome::Status(from_str(args)?),
+                "readers" => PageOutcome::Readers(from_str(args)?),
+                "card" => PageOutcome::Card(from_str(args)?),
+                "identity" => PageOutcome::Identity(from_str(args)?),
+                "pin-tries" => PageOutcome::PinTries(from_str(args)?),
+                "signature" => PageOutcome::Signature(from_str(args)?),
+                "card-check" => PageOutcome::CardCheck(from_str(args)?),
+                "error" => PageOutcome::Error(from_str(args)?),
+                other => return Err(unknown(other)),
+            };
+            ExtensionMessage::Reply(PageReply { id, outcome })
+        }
+        other => return Err(unknown(other)),
+    };
+    Ok(ToPage { message })
+}

@@ -58,6 +58,36 @@ fn every_golden_message_round_trips() {
 }
 
 #[test]
+fn the_pages_reader_reads_every_message_to_the_page_as_the_derived_one_does() {
+    use ehcert_shared::page::read_to_page;
+    let mut read = 0;
+    for dir in ["tests/golden", "tests/golden/reject"] {
+        for (name, text) in
+            golden_files(dir).into_iter().filter(|(name, _)| name.starts_with("to-page"))
+        {
+            let derived = serde_json::from_str::<ToPage>(&text).ok();
+            assert_eq!(read_to_page(&text).ok(), derived, "{dir}/{name}");
+            read += 1;
+        }
+    }
+    assert!(read >= 8, "to-page golden files went missing");
+    // What the page also hears on its window, and must drop: its own requests, other keys,
+    // payloads of the wrong type, extra fields.
+    for text in [
+        r#"{"ehcert:to-extension": {"type": "ping"}}"#,
+        r#"{"ehcert:to-page": {"type": "reply", "args": {"id": 1, "outcome": {"type": "card", "args": 3}}}}"#,
+        r#"{"ehcert:to-page": {"type": "reply", "args": {"id": 1, "outcome": {"type": "pin-tries", "args": 2}, "x": 1}}}"#,
+        r#"{"ehcert:to-page": {"type": "hello", "args": {}}}"#,
+    ] {
+        assert!(serde_json::from_str::<ToPage>(text).is_err(), "{text}");
+        assert!(read_to_page(text).is_err(), "{text}");
+    }
+    // Keys beside `type` and `args` are ignored by both.
+    let extra = r#"{"ehcert:to-page": {"type": "ack", "args": {"extension_version": "1", "protocol": 2}, "x": 1}}"#;
+    assert_eq!(read_to_page(extra).ok(), serde_json::from_str::<ToPage>(extra).ok());
+}
+
+#[test]
 fn every_rejected_message_is_refused() {
     let files = golden_files("tests/golden/reject");
     assert!(files.len() >= 6, "reject files went missing: {files:?}");

@@ -9,8 +9,8 @@ use std::{cell::RefCell, collections::HashMap, rc::Rc};
 use ehcert_shared::{
     bridge::{CardInfo, Failure, ReadCard, Reader},
     page::{
-        Ack, Action, CardCheckRequest, CardSummary, ExtensionMessage, PageMessage, PageOutcome,
-        PageRequest, ReadIdentityRequest, SignRequest, Status, ToExtension, ToPage,
+        read_to_page, Ack, Action, CardCheckRequest, CardSummary, ExtensionMessage, PageMessage,
+        PageOutcome, PageRequest, ReadIdentityRequest, SignRequest, Status, ToExtension,
     },
     ErrorCode,
 };
@@ -219,7 +219,7 @@ impl Inner {
         let Some(message) = js_sys::JSON::stringify(&event.data())
             .ok()
             .and_then(|text| text.as_string())
-            .and_then(|text| serde_json::from_str::<ToPage>(&text).ok())
+            .and_then(|text| read_to_page(&text).ok())
         else {
             return;
         };

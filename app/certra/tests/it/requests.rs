@@ -48,3 +48,28 @@ fn the_contract_is_echoed_unchanged_with_its_html_escaped() {
     let value = parsed.descendants().find(|node| node.tag_name().name() == "Value").unwrap();
     assert_eq!(value.text(), Some("<html><body><p>Contrat &amp; conditions</p></body></html>"));
 }
+
+/// The card bridge's strict reader accepts exactly what the builders make of the four requests an
+/// eID signs (and those are valid against eHealth's schemas once signed: `signatures.rs`); it
+/// reads nothing else.
+#[test]
+fn the_strict_reader_reads_back_each_request_an_eid_signs_and_no_other() {
+    use ehcert_certra::eid_request;
+    let eid_signed = [
+        Operation::GetActorQualities,
+        Operation::GetCertificateInfoForCitizen,
+        Operation::GenerateCertificate,
+        Operation::Revoke,
+    ];
+    let mut read = 0;
+    for request in every_request() {
+        let result = eid_request::read(&request.body_xml());
+        if eid_signed.contains(&request.operation) {
+            assert_eq!(result.unwrap().content.operation(), request.operation);
+            read += 1;
+        } else {
+            assert!(result.is_err(), "{:?} was read as an eID request", request.operation);
+        }
+    }
+    assert_eq!(read, eid_signed.len());
+}
