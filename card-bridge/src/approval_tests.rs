@@ -99,7 +99,7 @@ fn revocation(dn: &str) -> request::Request {
 pub(crate) fn content(request: request::Request, algorithm: XmlAlgorithm) -> SignedContent {
     let draft = SignatureDraft::new(request, algorithm, vec![], "xmldsig-1".into()).unwrap();
     SignedContent::EhealthRequest(EhealthRequest {
-        signed_info: String::from_utf8(draft.signed_info()).unwrap(),
+        signed_info: draft.signed_info_text(),
         payload: draft.payload(),
     })
 }

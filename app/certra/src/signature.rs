@@ -125,7 +125,12 @@ impl SignatureDraft {
 
     /// The canonical `SignedInfo`: the bytes a local key signs.
     pub fn signed_info(&self) -> Vec<u8> {
-        self.signed_info.canonical().into_bytes()
+        self.signed_info_text().into_bytes()
+    }
+
+    /// [`Self::signed_info`] as text, as the page hands it to the card bridge.
+    pub fn signed_info_text(&self) -> String {
+        self.signed_info.canonical()
     }
 
     /// The hash of [`Self::signed_info`] with the algorithm's hash: what a card signs. Only the

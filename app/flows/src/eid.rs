@@ -145,14 +145,12 @@ impl EidHolder {
         let algorithm = self.algorithm(services.dialect());
         let draft = SignatureDraft::new(request, algorithm, chain, signature_id(services))
             .map_err(FlowError::from)?;
-        let signed_info = String::from_utf8(draft.signed_info())
-            .map_err(|_| FlowError::Card("the SignedInfo is not UTF-8".into()))?;
         let value = services
             .eid_sign(EidSignature {
                 reader: self.reader.clone(),
                 key,
                 algorithm,
-                signed_info,
+                signed_info: draft.signed_info_text(),
                 payload: draft.payload(),
             })
             .await?;

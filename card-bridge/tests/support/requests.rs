@@ -63,10 +63,10 @@ pub(crate) fn certificate_request(
         &[],
     );
     let draft = SignatureDraft::new(generate, algorithm, vec![], "xmldsig-1".into()).unwrap();
-    let signed_info = draft.signed_info();
+    let signed_info = draft.signed_info_text();
     let content = SignedContent::EhealthRequest(EhealthRequest {
-        signed_info: String::from_utf8(signed_info.clone()).unwrap(),
+        signed_info: signed_info.clone(),
         payload: draft.payload(),
     });
-    (content, signed_info)
+    (content, signed_info.into_bytes())
 }
