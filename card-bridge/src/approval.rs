@@ -17,9 +17,9 @@ use ehcert_certra::{
 };
 use ehcert_pki::{dn, identifier::PublicKeyIdentifier};
 use ehcert_shared::bridge::{
-    card_check_message, CardHolder, CertificateRequestSummary, CertificateSubject, KeyRole,
-    RevocationSummary, SignatureAlgorithm, SignedContent, SignedOperation,
-    CARD_CHECK_CHALLENGE_LEN,
+    card_check_message, CardHolder, CardKeyAlgorithm, CertificateRequestSummary,
+    CertificateSubject, KeyRole, RevocationSummary, SignatureAlgorithm, SignedContent,
+    SignedOperation, CARD_CHECK_CHALLENGE_LEN,
 };
 use sha2::{Digest, Sha256};
 
@@ -42,10 +42,10 @@ pub(crate) fn approve(
     content: &SignedContent,
     holder: &CardHolder,
 ) -> Result<Approved, BridgeError> {
-    let elliptic = match holder.key_algorithm.as_str() {
-        "rsa-2048" => false,
-        "ecdsa-p384" => true,
-        other => return Err(BridgeError::UnsupportedCard(format!("unknown key type {other}"))),
+    // The card check's signature, and the XML signature methods this card can make.
+    let (check_algorithm, key_type) = match holder.key_algorithm {
+        CardKeyAlgorithm::Rsa2048 => (SignatureAlgorithm::RsaPkcs1Sha256, CardKeyType::Rsa),
+        CardKeyAlgorithm::EcdsaP384 => (SignatureAlgorithm::EcdsaSha256, CardKeyType::Ec),
     };
     let approved = match content {
         SignedContent::CardCheck(check) => {
@@ -55,17 +55,12 @@ pub(crate) fn approve(
                 .filter(|bytes| bytes.len() == CARD_CHECK_CHALLENGE_LEN)
                 .ok_or(BridgeError::NotSignable(Refusal::Challenge))?;
             Approved {
-                algorithm: if elliptic {
-                    SignatureAlgorithm::EcdsaSha256
-                } else {
-                    SignatureAlgorithm::RsaPkcs1Sha256
-                },
+                algorithm: check_algorithm,
                 digest: Sha256::digest(card_check_message(&check.origin, &challenge)).to_vec(),
                 operation: SignedOperation::CardCheck { origin: check.origin.clone() },
             }
         }
         SignedContent::EhealthRequest(request) => {
-            let key_type = if elliptic { CardKeyType::Ec } else { CardKeyType::Rsa };
             let checked = eid_request::check(&request.signed_info, &request.payload, key_type)
                 .map_err(|err| match err {
                     ehcert_certra::CertraError::NotSignable(problem) => {

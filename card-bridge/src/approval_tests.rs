@@ -16,12 +16,12 @@ pub(crate) const HOLDER_SSIN: &str = "85073003328";
 const OTHER_SSIN: &str = "00010100117";
 
 /// The card holder as the bridge reads them from the identity file.
-pub(crate) fn holder(key_algorithm: &str) -> CardHolder {
+pub(crate) fn holder(key_algorithm: CardKeyAlgorithm) -> CardHolder {
     CardHolder {
         reader: "Virtual PCD 00 00".into(),
         pinpad: false,
-        applet: if key_algorithm == "rsa-2048" { "1.7" } else { "1.8" }.into(),
-        key_algorithm: key_algorithm.into(),
+        applet: if key_algorithm == CardKeyAlgorithm::Rsa2048 { "1.7" } else { "1.8" }.into(),
+        key_algorithm,
         surname: "Peeters".into(),
         given_names: "Jan Pieter".into(),
         card_number: "592123456789".into(),
@@ -113,7 +113,7 @@ fn refusal(result: Result<Approved, BridgeError>) -> String {
 
 #[test]
 fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
-    let rsa = holder("rsa-2048");
+    let rsa = holder(CardKeyAlgorithm::Rsa2048);
     let request =
         certificate_request(HOLDER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(HOLDER_SSIN));
     let approved =
@@ -137,7 +137,7 @@ fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
     let approved = approve(
         KeyRole::Signature,
         &content(request, XmlAlgorithm::EcdsaSha384),
-        &holder("ecdsa-p384"),
+        &holder(CardKeyAlgorithm::EcdsaP384),
     )
     .unwrap();
     let SignedOperation::CertificateRequest(summary) = &approved.operation else { panic!() };
@@ -153,7 +153,7 @@ fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
 
 #[test]
 fn a_personal_certificate_request_for_another_person_is_refused() {
-    let rsa = holder("rsa-2048");
+    let rsa = holder(CardKeyAlgorithm::Rsa2048);
     // Another person's certificate, signed by this holder.
     let request =
         certificate_request(HOLDER_SSIN, &personal_dn(OTHER_SSIN), &personal_dn(OTHER_SSIN));
@@ -185,7 +185,7 @@ fn a_personal_certificate_request_for_another_person_is_refused() {
 
 #[test]
 fn each_key_signs_only_its_own_operations() {
-    let rsa = holder("rsa-2048");
+    let rsa = holder(CardKeyAlgorithm::Rsa2048);
     let revoke = content(revocation(ORGANISATION_DN), XmlAlgorithm::RsaSha256);
     let approved = approve(KeyRole::Signature, &revoke, &rsa).unwrap();
     assert!(matches!(
@@ -216,7 +216,7 @@ fn each_key_signs_only_its_own_operations() {
 
 #[test]
 fn a_signed_info_whose_digest_is_not_the_payloads_is_refused() {
-    let rsa = holder("rsa-2048");
+    let rsa = holder(CardKeyAlgorithm::Rsa2048);
     let SignedContent::EhealthRequest(list) =
         content(request::get_certificate_info_for_citizen(&meta()), XmlAlgorithm::RsaSha256)
     else {
@@ -252,7 +252,7 @@ fn a_tls_transcript_hash_or_any_other_bytes_get_no_signature() {
         payload: "\u{16}\u{3}\u{3}handshake".into(),
     });
     assert_eq!(
-        refusal(approve(KeyRole::Authentication, &transcript, &holder("rsa-2048"))),
+        refusal(approve(KeyRole::Authentication, &transcript, &holder(CardKeyAlgorithm::Rsa2048))),
         format!("{:?}", Refusal::Request(SignableProblem::NotXml))
     );
     // A card check signs only SHA-256 of the labelled message, never the challenge itself.
@@ -261,7 +261,8 @@ fn a_tls_transcript_hash_or_any_other_bytes_get_no_signature() {
         origin: "https://ehcert.be".into(),
         challenge: STANDARD.encode(challenge),
     });
-    let approved = approve(KeyRole::Authentication, &check, &holder("ecdsa-p384")).unwrap();
+    let approved =
+        approve(KeyRole::Authentication, &check, &holder(CardKeyAlgorithm::EcdsaP384)).unwrap();
     assert_eq!(approved.algorithm, SignatureAlgorithm::EcdsaSha256);
     assert_eq!(
         approved.digest,
@@ -272,5 +273,8 @@ fn a_tls_transcript_hash_or_any_other_bytes_get_no_signature() {
         origin: "https://ehcert.be".into(),
         challenge: STANDARD.encode([0x42; 31]),
     });
-    assert_eq!(refusal(approve(KeyRole::Authentication, &short, &holder("rsa-2048"))), "Challenge");
+    assert_eq!(
+        refusal(approve(KeyRole::Authentication, &short, &holder(CardKeyAlgorithm::Rsa2048))),
+        "Challenge"
+    );
 }

@@ -3,8 +3,8 @@
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use ehcert_shared::bridge::{
-    Address, CardHolder, CardInfo, Certificates, Identity, KeyRole, PinEntry, Reader, Sign,
-    SignatureAlgorithm,
+    Address, CardHolder, CardInfo, CardKeyAlgorithm, Certificates, Identity, KeyRole, PinEntry,
+    Reader, Sign, SignatureAlgorithm,
 };
 use pcsc::{Card, Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
 use rsa::{pkcs1v15::Pkcs1v15Sign, RsaPublicKey};
@@ -138,12 +138,21 @@ fn holder_in(
         reader,
         pinpad,
         applet: format!("{}.{}", applet >> 4, applet & 0x0F),
-        key_algorithm: if applet >= 0x18 { "ecdsa-p384".into() } else { "rsa-2048".into() },
+        key_algorithm: key_algorithm(applet),
         surname: tlv::text(&identity, 0x07),
         given_names: tlv::text(&identity, 0x08),
         card_number: tlv::text(&identity, 0x01),
         national_number: tlv::text(&identity, 0x06),
     })
+}
+
+/// Applet 1.8 cards have P-384 keys, older ones RSA-2048.
+fn key_algorithm(applet: u8) -> CardKeyAlgorithm {
+    if applet >= 0x18 {
+        CardKeyAlgorithm::EcdsaP384
+    } else {
+        CardKeyAlgorithm::Rsa2048
+    }
 }
 
 /// PIN tries left without using one: GET CARD DATA byte 28 on applet 1.8, the status-only
@@ -423,7 +432,7 @@ fn read_everything(
     Ok(CardInfo {
         reader,
         applet: format!("{}.{}", applet >> 4, applet & 0x0F),
-        key_algorithm: if applet >= 0x18 { "ecdsa-p384".into() } else { "rsa-2048".into() },
+        key_algorithm: key_algorithm(applet),
         identity: Identity {
             card_number: tlv::text(&identity, 0x01),
             national_number: tlv::text(&identity, 0x06),

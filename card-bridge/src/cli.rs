@@ -172,7 +172,12 @@ fn diagnose(out: &mut impl Write) -> std::io::Result<()> {
         }
         match pcsc.read_card(Some(&reader.name)) {
             Ok(info) => {
-                writeln!(out, "  Belgian eID, applet {} ({})", info.applet, info.key_algorithm)?;
+                writeln!(
+                    out,
+                    "  Belgian eID, applet {} ({})",
+                    info.applet,
+                    info.key_algorithm.name()
+                )?;
                 writeln!(out, "  holder: {} {}", info.identity.given_names, info.identity.surname)?;
                 writeln!(out, "  card valid until {}", info.identity.validity_end)?;
                 let present = |certificate: Option<&String>| {

@@ -116,7 +116,7 @@ mod tests {
             _: &Sign,
             approve: &mut dyn FnMut(&CardHolder) -> Result<Approved, BridgeError>,
         ) -> Result<Vec<u8>, BridgeError> {
-            let approved = approve(&holder("rsa-2048"))?;
+            let approved = approve(&holder(ehcert_shared::bridge::CardKeyAlgorithm::Rsa2048))?;
             assert_eq!(approved.digest.len(), 32, "only checked digests reach the card");
             Err(BridgeError::WrongPin { tries_left: 2 })
         }

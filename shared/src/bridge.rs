@@ -290,6 +290,27 @@ pub struct SignaturePreview {
     pub operation: SignedOperation,
 }
 
+/// The eID's key pairs, by card generation: they fix the signatures the card can make.
+#[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize)]
+pub enum CardKeyAlgorithm {
+    /// Applet 1.7: RSA-2048, PKCS#1 v1.5 signatures.
+    #[serde(rename = "rsa-2048")]
+    Rsa2048,
+    /// Applet 1.8: ECDSA on P-384, raw r‖s signatures.
+    #[serde(rename = "ecdsa-p384")]
+    EcdsaP384,
+}
+
+impl CardKeyAlgorithm {
+    /// The name on the wire (`rsa-2048`, `ecdsa-p384`), also shown in diagnostics.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rsa2048 => "rsa-2048",
+            Self::EcdsaP384 => "ecdsa-p384",
+        }
+    }
+}
+
 /// Signature algorithms, by card generation.
 #[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -412,8 +433,8 @@ pub struct CardInfo {
     pub reader: String,
     /// Applet version, e.g. `"1.7"`.
     pub applet: String,
-    /// `"rsa-2048"` or `"ecdsa-p384"`.
-    pub key_algorithm: String,
+    /// The card's key pairs.
+    pub key_algorithm: CardKeyAlgorithm,
     /// Identity file fields.
     pub identity: Identity,
     /// Address file fields.
@@ -495,8 +516,8 @@ pub struct CardHolder {
     pub pinpad: bool,
     /// Applet version, e.g. `"1.7"`.
     pub applet: String,
-    /// `"rsa-2048"` or `"ecdsa-p384"`: which signature algorithms the card can do.
-    pub key_algorithm: String,
+    /// The card's key pairs: which signature algorithms the card can do.
+    pub key_algorithm: CardKeyAlgorithm,
     /// Surname, from the identity file.
     pub surname: String,
     /// First two given names, from the identity file.

@@ -9,7 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::bridge::{
-    CardInfo, Certificates, Failure, Hello, KeyRole, ReadCard, Reader, MAX_REQUEST_FRAME,
+    CardInfo, CardKeyAlgorithm, Certificates, Failure, Hello, KeyRole, ReadCard, Reader,
+    MAX_REQUEST_FRAME,
 };
 
 /// Largest page message the content script forwards, as JSON text: what a `sign` needs to carry
@@ -161,8 +162,8 @@ pub struct CardSummary {
     pub reader: String,
     /// Applet version, e.g. `"1.7"`.
     pub applet: String,
-    /// `"rsa-2048"` or `"ecdsa-p384"`.
-    pub key_algorithm: String,
+    /// The card's key pairs.
+    pub key_algorithm: CardKeyAlgorithm,
     /// National number (SSIN).
     pub national_number: String,
     /// Surname.
@@ -178,7 +179,7 @@ impl From<&CardInfo> for CardSummary {
         Self {
             reader: card.reader.clone(),
             applet: card.applet.clone(),
-            key_algorithm: card.key_algorithm.clone(),
+            key_algorithm: card.key_algorithm,
             national_number: card.identity.national_number.clone(),
             surname: card.identity.surname.clone(),
             given_names: card.identity.given_names.clone(),

@@ -7,7 +7,10 @@ use ehcert_certra::{
     request::{Actor, CertificateIdentifier, Identifier, Request},
     signature::{SignatureAlgorithm, SignatureDraft},
 };
-use ehcert_shared::{bridge::KeyRole, page::CardSummary};
+use ehcert_shared::{
+    bridge::{CardKeyAlgorithm, KeyRole},
+    page::CardSummary,
+};
 
 use crate::{signature_id, FlowError, Services};
 
@@ -40,8 +43,8 @@ pub struct EidHolder {
     pub given_names: String,
     /// Surname as on the card.
     pub surname: String,
-    /// Applet 1.8 cards have P-384 keys, older ones RSA-2048.
-    pub elliptic: bool,
+    /// The card's key pairs (applet 1.8: P-384, older: RSA-2048).
+    pub key_algorithm: CardKeyAlgorithm,
     /// Authentication certificate, the Citizen/Foreigner CA, then the Belgium Root CA (DER).
     pub authentication_chain: Vec<Vec<u8>>,
     /// Signature certificate, the CA and the root; `None` on cards without one (minors).
@@ -58,17 +61,12 @@ impl EidHolder {
         };
         let ca = decode(&card.certificates.ca)?;
         let root = decode(&card.certificates.root)?;
-        let elliptic = match card.key_algorithm.as_str() {
-            "rsa-2048" => false,
-            "ecdsa-p384" => true,
-            other => return Err(FlowError::Card(format!("unknown card key type {other}"))),
-        };
         Ok(Self {
             reader: card.reader.clone(),
             ssin: card.national_number.clone(),
             given_names: card.given_names.clone(),
             surname: card.surname.clone(),
-            elliptic,
+            key_algorithm: card.key_algorithm,
             // The whole chain the card holds, root included, as the connector's eID credential
             // gives it to the XML signature's KeyInfo (`BeIDCredential.getCertificateChain`,
             // added certificate by certificate in `signature/impl/XmlSignatureBuilder.java`).
@@ -108,7 +106,7 @@ impl EidHolder {
     /// 1.8 the environment's EC method (`ehcert_certra::dialect`: by default ECDSA over a SHA-256
     /// digest, the card's algorithm reference 01).
     fn algorithm(&self, dialect: Dialect) -> SignatureAlgorithm {
-        if !self.elliptic {
+        if self.key_algorithm == CardKeyAlgorithm::Rsa2048 {
             return SignatureAlgorithm::RsaSha256;
         }
         match dialect.ec_signature {
@@ -169,7 +167,7 @@ mod tests {
         let card = CardInfo {
             reader: "Virtual PCD 00 00".into(),
             applet: "1.8".into(),
-            key_algorithm: "ecdsa-p384".into(),
+            key_algorithm: CardKeyAlgorithm::EcdsaP384,
             identity: Identity {
                 card_number: "592123456789".into(),
                 national_number: "85073003328".into(),
@@ -195,6 +193,6 @@ mod tests {
         let holder = EidHolder::from_card(&CardSummary::from(&card)).unwrap();
         assert_eq!(holder.authentication_chain, [[1], [3], [4]]);
         assert_eq!(holder.signature_chain, Some(vec![vec![2], vec![3], vec![4]]));
-        assert!(holder.elliptic);
+        assert_eq!(holder.key_algorithm, CardKeyAlgorithm::EcdsaP384);
     }
 }

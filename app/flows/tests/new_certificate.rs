@@ -189,7 +189,11 @@ async fn world(applet: Applet, knobs: Knobs) -> (World, EidHolder) {
         ssin: holder.national_number.clone(),
         given_names: holder.given_names.clone(),
         surname: holder.surname.clone(),
-        elliptic: applet == Applet::V18,
+        key_algorithm: if applet == Applet::V18 {
+            ehcert_shared::bridge::CardKeyAlgorithm::EcdsaP384
+        } else {
+            ehcert_shared::bridge::CardKeyAlgorithm::Rsa2048
+        },
         authentication_chain: vec![file(0x5038), file(0x503A), file(0x503B)],
         signature_chain: Some(vec![file(0x5039), file(0x503A), file(0x503B)]),
     };

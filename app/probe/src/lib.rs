@@ -253,17 +253,18 @@ pub async fn run(options: &Options) -> Result<Report, ProbeError> {
     let probe = Probe { options, client, dialect: Cell::new(Dialect::default()) };
     let mut report = Report {
         base: options.base.clone(),
-        card: format!("applet {} ({})", card.applet, card.key_algorithm),
+        card: format!("applet {} ({})", card.applet, card.key_algorithm.name()),
         checks: Vec::new(),
     };
 
     // 1. Which SignatureMethod CertRA accepts from this card: GetCertificateInfoForCitizen
     // (read-only) signed with the authentication key once per method.
-    let methods: &[Option<EcSignatureMethod>] = if holder.elliptic {
-        &[Some(EcSignatureMethod::EcdsaSha256), Some(EcSignatureMethod::EcdsaSha384)]
-    } else {
-        &[None]
-    };
+    let methods: &[Option<EcSignatureMethod>] =
+        if holder.key_algorithm == ehcert_shared::bridge::CardKeyAlgorithm::EcdsaP384 {
+            &[Some(EcSignatureMethod::EcdsaSha256), Some(EcSignatureMethod::EcdsaSha384)]
+        } else {
+            &[None]
+        };
     for method in methods {
         if let Some(method) = method {
             probe.dialect.set(Dialect { ec_signature: *method, ..Dialect::default() });

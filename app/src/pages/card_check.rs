@@ -14,10 +14,7 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     error::AppError,
     i18n::{strings, Strings},
-    services::{
-        bridge::BridgeClient,
-        webcrypto::{verify_sha256, CardKeyAlgorithm},
-    },
+    services::{bridge::BridgeClient, webcrypto::verify_sha256},
 };
 
 /// The card check section.
@@ -141,8 +138,6 @@ async fn check_signature(
 ) -> Result<(), AppError> {
     // The card's kind and certificates as the flows read them (ehcert_flows::eid).
     let holder = EidHolder::from_card(card)?;
-    let key_algorithm =
-        if holder.elliptic { CardKeyAlgorithm::EcdsaP384 } else { CardKeyAlgorithm::Rsa2048 };
     let (challenge, signature) =
         bridge.card_check(CardCheckRequest { reader: Some(holder.reader.clone()), lang }).await?;
     if challenge.len() != CARD_CHECK_CHALLENGE_LEN {
@@ -153,7 +148,7 @@ async fn check_signature(
         .ok_or_else(|| AppError::Browser("the page has no origin".into()))?;
     let spki = ehcert_pki::cert::subject_public_key_info(&holder.authentication_chain[0])?;
     let message = card_check_message(&origin, &challenge);
-    if verify_sha256(&spki, key_algorithm, &message, &signature).await? {
+    if verify_sha256(&spki, holder.key_algorithm, &message, &signature).await? {
         Ok(())
     } else {
         Err(AppError::CardSignatureInvalid)
@@ -164,5 +159,5 @@ async fn check_signature(
 fn card_description(t: &Strings, card: &CardSummary) -> String {
     t.card_description
         .replace("{applet}", &card.applet.to_string())
-        .replace("{algorithm}", &card.key_algorithm.to_string())
+        .replace("{algorithm}", card.key_algorithm.name())
 }

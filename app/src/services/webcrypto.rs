@@ -7,6 +7,7 @@
 //! (`src/bin/keygen_worker.rs`) so the page stays responsive.
 
 use ehcert_pki::key::RsaKeyPair;
+use ehcert_shared::bridge::CardKeyAlgorithm;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -83,15 +84,6 @@ pub async fn generate_with_webcrypto() -> Result<RsaKeyPair, AppError> {
     let pkcs8 = JsFuture::from(exported).await.map_err(|err| browser_error("exportKey", &err))?;
     let bytes = zeroize::Zeroizing::new(Uint8Array::new(&pkcs8).to_vec());
     Ok(RsaKeyPair::from_pkcs8_der(&bytes)?)
-}
-
-/// The eID key algorithms, as the card bridge names them (`CardInfo::key_algorithm`).
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
-pub enum CardKeyAlgorithm {
-    /// Applet 1.7: RSA-2048, PKCS#1 v1.5.
-    Rsa2048,
-    /// Applet 1.8: ECDSA on P-384, raw r‖s signatures (what WebCrypto takes).
-    EcdsaP384,
 }
 
 /// Checks `signature` over `message` (SHA-256) with the public key `spki` (DER) using WebCrypto.
