@@ -36,14 +36,33 @@ pub(crate) struct Approved {
     pub operation: SignedOperation,
 }
 
-/// Decides whether the card of `holder` may sign `content` with `key`.
+/// What the approval needs of the card in the reader: its key pairs, and its holder's national
+/// number from the identity file.
+#[derive(Clone, Debug)]
+pub(crate) struct SigningCard {
+    /// Which signatures the card can make.
+    pub key_algorithm: CardKeyAlgorithm,
+    /// The holder's SSIN: every person a request names must be this one.
+    pub national_number: String,
+}
+
+impl From<&CardHolder> for SigningCard {
+    fn from(holder: &CardHolder) -> Self {
+        Self {
+            key_algorithm: holder.key_algorithm,
+            national_number: holder.national_number.clone(),
+        }
+    }
+}
+
+/// Decides whether `card` may sign `content` with `key`.
 pub(crate) fn approve(
     key: KeyRole,
     content: &SignedContent,
-    holder: &CardHolder,
+    card: &SigningCard,
 ) -> Result<Approved, BridgeError> {
     // The card check's signature, and the XML signature methods this card can make.
-    let (check_algorithm, key_type) = match holder.key_algorithm {
+    let (check_algorithm, key_type) = match card.key_algorithm {
         CardKeyAlgorithm::Rsa2048 => (SignatureAlgorithm::RsaPkcs1Sha256, CardKeyType::Rsa),
         CardKeyAlgorithm::EcdsaP384 => (SignatureAlgorithm::EcdsaSha256, CardKeyType::Ec),
     };
@@ -77,7 +96,7 @@ pub(crate) fn approve(
                     XmlAlgorithm::EcdsaSha384 => SignatureAlgorithm::EcdsaSha384,
                 },
                 digest: checked.digest,
-                operation: operation(&checked.request.content, &holder.national_number)?,
+                operation: operation(&checked.request.content, &card.national_number)?,
             }
         }
     };
@@ -101,14 +120,13 @@ fn operation(content: &EidContent, ssin: &str) -> Result<SignedOperation, Bridge
         EidContent::CertificateList => SignedOperation::CertificateList,
         EidContent::CertificateRequest { csr, contract, .. } => {
             signer_is(&contract.signer, ssin)?;
-            let certificate = subject(&contract.dn, ssin)?;
+            let attributes = attributes_of(&contract.dn)?;
+            let certificate = subject(&contract.dn, &attributes, ssin)?;
             let csr =
                 ehcert_pki::csr::decode(csr).map_err(|_| BridgeError::NotSignable(Refusal::Csr))?;
             // The CSR must be for the contract's name: eHealth issues the contract's DN, and a
             // CSR for another name would be a request the window did not describe.
-            let contract_dn =
-                dn::parse(&contract.dn).map_err(|_| BridgeError::NotSignable(Refusal::Dn))?;
-            if dn::attributes(&csr.info.subject) != dn::attributes(&contract_dn) {
+            if dn::attributes(&csr.info.subject) != attributes {
                 return Err(BridgeError::NotSignable(Refusal::Csr));
             }
             SignedOperation::CertificateRequest(CertificateRequestSummary {
@@ -119,8 +137,8 @@ fn operation(content: &EidContent, ssin: &str) -> Result<SignedOperation, Bridge
         EidContent::Revocation { key_identifier, contract } => {
             signer_is(&contract.signer, ssin)?;
             SignedOperation::Revocation(RevocationSummary {
-                certificate: subject(&contract.dn, ssin)?,
-                key_id: key_identifier.iter().map(|byte| format!("{byte:02X}")).collect(),
+                certificate: subject(&contract.dn, &attributes_of(&contract.dn)?, ssin)?,
+                key_id: PublicKeyIdentifier(*key_identifier).to_hex().to_uppercase(),
                 reason: contract.reason.as_str().to_owned(),
             })
         }
@@ -135,13 +153,21 @@ fn signer_is(signer: &Actor, ssin: &str) -> Result<(), BridgeError> {
     }
 }
 
-/// Whose certificate an eHealth DN names
+/// The attributes of a contract's DN, most specific first.
+fn attributes_of(text: &str) -> Result<Vec<(String, Option<String>)>, BridgeError> {
+    let name = dn::parse(text).map_err(|_| BridgeError::NotSignable(Refusal::Dn))?;
+    Ok(dn::attributes(&name))
+}
+
+/// Whose certificate an eHealth DN (`text`, read as `attributes`) names
 /// (`CN=TYPE=ID[, APP],OU=eHealth-platform Belgium,OU=NAME,OU=TYPE=ID[,OU=APP],O=…,C=BE`); a
 /// personal certificate (`SSIN`) must be the card holder's.
-fn subject(text: &str, ssin: &str) -> Result<CertificateSubject, BridgeError> {
+fn subject(
+    text: &str,
+    attributes: &[(String, Option<String>)],
+    ssin: &str,
+) -> Result<CertificateSubject, BridgeError> {
     let malformed = || BridgeError::NotSignable(Refusal::Dn);
-    let name = dn::parse(text).map_err(|_| malformed())?;
-    let attributes = dn::attributes(&name);
     let value = |key: &str, nth: usize| {
         attributes
             .iter()

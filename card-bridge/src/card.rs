@@ -13,7 +13,11 @@ use sha2::{Digest, Sha256, Sha384};
 
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::{approval::Approved, error::BridgeError, pinpad, tlv};
+use crate::{
+    approval::{Approved, SigningCard},
+    error::BridgeError,
+    pinpad, tlv,
+};
 
 pub(crate) trait CardService {
     fn list_readers(&mut self) -> Result<Vec<Reader>, BridgeError>;
@@ -23,7 +27,7 @@ pub(crate) trait CardService {
     fn sign(
         &mut self,
         request: &Sign,
-        approve: &mut dyn FnMut(&CardHolder) -> Result<Approved, BridgeError>,
+        approve: &mut dyn FnMut(&SigningCard) -> Result<Approved, BridgeError>,
     ) -> Result<Vec<u8>, BridgeError>;
     fn pin_tries(&mut self, reader: Option<&str>) -> Result<u8, BridgeError>;
     fn card_holder(&mut self, reader: Option<&str>) -> Result<CardHolder, BridgeError>;
@@ -65,19 +69,21 @@ impl CardService for Pcsc {
     fn sign(
         &mut self,
         request: &Sign,
-        approve: &mut dyn FnMut(&CardHolder) -> Result<Approved, BridgeError>,
+        approve: &mut dyn FnMut(&SigningCard) -> Result<Approved, BridgeError>,
     ) -> Result<Vec<u8>, BridgeError> {
         let context = Context::establish(Scope::User)?;
         let (name, mut card) = connect(&context, request.reader.as_deref())?;
-        let pinpad = std::ffi::CString::new(name.clone())
-            .is_ok_and(|reader| has_pinpad(&context, &reader, true));
         let signature = (|| {
-            // The identity file, then MSE → VERIFY → PSO → GET RESPONSE, with nothing in between
-            // (spec/eid-card.md §9.2).
+            // The identity file, then MSE → VERIFY → PSO → GET RESPONSE in one PC/SC transaction:
+            // no other program can use the card between the holder check, the PIN and the
+            // signature.
             let transaction = card.transaction()?;
             let applet = applet_version(&*transaction)?;
-            let holder = holder_in(&*transaction, name.clone(), pinpad, applet)?;
-            let approved = approve(&holder)?;
+            let identity = identity_file(&*transaction)?;
+            let approved = approve(&SigningCard {
+                key_algorithm: key_algorithm(applet),
+                national_number: tlv::text(&tlv::parse(&identity), 0x06),
+            })?;
             sign_in(&*transaction, applet, request, &approved)
         })()
         .map_err(|err| removed_or(&context, &name, err))?;
@@ -121,18 +127,8 @@ fn card_holder_in(
     reader: String,
     pinpad: bool,
 ) -> Result<CardHolder, BridgeError> {
-    holder_in(card, reader, pinpad, applet_version(card)?)
-}
-
-/// The holder from the identity file, the applet already known.
-fn holder_in(
-    card: &impl Channel,
-    reader: String,
-    pinpad: bool,
-    applet: u8,
-) -> Result<CardHolder, BridgeError> {
-    let identity = read_file(card, &[0x3F, 0x00, 0xDF, 0x01, 0x40, 0x31])?
-        .ok_or_else(|| BridgeError::UnsupportedCard("the identity file is missing".into()))?;
+    let applet = applet_version(card)?;
+    let identity = identity_file(card)?;
     let identity = tlv::parse(&identity);
     Ok(CardHolder {
         reader,
@@ -144,6 +140,12 @@ fn holder_in(
         card_number: tlv::text(&identity, 0x01),
         national_number: tlv::text(&identity, 0x06),
     })
+}
+
+/// The identity file (3F00 DF01 4031), whole.
+fn identity_file(card: &impl Channel) -> Result<Vec<u8>, BridgeError> {
+    read_file(card, &[0x3F, 0x00, 0xDF, 0x01, 0x40, 0x31])?
+        .ok_or_else(|| BridgeError::UnsupportedCard("the identity file is missing".into()))
 }
 
 /// Applet 1.8 cards have P-384 keys, older ones RSA-2048.

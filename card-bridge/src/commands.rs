@@ -5,7 +5,7 @@ use base64::{engine::general_purpose::STANDARD, Engine as _};
 use ehcert_shared::bridge::{Command, KeyRole, Outcome, PinEntry, SignaturePreview};
 
 use crate::{
-    approval,
+    approval::{self, SigningCard},
     card::CardService,
     error::{BridgeError, Refusal},
 };
@@ -27,7 +27,8 @@ pub(crate) fn dispatch(
         }
         Command::Preview(request) => {
             let holder = card.card_holder(request.reader.as_deref())?;
-            let approved = approval::approve(request.key, &request.content, &holder)?;
+            let approved =
+                approval::approve(request.key, &request.content, &SigningCard::from(&holder))?;
             Ok(Outcome::Preview(Box::new(SignaturePreview {
                 holder,
                 operation: approved.operation,
@@ -48,8 +49,8 @@ pub(crate) fn dispatch(
                 PinEntry::None | PinEntry::Pinpad => {}
             }
             // Checked again inside the card's transaction, against the card that signs.
-            let signature = card.sign(&request, &mut |holder| {
-                approval::approve(request.key, &request.content, holder)
+            let signature = card.sign(&request, &mut |signing_card| {
+                approval::approve(request.key, &request.content, signing_card)
             })?;
             Ok(Outcome::Signature(STANDARD.encode(signature)))
         }
