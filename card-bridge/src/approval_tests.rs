@@ -1,16 +1,18 @@
 //! What the card bridge lets the card sign, with real requests from the client's own builders.
 
 use ehcert_certra::{
-    request::{self, ContactData, Contract, Identifier, LocalizedText, RequestMeta},
+    request,
     signature::{SignatureAlgorithm as XmlAlgorithm, SignatureDraft},
     SignableProblem,
 };
-use ehcert_pki::csr::CsrDraft;
 use ehcert_shared::bridge::{CardCheck, EhealthRequest};
-use p384::pkcs8::EncodePublicKey;
-use x509_cert::{der::Decode, spki::SubjectPublicKeyInfoOwned};
 
 use super::*;
+
+#[path = "../tests/support/requests.rs"]
+mod requests;
+
+use requests::{actor, meta, personal_dn, public_key};
 
 pub(crate) const HOLDER_SSIN: &str = "85073003328";
 const OTHER_SSIN: &str = "00010100117";
@@ -29,57 +31,15 @@ pub(crate) fn holder(key_algorithm: CardKeyAlgorithm) -> CardHolder {
     }
 }
 
-fn meta() -> RequestMeta {
-    RequestMeta {
-        id: "_0123456789abcdef0123456789abcdef".into(),
-        issue_instant: "2026-11-29T10:00:00Z".into(),
-    }
-}
-
-fn actor(ssin: &str) -> Actor {
-    Actor {
-        ids: vec![Identifier { kind: "SSIN".into(), value: ssin.into() }],
-        first_names: vec!["Jan Pieter".into()],
-        name: "Peeters".into(),
-    }
-}
-
-fn personal_dn(ssin: &str) -> String {
-    format!(
-        "CN=SSIN={ssin},OU=eHealth-platform Belgium,OU=PEETERS JAN PIETER,OU=SSIN={ssin},O=Federal Government,C=BE"
-    )
+/// That holder's card, as the approval sees it.
+pub(crate) fn card(key_algorithm: CardKeyAlgorithm) -> SigningCard {
+    SigningCard::from(&holder(key_algorithm))
 }
 
 const ORGANISATION_DN: &str = "CN=NIHII-HOSPITAL=71000436\\, LABO,OU=eHealth-platform Belgium,OU=AZ SINT-JAN,OU=NIHII-HOSPITAL=71000436,OU=LABO,O=Federal Government,C=BE";
 
-/// A P-384 public key: the bridge reads the CSR's key, it does not care which kind.
-fn public_key() -> SubjectPublicKeyInfoOwned {
-    let key = p384::SecretKey::from_slice(&[7; 48]).unwrap().public_key();
-    SubjectPublicKeyInfoOwned::from_der(key.to_public_key_der().unwrap().as_bytes()).unwrap()
-}
-
-/// A CSR for `dn` (its signature is not the bridge's business: eHealth checks it).
-pub(crate) fn csr(dn: &str) -> Vec<u8> {
-    CsrDraft::new(dn::parse(dn).unwrap(), public_key()).assemble(&[0; 256]).unwrap()
-}
-
 pub(crate) fn certificate_request(signer_ssin: &str, dn: &str, csr_dn: &str) -> request::Request {
-    request::generate_certificate(
-        &meta(),
-        &ContactData {
-            email_private: "jan@example.be".into(),
-            email_general: None,
-            phone_private: "0470123456".into(),
-            phone_general: None,
-        },
-        &csr(csr_dn),
-        &Contract {
-            dn: dn.into(),
-            signer: actor(signer_ssin),
-            text: vec![LocalizedText { lang: "nl".into(), text: "<p>Contract</p>".into() }],
-        },
-        &[],
-    )
+    requests::generate_certificate(signer_ssin, dn, csr_dn)
 }
 
 fn revocation(dn: &str) -> request::Request {
@@ -97,11 +57,7 @@ fn revocation(dn: &str) -> request::Request {
 
 /// What the page sends for `request` signed with `algorithm`.
 pub(crate) fn content(request: request::Request, algorithm: XmlAlgorithm) -> SignedContent {
-    let draft = SignatureDraft::new(request, algorithm, vec![], "xmldsig-1".into()).unwrap();
-    SignedContent::EhealthRequest(EhealthRequest {
-        signed_info: draft.signed_info_text(),
-        payload: draft.payload(),
-    })
+    requests::signed(request, algorithm).0
 }
 
 fn refusal(result: Result<Approved, BridgeError>) -> String {
@@ -113,7 +69,7 @@ fn refusal(result: Result<Approved, BridgeError>) -> String {
 
 #[test]
 fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
-    let rsa = holder(CardKeyAlgorithm::Rsa2048);
+    let rsa = card(CardKeyAlgorithm::Rsa2048);
     let request =
         certificate_request(HOLDER_SSIN, &personal_dn(HOLDER_SSIN), &personal_dn(HOLDER_SSIN));
     let approved =
@@ -137,7 +93,7 @@ fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
     let approved = approve(
         KeyRole::Signature,
         &content(request, XmlAlgorithm::EcdsaSha384),
-        &holder(CardKeyAlgorithm::EcdsaP384),
+        &card(CardKeyAlgorithm::EcdsaP384),
     )
     .unwrap();
     let SignedOperation::CertificateRequest(summary) = &approved.operation else { panic!() };
@@ -153,7 +109,7 @@ fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
 
 #[test]
 fn a_personal_certificate_request_for_another_person_is_refused() {
-    let rsa = holder(CardKeyAlgorithm::Rsa2048);
+    let rsa = card(CardKeyAlgorithm::Rsa2048);
     // Another person's certificate, signed by this holder.
     let request =
         certificate_request(HOLDER_SSIN, &personal_dn(OTHER_SSIN), &personal_dn(OTHER_SSIN));
@@ -185,7 +141,7 @@ fn a_personal_certificate_request_for_another_person_is_refused() {
 
 #[test]
 fn each_key_signs_only_its_own_operations() {
-    let rsa = holder(CardKeyAlgorithm::Rsa2048);
+    let rsa = card(CardKeyAlgorithm::Rsa2048);
     let revoke = content(revocation(ORGANISATION_DN), XmlAlgorithm::RsaSha256);
     let approved = approve(KeyRole::Signature, &revoke, &rsa).unwrap();
     assert!(matches!(
@@ -216,7 +172,7 @@ fn each_key_signs_only_its_own_operations() {
 
 #[test]
 fn a_signed_info_whose_digest_is_not_the_payloads_is_refused() {
-    let rsa = holder(CardKeyAlgorithm::Rsa2048);
+    let rsa = card(CardKeyAlgorithm::Rsa2048);
     let SignedContent::EhealthRequest(list) =
         content(request::get_certificate_info_for_citizen(&meta()), XmlAlgorithm::RsaSha256)
     else {
@@ -252,7 +208,7 @@ fn a_tls_transcript_hash_or_any_other_bytes_get_no_signature() {
         payload: "\u{16}\u{3}\u{3}handshake".into(),
     });
     assert_eq!(
-        refusal(approve(KeyRole::Authentication, &transcript, &holder(CardKeyAlgorithm::Rsa2048))),
+        refusal(approve(KeyRole::Authentication, &transcript, &card(CardKeyAlgorithm::Rsa2048))),
         format!("{:?}", Refusal::Request(SignableProblem::NotXml))
     );
     // A card check signs only SHA-256 of the labelled message, never the challenge itself.
@@ -262,7 +218,7 @@ fn a_tls_transcript_hash_or_any_other_bytes_get_no_signature() {
         challenge: STANDARD.encode(challenge),
     });
     let approved =
-        approve(KeyRole::Authentication, &check, &holder(CardKeyAlgorithm::EcdsaP384)).unwrap();
+        approve(KeyRole::Authentication, &check, &card(CardKeyAlgorithm::EcdsaP384)).unwrap();
     assert_eq!(approved.algorithm, SignatureAlgorithm::EcdsaSha256);
     assert_eq!(
         approved.digest,
@@ -274,7 +230,7 @@ fn a_tls_transcript_hash_or_any_other_bytes_get_no_signature() {
         challenge: STANDARD.encode([0x42; 31]),
     });
     assert_eq!(
-        refusal(approve(KeyRole::Authentication, &short, &holder(CardKeyAlgorithm::Rsa2048))),
+        refusal(approve(KeyRole::Authentication, &short, &card(CardKeyAlgorithm::Rsa2048))),
         "Challenge"
     );
 }

@@ -94,7 +94,7 @@ mod tests {
     use ehcert_shared::bridge::{CardHolder, CardInfo, Reader, Sign};
 
     use super::*;
-    use crate::approval::{tests::holder, Approved};
+    use crate::approval::{tests::card, Approved, SigningCard};
 
     struct TwoReaders;
 
@@ -114,9 +114,9 @@ mod tests {
         fn sign(
             &mut self,
             _: &Sign,
-            approve: &mut dyn FnMut(&CardHolder) -> Result<Approved, BridgeError>,
+            approve: &mut dyn FnMut(&SigningCard) -> Result<Approved, BridgeError>,
         ) -> Result<Vec<u8>, BridgeError> {
-            let approved = approve(&holder(ehcert_shared::bridge::CardKeyAlgorithm::Rsa2048))?;
+            let approved = approve(&card(ehcert_shared::bridge::CardKeyAlgorithm::Rsa2048))?;
             assert_eq!(approved.digest.len(), 32, "only checked digests reach the card");
             Err(BridgeError::WrongPin { tries_left: 2 })
         }
@@ -144,7 +144,7 @@ mod tests {
         fn sign(
             &mut self,
             _: &Sign,
-            _: &mut dyn FnMut(&CardHolder) -> Result<Approved, BridgeError>,
+            _: &mut dyn FnMut(&SigningCard) -> Result<Approved, BridgeError>,
         ) -> Result<Vec<u8>, BridgeError> {
             Err(BridgeError::PcscUnavailable)
         }
