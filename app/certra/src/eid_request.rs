@@ -242,16 +242,7 @@ fn base64(node: Node<'_, '_>) -> Result<Vec<u8>> {
 }
 
 fn key_identifier(node: Node<'_, '_>) -> Result<[u8; 20]> {
-    let hex = text(node);
-    let mut bytes = [0u8; 20];
-    if hex.len() != 40 {
-        return Err(malformed());
-    }
-    for (byte, pair) in bytes.iter_mut().zip(hex.as_bytes().chunks(2)) {
-        let pair = std::str::from_utf8(pair).map_err(|_| malformed())?;
-        *byte = u8::from_str_radix(pair, 16).map_err(|_| malformed())?;
-    }
-    Ok(bytes)
+    request::parse_public_key_identifier(&text(node)).ok_or_else(malformed)
 }
 
 fn actor(node: Node<'_, '_>) -> Result<Actor> {

@@ -295,6 +295,19 @@ fn text(text: &[LocalizedText]) -> Element {
     }))
 }
 
+/// A `PublicKeyIdentifier` read from its 40 hex digits (either case), the inverse of what the
+/// requests write; `None` for anything else.
+pub(crate) fn parse_public_key_identifier(hex: &str) -> Option<[u8; 20]> {
+    if hex.len() != 40 || !hex.is_ascii() {
+        return None;
+    }
+    let mut bytes = [0u8; 20];
+    for (byte, pair) in bytes.iter_mut().zip(hex.as_bytes().chunks(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(bytes)
+}
+
 fn public_key_identifier(namespace: Namespace, identifier: &[u8; 20]) -> Element {
     let hex: String = identifier.iter().map(|byte| format!("{byte:02X}")).collect();
     Element::leaf(namespace, "PublicKeyIdentifier", hex)

@@ -557,17 +557,9 @@ fn localized(node: &Node<'_, '_>) -> Result<Vec<LocalizedText>> {
 fn key_identifier(node: &Node<'_, '_>) -> Result<[u8; 20]> {
     let hex = text(node);
     let hex = hex.trim();
-    let malformed =
-        || CertraError::Malformed(format!("{hex:?} is not a 20-byte PublicKeyIdentifier"));
-    if hex.len() != 40 || !hex.is_ascii() {
-        return Err(malformed());
-    }
-    let mut bytes = [0u8; 20];
-    for (byte, pair) in bytes.iter_mut().zip(hex.as_bytes().chunks(2)) {
-        let pair = std::str::from_utf8(pair).map_err(|_| malformed())?;
-        *byte = u8::from_str_radix(pair, 16).map_err(|_| malformed())?;
-    }
-    Ok(bytes)
+    crate::request::parse_public_key_identifier(hex).ok_or_else(|| {
+        CertraError::Malformed(format!("{hex:?} is not a 20-byte PublicKeyIdentifier"))
+    })
 }
 
 fn boolean(node: &Node<'_, '_>) -> Result<bool> {
