@@ -13,13 +13,13 @@ use base64::{engine::general_purpose::STANDARD, Engine as _};
 use ehcert_certra::{
     eid_request::{self, CardKeyType, EidContent},
     request::Actor,
-    signature::SignatureAlgorithm as XmlAlgorithm,
+    signature::SignatureAlgorithm,
 };
 use ehcert_pki::{dn, identifier::PublicKeyIdentifier};
 use ehcert_shared::bridge::{
     card_check_message, CardHolder, CardKeyAlgorithm, CertificateRequestSummary,
-    CertificateSubject, KeyRole, RevocationSummary, SignatureAlgorithm, SignedContent,
-    SignedOperation, CARD_CHECK_CHALLENGE_LEN,
+    CertificateSubject, KeyRole, RevocationSummary, SignedContent, SignedOperation,
+    CARD_CHECK_CHALLENGE_LEN,
 };
 use sha2::{Digest, Sha256};
 
@@ -28,7 +28,8 @@ use crate::error::{BridgeError, Refusal};
 /// What the card signs, once approved.
 #[derive(Debug)]
 pub(crate) struct Approved {
-    /// How the card signs.
+    /// How the card signs: the XML signature method, which fixes the card's algorithm
+    /// reference and the digest (a card check is signed as RSA-SHA256 or ECDSA-SHA256).
     pub algorithm: SignatureAlgorithm,
     /// The digest the card signs.
     pub digest: Vec<u8>,
@@ -63,7 +64,7 @@ pub(crate) fn approve(
 ) -> Result<Approved, BridgeError> {
     // The card check's signature, and the XML signature methods this card can make.
     let (check_algorithm, key_type) = match card.key_algorithm {
-        CardKeyAlgorithm::Rsa2048 => (SignatureAlgorithm::RsaPkcs1Sha256, CardKeyType::Rsa),
+        CardKeyAlgorithm::Rsa2048 => (SignatureAlgorithm::RsaSha256, CardKeyType::Rsa),
         CardKeyAlgorithm::EcdsaP384 => (SignatureAlgorithm::EcdsaSha256, CardKeyType::Ec),
     };
     let approved = match content {
@@ -90,11 +91,7 @@ pub(crate) fn approve(
                     )),
                 })?;
             Approved {
-                algorithm: match checked.algorithm {
-                    XmlAlgorithm::RsaSha256 => SignatureAlgorithm::RsaPkcs1Sha256,
-                    XmlAlgorithm::EcdsaSha256 => SignatureAlgorithm::EcdsaSha256,
-                    XmlAlgorithm::EcdsaSha384 => SignatureAlgorithm::EcdsaSha384,
-                },
+                algorithm: checked.algorithm,
                 digest: checked.digest,
                 operation: operation(&checked.request.content, &card.national_number)?,
             }

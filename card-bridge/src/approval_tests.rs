@@ -83,7 +83,7 @@ fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
     assert_eq!(summary.certificate.id_type, "SSIN");
     assert_eq!(summary.certificate.id, HOLDER_SSIN);
     assert_eq!(summary.certificate.name, "PEETERS JAN PIETER");
-    assert_eq!(approved.algorithm, SignatureAlgorithm::RsaPkcs1Sha256);
+    assert_eq!(approved.algorithm, XmlAlgorithm::RsaSha256);
     // The digest is the one the client would have asked the card for.
     let draft = SignatureDraft::new(request, XmlAlgorithm::RsaSha256, vec![], "x".into()).unwrap();
     assert_eq!(approved.digest, draft.digest());
@@ -103,7 +103,7 @@ fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
     );
     assert_eq!(summary.certificate.name, "AZ SINT-JAN");
     assert_eq!(summary.certificate.application_id.as_deref(), Some("LABO"));
-    assert_eq!(approved.algorithm, SignatureAlgorithm::EcdsaSha384);
+    assert_eq!(approved.algorithm, XmlAlgorithm::EcdsaSha384);
     assert_eq!(approved.digest.len(), 48);
 }
 
@@ -219,7 +219,7 @@ fn a_tls_transcript_hash_or_any_other_bytes_get_no_signature() {
     });
     let approved =
         approve(KeyRole::Authentication, &check, &card(CardKeyAlgorithm::EcdsaP384)).unwrap();
-    assert_eq!(approved.algorithm, SignatureAlgorithm::EcdsaSha256);
+    assert_eq!(approved.algorithm, XmlAlgorithm::EcdsaSha256);
     assert_eq!(
         approved.digest,
         Sha256::digest(card_check_message("https://ehcert.be", &challenge)).to_vec()

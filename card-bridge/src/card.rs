@@ -2,9 +2,10 @@
 //! without PC/SC; [`Pcsc`] is the real one, tested against the card simulator behind `pcscd`.
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
+use ehcert_certra::signature::SignatureAlgorithm;
 use ehcert_shared::bridge::{
     Address, CardHolder, CardInfo, CardKeyAlgorithm, Certificates, Identity, KeyRole, PinEntry,
-    Reader, Sign, SignatureAlgorithm,
+    Reader, Sign,
 };
 use pcsc::{Card, Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
 use rsa::{pkcs1v15::Pkcs1v15Sign, RsaPublicKey};
@@ -517,7 +518,7 @@ fn sign_in(
     let digest = approved.digest.as_slice();
     let (algorithm_reference, data_to_sign) = match (approved.algorithm, applet) {
         // Reference 01 with a host-made DigestInfo works on every RSA applet (§1.3).
-        (SignatureAlgorithm::RsaPkcs1Sha256, 0x17) => {
+        (SignatureAlgorithm::RsaSha256, 0x17) => {
             (0x01, [SHA256_DIGEST_INFO.as_slice(), digest].concat())
         }
         (SignatureAlgorithm::EcdsaSha256, 0x18..) => (0x01, digest.to_vec()),

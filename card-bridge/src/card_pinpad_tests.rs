@@ -8,11 +8,12 @@
 use std::cell::RefCell;
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
+use ehcert_certra::signature::SignatureAlgorithm;
 use ehcert_servers::eid::{
     card::{Applet, Card as SimulatedCard},
     profile::{personalise, Holder},
 };
-use ehcert_shared::bridge::{KeyRole, PinEntry, Sign, SignatureAlgorithm};
+use ehcert_shared::bridge::{KeyRole, PinEntry, Sign};
 use rsa::{pkcs1v15::Pkcs1v15Sign, pkcs8::DecodePublicKey as _, RsaPublicKey};
 use sha2::{Digest as _, Sha256};
 use x509_cert::der::{Decode as _, Encode as _};
@@ -123,7 +124,7 @@ fn sign(reader: &PinpadReader, key: KeyRole) -> Result<Vec<u8>, BridgeError> {
         pin: PinEntry::Pinpad,
     };
     let approved = crate::approval::Approved {
-        algorithm: SignatureAlgorithm::RsaPkcs1Sha256,
+        algorithm: SignatureAlgorithm::RsaSha256,
         digest: digest.to_vec(),
         operation: ehcert_shared::bridge::SignedOperation::CertificateList,
     };

@@ -311,28 +311,6 @@ impl CardKeyAlgorithm {
     }
 }
 
-/// Signature algorithms, by card generation.
-#[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SignatureAlgorithm {
-    /// Applet 1.7 (RSA-2048): PKCS#1 v1.5 over a SHA-256 DigestInfo the bridge builds.
-    RsaPkcs1Sha256,
-    /// Applet 1.8 (P-384): ECDSA over a SHA-256 digest, raw r‖s.
-    EcdsaSha256,
-    /// Applet 1.8 (P-384): ECDSA over a SHA-384 digest, raw r‖s.
-    EcdsaSha384,
-}
-
-impl SignatureAlgorithm {
-    /// The digest length the algorithm signs.
-    pub fn digest_len(self) -> usize {
-        match self {
-            Self::RsaPkcs1Sha256 | Self::EcdsaSha256 => 32,
-            Self::EcdsaSha384 => 48,
-        }
-    }
-}
-
 /// Where the PIN comes from. It is typed in the extension's PIN window, or on the reader.
 #[derive(Clone, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "type", content = "args", rename_all = "kebab-case")]
