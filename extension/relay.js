@@ -230,19 +230,6 @@ function encodeBase64(bytes) {
   return btoa(String.fromCharCode(...bytes));
 }
 
-/**
- * Base64 (standard alphabet, padded) to bytes, or null.
- * @param {unknown} text
- */
-export function decodeBase64(text) {
-  if (typeof text !== 'string' || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
-  try {
-    return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
-
 /** A PIN as the card takes it: 4 to 12 digits (spec/eid-card.md §4.1). */
 export function isValidPin(pin) {
   return typeof pin === 'string' && /^[0-9]{4,12}$/.test(pin);

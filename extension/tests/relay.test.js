@@ -13,7 +13,6 @@ import {
   cardSummary,
   checkHello,
   cleanText,
-  decodeBase64,
   formatNationalNumber,
   groupHex,
   isAllowedOrigin,
@@ -170,7 +169,7 @@ test('the bridge is asked to sign the page\'s bytes as sent, or a challenge made
     type: 'card-check',
     args: { origin: 'http://127.0.0.1:8080', challenge: Buffer.alloc(32, 0xab).toString('base64') },
   });
-  assert.equal(decodeBase64(content.args.challenge).length, 32);
+  assert.equal(Buffer.from(content.args.challenge, 'base64').length, 32);
 });
 
 test('the preview must name an operation this key may sign, as the Rust table says', () => {
