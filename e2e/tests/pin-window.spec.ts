@@ -182,10 +182,7 @@ test('the PIN window takes no keys typed before it showed what is signed, and no
   card,
   bridgeLog,
 }) => {
-  const check = new CardCheck(page);
-  await check.open(appServer.url);
-  await check.readCard();
-  await expect(check.holder).toHaveText(card.holder);
+  const check = await CardCheck.withCardRead(page, appServer.url, card.holder);
   // Keys typed at once, as a page that had the person typing would make them land.
   const opened = context.waitForEvent('page');
   await check.section.getByRole('button', { name: 'Test my PIN' }).click();

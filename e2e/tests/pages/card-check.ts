@@ -39,13 +39,19 @@ export class CardCheck {
     await this.section.getByRole('button', { name: 'Read my card' }).click();
   }
 
-  /** Opens the card check, reads the card of `holder`, and starts "Test my PIN": the PIN window
-   *  it returns shows the holder and waits for the PIN. */
-  static async waitingForPin(page: Page, context: BrowserContext, appUrl: string, holder: string) {
+  /** Opens the card check and reads the card of `holder`. */
+  static async withCardRead(page: Page, appUrl: string, holder: string) {
     const check = new CardCheck(page);
     await check.open(appUrl);
     await check.readCard();
     await expect(check.holder).toHaveText(holder);
+    return check;
+  }
+
+  /** Opens the card check, reads the card of `holder`, and starts "Test my PIN": the PIN window
+   *  it returns shows the holder and waits for the PIN. */
+  static async waitingForPin(page: Page, context: BrowserContext, appUrl: string, holder: string) {
+    const check = await CardCheck.withCardRead(page, appUrl, holder);
     const pinWindow = await check.testPin(context);
     await expect(pinWindow.detail('holder')).toHaveText(holder);
     return { check, pinWindow };
