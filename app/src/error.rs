@@ -30,6 +30,8 @@ pub enum AppError {
     /// This browser holds a request that is nearly finished (its ETK registration was under
     /// way); a new key would replace that copy, and its ETK key with it.
     UnfinishedRequest(String),
+    /// The request was completed before; its ETK key is in the final keystore made then.
+    AlreadyCompleted,
     /// The current certificate cannot be renewed now.
     NotRenewable(ehcert_flows::NotRenewable),
     /// The organisation's number, name or application id cannot be sent.
@@ -58,6 +60,7 @@ impl AppError {
             Self::WrongStage(detail) => with(t.wrong_stage, detail),
             Self::NotYetIssued => t.not_yet_issued.to_owned(),
             Self::UnfinishedRequest(file) => with(t.unfinished_request, file),
+            Self::AlreadyCompleted => t.already_completed.to_owned(),
             Self::NotRenewable(refusal) => renewal_message(refusal, t),
             Self::Organisation(problem) => organisation_message(problem, t),
             Self::Foreigner(problem) => foreigner_message(*problem, t),
@@ -96,6 +99,9 @@ impl From<ehcert_flows::FlowError> for AppError {
             FlowError::NotRenewable(refusal) => Self::NotRenewable(refusal),
             FlowError::Organisation(problem) => Self::Organisation(problem),
             FlowError::Contact(problem) => Self::Contact(problem),
+            FlowError::NotYetIssued => Self::NotYetIssued,
+            FlowError::UnfinishedRequest(file) => Self::UnfinishedRequest(file),
+            FlowError::AlreadyCompleted => Self::AlreadyCompleted,
         }
     }
 }
@@ -215,6 +221,7 @@ struct ErrorTexts {
     wrong_stage: &'static str,
     not_yet_issued: &'static str,
     unfinished_request: &'static str,
+    already_completed: &'static str,
     card_signature_invalid: &'static str,
     timeout: &'static str,
     browser: &'static str,
@@ -293,6 +300,7 @@ const EN: ErrorTexts = ErrorTexts {
     wrong_stage: "{}. Choose the pending keystore of the request you want to complete.",
     not_yet_issued: "eHealth has not issued your certificate yet (it may be checked by hand). Your pending keystore is safe: come back later and choose \"Complete a request\".",
     unfinished_request: "the request for {} in this browser is nearly finished. Complete it first with \"Complete a request\"; then you can start a new one.",
+    already_completed: "this request was completed already: the keystore made then, under the same file name, holds its certificate and the ETK key eHealth registered. Use that file. If it is lost, revoke the certificate in \"My certificates\" and request a new one.",
     card_signature_invalid: "the card's signature does not match its own certificate. The card may be damaged: try again, and if it keeps happening, have the card replaced at your municipality.",
     timeout: "no answer in time ({}). Reload the page and try again.",
     browser: "the browser refused an operation ({}). Reload the page and try again.",
@@ -362,6 +370,7 @@ const NL: ErrorTexts = ErrorTexts {
     wrong_stage: "{}. Kies de voorlopige keystore van de aanvraag die u wilt vervolledigen.",
     not_yet_issued: "eHealth heeft uw certificaat nog niet uitgereikt (misschien wordt het manueel gecontroleerd). Uw voorlopige keystore is veilig: kom later terug en kies \"Een aanvraag vervolledigen\".",
     unfinished_request: "de aanvraag voor {} in deze browser is bijna klaar. Vervolledig ze eerst met \"Een aanvraag vervolledigen\"; daarna kunt u een nieuwe starten.",
+    already_completed: "deze aanvraag werd al vervolledigd: de keystore die toen werd gemaakt, met dezelfde bestandsnaam, bevat het certificaat en de ETK-sleutel die eHealth registreerde. Gebruik dat bestand. Bent u het kwijt, trek het certificaat dan in via \"Mijn certificaten\" en vraag een nieuw aan.",
     card_signature_invalid: "de handtekening van de kaart past niet bij haar eigen certificaat. De kaart is misschien beschadigd: probeer opnieuw en laat de kaart vervangen bij uw gemeente als het blijft gebeuren.",
     timeout: "geen antwoord op tijd ({}). Laad de pagina opnieuw en probeer opnieuw.",
     browser: "de browser weigerde een bewerking ({}). Laad de pagina opnieuw en probeer opnieuw.",
@@ -431,6 +440,7 @@ const FR: ErrorTexts = ErrorTexts {
     wrong_stage: "{}. Choisissez le keystore provisoire de la demande à compléter.",
     not_yet_issued: "eHealth n'a pas encore délivré votre certificat (il est peut-être vérifié manuellement). Votre keystore provisoire est en sécurité : revenez plus tard et choisissez « Compléter une demande ».",
     unfinished_request: "la demande pour {} dans ce navigateur est presque terminée. Complétez-la d'abord avec « Compléter une demande » ; vous pourrez ensuite en commencer une nouvelle.",
+    already_completed: "cette demande a déjà été complétée : le keystore créé alors, sous le même nom de fichier, contient le certificat et la clé ETK enregistrée par eHealth. Utilisez ce fichier. S'il est perdu, révoquez le certificat dans « Mes certificats » et demandez-en un nouveau.",
     card_signature_invalid: "la signature de la carte ne correspond pas à son propre certificat. La carte est peut-être endommagée : réessayez et, si cela se reproduit, faites-la remplacer à votre commune.",
     timeout: "pas de réponse à temps ({}). Rechargez la page et réessayez.",
     browser: "le navigateur a refusé une opération ({}). Rechargez la page et réessayez.",
@@ -500,6 +510,7 @@ const DE: ErrorTexts = ErrorTexts {
     wrong_stage: "{}. Wählen Sie den vorläufigen Keystore des Antrags, den Sie abschließen möchten.",
     not_yet_issued: "eHealth hat Ihr Zertifikat noch nicht ausgestellt (es wird vielleicht von Hand geprüft). Ihr vorläufiger Keystore ist sicher: Kommen Sie später zurück und wählen Sie \"Einen Antrag abschließen\".",
     unfinished_request: "der Antrag für {} in diesem Browser ist fast abgeschlossen. Schließen Sie ihn zuerst mit \"Einen Antrag abschließen\" ab; danach können Sie einen neuen beginnen.",
+    already_completed: "dieser Antrag wurde bereits abgeschlossen: der damals erstellte Keystore mit demselben Dateinamen enthält das Zertifikat und den von eHealth registrierten ETK-Schlüssel. Verwenden Sie diese Datei. Ist sie verloren, widerrufen Sie das Zertifikat unter \"Meine Zertifikate\" und beantragen Sie ein neues.",
     card_signature_invalid: "die Unterschrift der Karte passt nicht zu ihrem eigenen Zertifikat. Die Karte ist vielleicht beschädigt: Versuchen Sie es erneut und lassen Sie die Karte bei Ihrer Gemeinde ersetzen, wenn es wieder passiert.",
     timeout: "keine Antwort rechtzeitig ({}). Laden Sie die Seite neu und versuchen Sie es erneut.",
     browser: "der Browser hat einen Vorgang abgelehnt ({}). Laden Sie die Seite neu und versuchen Sie es erneut.",

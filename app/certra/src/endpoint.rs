@@ -21,6 +21,13 @@ impl Environment {
         }
     }
 
+    /// The environment called `name` (as [`Self::name`] writes it), `None` for another name.
+    pub fn named(name: &str) -> Option<Self> {
+        [Self::Local, Self::Acceptance, Self::Production]
+            .into_iter()
+            .find(|environment| environment.name() == name)
+    }
+
     /// The same-origin path through which the app's own server forwards to this environment
     /// (`/ehealth/acceptance/CertRa/v2`).
     pub fn same_origin_path(self, service: Service) -> String {

@@ -25,6 +25,18 @@ pub enum FlowError {
     /// Contact data eHealth's client would refuse to send.
     #[error("{0:?}")]
     Contact(#[from] ContactProblem),
+    /// eHealth has not issued the certificate within the polling time (manual validation can
+    /// take days): the pending keystore stays, to be completed later.
+    #[error("not issued yet")]
+    NotYetIssued,
+    /// The browser keeps a request whose ETK registration was under way (the file name): a new
+    /// key would replace that copy, and the ETK key in it.
+    #[error("unfinished request {0}")]
+    UnfinishedRequest(String),
+    /// The request was completed before: eHealth holds the certificate and its ETK, whose key is
+    /// in the final keystore made then, not in this pending one.
+    #[error("completed already")]
+    AlreadyCompleted,
 }
 
 /// Which contact field.

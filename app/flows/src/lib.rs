@@ -14,6 +14,7 @@ pub mod keystore_check;
 pub mod my_certificates;
 pub mod new_certificate;
 pub mod organisation;
+pub mod pending;
 pub mod renewal;
 
 use ehcert_certra::{

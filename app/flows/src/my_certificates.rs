@@ -8,6 +8,7 @@
 use ehcert_certra::{
     request::{self, RevocationContract, RevocationReason},
     response::{self, CertificateInfo},
+    CertraError,
 };
 use ehcert_shared::bridge::KeyRole;
 
@@ -52,8 +53,23 @@ pub async fn revoke<S: Services>(
     let operation = request.operation;
     let envelope = holder.sign(services, request, KeyRole::Signature).await?;
     let body = services.certra(operation, envelope.clone()).await?;
-    response::revoked(&body).map_err(FlowError::from)?;
-    Ok(envelope)
+    match response::revoked(&body) {
+        Ok(()) => Ok(envelope),
+        // A refusal after a Revoke whose answer was lost: eHealth may have carried that one out.
+        // Its list says; then the certificate is revoked as asked.
+        Err(refusal @ CertraError::Refused { .. }) => {
+            let listed = list(services, holder).await?;
+            let revoked = listed.iter().any(|info| {
+                info.public_key_identifier == *public_key_identifier && info.status == "REVOKED"
+            });
+            if revoked {
+                Ok(envelope)
+            } else {
+                Err(FlowError::from(refusal).into())
+            }
+        }
+        Err(err) => Err(FlowError::from(err).into()),
+    }
 }
 
 /// Seconds since 1970 of an `xs:dateTime` as CertRA writes them (`2029-11-22T10:15:30Z`,

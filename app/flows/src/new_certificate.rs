@@ -301,7 +301,20 @@ pub async fn register_etk<S: Services>(
     let start = request::start_etk_registration(&services.meta(), &spki);
     let envelope = ehealth_signed(services, start, &authentication_key, &chain)?;
     let body = services.certra(Operation::StartEtkRegistration, envelope).await?;
-    let challenge = response::etk_challenge(&body).map_err(FlowError::from)?;
+    let challenge = match response::etk_challenge(&body) {
+        Ok(challenge) => challenge,
+        // Refused: perhaps because this certificate's ETK is registered already, the request
+        // completed before (its final keystore holds the ETK key). eHealth's ETK status says.
+        Err(refusal @ CertraError::Refused { .. }) => {
+            let info = crate::renewal::keystore_certificate_info(services, keystore).await?;
+            return Err(match info.etk_status.as_str() {
+                "VALID_ACTIVE" | "WAIT_FOR_ACTIVATION" => FlowError::AlreadyCompleted,
+                _ => FlowError::from(refusal),
+            }
+            .into());
+        }
+        Err(err) => return Err(FlowError::from(err).into()),
+    };
     let serial = etk::answer_challenge(etk_key, &challenge).map_err(FlowError::from)?;
 
     let authentication = cert::decode(&chain[0]).map_err(FlowError::from)?;

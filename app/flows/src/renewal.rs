@@ -103,9 +103,24 @@ pub fn check_renewable(
     Ok(())
 }
 
+/// What an ETK activation came to.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum Activation {
+    /// The waiting ETK is active now.
+    Activated,
+    /// The keystore's ETK was active already, so nothing was sent: an earlier activation whose
+    /// answer was lost went through, or this keystore's ETK never waited (the one renewed).
+    AlreadyActive,
+}
+
 /// ActivateETK, signed with the *new* keystore's authentication key: from now on senders
-/// encrypt for the new ETK (spec/certra.md §4.4 step 6).
-pub async fn activate_etk<S: Services>(services: &S, keystore: &Keystore) -> Result<(), S::Error> {
+/// encrypt for the new ETK (spec/certra.md §4.4 step 6). eHealth's ETK status is asked first
+/// (GetCertificateInfoForAuthenticationCertificate): an ETK already active needs nothing, and a
+/// second ActivateETK, after one whose answer was lost, would be refused.
+pub async fn activate_etk<S: Services>(
+    services: &S,
+    keystore: &Keystore,
+) -> Result<Activation, S::Error> {
     let entry = keystore.authentication().map_err(FlowError::from)?;
     if keystore.is_pending().map_err(FlowError::from)? {
         return Err(FlowError::WrongStage(
@@ -113,11 +128,16 @@ pub async fn activate_etk<S: Services>(services: &S, keystore: &Keystore) -> Res
         )
         .into());
     }
+    let info = keystore_certificate_info(services, keystore).await?;
+    if info.etk_status == "VALID_ACTIVE" {
+        return Ok(Activation::AlreadyActive);
+    }
     let key = entry.key_pair().map_err(FlowError::from)?;
     let request = request::activate_etk(&services.meta());
     let envelope = ehealth_signed(services, request, &key, &entry.chain)?;
     let body = services.certra(Operation::ActivateEtk, envelope).await?;
-    Ok(response::etk_activated(&body).map_err(FlowError::from)?)
+    response::etk_activated(&body).map_err(FlowError::from)?;
+    Ok(Activation::Activated)
 }
 
 /// `YYYY-MM-DD` (UTC) of a Unix time, for the refusals' wording (the requests' calendar

@@ -3,7 +3,7 @@
 //! makes senders encrypt for it. Offered at the end of a renewal ("once your software uses the
 //! new keystore") and on its own screen for later.
 
-use ehcert_flows::renewal::{activate_etk, open};
+use ehcert_flows::renewal::{activate_etk, open, Activation};
 use ehcert_pki::p12::{Keystore, Password};
 use leptos::{prelude::*, task::spawn_local};
 
@@ -15,7 +15,11 @@ use crate::{
 };
 
 /// Activates the ETK of `keystore` (in `environment`); the outcome in words.
-async fn activate(environment: &str, keystore: &Keystore, lang: Lang) -> Result<(), AppError> {
+async fn activate(
+    environment: &str,
+    keystore: &Keystore,
+    lang: Lang,
+) -> Result<Activation, AppError> {
     let services = WebServices::named(environment, BridgeClient::new(), lang)
         .ok_or_else(|| AppError::Browser(format!("unknown environment {environment}")))?;
     activate_etk(&services, keystore).await
@@ -29,7 +33,7 @@ pub fn ActivateEtkOffer(
     lang: RwSignal<Lang>,
 ) -> impl IntoView {
     let t = move || strings(lang.get());
-    let outcome = RwSignal::new(None::<Result<(), String>>);
+    let outcome = RwSignal::new(None::<Result<Activation, String>>);
     let busy = RwSignal::new(false);
     let go = move |_| {
         busy.set(true);
@@ -48,7 +52,7 @@ pub fn ActivateEtkOffer(
         <section aria-labelledby="activate-title" data-testid="activate-offer">
             <h3 id="activate-title">{move || t().activate_title}</h3>
             <p>{move || t().etk_waiting}</p>
-            <button type="button" disabled=move || busy.get() || matches!(outcome.get(), Some(Ok(())))
+            <button type="button" disabled=move || busy.get() || matches!(outcome.get(), Some(Ok(_)))
                 on:click=go>{move || t().activate_now}</button>
             <p class="hint">{move || t().activate_later}</p>
             <Outcome outcome lang />
@@ -57,12 +61,19 @@ pub fn ActivateEtkOffer(
 }
 
 #[component]
-fn Outcome(outcome: RwSignal<Option<Result<(), String>>>, lang: RwSignal<Lang>) -> impl IntoView {
+fn Outcome(
+    outcome: RwSignal<Option<Result<Activation, String>>>,
+    lang: RwSignal<Lang>,
+) -> impl IntoView {
     let t = move || strings(lang.get());
     move || {
         outcome.get().map(|result| match result {
-            Ok(()) => view! {
+            Ok(Activation::Activated) => view! {
                 <p role="status" data-testid="activated" data-state="ok">{t().etk_activated}</p>
+            }
+            .into_any(),
+            Ok(Activation::AlreadyActive) => view! {
+                <p role="status" data-testid="activated" data-state="already">{t().etk_already_active}</p>
             }
             .into_any(),
             Err(text) => view! {
@@ -81,7 +92,7 @@ pub fn ActivateEtk() -> impl IntoView {
     let file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let password = RwSignal::new(String::new());
     let environment = RwSignal::new("acceptance".to_owned());
-    let outcome = RwSignal::new(None::<Result<(), String>>);
+    let outcome = RwSignal::new(None::<Result<Activation, String>>);
     let busy = RwSignal::new(false);
     let on_file = move |event: leptos::ev::Event| {
         spawn_local(async move {

@@ -1,126 +1,29 @@
 //! "Complete a request" (F3), and the end of every new-certificate flow: wait for eHealth to
 //! issue the certificate, install it, register the ETK, hand over the final keystore.
 
-use ehcert_certra::poll::PollSchedule;
-use ehcert_flows::new_certificate::{
-    complete, confirm_etk, fetch_chain, register_etk, resume_keystore,
-};
-use ehcert_pki::p12::{Keystore, Password, Profile};
+use ehcert_flows::pending::{finish_request, Stage};
+use ehcert_pki::p12::{Keystore, Password};
 use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
-    error::AppError,
     i18n::{strings, use_lang, Lang, LanguagePicker, Strings},
     services::{
         bridge::BridgeClient,
-        clock::pause,
-        files::{
-            chosen_file, download, forget_pending, has_save_picker, keep_pending, save_with_picker,
-            stored_pending, StoredPending,
-        },
+        files::{chosen_file, has_save_picker, save_with_picker, stored_pending},
         flow::WebServices,
         kiosk::KioskGuard,
-        webcrypto::generate_rsa_key,
     },
 };
 
 pub use crate::pages::activate_etk::ActivateEtkOffer;
 
-/// Where [`finish_request`] stands, for the progress line.
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
-pub enum Stage {
-    /// Polling GetCertificate.
-    Waiting,
-    /// Registering the ETK.
-    RegisteringEtk,
-}
-
-impl Stage {
-    /// The progress line in the page's language.
-    pub fn text(self, t: &Strings) -> &'static str {
-        match self {
-            Stage::Waiting => t.waiting,
-            Stage::RegisteringEtk => t.registering_etk,
-        }
+/// The progress line of a stage of `ehcert_flows::pending::finish_request`.
+pub fn stage_text(stage: Stage, t: &Strings) -> &'static str {
+    match stage {
+        Stage::Waiting => t.waiting,
+        Stage::RegisteringEtk => t.registering_etk,
     }
-}
-
-/// A request carried through to its final keystore.
-pub struct Finished {
-    /// The final keystore (kept in memory for the ETK activation).
-    pub keystore: Keystore,
-    /// Its file, as downloaded, for a copy saved with the picker.
-    pub file: (String, Vec<u8>),
-    /// The new ETK waits for ActivateETK (a renewal while the old ETK is valid).
-    pub to_be_activated: bool,
-}
-
-/// Waits for the certificate of the pending keystore `bytes`, installs it with a new ETK, and
-/// offers the final keystore for download under `file_name`. `progress` hears each stage.
-pub async fn finish_request(
-    services: &WebServices,
-    bytes: &[u8],
-    password: &Password,
-    file_name: &str,
-    progress: impl Fn(Stage),
-) -> Result<Finished, AppError> {
-    // This request's copy kept mid-ETK-registration holds the ETK key eHealth may have registered:
-    // go on from it rather than from the pending keystore.
-    let kept = stored_pending().filter(|kept| kept.registering && kept.file_name == file_name);
-    let bytes = kept.as_ref().map_or(bytes, |kept| kept.keystore.as_slice());
-    let mut keystore = Keystore::read(bytes, password)?;
-    // The ETK key goes into this browser's copy before the request that registers it, as the
-    // authentication key did before GenerateCertificate (never lose a key, spec/product.md §4).
-    let keep = |keystore: &Keystore| keep_copy(services, keystore, password, file_name);
-    let to_be_activated = if keystore.is_pending()? {
-        let resumed = resume_keystore(keystore)?;
-        progress(Stage::Waiting);
-        let mut schedule = PollSchedule::standard();
-        let chain = loop {
-            if let Some(chain) = fetch_chain(services, &resumed.public_key_identifier).await? {
-                break chain;
-            }
-            match schedule.next() {
-                Some(wait) => pause(wait).await,
-                // Manual validation can take days: the pending keystore stays, the person comes back.
-                None => return Err(AppError::NotYetIssued),
-            }
-        };
-        progress(Stage::RegisteringEtk);
-        let (etk_key, _) = generate_rsa_key().await?;
-        keystore = resumed.keystore;
-        complete(services, &mut keystore, chain, &etk_key, keep).await?.to_be_activated
-    } else {
-        // This browser's copy from an ETK registration whose answer was never read.
-        progress(Stage::RegisteringEtk);
-        match confirm_etk(services, &mut keystore).await? {
-            Some(to_be_activated) => to_be_activated,
-            None => {
-                let (etk_key, _) = generate_rsa_key().await?;
-                register_etk(services, &mut keystore, &etk_key, keep).await?.to_be_activated
-            }
-        }
-    };
-    let final_bytes = keystore.write(password, Profile::Java, &mut OsRng)?;
-    download(&final_bytes, file_name)?;
-    forget_pending();
-    Ok(Finished { keystore, file: (file_name.to_owned(), final_bytes), to_be_activated })
-}
-
-/// Replaces this browser's copy of the request with `keystore` (nothing on a kiosk).
-fn keep_copy(
-    services: &WebServices,
-    keystore: &Keystore,
-    password: &Password,
-    file_name: &str,
-) -> Result<(), AppError> {
-    keep_pending(&StoredPending {
-        environment: services.environment.name().to_owned(),
-        file_name: file_name.to_owned(),
-        keystore: keystore.write(password, Profile::Java, &mut OsRng)?,
-        registering: true,
-    })
 }
 
 /// The "Complete a request" screen: the pending keystore from this browser or from a file.
@@ -139,11 +42,11 @@ pub fn CompleteRequest() -> impl IntoView {
     let final_file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let to_be_activated = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let environment = RwSignal::new(
-        stored
-            .as_ref()
-            .map_or_else(|| "acceptance".to_owned(), |pending| pending.environment.clone()),
-    );
+    let environment =
+        RwSignal::new(stored.as_ref().map_or_else(
+            || "acceptance".to_owned(),
+            |pending| pending.environment.name().to_owned(),
+        ));
 
     let on_file = move |event: leptos::ev::Event| {
         spawn_local(async move {
@@ -174,10 +77,11 @@ pub fn CompleteRequest() -> impl IntoView {
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            let result = finish_request(&services, &bytes, &secret, &name, |stage| {
-                status.set(Some(stage.text(strings(lang.get_untracked())).to_owned()))
-            })
-            .await;
+            let progress = |stage| {
+                status.set(Some(stage_text(stage, strings(lang.get_untracked())).to_owned()))
+            };
+            let result =
+                finish_request(&services, &bytes, &secret, &name, progress, &mut OsRng).await;
             status.set(None);
             let result = result.map(|done| {
                 to_be_activated.set(done.to_be_activated);

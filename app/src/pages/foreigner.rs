@@ -6,7 +6,7 @@
 use ehcert_certra::request::ContactData;
 use ehcert_flows::{
     foreigner::{submit, ForeignProvider},
-    new_certificate::{pending_keystore, MadeAt},
+    pending::make_pending,
 };
 use ehcert_pki::{p12::Password, rules::PasswordCheck};
 use leptos::{prelude::*, task::spawn_local};
@@ -16,14 +16,7 @@ use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker},
     pages::{complete::EnvironmentSelect, new_certificate::PasswordRules},
-    services::{
-        bridge::BridgeClient,
-        clock,
-        files::{download, keep_pending, StoredPending},
-        flow::WebServices,
-        kiosk::KioskGuard,
-        webcrypto::generate_rsa_key,
-    },
+    services::{bridge::BridgeClient, flow::WebServices, kiosk::KioskGuard},
 };
 
 /// What eHealth answered: where to confirm, until when, and the saved file.
@@ -91,28 +84,15 @@ pub fn Foreigner() -> impl IntoView {
         status.set(Some(strings(lang.get_untracked()).making_key.into()));
         spawn_local(async move {
             let result = async {
-                let (key, _) = generate_rsa_key().await?;
-                let made = MadeAt {
-                    environment: services.environment,
-                    now: clock::now(),
-                    local: clock::local_date_time(),
-                };
-                let pending = pending_keystore(
+                // The key is safe before anything is sent: downloaded, and kept in this browser.
+                let pending = make_pending(
+                    &services,
                     &person.dn(),
                     &person.certificate(),
-                    &key,
                     &secret,
-                    made,
                     &mut OsRng,
-                )?;
-                // The key is safe before anything is sent: downloaded, and kept in this browser.
-                download(&pending.bytes, &pending.file_name)?;
-                keep_pending(&StoredPending {
-                    environment: services.environment.name().to_owned(),
-                    file_name: pending.file_name.clone(),
-                    keystore: pending.bytes.clone(),
-                    registering: false,
-                })?;
+                )
+                .await?;
                 let answer = submit(&services, &person, &contact, &pending.csr).await?;
                 Ok::<_, AppError>(Submitted {
                     validation_url: answer.validation_url,

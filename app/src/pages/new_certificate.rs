@@ -12,12 +12,10 @@ use ehcert_certra::{
 use ehcert_flows::{
     contract_text,
     eid::EidHolder,
-    new_certificate::{
-        generate_contract, pending_is_for, pending_keystore, request_certificate_again,
-        reuse_pending, send_certificate_request, signed_certificate_request, CertificateRequest,
-        MadeAt, PendingKeystore,
-    },
-    organisation, renewal,
+    new_certificate::{generate_contract, reuse_pending, CertificateRequest, PendingKeystore},
+    organisation,
+    pending::{finish_request, kept_key_for, make_pending, send_request, Attempt},
+    renewal,
 };
 use ehcert_pki::{
     identifier::PublicKeyIdentifier,
@@ -32,18 +30,11 @@ use crate::{
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
     pages::complete::{
-        finish_request, signed_request_file_name, ActivateEtkOffer, EnvironmentSelect, SaveCopy,
+        signed_request_file_name, stage_text, ActivateEtkOffer, EnvironmentSelect, SaveCopy,
         SignedRequestCopy,
     },
     services::{
-        bridge::BridgeClient,
-        clock,
-        files::{
-            chosen_file, download, keep_pending, stored_pending, unfinished_request, StoredPending,
-        },
-        flow::WebServices,
-        kiosk::KioskGuard,
-        webcrypto::generate_rsa_key,
+        bridge::BridgeClient, clock, files::chosen_file, flow::WebServices, kiosk::KioskGuard,
     },
 };
 
@@ -166,8 +157,8 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     let current_file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let current_password = RwSignal::new(String::new());
     let replaces = RwSignal::new(None::<String>);
-    // Whether GenerateCertificate was sent for the current pending keystore.
-    let attempted = StoredValue::new(false);
+    // Whether GenerateCertificate may have left for the current pending keystore.
+    let attempt = StoredValue::new(Attempt::NotSent);
     let to_be_activated = RwSignal::new(false);
     // The organisation form.
     let organisations = RwSignal::new(Vec::<(String, String)>::new());
@@ -421,37 +412,20 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
         confirmation.set(String::new());
         status.set(Some(strings(lang.get_untracked()).making_key.into()));
         run(Box::pin(async move {
-            // Checked before a key is made: a nearly finished request must be completed first.
-            if let Some(file) = unfinished_request() {
-                return Err(AppError::UnfinishedRequest(file));
-            }
-            let (key, _) = generate_rsa_key().await?;
             let (certificate, contract) = gathered
                 .with_value(|gathered| (gathered.certificate.clone(), gathered.contract.clone()));
             let (Some(certificate), Some(contract)) = (certificate, contract) else {
                 return Ok(Step::ReadCard);
             };
-            let made = MadeAt {
-                environment: services.environment,
-                now: clock::now(),
-                local: clock::local_date_time(),
-            };
-            let pending =
-                pending_keystore(&contract.dn, &certificate, &key, &secret, made, &mut OsRng)?;
             // The key is safe before anything is sent: downloaded, and kept in this browser.
-            download(&pending.bytes, &pending.file_name)?;
-            keep_pending(&StoredPending {
-                environment: services.environment.name().to_owned(),
-                file_name: pending.file_name.clone(),
-                keystore: pending.bytes.clone(),
-                registering: false,
-            })?;
+            let pending =
+                make_pending(&services, &contract.dn, &certificate, &secret, &mut OsRng).await?;
             file_name.set(pending.file_name.clone());
             gathered.update_value(|gathered| {
                 gathered.pending = Some(pending);
                 gathered.password = Some(secret);
             });
-            attempted.set_value(false);
+            attempt.set_value(Attempt::NotSent);
             Ok(Step::Sign)
         }));
     };
@@ -486,8 +460,6 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             else {
                 return Ok(Step::ReadCard);
             };
-            // A second press after a failure may follow a request eHealth did receive (its
-            // answer lost): then it is continued, not sent again (ehcert_flows docs).
             let base_services = gathered.with_value(|g| g.base_services.clone());
             let request = CertificateRequest {
                 contact: &contact,
@@ -495,24 +467,26 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 csr: &csr,
                 base_services: &base_services,
             };
-            let generated = if attempted.get_value() {
-                request_certificate_again(&services, &holder, &request, &key_id).await?
-            } else {
-                let envelope = signed_certificate_request(&services, &holder, &request).await?;
-                // Signed: from here on eHealth may receive it, whatever becomes of the answer.
-                attempted.set_value(true);
-                let evidence = signed_request_file_name("GenerateCertificate", &envelope);
-                signed_envelope.set_value(Some((evidence, envelope.clone())));
-                Some(send_certificate_request(&services, envelope).await?)
+            // A second press after a failure may follow a request eHealth did receive (its
+            // answer lost): then it is continued, not sent again (`ehcert_flows::pending`).
+            let mut sending = attempt.get_value();
+            let evidence = |envelope: &str| {
+                let name = signed_request_file_name("GenerateCertificate", envelope);
+                signed_envelope.set_value(Some((name, envelope.to_owned())));
             };
+            let generated =
+                send_request(&services, &holder, &request, &key_id, &mut sending, evidence).await;
+            attempt.set_value(sending);
+            let generated = generated?;
             if let Some(generated) = generated {
                 replaces.set(generated.replaces.map(|id| PublicKeyIdentifier(id).to_hex()));
             }
             step.set(Step::Finish);
-            let outcome = finish_request(&services, &bytes, &secret, &name, |stage| {
-                status.set(Some(stage.text(strings(lang.get_untracked())).to_owned()))
-            })
-            .await?;
+            let progress = |stage| {
+                status.set(Some(stage_text(stage, strings(lang.get_untracked())).to_owned()))
+            };
+            let outcome =
+                finish_request(&services, &bytes, &secret, &name, progress, &mut OsRng).await?;
             to_be_activated.set(outcome.to_be_activated);
             finished.set_value(Some(outcome.keystore));
             final_file.set_value(Some(outcome.file));
@@ -524,11 +498,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     // instead of a new one, so that a reload at the Sign step makes no second key (F3).
     let kept = move || {
         let certificate = gathered.with_value(|gathered| gathered.certificate.clone())?;
-        stored_pending().filter(|kept| {
-            !kept.registering
-                && kept.environment == environment.get_untracked()
-                && pending_is_for(&kept.file_name, &certificate)
-        })
+        kept_key_for(&services()?, &certificate)
     };
     let kept_password = RwSignal::new(String::new());
     let reuse_key = move |event: leptos::ev::SubmitEvent| {
@@ -546,8 +516,8 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 gathered.pending = Some(pending);
                 gathered.password = Some(secret);
             });
-            // Sent before the reload or not: eHealth is asked first (request_certificate_again).
-            attempted.set_value(true);
+            // Sent before the reload or not: eHealth is asked first.
+            attempt.set_value(Attempt::MaybeSent);
             Ok(Step::Sign)
         }));
     };

@@ -13,6 +13,9 @@ use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
+use ehcert_certra::endpoint::Environment;
+use ehcert_flows::pending::KeptRequest;
+
 use crate::error::AppError;
 
 /// The file a person picked in an `<input type="file">` (its `change` event): name and bytes.
@@ -103,20 +106,6 @@ pub async fn save_with_picker(bytes: &[u8], file_name: &str) -> Result<bool, App
     Ok(true)
 }
 
-/// A pending request kept in this browser.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoredPending {
-    /// `local`, `acceptance` or `production`.
-    pub environment: String,
-    /// The file name it was downloaded under.
-    pub file_name: String,
-    /// The encrypted PKCS#12.
-    pub keystore: Vec<u8>,
-    /// The certificate is in it and its ETK registration was under way: a request to complete,
-    /// no longer a key to request a certificate for.
-    pub registering: bool,
-}
-
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|window| window.local_storage().ok().flatten())
 }
@@ -135,21 +124,18 @@ thread_local! {
     /// A kiosk's copy of the request. The downloaded file is the person's copy of the key, but
     /// mid-ETK-registration this copy holds the only ETK key, so an answer lost then can still
     /// be resumed before the session ends.
-    static KIOSK_COPY: std::cell::RefCell<Option<StoredPending>> = const { std::cell::RefCell::new(None) };
+    static KIOSK_COPY: std::cell::RefCell<Option<KeptRequest>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Keeps the pending keystore in this browser (on a kiosk, in the page's memory only).
-pub fn keep_pending(pending: &StoredPending) -> Result<(), AppError> {
-    // A copy mid-ETK-registration holds the only ETK key: a new request must not replace it.
-    if let Some(file) = unfinished_request().filter(|file| *file != pending.file_name) {
-        return Err(AppError::UnfinishedRequest(file));
-    }
+/// Keeps the pending keystore in this browser (on a kiosk, in the page's memory only). The flows
+/// call it through `ehcert_flows::pending::keep`, which guards a nearly finished request.
+pub fn store_pending(pending: &KeptRequest) -> Result<(), AppError> {
     if crate::services::kiosk::is_kiosk() {
         KIOSK_COPY.with_borrow_mut(|copy| *copy = Some(pending.clone()));
         return Ok(());
     }
     let value = serde_json::to_string(&Stored {
-        environment: pending.environment.clone(),
+        environment: pending.environment.name().to_owned(),
         file_name: pending.file_name.clone(),
         keystore: STANDARD.encode(&pending.keystore),
         registering: pending.registering,
@@ -162,24 +148,18 @@ pub fn keep_pending(pending: &StoredPending) -> Result<(), AppError> {
 }
 
 /// The pending keystore kept in this browser, if any.
-pub fn stored_pending() -> Option<StoredPending> {
+pub fn stored_pending() -> Option<KeptRequest> {
     if crate::services::kiosk::is_kiosk() {
         return KIOSK_COPY.with_borrow(Clone::clone);
     }
     let text = storage()?.get_item(PENDING_KEY).ok()??;
     let stored: Stored = serde_json::from_str(&text).ok()?;
-    Some(StoredPending {
-        environment: stored.environment,
+    Some(KeptRequest {
+        environment: Environment::named(&stored.environment)?,
         file_name: stored.file_name,
         keystore: STANDARD.decode(stored.keystore).ok()?,
         registering: stored.registering,
     })
-}
-
-/// The file name of a copy kept mid-ETK-registration: a request to complete before another one
-/// may start.
-pub fn unfinished_request() -> Option<String> {
-    stored_pending().filter(|kept| kept.registering).map(|kept| kept.file_name)
 }
 
 /// Forgets the pending keystore (after the final one was delivered).

@@ -6,12 +6,17 @@ use ehcert_certra::{
     endpoint::{Environment, Operation},
     request::RequestMeta,
 };
-use ehcert_flows::{eid::EidSignature, Services};
+use ehcert_flows::{
+    eid::EidSignature,
+    pending::{Keeping, KeptRequest},
+    Services,
+};
+use ehcert_pki::{cert::UnixTime, key::RsaKeyPair, rules::LocalDateTime};
 use ehcert_shared::page::{Lang, SignRequest};
 
 use crate::{
     error::AppError,
-    services::{bridge::BridgeClient, certra},
+    services::{bridge::BridgeClient, certra, clock, files, webcrypto},
 };
 
 /// Services for one flow in one environment.
@@ -29,15 +34,8 @@ impl WebServices {
     /// Services for the environment called `name` (`Environment::name`: `local`, `acceptance`,
     /// `production`, as the environment pickers give it); `None` for an unknown name.
     pub fn named(name: &str, bridge: BridgeClient, lang: Lang) -> Option<Self> {
-        environment_named(name).map(|environment| Self { environment, bridge, lang })
+        Environment::named(name).map(|environment| Self { environment, bridge, lang })
     }
-}
-
-/// The environment a name stands for (`Environment::name`).
-pub fn environment_named(name: &str) -> Option<Environment> {
-    [Environment::Local, Environment::Acceptance, Environment::Production]
-        .into_iter()
-        .find(|environment| environment.name() == name)
 }
 
 impl Services for WebServices {
@@ -66,6 +64,40 @@ impl Services for WebServices {
 
     fn dialect(&self) -> Dialect {
         dialect_for(self.environment)
+    }
+}
+
+impl Keeping for WebServices {
+    fn environment(&self) -> Environment {
+        self.environment
+    }
+
+    fn download(&self, bytes: &[u8], file_name: &str) -> Result<(), AppError> {
+        files::download(bytes, file_name)
+    }
+
+    fn kept(&self) -> Option<KeptRequest> {
+        files::stored_pending()
+    }
+
+    fn store(&self, kept: &KeptRequest) -> Result<(), AppError> {
+        files::store_pending(kept)
+    }
+
+    fn forget(&self) {
+        files::forget_pending();
+    }
+
+    async fn new_key(&self) -> Result<RsaKeyPair, AppError> {
+        webcrypto::generate_rsa_key().await.map(|(key, _)| key)
+    }
+
+    async fn pause(&self, wait: std::time::Duration) {
+        clock::pause(wait).await;
+    }
+
+    fn clock(&self) -> (UnixTime, LocalDateTime) {
+        (clock::now(), clock::local_date_time())
     }
 }
 

@@ -285,6 +285,96 @@ impl MockCertra {
     }
 }
 
+/// One certificate as the mock keeps it, for tests that check what eHealth holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateState {
+    /// 40 hex digits, upper case.
+    pub public_key_identifier: String,
+    /// `IN_PROGRESS`, `VALID_ACTIVE`, `REFUSED`, `REVOKED`, `EXPIRED`.
+    pub status: String,
+    /// `NOT_REQUESTED`, `IN_REQUEST`, `WAIT_FOR_ACTIVATION`, `VALID_ACTIVE`, `REVOKED`, `EXPIRED`.
+    pub etk_status: String,
+    /// The issued certificate (DER).
+    pub certificate: Option<Vec<u8>>,
+    /// The public key given at StartETKRegistration (SubjectPublicKeyInfo DER).
+    pub etk_public_key: Option<Vec<u8>>,
+}
+
+/// A request as it arrived, and what became of it (`GET /admin/requests`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedRequest {
+    /// The operation's name without `Request`, e.g. `GenerateCertificate`.
+    pub operation: String,
+    /// `success`, `refused: CODE`, `fault: …`, `depot: CODE`.
+    pub outcome: String,
+}
+
+impl MockCertra {
+    /// Serves one SOAP request in process, as `POST path` does, and returns the HTTP status and
+    /// the answer: for tests that drive the service without a network (the flows' fault soak).
+    /// Faults planned with `POST /admin/faults` strike here too: an HTTP 500 is answered; the
+    /// transport faults (`slow`, `malformed`, `drop`) are the caller's to play, so they are
+    /// returned with the complete answer.
+    pub fn serve(&self, path: &str, envelope: &str) -> (u16, String, Option<FaultKind>) {
+        let (status, answer, fault) = self.handle(path, envelope);
+        (status.as_u16(), answer, fault.map(|fault| fault.kind))
+    }
+
+    /// Replaces the knobs (`PUT /admin/knobs`).
+    pub fn set_knobs(&self, knobs: Knobs) {
+        *lock(&self.knobs) = knobs;
+    }
+
+    /// An operator's decision on a request waiting for manual validation (`POST
+    /// /admin/certificates/{id}/validate|refuse`): `Ok(false)` when no such request waits.
+    pub fn decide(&self, public_key_identifier: &str, validate: bool) -> Result<bool, String> {
+        let id = public_key_identifier.to_uppercase();
+        let Some(mut record) = self.store.find(&id)? else { return Ok(false) };
+        if record.status != "IN_PROGRESS" {
+            return Ok(false);
+        }
+        if validate {
+            record.awaiting_validation = false;
+            record.polls_left = 0;
+        } else {
+            record.status = "REFUSED".into();
+            record.awaiting_validation = false;
+        }
+        self.store.save(&record)?;
+        Ok(true)
+    }
+
+    /// Every certificate requested so far, with its status as of now.
+    pub fn certificates(&self) -> Result<Vec<CertificateState>, String> {
+        let now = self.now();
+        Ok(self
+            .store
+            .all()?
+            .into_iter()
+            .map(|record| {
+                let record = operations::refreshed(record, now);
+                CertificateState {
+                    public_key_identifier: record.public_key_identifier,
+                    status: record.status,
+                    etk_status: record.etk_status,
+                    certificate: record.certificate,
+                    etk_public_key: record.etk_encryption_key,
+                }
+            })
+            .collect())
+    }
+
+    /// Every request received so far, in order.
+    pub fn received(&self) -> Result<Vec<LoggedRequest>, String> {
+        Ok(self
+            .store
+            .requests()?
+            .into_iter()
+            .map(|request| LoggedRequest { operation: request.operation, outcome: request.outcome })
+            .collect())
+    }
+}
+
 fn random_hex(bytes: usize) -> String {
     use rand::RngCore as _;
     let mut buffer = vec![0u8; bytes];
@@ -386,7 +476,7 @@ async fn admin_state(State(mock): State<Arc<MockCertra>>) -> Response {
 }
 
 async fn admin_knobs(State(mock): State<Arc<MockCertra>>, Json(knobs): Json<Knobs>) -> Response {
-    *lock(&mock.knobs) = knobs;
+    mock.set_knobs(knobs);
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -411,30 +501,24 @@ async fn admin_decide(
     State(mock): State<Arc<MockCertra>>,
     UrlPath((id, decision)): UrlPath<(String, String)>,
 ) -> Response {
-    let id = id.to_uppercase();
+    let validate = match decision.as_str() {
+        "validate" => true,
+        "refuse" => false,
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
     let worker = Arc::clone(&mock);
-    let result = tokio::task::spawn_blocking(move || -> Result<StatusCode, String> {
-        let Some(mut record) = worker.store.find(&id)? else { return Ok(StatusCode::NOT_FOUND) };
-        if record.status != "IN_PROGRESS" {
-            return Ok(StatusCode::CONFLICT);
+    let decided = tokio::task::spawn_blocking(move || -> Result<StatusCode, String> {
+        if worker.decide(&id, validate)? {
+            return Ok(StatusCode::NO_CONTENT);
         }
-        match decision.as_str() {
-            "validate" => {
-                record.awaiting_validation = false;
-                record.polls_left = 0;
-                worker.store.save(&record)?;
-            }
-            "refuse" => {
-                record.status = "REFUSED".into();
-                record.awaiting_validation = false;
-                worker.store.save(&record)?;
-            }
-            _ => return Ok(StatusCode::NOT_FOUND),
-        }
-        Ok(StatusCode::NO_CONTENT)
+        // Known but no longer in progress, or not known at all.
+        Ok(match worker.store.find(&id.to_uppercase())? {
+            Some(_) => StatusCode::CONFLICT,
+            None => StatusCode::NOT_FOUND,
+        })
     })
     .await;
-    match result {
+    match decided {
         Ok(Ok(status)) => status.into_response(),
         Ok(Err(err)) => admin_error(err),
         Err(err) => admin_error(err),

@@ -54,6 +54,7 @@ export type Words = {
   activateTitle: string;
   activateNow: string;
   etkActivated: string;
+  etkAlreadyActive: string;
   // An organisation's certificate (F2).
   organisationTitle: string;
   lookUp: string;
@@ -145,6 +146,7 @@ export const ENGLISH: Words = {
   activateTitle: 'Activate the new ETK',
   activateNow: 'Activate the new ETK now',
   etkActivated: 'The new ETK is active: messages to you are now encrypted for the new keystore.',
+  etkAlreadyActive: "This keystore's ETK is active already: there is nothing to activate. After a renewal, choose the new keystore.",
   organisationTitle: 'New certificate for an organisation',
   lookUp: 'Look up my organisations',
   another: 'Another organisation (eHealth checks your mandate by hand)',
@@ -242,6 +244,7 @@ export const DUTCH: Words = {
   activateTitle: 'De nieuwe ETK activeren',
   activateNow: 'De nieuwe ETK nu activeren',
   etkActivated: 'De nieuwe ETK is actief: berichten voor u worden nu voor de nieuwe keystore versleuteld.',
+  etkAlreadyActive: "De ETK van deze keystore is al actief: er valt niets te activeren. Kies na een vernieuwing de nieuwe keystore.",
   organisationTitle: 'Nieuw certificaat voor een organisatie',
   lookUp: 'Mijn organisaties opzoeken',
   another: 'Een andere organisatie (eHealth controleert uw mandaat manueel)',
@@ -339,6 +342,7 @@ export const FRENCH: Words = {
   activateTitle: 'Activer le nouvel ETK',
   activateNow: 'Activer le nouvel ETK maintenant',
   etkActivated: 'Le nouvel ETK est actif : les messages qui vous sont destinés sont désormais chiffrés pour le nouveau keystore.',
+  etkAlreadyActive: "L'ETK de ce keystore est déjà actif : il n'y a rien à activer. Après un renouvellement, choisissez le nouveau keystore.",
   organisationTitle: 'Nouveau certificat pour une organisation',
   lookUp: 'Rechercher mes organisations',
   another: 'Une autre organisation (eHealth vérifie votre mandat manuellement)',

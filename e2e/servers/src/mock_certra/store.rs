@@ -105,6 +105,13 @@ impl Store {
             None => Connection::open_in_memory(),
         }
         .map_err(sql)?;
+        // A write-ahead log synced at checkpoints: what a restart of the mock needs (no
+        // committed transaction is lost when the process stops), without a disk flush per request.
+        if path.is_some() {
+            connection
+                .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+                .map_err(sql)?;
+        }
         connection.execute_batch(SCHEMA).map_err(sql)?;
         Ok(Self(Mutex::new(connection)))
     }

@@ -1,0 +1,258 @@
+//! A pending request from its key to its final keystore, as the app's screens run it: the key
+//! made and kept before anything is sent, GenerateCertificate sent once (or eHealth asked about it
+//! after an outcome nobody saw), the certificate awaited, the ETK key kept before the request that
+//! registers it, the final keystore handed over and the kept copy forgotten.
+//!
+//! The person's browser keeps one request (the encrypted PKCS#12 exactly as downloaded, never a
+//! raw key) so that a reload, a crash or another day continues it; a kiosk keeps it in the page's
+//! memory only ([`Keeping`]). The screens hold only what a reload may lose: which pending keystore
+//! is in use, and whether its GenerateCertificate may have left ([`Attempt`]).
+//!
+//! `tests/soak.rs` drives these steps through thousands of random schedules of lost, cut and
+//! refused answers, card faults and reloads, and checks after each that no key was lost and no
+//! key was requested twice.
+
+use std::time::Duration;
+
+use ehcert_certra::{
+    endpoint::Environment, poll::PollSchedule, request::CertificateIdentifier,
+    response::GeneratedCertificate,
+};
+use ehcert_pki::{
+    cert::UnixTime,
+    key::RsaKeyPair,
+    p12::{Keystore, Password, Profile},
+    rules::LocalDateTime,
+};
+use rand_core::CryptoRngCore;
+
+use crate::{
+    eid::EidHolder,
+    new_certificate::{
+        self, complete, confirm_etk, fetch_chain, pending_is_for, register_etk, resume_keystore,
+        CertificateRequest, MadeAt, PendingKeystore,
+    },
+    FlowError, Services,
+};
+
+/// A request kept in the browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptRequest {
+    /// Where it was requested.
+    pub environment: Environment,
+    /// The file name it was downloaded under.
+    pub file_name: String,
+    /// The encrypted PKCS#12.
+    pub keystore: Vec<u8>,
+    /// The certificate is in it and its ETK registration was under way: a request to complete,
+    /// no longer a key to request a certificate for.
+    pub registering: bool,
+}
+
+/// What the browser does for a pending request besides talking to eHealth and the card: files
+/// for the person, the one kept request, keys, the clock.
+#[allow(async_fn_in_trait)] // one implementation per target; the app's are not Send (wasm)
+pub trait Keeping: Services {
+    /// The environment requests go to.
+    fn environment(&self) -> Environment;
+    /// Offers a file to the person (a download).
+    fn download(&self, bytes: &[u8], file_name: &str) -> Result<(), Self::Error>;
+    /// The kept request, if any.
+    fn kept(&self) -> Option<KeptRequest>;
+    /// Replaces the kept request. Callers go through [`keep`], which refuses to replace a request
+    /// that is nearly finished.
+    fn store(&self, kept: &KeptRequest) -> Result<(), Self::Error>;
+    /// Forgets the kept request.
+    fn forget(&self);
+    /// A new RSA-2048 key pair.
+    async fn new_key(&self) -> Result<RsaKeyPair, Self::Error>;
+    /// Waits between GetCertificate polls.
+    async fn pause(&self, wait: Duration);
+    /// The clock and the person's local time, for a new keystore.
+    fn clock(&self) -> (UnixTime, LocalDateTime);
+}
+
+/// Keeps `kept`, unless the browser holds another request whose ETK registration was under way:
+/// that copy holds the only ETK key eHealth may have registered, so a new request must not
+/// replace it.
+pub fn keep<K: Keeping>(keeping: &K, kept: &KeptRequest) -> Result<(), K::Error> {
+    if let Some(file) = unfinished_request(keeping).filter(|file| *file != kept.file_name) {
+        return Err(FlowError::UnfinishedRequest(file).into());
+    }
+    keeping.store(kept)
+}
+
+/// The file name of a request kept mid-ETK-registration: to be completed before another starts.
+pub fn unfinished_request<K: Keeping>(keeping: &K) -> Option<String> {
+    keeping.kept().filter(|kept| kept.registering).map(|kept| kept.file_name)
+}
+
+/// A new key and its pending keystore for `dn`, downloaded and kept before anything is sent:
+/// from here on the key is safe whatever happens to the page.
+pub async fn make_pending<K: Keeping>(
+    keeping: &K,
+    dn: &str,
+    certificate: &CertificateIdentifier,
+    password: &Password,
+    rng: &mut impl CryptoRngCore,
+) -> Result<PendingKeystore, K::Error> {
+    // Checked before a key is made: a nearly finished request must be completed first.
+    if let Some(file) = unfinished_request(keeping) {
+        return Err(FlowError::UnfinishedRequest(file).into());
+    }
+    let key = keeping.new_key().await?;
+    let (now, local) = keeping.clock();
+    let made = MadeAt { environment: keeping.environment(), now, local };
+    let pending = new_certificate::pending_keystore(dn, certificate, &key, password, made, rng)?;
+    keeping.download(&pending.bytes, &pending.file_name)?;
+    keep(
+        keeping,
+        &KeptRequest {
+            environment: keeping.environment(),
+            file_name: pending.file_name.clone(),
+            keystore: pending.bytes.clone(),
+            registering: false,
+        },
+    )?;
+    Ok(pending)
+}
+
+/// The kept key made for `certificate` in this environment before a reload or a closed tab,
+/// offered instead of a new one so that the request is continued, never made twice.
+pub fn kept_key_for<K: Keeping>(
+    keeping: &K,
+    certificate: &CertificateIdentifier,
+) -> Option<KeptRequest> {
+    keeping.kept().filter(|kept| {
+        !kept.registering
+            && kept.environment == keeping.environment()
+            && pending_is_for(&kept.file_name, certificate)
+    })
+}
+
+/// Whether GenerateCertificate may have left for the pending keystore in use.
+#[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
+pub enum Attempt {
+    /// Never signed: nothing was sent.
+    #[default]
+    NotSent,
+    /// Signed, so perhaps received: eHealth is asked before anything is sent again. A kept key
+    /// taken up after a reload starts here, since nobody remembers.
+    MaybeSent,
+}
+
+/// Sends GenerateCertificate for the pending keystore, or, when an earlier attempt may have
+/// reached eHealth, asks eHealth first and continues the request it holds
+/// ([`new_certificate::request_certificate_again`]). `signed` hears the signed envelope before it
+/// is sent (the person's evidence). `attempt` is updated as soon as the card has signed.
+pub async fn send_request<S: Services>(
+    services: &S,
+    holder: &EidHolder,
+    request: &CertificateRequest<'_>,
+    public_key_identifier: &[u8; 20],
+    attempt: &mut Attempt,
+    signed: impl FnOnce(&str),
+) -> Result<Option<GeneratedCertificate>, S::Error> {
+    if *attempt == Attempt::MaybeSent {
+        return new_certificate::request_certificate_again(
+            services,
+            holder,
+            request,
+            public_key_identifier,
+        )
+        .await;
+    }
+    let envelope = new_certificate::signed_certificate_request(services, holder, request).await?;
+    // Signed: from here on eHealth may receive it, whatever becomes of the answer.
+    *attempt = Attempt::MaybeSent;
+    signed(&envelope);
+    new_certificate::send_certificate_request(services, envelope).await.map(Some)
+}
+
+/// Where [`finish_request`] stands, for the progress line.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum Stage {
+    /// Polling GetCertificate.
+    Waiting,
+    /// Registering the ETK.
+    RegisteringEtk,
+}
+
+/// A request carried through to its final keystore.
+pub struct Finished {
+    /// The final keystore (kept in memory for the ETK activation).
+    pub keystore: Keystore,
+    /// Its file, as downloaded, for a copy saved elsewhere.
+    pub file: (String, Vec<u8>),
+    /// The new ETK waits for ActivateETK (a renewal while the old ETK is valid).
+    pub to_be_activated: bool,
+}
+
+/// Waits for the certificate of the pending keystore `bytes`, installs it with a new ETK, and
+/// offers the final keystore for download under `file_name`; then the kept copy is forgotten.
+/// A copy of this request kept mid-ETK-registration is continued instead (it holds the ETK key
+/// eHealth may have registered). `progress` hears each stage.
+pub async fn finish_request<K: Keeping>(
+    keeping: &K,
+    bytes: &[u8],
+    password: &Password,
+    file_name: &str,
+    progress: impl Fn(Stage),
+    rng: &mut impl CryptoRngCore,
+) -> Result<Finished, K::Error> {
+    let kept = keeping.kept().filter(|kept| kept.registering && kept.file_name == file_name);
+    let bytes = kept.as_ref().map_or(bytes, |kept| kept.keystore.as_slice());
+    let mut keystore = Keystore::read(bytes, password).map_err(FlowError::from)?;
+    // The ETK key is kept before the request that registers it, as the authentication key was
+    // before GenerateCertificate. The rng is shared with the final write below, hence a cell.
+    let rng = std::cell::RefCell::new(rng);
+    let keep_copy = |keystore: &Keystore| -> Result<(), K::Error> {
+        let bytes = keystore
+            .write(password, Profile::Java, &mut **rng.borrow_mut())
+            .map_err(FlowError::from)?;
+        keep(
+            keeping,
+            &KeptRequest {
+                environment: keeping.environment(),
+                file_name: file_name.to_owned(),
+                keystore: bytes,
+                registering: true,
+            },
+        )
+    };
+    let to_be_activated = if keystore.is_pending().map_err(FlowError::from)? {
+        let resumed = resume_keystore(keystore)?;
+        progress(Stage::Waiting);
+        let mut schedule = PollSchedule::standard();
+        let chain = loop {
+            if let Some(chain) = fetch_chain(keeping, &resumed.public_key_identifier).await? {
+                break chain;
+            }
+            match schedule.next() {
+                Some(wait) => keeping.pause(wait).await,
+                // Manual validation can take days: the pending keystore stays, the person comes back.
+                None => return Err(FlowError::NotYetIssued.into()),
+            }
+        };
+        progress(Stage::RegisteringEtk);
+        let etk_key = keeping.new_key().await?;
+        keystore = resumed.keystore;
+        complete(keeping, &mut keystore, chain, &etk_key, keep_copy).await?.to_be_activated
+    } else {
+        // A copy from an ETK registration whose answer was never read.
+        progress(Stage::RegisteringEtk);
+        match confirm_etk(keeping, &mut keystore).await? {
+            Some(to_be_activated) => to_be_activated,
+            None => {
+                let etk_key = keeping.new_key().await?;
+                register_etk(keeping, &mut keystore, &etk_key, keep_copy).await?.to_be_activated
+            }
+        }
+    };
+    let final_bytes = keystore
+        .write(password, Profile::Java, &mut **rng.borrow_mut())
+        .map_err(FlowError::from)?;
+    keeping.download(&final_bytes, file_name)?;
+    keeping.forget();
+    Ok(Finished { keystore, file: (file_name.to_owned(), final_bytes), to_be_activated })
+}

@@ -1,0 +1,1451 @@
+//! "No key lost, no second request for the same key", proven over random combinations of faults:
+//! each run drives a whole flow (a new personal or organisation certificate, or a renewal with its
+//! ETK activation, then perhaps a revocation) through the steps the app's screens run
+//! (`ehcert_flows::pending` and the flow modules), against the mock eHealth service in process and
+//! the simulated eID card's keys, with a seeded random schedule of faults: answers dropped, cut,
+//! replaced by a proxy's error page or by malformed SOAP, eHealth unreachable, a time-out, a
+//! wrong PIN, the card pulled out, `CERT_NOT_YET_DELIVERED` for a while, manual validation, and
+//! "the page reloads now" (the person starts again from what the browser kept and the files they
+//! downloaded, as the app lets them). Faults stop after a random point; the run must then finish.
+//!
+//! After every run, each invariant is its own failure naming the seed (replay one with
+//! `EHCERT_SOAK_SEED=<seed>`):
+//! - the request's key is made once and never replaced: one authentication key per run, in every
+//!   pending file downloaded, in the browser's copy, and in the final keystore;
+//! - eHealth received at most one GenerateCertificate per key and completed at most one ETK
+//!   registration per certificate;
+//! - whatever eHealth received for a key was kept first: the key was downloaded and kept before
+//!   GenerateCertificate left, and the ETK key was in the browser's copy before
+//!   CompleteETKRegistration left; the copy is forgotten only after the final keystore was
+//!   downloaded;
+//! - the final keystore opens with its password, passes the health check (keys match their
+//!   certificates), and holds the ETK key eHealth registered;
+//! - no panic, and no error the schedule does not explain (a fault in the same button press,
+//!   eHealth still waiting, or a nearly finished request to complete first).
+//!
+//! The kiosk variant keeps nothing in the browser: its copy lives in the page and goes with a
+//! reload. Its weaker invariant: every key is downloaded before its request leaves and never
+//! requested twice, a run without a reload finishes as above, and a run with one may end with a
+//! pending file whose request is unknown or an ETK registered for a key that went with the page
+//! (the person starts again); the number of such runs is reported.
+//!
+//! `EHCERT_SOAK_RUNS` sets the number of runs (the test command runs a few hundred; the soak task
+//! ten thousand), and the figures are printed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use std::{
+    cell::{Cell, RefCell},
+    collections::BTreeMap,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex, OnceLock,
+    },
+    time::{Duration, Instant},
+};
+
+use ehcert_certra::{
+    eid_request::{self, CardKeyType},
+    endpoint::{Environment, Operation},
+    request::{CertificateIdentifier, ContactData, Contract, RequestMeta, RevocationReason},
+};
+use ehcert_flows::{
+    eid::{EidHolder, EidSignature},
+    keystore_check, my_certificates,
+    new_certificate::{self, reuse_pending, CertificateRequest, PendingKeystore},
+    organisation,
+    pending::{
+        finish_request, kept_key_for, make_pending, send_request, Attempt, Finished, Keeping,
+        KeptRequest,
+    },
+    renewal, FlowError, Services,
+};
+use ehcert_pki::{
+    cert::UnixTime,
+    identifier::PublicKeyIdentifier,
+    key::RsaKeyPair,
+    p12::{Keystore, Password, AUTHENTICATION_ALIAS},
+    rules::LocalDateTime,
+};
+use ehcert_servers::{
+    eid::{
+        card::{Applet, CardKey},
+        profile::{personalise, Holder},
+    },
+    mock_certra::{Knobs, MockCertra},
+};
+use ehcert_shared::bridge::{CardKeyAlgorithm, KeyRole};
+use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
+
+// ---------------------------------------------------------------------------------------------
+// Faults
+
+/// What the schedule can do to one call or between two steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Fault {
+    /// eHealth cannot be reached: nothing arrives.
+    Unreachable,
+    /// A proxy answers HTTP 500 with its own page: nothing arrives.
+    ProxyError,
+    /// The request is carried out; the connection drops before the answer.
+    Dropped,
+    /// The request is carried out; the answer stops half way.
+    Cut,
+    /// The request is carried out; the answer is SOAP without the expected element.
+    Malformed,
+    /// The request is carried out; the page gives up waiting.
+    Timeout,
+    /// The PIN typed is wrong: the card signs nothing.
+    WrongPin,
+    /// The card leaves the reader while the PIN window is open.
+    CardPulled,
+    /// The page reloads (or the tab closes and opens again): its memory is gone.
+    Reload,
+}
+
+/// A failed step: a fault the schedule played, or what the flow said.
+#[derive(Debug)]
+enum SoakError {
+    Injected(#[allow(dead_code)] Fault),
+    Flow(FlowError),
+}
+
+impl From<FlowError> for SoakError {
+    fn from(err: FlowError) -> Self {
+        Self::Flow(err)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What all runs share: the card, a pool of keys, the renewal's starting point
+
+/// The simulated card of one generation: its holder, its keys.
+struct Card {
+    holder: EidHolder,
+    authentication_key: CardKey,
+    signature_key: CardKey,
+}
+
+struct Shared {
+    cards: [Card; 2],
+    /// RSA keys made once (key generation is what the browser's WebCrypto does, not what the
+    /// soak tests); every run draws distinct ones.
+    keys: Vec<RsaKeyPair>,
+    /// A mock state holding an issued personal certificate, and that keystore: where a renewal
+    /// starts (copied per run).
+    renewal_state: tempfile::TempDir,
+    current: (Vec<u8>, Vec<u8>),
+}
+
+const PASSWORD: &str = "Huisarts-2026";
+const POOL: usize = 24;
+/// eHealth's clock on renewal runs: inside the current certificate's replacement window.
+const RENEWAL_DAYS: i64 = 1040;
+
+fn card(applet: Applet) -> Card {
+    let person = Holder { applet, ..Holder::default() };
+    let content = personalise(&person, 40).unwrap().content;
+    let file = |id: u16| {
+        let bytes = &content.files[&vec![0x3F00, 0xDF00, id]];
+        let length = 4 + usize::from(u16::from_be_bytes([bytes[2], bytes[3]]));
+        bytes[..length].to_vec()
+    };
+    let holder = EidHolder {
+        reader: "Virtual PCD 00 00".into(),
+        ssin: person.national_number.clone(),
+        given_names: person.given_names.clone(),
+        surname: person.surname.clone(),
+        key_algorithm: match applet {
+            Applet::V18 => CardKeyAlgorithm::EcdsaP384,
+            Applet::V17 => CardKeyAlgorithm::Rsa2048,
+        },
+        authentication_chain: vec![file(0x5038), file(0x503A), file(0x503B)],
+        signature_chain: Some(vec![file(0x5039), file(0x503A), file(0x503B)]),
+    };
+    Card {
+        holder,
+        authentication_key: content.authentication_key,
+        signature_key: content.signature_key.unwrap(),
+    }
+}
+
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let keys: Vec<RsaKeyPair> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..2)
+                .map(|_| {
+                    scope.spawn(|| {
+                        (0..POOL / 2)
+                            .map(|_| RsaKeyPair::generate(&mut rand::thread_rng()).unwrap())
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers.into_iter().flat_map(|worker| worker.join().unwrap()).collect()
+        });
+        let cards = [card(Applet::V17), card(Applet::V18)];
+        let renewal_state = tempfile::tempdir().unwrap();
+        let path = renewal_state.path().join("certra.sqlite");
+        let mock = MockCertra::open(Some(&path), Knobs::default()).unwrap();
+        let world = World::new(mock, &cards[0], false);
+        world.pool.replace(vec![keys[0].clone(), keys[1].clone()]);
+        let current = runtime().block_on(async {
+            let contract = new_certificate::generate_contract(
+                &world,
+                &world.card.holder,
+                &world.card.holder.personal_certificate(),
+                &contact(false),
+            )
+            .await
+            .unwrap();
+            let password = Password::new(PASSWORD);
+            let pending = make_pending(
+                &world,
+                &contract.dn,
+                &world.card.holder.personal_certificate(),
+                &password,
+                &mut rand::thread_rng(),
+            )
+            .await
+            .unwrap();
+            let request = CertificateRequest {
+                contact: &contact(false),
+                contract: &contract,
+                csr: &pending.csr,
+                base_services: &[],
+            };
+            let mut attempt = Attempt::NotSent;
+            send_request(
+                &world,
+                &world.card.holder,
+                &request,
+                &pending.public_key_identifier,
+                &mut attempt,
+                |_| {},
+            )
+            .await
+            .unwrap();
+            let finished = finish_request(
+                &world,
+                &pending.bytes,
+                &password,
+                &pending.file_name,
+                |_| {},
+                &mut rand::thread_rng(),
+            )
+            .await
+            .unwrap();
+            finished.file
+        });
+        let current = (current.0.into_bytes(), current.1);
+        // Closed, so that its write-ahead log is in the file the runs copy.
+        drop(world);
+        Shared { cards, keys, renewal_state, current }
+    })
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().build().unwrap()
+}
+
+fn contact(organisation: bool) -> ContactData {
+    ContactData {
+        email_private: "jan.peeters@example.be".into(),
+        email_general: organisation.then(|| "ict@az-voorbeeld.be".into()),
+        phone_private: "+32 470 00 00 00".into(),
+        phone_general: organisation.then(|| "+32 9 000 00 00".into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One run's world: the mock, the card, the browser, the schedule
+
+struct World<'a> {
+    mock: MockCertra,
+    card: &'a Card,
+    kiosk: bool,
+    /// The schedule; `None` for the fault-free set-up.
+    schedule: RefCell<Option<Schedule>>,
+    /// The browser's copy (on a kiosk, the page's).
+    kept: RefCell<Option<KeptRequest>>,
+    /// Every file the person was given: (name, bytes).
+    downloads: RefCell<Vec<(String, Vec<u8>)>>,
+    /// Keys handed out, in order.
+    keys: RefCell<Vec<RsaKeyPair>>,
+    pool: RefCell<Vec<RsaKeyPair>>,
+    /// The page's memory was lost in this press.
+    reloaded: Cell<bool>,
+    /// A fault struck in this press.
+    struck: Cell<bool>,
+    /// What the invariants saw go wrong while the run went on.
+    violations: RefCell<Vec<String>>,
+    /// The final keystore was downloaded (the copy may be forgotten).
+    final_downloaded: Cell<bool>,
+    /// Faults for the regression tests: the next call of the operation gets the fault.
+    script: RefCell<Vec<(Operation, Fault)>>,
+}
+
+struct Schedule {
+    rng: StdRng,
+    /// Chance of a fault at each opportunity while faults last.
+    rate: f64,
+    /// Opportunities left before the faults stop.
+    left: u32,
+    counts: BTreeMap<Fault, u64>,
+}
+
+impl Schedule {
+    /// Draws whether a fault strikes here, and which of `kinds`.
+    fn draw(&mut self, kinds: &[Fault]) -> Option<Fault> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        if !self.rng.gen_bool(self.rate) {
+            return None;
+        }
+        let fault = *kinds.choose(&mut self.rng).unwrap();
+        *self.counts.entry(fault).or_default() += 1;
+        Some(fault)
+    }
+
+    fn calm(&self) -> bool {
+        self.left == 0
+    }
+}
+
+impl<'a> World<'a> {
+    fn new(mock: MockCertra, card: &'a Card, kiosk: bool) -> Self {
+        Self {
+            mock,
+            card,
+            kiosk,
+            schedule: RefCell::new(None),
+            kept: RefCell::default(),
+            downloads: RefCell::default(),
+            keys: RefCell::default(),
+            pool: RefCell::default(),
+            reloaded: Cell::new(false),
+            struck: Cell::new(false),
+            violations: RefCell::default(),
+            final_downloaded: Cell::new(false),
+            script: RefCell::default(),
+        }
+    }
+
+    fn draw(&self, kinds: &[Fault]) -> Option<Fault> {
+        let fault = self.schedule.borrow_mut().as_mut()?.draw(kinds);
+        if fault.is_some() {
+            self.struck.set(true);
+        }
+        if fault == Some(Fault::Reload) {
+            self.reload();
+        }
+        fault
+    }
+
+    /// The page is gone: a kiosk's copy with it.
+    fn reload(&self) {
+        self.reloaded.set(true);
+        if self.kiosk {
+            self.kept.borrow_mut().take();
+        }
+    }
+
+    fn violation(&self, what: String) {
+        self.violations.borrow_mut().push(what);
+    }
+
+    /// The authentication key's identifier of a keystore, and its ETK public keys (remembered:
+    /// the invariants look at the same files many times).
+    fn keys_of(bytes: &[u8]) -> Option<([u8; 20], Vec<Vec<u8>>)> {
+        type Seen = std::collections::HashMap<Vec<u8>, Option<([u8; 20], Vec<Vec<u8>>)>>;
+        thread_local!(static SEEN: RefCell<Seen> = RefCell::default());
+        if let Some(seen) = SEEN.with_borrow(|seen| seen.get(bytes).cloned()) {
+            return seen;
+        }
+        let keys = Self::read_keys(bytes);
+        SEEN.with_borrow_mut(|seen| {
+            if seen.len() > 256 {
+                seen.clear();
+            }
+            seen.insert(bytes.to_vec(), keys.clone());
+        });
+        keys
+    }
+
+    fn read_keys(bytes: &[u8]) -> Option<([u8; 20], Vec<Vec<u8>>)> {
+        let keystore = Keystore::read(bytes, &Password::new(PASSWORD)).ok()?;
+        let authentication = keystore.authentication().ok()?.key_pair().ok()?;
+        let id = PublicKeyIdentifier::of(&authentication.public_key_info().ok()?).0;
+        let etk = keystore
+            .entries
+            .iter()
+            .filter(|entry| entry.alias != AUTHENTICATION_ALIAS)
+            .filter_map(|entry| {
+                der::Encode::to_der(&entry.key_pair().ok()?.public_key_info().ok()?).ok()
+            })
+            .collect();
+        Some((id, etk))
+    }
+
+    /// Before a request leaves: what it commits eHealth to must be kept.
+    fn check_kept_before(&self, operation: Operation, envelope: &str) {
+        match operation {
+            Operation::GenerateCertificate => {
+                let Some(key) = self.key_requested(envelope) else {
+                    return self
+                        .violation("GenerateCertificate for a key the run never made".into());
+                };
+                let downloaded = self
+                    .downloads
+                    .borrow()
+                    .iter()
+                    .any(|(_, bytes)| Self::keys_of(bytes).is_some_and(|(id, _)| id == key));
+                if !downloaded {
+                    self.violation("GenerateCertificate left before its key was downloaded".into());
+                }
+                let kept =
+                    self.kept.borrow().as_ref().and_then(|kept| Self::keys_of(&kept.keystore));
+                if !self.kiosk && kept.is_none_or(|(id, _)| id != key) {
+                    self.violation("GenerateCertificate left before its key was kept".into());
+                }
+            }
+            Operation::CompleteEtkRegistration => {
+                // The key given at StartETKRegistration, as eHealth holds it.
+                let registering = self.mock.certificates().unwrap().into_iter().find(|record| {
+                    record.etk_status == "IN_REQUEST"
+                        && envelope
+                            .contains(&base64_of(record.certificate.as_deref().unwrap_or_default()))
+                });
+                let Some(etk) = registering.and_then(|record| record.etk_public_key) else {
+                    return;
+                };
+                let kept = self.kept.borrow().as_ref().and_then(|kept| {
+                    kept.registering.then(|| Self::keys_of(&kept.keystore)).flatten()
+                });
+                if kept.is_none_or(|(_, etks)| !etks.contains(&etk)) {
+                    self.violation(
+                        "CompleteETKRegistration left before its ETK key was kept".into(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl World<'_> {
+    /// The identifier of the key whose CSR a GenerateCertificate carries: the made key whose
+    /// SubjectPublicKeyInfo is inside the CSR.
+    fn key_requested(&self, envelope: &str) -> Option<[u8; 20]> {
+        use base64::Engine as _;
+        let document = roxmltree::Document::parse(envelope).ok()?;
+        let text: String = document
+            .descendants()
+            .find(|node| node.tag_name().name() == "CSR")?
+            .text()?
+            .split_whitespace()
+            .collect();
+        let csr = base64::engine::general_purpose::STANDARD.decode(text).ok()?;
+        self.keys.borrow().iter().find_map(|key| {
+            let info = key.public_key_info().ok()?;
+            let spki = der::Encode::to_der(&info).ok()?;
+            csr.windows(spki.len())
+                .any(|window| window == spki)
+                .then(|| PublicKeyIdentifier::of(&info).0)
+        })
+    }
+}
+
+/// Whether a keystore holds its certificate and an ETK key: a final keystore, not a pending one.
+fn is_final(bytes: &[u8]) -> bool {
+    World::keys_of(bytes).is_some_and(|(_, etk)| !etk.is_empty())
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+impl Services for World<'_> {
+    type Error = SoakError;
+
+    async fn certra(&self, operation: Operation, envelope: String) -> Result<Vec<u8>, SoakError> {
+        use Fault::*;
+        let scripted = {
+            let mut script = self.script.borrow_mut();
+            let at = script.iter().position(|(wanted, _)| *wanted == operation);
+            at.map(|at| script.remove(at).1)
+        };
+        let fault = scripted.or_else(|| {
+            self.draw(&[Unreachable, ProxyError, Dropped, Cut, Malformed, Timeout, Reload])
+        });
+        match fault {
+            Some(Unreachable) => return Err(SoakError::Injected(Unreachable)),
+            Some(ProxyError) => {
+                return Ok(b"<html><body><h1>500 Internal Server Error</h1></body></html>".to_vec())
+            }
+            // A reload before or after the request left, at random.
+            Some(Reload)
+                if self.schedule.borrow_mut().as_mut().is_some_and(|s| s.rng.gen_bool(0.5)) =>
+            {
+                return Err(SoakError::Injected(Reload))
+            }
+            _ => {}
+        }
+        self.check_kept_before(operation, &envelope);
+        let (_, answer, _) = self.mock.serve(operation.service().path(), &envelope);
+        if trace() {
+            let outcome = self.mock.received().unwrap().last().map(|r| r.outcome.clone());
+            eprintln!("  {operation:?} -> {outcome:?}, then {fault:?}");
+        }
+        match fault {
+            Some(fault @ (Dropped | Timeout | Reload)) => Err(SoakError::Injected(fault)),
+            Some(Cut) => {
+                let cut = (0..=answer.len() / 2).rev().find(|&i| answer.is_char_boundary(i));
+                Ok(answer.as_bytes()[..cut.unwrap_or(0)].to_vec())
+            }
+            Some(Malformed) => Ok(
+                br#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Unexpected/></soap:Body></soap:Envelope>"#.to_vec(),
+            ),
+            _ => Ok(answer.into_bytes()),
+        }
+    }
+
+    async fn eid_sign(&self, request: EidSignature) -> Result<Vec<u8>, SoakError> {
+        if let Some(fault) = self.draw(&[Fault::WrongPin, Fault::CardPulled, Fault::Reload]) {
+            if trace() {
+                eprintln!("  PIN window for {:?}: {fault:?}", request.key);
+            }
+            return Err(SoakError::Injected(fault));
+        }
+        let key = match request.key {
+            KeyRole::Authentication => &self.card.authentication_key,
+            KeyRole::Signature => &self.card.signature_key,
+        };
+        let key_type = match key {
+            CardKey::Rsa(_) => CardKeyType::Rsa,
+            CardKey::Ec(_) => CardKeyType::Ec,
+        };
+        // What the card bridge checks before the PIN window opens.
+        let checked = eid_request::check(&request.signed_info, &request.payload, key_type)
+            .map_err(|err| SoakError::Flow(FlowError::Certra(err)))?;
+        Ok(match key {
+            CardKey::Rsa(key) => {
+                key.sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &checked.digest).unwrap()
+            }
+            CardKey::Ec(key) => {
+                use p384::ecdsa::{signature::hazmat::PrehashSigner, Signature};
+                let signature: Signature = key.sign_prehash(&checked.digest).unwrap();
+                signature.to_bytes().to_vec()
+            }
+        })
+    }
+
+    fn meta(&self) -> RequestMeta {
+        let mut random = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut random);
+        RequestMeta::new(random, now().0)
+    }
+}
+
+impl Keeping for World<'_> {
+    fn environment(&self) -> Environment {
+        Environment::Local
+    }
+
+    fn download(&self, bytes: &[u8], file_name: &str) -> Result<(), SoakError> {
+        if is_final(bytes) {
+            self.final_downloaded.set(true);
+        }
+        self.downloads.borrow_mut().push((file_name.to_owned(), bytes.to_vec()));
+        Ok(())
+    }
+
+    fn kept(&self) -> Option<KeptRequest> {
+        self.kept.borrow().clone()
+    }
+
+    fn store(&self, kept: &KeptRequest) -> Result<(), SoakError> {
+        // Never replaced: a copy holds the authentication key of the copy before it.
+        let before = self.kept.borrow().as_ref().and_then(|kept| Self::keys_of(&kept.keystore));
+        if let (Some((before, _)), Some((id, _))) = (before, Self::keys_of(&kept.keystore)) {
+            if id != before {
+                self.violation("the browser's copy was replaced by another key's".into());
+            }
+        }
+        *self.kept.borrow_mut() = Some(kept.clone());
+        Ok(())
+    }
+
+    fn forget(&self) {
+        if !self.final_downloaded.get() {
+            self.violation(
+                "the browser's copy was forgotten before the final keystore was downloaded".into(),
+            );
+        }
+        self.kept.borrow_mut().take();
+    }
+
+    async fn new_key(&self) -> Result<RsaKeyPair, SoakError> {
+        let key = self.pool.borrow_mut().pop().expect("the run drew more keys than its share");
+        self.keys.borrow_mut().push(key.clone());
+        Ok(key)
+    }
+
+    async fn pause(&self, _wait: Duration) {
+        // Time is eHealth's polls only: `not_yet_delivered` counts them, not seconds.
+    }
+
+    fn clock(&self) -> (UnixTime, LocalDateTime) {
+        let local = LocalDateTime { year: 2026, month: 11, day: 29, hour: 9, minute: 5, second: 7 };
+        (now(), local)
+    }
+}
+
+/// `EHCERT_SOAK_TRACE=1` prints every call, fault and press of a replayed seed.
+fn trace() -> bool {
+    std::env::var_os("EHCERT_SOAK_TRACE").is_some()
+}
+
+fn now() -> UnixTime {
+    UnixTime(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The person, pressing the app's buttons
+
+/// What a run asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Flow {
+    Personal,
+    Organisation,
+    Renewal,
+}
+
+/// What the page holds in memory: gone with a reload.
+#[derive(Default)]
+struct Page {
+    /// Whose certificate, and the base services it may use.
+    certificate: Option<(CertificateIdentifier, Vec<String>)>,
+    contract: Option<Contract>,
+    pending: Option<PendingKeystore>,
+    attempt: Attempt,
+    finished: Option<Finished>,
+    activated: bool,
+    revocation: Option<ehcert_certra::request::RevocationContract>,
+    revoked: bool,
+    /// The page was just opened again after a reload: the person picks where to go on.
+    reopened: bool,
+}
+
+/// Where a press left the run.
+enum Pressed {
+    Going,
+    Done,
+}
+
+struct Run<'a> {
+    world: World<'a>,
+    flow: Flow,
+    revoke: bool,
+    /// On renewal runs, the current keystore's file.
+    current: Option<(Vec<u8>, Vec<u8>)>,
+    /// eHealth's operator validates requests waiting for manual validation.
+    validated: Cell<bool>,
+}
+
+impl Run<'_> {
+    fn password() -> Password {
+        Password::new(PASSWORD)
+    }
+
+    fn organisation(&self) -> bool {
+        self.flow == Flow::Organisation
+    }
+
+    async fn press(&self, page: &mut Page) -> Result<Pressed, SoakError> {
+        let world = &self.world;
+        let holder = &world.card.holder;
+        if let Some(finished) = &page.finished {
+            if finished.to_be_activated && !page.activated {
+                renewal::activate_etk(world, &finished.keystore).await?;
+                page.activated = true;
+                return Ok(Pressed::Going);
+            }
+            if self.revoke && !page.revoked {
+                let id = PublicKeyIdentifier::of(
+                    &finished
+                        .keystore
+                        .authentication()
+                        .unwrap()
+                        .key_pair()
+                        .unwrap()
+                        .public_key_info()
+                        .unwrap(),
+                )
+                .0;
+                match &page.revocation {
+                    None => {
+                        // My certificates, then the revocation contract of the new one.
+                        let listed = my_certificates::list(world, holder).await?;
+                        let info =
+                            listed.iter().find(|info| info.public_key_identifier == id).unwrap();
+                        // The list shows it revoked (a Revoke whose answer was lost before a
+                        // reload): the app offers no Revoke for it, the person is done.
+                        if info.status == "REVOKED" {
+                            page.revoked = true;
+                            return Ok(Pressed::Going);
+                        }
+                        page.revocation = Some(
+                            my_certificates::revocation_contract(
+                                world,
+                                holder,
+                                &id,
+                                RevocationReason::KeyCompromise,
+                            )
+                            .await?,
+                        );
+                    }
+                    Some(contract) => {
+                        my_certificates::revoke(world, holder, &id, contract).await?;
+                        page.revoked = true;
+                    }
+                }
+                return Ok(Pressed::Going);
+            }
+            return Ok(Pressed::Done);
+        }
+
+        if page.reopened && world.final_downloaded.get() {
+            page.reopened = false;
+            // The final keystore is the person's file now: the ETK activation screen and "My
+            // certificates" go on from it (whether the activation went through, nobody recalls).
+            let (name, bytes) = world
+                .downloads
+                .borrow()
+                .iter()
+                .rev()
+                .find(|(_, bytes)| is_final(bytes))
+                .cloned()
+                .unwrap();
+            let keystore = Keystore::read(&bytes, &Self::password()).unwrap();
+            page.finished = Some(Finished {
+                keystore,
+                file: (name, bytes),
+                to_be_activated: self.flow == Flow::Renewal,
+            });
+            return Ok(Pressed::Going);
+        }
+        if std::mem::take(&mut page.reopened) {
+            // "Complete a request" with the browser's copy, or with the file downloaded; or
+            // the flow again from the start (which offers the kept key).
+            let kept = world.kept();
+            let file = kept
+                .as_ref()
+                .map(|kept| (kept.file_name.clone(), kept.keystore.clone()))
+                .or_else(|| self.latest_pending_download());
+            let must_complete = kept.as_ref().is_some_and(|kept| kept.registering);
+            if let Some((name, bytes)) = file {
+                if must_complete || self.coin(0.5) {
+                    page.finished = Some(
+                        finish_request(
+                            world,
+                            &bytes,
+                            &Self::password(),
+                            &name,
+                            |_| {},
+                            &mut rand::thread_rng(),
+                        )
+                        .await?,
+                    );
+                    return Ok(Pressed::Going);
+                }
+            }
+        }
+
+        if let Some(pending) = &page.pending {
+            // Sign (or "Try again" at the last step): the request once, then the certificate.
+            let (_, base_services) = page.certificate.clone().unwrap();
+            let contact = contact(self.organisation());
+            let contract = page.contract.clone().unwrap();
+            let request = CertificateRequest {
+                contact: &contact,
+                contract: &contract,
+                csr: &pending.csr,
+                base_services: &base_services,
+            };
+            send_request(
+                world,
+                holder,
+                &request,
+                &pending.public_key_identifier,
+                &mut page.attempt,
+                |_| {},
+            )
+            .await?;
+            page.finished = Some(
+                finish_request(
+                    world,
+                    &pending.bytes,
+                    &Self::password(),
+                    &pending.file_name,
+                    |_| {},
+                    &mut rand::thread_rng(),
+                )
+                .await?,
+            );
+            return Ok(Pressed::Going);
+        }
+
+        if let (Some(contract), Some((certificate, _))) = (&page.contract, &page.certificate) {
+            // The password step: the kept key for this certificate if there is one, else a new one.
+            page.pending = Some(match kept_key_for(world, certificate) {
+                Some(kept) => {
+                    page.attempt = Attempt::MaybeSent;
+                    reuse_pending(&kept.keystore, &kept.file_name, &Self::password(), &contract.dn)?
+                }
+                None => {
+                    page.attempt = Attempt::NotSent;
+                    make_pending(
+                        world,
+                        &contract.dn,
+                        certificate,
+                        &Self::password(),
+                        &mut rand::thread_rng(),
+                    )
+                    .await?
+                }
+            });
+            return Ok(Pressed::Going);
+        }
+
+        // The first steps: whose certificate, then its contract.
+        if page.certificate.is_none() {
+            page.certificate = Some(match self.flow {
+                Flow::Personal => (holder.personal_certificate(), Vec::new()),
+                Flow::Organisation => {
+                    let qualities = organisation::actor_qualities(world, holder).await?;
+                    let hospital = qualities
+                        .organizations
+                        .iter()
+                        .find(|organization| organization.identifier.kind == "NIHII-HOSPITAL")
+                        .unwrap()
+                        .clone();
+                    let types = organisation::organization_types(world).await?;
+                    let kind =
+                        types.iter().find(|kind| kind.identifier_type == "NIHII-HOSPITAL").unwrap();
+                    let existing =
+                        organisation::existing_application_ids(world, &hospital.identifier).await?;
+                    let certificate = organisation::organisation_certificate(
+                        hospital.identifier.clone(),
+                        "AZ Voorbeeld",
+                        None,
+                        &existing,
+                    )
+                    .map_err(FlowError::from)?;
+                    let services = organisation::base_services_for(kind, &["tsa".to_owned()]);
+                    (certificate, services)
+                }
+                Flow::Renewal => {
+                    let (_, bytes) = self.current.as_ref().unwrap();
+                    let current = renewal::open(bytes, &Self::password())?;
+                    let info = renewal::certificate_info(world, &current).await?;
+                    renewal::check_renewable(&info, &current, holder, now())
+                        .map_err(FlowError::from)?;
+                    (info.identifier.clone(), info.base_service_usage.clone())
+                }
+            });
+            return Ok(Pressed::Going);
+        }
+        let (certificate, _) = page.certificate.as_ref().unwrap();
+        page.contract = Some(
+            new_certificate::generate_contract(
+                world,
+                holder,
+                certificate,
+                &contact(self.organisation()),
+            )
+            .await?,
+        );
+        Ok(Pressed::Going)
+    }
+
+    fn coin(&self, chance: f64) -> bool {
+        self.world.schedule.borrow_mut().as_mut().unwrap().rng.gen_bool(chance)
+    }
+
+    fn latest_pending_download(&self) -> Option<(String, Vec<u8>)> {
+        self.world.downloads.borrow().iter().rev().find(|(_, bytes)| !is_final(bytes)).cloned()
+    }
+}
+
+/// eHealth's clock on renewal runs is shifted; checks of the new keystore use it.
+fn mock_now() -> UnixTime {
+    UnixTime(now().0 + u64::try_from(RENEWAL_DAYS * 86_400).unwrap())
+}
+
+// ---------------------------------------------------------------------------------------------
+// One run, and what must hold after it
+
+/// How a run ended, for the figures.
+#[derive(Default)]
+struct Tally {
+    runs: u64,
+    by_flow: BTreeMap<String, u64>,
+    faults: BTreeMap<Fault, u64>,
+    presses: u64,
+    retries: u64,
+    reloads: u64,
+    keys_lost: u64,
+    duplicate_requests: u64,
+    duplicate_etk_registrations: u64,
+    kiosk_stranded: u64,
+    failures: Vec<String>,
+}
+
+/// Presses allowed once faults have stopped: a fault-free page finishes in far fewer.
+const PRESSES_AFTER_CALM: u32 = 30;
+
+fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
+    let shared = shared();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let flow = *[Flow::Personal, Flow::Organisation, Flow::Renewal].choose(&mut rng).unwrap();
+    let card = &shared.cards[rng.gen_range(0..2)];
+    let knobs = Knobs {
+        not_yet_delivered: if rng.gen_bool(0.5) { rng.gen_range(0..30) } else { 0 },
+        manual_validation: rng.gen_bool(0.15),
+        etk_status_only: rng.gen_bool(0.3),
+        clock_offset_days: if flow == Flow::Renewal { RENEWAL_DAYS } else { 0 },
+        ..Knobs::default()
+    };
+    // Renewal runs start from a copy of the state that issued the current certificate (and the
+    // card that signed for it).
+    let state = tempfile::tempdir().unwrap();
+    let (mock, card) = if flow == Flow::Renewal {
+        let path = state.path().join("certra.sqlite");
+        std::fs::copy(shared.renewal_state.path().join("certra.sqlite"), &path).unwrap();
+        (MockCertra::open(Some(&path), knobs.clone()).unwrap(), &shared.cards[0])
+    } else {
+        (MockCertra::open(None, knobs.clone()).unwrap(), card)
+    };
+    let before = mock.received().unwrap();
+    let world = World::new(mock, card, kiosk);
+    // Not the keys of the renewal's current certificate.
+    let mut pool: Vec<RsaKeyPair> =
+        shared.keys[2..].choose_multiple(&mut rng, 12).cloned().collect();
+    world.pool.replace(std::mem::take(&mut pool));
+    let schedule = Schedule {
+        rate: rng.gen_range(0.05..0.5),
+        left: rng.gen_range(0..60),
+        counts: BTreeMap::new(),
+        rng: StdRng::seed_from_u64(rng.gen()),
+    };
+    *world.schedule.borrow_mut() = Some(schedule);
+    let run = Run {
+        world,
+        flow,
+        revoke: rng.gen_bool(0.3),
+        current: (flow == Flow::Renewal).then(|| shared.current.clone()),
+        validated: Cell::new(false),
+    };
+
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        runtime().block_on(drive(&run, &mut rng))
+    }));
+    let mut tally = tally.lock().unwrap();
+    tally.runs += 1;
+    *tally
+        .by_flow
+        .entry(format!("{flow:?}{}", if kiosk { " (kiosk)" } else { "" }))
+        .or_default() += 1;
+    let schedule = run.world.schedule.borrow_mut().take().unwrap();
+    for (fault, count) in &schedule.counts {
+        *tally.faults.entry(*fault).or_default() += count;
+    }
+    let fail = |tally: &mut Tally, what: String| {
+        tally
+            .failures
+            .push(format!("seed {seed} ({flow:?}{}): {what}", if kiosk { ", kiosk" } else { "" }));
+    };
+    let driven = match outcome {
+        Ok(driven) => driven,
+        Err(panic) => {
+            let text = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|text| (*text).to_owned()))
+                .unwrap_or_default();
+            return fail(&mut tally, format!("panicked: {text}"));
+        }
+    };
+    tally.presses += driven.presses;
+    tally.retries += driven.retries;
+    tally.reloads += driven.reloads;
+    for violation in run.world.violations.borrow().iter() {
+        if violation.contains("before") || violation.contains("replaced") {
+            tally.keys_lost += 1;
+        }
+        fail(&mut tally, violation.clone());
+    }
+    let received = run.world.mock.received().unwrap();
+    let new = &received[before.len()..];
+    // eHealth accepted at most one GenerateCertificate per key, and never got one for a key it
+    // had accepted already. Outside a kiosk no GenerateCertificate is refused at all: a second
+    // key for the same certificate would be (`REQUEST_IN_PROGRESS`).
+    let keys_requested = run
+        .world
+        .downloads
+        .borrow()
+        .iter()
+        .filter_map(|(_, bytes)| World::keys_of(bytes).map(|(id, _)| id))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let generate = || new.iter().filter(|request| request.operation == "GenerateCertificate");
+    let accepted = generate().filter(|request| request.outcome == "success").count();
+    let refused: Vec<&str> = generate()
+        .filter(|request| request.outcome != "success")
+        .map(|request| request.outcome.as_str())
+        .collect();
+    let twice = refused.contains(&"refused: DUPLICATE_PUBLIC_KEY") || accepted > keys_requested;
+    if twice || (!kiosk && !refused.is_empty()) {
+        tally.duplicate_requests += 1;
+        fail(
+            &mut tally,
+            format!("GenerateCertificate: {accepted} accepted for {keys_requested} key(s), refused {refused:?}"),
+        );
+    }
+    let registrations = new
+        .iter()
+        .filter(|request| {
+            request.operation == "CompleteETKRegistration" && request.outcome == "success"
+        })
+        .count();
+    if registrations > keys_requested {
+        tally.duplicate_etk_registrations += 1;
+        fail(&mut tally, format!("{registrations} ETK registrations completed"));
+    }
+    match driven.end {
+        End::Finished => {
+            if let Err(what) = check_final(&run) {
+                tally.keys_lost += 1;
+                fail(&mut tally, what);
+            }
+        }
+        End::Stranded(why) if kiosk && driven.reloads > 0 => {
+            tally.kiosk_stranded += 1;
+            let _ = why;
+        }
+        End::Stranded(why) | End::Unexplained(why) => fail(&mut tally, why),
+    }
+}
+
+enum End {
+    Finished,
+    /// The run could not finish (allowed on a kiosk after a reload only).
+    Stranded(String),
+    /// An error no fault explains.
+    Unexplained(String),
+}
+
+struct Driven {
+    end: End,
+    presses: u64,
+    retries: u64,
+    reloads: u64,
+}
+
+async fn drive(run: &Run<'_>, rng: &mut StdRng) -> Driven {
+    let world = &run.world;
+    let mut page = Page::default();
+    let (mut presses, mut retries, mut reloads, mut calm_presses) = (0, 0, 0, 0);
+    let driven = |end, presses, retries, reloads| Driven { end, presses, retries, reloads };
+    loop {
+        let calm = world.schedule.borrow().as_ref().unwrap().calm();
+        if calm {
+            calm_presses += 1;
+            if calm_presses > PRESSES_AFTER_CALM {
+                let why = "did not finish after the faults stopped".to_owned();
+                return driven(End::Stranded(why), presses, retries, reloads);
+            }
+        }
+        // eHealth's operator gets to requests waiting for manual validation, some day.
+        if !run.validated.get() && (calm || rng.gen_bool(0.1)) {
+            for record in world.mock.certificates().unwrap() {
+                if record.status == "IN_PROGRESS" {
+                    world.mock.decide(&record.public_key_identifier, true).unwrap();
+                    run.validated.set(true);
+                }
+            }
+        }
+        // Between two presses, the page may reload.
+        world.struck.set(false);
+        if rng.gen_bool(0.25) && world.draw(&[Fault::Reload]).is_some() {
+            if trace() {
+                eprintln!("reload between presses");
+            }
+            reloads += 1;
+            world.reloaded.set(false);
+            page = Page { reopened: true, ..Page::default() };
+            continue;
+        }
+        world.struck.set(false);
+        presses += 1;
+        let result = run.press(&mut page).await;
+        if trace() {
+            let outcome = result.as_ref().map(|_| "ok").map_err(|err| format!("{err:?}"));
+            eprintln!("press {presses}: {outcome:?}");
+        }
+        match result {
+            Ok(Pressed::Done) => return driven(End::Finished, presses, retries, reloads),
+            Ok(Pressed::Going) => {}
+            Err(err) => {
+                retries += 1;
+                if world.reloaded.replace(false) {
+                    reloads += 1;
+                    page = Page { reopened: true, ..Page::default() };
+                }
+                if !explained(run, &err) {
+                    let why = format!("unexplained error: {err:?}");
+                    if run.world.kiosk && reloads > 0 {
+                        return driven(End::Stranded(why), presses, retries, reloads);
+                    }
+                    return driven(End::Unexplained(why), presses, retries, reloads);
+                }
+                // Waiting for eHealth, or told to complete the nearly finished request first: the
+                // person comes back later, to "Complete a request".
+                if matches!(
+                    err,
+                    SoakError::Flow(FlowError::NotYetIssued | FlowError::UnfinishedRequest(_))
+                ) {
+                    page = Page { reopened: true, ..Page::default() };
+                }
+            }
+        }
+    }
+}
+
+/// Whether the schedule explains an error: a fault struck in this press, eHealth had not issued
+/// the certificate yet, or a nearly finished request must be completed first.
+fn explained(run: &Run<'_>, err: &SoakError) -> bool {
+    match err {
+        SoakError::Injected(_) => true,
+        // eHealth has not issued a certificate for any key of the run: in progress, or never
+        // received (then "Complete a request" cannot tell, and the person starts the flow again,
+        // which offers the kept key).
+        SoakError::Flow(FlowError::NotYetIssued) => {
+            let made: Vec<String> = run
+                .world
+                .keys
+                .borrow()
+                .iter()
+                .map(|key| {
+                    let info = key.public_key_info().unwrap();
+                    PublicKeyIdentifier::of(&info).to_hex().to_uppercase()
+                })
+                .collect();
+            !run.world.mock.certificates().unwrap().iter().any(|record| {
+                record.status == "VALID_ACTIVE" && made.contains(&record.public_key_identifier)
+            })
+        }
+        // Only once the final keystore exists, whose ETK key eHealth registered.
+        SoakError::Flow(FlowError::AlreadyCompleted) => run.world.final_downloaded.get(),
+        SoakError::Flow(FlowError::UnfinishedRequest(_)) => {
+            run.world.kept().is_some_and(|kept| kept.registering)
+        }
+        SoakError::Flow(_) => run.world.struck.get(),
+    }
+}
+
+/// The final keystore: opens with its password, passes the health check, and holds the key
+/// eHealth certified and the ETK key eHealth registered.
+fn check_final(run: &Run<'_>) -> Result<(), String> {
+    let downloads = run.world.downloads.borrow();
+    let (name, bytes) = downloads
+        .iter()
+        .rev()
+        .find(|(_, bytes)| is_final(bytes))
+        .ok_or("no final keystore was downloaded")?;
+    let at = if run.flow == Flow::Renewal { mock_now() } else { now() };
+    let report = keystore_check::check(bytes, &Run::password(), name, i64::try_from(at.0).unwrap())
+        .map_err(|err| format!("the final keystore does not open: {err}"))?;
+    if !report.accepted() {
+        return Err(format!("the final keystore fails the health check: {:?}", report.findings));
+    }
+    let (id, etk_keys) = World::keys_of(bytes).ok_or("the final keystore holds no key")?;
+    let hex = PublicKeyIdentifier(id).to_hex().to_uppercase();
+    let record = run
+        .world
+        .mock
+        .certificates()
+        .unwrap()
+        .into_iter()
+        .find(|record| record.public_key_identifier == hex)
+        .ok_or("eHealth holds no certificate for the final keystore's key")?;
+    let registered = record.etk_public_key.ok_or("eHealth has no ETK for the certificate")?;
+    if !etk_keys.contains(&registered) {
+        return Err(format!(
+            "the ETK key eHealth registered ({}) is not in the final keystore",
+            record.etk_status
+        ));
+    }
+    // Non-kiosk: one authentication key in every pending file of the run.
+    if !run.world.kiosk {
+        let pending_keys: std::collections::BTreeSet<_> = downloads
+            .iter()
+            .filter_map(|(_, bytes)| World::keys_of(bytes).map(|(id, _)| id))
+            .collect();
+        if pending_keys.len() != 1 {
+            return Err(format!(
+                "{} authentication keys were made for one request",
+                pending_keys.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The soak
+
+fn soak(kiosk: bool, runs: u64) -> Tally {
+    let first_seed: u64 =
+        std::env::var("EHCERT_SOAK_SEED").ok().map_or(0, |seed| seed.parse().unwrap());
+    let runs = if std::env::var("EHCERT_SOAK_SEED").is_ok() { 1 } else { runs };
+    let tally = Mutex::new(Tally::default());
+    let next = AtomicU64::new(0);
+    let started = Instant::now();
+    shared();
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= runs {
+                    break;
+                }
+                run_once(first_seed + index + if kiosk { 1 << 32 } else { 0 }, kiosk, &tally);
+                if (index + 1).is_multiple_of(1000) {
+                    let tally = tally.lock().unwrap();
+                    println!(
+                        "  … {} runs in {:.0} s, {} failing so far",
+                        tally.runs,
+                        started.elapsed().as_secs_f64(),
+                        tally.failures.len()
+                    );
+                }
+            });
+        }
+    });
+    let tally = tally.into_inner().unwrap();
+    let elapsed = started.elapsed();
+    println!(
+        "soak{}: {} runs in {:.1} s ({:.0} ms per run, 2 threads); flows {:?}",
+        if kiosk { " (kiosk)" } else { "" },
+        tally.runs,
+        elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() * 1000.0 / tally.runs.max(1) as f64 * 2.0,
+        tally.by_flow
+    );
+    println!(
+        "  faults injected {} {:?}; button presses {}, retries {}, reloads {}",
+        tally.faults.values().sum::<u64>(),
+        tally.faults,
+        tally.presses,
+        tally.retries,
+        tally.reloads
+    );
+    println!(
+        "  keys lost {}, duplicate requests {}, duplicate ETK registrations {}{}",
+        tally.keys_lost,
+        tally.duplicate_requests,
+        tally.duplicate_etk_registrations,
+        if kiosk {
+            format!(", runs stranded by a reload {}", tally.kiosk_stranded)
+        } else {
+            String::new()
+        }
+    );
+    tally
+}
+
+fn runs() -> u64 {
+    std::env::var("EHCERT_SOAK_RUNS").ok().map_or(100, |runs| runs.parse().unwrap())
+}
+
+#[test]
+fn no_key_is_lost_and_none_is_requested_twice_under_random_faults() {
+    let tally = soak(false, runs());
+    assert!(
+        tally.failures.is_empty(),
+        "{} failing runs:\n{}",
+        tally.failures.len(),
+        tally.failures.join("\n")
+    );
+    assert_eq!((tally.keys_lost, tally.duplicate_requests), (0, 0));
+}
+
+#[test]
+fn a_kiosk_loses_no_key_it_downloaded_and_requests_none_twice() {
+    let tally = soak(true, runs() / 4);
+    assert!(
+        tally.failures.is_empty(),
+        "{} failing runs:\n{}",
+        tally.failures.len(),
+        tally.failures.join("\n")
+    );
+    assert_eq!((tally.keys_lost, tally.duplicate_requests), (0, 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the soak found, kept as scripted regressions
+
+/// A mock holding the renewal runs' issued certificate, and its keystore opened.
+fn issued() -> (MockCertra, tempfile::TempDir, Keystore) {
+    let shared = shared();
+    let state = tempfile::tempdir().unwrap();
+    let path = state.path().join("certra.sqlite");
+    std::fs::copy(shared.renewal_state.path().join("certra.sqlite"), &path).unwrap();
+    let mock = MockCertra::open(Some(&path), Knobs::default()).unwrap();
+    let keystore = Keystore::read(&shared.current.1, &Password::new(PASSWORD)).unwrap();
+    (mock, state, keystore)
+}
+
+fn key_id(keystore: &Keystore) -> [u8; 20] {
+    let key = keystore.authentication().unwrap().key_pair().unwrap();
+    PublicKeyIdentifier::of(&key.public_key_info().unwrap()).0
+}
+
+/// Found by the soak: a Revoke whose answer was cut was carried out, and pressing "Revoke" again
+/// was refused (`NOT_REVOCABLE`) although the certificate was revoked as asked.
+#[test]
+fn a_revoke_whose_answer_was_lost_is_done_when_pressed_again() {
+    let (mock, _state, keystore) = issued();
+    let world = World::new(mock, &shared().cards[0], false);
+    let holder = &world.card.holder;
+    let id = key_id(&keystore);
+    runtime().block_on(async {
+        let contract = my_certificates::revocation_contract(
+            &world,
+            holder,
+            &id,
+            RevocationReason::KeyCompromise,
+        )
+        .await
+        .unwrap();
+        world.script.borrow_mut().push((Operation::Revoke, Fault::Cut));
+        assert!(my_certificates::revoke(&world, holder, &id, &contract).await.is_err());
+        my_certificates::revoke(&world, holder, &id, &contract).await.unwrap();
+    });
+    let hex = PublicKeyIdentifier(id).to_hex().to_uppercase();
+    let record = world.mock.certificates().unwrap();
+    let record = record.iter().find(|record| record.public_key_identifier == hex).unwrap();
+    assert_eq!(record.status, "REVOKED");
+    let received = world.mock.received().unwrap();
+    assert_eq!(received.iter().filter(|request| request.operation == "Revoke").count(), 2);
+}
+
+/// Found by the soak: "Complete a request" with a pending file whose request was completed
+/// already (the final keystore made) ended with StartETKRegistration's refusal; it says so now.
+#[test]
+fn a_pending_file_completed_a_second_time_says_it_was_completed() {
+    let world =
+        World::new(MockCertra::open(None, Knobs::default()).unwrap(), &shared().cards[1], false);
+    world.pool.replace(shared().keys[2..6].to_vec());
+    let holder = &world.card.holder;
+    let password = Password::new(PASSWORD);
+    runtime().block_on(async {
+        let certificate = holder.personal_certificate();
+        let contract =
+            new_certificate::generate_contract(&world, holder, &certificate, &contact(false))
+                .await
+                .unwrap();
+        let pending =
+            make_pending(&world, &contract.dn, &certificate, &password, &mut rand::thread_rng())
+                .await
+                .unwrap();
+        let request = CertificateRequest {
+            contact: &contact(false),
+            contract: &contract,
+            csr: &pending.csr,
+            base_services: &[],
+        };
+        let mut attempt = Attempt::NotSent;
+        let id = pending.public_key_identifier;
+        send_request(&world, holder, &request, &id, &mut attempt, |_| {}).await.unwrap();
+        let complete = || async {
+            let mut rng = rand::thread_rng();
+            finish_request(&world, &pending.bytes, &password, &pending.file_name, |_| {}, &mut rng)
+                .await
+        };
+        complete().await.unwrap();
+        let again = complete().await;
+        assert!(
+            matches!(again, Err(SoakError::Flow(FlowError::AlreadyCompleted))),
+            "{:?}",
+            again.err()
+        );
+    });
+}
+
+/// Found while the soak was written: an ActivateETK whose answer was lost was carried out, and
+/// "Activate" again was refused (nothing waits any more) although the ETK was active as asked.
+/// Now eHealth's ETK status is asked first, and nothing is sent again.
+#[test]
+fn an_etk_activation_whose_answer_was_lost_is_done_when_pressed_again() {
+    let (mock, _state, current) = issued();
+    mock.set_knobs(Knobs { clock_offset_days: RENEWAL_DAYS, ..Knobs::default() });
+    let world = World::new(mock, &shared().cards[0], false);
+    world.pool.replace(shared().keys[6..10].to_vec());
+    let holder = &world.card.holder;
+    let password = Password::new(PASSWORD);
+    runtime().block_on(async {
+        let current = renewal::open(&shared().current.1, &password).unwrap();
+        let info = renewal::certificate_info(&world, &current).await.unwrap();
+        renewal::check_renewable(&info, &current, holder, now()).unwrap();
+        let contract =
+            new_certificate::generate_contract(&world, holder, &info.identifier, &contact(false))
+                .await
+                .unwrap();
+        let pending = make_pending(
+            &world,
+            &contract.dn,
+            &info.identifier,
+            &password,
+            &mut rand::thread_rng(),
+        )
+        .await
+        .unwrap();
+        let request = CertificateRequest {
+            contact: &contact(false),
+            contract: &contract,
+            csr: &pending.csr,
+            base_services: &info.base_service_usage,
+        };
+        let mut attempt = Attempt::NotSent;
+        let id = pending.public_key_identifier;
+        send_request(&world, holder, &request, &id, &mut attempt, |_| {}).await.unwrap();
+        let finished = finish_request(
+            &world,
+            &pending.bytes,
+            &password,
+            &pending.file_name,
+            |_| {},
+            &mut rand::thread_rng(),
+        )
+        .await
+        .unwrap();
+        assert!(finished.to_be_activated, "the old ETK is valid: the new one waits");
+        world.script.borrow_mut().push((Operation::ActivateEtk, Fault::Dropped));
+        assert!(renewal::activate_etk(&world, &finished.keystore).await.is_err());
+        let again = renewal::activate_etk(&world, &finished.keystore).await.unwrap();
+        assert_eq!(again, renewal::Activation::AlreadyActive);
+    });
+    let _ = current;
+    let received = world.mock.received().unwrap();
+    let activations: Vec<_> =
+        received.iter().filter(|request| request.operation == "ActivateETK").collect();
+    assert_eq!(activations.len(), 1, "{activations:?}");
+    assert_eq!(activations[0].outcome, "success");
+}
