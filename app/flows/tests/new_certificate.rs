@@ -4,11 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+#[path = "support/card.rs"]
+mod card;
+
 use std::{cell::RefCell, process::Command, sync::Arc};
 
+use card::Card;
 use ehcert_certra::{
     dialect::{Dialect, DnEcho, EcSignatureMethod},
-    eid_request::{self, CardKeyType, EidContent},
+    eid_request::EidContent,
     endpoint::{Environment, Operation},
     request::{ContactData, Contract, RequestMeta, RevocationReason},
     response::GeneratedCertificate,
@@ -30,10 +34,7 @@ use ehcert_pki::{
     rules::LocalDateTime,
 };
 use ehcert_servers::{
-    eid::{
-        card::{Applet, CardKey},
-        profile::{personalise, Holder},
-    },
+    eid::card::Applet,
     mock_certra::{self, Knobs, MockCertra},
 };
 use ehcert_shared::{bridge::KeyRole, page};
@@ -85,8 +86,7 @@ impl Signed {
 struct World {
     base: String,
     client: reqwest::Client,
-    authentication_key: CardKey,
-    signature_key: CardKey,
+    card: Card,
     signatures: RefCell<Vec<Signed>>,
     sent: RefCell<Vec<Operation>>,
     envelopes: RefCell<Vec<String>>,
@@ -112,28 +112,11 @@ impl Services for World {
     }
 
     async fn eid_sign(&self, request: EidSignature) -> Result<Vec<u8>, TestError> {
-        let key = match request.key {
-            KeyRole::Authentication => &self.authentication_key,
-            KeyRole::Signature => &self.signature_key,
-        };
-        let key_type = match key {
-            CardKey::Rsa(_) => CardKeyType::Rsa,
-            CardKey::Ec(_) => CardKeyType::Ec,
-        };
-        let checked = eid_request::check(&request.signed_info, &request.payload, key_type)
+        let (checked, signature) = self
+            .card
+            .sign(&request)
             .map_err(|err| TestError(format!("the card bridge would refuse this: {err}")))?;
         assert_eq!(checked.algorithm, request.algorithm);
-        let signature = match key {
-            CardKey::Rsa(key) => key
-                .sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &checked.digest)
-                .map_err(|err| TestError(err.to_string()))?,
-            CardKey::Ec(key) => {
-                use p384::ecdsa::{signature::hazmat::PrehashSigner, Signature};
-                let signature: Signature =
-                    key.sign_prehash(&checked.digest).map_err(|err| TestError(err.to_string()))?;
-                signature.to_bytes().to_vec()
-            }
-        };
         let page_message = page::ToExtension {
             message: page::PageMessage::Request(page::PageRequest {
                 id: u32::MAX,
@@ -177,31 +160,12 @@ async fn world(applet: Applet, knobs: Knobs) -> (World, EidHolder) {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = mock_certra::router(mock, &[]);
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let holder = Holder { applet, ..Holder::default() };
-    let content = personalise(&holder, 40).unwrap().content;
-    let file = |id: u16| {
-        let bytes = &content.files[&vec![0x3F00, 0xDF00, id]];
-        let length = 4 + usize::from(u16::from_be_bytes([bytes[2], bytes[3]]));
-        bytes[..length].to_vec()
-    };
-    let eid = EidHolder {
-        reader: "Virtual PCD 00 00".into(),
-        ssin: holder.national_number.clone(),
-        given_names: holder.given_names.clone(),
-        surname: holder.surname.clone(),
-        key_algorithm: if applet == Applet::V18 {
-            ehcert_shared::bridge::CardKeyAlgorithm::EcdsaP384
-        } else {
-            ehcert_shared::bridge::CardKeyAlgorithm::Rsa2048
-        },
-        authentication_chain: vec![file(0x5038), file(0x503A), file(0x503B)],
-        signature_chain: Some(vec![file(0x5039), file(0x503A), file(0x503B)]),
-    };
+    let card = Card::personalised(applet);
+    let eid = card.holder.clone();
     let world = World {
         base,
         client: reqwest::Client::new(),
-        authentication_key: content.authentication_key,
-        signature_key: content.signature_key.unwrap(),
+        card,
         signatures: RefCell::default(),
         sent: RefCell::default(),
         envelopes: RefCell::default(),

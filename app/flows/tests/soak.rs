@@ -35,6 +35,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+#[path = "support/card.rs"]
+mod card;
+
 use std::{
     cell::{Cell, RefCell},
     collections::BTreeMap,
@@ -45,13 +48,13 @@ use std::{
     time::{Duration, Instant},
 };
 
+use card::Card;
 use ehcert_certra::{
-    eid_request::{self, CardKeyType},
     endpoint::{Environment, Operation},
     request::{CertificateIdentifier, ContactData, Contract, RequestMeta, RevocationReason},
 };
 use ehcert_flows::{
-    eid::{EidHolder, EidSignature},
+    eid::EidSignature,
     keystore_check, my_certificates,
     new_certificate::{self, reuse_pending, CertificateRequest, PendingKeystore},
     organisation,
@@ -69,13 +72,9 @@ use ehcert_pki::{
     rules::LocalDateTime,
 };
 use ehcert_servers::{
-    eid::{
-        card::{Applet, CardKey},
-        profile::{personalise, Holder},
-    },
+    eid::card::Applet,
     mock_certra::{Knobs, MockCertra},
 };
-use ehcert_shared::bridge::{CardKeyAlgorithm, KeyRole};
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 
 // ---------------------------------------------------------------------------------------------
@@ -120,13 +119,6 @@ impl From<FlowError> for SoakError {
 // ---------------------------------------------------------------------------------------------
 // What all runs share: the card, a pool of keys, the renewal's starting point
 
-/// The simulated card of one generation: its holder, its keys.
-struct Card {
-    holder: EidHolder,
-    authentication_key: CardKey,
-    signature_key: CardKey,
-}
-
 struct Shared {
     cards: [Card; 2],
     /// RSA keys made once (key generation is what the browser's WebCrypto does, not what the
@@ -143,33 +135,6 @@ const POOL: usize = 24;
 /// eHealth's clock on renewal runs: inside the current certificate's replacement window.
 const RENEWAL_DAYS: i64 = 1040;
 
-fn card(applet: Applet) -> Card {
-    let person = Holder { applet, ..Holder::default() };
-    let content = personalise(&person, 40).unwrap().content;
-    let file = |id: u16| {
-        let bytes = &content.files[&vec![0x3F00, 0xDF00, id]];
-        let length = 4 + usize::from(u16::from_be_bytes([bytes[2], bytes[3]]));
-        bytes[..length].to_vec()
-    };
-    let holder = EidHolder {
-        reader: "Virtual PCD 00 00".into(),
-        ssin: person.national_number.clone(),
-        given_names: person.given_names.clone(),
-        surname: person.surname.clone(),
-        key_algorithm: match applet {
-            Applet::V18 => CardKeyAlgorithm::EcdsaP384,
-            Applet::V17 => CardKeyAlgorithm::Rsa2048,
-        },
-        authentication_chain: vec![file(0x5038), file(0x503A), file(0x503B)],
-        signature_chain: Some(vec![file(0x5039), file(0x503A), file(0x503B)]),
-    };
-    Card {
-        holder,
-        authentication_key: content.authentication_key,
-        signature_key: content.signature_key.unwrap(),
-    }
-}
-
 fn shared() -> &'static Shared {
     static SHARED: OnceLock<Shared> = OnceLock::new();
     SHARED.get_or_init(|| {
@@ -185,59 +150,15 @@ fn shared() -> &'static Shared {
                 .collect();
             workers.into_iter().flat_map(|worker| worker.join().unwrap()).collect()
         });
-        let cards = [card(Applet::V17), card(Applet::V18)];
+        let cards = [Card::personalised(Applet::V17), Card::personalised(Applet::V18)];
         let renewal_state = tempfile::tempdir().unwrap();
         let path = renewal_state.path().join("certra.sqlite");
         let mock = MockCertra::open(Some(&path), Knobs::default()).unwrap();
         let world = World::new(mock, &cards[0], false);
         world.pool.replace(vec![keys[0].clone(), keys[1].clone()]);
         let current = runtime().block_on(async {
-            let contract = new_certificate::generate_contract(
-                &world,
-                &world.card.holder,
-                &world.card.holder.personal_certificate(),
-                &contact(false),
-            )
-            .await
-            .unwrap();
-            let password = Password::new(PASSWORD);
-            let pending = make_pending(
-                &world,
-                &contract.dn,
-                &world.card.holder.personal_certificate(),
-                &password,
-                &mut rand::thread_rng(),
-            )
-            .await
-            .unwrap();
-            let request = CertificateRequest {
-                contact: &contact(false),
-                contract: &contract,
-                csr: &pending.csr,
-                base_services: &[],
-            };
-            let mut attempt = Attempt::NotSent;
-            send_request(
-                &world,
-                &world.card.holder,
-                &request,
-                &pending.public_key_identifier,
-                &mut attempt,
-                |_| {},
-            )
-            .await
-            .unwrap();
-            let finished = finish_request(
-                &world,
-                &pending.bytes,
-                &password,
-                &pending.file_name,
-                |_| {},
-                &mut rand::thread_rng(),
-            )
-            .await
-            .unwrap();
-            finished.file
+            let certificate = world.card.holder.personal_certificate();
+            request_without_faults(&world, &certificate, &[]).await.1.file
         });
         let current = (current.0.into_bytes(), current.1);
         // Closed, so that its write-ahead log is in the file the runs copy.
@@ -257,6 +178,36 @@ fn contact(organisation: bool) -> ContactData {
         phone_private: "+32 470 00 00 00".into(),
         phone_general: organisation.then(|| "+32 9 000 00 00".into()),
     }
+}
+
+/// A whole request without faults, for `certificate` with these base services: contract, key,
+/// GenerateCertificate, certificate and ETK. The pending keystore and the finished one.
+async fn request_without_faults(
+    world: &World<'_>,
+    certificate: &CertificateIdentifier,
+    base_services: &[String],
+) -> (PendingKeystore, Finished) {
+    let holder = &world.card.holder;
+    let password = Password::new(PASSWORD);
+    let contract = new_certificate::generate_contract(world, holder, certificate, &contact(false))
+        .await
+        .unwrap();
+    let mut rng = rand::thread_rng();
+    let pending =
+        make_pending(world, &contract.dn, certificate, &password, &mut rng).await.unwrap();
+    let request = CertificateRequest {
+        contact: &contact(false),
+        contract: &contract,
+        csr: &pending.csr,
+        base_services,
+    };
+    let (id, mut attempt) = (pending.public_key_identifier, Attempt::NotSent);
+    send_request(world, holder, &request, &id, &mut attempt, |_| {}).await.unwrap();
+    let finished =
+        finish_request(world, &pending.bytes, &password, &pending.file_name, |_| {}, &mut rng)
+            .await
+            .unwrap();
+    (pending, finished)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -522,27 +473,10 @@ impl Services for World<'_> {
             }
             return Err(SoakError::Injected(fault));
         }
-        let key = match request.key {
-            KeyRole::Authentication => &self.card.authentication_key,
-            KeyRole::Signature => &self.card.signature_key,
-        };
-        let key_type = match key {
-            CardKey::Rsa(_) => CardKeyType::Rsa,
-            CardKey::Ec(_) => CardKeyType::Ec,
-        };
-        // What the card bridge checks before the PIN window opens.
-        let checked = eid_request::check(&request.signed_info, &request.payload, key_type)
-            .map_err(|err| SoakError::Flow(FlowError::Certra(err)))?;
-        Ok(match key {
-            CardKey::Rsa(key) => {
-                key.sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &checked.digest).unwrap()
-            }
-            CardKey::Ec(key) => {
-                use p384::ecdsa::{signature::hazmat::PrehashSigner, Signature};
-                let signature: Signature = key.sign_prehash(&checked.digest).unwrap();
-                signature.to_bytes().to_vec()
-            }
-        })
+        // What the card bridge checks before the PIN window opens, then the card's signature.
+        let (_, signature) =
+            self.card.sign(&request).map_err(|err| SoakError::Flow(FlowError::Certra(err)))?;
+        Ok(signature)
     }
 
     fn meta(&self) -> RequestMeta {
@@ -1357,33 +1291,15 @@ fn a_pending_file_completed_a_second_time_says_it_was_completed() {
     let world =
         World::new(MockCertra::open(None, Knobs::default()).unwrap(), &shared().cards[1], false);
     world.pool.replace(shared().keys[2..6].to_vec());
-    let holder = &world.card.holder;
     let password = Password::new(PASSWORD);
     runtime().block_on(async {
-        let certificate = holder.personal_certificate();
-        let contract =
-            new_certificate::generate_contract(&world, holder, &certificate, &contact(false))
-                .await
-                .unwrap();
-        let pending =
-            make_pending(&world, &contract.dn, &certificate, &password, &mut rand::thread_rng())
-                .await
-                .unwrap();
-        let request = CertificateRequest {
-            contact: &contact(false),
-            contract: &contract,
-            csr: &pending.csr,
-            base_services: &[],
-        };
-        let mut attempt = Attempt::NotSent;
-        let id = pending.public_key_identifier;
-        send_request(&world, holder, &request, &id, &mut attempt, |_| {}).await.unwrap();
+        let certificate = world.card.holder.personal_certificate();
+        let (pending, _) = request_without_faults(&world, &certificate, &[]).await;
         let complete = || async {
             let mut rng = rand::thread_rng();
             finish_request(&world, &pending.bytes, &password, &pending.file_name, |_| {}, &mut rng)
                 .await
         };
-        complete().await.unwrap();
         let again = complete().await;
         assert!(
             matches!(again, Err(SoakError::Flow(FlowError::AlreadyCompleted))),
@@ -1408,38 +1324,8 @@ fn an_etk_activation_whose_answer_was_lost_is_done_when_pressed_again() {
         let current = renewal::open(&shared().current.1, &password).unwrap();
         let info = renewal::certificate_info(&world, &current).await.unwrap();
         renewal::check_renewable(&info, &current, holder, now()).unwrap();
-        let contract =
-            new_certificate::generate_contract(&world, holder, &info.identifier, &contact(false))
-                .await
-                .unwrap();
-        let pending = make_pending(
-            &world,
-            &contract.dn,
-            &info.identifier,
-            &password,
-            &mut rand::thread_rng(),
-        )
-        .await
-        .unwrap();
-        let request = CertificateRequest {
-            contact: &contact(false),
-            contract: &contract,
-            csr: &pending.csr,
-            base_services: &info.base_service_usage,
-        };
-        let mut attempt = Attempt::NotSent;
-        let id = pending.public_key_identifier;
-        send_request(&world, holder, &request, &id, &mut attempt, |_| {}).await.unwrap();
-        let finished = finish_request(
-            &world,
-            &pending.bytes,
-            &password,
-            &pending.file_name,
-            |_| {},
-            &mut rand::thread_rng(),
-        )
-        .await
-        .unwrap();
+        let (_, finished) =
+            request_without_faults(&world, &info.identifier, &info.base_service_usage).await;
         assert!(finished.to_be_activated, "the old ETK is valid: the new one waits");
         world.script.borrow_mut().push((Operation::ActivateEtk, Fault::Dropped));
         assert!(renewal::activate_etk(&world, &finished.keystore).await.is_err());
