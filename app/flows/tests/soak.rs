@@ -590,6 +590,8 @@ struct Run<'a> {
     current: Option<(Vec<u8>, Vec<u8>)>,
     /// eHealth's operator validates requests waiting for manual validation.
     validated: Cell<bool>,
+    /// What the person saw done (activated, revoked): their memory outlives a reload.
+    seen: RefCell<(bool, bool)>,
 }
 
 impl Run<'_> {
@@ -605,9 +607,11 @@ impl Run<'_> {
         let world = &self.world;
         let holder = &world.card.holder;
         if let Some(finished) = &page.finished {
-            if finished.to_be_activated && !page.activated {
+            // A revoked certificate's ETK is not activated any more.
+            if finished.to_be_activated && !page.activated && !page.revoked {
                 renewal::activate_etk(world, &finished.keystore).await?;
                 page.activated = true;
+                self.seen.borrow_mut().0 = true;
                 return Ok(Pressed::Going);
             }
             if self.revoke && !page.revoked {
@@ -632,6 +636,8 @@ impl Run<'_> {
                         // reload): the app offers no Revoke for it, the person is done.
                         if info.status == "REVOKED" {
                             page.revoked = true;
+                            self.seen.borrow_mut().1 = true;
+                            self.seen.borrow_mut().1 = true;
                             return Ok(Pressed::Going);
                         }
                         page.revocation = Some(
@@ -657,7 +663,8 @@ impl Run<'_> {
         if page.reopened && world.final_downloaded.get() {
             page.reopened = false;
             // The final keystore is the person's file now: the ETK activation screen and "My
-            // certificates" go on from it (whether the activation went through, nobody recalls).
+            // certificates" go on from it. The person remembers what they saw done (an activation,
+            // a revocation), not what an answer lost may have done.
             let (name, bytes) = world
                 .downloads
                 .borrow()
@@ -672,6 +679,7 @@ impl Run<'_> {
                 file: (name, bytes),
                 to_be_activated: self.flow == Flow::Renewal,
             });
+            (page.activated, page.revoked) = *self.seen.borrow();
             return Ok(Pressed::Going);
         }
         if std::mem::take(&mut page.reopened) {
@@ -885,6 +893,7 @@ fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
         revoke: rng.gen_bool(0.3),
         current: (flow == Flow::Renewal).then(|| shared.current.clone()),
         validated: Cell::new(false),
+        seen: RefCell::default(),
     };
 
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -901,9 +910,11 @@ fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
         *tally.faults.entry(*fault).or_default() += count;
     }
     let fail = |tally: &mut Tally, what: String| {
-        tally
-            .failures
-            .push(format!("seed {seed} ({flow:?}{}): {what}", if kiosk { ", kiosk" } else { "" }));
+        let failure =
+            format!("seed {seed} ({flow:?}{}): {what}", if kiosk { ", kiosk" } else { "" });
+        // Said at once too: a long soak shows its failures as they come.
+        eprintln!("  failing run: {failure}");
+        tally.failures.push(failure);
     };
     let driven = match outcome {
         Ok(driven) => driven,
