@@ -114,7 +114,9 @@ pub enum Activation {
 }
 
 /// ActivateETK, signed with the *new* keystore's authentication key: from now on senders
-/// encrypt for the new ETK (spec/certra.md §4.4 step 6). eHealth's ETK status is asked first
+/// encrypt for the new ETK (`ActivateETKRequest` in
+/// `app/certra/xsd/ehealth-etkra-schema-protocol-2_0.xsd`; a renewed ETK waits for it while the
+/// old one is valid). eHealth's ETK status is asked first
 /// (GetCertificateInfoForAuthenticationCertificate): an ETK already active needs nothing, and a
 /// second ActivateETK, after one whose answer was lost, would be refused.
 pub async fn activate_etk<S: Services>(
