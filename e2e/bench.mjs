@@ -1,7 +1,7 @@
 // Browser half of `./tasks bench`: serves the built app, opens its #bench screen in headless
 // Debian Chromium and prints the PKI core's timings measured inside the page, plus the page's own
 // load timings, the app's download size, and (given the native benchmark's JSON) one table of
-// every measurement against the budgets of spec/product.md §6, as markdown and JSON.
+// every measurement against the budgets of app/PRODUCT.md §6, as markdown and JSON.
 // Usage: node bench.mjs <ehcert-serve binary> <production dist dir> <dist dir with #bench> <native JSON file> <output dir> <bridge JSON file> <flow JSON file>
 // (the download size is the production bundle's; the #bench screen is built only into the second)
 import { chromium } from '@playwright/test';

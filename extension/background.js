@@ -7,7 +7,7 @@
 //
 // The PIN: typed in the PIN window (an extension page no web page can open, read or script),
 // sent over the window's runtime port to this worker, put into the one bridge request that uses
-// it and not kept anywhere (spec/product.md §5).
+// it and not kept anywhere (app/PRODUCT.md §5).
 
 import {
   CARD_TIMEOUT_MS,
@@ -143,7 +143,7 @@ function openBridge() {
     }, HANDSHAKE_TIMEOUT_MS);
     native.onDisconnect.addListener((port) => {
       clearTimeout(timer);
-      // Chromium: runtime.lastError; Firefox: port.error (spec/browser-bridge.md §11).
+      // Chromium: runtime.lastError; Firefox: port.error (extension/NATIVE-MESSAGING.md §11).
       const reason = chrome.runtime.lastError?.message ?? port?.error?.message;
       if (bridge) bridge.stopped(nativeDisconnectFailure(reason, true));
       else resolve({ failure: nativeDisconnectFailure(reason) });

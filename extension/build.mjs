@@ -6,7 +6,7 @@
 // --origin makes a release build: the hosted app's origin replaces the development origins
 // (http://127.0.0.1, http://localhost) in the content script's matches, which are also the
 // service worker's allow-list (relay.js `allowListFromMatches`).
-// Firefox differences (spec/browser-bridge.md §10): event-page `background.scripts` instead of a
+// Firefox differences (extension/NATIVE-MESSAGING.md §10): event-page `background.scripts` instead of a
 // service worker, a fixed add-on id in `browser_specific_settings.gecko.id` instead of `key`
 // (the card bridge's Firefox host manifest names it in `allowed_extensions`).
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';

@@ -20,7 +20,7 @@ export const CARD_CHECK_CHALLENGE_LEN = 32;
 /** Longest text taken from a signed payload that the PIN window shows (names, DNs). */
 export const MAX_SHOWN_TEXT = 200;
 
-// Named timeouts (spec/browser-bridge.md §7: the browser has none of its own).
+// Named timeouts (extension/NATIVE-MESSAGING.md §7: the browser has none of its own).
 /** The bridge must say hello within this time after it is started (web-eid uses 5 s). */
 export const HANDSHAKE_TIMEOUT_MS = 5_000;
 /** A card command without a person in the loop (list, read, PIN status, card holder). */
@@ -230,7 +230,7 @@ function encodeBase64(bytes) {
   return btoa(String.fromCharCode(...bytes));
 }
 
-/** A PIN as the card takes it: 4 to 12 digits (spec/eid-card.md §4.1). */
+/** A PIN as the card takes it: 4 to 12 digits (card-bridge/CARD.md §4.1). */
 export function isValidPin(pin) {
   return typeof pin === 'string' && /^[0-9]{4,12}$/.test(pin);
 }
@@ -294,7 +294,7 @@ export function failure(code, detail) {
 
 /**
  * Turns the browser's reason for a lost native port into a failure. Chromium puts it in
- * `runtime.lastError.message`, Firefox in `port.error.message` (spec/browser-bridge.md §4, §10).
+ * `runtime.lastError.message`, Firefox in `port.error.message` (extension/NATIVE-MESSAGING.md §4, §10).
  * Before the hello, "has exited" means the bridge could not start (a crash and a path that is not
  * executable look the same); after it, the bridge stopped in the middle of the operation.
  * @param {string | undefined} message

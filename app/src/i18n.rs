@@ -1,4 +1,4 @@
-//! The app's words in its four languages (spec/product.md F10): one `Strings` per language, so a
+//! The app's words in its four languages (app/PRODUCT.md F10): one `Strings` per language, so a
 //! text missing in one language does not compile. The language follows the browser at first and
 //! can be switched at any time; the choice (not a secret) is remembered in `localStorage`.
 

@@ -35,7 +35,7 @@ mod requests;
 
 const RUNS: usize = 60;
 
-/// DigestInfo for SHA-256, as the bridge prefixes it on applet 1.7 (spec/eid-card.md §1.3).
+/// DigestInfo for SHA-256, as the bridge prefixes it on applet 1.7 (card-bridge/CARD.md §1.3).
 const SHA256_DIGEST_INFO: [u8; 19] = [
     0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
     0x00, 0x04, 0x20,

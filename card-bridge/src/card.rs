@@ -57,7 +57,7 @@ impl CardService for Pcsc {
         let context = Context::establish(Scope::User)?;
         let (name, mut card) = connect(&context, reader)?;
         let info = (|| {
-            // One transaction for the whole read set (spec/eid-card.md §9.1).
+            // One transaction for the whole read set (card-bridge/CARD.md §9.1).
             let transaction = card.transaction()?;
             let applet = applet_version(&*transaction)?;
             read_everything(&*transaction, name.clone(), applet)
@@ -120,7 +120,7 @@ impl CardService for Pcsc {
     }
 }
 
-/// The applet and the identity file only (spec/eid-card.md §3.1): two SELECTs and one or two
+/// The applet and the identity file only (card-bridge/CARD.md §3.1): two SELECTs and one or two
 /// READ BINARYs, where `read-card` reads eleven files. Not checked against the RRN signature:
 /// the PIN window shows the name as a reminder, and what proves the card is its key's signature.
 fn card_holder_in(
@@ -159,7 +159,7 @@ fn key_algorithm(applet: u8) -> CardKeyAlgorithm {
 }
 
 /// PIN tries left without using one: GET CARD DATA byte 28 on applet 1.8, the status-only
-/// VERIFY on 1.7 (spec/eid-card.md §1.2, §4.1; never on applet 1.1, which counts it as a try).
+/// VERIFY on 1.7 (card-bridge/CARD.md §1.2, §4.1; never on applet 1.1, which counts it as a try).
 fn pin_tries_in(card: &impl Channel) -> Result<u8, BridgeError> {
     if applet_version(card)? >= 0x18 {
         return match transmit(card, &[0x80, 0xE4, 0x00, 0x01, 0x1F])? {
@@ -272,7 +272,7 @@ fn connect(context: &Context, reader: Option<&str>) -> Result<(String, Card), Br
     // for as long as the ATR it read at power-up offers no protocol (its SCardConnect agrees on one
     // from that ATR): seen once in a run for 2.6 s. Halfway, the card is therefore reset once, which
     // makes pcscd read the ATR again, as eid-mw resets a card that stops answering
-    // (spec/eid-card.md §5).
+    // (card-bridge/CARD.md §5).
     let mut attempts = 0;
     let card = loop {
         match context.connect(state.name(), ShareMode::Shared, Protocols::ANY) {
@@ -298,14 +298,14 @@ fn reset(context: &Context, reader: &std::ffi::CStr) {
 }
 
 /// Sends one APDU and follows T=0: `61xx` → GET RESPONSE, `6Cxx` → the same command with Le=xx
-/// (spec/eid-card.md §5). Returns the data and the final status word.
+/// (card-bridge/CARD.md §5). Returns the data and the final status word.
 fn transmit(card: &impl Channel, apdu: &[u8]) -> Result<(Vec<u8>, u16), BridgeError> {
     let mut data = Vec::new();
     // A VERIFY carries the PIN block: this copy is wiped too.
     let mut command = Zeroizing::new(apdu.to_vec());
     for _ in 0..32 {
         let response = card.exchange(&command)?;
-        // A response without a status word: the card left mid-command (spec/eid-card.md §5).
+        // A response without a status word: the card left mid-command (card-bridge/CARD.md §5).
         let [body @ .., sw1, sw2] = response.as_slice() else {
             return Err(BridgeError::CommunicationLost);
         };
@@ -333,7 +333,7 @@ fn expect_ok(
     }
 }
 
-/// GET CARD DATA byte 21 (spec/eid-card.md §1.2).
+/// GET CARD DATA byte 21 (card-bridge/CARD.md §1.2).
 fn applet_version(card: &impl Channel) -> Result<u8, BridgeError> {
     let data = match transmit(card, &[0x80, 0xE4, 0x00, 0x00, 0x1C])? {
         (data, 0x9000) if data.len() >= 28 => data,
@@ -416,7 +416,7 @@ fn read_everything(
     let identity = tlv::parse(&identity_file);
     let address = tlv::parse(&address_file);
     let photo_hash = tlv::value(&identity, 0x11).unwrap_or_default();
-    // The hash algorithm follows from its length (spec/eid-card.md §3.1, tag 11).
+    // The hash algorithm follows from its length (card-bridge/CARD.md §3.1, tag 11).
     let photo_hash_valid = match photo_hash.len() {
         20 => Sha1::digest(&photo).as_slice() == photo_hash,
         32 => Sha256::digest(&photo).as_slice() == photo_hash,
@@ -465,7 +465,7 @@ fn read_everything(
 }
 
 /// The RRN's public key: RSA on applet 1.7 cards, P-384 on 1.8 and re-keyed cards
-/// (spec/eid-card.md §1.1).
+/// (card-bridge/CARD.md §1.1).
 enum RrnKey {
     Rsa(RsaPublicKey),
     Ec(p384::ecdsa::VerifyingKey),
@@ -474,7 +474,7 @@ enum RrnKey {
 impl RrnKey {
     /// RSA: PKCS#1 v1.5 with SHA-256 ("CA4" re-signed cards) or SHA-1. EC: a DER
     /// ECDSA-P384-SHA-384 signature whose real length is `2 + byte[1]`, the rest of the file being
-    /// zeros (spec/eid-card.md §2.2, §3.3).
+    /// zeros (card-bridge/CARD.md §2.2, §3.3).
     fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
         match self {
             Self::Rsa(key) => {
@@ -507,7 +507,7 @@ fn rrn_public_key(der: &[u8]) -> Option<RrnKey> {
         .or_else(|| p384::ecdsa::VerifyingKey::from_public_key_der(&spki).ok().map(RrnKey::Ec))
 }
 
-/// MSE:SET, VERIFY (when a PIN is given), PSO:CDS, GET RESPONSE (spec/eid-card.md §9.2).
+/// MSE:SET, VERIFY (when a PIN is given), PSO:CDS, GET RESPONSE (card-bridge/CARD.md §9.2).
 /// The applet was read in the same transaction, with the holder.
 fn sign_in(
     card: &impl Channel,
@@ -561,7 +561,7 @@ fn sign_in(
 }
 
 fn verify(card: &impl Channel, pin: &str) -> Result<(), BridgeError> {
-    // ISO 9564 format 2: `2L`, BCD digits, `F` padding (spec/eid-card.md §4.1).
+    // ISO 9564 format 2: `2L`, BCD digits, `F` padding (card-bridge/CARD.md §4.1).
     let mut nibbles: Vec<u8> = vec![0x2, u8::try_from(pin.len()).unwrap_or(0)];
     nibbles.extend(pin.bytes().map(|digit| digit - b'0'));
     nibbles.resize(16, 0x0F);
@@ -573,7 +573,7 @@ fn verify(card: &impl Channel, pin: &str) -> Result<(), BridgeError> {
     verify_answer(result?.1, "VERIFY")
 }
 
-/// What the card's answer to VERIFY means (spec/eid-card.md §4.1), typed on the host or on a
+/// What the card's answer to VERIFY means (card-bridge/CARD.md §4.1), typed on the host or on a
 /// PIN pad.
 pub(crate) fn verify_answer(status: u16, command: &'static str) -> Result<(), BridgeError> {
     match status {
@@ -601,7 +601,7 @@ fn verify_on_pinpad(card: &impl Channel) -> Result<(), BridgeError> {
 /// `wLangId` for the reader's own prompt: English (United States), which every pinpad has.
 const PINPAD_LANGUAGE: u16 = 0x0409;
 
-/// DigestInfo prefix for SHA-256 (spec/eid-card.md §1.3).
+/// DigestInfo prefix for SHA-256 (card-bridge/CARD.md §1.3).
 const SHA256_DIGEST_INFO: [u8; 19] = [
     0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
     0x00, 0x04, 0x20,

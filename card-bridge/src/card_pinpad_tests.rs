@@ -1,5 +1,5 @@
 //! The PIN-pad path of a signature, against the simulated eID behind a test double of a CCID
-//! pinpad reader. vpcd offers no PIN features (spec/eid-card.md §4.3), so the reader is emulated
+//! pinpad reader. vpcd offers no PIN features (card-bridge/CARD.md §4.3), so the reader is emulated
 //! here: it answers the feature request and builds the VERIFY from `PIN_VERIFY_STRUCTURE` the
 //! way PC/SC part 10 tells a reader to, so a wrong structure gives a wrong PIN block.
 

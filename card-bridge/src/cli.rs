@@ -30,7 +30,7 @@ pub(crate) enum Mode {
 
 impl Mode {
     /// Chromium starts a host with one argument, the caller's origin `chrome-extension://<id>/`;
-    /// Firefox with two, the host manifest's path and the add-on id (spec/browser-bridge.md §4,
+    /// Firefox with two, the host manifest's path and the add-on id (extension/NATIVE-MESSAGING.md §4,
     /// §10). With no argument at all we also speak frames, which is what tests use.
     pub(crate) fn from_args(args: &[String]) -> Result<Self, String> {
         match args {

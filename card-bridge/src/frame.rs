@@ -1,5 +1,5 @@
 //! Native-messaging framing: a 4-byte length in the platform's byte order, then that many bytes
-//! of UTF-8 JSON (spec/browser-bridge.md §4, §13). Lengths are checked against the limits in
+//! of UTF-8 JSON (extension/NATIVE-MESSAGING.md §4, §13). Lengths are checked against the limits in
 //! `ehcert_shared::bridge` *before* anything is allocated, so a hostile or garbled prefix costs
 //! nothing.
 

@@ -1,5 +1,5 @@
 //! Registering the bridge with browsers: the native-messaging host manifest, written where each
-//! browser looks for it (spec/browser-bridge.md §4, §10, §11): per user on Linux and macOS, and on
+//! browser looks for it (extension/NATIVE-MESSAGING.md §4, §10, §11): per user on Linux and macOS, and on
 //! Windows a manifest beside the executable plus the browser's registry key pointing at it.
 
 use std::{

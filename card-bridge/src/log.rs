@@ -1,5 +1,5 @@
 //! The opt-in log. stdout belongs to the browser's frames and stderr ends up in the browser's
-//! own log (spec/browser-bridge.md §4), so the bridge writes nothing anywhere unless a person
+//! own log (extension/NATIVE-MESSAGING.md §4), so the bridge writes nothing anywhere unless a person
 //! asks for a log file for a support call by setting `CARD_BRIDGE_LOG` to a file path before
 //! starting the browser. Lines say what was asked and how it ended, never a PIN or a digest.
 

@@ -2,7 +2,7 @@
 //! terminal. All the work happens in the library modules; this file only maps arguments to a mode
 //! and the result to an exit code.
 
-// stdout carries protocol frames only (spec/browser-bridge.md §4): nothing may print to it
+// stdout carries protocol frames only (extension/NATIVE-MESSAGING.md §4): nothing may print to it
 // outside `frame::write_frame`. The human-facing modes write through `cli`.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 

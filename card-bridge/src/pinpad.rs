@@ -1,5 +1,5 @@
 //! PIN entry on the reader's own keypad (PC/SC v2 part 10, CCID `FEATURE_VERIFY_PIN_DIRECT`),
-//! so that the PIN never passes through the computer (spec/eid-card.md §4.3).
+//! so that the PIN never passes through the computer (card-bridge/CARD.md §4.3).
 //!
 //! Pure byte work: the reader's feature list, the `PIN_VERIFY_STRUCTURE` the Belgian middleware
 //! sends, and what the reader's answer means. `card.rs` does the `SCardControl` calls.
@@ -27,10 +27,10 @@ pub(crate) fn verify_pin_direct(features: &[u8]) -> Option<u32> {
     None
 }
 
-/// Minimum and maximum PIN length the eID accepts (spec/eid-card.md §4.1).
+/// Minimum and maximum PIN length the eID accepts (card-bridge/CARD.md §4.1).
 pub(crate) const PIN_DIGITS: (u8, u8) = (4, 12);
 
-/// The `PIN_VERIFY_STRUCTURE` eid-mw sends to a CCID pinpad (spec/eid-card.md §4.3 item 2).
+/// The `PIN_VERIFY_STRUCTURE` eid-mw sends to a CCID pinpad (card-bridge/CARD.md §4.3 item 2).
 /// Multi-byte fields are little-endian.
 pub(crate) fn verify_structure(language: u16) -> Vec<u8> {
     // VERIFY with a format-2 template: the reader writes the length nibble and the BCD digits.
@@ -79,7 +79,7 @@ mod tests {
         // GET_TLV_PROPERTIES (12) then VERIFY_PIN_DIRECT (06), as a real CCID driver lists them.
         let features = [0x12, 0x04, 0x42, 0x33, 0x00, 0x12, 0x06, 0x04, 0x42, 0x33, 0x00, 0x06];
         assert_eq!(verify_pin_direct(&features), Some(0x4233_0006));
-        // vpcd's answer: properties only (spec/eid-card.md §4.3).
+        // vpcd's answer: properties only (card-bridge/CARD.md §4.3).
         assert_eq!(verify_pin_direct(&features[..6]), None);
         assert_eq!(verify_pin_direct(&[0x06, 0x04, 0x42, 0x33]), None, "truncated");
         assert_eq!(verify_pin_direct(&[0x06, 0x02, 0x42, 0x33]), None, "wrong length");

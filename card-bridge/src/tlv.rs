@@ -1,5 +1,5 @@
 //! The eID's identity and address files: one-byte tags, one-byte lengths, values
-//! (spec/eid-card.md §3). Lengths of 255 or more would use extra bytes that add up (`FF xx` =
+//! (card-bridge/CARD.md §3). Lengths of 255 or more would use extra bytes that add up (`FF xx` =
 //! 255 + xx); trailing zero padding ends the file; a tag `00` after the first field ends it too.
 
 /// The fields of a TLV file, in order. Malformed input gives the fields read so far.

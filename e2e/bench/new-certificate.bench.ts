@@ -1,5 +1,5 @@
 // Budget "new certificate flow, mock CertRA issuing at once, simulated card: ≤ 10 s wall, ≤ 8
-// user actions" (spec/product.md §6). Every interaction goes through `Person`, which counts it:
+// user actions" (app/PRODUCT.md §6). Every interaction goes through `Person`, which counts it:
 // choices (a click, a selection, a checkbox, the PIN entry) and fields typed, apart. The wall
 // time runs from opening the flow to the final keystore's download. Runs a few times and writes
 // the figures as JSON to $EHCERT_BENCH_OUT (default: target/bench/flow.json).

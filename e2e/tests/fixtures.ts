@@ -132,7 +132,7 @@ export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
   },
 
   // The real pcscd with Debian's vpcd reader, started once per worker by the tests that use a card
-  // (spec/eid-card.md §6.3). Only one pcscd can run on a host.
+  // (card-bridge/CARD.md §6.3). Only one pcscd can run on a host.
   pcscd: [
     async ({}, use) => {
       const socket = '/run/pcscd/pcscd.comm';
@@ -283,7 +283,7 @@ export function forEachCardRun(body: (words: Words) => void) {
 }
 
 /** Registers the card bridge for this browser profile with the bridge's own installer
- *  (`<profile>/NativeMessagingHosts/`, spec/browser-bridge.md §4). */
+ *  (`<profile>/NativeMessagingHosts/`, extension/NATIVE-MESSAGING.md §4). */
 async function installNativeHost(profile: string) {
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn(path.join(BIN_DIR, 'card-bridge'), ['install', '--browser', 'chromium', '--user-data-dir', profile]);

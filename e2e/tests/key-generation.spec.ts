@@ -1,5 +1,5 @@
 // Key generation in the browser: WebCrypto where it works, else the `rsa` crate in a worker
-// (spec/product.md §6). Both must hand a real RSA-2048 key to the Rust code.
+// (app/PRODUCT.md §6). Both must hand a real RSA-2048 key to the Rust code.
 import { expect, test } from './fixtures';
 
 test('keys are made by WebCrypto when the browser has it', async ({ page, appServer }) => {

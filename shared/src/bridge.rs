@@ -1,7 +1,7 @@
 //! Extension ⇄ card bridge: Chrome/Firefox native messaging.
 //!
 //! Each frame is a 4-byte length in native byte order (little-endian on every platform we ship
-//! for) followed by that many bytes of UTF-8 JSON (spec/browser-bridge.md §4, §13). The bridge
+//! for) followed by that many bytes of UTF-8 JSON (extension/NATIVE-MESSAGING.md §4, §13). The bridge
 //! speaks first with [`Hello`], then answers one [`Request`] at a time with a [`Reply`] until it
 //! reads end-of-file.
 
@@ -21,7 +21,7 @@ pub const MIN_REQUEST_FRAME: u32 = 5;
 /// far below the 1 MiB a browser allows.
 pub const MAX_REQUEST_FRAME: u32 = 32 * 1024;
 /// Largest frame the bridge may send: Chromium drops the port on anything over 1 MiB
-/// (spec/browser-bridge.md §7).
+/// (extension/NATIVE-MESSAGING.md §7).
 pub const MAX_REPLY_FRAME: u32 = 1024 * 1024;
 /// Name of the native-messaging host, as registered in the host manifests.
 pub const HOST_NAME: &str = "be.ehcert.card_bridge";
@@ -81,7 +81,7 @@ pub enum Command {
     Preview(Preview),
     /// Check again, in the card's own transaction, and sign.
     Sign(Sign),
-    /// How many PIN tries are left, without using one (spec/eid-card.md §1.2, §4.1).
+    /// How many PIN tries are left, without using one (card-bridge/CARD.md §1.2, §4.1).
     PinStatus(ReadCard),
     /// Who holds the card and how the PIN can be given: what the PIN window shows before a
     /// signature. Reads the identity file only, so it takes a fraction of `read-card`'s time.
@@ -430,7 +430,7 @@ pub struct CardInfo {
     pub address_signature_valid: bool,
 }
 
-/// Identity fields (spec/eid-card.md §3.1).
+/// Identity fields (card-bridge/CARD.md §3.1).
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Identity {
@@ -452,7 +452,7 @@ pub struct Identity {
     pub validity_end: String,
 }
 
-/// Address fields (spec/eid-card.md §3.2).
+/// Address fields (card-bridge/CARD.md §3.2).
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
@@ -478,7 +478,7 @@ pub struct Certificates {
     pub root: String,
 }
 
-/// The card in a reader and its holder, as the PIN window shows them (spec/product.md §5).
+/// The card in a reader and its holder, as the PIN window shows them (app/PRODUCT.md §5).
 ///
 /// ```json
 /// {"reader": "Virtual PCD 00 00", "pinpad": false, "applet": "1.7", "key_algorithm": "rsa-2048",

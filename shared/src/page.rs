@@ -4,7 +4,7 @@
 //! own. Every message is therefore an object with exactly one key that says its direction:
 //! `"ehcert:to-extension"` or `"ehcert:to-page"`. Anything else on the window is not ours.
 //! The page pings until the content script acks (a one-shot "ready" was seen to get lost,
-//! spec/browser-bridge.md §5), then sends requests and matches replies by id.
+//! extension/NATIVE-MESSAGING.md §5), then sends requests and matches replies by id.
 
 use serde::{Deserialize, Serialize};
 
@@ -188,7 +188,7 @@ impl From<&CardInfo> for CardSummary {
     }
 }
 
-/// The app's languages (spec/product.md F10).
+/// The app's languages (app/PRODUCT.md F10).
 #[derive(Clone, Copy, Debug, Default, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Lang {

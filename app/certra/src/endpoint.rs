@@ -1,4 +1,4 @@
-//! Where each operation goes and how it is sent (spec/certra.md §1 "Endpoints", §2.1, §2.3).
+//! Where each operation goes and how it is sent (app/certra/PROTOCOL.md §1 "Endpoints", §2.1, §2.3).
 
 /// The eHealth environment.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
@@ -113,7 +113,7 @@ impl Operation {
         }
     }
 
-    /// The key that signs the request (spec/certra.md §2.3).
+    /// The key that signs the request (app/certra/PROTOCOL.md §2.3).
     pub fn signer(self) -> Signer {
         match self {
             Self::GetActorQualities | Self::GetCertificateInfoForCitizen => {
@@ -128,7 +128,7 @@ impl Operation {
         }
     }
 
-    /// The SOAPAction header the eHealth connector sends (spec/certra.md §2.1; ETK Depot uses "").
+    /// The SOAPAction header the eHealth connector sends (app/certra/PROTOCOL.md §2.1; ETK Depot uses "").
     pub fn soap_action(self) -> &'static str {
         match self {
             Self::GenerateCertificate => "urn:be:fgov:ehealth:etee:certra:protocol:v2:generatecertificate",

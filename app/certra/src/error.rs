@@ -72,7 +72,7 @@ impl CertraError {
     }
 }
 
-/// One error of an `EteeStatusDetail` (spec/certra.md §2.2).
+/// One error of an `EteeStatusDetail` (app/certra/PROTOCOL.md §2.2).
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct EteeError {
     /// Stable code, e.g. `CERT_NOT_YET_DELIVERED`.

@@ -1,5 +1,5 @@
 //! When to ask GetCertificate again while eHealth answers `CERT_NOT_YET_DELIVERED`
-//! (spec/certra.md §4.1 step 9: the connector waits 10 s; manual validation can take days, so the
+//! (app/certra/PROTOCOL.md §4.1 step 9: the connector waits 10 s; manual validation can take days, so the
 //! page polls for a while with growing pauses and then tells the person to come back later).
 
 use std::time::Duration;

@@ -10,7 +10,7 @@ use crate::{
     xml::{Element, Namespace, XML},
 };
 
-/// The namespaces of the messages (spec/certra.md §2.2).
+/// The namespaces of the messages (app/certra/PROTOCOL.md §2.2).
 pub mod ns {
     use crate::xml::Namespace;
 

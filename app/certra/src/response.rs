@@ -19,7 +19,7 @@ use crate::{
 /// chain, an ETK) is a few tens of kilobytes.
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
-/// eHealth's success status (spec/certra.md §2.2).
+/// eHealth's success status (app/certra/PROTOCOL.md §2.2).
 pub const SUCCESS: &str = "urn:be:fgov:ehealth:2.0:status:Success";
 
 /// GetActorQualities: what the eID holder may request.
@@ -419,7 +419,7 @@ fn with_response<T>(
 
 fn check_status(operation: Operation, response: Node<'_, '_>) -> Result<()> {
     match operation {
-        // Plain ResponseType: no Status (spec/certra.md §3 row 3).
+        // Plain ResponseType: no Status (app/certra/PROTOCOL.md §3 row 3).
         Operation::GetExistingApplicationIds => Ok(()),
         Operation::GetEtk => {
             let status = required(response, ns::COMMONS_CORE_V1.uri, "Status")?;

@@ -1,11 +1,11 @@
-//! The enveloped XML signature on requests (spec/certra.md §2.3): `ds:Signature` as the request
+//! The enveloped XML signature on requests (app/certra/PROTOCOL.md §2.3): `ds:Signature` as the request
 //! root's last child, exclusive C14N, one `Reference` to the root's `Id` with the
 //! enveloped-signature and exc-c14n transforms, SHA-256 digest, and `KeyInfo/X509Data` with the
 //! signer's chain.
 //!
 //! Built as "bytes to sign" + "assemble", like the CSR: [`SignatureDraft::signed_info`] is what
 //! a local key signs (it hashes itself), [`SignatureDraft::digest`] is what the eID card signs (the
-//! card never hashes, spec/eid-card.md §1.3), and [`SignatureDraft::assemble`] takes the
+//! card never hashes, card-bridge/CARD.md §1.3), and [`SignatureDraft::assemble`] takes the
 //! signature value from either.
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};

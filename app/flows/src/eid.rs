@@ -1,5 +1,5 @@
 //! The eID holder as the flows need them: who (for contracts and DNs) and which chain goes into
-//! the XML signature's `KeyInfo` (spec/certra.md §2.3), from what the card bridge read.
+//! the XML signature's `KeyInfo` (app/certra/PROTOCOL.md §2.3), from what the card bridge read.
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use ehcert_certra::{
@@ -83,7 +83,7 @@ impl EidHolder {
     }
 
     /// The holder as `core:ActorType` (the contract's Signer: name and SSIN exactly as on the
-    /// eID, spec/certra.md §3 #4).
+    /// eID, app/certra/PROTOCOL.md §3 #4).
     pub fn actor(&self) -> Actor {
         Actor {
             ids: vec![Identifier { kind: "SSIN".into(), value: self.ssin.clone() }],

@@ -66,7 +66,7 @@ pub enum ContactProblem {
     NotPhone(ContactField),
 }
 
-/// Why a renewal is refused before anything is sent (spec/certra.md §4.5: one active certificate
+/// Why a renewal is refused before anything is sent (app/certra/PROTOCOL.md §4.5: one active certificate
 /// per DN outside the replacement window; an expired or revoked one cannot be renewed).
 #[derive(Clone, Debug, Eq, PartialEq, thiserror::Error)]
 pub enum NotRenewable {

@@ -1,11 +1,11 @@
-//! F13, a care provider living abroad without a Belgian eID (spec/product.md §2, spec/certra.md
+//! F13, a care provider living abroad without a Belgian eID (app/PRODUCT.md §2, app/certra/PROTOCOL.md
 //! §3 #11): identified by a BIS number, they send the CSR with SubmitCSRForForeigner (unsigned,
 //! no contract) and confirm it at eHealth's `ValidationUrl` before its `ExpirationDate`, after
 //! logging in through eHealth's identity provider. Nothing is issued before that; then "Complete
 //! a request" finishes it like any other pending keystore.
 //!
 //! Without a contract to copy the DN from, it is built as eHealth builds a person's
-//! (spec/certra.md §6.1), and the key goes into a pending keystore saved before anything is sent,
+//! (app/certra/PROTOCOL.md §6.1), and the key goes into a pending keystore saved before anything is sent,
 //! as in every flow.
 
 use ehcert_certra::{
@@ -112,7 +112,7 @@ mod tests {
 
     #[test]
     fn only_bis_numbers_and_full_names_are_accepted() {
-        // 85073003328 is a national number (spec/certra.md §11); +20 on the month makes a BIS.
+        // 85073003328 is a national number (app/certra/PROTOCOL.md §11); +20 on the month makes a BIS.
         let person = ForeignProvider::new("85.27.30-033.xx", "Ana", "Nuñez");
         assert_eq!(person, Err(ForeignerProblem::Bis(IdentifierProblem::NotDigits)));
         assert_eq!(

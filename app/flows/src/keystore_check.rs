@@ -1,4 +1,4 @@
-//! F15, the keystore health check, and F4, changing a keystore's password (spec/product.md §2):
+//! F15, the keystore health check, and F4, changing a keystore's password (app/PRODUCT.md §2):
 //! open any `.p12` and say in plain words whether medical software will accept it, and why.
 
 use ehcert_pki::{
@@ -152,7 +152,7 @@ pub fn check(
 }
 
 /// F4: the same keystore under a new password (every entry and the file; the algorithms stay).
-/// The new password must pass the policy (spec/product.md F9).
+/// The new password must pass the policy (app/PRODUCT.md F9).
 pub fn change_password(
     bytes: &[u8],
     old: &Password,

@@ -1,4 +1,4 @@
-//! ehcert's certificate flows as plain Rust (spec/product.md §2): which request is built, who
+//! ehcert's certificate flows as plain Rust (app/PRODUCT.md §2): which request is built, who
 //! signs it, what is kept where, step by step. The app drives these steps from its screens and
 //! supplies the [`Services`] (fetch to eHealth, the extension's PIN window); the tests supply the
 //! mock CertRA over HTTP and the simulated eID's keys.
@@ -45,7 +45,7 @@ pub trait Services {
 }
 
 /// The text to show from eHealth's versions of it (contracts in fr and nl at least,
-/// spec/certra.md §3 #4; organisation and type names): the person's language, then English,
+/// app/certra/PROTOCOL.md §3 #4; organisation and type names): the person's language, then English,
 /// Dutch, French, German, else the first one.
 pub fn contract_text(texts: &[LocalizedText], lang: Lang) -> String {
     let own = match lang {

@@ -1,7 +1,7 @@
-//! F14 my certificates, F8 revocation and F16 the renewal reminder (spec/product.md §2).
+//! F14 my certificates, F8 revocation and F16 the renewal reminder (app/PRODUCT.md §2).
 //!
 //! GetCertificateInfoForCitizen is signed with the eID authentication key and lists the person's
-//! certificates and those of the organisations they hold a mandate for (spec/certra.md §3 #7);
+//! certificates and those of the organisations they hold a mandate for (app/certra/PROTOCOL.md §3 #7);
 //! a revocable one is revoked with GenerateRevocationContract (unsigned, shown and accepted) and
 //! Revoke (signed with the eID signature key, §3 #9–10), which also revokes its ETK.
 

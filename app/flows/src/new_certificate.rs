@@ -1,8 +1,8 @@
-//! F1, new personal certificate, and F3, completing a request (spec/product.md §2, spec/certra.md
+//! F1, new personal certificate, and F3, completing a request (app/PRODUCT.md §2, app/certra/PROTOCOL.md
 //! §4): contract → keys and CSR → pending keystore saved → GenerateCertificate signed by the eID
 //! → GetCertificate until delivered → chain installed → ETK registered → final keystore.
 //!
-//! Never lose a key (spec/product.md §4): the key exists only inside the pending keystore, which
+//! Never lose a key (app/PRODUCT.md §4): the key exists only inside the pending keystore, which
 //! the caller saves *before* [`request_certificate`] is sent; [`resume`] recovers everything the
 //! later steps need from that file and its password alone, so a reload, a crash or another day
 //! continues without a new key or a second request.
@@ -271,7 +271,7 @@ pub async fn fetch_chain<S: Services>(
 
 /// Installs the delivered chain, registers a new ETK for it (StartETKRegistration, the
 /// challenge answered with `etk_key`, CompleteETKRegistration with the self-issued encryption
-/// certificate; spec/certra.md §4.4) and adds the ETK key under its decimal serial. `keep` is
+/// certificate; app/certra/PROTOCOL.md §4.4) and adds the ETK key under its decimal serial. `keep` is
 /// given the keystore with the ETK key in it *before* CompleteETKRegistration is sent: the ETK
 /// key is saved before the request that registers it, as the authentication key was.
 pub async fn complete<S: Services>(
@@ -396,7 +396,7 @@ pub(crate) fn ehealth_signed<S: Services>(
 }
 
 /// Keystores for eHealth's acceptance platform, and for the local test service, end in
-/// `.acc-p12` (spec/product.md F11).
+/// `.acc-p12` (app/PRODUCT.md F11).
 pub(crate) fn file_environment(environment: Environment) -> rules::Environment {
     match environment {
         Environment::Production => rules::Environment::Production,

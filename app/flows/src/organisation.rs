@@ -1,4 +1,4 @@
-//! F2, a new organisation certificate (spec/product.md §2, spec/certra.md §4.2): which
+//! F2, a new organisation certificate (app/PRODUCT.md §2, app/certra/PROTOCOL.md §4.2): which
 //! organisations the eID holder may manage (GetActorQualities, signed with the eID authentication
 //! key), the organisation types with their identifier rules (GetGenericOrganizationTypes), the
 //! application ids already taken (GetExistingApplicationIds), and the certificate's identifier
@@ -45,7 +45,7 @@ pub async fn existing_application_ids<S: Services>(
 
 /// The base services of `chosen` that an organisation of type `kind` may use, in the type's own
 /// order (GetGenericOrganizationTypes' `AvailableBaseService`): eHealth refuses a
-/// GenerateCertificate whose `BaseServiceUsage` names another one (spec/certra.md §3.1), so a
+/// GenerateCertificate whose `BaseServiceUsage` names another one (app/certra/PROTOCOL.md §3.1), so a
 /// choice left from another type is dropped here rather than sent.
 pub fn base_services_for(kind: &OrganizationType, chosen: &[String]) -> Vec<String> {
     kind.available_base_services
@@ -58,7 +58,7 @@ pub fn base_services_for(kind: &OrganizationType, chosen: &[String]) -> Vec<Stri
 /// The organisation's number as eHealth wants it: separators removed, the type's
 /// `ValidationRegEx` matched in full (Java's `matches`) by `full_match`, its check digits right.
 /// `full_match(pattern, text)` answers `None` for a pattern it does not understand: the app
-/// passes the browser's own regular expressions (no regex engine in its download, spec/product.md
+/// passes the browser's own regular expressions (no regex engine in its download, app/PRODUCT.md
 /// §6), native code [`regex_full_match`].
 pub fn check_identifier(
     kind: &OrganizationType,
@@ -89,7 +89,7 @@ pub fn regex_full_match(pattern: &str, text: &str) -> Option<bool> {
     regex_lite::Regex::new(&format!("^(?:{pattern})$")).ok().map(|regex| regex.is_match(text))
 }
 
-/// The two algorithms CertRA names (spec/certra.md §11): for CBE and organisation NIHII numbers
+/// The two algorithms CertRA names (app/certra/PROTOCOL.md §11): for CBE and organisation NIHII numbers
 /// both come to "the last two digits are 97 − (the digits before them mod 97)". An algorithm
 /// this version does not know is left to eHealth.
 fn check_digits_hold(algorithm: &str, number: &str) -> bool {
@@ -107,7 +107,7 @@ fn check_digits_hold(algorithm: &str, number: &str) -> bool {
 }
 
 /// An application id as eHealth stores it: upper case, accents dropped, 1–30 of `0-9 A-Z - _`
-/// (spec/certra.md §6.1); empty means none.
+/// (app/certra/PROTOCOL.md §6.1); empty means none.
 pub fn normalise_application_id(text: &str) -> Result<Option<String>, OrganisationProblem> {
     let text = text.trim();
     if text.is_empty() {

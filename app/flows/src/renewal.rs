@@ -1,5 +1,5 @@
-//! F5 renewal, F6 its completion and F7 the activation of the renewed ETK (spec/product.md §2,
-//! spec/certra.md §4.5).
+//! F5 renewal, F6 its completion and F7 the activation of the renewed ETK (app/PRODUCT.md §2,
+//! app/certra/PROTOCOL.md §4.5).
 //!
 //! V2 has no renew operation: a renewal is an ordinary GenerateCertificate for the same DN,
 //! signed with the eID, inside the current certificate's replacement window; the answer names

@@ -1,4 +1,4 @@
-//! Native timings of the PKI core, against the budgets of spec/product.md §6 (which are set for
+//! Native timings of the PKI core, against the budgets of app/PRODUCT.md §6 (which are set for
 //! the browser; `./tasks bench` also runs the same work in headless Chromium).
 //!
 //!     cargo run --release -p ehcert-pki --example bench

@@ -2,8 +2,8 @@
 //!
 //! - the **placeholder** that holds the new authentication key's place in the pending keystore
 //!   until CertRA delivers the real certificate (the connector's `CertificateUtils.generateCert`:
-//!   subject `C=Dummy`, serial 0, valid from yesterday for one minute, spec/certra.md §4.1 step 7);
-//! - the self-issued **ETK encryption certificate** (spec/certra.md §4.4 step 4, §7).
+//!   subject `C=Dummy`, serial 0, valid from yesterday for one minute, app/certra/PROTOCOL.md §4.1 step 7);
+//! - the self-issued **ETK encryption certificate** (app/certra/PROTOCOL.md §4.4 step 4, §7).
 //!
 //! Both are built as "bytes to sign" + "assemble", and signed with SHA256withRSA.
 

@@ -1,5 +1,5 @@
 //! The PKCS#10 request sent in GenerateCertificate / SubmitCSRForForeigner: subject = the
-//! contract's DN, RSA-2048, SHA256withRSA, no attributes (spec/certra.md §4.1 step 6).
+//! contract's DN, RSA-2048, SHA256withRSA, no attributes (app/certra/PROTOCOL.md §4.1 step 6).
 //!
 //! Built in two steps like RustCrypto's builders: [`CsrDraft::to_be_signed`] gives the exact
 //! bytes a signer signs, [`CsrDraft::assemble`] wraps a signature made by anyone.

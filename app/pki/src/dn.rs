@@ -121,7 +121,7 @@ pub fn to_string(name: &Name) -> String {
     rdns.join(",")
 }
 
-/// The DN eHealth gives a certificate (spec/certra.md §6.1), for the one request that has no
+/// The DN eHealth gives a certificate (app/certra/PROTOCOL.md §6.1), for the one request that has no
 /// contract to copy it from (SubmitCSRForForeigner): `CN=<TYPE>=<id>`, the platform OU, the name
 /// in upper case without accents, the identifier again, then the application id when there is
 /// one.
@@ -274,7 +274,7 @@ mod tests {
 
     #[test]
     fn ehealth_names_follow_the_issued_certificates() {
-        // The production organisation certificate of spec/certra.md §6.1 (there written with
+        // The production organisation certificate of app/certra/PROTOCOL.md §6.1 (there written with
         // quotes instead of backslashes).
         assert_eq!(
             ehealth(

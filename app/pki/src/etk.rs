@@ -1,4 +1,4 @@
-//! Answering EtkRA's proof-of-possession challenge (spec/certra.md §4.4 step 3):
+//! Answering EtkRA's proof-of-possession challenge (app/certra/PROTOCOL.md §4.4 step 3):
 //! `challenge = RSAES-PKCS1-v1_5(encryption public key, serial) ‖ SHA-256(serial)`, where the
 //! serial is 16 random bytes that become the ETK encryption certificate's serial number, read as
 //! an unsigned big-endian integer.
@@ -15,7 +15,7 @@ pub const SERIAL_LEN: usize = 16;
 pub struct ChallengeSerial(pub [u8; SERIAL_LEN]);
 
 impl ChallengeSerial {
-    /// The serial in decimal: the ETK key's alias in the keystore (spec/certra.md §5.2).
+    /// The serial in decimal: the ETK key's alias in the keystore (app/certra/PROTOCOL.md §5.2).
     pub fn to_decimal(&self) -> String {
         decimal(&self.0)
     }

@@ -1,6 +1,6 @@
 //! CertRA's `PublicKeyIdentifier`: RFC 5280 §4.2.1.2 method 1, the SHA-1 of the *value* of the
 //! `subjectPublicKey` BIT STRING (not of the whole SubjectPublicKeyInfo). The CA copies it into
-//! the certificate's Subject Key Identifier (spec/certra.md §2.2, observed on a real keystore).
+//! the certificate's Subject Key Identifier (app/certra/PROTOCOL.md §2.2, observed on a real keystore).
 
 use sha1::{Digest, Sha1};
 use spki::SubjectPublicKeyInfoOwned;

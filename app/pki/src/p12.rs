@@ -1,4 +1,4 @@
-//! PKCS#12 keystores (RFC 7292) as eHealth software reads them (spec/certra.md §9).
+//! PKCS#12 keystores (RFC 7292) as eHealth software reads them (app/certra/PROTOCOL.md §9).
 //!
 //! One password protects the file and every key. Entry `authentication` holds the eHealth
 //! authentication key with [leaf, issuing CA]; the ETK decryption key sits under the decimal serial
@@ -36,7 +36,7 @@ use crate::{
     PkiError, Result,
 };
 
-/// Alias of the eHealth authentication key (spec/certra.md §9.3).
+/// Alias of the eHealth authentication key (app/certra/PROTOCOL.md §9.3).
 pub const AUTHENTICATION_ALIAS: &str = "authentication";
 
 /// A keystore password. Zeroized on drop, never printed.
@@ -117,7 +117,7 @@ pub struct Keystore {
 
 impl Keystore {
     /// A pending keystore: the new authentication key under a placeholder certificate, to be
-    /// saved *before* GenerateCertificate is sent so the key cannot be lost (spec/product.md §4).
+    /// saved *before* GenerateCertificate is sent so the key cannot be lost (app/PRODUCT.md §4).
     pub fn pending(authentication_key: &RsaKeyPair, now: UnixTime) -> Result<Self> {
         Ok(Self {
             entries: vec![KeyEntry {
@@ -149,7 +149,7 @@ impl Keystore {
     }
 
     /// Replaces the placeholder with the chain CertRA delivered (leaf first, root excluded,
-    /// spec/certra.md §3 GetCertificate). The leaf must certify this keystore's key.
+    /// app/certra/PROTOCOL.md §3 GetCertificate). The leaf must certify this keystore's key.
     pub fn install_chain(&mut self, chain: Vec<Vec<u8>>) -> Result<()> {
         let leaf = cert::decode(
             chain
@@ -174,7 +174,7 @@ impl Keystore {
     }
 
     /// Adds the ETK decryption key under the decimal serial of its encryption certificate, with
-    /// the chain [encryption certificate, authentication chain…] (spec/certra.md §9.1). An entry
+    /// the chain [encryption certificate, authentication chain…] (app/certra/PROTOCOL.md §9.1). An entry
     /// of the same alias is replaced.
     pub fn add_etk_key(
         &mut self,
@@ -459,7 +459,7 @@ impl Profile {
         }
     }
 
-    /// JDK: 100 000 for the legacy MAC (spec/certra.md §9.1), 10 000 for the modern one.
+    /// JDK: 100 000 for the legacy MAC (app/certra/PROTOCOL.md §9.1), 10 000 for the modern one.
     fn mac_iterations(self) -> u32 {
         match self {
             Self::Java => 100_000,
@@ -468,7 +468,7 @@ impl Profile {
     }
 }
 
-/// Key bags: 50 000 iterations in the Java profile (spec/certra.md §9.1), 10 000 in JDK 17's
+/// Key bags: 50 000 iterations in the Java profile (app/certra/PROTOCOL.md §9.1), 10 000 in JDK 17's
 /// PBES2 default.
 fn cipher_iterations(cipher: Cipher) -> u32 {
     match cipher {

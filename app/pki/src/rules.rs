@@ -1,5 +1,5 @@
-//! Rules on what people type: national and organisation identifiers (spec/certra.md §11), the
-//! keystore password policy (spec/product.md F9), and keystore file names (spec/certra.md §9.4).
+//! Rules on what people type: national and organisation identifiers (app/certra/PROTOCOL.md §11), the
+//! keystore password policy (app/PRODUCT.md F9), and keystore file names (app/certra/PROTOCOL.md §9.4).
 
 /// Why an identifier is refused; the app turns each into a sentence in the user's language.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
@@ -126,7 +126,7 @@ fn digits_of(text: &str, expected: usize) -> Result<String, IdentifierProblem> {
 }
 
 /// `text` in upper case with the accents of Latin letters dropped, as eHealth writes names and
-/// application ids in DNs (spec/certra.md §6.1: "upper-cased, diacritics stripped").
+/// application ids in DNs (app/certra/PROTOCOL.md §6.1: "upper-cased, diacritics stripped").
 pub fn plain_upper_case(text: &str) -> String {
     text.chars().map(base_letter).flat_map(char::to_uppercase).collect()
 }
@@ -185,7 +185,7 @@ pub struct PasswordCheck {
     pub confirmed: bool,
 }
 
-/// Minimum password length (spec/product.md F9).
+/// Minimum password length (app/PRODUCT.md F9).
 pub const MIN_PASSWORD_LEN: usize = 8;
 
 impl PasswordCheck {
@@ -211,7 +211,7 @@ impl PasswordCheck {
     }
 }
 
-/// The environment a certificate belongs to (spec/product.md F11).
+/// The environment a certificate belongs to (app/PRODUCT.md F11).
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub enum Environment {
     /// eHealth production.
@@ -237,7 +237,7 @@ pub struct LocalDateTime {
     pub second: u8,
 }
 
-/// `TYPE=id[,APPID] yyyyMMdd-HHmmss.p12`, or `.acc-p12` in acceptance (spec/certra.md §9.4).
+/// `TYPE=id[,APPID] yyyyMMdd-HHmmss.p12`, or `.acc-p12` in acceptance (app/certra/PROTOCOL.md §9.4).
 pub fn keystore_file_name(
     identifier_type: &str,
     identifier: &str,
@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn ssin_check_digits_for_both_centuries() {
-        // spec/certra.md §11: valid examples for 1985 and 2001.
+        // app/certra/PROTOCOL.md §11: valid examples for 1985 and 2001.
         assert_eq!(Ssin::parse("85073003328").unwrap().as_str(), "85073003328");
         assert_eq!(Ssin::parse("01.05.12-123.87").unwrap().as_str(), "01051212387");
         assert_eq!(Ssin::parse("85073003329"), Err(IdentifierProblem::WrongCheckDigits));
@@ -319,7 +319,7 @@ mod tests {
         assert_eq!(check_cbe("0403.019.261").unwrap(), "0403019261");
         assert_eq!(check_cbe("403019261").unwrap(), "0403019261");
         assert_eq!(check_cbe("0403019262"), Err(IdentifierProblem::WrongCheckDigits));
-        // Provider numbers from public test data (spec/certra.md §11).
+        // Provider numbers from public test data (app/certra/PROTOCOL.md §11).
         assert_eq!(check_nihii("11478761004", NihiiLength::Person).unwrap(), "11478761004");
         assert_eq!(check_nihii("19006951001", NihiiLength::Person).unwrap(), "19006951001");
         assert_eq!(check_nihii("71000436", NihiiLength::Organisation).unwrap(), "71000436");

@@ -1,5 +1,5 @@
 //! A dedicated Web Worker that generates RSA-2048 keys with the `rsa` crate, for browsers whose
-//! WebCrypto cannot (spec/product.md §6: ~700 ms in wasm, which must not freeze the page).
+//! WebCrypto cannot (app/PRODUCT.md §6: ~700 ms in wasm, which must not freeze the page).
 //! The worker first says [`READY`]; then each message asks for one key, and the answer is its
 //! PKCS#8 DER as a `Uint8Array`, or an error string.
 

@@ -1,4 +1,4 @@
-//! F7, activating a renewed ETK (spec/product.md §2, spec/certra.md §4.4 step 6): after a renewal
+//! F7, activating a renewed ETK (app/PRODUCT.md §2, app/certra/PROTOCOL.md §4.4 step 6): after a renewal
 //! the new ETK waits while the old one is valid; ActivateETK, signed with the new keystore's key,
 //! makes senders encrypt for it. Offered at the end of a renewal ("once your software uses the
 //! new keystore") and on its own screen for later.

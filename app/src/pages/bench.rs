@@ -1,4 +1,4 @@
-//! `#bench`: the PKI core's timings in this browser, for `./tasks bench` (spec/product.md §6).
+//! `#bench`: the PKI core's timings in this browser, for `./tasks bench` (app/PRODUCT.md §6).
 //! Shows a JSON array of `{name, runs, median_ms, p90_ms}` once done; nothing is stored or sent.
 
 use ehcert_pki::{

@@ -1,4 +1,4 @@
-//! F13, a care provider living abroad without a Belgian eID (spec/product.md §2): name, BIS
+//! F13, a care provider living abroad without a Belgian eID (app/PRODUCT.md §2): name, BIS
 //! number and contact data → keystore password → key, CSR and pending keystore (saved before
 //! anything is sent) → SubmitCSRForForeigner → eHealth's confirmation link and its deadline.
 //! Once confirmed, "Complete a request" finishes it like any other pending keystore.

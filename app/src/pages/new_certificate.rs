@@ -1,5 +1,5 @@
 //! F1 a new personal certificate, F2 an organisation's and F5 a renewal, as one guided flow
-//! (spec/product.md §2): read the eID → (the organisation, or the current keystore) → contact
+//! (app/PRODUCT.md §2): read the eID → (the organisation, or the current keystore) → contact
 //! data → contract (shown sandboxed, accepted) → keystore password (live checks) → key, CSR and
 //! pending keystore (downloaded and kept before anything is sent) → GenerateCertificate signed in
 //! the PIN window → certificate, ETK, final keystore (and, for a renewal, the ETK activation).
@@ -798,7 +798,7 @@ pub fn PasswordRules(
     }
 }
 
-/// One password rule, met or not, in words (not colour alone, spec/product.md F9).
+/// One password rule, met or not, in words (not colour alone, app/PRODUCT.md F9).
 #[component]
 fn Rule(
     lang: RwSignal<Lang>,

@@ -22,7 +22,7 @@ use web_sys::{MessageEvent, Window};
 use crate::{error::AppError, services::clock::timer};
 
 /// How long the content script has to ack a ping before we say the extension is missing
-/// (web-eid uses the same order of magnitude; spec/browser-bridge.md §11).
+/// (web-eid uses the same order of magnitude; extension/NATIVE-MESSAGING.md §11).
 const ACK_TIMEOUT_MS: i32 = 1_000;
 /// Interval between pings while waiting for the ack.
 const PING_INTERVAL_MS: i32 = 50;

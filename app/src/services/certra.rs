@@ -1,4 +1,4 @@
-//! Sending SOAP requests to eHealth (spec/certra.md §2.1) and reading the raw answers; building
+//! Sending SOAP requests to eHealth (app/certra/PROTOCOL.md §2.1) and reading the raw answers; building
 //! and parsing the messages is `ehcert_certra`'s job.
 //!
 //! By default the page posts to its own origin (`/ehealth/{environment}/…`), which the app's

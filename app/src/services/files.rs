@@ -1,10 +1,10 @@
 //! Files for the person: keystores offered as downloads (a plain download always works; headless
-//! and older browsers have no File System Access picker, spec/browser-bridge.md §9), a copy
+//! and older browsers have no File System Access picker, extension/NATIVE-MESSAGING.md §9), a copy
 //! saved with that picker where the browser has it, and the browser's copy of a pending keystore.
 //!
 //! The copy in `localStorage` is the encrypted PKCS#12 exactly as downloaded (never a raw key),
 //! with its file name and environment, so "Complete a request" works after a reload, a crash or
-//! on another day (spec/product.md §4, F3). Kiosk mode keeps nothing in the browser (F17): its
+//! on another day (app/PRODUCT.md §4, F3). Kiosk mode keeps nothing in the browser (F17): its
 //! copy lives in the page's memory only, so that a request whose ETK registration lost its
 //! answer can be tried again on the same screen, and goes with the page.
 
@@ -60,7 +60,7 @@ pub fn download_as(bytes: &[u8], file_name: &str, mime: &str) -> Result<(), AppE
 }
 
 /// Whether this browser has the File System Access save picker (Chromium-based browsers; not
-/// Firefox or Safari, spec/browser-bridge.md §9).
+/// Firefox or Safari, extension/NATIVE-MESSAGING.md §9).
 pub fn has_save_picker() -> bool {
     web_sys::window().is_some_and(|window| {
         js_sys::Reflect::get(&window, &"showSaveFilePicker".into())

@@ -1,4 +1,4 @@
-//! Kiosk mode (spec/product.md F17), switched by the deployment: the server marks the page with
+//! Kiosk mode (app/PRODUCT.md F17), switched by the deployment: the server marks the page with
 //! `<meta name="ehcert-kiosk-idle-seconds">` (`ehcert-serve --kiosk`). On a shared computer the
 //! page keeps nothing in the browser, "Finish" wipes everything, and the session ends by itself
 //! after that many idle seconds or when the eID card leaves the reader.

@@ -1,5 +1,5 @@
 //! eHealth's `ValidationRegEx` patterns matched by the browser's own regular expressions, so the
-//! download carries no regex engine (spec/product.md §6). Java's `matches` is a full match: the
+//! download carries no regex engine (app/PRODUCT.md §6). Java's `matches` is a full match: the
 //! pattern is anchored. A pattern the browser rejects (Java-only syntax such as
 //! `\p{javaDigit}`, refused under the `u` flag) is `None`: eHealth checks the number again anyway.
 

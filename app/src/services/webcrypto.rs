@@ -1,5 +1,5 @@
 //! Key generation with the browser's WebCrypto: RSA-2048 in about 50 ms where the `rsa` crate
-//! compiled to wasm needs about 700 ms (spec/product.md §6). The key is generated extractable and
+//! compiled to wasm needs about 700 ms (app/PRODUCT.md §6). The key is generated extractable and
 //! exported once as PKCS#8 into the Rust code, which needs the private key for PKCS#12 and for
 //! PKCS#1 v1.5 decryption (the ETK challenge), which WebCrypto cannot do.
 //!

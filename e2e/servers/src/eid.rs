@@ -2,7 +2,7 @@
 //! ([`card`]: files, PIN, security environment, signing, T=0 behaviour), its personalisation
 //! ([`profile`]: a test citizen PKI, identity and address files signed by a test RRN key) and the
 //! vpcd client that plugs it into pcscd's virtual reader ([`vpcd`]). Every byte layout follows
-//! spec/eid-card.md; section numbers are cited where it matters.
+//! card-bridge/CARD.md; section numbers are cited where it matters.
 
 pub mod card;
 pub mod pcscd;

@@ -1,4 +1,4 @@
-//! A stand-in for eHealth's CertRA v2, EtkRA v2 and ETK Depot (spec/certra.md §13), for the
+//! A stand-in for eHealth's CertRA v2, EtkRA v2 and ETK Depot (app/certra/PROTOCOL.md §13), for the
 //! end-to-end tests and the demo: the real SOAP messages, the real checks (signatures verified
 //! by `xmlsec1`), a state machine kept in SQLite, a test CA, and knobs to make it slow, strict,
 //! wrong or late on purpose.

@@ -1,4 +1,4 @@
-//! The same-origin path to eHealth (spec/certra.md §1 "Endpoints"): the hosted app posts its SOAP
+//! The same-origin path to eHealth (app/certra/PROTOCOL.md §1 "Endpoints"): the hosted app posts its SOAP
 //! requests to `/ehealth/{environment}/{CertRa/v2|EtkRa/v2|EtkDepot/v1}` on its own origin, and
 //! this forwards them to the configured upstream. eHealth's services send no CORS headers, so a
 //! page cannot call them directly; going through its own origin also keeps the CSP's

@@ -24,7 +24,7 @@ pub struct AppConfig {
     pub dist: PathBuf,
     /// Origins besides our own that the page may call.
     pub connect_src: Vec<String>,
-    /// Kiosk mode (spec/product.md F17): the page keeps nothing and ends the session after this
+    /// Kiosk mode (app/PRODUCT.md F17): the page keeps nothing and ends the session after this
     /// many seconds without input; `None` for a personal computer.
     pub kiosk_idle_seconds: Option<u32>,
     /// Per environment, the operator's answers to what no public source settles (the client's

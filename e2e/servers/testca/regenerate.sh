@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the mock CertRA's test PKI (spec/certra.md §6.3, §5.2): a root, an issuing CA for
+# Regenerates the mock CertRA's test PKI (app/certra/PROTOCOL.md §6.3, §5.2): a root, an issuing CA for
 # eHealth authentication certificates, and the "ETK-RA" certificate that signs ETKs. RSA-2048
 # throughout (the real CAs are RSA-4096; 2048 keeps unoptimised test builds quick).
 # Run from this folder: ./regenerate.sh   Output: *.pem here, committed. Test use only.

@@ -1,5 +1,5 @@
 //! The card: APDUs in, responses out, with the state a real Belpic applet keeps
-//! (spec/eid-card.md §2, §4, §10).
+//! (card-bridge/CARD.md §2, §4, §10).
 
 use std::collections::HashMap;
 
@@ -10,16 +10,16 @@ use rsa::{pkcs1v15::Pkcs1v15Sign, RsaPrivateKey};
 use sha1::Sha1;
 use sha2::Sha256;
 
-/// ATR of applets 1.1/1.7 (spec/eid-card.md §8).
+/// ATR of applets 1.1/1.7 (card-bridge/CARD.md §8).
 pub const ATR_V17: [u8; 13] =
     [0x3B, 0x98, 0x13, 0x40, 0x0A, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x11];
-/// ATR of applet 1.8 (spec/eid-card.md §8).
+/// ATR of applet 1.8 (card-bridge/CARD.md §8).
 pub const ATR_V18: [u8; 20] = [
     0x3B, 0x7F, 0x96, 0x00, 0x00, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x01, 0x20, 0x12, 0x0F,
     0xFF, 0x82, 0x90, 0x00,
 ];
 
-/// The two card generations in use (spec/eid-card.md §1.1).
+/// The two card generations in use (card-bridge/CARD.md §1.1).
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub enum Applet {
     /// RSA-2048, PKCS#1 v1.5 (cards issued 2014–2021).
@@ -102,7 +102,7 @@ impl Card {
     }
 
     /// Power-on, power-off or reset: every access right and the selection are gone; the PIN
-    /// counter stays (spec/eid-card.md §6.1, §4.2).
+    /// counter stays (card-bridge/CARD.md §6.1, §4.2).
     pub fn reset(&mut self) {
         self.state = State { current_df: vec![MF], ..State::default() };
     }
@@ -134,7 +134,7 @@ impl Card {
     }
 
     /// SELECT FILE: P1 `02` (FID in the current DF, a DF, or 3F00), `08` (path, with or without
-    /// 3F00), `04` (AID) (spec/eid-card.md §2.3).
+    /// 3F00), `04` (AID) (card-bridge/CARD.md §2.3).
     fn select(&mut self, command: &Command) -> Vec<u8> {
         let data = &command.data;
         let path: Vec<u16> = match command.p1 {
@@ -191,7 +191,7 @@ impl Card {
     }
 
     /// READ BINARY: `6B00` past the end, `6Cxx` when Le asks for more than is left
-    /// (spec/eid-card.md §2.4).
+    /// (card-bridge/CARD.md §2.4).
     fn read_binary(&mut self, command: &Command) -> Vec<u8> {
         let Some(path) = &self.state.current_ef else { return sw(0x6986) };
         let Some(file) = self.content.files.get(path) else { return sw(0x6986) };
@@ -209,7 +209,7 @@ impl Card {
     }
 
     /// GET CARD DATA `80 E4 00 00 1C`; on 1.8 also `80 E4 00 01 1F` with the PIN tries left
-    /// (spec/eid-card.md §1.2).
+    /// (card-bridge/CARD.md §1.2).
     fn get_card_data(&mut self, command: &Command) -> Vec<u8> {
         match (command.p1, command.p2, self.content.applet) {
             (0, 0, _) => match command.le {
@@ -228,7 +228,7 @@ impl Card {
         }
     }
 
-    /// VERIFY with a format-2 PIN block, or the status-only form (spec/eid-card.md §4.1).
+    /// VERIFY with a format-2 PIN block, or the status-only form (card-bridge/CARD.md §4.1).
     fn verify(&mut self, command: &Command) -> Vec<u8> {
         if command.p1 != 0x00 || command.p2 != 0x01 {
             return sw(0x6A86);
@@ -251,7 +251,7 @@ impl Card {
             sw(0x9000)
         } else {
             self.tries_left -= 1;
-            // A wrong PIN cancels every right already granted (spec/eid-card.md §4.1).
+            // A wrong PIN cancels every right already granted (card-bridge/CARD.md §4.1).
             self.state.authentication_granted = false;
             if self.tries_left == 0 {
                 sw(0x6983)
@@ -261,7 +261,7 @@ impl Card {
         }
     }
 
-    /// MSE:SET `00 22 41 B6 05 04 80 <alg> 84 <key>` (spec/eid-card.md §4.1, §1.3).
+    /// MSE:SET `00 22 41 B6 05 04 80 <alg> 84 <key>` (card-bridge/CARD.md §4.1, §1.3).
     fn manage_security_environment(&mut self, command: &Command) -> Vec<u8> {
         if command.p1 != 0x41 || command.p2 != 0xB6 {
             return sw(0x6B00);
@@ -374,7 +374,7 @@ impl Command {
             [] => (Vec::new(), None),
             [le] => (Vec::new(), le_of(*le)),
             [lc, rest @ ..] if rest.len() == usize::from(*lc) => (rest.to_vec(), None),
-            // PSO and others arrive with a trailing Le on T=1 stacks; accept it (spec §6.1).
+            // PSO and others arrive with a trailing Le on T=1 stacks; accept it (card-bridge/CARD.md §6.1).
             [lc, rest @ ..] if rest.len() == usize::from(*lc) + 1 => {
                 (rest[..usize::from(*lc)].to_vec(), le_of(rest[usize::from(*lc)]))
             }

@@ -1,4 +1,4 @@
-//! Starting and stopping the real `pcscd` for tests and the demo (spec/eid-card.md §6.3): one
+//! Starting and stopping the real `pcscd` for tests and the demo (card-bridge/CARD.md §6.3): one
 //! daemon per host, in the foreground, with the vpcd reader from `/etc/reader.conf.d/vpcd`
 //! (Debian's vsmartcard-vpcd). Tests in one process take turns through a lock held by the guard.
 

@@ -1,6 +1,6 @@
 //! Personalising a simulated applet 1.7 card: a test citizen PKI (root, citizen CA, RRN), the
 //! holder's authentication and signature keys and certificates, the PKCS#15 files of
-//! spec/eid-card.md §2.5, and the identity and address files signed by the RRN key (§3).
+//! card-bridge/CARD.md §2.5, and the identity and address files signed by the RRN key (§3).
 
 use std::{collections::HashMap, str::FromStr, time::Duration};
 
@@ -36,7 +36,7 @@ pub struct Holder {
     /// The PIN.
     pub pin: String,
     /// Whether the card carries a signature (non-repudiation) key and certificate; minors' and
-    /// some foreigners' cards do not (spec/eid-card.md §2.2).
+    /// some foreigners' cards do not (card-bridge/CARD.md §2.2).
     pub has_signature_certificate: bool,
     /// The card generation.
     pub applet: Applet,
@@ -134,7 +134,7 @@ pub fn personalise(holder: &Holder, seed: u64) -> Result<Personalised, Box<dyn s
     let identity = identity_file(holder, &chip_serial, &photo);
     let address = address_file();
     let identity_signature = rrn_signature(&rrn_key, &identity)?;
-    // SGN#Address = sign(address without its zero padding ‖ SGN#ID) (spec/eid-card.md §3.3).
+    // SGN#Address = sign(address without its zero padding ‖ SGN#ID) (card-bridge/CARD.md §3.3).
     let mut signed_address: Vec<u8> =
         address.iter().copied().rev().skip_while(|&b| b == 0).collect();
     signed_address.reverse();
@@ -150,7 +150,7 @@ pub fn personalise(holder: &Holder, seed: u64) -> Result<Personalised, Box<dyn s
     put(&[0x3F00, 0xDF00, 0x5035], prkdf(holder.has_signature_certificate, applet));
     put(&[0x3F00, 0xDF00, 0x5037], cdf(holder.has_signature_certificate, applet));
     // Certificate files carry trailing zeros: 50 on 1.7, 1100 on 1.8; an absent certificate is
-    // 1300 (1.7) or 2500 (1.8) zeros (spec/eid-card.md §2.2).
+    // 1300 (1.7) or 2500 (1.8) zeros (card-bridge/CARD.md §2.2).
     let (padding, absent) = match applet {
         Applet::V17 => (50, 1300),
         Applet::V18 => (1100, 2500),
@@ -226,7 +226,7 @@ fn certificate(
 }
 
 /// The RRN's signature over a file: RSA PKCS#1 v1.5 SHA-256 on 1.7 ("CA4" re-signed cards);
-/// a DER ECDSA-P384-SHA-384 signature zero-padded to 256 bytes on 1.8 (spec/eid-card.md §2.2,
+/// a DER ECDSA-P384-SHA-384 signature zero-padded to 256 bytes on 1.8 (card-bridge/CARD.md §2.2,
 /// §3.3).
 fn rrn_signature(rrn_key: &CardKey, message: &[u8]) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     Ok(match rrn_key {
@@ -249,7 +249,7 @@ fn rrn_signature(rrn_key: &CardKey, message: &[u8]) -> Result<Vec<u8>, Box<dyn s
     })
 }
 
-/// EF(ID#RRN): TLVs from tag 01, every value < 128 bytes (spec/eid-card.md §3, §10).
+/// EF(ID#RRN): TLVs from tag 01, every value < 128 bytes (card-bridge/CARD.md §3, §10).
 fn identity_file(holder: &Holder, chip_serial: &[u8; 16], photo: &[u8]) -> Vec<u8> {
     // The photo hash's length tells its algorithm: SHA-256 on re-signed 1.7 cards, SHA-384 on 1.8.
     let photo_hash = match holder.applet {
@@ -316,7 +316,7 @@ fn token_info(chip_serial: &[u8; 16]) -> Vec<u8> {
 
 /// PrKDF: the authentication key 82 and, when present, the signature key 83 with userConsent.
 /// RSA entries (1.7) are `30` sequences with a 2048-bit length; EC entries (1.8) are `[0]` with
-/// 384 (spec/eid-card.md §2.5).
+/// 384 (card-bridge/CARD.md §2.5).
 fn prkdf(with_signature_key: bool, applet: Applet) -> Vec<u8> {
     let (wrapper, length) = match applet {
         Applet::V17 => (0x30, [0x08, 0x00]),
@@ -347,7 +347,7 @@ fn prkdf(with_signature_key: bool, applet: Applet) -> Vec<u8> {
 
 /// CDF: certificate objects, private (`06 C0`) on 1.7, public (`06 40`) with implicitTrust
 /// false on 1.8; a missing signature certificate's entry is dropped and the rest zero-filled
-/// (spec/eid-card.md §2.5).
+/// (card-bridge/CARD.md §2.5).
 fn cdf(with_signature_certificate: bool, applet: Applet) -> Vec<u8> {
     let entry = |label: &[u8], id: u8, authority: bool, file: u8| {
         let flags = if applet == Applet::V17 { 0xC0 } else { 0x40 };
@@ -387,7 +387,7 @@ const KEY_TYPE_ATTRIBUTES: [u8; 16] = [
     0xA1, 0x0E, 0x30, 0x0C, 0x30, 0x06, 0x04, 0x04, 0x3F, 0x00, 0xDF, 0x00, 0x02, 0x02, 0x08, 0x00,
 ];
 
-/// EF(DIR): the PKCS#15 application BELPIC at 3F00/DF00 (spec/eid-card.md §2.5).
+/// EF(DIR): the PKCS#15 application BELPIC at 3F00/DF00 (card-bridge/CARD.md §2.5).
 const EF_DIR: [u8; 37] = [
     0x61, 0x23, 0x4F, 0x0C, 0xA0, 0x00, 0x00, 0x01, 0x77, 0x50, 0x4B, 0x43, 0x53, 0x2D, 0x31, 0x35,
     0x50, 0x06, 0x42, 0x45, 0x4C, 0x50, 0x49, 0x43, 0x51, 0x04, 0x3F, 0x00, 0xDF, 0x00, 0x73, 0x05,

@@ -1,4 +1,4 @@
-//! The vpcd protocol (spec/eid-card.md §6.1): the simulator is the TCP client of pcscd's vpcd
+//! The vpcd protocol (card-bridge/CARD.md §6.1): the simulator is the TCP client of pcscd's vpcd
 //! driver. Connecting inserts the card, closing the socket removes it. Each message is a 2-byte
 //! big-endian length and a payload: one control byte (`00` power off, `01` power on, `02` reset,
 //! `04` ATR request) or a command APDU, answered with the response APDU.
@@ -87,7 +87,7 @@ impl Drop for InsertedCard {
 }
 
 /// What goes wrong, and when: on the first command APDU with the given instruction byte, before
-/// the card answers it (spec/eid-card.md §10).
+/// the card answers it (card-bridge/CARD.md §10).
 #[derive(Debug, Default)]
 pub enum Fault {
     /// The card works.

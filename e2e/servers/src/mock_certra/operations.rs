@@ -1,5 +1,5 @@
 //! The operations of CertRA v2, EtkRA v2 and the ETK Depot, with the checks the real services
-//! make (spec/certra.md §3–§8, §13). Each answers with content for a success or a [`Refusal`].
+//! make (app/certra/PROTOCOL.md §3–§8, §13). Each answers with content for a success or a [`Refusal`].
 //!
 //! Mock-only: every refusal code here except `CERT_NOT_YET_DELIVERED` (the one eHealth's own
 //! client knows, `ra/utils/RaUtils.java` in the technical connector) is this mock's invention,
@@ -53,7 +53,7 @@ pub(crate) struct Context<'a> {
 type Outcome = Result<String, Refusal>;
 
 const DAY: i64 = 24 * 3600;
-/// The replacement window opens 90 days before the end of validity (spec/certra.md §4.5).
+/// The replacement window opens 90 days before the end of validity (app/certra/PROTOCOL.md §4.5).
 const REPLACEMENT_WINDOW: i64 = 90 * DAY;
 const SHA256_WITH_RSA: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
@@ -108,7 +108,7 @@ struct OrganisationType {
     base_services: &'static [&'static str],
 }
 
-/// What GetGenericOrganizationTypes lists (a subset of spec/certra.md §10.3).
+/// What GetGenericOrganizationTypes lists (a subset of app/certra/PROTOCOL.md §10.3).
 const ORGANISATION_TYPES: &[OrganisationType] = &[
     OrganisationType {
         identifier_type: "NIHII-HOSPITAL",
@@ -181,7 +181,7 @@ fn organization_types() -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Identifiers (spec/certra.md §11)
+// Identifiers (app/certra/PROTOCOL.md §11)
 
 fn mod97_ok(digits: &str, prefix: u64) -> bool {
     let (base, check) = digits.split_at(digits.len() - 2);
@@ -434,7 +434,7 @@ fn signed_by(context: &Context<'_>, request: Node<'_, '_>) -> Result<Signer, Ref
 }
 
 // ---------------------------------------------------------------------------------------------
-// The DN CertRA computes (spec/certra.md §6.1)
+// The DN CertRA computes (app/certra/PROTOCOL.md §6.1)
 
 /// Upper case, diacritics stripped.
 fn normalise_name(name: &str) -> String {
@@ -1159,7 +1159,7 @@ fn submit_csr_for_foreigner(context: &Context<'_>, request: Node<'_, '_>) -> Out
 }
 
 // ---------------------------------------------------------------------------------------------
-// EtkRA (spec/certra.md §4.4)
+// EtkRA (app/certra/PROTOCOL.md §4.4)
 
 fn start_etk_registration(context: &Context<'_>, request: Node<'_, '_>) -> Outcome {
     let mut record = ehealth_signer(context, request, "StartETKRegistration")?;
@@ -1324,7 +1324,7 @@ fn activate_etk(context: &Context<'_>, request: Node<'_, '_>) -> Outcome {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ETK Depot (spec/certra.md §5.1): its own, older response format
+// ETK Depot (app/certra/PROTOCOL.md §5.1): its own, older response format
 
 /// The depot's answer and its status code.
 pub(crate) fn get_etk(

@@ -1,4 +1,4 @@
-//! Checking a request's XML signature the way CertRA does (spec/certra.md §2.3, §13), with an
+//! Checking a request's XML signature the way CertRA does (app/certra/PROTOCOL.md §2.3, §13), with an
 //! implementation that is not the app's own: `xmlsec1` verifies, this module only picks out the
 //! signer and says which kind of certificate it is.
 

@@ -1,4 +1,4 @@
-//! SOAP 1.1 in and out (spec/certra.md §2.1–2.2): reading a request's body element, and writing
+//! SOAP 1.1 in and out (app/certra/PROTOCOL.md §2.1–2.2): reading a request's body element, and writing
 //! responses with `Id`, `InResponseTo`, `IssueInstant` and `core:Status` as the schemas say.
 
 use roxmltree::{Document, Node};
@@ -158,7 +158,7 @@ pub(crate) struct Header {
     pub(crate) issue_instant: String,
 }
 
-/// A refusal with its eHealth-style error code (spec/certra.md §2.2).
+/// A refusal with its eHealth-style error code (app/certra/PROTOCOL.md §2.2).
 #[derive(Debug, Clone)]
 pub(crate) struct Refusal {
     pub(crate) status: &'static str,

@@ -1,4 +1,4 @@
-//! The mock's state in an embedded SQLite file, so a restart loses nothing (spec/certra.md §13):
+//! The mock's state in an embedded SQLite file, so a restart loses nothing (app/certra/PROTOCOL.md §13):
 //! one row per requested certificate, keyed by its PublicKeyIdentifier, with its ETK state; the
 //! contracts handed out (to check they come back unchanged); and every request received.
 
