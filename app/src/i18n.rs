@@ -5,6 +5,8 @@
 pub use ehcert_shared::page::Lang;
 use leptos::prelude::*;
 
+use crate::services::keeping;
+
 /// Every text of the screens that have been translated.
 pub struct Strings {
     /// The language's own name, for the picker.
@@ -1037,10 +1039,7 @@ const STORAGE_KEY: &str = "ehcert.lang";
 /// The remembered choice, else the first of the browser's languages we speak, else English.
 pub fn initial_lang() -> Lang {
     let window = web_sys::window();
-    let remembered = window
-        .as_ref()
-        .and_then(|window| window.local_storage().ok().flatten())
-        .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten());
+    let remembered = keeping::remembered(STORAGE_KEY);
     let browser: Vec<String> = window
         .map(|window| {
             window.navigator().languages().iter().filter_map(|tag| tag.as_string()).collect()
@@ -1064,14 +1063,8 @@ pub fn use_lang() -> RwSignal<Lang> {
         {
             let _ = root.set_attribute("lang", code);
         }
-        // A kiosk remembers nothing, not even the language.
-        let keep = !crate::services::kiosk::is_kiosk();
-        if let Some(storage) = web_sys::window()
-            .filter(|_| keep)
-            .and_then(|window| window.local_storage().ok().flatten())
-        {
-            let _ = storage.set_item(STORAGE_KEY, code);
-        }
+        // Not kept (a kiosk, or storage blocked): the browser's language comes back next time.
+        let _ = keeping::remember(STORAGE_KEY, code);
     });
     lang
 }

@@ -5,6 +5,7 @@ pub mod certra;
 pub mod clock;
 pub mod files;
 pub mod flow;
+pub mod keeping;
 pub mod kiosk;
 pub mod regex;
 pub mod webcrypto;

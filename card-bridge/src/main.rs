@@ -17,6 +17,7 @@ mod log;
 mod pinpad;
 mod session;
 mod tlv;
+mod transport;
 
 use std::process::ExitCode;
 

@@ -4,7 +4,7 @@
 //! Pure byte work: the reader's feature list, the `PIN_VERIFY_STRUCTURE` the Belgian middleware
 //! sends, and what the reader's answer means. `card.rs` does the `SCardControl` calls.
 
-use crate::{card, error::BridgeError};
+use crate::error::BridgeError;
 
 /// `FEATURE_VERIFY_PIN_DIRECT` in the answer to `CM_IOCTL_GET_FEATURE_REQUEST`.
 const FEATURE_VERIFY_PIN_DIRECT: u8 = 0x06;
@@ -55,9 +55,10 @@ pub(crate) fn verify_structure(language: u16) -> Vec<u8> {
     structure
 }
 
-/// What the reader answered to the verification: the card's status word, or the reader's own
-/// `64xx` when the person did not finish (PC/SC part 10 §2.3).
-pub(crate) fn outcome(answer: &[u8]) -> Result<(), BridgeError> {
+/// What the reader answered to the verification: the card's status word (for
+/// `transport::verify_answer`), or the reader's own `64xx` when the person did not finish
+/// (PC/SC part 10 §2.3) as its error.
+pub(crate) fn outcome(answer: &[u8]) -> Result<u16, BridgeError> {
     let [sw1, sw2] = answer else {
         return Err(BridgeError::CardStatus { command: "VERIFY on the PIN pad", status: 0 });
     };
@@ -66,7 +67,7 @@ pub(crate) fn outcome(answer: &[u8]) -> Result<(), BridgeError> {
         0x6401 => Err(BridgeError::PinpadCancelled),
         // The reader refused the entry's length itself; the card saw nothing, no try is used.
         0x6403 => Err(BridgeError::PinpadLength),
-        status => card::verify_answer(status, "VERIFY on the PIN pad"),
+        status => Ok(status),
     }
 }
 
@@ -97,10 +98,10 @@ mod tests {
     }
 
     #[test]
-    fn reader_answers_become_the_wire_errors() {
-        assert!(outcome(&[0x90, 0x00]).is_ok());
-        assert!(matches!(outcome(&[0x63, 0xC1]), Err(BridgeError::WrongPin { tries_left: 1 })));
-        assert!(matches!(outcome(&[0x69, 0x83]), Err(BridgeError::PinBlocked)));
+    fn the_readers_own_answers_are_errors_and_the_cards_pass_through() {
+        assert_eq!(outcome(&[0x90, 0x00]).ok(), Some(0x9000));
+        assert_eq!(outcome(&[0x63, 0xC1]).ok(), Some(0x63C1));
+        assert_eq!(outcome(&[0x69, 0x83]).ok(), Some(0x6983));
         assert!(matches!(outcome(&[0x64, 0x00]), Err(BridgeError::PinpadTimeout)));
         assert!(matches!(outcome(&[0x64, 0x01]), Err(BridgeError::PinpadCancelled)));
         assert!(matches!(outcome(&[0x64, 0x03]), Err(BridgeError::PinpadLength)));

@@ -21,11 +21,10 @@ use roxmltree::{Document, Node};
 
 use crate::{
     endpoint::Operation,
+    ns::{CERTRA_CORE as CC, CERTRA_PROTOCOL as CP, COMMONS_CORE as CORE},
     request::{
-        self,
-        ns::{CERTRA_CORE as CC, CERTRA_PROTOCOL as CP, COMMONS_CORE as CORE},
-        Actor, ContactData, Contract, Identifier, LocalizedText, RequestMeta, RevocationContract,
-        RevocationReason,
+        self, Actor, ContactData, Contract, Identifier, LocalizedText, RequestMeta,
+        RevocationContract, RevocationReason,
     },
     signature::{self, SignatureAlgorithm},
     xml::{Namespace, XML},

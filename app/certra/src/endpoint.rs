@@ -210,9 +210,9 @@ impl Operation {
     /// Namespace of the request and response root elements.
     pub fn namespace(self) -> crate::xml::Namespace {
         match self.service() {
-            Service::CertRa => crate::request::ns::CERTRA_PROTOCOL,
-            Service::EtkRa => crate::request::ns::ETKRA_PROTOCOL,
-            Service::EtkDepot => crate::request::ns::ETKDEPOT_PROTOCOL,
+            Service::CertRa => crate::ns::CERTRA_PROTOCOL,
+            Service::EtkRa => crate::ns::ETKRA_PROTOCOL,
+            Service::EtkDepot => crate::ns::ETKDEPOT_PROTOCOL,
         }
     }
 

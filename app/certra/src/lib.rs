@@ -5,6 +5,7 @@ pub mod dialect;
 pub mod eid_request;
 pub mod endpoint;
 mod error;
+pub mod ns;
 pub mod poll;
 pub mod request;
 pub mod response;

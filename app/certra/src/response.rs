@@ -8,8 +8,9 @@ use roxmltree::{Document, Node};
 use crate::{
     endpoint::Operation,
     error::EteeError,
+    ns,
     request::{
-        ns, Actor, CertificateIdentifier, ContactData, Contract, EtkIdentifier, Identifier,
+        Actor, CertificateIdentifier, ContactData, Contract, EtkIdentifier, Identifier,
         LocalizedText, RevocationContract, RevocationReason,
     },
     CertraError, Result,

@@ -12,7 +12,8 @@ use base64::{engine::general_purpose::STANDARD, Engine as _};
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::{
-    request::{envelope, ns::DS, Request},
+    ns::DS,
+    request::{envelope, Request},
     xml::Element,
     CertraError, Result,
 };

@@ -12,25 +12,8 @@ use ehcert_shared::{
     page::CardSummary,
 };
 
+pub use crate::services::EidSignature;
 use crate::{signature_id, FlowError, Services};
-
-/// A signature the card must make: the bytes it is over, never a digest. The card bridge checks
-/// them, shows the person what they do, and computes the digest itself
-/// (`ehcert_shared::page::SignRequest`).
-#[derive(Clone, Debug, Eq, PartialEq)]
-pub struct EidSignature {
-    /// The reader holding the card that was read.
-    pub reader: String,
-    /// Authentication or signature key.
-    pub key: KeyRole,
-    /// The XML signature method chosen (the bridge reads it from `signed_info`; kept here for
-    /// services that sign without a bridge, such as the tests' simulated card).
-    pub algorithm: SignatureAlgorithm,
-    /// The canonical `SignedInfo`.
-    pub signed_info: String,
-    /// The canonical signed element.
-    pub payload: String,
-}
 
 /// The card holder and their certificates.
 #[derive(Clone, Debug, Eq, PartialEq)]

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod contact;
+mod ehealth_key;
 pub mod eid;
 mod error;
 pub mod foreigner;
@@ -16,33 +17,13 @@ pub mod new_certificate;
 pub mod organisation;
 pub mod pending;
 pub mod renewal;
+mod services;
 
-use ehcert_certra::{
-    dialect::Dialect,
-    endpoint::Operation,
-    request::{LocalizedText, Request, RequestMeta},
-};
+use ehcert_certra::request::LocalizedText;
 use ehcert_shared::page::Lang;
 pub use error::{ContactField, ContactProblem, FlowError, NotRenewable, OrganisationProblem};
-
-/// What a flow needs from the world around it.
-#[allow(async_fn_in_trait)] // one implementation per target; the app's are not Send (wasm)
-pub trait Services {
-    /// The caller's error type; every flow error converts into it.
-    type Error: From<FlowError>;
-    /// Posts a SOAP envelope for `operation` and returns the answer's bytes, whatever the HTTP
-    /// status (faults come with 500).
-    async fn certra(&self, operation: Operation, envelope: String) -> Result<Vec<u8>, Self::Error>;
-    /// Has the eID card sign a digest (through the extension's PIN window in the app).
-    async fn eid_sign(&self, request: eid::EidSignature) -> Result<Vec<u8>, Self::Error>;
-    /// `Id` and `IssueInstant` for a new request (fresh randomness, the current time).
-    fn meta(&self) -> RequestMeta;
-    /// The environment's answers to what no public source settles (`ehcert_certra::dialect`):
-    /// the sourced defaults unless the operator configured otherwise.
-    fn dialect(&self) -> Dialect {
-        Dialect::default()
-    }
-}
+pub(crate) use services::{call, signature_id};
+pub use services::{EidSignature, Services};
 
 /// The text to show from eHealth's versions of it (contracts in fr and nl at least,
 /// app/certra/PROTOCOL.md §3 #4; organisation and type names): the person's language, then English,
@@ -60,16 +41,6 @@ pub fn contract_text(texts: &[LocalizedText], lang: Lang) -> String {
         .or(texts.first())
         .map(|text| text.text.clone())
         .unwrap_or_default()
-}
-
-/// An unsigned request sent as it is.
-async fn call<S: Services>(services: &S, request: Request) -> Result<Vec<u8>, S::Error> {
-    services.certra(request.operation, request.to_soap()).await
-}
-
-/// `ds:Signature/@Id`: `xmldsig-` and fresh randomness (the hex of a new request id).
-fn signature_id<S: Services>(services: &S) -> String {
-    format!("xmldsig-{}", &services.meta().id[1..])
 }
 
 #[cfg(test)]

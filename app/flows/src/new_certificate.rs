@@ -9,9 +9,8 @@
 
 use ehcert_certra::{
     endpoint::{Environment, Operation},
-    request::{self, CertificateIdentifier, ContactData, Contract, Request},
+    request::{self, CertificateIdentifier, ContactData, Contract},
     response::{self, GeneratedCertificate},
-    signature::{SignatureAlgorithm, SignatureDraft},
     CertraError,
 };
 use ehcert_pki::{
@@ -26,7 +25,7 @@ use ehcert_pki::{
 use ehcert_shared::bridge::KeyRole;
 use rand_core::CryptoRngCore;
 
-use crate::{call, eid::EidHolder, signature_id, FlowError, Services};
+use crate::{call, ehealth_key, eid::EidHolder, FlowError, Services};
 
 /// GenerateContract for the certificate of `identifier` (the holder's own, an organisation's, or
 /// the one being renewed), with the eID holder as the signer: the DN and the text to accept.
@@ -299,14 +298,14 @@ pub async fn register_etk<S: Services>(
         .map_err(|err| FlowError::Pki(err.into()))?;
 
     let start = request::start_etk_registration(&services.meta(), &spki);
-    let envelope = ehealth_signed(services, start, &authentication_key, &chain)?;
+    let envelope = ehealth_key::ehealth_signed(services, start, &authentication_key, &chain)?;
     let body = services.certra(Operation::StartEtkRegistration, envelope).await?;
     let challenge = match response::etk_challenge(&body) {
         Ok(challenge) => challenge,
         // Refused: perhaps because this certificate's ETK is registered already, the request
         // completed before (its final keystore holds the ETK key). eHealth's ETK status says.
         Err(refusal @ CertraError::Refused { .. }) => {
-            let info = crate::renewal::keystore_certificate_info(services, keystore).await?;
+            let info = ehealth_key::keystore_certificate_info(services, keystore).await?;
             return Err(match info.etk_status.as_str() {
                 "VALID_ACTIVE" | "WAIT_FOR_ACTIVATION" => FlowError::AlreadyCompleted,
                 _ => FlowError::from(refusal),
@@ -328,14 +327,14 @@ pub async fn register_etk<S: Services>(
     keystore.add_etk_key(etk_key, encryption_certificate.clone()).map_err(FlowError::from)?;
     keep(keystore)?;
     let complete = request::complete_etk_registration(&services.meta(), &encryption_certificate);
-    let envelope = ehealth_signed(services, complete, &authentication_key, &chain)?;
+    let envelope = ehealth_key::ehealth_signed(services, complete, &authentication_key, &chain)?;
     let body = services.certra(Operation::CompleteEtkRegistration, envelope).await?;
     let registration = response::etk_registration(&body).map_err(FlowError::from)?;
     let to_be_activated = match registration.to_be_activated {
         Some(to_be_activated) => to_be_activated,
         // Success without saying: eHealth's ETK status for this certificate tells.
         None => {
-            let info = crate::renewal::keystore_certificate_info(services, keystore).await?;
+            let info = ehealth_key::keystore_certificate_info(services, keystore).await?;
             info.etk_status == "WAIT_FOR_ACTIVATION"
         }
     };
@@ -360,7 +359,7 @@ pub async fn confirm_etk<S: Services>(
     services: &S,
     keystore: &mut Keystore,
 ) -> Result<Option<bool>, S::Error> {
-    let info = crate::renewal::keystore_certificate_info(services, keystore).await?;
+    let info = ehealth_key::keystore_certificate_info(services, keystore).await?;
     let has_etk_key = keystore.entries.len() > 1;
     match info.etk_status.as_str() {
         "VALID_ACTIVE" | "WAIT_FOR_ACTIVATION" if has_etk_key => {
@@ -375,24 +374,6 @@ pub async fn confirm_etk<S: Services>(
             Ok(None)
         }
     }
-}
-
-/// `request` signed with the eHealth authentication key (RSA-SHA256, the keystore's chain in
-/// `KeyInfo`).
-pub(crate) fn ehealth_signed<S: Services>(
-    services: &S,
-    request: Request,
-    key: &RsaKeyPair,
-    chain: &[Vec<u8>],
-) -> Result<String, FlowError> {
-    let draft = SignatureDraft::new(
-        request,
-        SignatureAlgorithm::RsaSha256,
-        chain.to_vec(),
-        signature_id(services),
-    )?;
-    let value = key.sign_sha256(&draft.signed_info())?;
-    Ok(draft.assemble(&value)?)
 }
 
 /// Keystores for eHealth's acceptance platform, and for the local test service, end in

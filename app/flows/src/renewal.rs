@@ -20,8 +20,7 @@ use ehcert_pki::{
 };
 
 use crate::{
-    eid::EidHolder, my_certificates::unix_seconds, new_certificate::ehealth_signed, FlowError,
-    NotRenewable, Services,
+    ehealth_key, eid::EidHolder, my_certificates::unix_seconds, FlowError, NotRenewable, Services,
 };
 
 /// The keystore in use today, opened to renew its certificate.
@@ -51,23 +50,7 @@ pub async fn certificate_info<S: Services>(
     services: &S,
     current: &CurrentKeystore,
 ) -> Result<CertificateInfo, S::Error> {
-    keystore_certificate_info(services, &current.keystore).await
-}
-
-/// [`certificate_info`] for any keystore holding its certificate (also the ETK confirmation of
-/// `new_certificate::confirm_etk`).
-pub(crate) async fn keystore_certificate_info<S: Services>(
-    services: &S,
-    keystore: &Keystore,
-) -> Result<CertificateInfo, S::Error> {
-    let entry = keystore.authentication().map_err(FlowError::from)?;
-    let key = entry.key_pair().map_err(FlowError::from)?;
-    let request = request::get_certificate_info_for_authentication_certificate(&services.meta());
-    let envelope = ehealth_signed(services, request, &key, &entry.chain)?;
-    let body = services
-        .certra(Operation::GetCertificateInfoForAuthenticationCertificate, envelope)
-        .await?;
-    Ok(response::authentication_certificate_info(&body).map_err(FlowError::from)?)
+    ehealth_key::keystore_certificate_info(services, &current.keystore).await
 }
 
 /// Whether the certificate can be renewed today with `holder`'s eID: active at eHealth, not
@@ -130,13 +113,13 @@ pub async fn activate_etk<S: Services>(
         )
         .into());
     }
-    let info = keystore_certificate_info(services, keystore).await?;
+    let info = ehealth_key::keystore_certificate_info(services, keystore).await?;
     if info.etk_status == "VALID_ACTIVE" {
         return Ok(Activation::AlreadyActive);
     }
     let key = entry.key_pair().map_err(FlowError::from)?;
     let request = request::activate_etk(&services.meta());
-    let envelope = ehealth_signed(services, request, &key, &entry.chain)?;
+    let envelope = ehealth_key::ehealth_signed(services, request, &key, &entry.chain)?;
     let body = services.certra(Operation::ActivateEtk, envelope).await?;
     response::etk_activated(&body).map_err(FlowError::from)?;
     Ok(Activation::Activated)

@@ -8,9 +8,9 @@ use ehcert_pki::p12::{Keystore, Password};
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
+    components::EnvironmentSelect,
     error::AppError,
     i18n::{strings, use_lang, Lang, LanguagePicker},
-    pages::complete::EnvironmentSelect,
     services::{bridge::BridgeClient, files::chosen_file, flow::WebServices, kiosk::KioskGuard},
 };
 

@@ -11,9 +11,9 @@ use leptos::{prelude::*, task::spawn_local};
 use rand_core::{OsRng, RngCore};
 
 use crate::{
+    components::{signed_request_file_name, EnvironmentSelect, SignedRequestCopy},
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
-    pages::complete::{signed_request_file_name, EnvironmentSelect, SignedRequestCopy},
     services::{
         bridge::BridgeClient, clock, files::download_as, flow::WebServices, kiosk::KioskGuard,
     },

@@ -1,30 +1,22 @@
 //! "Complete a request" (F3), and the end of every new-certificate flow: wait for eHealth to
 //! issue the certificate, install it, register the ETK, hand over the final keystore.
 
-use ehcert_flows::pending::{finish_request, Stage};
+use ehcert_flows::pending::finish_request;
 use ehcert_pki::p12::{Keystore, Password};
 use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
-    i18n::{strings, use_lang, Lang, LanguagePicker, Strings},
+    components::{stage_text, EnvironmentSelect, SaveCopy},
+    i18n::{strings, use_lang, LanguagePicker},
+    pages::activate_etk::ActivateEtkOffer,
     services::{
         bridge::BridgeClient,
-        files::{chosen_file, has_save_picker, save_with_picker, stored_pending},
+        files::{chosen_file, stored_pending},
         flow::WebServices,
         kiosk::KioskGuard,
     },
 };
-
-pub use crate::pages::activate_etk::ActivateEtkOffer;
-
-/// The progress line of a stage of `ehcert_flows::pending::finish_request`.
-pub fn stage_text(stage: Stage, t: &Strings) -> &'static str {
-    match stage {
-        Stage::Waiting => t.waiting,
-        Stage::RegisteringEtk => t.registering_etk,
-    }
-}
 
 /// The "Complete a request" screen: the pending keystore from this browser or from a file.
 #[component]
@@ -126,91 +118,5 @@ pub fn CompleteRequest() -> impl IntoView {
                 <ActivateEtkOffer keystore=finished environment lang />
             })}
         </main>
-    }
-}
-
-/// "Save a copy in a folder of your choice": the File System Access picker, where the browser
-/// has one (F12); the plain download has already happened.
-#[component]
-pub fn SaveCopy(
-    file: StoredValue<Option<(String, Vec<u8>)>, LocalStorage>,
-    lang: RwSignal<Lang>,
-) -> impl IntoView {
-    let t = move || strings(lang.get());
-    let saved = RwSignal::new(None::<Result<(), String>>);
-    let save = move |_| {
-        let Some((name, bytes)) = file.get_value() else { return };
-        spawn_local(async move {
-            match save_with_picker(&bytes, &name).await {
-                Ok(true) => saved.set(Some(Ok(()))),
-                Ok(false) => {}
-                Err(err) => saved.set(Some(Err(err.message(lang.get_untracked())))),
-            }
-        });
-    };
-    has_save_picker().then(|| {
-        view! {
-            <p>
-                <button type="button" on:click=save>{move || t().save_copy}</button>
-                {move || saved.get().map(|result| match result {
-                    Ok(()) => view! { <span role="status" data-testid="saved-copy"> " " {t().saved_copy}</span> }.into_any(),
-                    Err(text) => view! { <span role="alert"> " " {text}</span> }.into_any(),
-                })}
-            </p>
-        }
-    })
-}
-
-/// "Download the request you signed": the signed SOAP envelope exactly as it was sent to
-/// eHealth (the payload, the signature and the card's certificates), the person's own evidence
-/// of what their card signed. Shown after a signature by the eID signature key.
-#[component]
-pub fn SignedRequestCopy(
-    envelope: StoredValue<Option<(String, String)>, LocalStorage>,
-    lang: RwSignal<Lang>,
-) -> impl IntoView {
-    let t = move || strings(lang.get());
-    let failed = RwSignal::new(None::<String>);
-    let save = move |_| {
-        let Some((name, xml)) = envelope.get_value() else { return };
-        if let Err(err) =
-            crate::services::files::download_as(xml.as_bytes(), &name, "application/xml")
-        {
-            failed.set(Some(err.message(lang.get_untracked())));
-        }
-    };
-    envelope.get_value().map(|_| {
-        view! {
-            <p>
-                <button type="button" on:click=save>{move || t().download_signed_request}</button>
-                " " {move || t().signed_request_note}
-                {move || failed.get().map(|text| view! { <span role="alert"> " " {text}</span> })}
-            </p>
-        }
-    })
-}
-
-/// The file name of a signed request kept as evidence: the operation and the request's `Id`,
-/// which eHealth's answer and logs refer to.
-pub fn signed_request_file_name(operation: &str, envelope: &str) -> String {
-    let id = envelope
-        .split_once(" Id=\"")
-        .and_then(|(_, rest)| rest.split_once('"'))
-        .map_or("", |(id, _)| id);
-    format!("signed-{operation}{id}.xml")
-}
-
-/// The eHealth environment picker (F11), shared by the flows.
-#[component]
-pub fn EnvironmentSelect(environment: RwSignal<String>, lang: RwSignal<Lang>) -> impl IntoView {
-    let t = move || strings(lang.get());
-    view! {
-        <label for="environment">{move || t().environment}</label>
-        <select id="environment" on:change=move |ev| environment.set(event_target_value(&ev))
-            prop:value=move || environment.get()>
-            <option value="production">{move || t().env_production}</option>
-            <option value="acceptance">{move || t().env_acceptance}</option>
-            <option value="local">{move || t().env_local}</option>
-        </select>
     }
 }

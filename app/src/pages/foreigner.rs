@@ -13,9 +13,9 @@ use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
+    components::{EnvironmentSelect, PasswordRules},
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker},
-    pages::{complete::EnvironmentSelect, new_certificate::PasswordRules},
     services::{bridge::BridgeClient, flow::WebServices, kiosk::KioskGuard},
 };
 

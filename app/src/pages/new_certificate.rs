@@ -22,17 +22,17 @@ use ehcert_pki::{
     p12::{Keystore, Password},
     rules::PasswordCheck,
 };
-use ehcert_shared::page::Lang;
 use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
-    error::AppError,
-    i18n::{strings, use_lang, LanguagePicker, Strings},
-    pages::complete::{
-        signed_request_file_name, stage_text, ActivateEtkOffer, EnvironmentSelect, SaveCopy,
+    components::{
+        signed_request_file_name, stage_text, EnvironmentSelect, PasswordRules, SaveCopy,
         SignedRequestCopy,
     },
+    error::AppError,
+    i18n::{strings, use_lang, LanguagePicker, Strings},
+    pages::activate_etk::ActivateEtkOffer,
     services::{
         bridge::BridgeClient, clock, files::chosen_file, flow::WebServices, kiosk::KioskGuard,
     },
@@ -778,39 +778,4 @@ fn base_service_label(t: &Strings, code: &str) -> String {
         _ => return code.to_owned(),
     };
     format!("{name} ({code})")
-}
-
-/// The keystore password with its rules checked live (F9).
-#[component]
-pub fn PasswordRules(
-    lang: RwSignal<Lang>,
-    password: RwSignal<String>,
-    confirmation: RwSignal<String>,
-) -> impl IntoView {
-    let checks = move || PasswordCheck::of(&password.get(), &confirmation.get());
-    view! {
-        <ul id="password-rules" aria-live="polite">
-            <Rule lang met=Signal::derive(move || checks().long_enough) text=|t| t.rule_length />
-            <Rule lang met=Signal::derive(move || checks().has_digit_or_symbol) text=|t| t.rule_digit />
-            <Rule lang met=Signal::derive(move || checks().only_accepted_characters) text=|t| t.rule_characters />
-            <Rule lang met=Signal::derive(move || checks().confirmed) text=|t| t.rule_same />
-        </ul>
-    }
-}
-
-/// One password rule, met or not, in words (not colour alone, app/PRODUCT.md F9).
-#[component]
-fn Rule(
-    lang: RwSignal<Lang>,
-    met: Signal<bool>,
-    text: fn(&Strings) -> &'static str,
-) -> impl IntoView {
-    view! {
-        <li data-met=move || met.get().to_string()>
-            {move || {
-                let t = strings(lang.get());
-                format!("{} {}", if met.get() { t.rule_met } else { t.rule_not_met }, text(t))
-            }}
-        </li>
-    }
 }

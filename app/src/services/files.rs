@@ -16,7 +16,7 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 use ehcert_certra::endpoint::Environment;
 use ehcert_flows::pending::KeptRequest;
 
-use crate::error::AppError;
+use crate::{error::AppError, services::keeping};
 
 /// The file a person picked in an `<input type="file">` (its `change` event): name and bytes.
 pub async fn chosen_file(event: &web_sys::Event) -> Option<(String, Vec<u8>)> {
@@ -106,10 +106,6 @@ pub async fn save_with_picker(bytes: &[u8], file_name: &str) -> Result<bool, App
     Ok(true)
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
-}
-
 /// The stored form: the keystore in base64 (typed, so no generic JSON values are compiled in).
 #[derive(serde::Deserialize, serde::Serialize)]
 struct Stored {
@@ -130,7 +126,7 @@ thread_local! {
 /// Keeps the pending keystore in this browser (on a kiosk, in the page's memory only). The flows
 /// call it through `ehcert_flows::pending::keep`, which guards a nearly finished request.
 pub fn store_pending(pending: &KeptRequest) -> Result<(), AppError> {
-    if crate::services::kiosk::is_kiosk() {
+    if keeping::is_kiosk() {
         KIOSK_COPY.with_borrow_mut(|copy| *copy = Some(pending.clone()));
         return Ok(());
     }
@@ -141,18 +137,20 @@ pub fn store_pending(pending: &KeptRequest) -> Result<(), AppError> {
         registering: pending.registering,
     })
     .map_err(|err| AppError::Browser(err.to_string()))?;
-    storage()
-        .ok_or_else(|| AppError::Browser("this browser keeps no local data".into()))?
-        .set_item(PENDING_KEY, &value)
-        .map_err(|_| AppError::Browser("the browser's storage is full or blocked".into()))
+    keeping::remember(PENDING_KEY, &value).map(|_| ()).map_err(|err| match err {
+        keeping::NotKept::NoStorage => AppError::Browser("this browser keeps no local data".into()),
+        keeping::NotKept::Refused => {
+            AppError::Browser("the browser's storage is full or blocked".into())
+        }
+    })
 }
 
 /// The pending keystore kept in this browser, if any.
 pub fn stored_pending() -> Option<KeptRequest> {
-    if crate::services::kiosk::is_kiosk() {
+    if keeping::is_kiosk() {
         return KIOSK_COPY.with_borrow(Clone::clone);
     }
-    let text = storage()?.get_item(PENDING_KEY).ok()??;
+    let text = keeping::remembered(PENDING_KEY)?;
     let stored: Stored = serde_json::from_str(&text).ok()?;
     Some(KeptRequest {
         environment: Environment::named(&stored.environment)?,
@@ -165,7 +163,5 @@ pub fn stored_pending() -> Option<KeptRequest> {
 /// Forgets the pending keystore (after the final one was delivered).
 pub fn forget_pending() {
     KIOSK_COPY.with_borrow_mut(|copy| *copy = None);
-    if let Some(storage) = storage() {
-        let _ = storage.remove_item(PENDING_KEY);
-    }
+    keeping::forget(PENDING_KEY);
 }

@@ -10,41 +10,25 @@ use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::{
     i18n::{strings, Lang},
-    services::{bridge::BridgeClient, clock::pause},
+    services::{bridge::BridgeClient, clock::pause, keeping},
 };
 
 /// How often the card reader is looked at, in kiosk mode.
 const CARD_POLL: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// The idle time after which a kiosk session ends, or `None` on a personal computer.
-pub fn idle_seconds() -> Option<u32> {
-    let document = web_sys::window()?.document()?;
-    let meta = document.query_selector("meta[name='ehcert-kiosk-idle-seconds']").ok()??;
-    meta.get_attribute("content")?.parse().ok()
-}
-
-/// Whether this page runs on a kiosk.
-pub fn is_kiosk() -> bool {
-    idle_seconds().is_some()
-}
-
 /// Ends the session: everything this origin kept in the browser is wiped and the home screen is
 /// loaded afresh (memory goes with the page).
 pub fn wipe_and_restart() {
-    let Some(window) = web_sys::window() else { return };
-    if let Ok(Some(storage)) = window.local_storage() {
-        let _ = storage.clear();
+    keeping::wipe();
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace("/");
     }
-    if let Ok(Some(storage)) = window.session_storage() {
-        let _ = storage.clear();
-    }
-    let _ = window.location().replace("/");
 }
 
 /// The kiosk bar: says the computer is shared, offers Finish, and watches idleness and the card.
 #[component]
 pub fn KioskGuard(lang: RwSignal<Lang>) -> impl IntoView {
-    let Some(idle) = idle_seconds() else { return ().into_any() };
+    let Some(idle) = keeping::kiosk_idle_seconds() else { return ().into_any() };
     watch_idleness(idle);
     watch_card();
     let t = move || strings(lang.get());

@@ -9,6 +9,7 @@
 //! `POST /admin/certificates/{id}/validate|refuse`, `GET /admin/requests`, `POST /admin/reset`.
 
 mod ca;
+mod knobs;
 mod operations;
 mod signature;
 mod soap;
@@ -29,124 +30,16 @@ use axum::{
     routing::{get, post, put},
     Json, Router,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tower_http::cors::CorsLayer;
 
+pub use self::knobs::{DnComparison, EcSignatureMethod, Fault, FaultKind, Knobs, UnknownKeyAnswer};
 use self::{
     ca::TestPki,
     operations::Context,
     soap::{Answer, Header},
     store::{Received, Store},
 };
-
-/// Behaviour switches, set by flags at start and by `PUT /admin/knobs`.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(default, deny_unknown_fields)]
-pub struct Knobs {
-    /// How many `CERT_NOT_YET_DELIVERED` answers GetCertificate gives before issuing.
-    pub not_yet_delivered: u32,
-    /// New requests wait for `POST /admin/certificates/{id}/validate` (AutomaticallyValidated
-    /// false).
-    pub manual_validation: bool,
-    /// New requests are refused (status REFUSED).
-    pub refuse: bool,
-    /// Days added to the clock: reaches replacement windows and expiry.
-    pub clock_offset_days: i64,
-    /// The one `SignatureMethod` accepted from an EC eID card. Nobody outside eHealth knows
-    /// which CertRA accepts (the client's `ehcert_certra::dialect`): this is the mock's
-    /// assumption, set to either so that the client's setting is tested against both.
-    pub ec_signature_method: EcSignatureMethod,
-    /// How GetCertificate answers a key it received no request for. eHealth's answer is not
-    /// known: its client knows only `CERT_NOT_YET_DELIVERED`, which may well be it.
-    pub unknown_key: UnknownKeyAnswer,
-    /// How the contract DN echoed in GenerateCertificate is compared with the one given.
-    pub dn_echo: DnComparison,
-    /// CompleteETKRegistration answers with its status only, without `ETK` and `ToBeActivated`
-    /// (both optional in `CompleteETKRegistrationResponseType`; whether eHealth sends them is
-    /// not known).
-    pub etk_status_only: bool,
-}
-
-/// An EC eID card's XML `SignatureMethod` (RFC 6931 §2.3.6).
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum EcSignatureMethod {
-    /// `http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256`, eHealth's EC precedent (the
-    /// connector's `handler/wss4j/ECAlgorithmHelper.java`).
-    #[default]
-    EcdsaSha256,
-    /// `http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384`.
-    EcdsaSha384,
-}
-
-impl EcSignatureMethod {
-    /// The URI.
-    pub fn uri(self) -> &'static str {
-        match self {
-            Self::EcdsaSha256 => "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
-            Self::EcdsaSha384 => "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
-        }
-    }
-}
-
-/// GetCertificate's answer for a key no request was received for.
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum UnknownKeyAnswer {
-    /// `CERT_NOT_YET_DELIVERED`, the one GetCertificate code eHealth's client knows
-    /// (`ra/utils/RaUtils.java`): what the real service may answer for any key it has not
-    /// delivered a certificate for.
-    #[default]
-    CertNotYetDelivered,
-    /// `UNKNOWN_PUBLIC_KEY_IDENTIFIER`: a code that exists only in this mock.
-    UnknownPublicKeyIdentifier,
-}
-
-/// How an echoed contract DN is compared.
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum DnComparison {
-    /// As a parsed name: the same attributes and values, however escaped (`SSIN=` or
-    /// `SSIN\=`); what the connector's echo, escaped unlike what it was given, implies.
-    #[default]
-    Parsed,
-    /// Character for character with the DN GenerateContract returned.
-    Text,
-}
-
-/// A fault to inject into the next `times` answers (of one operation, or of all).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Fault {
-    pub kind: FaultKind,
-    /// Operation name without `Request`, e.g. `GetCertificate`; `None` for every operation.
-    #[serde(default)]
-    pub operation: Option<String>,
-    /// How many answers it strikes.
-    #[serde(default = "one")]
-    pub times: u32,
-    /// For `slow`: the delay.
-    #[serde(default)]
-    pub delay_ms: u64,
-}
-
-fn one() -> u32 {
-    1
-}
-
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum FaultKind {
-    /// HTTP 500 with a SOAP fault, before the request is carried out (a gateway error).
-    #[serde(rename = "http-500")]
-    Http500,
-    /// The answer comes after `delay_ms` (the request is carried out).
-    Slow,
-    /// The answer is cut in the middle of its XML (the request is carried out).
-    Malformed,
-    /// The connection is dropped after the request was carried out: the answer is lost.
-    Drop,
-}
 
 /// The mock's state.
 pub struct MockCertra {

@@ -30,6 +30,7 @@ use x509_cert::{
 
 use super::{
     ca::{parse_dn, public_key_identifier, TestPki},
+    knobs::{DnComparison, Knobs, UnknownKeyAnswer},
     signature::{self, name_pairs, Signer},
     soap::{
         child, children, escape, text_of, Refusal, CERTRA, CERTRA_CORE, COMMONS_CORE,
@@ -37,7 +38,6 @@ use super::{
     },
     store::{Record, Store},
     time::iso,
-    DnComparison, Knobs, UnknownKeyAnswer,
 };
 
 /// What a handler needs.

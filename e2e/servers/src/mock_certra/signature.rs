@@ -14,8 +14,8 @@ use x509_cert::{
 
 use super::{
     ca::{public_key_identifier, TestPki},
+    knobs::EcSignatureMethod,
     soap::{child, children, Refusal, XMLDSIG},
-    EcSignatureMethod,
 };
 
 const SERIAL_NUMBER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.5");

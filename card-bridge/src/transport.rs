@@ -1,0 +1,225 @@
+//! The PC/SC transport, with no knowledge of the Belgian eID: readers and their states,
+//! connecting, one APDU out and its answer back with T=0's `61xx`/`6Cxx` followed, ISO 7816-4's
+//! VERIFY answers, and the reader driver's controls (PC/SC part 10, the PIN pad in [`pinpad`]).
+//! The eID card driver (`card.rs`) is written over [`Channel`], so its tests run without PC/SC.
+
+use pcsc::{Card, Context, Disposition, Protocols, ReaderState, ShareMode, State};
+use zeroize::Zeroizing;
+
+use crate::{error::BridgeError, pinpad};
+
+/// What the APDU logic needs from a connected card. A pcsc [`Card`] (or the transaction
+/// holding it) in production; in tests, the simulated card behind an emulated PIN-pad reader.
+pub(crate) trait Channel {
+    /// One command APDU out; the card's whole answer, data then status word, back.
+    fn exchange(&self, apdu: &[u8]) -> Result<Vec<u8>, BridgeError>;
+    /// `SCardControl`: a command for the reader driver (PC/SC part 10 features), with the code
+    /// before `SCARD_CTL_CODE` for [`pinpad::GET_FEATURE_REQUEST`] and as listed for the others.
+    fn control(&self, code: ControlCode, input: &[u8]) -> Result<Vec<u8>, BridgeError>;
+}
+
+/// A reader-driver control code: the portable request number, or one the driver listed.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub(crate) enum ControlCode {
+    GetFeatureRequest,
+    Listed(u32),
+}
+
+impl Channel for Card {
+    fn exchange(&self, apdu: &[u8]) -> Result<Vec<u8>, BridgeError> {
+        let mut buffer = [0u8; pcsc::MAX_BUFFER_SIZE];
+        Ok(self.transmit(apdu, &mut buffer)?.to_vec())
+    }
+
+    fn control(&self, code: ControlCode, input: &[u8]) -> Result<Vec<u8>, BridgeError> {
+        let code = match code {
+            // SCARD_CTL_CODE differs between pcsc-lite and WinSCard; the crate knows which.
+            ControlCode::GetFeatureRequest => {
+                pcsc::ctl_code(pcsc::ffi::DWORD::from(pinpad::GET_FEATURE_REQUEST))
+            }
+            ControlCode::Listed(code) => pcsc::ffi::DWORD::from(code),
+        };
+        let mut buffer = [0u8; pcsc::MAX_BUFFER_SIZE];
+        Ok(Card::control(self, code, input, &mut buffer)?.to_vec())
+    }
+}
+
+pub(crate) fn reader_states(context: &Context) -> Result<Vec<ReaderState>, BridgeError> {
+    let names = match context.list_readers_owned() {
+        Ok(names) => names,
+        Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
+        Err(err) => return Err(err.into()),
+    };
+    let mut states: Vec<_> =
+        names.into_iter().map(|name| ReaderState::new(name, State::UNAWARE)).collect();
+    // A zero timeout returns the current state of every reader at once.
+    context.get_status_change(std::time::Duration::ZERO, &mut states)?;
+    Ok(states)
+}
+
+/// pcsc-lite reports a card leaving in the middle of an operation in more than one way, by timing:
+/// `SCARD_W_REMOVED_CARD`, but also `SCARD_E_NOT_TRANSACTED` or `SCARD_E_NO_SMARTCARD`, and the
+/// reader's state can lag behind the failure by a polling interval. A PC/SC failure after which
+/// the reader holds no card within a second and a half is the card's removal, and said so.
+pub(crate) fn removed_or(context: &Context, reader: &str, err: BridgeError) -> BridgeError {
+    if !matches!(err, BridgeError::Pcsc(_)) {
+        return err;
+    }
+    for _ in 0..15 {
+        let present = reader_states(context).map(|states| {
+            states.iter().any(|state| {
+                state.name().to_string_lossy() == reader
+                    && state.event_state().contains(State::PRESENT)
+            })
+        });
+        match present {
+            Ok(false) => return BridgeError::CommunicationLost,
+            Ok(true) => std::thread::sleep(std::time::Duration::from_millis(100)),
+            Err(_) => break,
+        }
+    }
+    err
+}
+
+/// Connects to `reader`, or to the first reader holding a card.
+pub(crate) fn connect(
+    context: &Context,
+    reader: Option<&str>,
+) -> Result<(String, Card), BridgeError> {
+    let states = reader_states(context)?;
+    if states.is_empty() {
+        return Err(pcsc::Error::NoReadersAvailable.into());
+    }
+    let state = match reader {
+        Some(wanted) => states
+            .iter()
+            .find(|state| state.name().to_string_lossy() == wanted)
+            .ok_or(BridgeError::Pcsc(pcsc::Error::UnknownReader))?,
+        None => states
+            .iter()
+            .find(|state| state.event_state().contains(State::PRESENT))
+            .ok_or(BridgeError::NoCard)?,
+    };
+    // Two bridge processes connecting to a freshly inserted card at the same moment (the kiosk's
+    // reader watch and a read-card) race for its protocol negotiation, and pcsc-lite refuses the
+    // loser with SCARD_E_PROTO_MISMATCH; that passes within milliseconds, so ask again for up to
+    // 1 s. (Seen in 1 of 3 kiosk runs without this, 0 of 12 with it.) pcsc-lite also answers it
+    // for as long as the ATR it read at power-up offers no protocol (its SCardConnect agrees on one
+    // from that ATR): seen once in a run for 2.6 s. Halfway, the card is therefore reset once, which
+    // makes pcscd read the ATR again, as eid-mw resets a card that stops answering
+    // (card-bridge/CARD.md §5).
+    let mut attempts = 0;
+    let card = loop {
+        match context.connect(state.name(), ShareMode::Shared, Protocols::ANY) {
+            Err(pcsc::Error::ProtoMismatch) if attempts < 20 => {
+                attempts += 1;
+                if attempts == 10 {
+                    reset(context, state.name());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            result => break result?,
+        }
+    };
+    Ok((state.name().to_string_lossy().into_owned(), card))
+}
+
+/// Resets the card in `reader` through a direct connection (no protocol needed), so that pcscd
+/// powers it up again and reads its ATR anew. Best effort: a failure leaves things as they were.
+pub(crate) fn reset(context: &Context, reader: &std::ffi::CStr) {
+    if let Ok(card) = context.connect(reader, ShareMode::Direct, Protocols::UNDEFINED) {
+        let _ = card.disconnect(Disposition::ResetCard);
+    }
+}
+
+/// Sends one APDU and follows T=0: `61xx` → GET RESPONSE, `6Cxx` → the same command with Le=xx
+/// (card-bridge/CARD.md §5). Returns the data and the final status word.
+pub(crate) fn transmit(card: &impl Channel, apdu: &[u8]) -> Result<(Vec<u8>, u16), BridgeError> {
+    let mut data = Vec::new();
+    // A VERIFY carries the PIN block: this copy is wiped too.
+    let mut command = Zeroizing::new(apdu.to_vec());
+    for _ in 0..32 {
+        let response = card.exchange(&command)?;
+        // A response without a status word: the card left mid-command (card-bridge/CARD.md §5).
+        let [body @ .., sw1, sw2] = response.as_slice() else {
+            return Err(BridgeError::CommunicationLost);
+        };
+        data.extend_from_slice(body);
+        match (*sw1, *sw2) {
+            (0x61, available) => *command = vec![0x00, 0xC0, 0x00, 0x00, available],
+            (0x6C, exact) if command.len() >= 5 => {
+                let last = command.len() - 1;
+                command[last] = exact;
+            }
+            (sw1, sw2) => return Ok((data, u16::from_be_bytes([sw1, sw2]))),
+        }
+    }
+    Err(BridgeError::CardStatus { command: "T=0 response chaining", status: 0x6100 })
+}
+
+pub(crate) fn expect_ok(
+    card: &impl Channel,
+    apdu: &[u8],
+    command: &'static str,
+) -> Result<Vec<u8>, BridgeError> {
+    match transmit(card, apdu)? {
+        (data, 0x9000) => Ok(data),
+        (_, status) => Err(BridgeError::CardStatus { command, status }),
+    }
+}
+
+/// What the card's answer to VERIFY means (card-bridge/CARD.md §4.1), typed on the host or on a
+/// PIN pad.
+pub(crate) fn verify_answer(status: u16, command: &'static str) -> Result<(), BridgeError> {
+    match status {
+        0x9000 => Ok(()),
+        0x6983 => Err(BridgeError::PinBlocked),
+        status if status & 0xFFF0 == 0x63C0 => {
+            Err(BridgeError::WrongPin { tries_left: u8::try_from(status & 0x000F).unwrap_or(0) })
+        }
+        status => Err(BridgeError::CardStatus { command, status }),
+    }
+}
+
+/// Asks the reader driver for its CCID features and looks for `FEATURE_VERIFY_PIN_DIRECT`. A
+/// reader that cannot be opened in direct mode, or whose driver does not answer, has no usable
+/// PIN pad.
+pub(crate) fn has_pinpad(context: &Context, reader: &std::ffi::CStr, card_present: bool) -> bool {
+    // With a card in the reader, a normal shared connection (which negotiates the card's
+    // protocol) asks the reader; a direct one would leave a freshly inserted card without a
+    // protocol, and pcsc-lite then refuses other processes' connections to it
+    // (SCARD_E_PROTO_MISMATCH, seen when the page read the card while the kiosk listed readers).
+    let connected = if card_present {
+        context.connect(reader, ShareMode::Shared, Protocols::ANY)
+    } else {
+        context.connect(reader, ShareMode::Direct, Protocols::UNDEFINED)
+    };
+    let Ok(card) = connected else {
+        return false;
+    };
+    let found = Channel::control(&card, ControlCode::GetFeatureRequest, &[])
+        .is_ok_and(|features| pinpad::verify_pin_direct(&features).is_some());
+    // Dropping a `Card` resets it, which would cost the card its PIN state (and pcscd a
+    // power cycle): looking at the reader must leave the card alone.
+    let _ = card.disconnect(Disposition::LeaveCard);
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_answers_become_the_wire_errors() {
+        assert!(verify_answer(0x9000, "VERIFY").is_ok());
+        assert!(matches!(
+            verify_answer(0x63C1, "VERIFY"),
+            Err(BridgeError::WrongPin { tries_left: 1 })
+        ));
+        assert!(matches!(verify_answer(0x6983, "VERIFY"), Err(BridgeError::PinBlocked)));
+        assert!(matches!(
+            verify_answer(0x6A80, "VERIFY"),
+            Err(BridgeError::CardStatus { status: 0x6A80, .. })
+        ));
+    }
+}
