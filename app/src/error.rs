@@ -22,9 +22,13 @@ pub enum AppError {
     /// The card signed, but the signature does not verify with the card's own certificate.
     CardSignatureInvalid,
     /// The eID cannot do what the flow needs (e.g. no signature certificate).
-    Card(String),
+    Card(ehcert_flows::CardProblem),
+    /// A step needs the card's holder and the card was not read yet.
+    CardNotRead,
     /// The keystore is not at the stage this task needs.
-    WrongStage(String),
+    WrongStage(ehcert_flows::WrongStage),
+    /// The task needs a keystore and none was chosen.
+    NoKeystoreChosen,
     /// eHealth has not issued the certificate within the page's polling time.
     NotYetIssued,
     /// This browser holds a request that is nearly finished (its ETK registration was under
@@ -56,8 +60,10 @@ impl AppError {
         match self {
             Self::ExtensionMissing => t.extension_missing.to_owned(),
             Self::Bridge(failure) => bridge_message(failure, t),
-            Self::Card(detail) => with(t.card_suffix, detail),
-            Self::WrongStage(detail) => with(t.wrong_stage, detail),
+            Self::Card(problem) => card_message(*problem, t).to_owned(),
+            Self::CardNotRead => t.card_not_read.to_owned(),
+            Self::WrongStage(stage) => stage_message(*stage, t).to_owned(),
+            Self::NoKeystoreChosen => t.no_keystore_chosen.to_owned(),
             Self::NotYetIssued => t.not_yet_issued.to_owned(),
             Self::UnfinishedRequest(file) => with(t.unfinished_request, file),
             Self::AlreadyCompleted => t.already_completed.to_owned(),
@@ -94,8 +100,8 @@ impl From<ehcert_flows::FlowError> for AppError {
         match err {
             FlowError::Certra(err) => Self::Certra(err),
             FlowError::Pki(err) => err.into(),
-            FlowError::Card(detail) => Self::Card(detail),
-            FlowError::WrongStage(detail) => Self::WrongStage(detail),
+            FlowError::Card(problem) => Self::Card(problem),
+            FlowError::WrongStage(stage) => Self::WrongStage(stage),
             FlowError::NotRenewable(refusal) => Self::NotRenewable(refusal),
             FlowError::Organisation(problem) => Self::Organisation(problem),
             FlowError::Contact(problem) => Self::Contact(problem),
@@ -198,6 +204,23 @@ fn foreigner_message(problem: ehcert_flows::foreigner::ForeignerProblem, t: &Err
     text.to_owned()
 }
 
+fn card_message(problem: ehcert_flows::CardProblem, t: &ErrorTexts) -> &'static str {
+    use ehcert_flows::CardProblem;
+    match problem {
+        CardProblem::CertificateUnreadable => t.card_unreadable,
+        CardProblem::NoSignatureCertificate => t.no_signature_certificate,
+    }
+}
+
+fn stage_message(stage: ehcert_flows::WrongStage, t: &ErrorTexts) -> &'static str {
+    use ehcert_flows::WrongStage;
+    match stage {
+        WrongStage::AlreadyIssued => t.stage_already_issued,
+        WrongStage::StillPending => t.stage_still_pending,
+        WrongStage::EtkKeyMissing => t.stage_etk_key_missing,
+    }
+}
+
 fn certra_message(err: &ehcert_certra::CertraError, t: &ErrorTexts) -> String {
     use ehcert_certra::CertraError;
     match err {
@@ -217,8 +240,12 @@ fn certra_message(err: &ehcert_certra::CertraError, t: &ErrorTexts) -> String {
 /// The error texts of one language; `{}` stands for the detail.
 struct ErrorTexts {
     extension_missing: &'static str,
-    card_suffix: &'static str,
-    wrong_stage: &'static str,
+    card_unreadable: &'static str,
+    card_not_read: &'static str,
+    stage_already_issued: &'static str,
+    stage_still_pending: &'static str,
+    stage_etk_key_missing: &'static str,
+    no_keystore_chosen: &'static str,
     not_yet_issued: &'static str,
     unfinished_request: &'static str,
     already_completed: &'static str,
@@ -296,8 +323,12 @@ fn texts(lang: Lang) -> &'static ErrorTexts {
 
 const EN: ErrorTexts = ErrorTexts {
     extension_missing: "the ehcert browser extension was not found. Install it, then reload this page.",
-    card_suffix: "{}. Use a Belgian eID card with a signature certificate.",
-    wrong_stage: "{}. Choose the pending keystore of the request you want to complete.",
+    card_unreadable: "the certificates read from your eID card are damaged. Read the card again; if it happens again, try another card reader.",
+    card_not_read: "read your eID card first, then try again.",
+    stage_already_issued: "this keystore already holds its certificate: there is no request to complete. Choose the pending keystore of the request you want to complete.",
+    stage_still_pending: "this keystore still waits for its certificate. Complete the request first (“Complete a request”), then use the keystore it gives you.",
+    stage_etk_key_missing: "eHealth has an ETK for this certificate, but this keystore holds no ETK key. Use the final keystore made when the request was completed.",
+    no_keystore_chosen: "choose the keystore whose ETK you want to activate, and give its password.",
     not_yet_issued: "eHealth has not issued your certificate yet (it may be checked by hand). Your pending keystore is safe: come back later and choose \"Complete a request\".",
     unfinished_request: "the request for {} in this browser is nearly finished. Complete it first with \"Complete a request\"; then you can start a new one.",
     already_completed: "this request was completed already: the keystore made then, under the same file name, holds its certificate and the ETK key eHealth registered. Use that file. If it is lost, revoke the certificate in \"My certificates\" and request a new one.",
@@ -366,8 +397,12 @@ const EN: ErrorTexts = ErrorTexts {
 
 const NL: ErrorTexts = ErrorTexts {
     extension_missing: "de ehcert-browserextensie werd niet gevonden. Installeer ze en laad deze pagina opnieuw.",
-    card_suffix: "{}. Gebruik een Belgische eID-kaart met een handtekeningcertificaat.",
-    wrong_stage: "{}. Kies de voorlopige keystore van de aanvraag die u wilt vervolledigen.",
+    card_unreadable: "de certificaten die van uw eID-kaart gelezen werden, zijn beschadigd. Lees de kaart opnieuw; gebeurt het nog eens, probeer dan een andere kaartlezer.",
+    card_not_read: "lees eerst uw eID-kaart en probeer het dan opnieuw.",
+    stage_already_issued: "deze keystore bevat zijn certificaat al: er is geen aanvraag te vervolledigen. Kies de voorlopige keystore van de aanvraag die u wilt vervolledigen.",
+    stage_still_pending: "deze keystore wacht nog op zijn certificaat. Vervolledig eerst de aanvraag („Een aanvraag vervolledigen”) en gebruik daarna de keystore die u dan krijgt.",
+    stage_etk_key_missing: "eHealth heeft een ETK voor dit certificaat, maar deze keystore bevat geen ETK-sleutel. Gebruik de definitieve keystore die gemaakt werd toen de aanvraag vervolledigd werd.",
+    no_keystore_chosen: "kies de keystore waarvan u de ETK wilt activeren, en geef zijn wachtwoord.",
     not_yet_issued: "eHealth heeft uw certificaat nog niet uitgereikt (misschien wordt het manueel gecontroleerd). Uw voorlopige keystore is veilig: kom later terug en kies \"Een aanvraag vervolledigen\".",
     unfinished_request: "de aanvraag voor {} in deze browser is bijna klaar. Vervolledig ze eerst met \"Een aanvraag vervolledigen\"; daarna kunt u een nieuwe starten.",
     already_completed: "deze aanvraag werd al vervolledigd: de keystore die toen werd gemaakt, met dezelfde bestandsnaam, bevat het certificaat en de ETK-sleutel die eHealth registreerde. Gebruik dat bestand. Bent u het kwijt, trek het certificaat dan in via \"Mijn certificaten\" en vraag een nieuw aan.",
@@ -436,8 +471,12 @@ const NL: ErrorTexts = ErrorTexts {
 
 const FR: ErrorTexts = ErrorTexts {
     extension_missing: "l'extension de navigateur ehcert est introuvable. Installez-la, puis rechargez cette page.",
-    card_suffix: "{}. Utilisez une carte eID belge avec un certificat de signature.",
-    wrong_stage: "{}. Choisissez le keystore provisoire de la demande à compléter.",
+    card_unreadable: "les certificats lus sur votre carte eID sont endommagés. Relisez la carte ; si cela se reproduit, essayez un autre lecteur de cartes.",
+    card_not_read: "lisez d'abord votre carte eID, puis réessayez.",
+    stage_already_issued: "ce keystore contient déjà son certificat : il n'y a pas de demande à compléter. Choisissez le keystore provisoire de la demande à compléter.",
+    stage_still_pending: "ce keystore attend encore son certificat. Complétez d'abord la demande (« Compléter une demande »), puis utilisez le keystore obtenu.",
+    stage_etk_key_missing: "eHealth a un ETK pour ce certificat, mais ce keystore ne contient pas de clé ETK. Utilisez le keystore définitif créé lorsque la demande a été complétée.",
+    no_keystore_chosen: "choisissez le keystore dont vous voulez activer l'ETK, et donnez son mot de passe.",
     not_yet_issued: "eHealth n'a pas encore délivré votre certificat (il est peut-être vérifié manuellement). Votre keystore provisoire est en sécurité : revenez plus tard et choisissez « Compléter une demande ».",
     unfinished_request: "la demande pour {} dans ce navigateur est presque terminée. Complétez-la d'abord avec « Compléter une demande » ; vous pourrez ensuite en commencer une nouvelle.",
     already_completed: "cette demande a déjà été complétée : le keystore créé alors, sous le même nom de fichier, contient le certificat et la clé ETK enregistrée par eHealth. Utilisez ce fichier. S'il est perdu, révoquez le certificat dans « Mes certificats » et demandez-en un nouveau.",
@@ -506,8 +545,12 @@ const FR: ErrorTexts = ErrorTexts {
 
 const DE: ErrorTexts = ErrorTexts {
     extension_missing: "die ehcert-Browsererweiterung wurde nicht gefunden. Installieren Sie sie und laden Sie diese Seite neu.",
-    card_suffix: "{}. Verwenden Sie eine belgische eID-Karte mit einem Signaturzertifikat.",
-    wrong_stage: "{}. Wählen Sie den vorläufigen Keystore des Antrags, den Sie abschließen möchten.",
+    card_unreadable: "die von Ihrer eID-Karte gelesenen Zertifikate sind beschädigt. Lesen Sie die Karte erneut; geschieht es wieder, versuchen Sie ein anderes Kartenlesegerät.",
+    card_not_read: "lesen Sie zuerst Ihre eID-Karte und versuchen Sie es dann erneut.",
+    stage_already_issued: "dieser Keystore enthält sein Zertifikat bereits: Es gibt keinen Antrag abzuschließen. Wählen Sie den vorläufigen Keystore des Antrags, den Sie abschließen möchten.",
+    stage_still_pending: "dieser Keystore wartet noch auf sein Zertifikat. Schließen Sie zuerst den Antrag ab („Einen Antrag abschließen“) und verwenden Sie dann den Keystore, den Sie dabei erhalten.",
+    stage_etk_key_missing: "eHealth hat ein ETK für dieses Zertifikat, aber dieser Keystore enthält keinen ETK-Schlüssel. Verwenden Sie den endgültigen Keystore, der beim Abschluss des Antrags erstellt wurde.",
+    no_keystore_chosen: "wählen Sie den Keystore, dessen ETK Sie aktivieren möchten, und geben Sie sein Passwort ein.",
     not_yet_issued: "eHealth hat Ihr Zertifikat noch nicht ausgestellt (es wird vielleicht von Hand geprüft). Ihr vorläufiger Keystore ist sicher: Kommen Sie später zurück und wählen Sie \"Einen Antrag abschließen\".",
     unfinished_request: "der Antrag für {} in diesem Browser ist fast abgeschlossen. Schließen Sie ihn zuerst mit \"Einen Antrag abschließen\" ab; danach können Sie einen neuen beginnen.",
     already_completed: "dieser Antrag wurde bereits abgeschlossen: der damals erstellte Keystore mit demselben Dateinamen enthält das Zertifikat und den von eHealth registrierten ETK-Schlüssel. Verwenden Sie diese Datei. Ist sie verloren, widerrufen Sie das Zertifikat unter \"Meine Zertifikate\" und beantragen Sie ein neues.",

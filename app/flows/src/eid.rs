@@ -13,7 +13,7 @@ use ehcert_shared::{
 };
 
 pub use crate::services::EidSignature;
-use crate::{signature_id, FlowError, Services};
+use crate::{signature_id, CardProblem, FlowError, Services};
 
 /// The card holder and their certificates.
 #[derive(Clone, Debug, Eq, PartialEq)]
@@ -38,9 +38,7 @@ impl EidHolder {
     /// From the extension's `read-card` answer.
     pub fn from_card(card: &CardSummary) -> Result<Self, FlowError> {
         let decode = |base64: &str| {
-            STANDARD
-                .decode(base64)
-                .map_err(|err| FlowError::Card(format!("a card certificate is not base64: {err}")))
+            STANDARD.decode(base64).map_err(|_| FlowError::Card(CardProblem::CertificateUnreadable))
         };
         let ca = decode(&card.certificates.ca)?;
         let root = decode(&card.certificates.root)?;
@@ -119,9 +117,10 @@ impl EidHolder {
     ) -> Result<String, S::Error> {
         let chain = match key {
             KeyRole::Authentication => self.authentication_chain.clone(),
-            KeyRole::Signature => self.signature_chain.clone().ok_or_else(|| {
-                FlowError::Card("this eID card has no signature certificate".into())
-            })?,
+            KeyRole::Signature => self
+                .signature_chain
+                .clone()
+                .ok_or(FlowError::Card(CardProblem::NoSignatureCertificate))?,
         };
         let algorithm = self.algorithm(services.dialect());
         let draft = SignatureDraft::new(request, algorithm, chain, signature_id(services))

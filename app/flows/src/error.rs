@@ -10,12 +10,12 @@ pub enum FlowError {
     /// A key, certificate or keystore problem.
     #[error(transparent)]
     Pki(#[from] PkiError),
-    /// The eID cannot do what the flow needs (no signature certificate, unknown key type).
+    /// The eID cannot do what the flow needs.
     #[error("{0}")]
-    Card(String),
+    Card(#[from] CardProblem),
     /// The keystore is not the one this step needs (not pending, or already complete).
     #[error("{0}")]
-    WrongStage(String),
+    WrongStage(#[from] WrongStage),
     /// The current certificate cannot be renewed now (F5).
     #[error("{0}")]
     NotRenewable(#[from] NotRenewable),
@@ -37,6 +37,33 @@ pub enum FlowError {
     /// in the final keystore made then, not in this pending one.
     #[error("completed already")]
     AlreadyCompleted,
+}
+
+/// What the eID card read lacks for a flow; the app says each in the person's language.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, thiserror::Error)]
+pub enum CardProblem {
+    /// A certificate the bridge read from the card is not base64 (a damaged read).
+    #[error("a certificate read from the card is unreadable")]
+    CertificateUnreadable,
+    /// The card has no signature (non-repudiation) certificate: a minor's card, or one never
+    /// activated.
+    #[error("the card has no signature certificate")]
+    NoSignatureCertificate,
+}
+
+/// Which keystore a step got when it needed another.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, thiserror::Error)]
+pub enum WrongStage {
+    /// A final keystore where a pending one was needed: there is no request to complete.
+    #[error("the keystore already holds its certificate")]
+    AlreadyIssued,
+    /// A pending keystore where a final one was needed (renewal, ETK activation).
+    #[error("the keystore still waits for its certificate")]
+    StillPending,
+    /// eHealth has an ETK for the certificate, but the keystore holds no ETK key: it is an
+    /// earlier copy, not the final keystore made when the request was completed.
+    #[error("eHealth has an ETK, the keystore has no ETK key")]
+    EtkKeyMissing,
 }
 
 /// Which contact field.

@@ -21,7 +21,10 @@ mod services;
 
 use ehcert_certra::request::LocalizedText;
 use ehcert_shared::page::Lang;
-pub use error::{ContactField, ContactProblem, FlowError, NotRenewable, OrganisationProblem};
+pub use error::{
+    CardProblem, ContactField, ContactProblem, FlowError, NotRenewable, OrganisationProblem,
+    WrongStage,
+};
 pub(crate) use services::{call, signature_id};
 pub use services::{EidSignature, Services};
 

@@ -25,7 +25,7 @@ use ehcert_pki::{
 use ehcert_shared::bridge::KeyRole;
 use rand_core::CryptoRngCore;
 
-use crate::{call, ehealth_key, eid::EidHolder, FlowError, Services};
+use crate::{call, ehealth_key, eid::EidHolder, FlowError, Services, WrongStage};
 
 /// GenerateContract for the certificate of `identifier` (the holder's own, an organisation's, or
 /// the one being renewed), with the eID holder as the signer: the DN and the text to accept.
@@ -245,9 +245,7 @@ pub fn resume(bytes: &[u8], password: &Password) -> Result<Resumed, FlowError> {
 /// [`resume`] for a keystore already read.
 pub fn resume_keystore(keystore: Keystore) -> Result<Resumed, FlowError> {
     if !keystore.is_pending()? {
-        return Err(FlowError::WrongStage(
-            "this keystore already holds its certificate: there is no request to complete".into(),
-        ));
+        return Err(WrongStage::AlreadyIssued.into());
     }
     let key = keystore.authentication()?.key_pair()?;
     let public_key_identifier = PublicKeyIdentifier::of(&key.public_key_info()?).0;
@@ -365,10 +363,9 @@ pub async fn confirm_etk<S: Services>(
         "VALID_ACTIVE" | "WAIT_FOR_ACTIVATION" if has_etk_key => {
             Ok(Some(info.etk_status == "WAIT_FOR_ACTIVATION"))
         }
-        "VALID_ACTIVE" | "WAIT_FOR_ACTIVATION" => Err(FlowError::WrongStage(
-            "eHealth has an ETK for this certificate, but this keystore holds no ETK key".into(),
-        )
-        .into()),
+        "VALID_ACTIVE" | "WAIT_FOR_ACTIVATION" => {
+            Err(FlowError::from(WrongStage::EtkKeyMissing).into())
+        }
         _ => {
             keystore.entries.retain(|entry| entry.alias == AUTHENTICATION_ALIAS);
             Ok(None)

@@ -21,6 +21,7 @@ use ehcert_pki::{
 
 use crate::{
     ehealth_key, eid::EidHolder, my_certificates::unix_seconds, FlowError, NotRenewable, Services,
+    WrongStage,
 };
 
 /// The keystore in use today, opened to renew its certificate.
@@ -35,9 +36,7 @@ pub struct CurrentKeystore {
 pub fn open(bytes: &[u8], password: &Password) -> Result<CurrentKeystore, FlowError> {
     let keystore = Keystore::read(bytes, password)?;
     if keystore.is_pending()? {
-        return Err(FlowError::WrongStage(
-            "this keystore still waits for its certificate: complete the request instead".into(),
-        ));
+        return Err(WrongStage::StillPending.into());
     }
     let leaf = keystore.authentication()?.leaf()?;
     let not_after = leaf.tbs_certificate.validity.not_after.to_unix_duration().as_secs();
@@ -108,10 +107,7 @@ pub async fn activate_etk<S: Services>(
 ) -> Result<Activation, S::Error> {
     let entry = keystore.authentication().map_err(FlowError::from)?;
     if keystore.is_pending().map_err(FlowError::from)? {
-        return Err(FlowError::WrongStage(
-            "this keystore still waits for its certificate: complete the request first".into(),
-        )
-        .into());
+        return Err(FlowError::from(WrongStage::StillPending).into());
     }
     let info = ehealth_key::keystore_certificate_info(services, keystore).await?;
     if info.etk_status == "VALID_ACTIVE" {

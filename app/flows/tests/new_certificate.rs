@@ -333,7 +333,7 @@ async fn a_new_personal_certificate_from_contract_to_final_keystore_survives_a_r
 
     // The final keystore is no longer a request to complete.
     let err = resume(&final_bytes, &password).err().expect("refused");
-    assert!(matches!(err, FlowError::WrongStage(_)), "{err}");
+    assert!(matches!(err, FlowError::WrongStage(ehcert_flows::WrongStage::AlreadyIssued)), "{err}");
     let err = resume(&pending.bytes, &Password::new("wrong")).err().expect("refused");
     assert!(matches!(err, FlowError::Pki(ehcert_pki::PkiError::WrongPassword)), "{err}");
 }

@@ -42,7 +42,7 @@ pub fn ActivateEtkOffer(
                 Some(keystore) => {
                     activate(&environment.get_untracked(), &keystore, lang.get_untracked()).await
                 }
-                None => Err(AppError::WrongStage("no keystore to activate".into())),
+                None => Err(AppError::NoKeystoreChosen),
             };
             outcome.set(Some(result.map_err(|err| err.message(lang.get_untracked()))));
             busy.set(false);

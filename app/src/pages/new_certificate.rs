@@ -227,7 +227,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
         let secret = Password::new(current_password.get_untracked());
         current_password.set(String::new());
         run(Box::pin(async move {
-            let holder = holder().ok_or(AppError::Card("read the eID card first".into()))?;
+            let holder = holder().ok_or(AppError::CardNotRead)?;
             let current = renewal::open(&bytes, &secret)?;
             let info = renewal::certificate_info(&services, &current).await?;
             renewal::check_renewable(&info, &current, &holder, clock::now())
@@ -249,7 +249,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
         let Some(services) = services() else { return };
         status.set(Some(strings(lang.get_untracked()).type_pin.into()));
         run(Box::pin(async move {
-            let holder = holder().ok_or(AppError::Card("read the eID card first".into()))?;
+            let holder = holder().ok_or(AppError::CardNotRead)?;
             let qualities = organisation::actor_qualities(&services, &holder).await?;
             let types = organisation::organization_types(&services).await?;
             organisations.set(
@@ -387,7 +387,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             phone_general: optional(phone_general.get_untracked()),
         };
         run(Box::pin(async move {
-            let holder = holder().ok_or(AppError::Card("read the eID card first".into()))?;
+            let holder = holder().ok_or(AppError::CardNotRead)?;
             let certificate = gathered.with_value(|gathered| gathered.certificate.clone());
             let Some(certificate) = certificate else { return Ok(kind.steps()[0]) };
             let contract = generate_contract(&services, &holder, &certificate, &contact).await?;
