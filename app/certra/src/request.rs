@@ -28,32 +28,18 @@ pub struct RequestMeta {
 impl RequestMeta {
     /// Meta from 16 random bytes (the id) and the current time in Unix seconds.
     pub fn new(random: [u8; 16], unix_seconds: u64) -> Self {
-        let hex: String = random.iter().map(|byte| format!("{byte:02x}")).collect();
+        let hex = base16ct::lower::encode_string(&random);
         Self { id: format!("_{hex}"), issue_instant: date_time(unix_seconds) }
     }
 }
 
-/// `xs:dateTime` in UTC (`2026-11-22T16:40:00Z`) for Unix seconds.
+/// `xs:dateTime` in UTC (`2026-11-22T16:40:00Z`) for Unix seconds: the one formatter of the
+/// workspace's times. The calendar is `der`'s (RFC 5280's times), which runs from 1970 to 9999;
+/// a later instant is written as the last second of 9999.
 pub fn date_time(unix_seconds: u64) -> String {
-    let days = i64::try_from(unix_seconds / 86_400).unwrap_or(i64::MAX / 2);
-    let seconds = unix_seconds % 86_400;
-    // Howard Hinnant's days-from-civil inverse.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60
-    )
+    der::DateTime::from_unix_duration(std::time::Duration::from_secs(unix_seconds))
+        .unwrap_or(der::DateTime::INFINITY)
+        .to_string()
 }
 
 /// An identifier with its type (`core:IdType`): `<core:Id Type="SSIN">85073003328</core:Id>`.
@@ -267,19 +253,13 @@ fn text(text: &[LocalizedText]) -> Element {
 /// A `PublicKeyIdentifier` read from its 40 hex digits (either case), the inverse of what the
 /// requests write; `None` for anything else.
 pub(crate) fn parse_public_key_identifier(hex: &str) -> Option<[u8; 20]> {
-    if hex.len() != 40 || !hex.is_ascii() {
-        return None;
-    }
     let mut bytes = [0u8; 20];
-    for (byte, pair) in bytes.iter_mut().zip(hex.as_bytes().chunks(2)) {
-        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
-    }
-    Some(bytes)
+    let decoded = base16ct::mixed::decode(hex, &mut bytes).ok()?;
+    (decoded.len() == 20).then_some(bytes)
 }
 
 fn public_key_identifier(namespace: Namespace, identifier: &[u8; 20]) -> Element {
-    let hex: String = identifier.iter().map(|byte| format!("{byte:02X}")).collect();
-    Element::leaf(namespace, "PublicKeyIdentifier", hex)
+    Element::leaf(namespace, "PublicKeyIdentifier", base16ct::upper::encode_string(identifier))
 }
 
 /// GetActorQualities: may this person request a personal certificate, and for which

@@ -77,26 +77,18 @@ pub async fn revoke<S: Services>(
 pub fn unix_seconds(date_time: &str) -> Option<i64> {
     let (date, time) = date_time.split_once('T')?;
     let mut date_parts = date.splitn(3, '-');
-    let year: i64 = date_parts.next()?.parse().ok()?;
-    let month: i64 = date_parts.next()?.parse().ok()?;
-    let day: i64 = date_parts.next()?.parse().ok()?;
+    let year: u16 = date_parts.next()?.parse().ok()?;
+    let month: u8 = date_parts.next()?.parse().ok()?;
+    let day: u8 = date_parts.next()?.parse().ok()?;
     let (clock, offset) = match time.find(['Z', '+', '-']) {
         Some(at) => (&time[..at], &time[at..]),
         None => (time, ""),
     };
     let clock = clock.split('.').next()?;
     let mut clock_parts = clock.splitn(3, ':');
-    let hour: i64 = clock_parts.next()?.parse().ok()?;
-    let minute: i64 = clock_parts.next()?.parse().ok()?;
-    let second: i64 = clock_parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
+    let hour: u8 = clock_parts.next()?.parse().ok()?;
+    let minute: u8 = clock_parts.next()?.parse().ok()?;
+    let second: u8 = clock_parts.next()?.parse().ok()?;
     let offset_seconds = match offset {
         "" | "Z" => 0,
         _ => {
@@ -105,21 +97,12 @@ pub fn unix_seconds(date_time: &str) -> Option<i64> {
             sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60)
         }
     };
-    Some(
-        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-            - offset_seconds,
-    )
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    // `der`'s calendar checks the date and time (no 30 February, no hour 24) and counts the
+    // days; a leap second counts as the first second of the next minute.
+    let (second, leap) = if second == 60 { (59, 1) } else { (second, 0) };
+    let civil = der::DateTime::new(year, month, day, hour, minute, second).ok()?;
+    let utc = i64::try_from(civil.unix_duration().as_secs()).ok()?;
+    Some(utc + leap - offset_seconds)
 }
 
 /// Whole days from `now` until `date_time` (negative once past).
@@ -211,6 +194,9 @@ mod tests {
     #[test]
     fn xs_date_times_become_unix_seconds_with_their_offsets() {
         assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix_seconds("2016-12-31T23:59:60Z"), unix_seconds("2017-01-01T00:00:00Z"));
+        assert_eq!(unix_seconds("2026-02-30T10:00:00Z"), None, "no 30 February");
+        assert_eq!(unix_seconds("2026-02-10T24:00:00Z"), None, "no hour 24");
         assert_eq!(unix_seconds("2026-08-23T06:47:51Z"), Some(1_787_467_671));
         assert_eq!(unix_seconds("2026-08-23T08:47:51.250+02:00"), Some(1_787_467_671));
         assert_eq!(unix_seconds("2026-08-23T06:47:51"), Some(1_787_467_671));

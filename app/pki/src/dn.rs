@@ -111,7 +111,7 @@ pub fn to_string(name: &Name) -> String {
                 // Anything else is written as `#` + the hex of its DER (RFC 2253 §2.4).
                 let value = text.unwrap_or_else(|| {
                     let der = der::Encode::to_der(&atv.value).unwrap_or_default();
-                    format!("#{}", der.iter().map(|b| format!("{b:02x}")).collect::<String>())
+                    format!("#{}", base16ct::lower::encode_string(&der))
                 });
                 format!("{key}={value}")
             })
@@ -251,9 +251,9 @@ fn unescape(value: &str) -> std::result::Result<String, String> {
         }
         match tail {
             [a, b, after @ ..] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => {
-                let hex = [*a, *b];
-                let text = std::str::from_utf8(&hex).map_err(|err| err.to_string())?;
-                bytes.push(u8::from_str_radix(text, 16).map_err(|err| err.to_string())?);
+                let mut byte = [0u8; 1];
+                base16ct::mixed::decode([*a, *b], &mut byte).map_err(|err| err.to_string())?;
+                bytes.push(byte[0]);
                 rest = after;
             }
             [special, after @ ..] => {

@@ -17,7 +17,7 @@ impl PublicKeyIdentifier {
 
     /// Lower-case hex, as the `hexBinary` in CertRA messages (which accept either case).
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|byte| format!("{byte:02x}")).collect()
+        base16ct::lower::encode_string(&self.0)
     }
 }
 

@@ -283,7 +283,7 @@ fn CertificateTable(
 fn remind(dn: &str, window: i64, expiry: i64, t: &Strings) {
     let mut random = [0u8; 8];
     OsRng.fill_bytes(&mut random);
-    let uid: String = random.iter().map(|byte| format!("{byte:02x}")).collect();
+    let uid = base16ct::lower::encode_string(&random);
     let now = i64::try_from(clock::now().0).unwrap_or_default();
     let ics = my_certificates::renewal_reminder(
         dn,

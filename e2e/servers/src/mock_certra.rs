@@ -272,7 +272,7 @@ fn random_hex(bytes: usize) -> String {
     use rand::RngCore as _;
     let mut buffer = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut buffer);
-    buffer.iter().map(|b| format!("{b:02x}")).collect()
+    base16ct::lower::encode_string(&buffer)
 }
 
 /// The SOAP endpoints and the administration API. `allowed_origins` get CORS access to the SOAP

@@ -384,14 +384,11 @@ fn contract_digest(contract: Node<'_, '_>) -> Result<String, Refusal> {
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
+    base16ct::upper::encode_string(bytes)
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+    base16ct::mixed::decode_vec(text).ok()
 }
 
 fn public_key_identifier_of(request: Node<'_, '_>, namespace: &str) -> Result<String, Refusal> {

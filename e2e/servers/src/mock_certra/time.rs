@@ -1,25 +1,9 @@
-//! xs:dateTime text for UNIX seconds (UTC), without a calendar crate.
+//! xs:dateTime text for UNIX seconds (UTC), on `der`'s calendar.
 
-/// `2026-11-22T17:10:13Z`.
+/// `2026-11-22T17:10:13Z`; before 1970 the epoch, after 9999 its last second.
 pub(crate) fn iso(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let rest = seconds.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
+    let since_epoch = std::time::Duration::from_secs(u64::try_from(seconds).unwrap_or(0));
+    der::DateTime::from_unix_duration(since_epoch).unwrap_or(der::DateTime::INFINITY).to_string()
 }
 
 #[cfg(test)]
