@@ -76,6 +76,8 @@ forEachCardRun((words) => {
     // again) finds it active rather than being refused.
     const activation = new ActivateEtkPage(page, words);
     await activation.open(localApp.url);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
     await activation.activate(currentFile, PASSWORD);
     await expect(activation.outcome()).toHaveAttribute('data-state', 'already');
     await expect(activation.outcome()).toHaveText(words.etkAlreadyActive);
@@ -87,6 +89,12 @@ forEachCardRun((words) => {
     await expect(activation.outcome()).toHaveText(words.etkAlreadyActive);
     const operations = (await certra.requests()).map((request: any) => `${request.operation}:${request.outcome}`);
     expect(operations.filter((operation: string) => operation.startsWith('ActivateETK'))).toEqual(['ActivateETK:success']);
+    // Each activation made its own connection to the extension and let it go: a message to the
+    // window afterwards reaches no listener left behind (one would call a dropped closure, which
+    // throws).
+    await page.evaluate(() => window.postMessage({ type: 'ehcert:to-page', id: 0 }, location.origin));
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    expect(pageErrors).toEqual([]);
   });
 
   test('an organisation certificate: the mandates from eHealth, the type rules checked, an application id, time-stamping kept on renewal', async ({

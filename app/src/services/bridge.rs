@@ -46,7 +46,18 @@ struct Inner {
     waiting: RefCell<HashMap<u32, Function>>,
     /// Outcomes that arrived, by request id, until their requester takes them.
     arrived: RefCell<HashMap<u32, PageOutcome>>,
-    _listener: Option<Closure<dyn FnMut(MessageEvent)>>,
+    /// The window's `message` listener, removed when the client goes (a listener left behind
+    /// would call a dropped closure, which throws, on every later message to the window).
+    listener: Option<Closure<dyn FnMut(MessageEvent)>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let (Some(listener), Some(window)) = (&self.listener, web_sys::window()) {
+            let _ = window
+                .remove_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+        }
+    }
 }
 
 impl BridgeClient {
@@ -73,7 +84,7 @@ impl BridgeClient {
                     ack: RefCell::new(None),
                     waiting: RefCell::default(),
                     arrived: RefCell::default(),
-                    _listener: attached.then_some(listener),
+                    listener: attached.then_some(listener),
                 }
             }),
         }
