@@ -4,7 +4,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 
 import {
+  CARD_CHECK_CHALLENGE_LEN,
+  HOST_NAME,
   KEY_FOR_OPERATION,
+  LANGS,
   MAX_PAGE_MESSAGE,
   MAX_SHOWN_TEXT,
   PROTOCOL_VERSION,
@@ -249,14 +252,19 @@ test('bridge replies are matched by id and mapped to the page outcome of the act
   assert.deepEqual(pageOutcomeFor('list-readers', readers), readers);
 });
 
-test('the size limit is the same in relay.js, content.js and the Rust protocol crate', () => {
+test('the constants are those of the Rust protocol crate (its golden constants file) and content.js', () => {
+  // Written and checked by `shared/tests/constants.rs` from the Rust constants themselves.
+  const constants = load('constants/protocol.json');
+  assert.equal(PROTOCOL_VERSION, constants.protocol_version);
+  assert.equal(HOST_NAME, constants.host_name);
+  assert.equal(MAX_PAGE_MESSAGE, constants.max_page_message);
+  assert.equal(CARD_CHECK_CHALLENGE_LEN, constants.card_check_challenge_len);
+  assert.deepEqual([...LANGS], constants.languages);
+  assert.deepEqual(KEY_FOR_OPERATION, constants.key_for_operation);
+  // A content script cannot import modules: it repeats the page-message limit.
   const content = readFileSync(new URL('../content.js', import.meta.url), 'utf8');
-  const page = readFileSync(new URL('../../shared/src/page.rs', import.meta.url), 'utf8');
-  const bridge = readFileSync(new URL('../../shared/src/bridge.rs', import.meta.url), 'utf8');
   const product = (text) => text.split('*').reduce((value, factor) => value * Number(factor), 1);
-  assert.equal(product(/const MAX_PAGE_MESSAGE = ([0-9 *]+);/.exec(content)[1]), MAX_PAGE_MESSAGE);
-  assert.match(page, /pub const MAX_PAGE_MESSAGE: usize = MAX_REQUEST_FRAME as usize;/);
-  assert.equal(product(/pub const MAX_REQUEST_FRAME: u32 = ([0-9 *]+);/.exec(bridge)[1]), MAX_PAGE_MESSAGE);
+  assert.equal(product(/const MAX_PAGE_MESSAGE = ([0-9 *]+);/.exec(content)[1]), constants.max_page_message);
 });
 
 test('read-card gives a page the card summary only; the identity file needs the person\'s consent', () => {

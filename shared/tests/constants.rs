@@ -1,0 +1,102 @@
+//! The constants the extension's JavaScript repeats (it has no build step that could read them
+//! from Rust), written to `tests/golden/constants/protocol.json`: this test fails when a constant
+//! changes without the file, and the extension's tests fail when the file changes without
+//! `extension/relay.js`. `EHCERT_UPDATE_GOLDEN=1 cargo test -p ehcert-shared --test constants`
+//! rewrites the file after a deliberate change.
+
+#![allow(clippy::unwrap_used)] // test code
+
+use std::{collections::BTreeMap, fs, path::Path};
+
+use ehcert_shared::{
+    bridge::{
+        CertificateRequestSummary, CertificateSubject, KeyRole, RevocationSummary,
+        SignedOperation, CARD_CHECK_CHALLENGE_LEN, HOST_NAME, MAX_REPLY_FRAME, MAX_REQUEST_FRAME,
+    },
+    page::{Lang, MAX_PAGE_MESSAGE},
+    PROTOCOL_VERSION,
+};
+use serde_json::{json, Value};
+
+/// Every language, in the order the app offers them; the match fails to compile when a language
+/// is added without being listed here.
+fn languages() -> Vec<Lang> {
+    let all = [Lang::Nl, Lang::Fr, Lang::De, Lang::En];
+    for lang in all {
+        match lang {
+            Lang::Nl | Lang::Fr | Lang::De | Lang::En => {}
+        }
+    }
+    all.to_vec()
+}
+
+/// One of each operation; the match fails to compile when one is added without being listed.
+fn operations() -> Vec<SignedOperation> {
+    let subject = CertificateSubject {
+        id_type: "SSIN".into(),
+        id: "85073003328".into(),
+        name: "JAN PEETERS".into(),
+        application_id: None,
+        dn: String::new(),
+    };
+    let all = vec![
+        SignedOperation::CardCheck { origin: "https://ehcert.example".into() },
+        SignedOperation::ActorQualities,
+        SignedOperation::CertificateList,
+        SignedOperation::CertificateRequest(CertificateRequestSummary {
+            certificate: subject.clone(),
+            key_id: String::new(),
+        }),
+        SignedOperation::Revocation(RevocationSummary {
+            certificate: subject,
+            key_id: String::new(),
+            reason: "keyCompromise".into(),
+        }),
+    ];
+    for operation in &all {
+        match operation {
+            SignedOperation::CardCheck { .. }
+            | SignedOperation::ActorQualities
+            | SignedOperation::CertificateList
+            | SignedOperation::CertificateRequest(_)
+            | SignedOperation::Revocation(_) => {}
+        }
+    }
+    all
+}
+
+fn constants() -> Value {
+    let key_for_operation: BTreeMap<String, Value> = operations()
+        .iter()
+        .map(|operation| {
+            let name = serde_json::to_value(operation).unwrap()["type"].as_str().unwrap().to_owned();
+            let key = [KeyRole::Authentication, KeyRole::Signature]
+                .into_iter()
+                .find(|key| key.may_sign(operation))
+                .unwrap();
+            (name, serde_json::to_value(key).unwrap())
+        })
+        .collect();
+    json!({
+        "protocol_version": PROTOCOL_VERSION,
+        "host_name": HOST_NAME,
+        "max_request_frame": MAX_REQUEST_FRAME,
+        "max_reply_frame": MAX_REPLY_FRAME,
+        "max_page_message": MAX_PAGE_MESSAGE,
+        "card_check_challenge_len": CARD_CHECK_CHALLENGE_LEN,
+        "languages": languages(),
+        "key_for_operation": key_for_operation,
+    })
+}
+
+#[test]
+fn the_constants_are_those_of_the_golden_file() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/constants/protocol.json");
+    let expected = serde_json::to_string_pretty(&constants()).unwrap() + "\n";
+    if std::env::var_os("EHCERT_UPDATE_GOLDEN").is_some() {
+        fs::write(&path, &expected).unwrap();
+    }
+    let golden = fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(golden, expected, "update with EHCERT_UPDATE_GOLDEN=1, then extension/relay.js");
+}
