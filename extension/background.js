@@ -1,3 +1,4 @@
+// @ts-check
 // The extension's service worker: relays page requests to the card bridge and runs the PIN window.
 //
 // Trust: the origin comes from the browser's sender information (`port.sender`), never from page
@@ -86,7 +87,7 @@ chrome.runtime.onConnect.addListener((port) => {
     try {
       outcome = await perform(request.action, origin, pageGone.signal);
     } catch (error) {
-      outcome = failure('internal', String(error?.message ?? error));
+      outcome = failure('internal', errorText(error));
     } finally {
       running.delete(kind);
     }
@@ -134,7 +135,7 @@ function openBridge() {
     try {
       native = chrome.runtime.connectNative(HOST_NAME);
     } catch (error) {
-      resolve({ failure: nativeDisconnectFailure(String(error?.message ?? error)) });
+      resolve({ failure: nativeDisconnectFailure(errorText(error)) });
       return;
     }
     const timer = setTimeout(() => {
@@ -144,7 +145,7 @@ function openBridge() {
     native.onDisconnect.addListener((port) => {
       clearTimeout(timer);
       // Chromium: runtime.lastError; Firefox: port.error (extension/NATIVE-MESSAGING.md §11).
-      const reason = chrome.runtime.lastError?.message ?? port?.error?.message;
+      const reason = chrome.runtime.lastError?.message ?? /** @type {{error?: Error}} */ (port)?.error?.message;
       if (bridge) bridge.stopped(nativeDisconnectFailure(reason, true));
       else resolve({ failure: nativeDisconnectFailure(reason) });
     });
@@ -170,6 +171,7 @@ function openBridge() {
 class Bridge {
   #native;
   #nextId = 1;
+  /** @type {{id: number, settle: (outcome: any) => void} | null} */
   #waiting = null;
   #stoppedWith = null;
   #onStop = [];
@@ -201,14 +203,14 @@ class Bridge {
       try {
         this.#native.postMessage({ id, command });
       } catch (error) {
-        this.#waiting.settle(failure('internal', String(error?.message ?? error)));
+        this.#waiting?.settle(failure('internal', errorText(error)));
       }
     });
   }
 
   frame(frame) {
     const reply = this.#waiting && replyFor(frame, this.#waiting.id);
-    if (reply) this.#waiting.settle(reply.outcome);
+    if (reply) this.#waiting?.settle(reply.outcome);
   }
 
   stopped(reason) {
@@ -392,11 +394,14 @@ class OperationWindow {
   #onWindowRemoved = (windowId) => {
     if (windowId === this.windowId) this.events.push({ type: 'closed' });
   };
-  #timer = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  #timer = undefined;
+  /** @type {chrome.runtime.Port | null} */
   #port = null;
 
   constructor(page, operations, pageGone, details) {
     this.id = crypto.randomUUID();
+    /** @type {number | null} */
     this.windowId = null;
     this.events = new EventQueue();
     this.details = details;
@@ -416,7 +421,7 @@ class OperationWindow {
       height,
       focused: true,
     });
-    this.windowId = created.id;
+    this.windowId = created?.id ?? null;
   }
 
   /** Whether a port from browser window `windowId` may be this window's (its first one). */
@@ -469,6 +474,7 @@ class OperationWindow {
 /** Events of one operation, taken one at a time by its loop. */
 class EventQueue {
   #items = [];
+  /** @type {((event: any) => void) | null} */
   #waiter = null;
 
   push(event) {
@@ -487,4 +493,12 @@ class EventQueue {
       this.#waiter = resolve;
     });
   }
+}
+
+/**
+ * The text of something thrown.
+ * @param {unknown} error
+ */
+function errorText(error) {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Builds the extension for a browser from this folder's sources (the folder itself is the
 // Chromium development build, loaded unpacked with no build step):
 //
@@ -20,6 +21,7 @@ export const FIREFOX_EXTENSION_ID = 'extension@ehcert.be';
 export const FILES = [
   'background.js',
   'content.js',
+  'dom.js',
   'relay.js',
   'pin.html',
   'pin.js',

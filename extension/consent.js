@@ -1,19 +1,20 @@
+// @ts-check
 // The consent window: before a page gets more of the eID than the flows need (birth date,
 // nationality, address, card number), the person says so here, in the extension's own window
 // that no page can open, read or script. It shows the origin from the browser and the holder
 // from the card; the answer goes over its runtime port to the worker, nowhere else.
 import { CONSENT_PORT_NAME, cleanText } from './relay.js';
 import { stringsFor } from './pin-strings.js';
+import { element, translateMarked } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
+/** @param {string} id */
+const $ = (id) => element(id, HTMLElement);
 const port = chrome.runtime.connect({ name: CONSENT_PORT_NAME });
 let text = stringsFor(navigator.language.slice(0, 2));
 
 function translate() {
   document.title = text.consentHeading;
-  for (const element of document.querySelectorAll('[data-text]')) {
-    element.textContent = text[element.dataset.text];
-  }
+  translateMarked(text);
 }
 
 function show(details) {

@@ -1,3 +1,4 @@
+// @ts-check
 // Content script: the only part of the extension a page can reach. It runs on the allow-listed
 // origins only (manifest `matches`), reads only messages from this very window and origin in our
 // namespace, and posts replies to the page's own origin, never to "*".

@@ -1,12 +1,14 @@
+// @ts-check
 // The extension's options: the sites the person allowed to read their whole identity file, each
 // with a button that withdraws it (`chrome.storage.local`, see relay.js `CONSENT_PREFIX`).
 import { CONSENT_PREFIX } from './relay.js';
 import { stringsFor } from './pin-strings.js';
+import { element, translateMarked } from './dom.js';
 
 const text = stringsFor(navigator.language.slice(0, 2));
-const list = document.getElementById('origins');
+const list = element('origins', HTMLUListElement);
 
-for (const element of document.querySelectorAll('[data-text]')) element.textContent = text[element.dataset.text];
+translateMarked(text);
 document.title = text.optionsHeading;
 
 async function render() {
@@ -32,7 +34,7 @@ async function render() {
     item.append(name, withdraw);
     list.append(item);
   }
-  document.getElementById('none').hidden = origins.length > 0;
+  element('none', HTMLElement).hidden = origins.length > 0;
 }
 
 render();

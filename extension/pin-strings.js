@@ -1,3 +1,4 @@
+// @ts-check
 // The PIN window's words, in the app's four languages (nl, fr, de, en). What the window says a
 // signature does comes from the card bridge's reading of the signed bytes
 // (`ehcert_shared::bridge::SignedOperation`), put into these words; the page writes none of it.

@@ -1,3 +1,4 @@
+// @ts-check
 // The PIN window. It shows what the service worker says: the origin from the browser, the holder
 // from the card, and what the signature does as the card bridge read it from the signed bytes,
 // in the extension's own words; nothing the page wrote. It takes the PIN and sends it over its
@@ -5,8 +6,14 @@
 // control and bidirectional-formatting characters.
 import { PIN_PORT_NAME, cleanText, formatNationalNumber, groupHex, isValidPin } from './relay.js';
 import { stringsFor } from './pin-strings.js';
+import { element, translateMarked } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
+/** @param {string} id */
+const $ = (id) => element(id, HTMLElement);
+/** @param {string} id */
+const input = (id) => element(id, HTMLInputElement);
+/** @param {string} id */
+const button = (id) => element(id, HTMLButtonElement);
 const port = chrome.runtime.connect({ name: PIN_PORT_NAME });
 let text = stringsFor(navigator.language.slice(0, 2));
 let finished = false;
@@ -22,9 +29,7 @@ let shownDetails = null;
 function translate() {
   document.title = text.title;
   $('heading').textContent = text.heading;
-  for (const element of document.querySelectorAll('[data-text]')) {
-    element.textContent = text[element.dataset.text];
-  }
+  translateMarked(text);
 }
 
 /** A certificate's holder in words: name, then the national number or organisation number. */
@@ -65,11 +70,11 @@ function show(details) {
     $('pinpad-cancel').focus();
   } else {
     $('pin-form').hidden = false;
-    $('pin').disabled = true;
+    input('pin').disabled = true;
     setTimeout(() => {
       // Whatever reached the field before it was armed is dropped.
-      $('pin').value = '';
-      $('pin').disabled = false;
+      input('pin').value = '';
+      input('pin').disabled = false;
       armed = true;
       $('pin').focus();
     }, ARMING_DELAY_MS);
@@ -77,7 +82,8 @@ function show(details) {
 }
 
 function setBusy(busy) {
-  for (const id of ['pin', 'sign', 'pinpad-retry']) $(id).disabled = busy;
+  input('pin').disabled = busy;
+  for (const id of ['sign', 'pinpad-retry']) button(id).disabled = busy;
   $('status').textContent = busy ? text.signing : '';
 }
 
@@ -94,17 +100,17 @@ $('pin-form').addEventListener('submit', (event) => {
   activatedByPerson = false;
   // Only the person's own keys and clicks count: no script-made events, nothing before arming.
   if (!byPerson || !armed || !shownDetails) return;
-  const input = $('pin');
-  if (!isValidPin(input.value)) {
+  const field = input('pin');
+  if (!isValidPin(field.value)) {
     $('pin-message').textContent = text.pinInvalid;
-    input.setAttribute('aria-invalid', 'true');
-    input.focus();
+    field.setAttribute('aria-invalid', 'true');
+    field.focus();
     return;
   }
-  input.removeAttribute('aria-invalid');
-  port.postMessage({ type: 'pin', pin: input.value });
+  field.removeAttribute('aria-invalid');
+  port.postMessage({ type: 'pin', pin: field.value });
   // The PIN is not kept in this page either.
-  input.value = '';
+  field.value = '';
   $('pin-message').textContent = '';
   setBusy(true);
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // The relay's rules as plain functions, shared by the service worker, the PIN window and the unit
 // tests. Message shapes are those of the Rust crate `ehcert-shared` (see its golden files).
 
@@ -183,8 +184,8 @@ export function signedContentFor(action, origin, random) {
  * @param {unknown} preview `ehcert_shared::bridge::SignaturePreview`
  */
 export function previewRefusal(key, preview) {
-  const type = preview?.operation?.type;
-  if (!isPlainObject(preview?.holder) || !OPERATIONS.has(type)) {
+  const type = isPlainObject(preview) && isPlainObject(preview.operation) ? preview.operation.type : undefined;
+  if (!isPlainObject(preview) || !isPlainObject(preview.holder) || !OPERATIONS.has(type)) {
     return failure('internal', 'The card bridge described the signature in a way this extension does not know.');
   }
   if (KEY_FOR_OPERATION[type] !== key) {
@@ -352,6 +353,7 @@ export function replyFor(frame, id) {
  * `done` (reply to the page and close the window) or `retry` (a wrong PIN with tries left: the
  * window says how many and asks again).
  * @param {{type: string, args: any}} outcome
+ * @returns {{next: 'retry', triesLeft: number} | {next: 'done', outcome: {type: string, args: any}}}
  */
 export function afterSignAttempt(outcome) {
   if (outcome.type === 'error' && outcome.args.code === 'wrong-pin' && outcome.args.tries_left > 0) {
@@ -379,6 +381,11 @@ export function parsePinWindowMessage(message) {
   return null;
 }
 
+/**
+ * An object that is not an array nor null: its fields are still unchecked.
+ * @param {unknown} value
+ * @returns {value is Record<string, any>}
+ */
 function isPlainObject(value) {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The Firefox and release builds come from the same sources as the development extension.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,17 +12,25 @@ import { FILES, FIREFOX_EXTENSION_ID, manifestFor } from '../build.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const base = JSON.parse(readFileSync(path.join(HERE, '..', 'manifest.json'), 'utf8'));
-const bridgeRs = readFileSync(path.join(HERE, '..', '..', 'shared', 'src', 'bridge.rs'), 'utf8');
+// Written from the Rust constants by shared/tests/constants.rs.
+const constants = JSON.parse(
+  readFileSync(path.join(HERE, '..', '..', 'shared', 'tests', 'golden', 'constants', 'protocol.json'), 'utf8'),
+);
 
 test('the Firefox manifest uses background scripts and the add-on id the card bridge allows', () => {
   const firefox = manifestFor(base, { browser: 'firefox' });
   assert.deepEqual(firefox.background, { scripts: ['background.js'], type: 'module' });
   assert.equal(firefox.browser_specific_settings.gecko.id, FIREFOX_EXTENSION_ID);
-  assert.equal(/FIREFOX_EXTENSION_ID: &str = "([^"]+)"/.exec(bridgeRs)[1], FIREFOX_EXTENSION_ID);
+  assert.equal(FIREFOX_EXTENSION_ID, constants.firefox_extension_id);
   assert.equal(firefox.key, undefined);
   assert.deepEqual(firefox.content_scripts, base.content_scripts);
   assert.deepEqual(firefox.permissions, ['nativeMessaging', 'storage'], 'storage holds only the origins given consent');
   assert.equal(base.background.service_worker, 'background.js', 'the source manifest is not changed');
+});
+
+test('the Chromium extension id is the one the card bridge allows', () => {
+  const id = readFileSync(path.join(HERE, '..', 'extension-id.txt'), 'utf8').trim();
+  assert.equal(id, constants.chromium_extension_id);
 });
 
 test('a release build serves the hosted origin only', () => {
@@ -30,6 +39,7 @@ test('a release build serves the hosted origin only', () => {
   assert.equal(release.key, base.key, 'the same extension id');
   assert.throws(() => manifestFor(base, { browser: 'chromium', origin: 'http://app.ehcert.be' }), /https origin/);
   assert.throws(() => manifestFor(base, { browser: 'chromium', origin: 'https://app.ehcert.be/path' }), /https origin/);
+  // @ts-expect-error: a browser the build does not know, on purpose.
   assert.throws(() => manifestFor(base, { browser: 'safari' }), /unknown browser/);
 });
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The PIN window speaks the app's four languages, each with every text and every operation.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

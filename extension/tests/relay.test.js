@@ -1,3 +1,4 @@
+// @ts-check
 // Unit tests of the relay rules, fed by the same golden messages the Rust protocol tests use.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -31,6 +32,16 @@ import {
 } from '../relay.js';
 
 const golden = new URL('../../shared/tests/golden/', import.meta.url);
+/**
+ * `value`, which the test needs to be there (a missing one fails here, by name).
+ * @template T
+ * @param {T} value
+ * @returns {NonNullable<T> & Record<string, any>}
+ */
+const present = (value) => {
+  assert.ok(value !== null && value !== undefined, 'expected a value');
+  return /** @type {any} */ (value);
+};
 const load = (name) => JSON.parse(readFileSync(new URL(name, golden), 'utf8'));
 
 const manifest = JSON.parse(readFileSync(new URL('../manifest.json', import.meta.url), 'utf8'));
@@ -86,13 +97,13 @@ test('the golden bridge hello is accepted and a different protocol names what to
   assert.equal(hello.args.protocol, PROTOCOL_VERSION);
   assert.deepEqual(checkHello(hello), { hello: hello.args });
   const older = checkHello({ type: 'hello', args: { bridge_version: '0.0.1', protocol: PROTOCOL_VERSION - 1 } });
-  assert.equal(older.failure.args.code, 'version-mismatch');
-  assert.match(older.failure.args.detail, /update the card bridge/);
+  assert.equal(present(older.failure).args.code, 'version-mismatch');
+  assert.match(present(older.failure).args.detail, /update the card bridge/);
   const newer = checkHello({ type: 'hello', args: { bridge_version: '9.0.0', protocol: PROTOCOL_VERSION + 1 } });
-  assert.match(newer.failure.args.detail, /update the browser extension/);
+  assert.match(present(newer.failure).args.detail, /update the browser extension/);
   const missing = checkHello(load('reject/from-bridge.hello-without-protocol.json'));
-  assert.equal(missing.failure.args.code, 'bad-request');
-  assert.equal(checkHello(load('from-bridge.readers.json')).failure.args.code, 'bad-request');
+  assert.equal(present(missing.failure).args.code, 'bad-request');
+  assert.equal(present(checkHello(load('from-bridge.readers.json')).failure).args.code, 'bad-request');
 });
 
 test('native disconnect reasons map to stable codes', () => {
@@ -161,12 +172,14 @@ test('a page cannot hand the extension a PIN, a digest, words for the window, or
 });
 
 test('the bridge is asked to sign the page\'s bytes as sent, or a challenge made here for the browser\'s origin', () => {
-  const sign = parsePageRequest(signRequest()).action;
+  const sign = /** @type {any} */ (present(parsePageRequest(signRequest())).action);
   assert.deepEqual(signedContentFor(sign, 'http://127.0.0.1:8080', () => assert.fail('no randomness needed')), {
     type: 'ehealth-request',
     args: { signed_info: sign.args.signed_info, payload: sign.args.payload },
   });
-  const check = parsePageRequest(load('to-extension.card-check.json')['ehcert:to-extension'].args).action;
+  const check = /** @type {any} */ (
+    present(parsePageRequest(load('to-extension.card-check.json')['ehcert:to-extension'].args)).action
+  );
   const content = signedContentFor(check, 'http://127.0.0.1:8080', (bytes) => bytes.fill(0xab));
   assert.deepEqual(content, {
     type: 'card-check',
@@ -178,10 +191,10 @@ test('the bridge is asked to sign the page\'s bytes as sent, or a challenge made
 test('the preview must name an operation this key may sign, as the Rust table says', () => {
   const preview = load('from-bridge.preview.json').args.outcome.args;
   assert.equal(previewRefusal('signature', preview), null);
-  assert.equal(previewRefusal('authentication', preview).args.code, 'not-signable');
+  assert.equal(present(previewRefusal('authentication', preview)).args.code, 'not-signable');
   const revocation = load('from-bridge.preview-revocation.json').args.outcome.args;
   assert.equal(previewRefusal('signature', revocation), null);
-  assert.equal(previewRefusal('signature', { ...preview, operation: { type: 'anything' } }).args.code, 'internal');
+  assert.equal(present(previewRefusal('signature', { ...preview, operation: { type: 'anything' } })).args.code, 'internal');
   // The same table as `KeyRole::may_sign` (shared/tests/golden.rs checks the Rust side).
   assert.deepEqual(KEY_FOR_OPERATION, {
     'card-check': 'authentication',
@@ -214,12 +227,12 @@ test('after a sign attempt: a wrong PIN with tries left asks again, anything els
   assert.equal(wrong.args.code, 'wrong-pin');
   assert.deepEqual(afterSignAttempt(wrong), { next: 'retry', triesLeft: wrong.args.tries_left });
   const last = { type: 'error', args: { code: 'wrong-pin', detail: '', tries_left: 0 } };
-  assert.equal(afterSignAttempt(last).outcome.args.code, 'pin-blocked');
+  assert.equal(present(afterSignAttempt(last)).outcome.args.code, 'pin-blocked');
   const signature = load('to-page.signature.json')['ehcert:to-page'].args.outcome;
   assert.deepEqual(afterSignAttempt(signature), { next: 'done', outcome: signature });
   const removed = { type: 'error', args: { code: 'card-removed', detail: '' } };
   assert.deepEqual(afterSignAttempt(removed), { next: 'done', outcome: removed });
-  assert.equal(afterSignAttempt({ type: 'readers', args: [] }).outcome.args.code, 'internal');
+  assert.equal(present(afterSignAttempt({ type: 'readers', args: [] })).outcome.args.code, 'internal');
 });
 
 test('the PIN window may send 4 to 12 digits, pinpad or cancel, and nothing else', () => {
@@ -247,7 +260,7 @@ test('bridge replies are matched by id and mapped to the page outcome of the act
   assert.equal(replyFor(frame, id + 1), null, 'a reply to another request is not ours');
   assert.equal(replyFor(load('from-bridge.hello.json'), id), null);
   assert.deepEqual(pageOutcomeFor('pin-status', frame.args.outcome), frame.args.outcome);
-  assert.equal(pageOutcomeFor('read-card', frame.args.outcome).args.code, 'internal');
+  assert.equal(/** @type {any} */ (pageOutcomeFor('read-card', frame.args.outcome)).args.code, 'internal');
   const readers = load('from-bridge.readers.json').args.outcome;
   assert.deepEqual(pageOutcomeFor('list-readers', readers), readers);
 });
@@ -264,7 +277,7 @@ test('the constants are those of the Rust protocol crate (its golden constants f
   // A content script cannot import modules: it repeats the page-message limit.
   const content = readFileSync(new URL('../content.js', import.meta.url), 'utf8');
   const product = (text) => text.split('*').reduce((value, factor) => value * Number(factor), 1);
-  assert.equal(product(/const MAX_PAGE_MESSAGE = ([0-9 *]+);/.exec(content)[1]), constants.max_page_message);
+  assert.equal(product(present(/const MAX_PAGE_MESSAGE = ([0-9 *]+);/.exec(content))[1]), constants.max_page_message);
 });
 
 test('read-card gives a page the card summary only; the identity file needs the person\'s consent', () => {

@@ -10,8 +10,9 @@ use std::{collections::BTreeMap, fs, path::Path};
 
 use ehcert_shared::{
     bridge::{
-        CertificateRequestSummary, CertificateSubject, KeyRole, RevocationSummary,
-        SignedOperation, CARD_CHECK_CHALLENGE_LEN, HOST_NAME, MAX_REPLY_FRAME, MAX_REQUEST_FRAME,
+        CertificateRequestSummary, CertificateSubject, KeyRole, RevocationSummary, SignedOperation,
+        CARD_CHECK_CHALLENGE_LEN, CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, HOST_NAME,
+        MAX_REPLY_FRAME, MAX_REQUEST_FRAME,
     },
     page::{Lang, MAX_PAGE_MESSAGE},
     PROTOCOL_VERSION,
@@ -69,7 +70,8 @@ fn constants() -> Value {
     let key_for_operation: BTreeMap<String, Value> = operations()
         .iter()
         .map(|operation| {
-            let name = serde_json::to_value(operation).unwrap()["type"].as_str().unwrap().to_owned();
+            let name =
+                serde_json::to_value(operation).unwrap()["type"].as_str().unwrap().to_owned();
             let key = [KeyRole::Authentication, KeyRole::Signature]
                 .into_iter()
                 .find(|key| key.may_sign(operation))
@@ -80,6 +82,8 @@ fn constants() -> Value {
     json!({
         "protocol_version": PROTOCOL_VERSION,
         "host_name": HOST_NAME,
+        "chromium_extension_id": CHROMIUM_EXTENSION_ID,
+        "firefox_extension_id": FIREFOX_EXTENSION_ID,
         "max_request_frame": MAX_REQUEST_FRAME,
         "max_reply_frame": MAX_REPLY_FRAME,
         "max_page_message": MAX_PAGE_MESSAGE,
@@ -91,8 +95,7 @@ fn constants() -> Value {
 
 #[test]
 fn the_constants_are_those_of_the_golden_file() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/constants/protocol.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/constants/protocol.json");
     let expected = serde_json::to_string_pretty(&constants()).unwrap() + "\n";
     if std::env::var_os("EHCERT_UPDATE_GOLDEN").is_some() {
         fs::write(&path, &expected).unwrap();
