@@ -1,5 +1,6 @@
-//! The choices no public source settles, made configurable per environment (see `FIDELITY.md`
-//! beside this crate for each one's source and the acceptance probe's check that settles it).
+//! The choices no public source settles, made configurable per environment (see
+//! `app/certra/FIDELITY.md` for each one's source and the acceptance probe's check that settles
+//! it).
 //!
 //! Where eHealth's own client, the technical connector 4.0.2, shows what the services expect,
 //! ehcert does the same and there is nothing to choose. Two things it does not show:
