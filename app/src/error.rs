@@ -11,8 +11,11 @@ pub enum AppError {
     Bridge(Failure),
     /// No answer within the named timeout.
     Timeout(&'static str),
-    /// The browser refused something the page needs (no window, postMessage failed).
+    /// The browser refused something the page needs (no window, postMessage failed); the
+    /// detail is the name of the browser interface, for support.
     Browser(String),
+    /// The browser would not keep the pending request (no storage for this site, or full).
+    NotKept(crate::services::keeping::NotKept),
     /// A key, certificate or keystore problem.
     Pki(std::sync::Arc<ehcert_pki::PkiError>),
     /// eHealth's services answered, but not with what was asked.
@@ -64,6 +67,10 @@ impl AppError {
             Self::CardNotRead => t.card_not_read.to_owned(),
             Self::WrongStage(stage) => stage_message(*stage, t).to_owned(),
             Self::NoKeystoreChosen => t.no_keystore_chosen.to_owned(),
+            Self::NotKept(crate::services::keeping::NotKept::NoStorage) => t.no_storage.to_owned(),
+            Self::NotKept(crate::services::keeping::NotKept::Refused) => {
+                t.storage_refused.to_owned()
+            }
             Self::NotYetIssued => t.not_yet_issued.to_owned(),
             Self::UnfinishedRequest(file) => with(t.unfinished_request, file),
             Self::AlreadyCompleted => t.already_completed.to_owned(),
@@ -246,6 +253,8 @@ struct ErrorTexts {
     stage_still_pending: &'static str,
     stage_etk_key_missing: &'static str,
     no_keystore_chosen: &'static str,
+    no_storage: &'static str,
+    storage_refused: &'static str,
     not_yet_issued: &'static str,
     unfinished_request: &'static str,
     already_completed: &'static str,
@@ -329,6 +338,8 @@ const EN: ErrorTexts = ErrorTexts {
     stage_still_pending: "this keystore still waits for its certificate. Complete the request first (“Complete a request”), then use the keystore it gives you.",
     stage_etk_key_missing: "eHealth has an ETK for this certificate, but this keystore holds no ETK key. Use the final keystore made when the request was completed.",
     no_keystore_chosen: "choose the keystore whose ETK you want to activate, and give its password.",
+    no_storage: "this browser keeps no data for this site (a private window, or a setting), so it cannot keep a copy of your request. Use a normal window, or allow this site to store data, then try again; the file you downloaded holds your key.",
+    storage_refused: "this browser would not store the copy of your request (its storage for this site is full or blocked). Free some space or allow this site to store data, then try again; the file you downloaded holds your key.",
     not_yet_issued: "eHealth has not issued your certificate yet (it may be checked by hand). Your pending keystore is safe: come back later and choose \"Complete a request\".",
     unfinished_request: "the request for {} in this browser is nearly finished. Complete it first with \"Complete a request\"; then you can start a new one.",
     already_completed: "this request was completed already: the keystore made then, under the same file name, holds its certificate and the ETK key eHealth registered. Use that file. If it is lost, revoke the certificate in \"My certificates\" and request a new one.",
@@ -403,6 +414,8 @@ const NL: ErrorTexts = ErrorTexts {
     stage_still_pending: "deze keystore wacht nog op zijn certificaat. Vervolledig eerst de aanvraag („Een aanvraag vervolledigen”) en gebruik daarna de keystore die u dan krijgt.",
     stage_etk_key_missing: "eHealth heeft een ETK voor dit certificaat, maar deze keystore bevat geen ETK-sleutel. Gebruik de definitieve keystore die gemaakt werd toen de aanvraag vervolledigd werd.",
     no_keystore_chosen: "kies de keystore waarvan u de ETK wilt activeren, en geef zijn wachtwoord.",
+    no_storage: "deze browser bewaart geen gegevens voor deze site (een privévenster, of een instelling) en kan dus geen kopie van uw aanvraag bewaren. Gebruik een gewoon venster of laat deze site gegevens bewaren en probeer het opnieuw; het gedownloade bestand bevat uw sleutel.",
+    storage_refused: "deze browser wilde de kopie van uw aanvraag niet bewaren (de opslag voor deze site is vol of geblokkeerd). Maak ruimte vrij of laat deze site gegevens bewaren en probeer het opnieuw; het gedownloade bestand bevat uw sleutel.",
     not_yet_issued: "eHealth heeft uw certificaat nog niet uitgereikt (misschien wordt het manueel gecontroleerd). Uw voorlopige keystore is veilig: kom later terug en kies \"Een aanvraag vervolledigen\".",
     unfinished_request: "de aanvraag voor {} in deze browser is bijna klaar. Vervolledig ze eerst met \"Een aanvraag vervolledigen\"; daarna kunt u een nieuwe starten.",
     already_completed: "deze aanvraag werd al vervolledigd: de keystore die toen werd gemaakt, met dezelfde bestandsnaam, bevat het certificaat en de ETK-sleutel die eHealth registreerde. Gebruik dat bestand. Bent u het kwijt, trek het certificaat dan in via \"Mijn certificaten\" en vraag een nieuw aan.",
@@ -477,6 +490,8 @@ const FR: ErrorTexts = ErrorTexts {
     stage_still_pending: "ce keystore attend encore son certificat. Complétez d'abord la demande (« Compléter une demande »), puis utilisez le keystore obtenu.",
     stage_etk_key_missing: "eHealth a un ETK pour ce certificat, mais ce keystore ne contient pas de clé ETK. Utilisez le keystore définitif créé lorsque la demande a été complétée.",
     no_keystore_chosen: "choisissez le keystore dont vous voulez activer l'ETK, et donnez son mot de passe.",
+    no_storage: "ce navigateur ne conserve aucune donnée pour ce site (fenêtre privée, ou un réglage) et ne peut donc pas garder de copie de votre demande. Utilisez une fenêtre normale ou autorisez ce site à stocker des données, puis réessayez ; le fichier téléchargé contient votre clé.",
+    storage_refused: "ce navigateur n'a pas voulu conserver la copie de votre demande (son stockage pour ce site est plein ou bloqué). Libérez de l'espace ou autorisez ce site à stocker des données, puis réessayez ; le fichier téléchargé contient votre clé.",
     not_yet_issued: "eHealth n'a pas encore délivré votre certificat (il est peut-être vérifié manuellement). Votre keystore provisoire est en sécurité : revenez plus tard et choisissez « Compléter une demande ».",
     unfinished_request: "la demande pour {} dans ce navigateur est presque terminée. Complétez-la d'abord avec « Compléter une demande » ; vous pourrez ensuite en commencer une nouvelle.",
     already_completed: "cette demande a déjà été complétée : le keystore créé alors, sous le même nom de fichier, contient le certificat et la clé ETK enregistrée par eHealth. Utilisez ce fichier. S'il est perdu, révoquez le certificat dans « Mes certificats » et demandez-en un nouveau.",
@@ -551,6 +566,8 @@ const DE: ErrorTexts = ErrorTexts {
     stage_still_pending: "dieser Keystore wartet noch auf sein Zertifikat. Schließen Sie zuerst den Antrag ab („Einen Antrag abschließen“) und verwenden Sie dann den Keystore, den Sie dabei erhalten.",
     stage_etk_key_missing: "eHealth hat ein ETK für dieses Zertifikat, aber dieser Keystore enthält keinen ETK-Schlüssel. Verwenden Sie den endgültigen Keystore, der beim Abschluss des Antrags erstellt wurde.",
     no_keystore_chosen: "wählen Sie den Keystore, dessen ETK Sie aktivieren möchten, und geben Sie sein Passwort ein.",
+    no_storage: "dieser Browser speichert keine Daten für diese Website (ein privates Fenster oder eine Einstellung) und kann daher keine Kopie Ihres Antrags aufbewahren. Verwenden Sie ein normales Fenster oder erlauben Sie dieser Website, Daten zu speichern, und versuchen Sie es erneut; die heruntergeladene Datei enthält Ihren Schlüssel.",
+    storage_refused: "dieser Browser wollte die Kopie Ihres Antrags nicht speichern (sein Speicher für diese Website ist voll oder gesperrt). Schaffen Sie Platz oder erlauben Sie dieser Website, Daten zu speichern, und versuchen Sie es erneut; die heruntergeladene Datei enthält Ihren Schlüssel.",
     not_yet_issued: "eHealth hat Ihr Zertifikat noch nicht ausgestellt (es wird vielleicht von Hand geprüft). Ihr vorläufiger Keystore ist sicher: Kommen Sie später zurück und wählen Sie \"Einen Antrag abschließen\".",
     unfinished_request: "der Antrag für {} in diesem Browser ist fast abgeschlossen. Schließen Sie ihn zuerst mit \"Einen Antrag abschließen\" ab; danach können Sie einen neuen beginnen.",
     already_completed: "dieser Antrag wurde bereits abgeschlossen: der damals erstellte Keystore mit demselben Dateinamen enthält das Zertifikat und den von eHealth registrierten ETK-Schlüssel. Verwenden Sie diese Datei. Ist sie verloren, widerrufen Sie das Zertifikat unter \"Meine Zertifikate\" und beantragen Sie ein neues.",

@@ -137,12 +137,7 @@ pub fn store_pending(pending: &KeptRequest) -> Result<(), AppError> {
         registering: pending.registering,
     })
     .map_err(|err| AppError::Browser(err.to_string()))?;
-    keeping::remember(PENDING_KEY, &value).map(|_| ()).map_err(|err| match err {
-        keeping::NotKept::NoStorage => AppError::Browser("this browser keeps no local data".into()),
-        keeping::NotKept::Refused => {
-            AppError::Browser("the browser's storage is full or blocked".into())
-        }
-    })
+    keeping::remember(PENDING_KEY, &value).map(|_| ()).map_err(AppError::NotKept)
 }
 
 /// The pending keystore kept in this browser, if any.
