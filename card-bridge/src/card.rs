@@ -300,7 +300,7 @@ fn read_everything(
             zip: tlv::text(&address, 0x02),
             municipality: tlv::text(&address, 0x03),
         },
-        photo_hash: base16ct::lower::encode_string(&photo_hash),
+        photo_hash: base16ct::lower::encode_string(photo_hash),
         photo_hash_valid,
         certificates: Certificates {
             authentication: STANDARD.encode(authentication),
