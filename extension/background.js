@@ -36,6 +36,15 @@ import {
   signedContentFor,
 } from './relay.js';
 
+/**
+ * An outcome for the page, or one of the bridge's (`{type, args}`, `ehcert_shared::page::PageOutcome`).
+ * @typedef {{type: string, args?: any}} Outcome
+ * A page action as relay.js `parsePageRequest` checked it.
+ * @typedef {{type: string, args?: any}} Action
+ * Something that happened to an operation (its window, its bridge, the page), taken by its loop.
+ * @typedef {{type: string, [field: string]: any}} OperationEvent
+ */
+
 const ALLOW_LIST = allowListFromMatches(
   (chrome.runtime.getManifest().content_scripts ?? []).flatMap((script) => script.matches ?? []),
 );
@@ -95,6 +104,11 @@ chrome.runtime.onConnect.addListener((port) => {
   });
 });
 
+/**
+ * @param {chrome.runtime.Port} port
+ * @param {number} id
+ * @param {Outcome} outcome
+ */
 function reply(port, id, outcome) {
   try {
     port.postMessage({ id, outcome });
@@ -103,6 +117,12 @@ function reply(port, id, outcome) {
   }
 }
 
+/**
+ * @param {Action} action
+ * @param {string} origin
+ * @param {AbortSignal} pageGone
+ * @returns {Promise<Outcome>}
+ */
 async function perform(action, origin, pageGone) {
   const opened = await openBridge();
   if (opened.failure) return opened.failure;
@@ -130,7 +150,9 @@ async function perform(action, origin, pageGone) {
 /** Starts the bridge and waits for its hello. Resolves to `{bridge}` or `{failure}`. */
 function openBridge() {
   return new Promise((resolve) => {
+    /** @type {Bridge | null} */
     let bridge = null;
+    /** @type {chrome.runtime.Port} */
     let native;
     try {
       native = chrome.runtime.connectNative(HOST_NAME);
@@ -169,19 +191,31 @@ function openBridge() {
 
 /** One running bridge process: requests one at a time, each with its own timeout. */
 class Bridge {
+  /** @type {chrome.runtime.Port} */
   #native;
   #nextId = 1;
   /** @type {{id: number, settle: (outcome: any) => void} | null} */
   #waiting = null;
+  /** @type {Outcome | null} */
   #stoppedWith = null;
+  /** @type {((reason: Outcome) => void)[]} */
   #onStop = [];
 
+  /**
+   * @param {chrome.runtime.Port} native
+   * @param {{bridge_version: string, protocol: number}} hello
+   */
   constructor(native, hello) {
     this.#native = native;
     this.hello = hello;
   }
 
-  /** Sends `command` and resolves to the bridge's outcome, or to a failure. */
+  /**
+   * Sends `command` and resolves to the bridge's outcome, or to a failure.
+   * @param {{type: string, args?: any}} command
+   * @param {number} timeoutMs
+   * @returns {Promise<Outcome>}
+   */
   request(command, timeoutMs) {
     if (this.#stoppedWith) return Promise.resolve(this.#stoppedWith);
     const id = this.#nextId++;
@@ -208,17 +242,20 @@ class Bridge {
     });
   }
 
+  /** @param {unknown} frame */
   frame(frame) {
     const reply = this.#waiting && replyFor(frame, this.#waiting.id);
     if (reply) this.#waiting?.settle(reply.outcome);
   }
 
+  /** @param {Outcome} reason */
   stopped(reason) {
     this.#stoppedWith = reason;
     this.#waiting?.settle(reason);
     for (const listener of this.#onStop) listener(reason);
   }
 
+  /** @param {(reason: Outcome) => void} listener */
   onStop(listener) {
     this.#onStop.push(listener);
   }
@@ -236,6 +273,13 @@ class Bridge {
  * A signature: the bridge checks what is to be signed and says what it does (the preview), the
  * PIN window shows that, then the bridge checks it again and the card signs. The window's words
  * come from the bridge's reading of the signed bytes, never from the page.
+ */
+/**
+ * @param {Bridge} bridge
+ * @param {Action} action
+ * @param {string} origin
+ * @param {AbortSignal} pageGone
+ * @returns {Promise<Outcome>}
  */
 async function sign(bridge, action, origin, pageGone) {
   const args = action.args;
@@ -315,6 +359,13 @@ async function sign(bridge, action, origin, pageGone) {
  * for this origin, once or until withdrawn in the options (`chrome.storage.local`, which holds
  * nothing but the origins).
  */
+/**
+ * @param {Bridge} bridge
+ * @param {{reader: string | null, lang: string}} args
+ * @param {string} origin
+ * @param {AbortSignal} pageGone
+ * @returns {Promise<Outcome>}
+ */
 async function readIdentity(bridge, args, origin, pageGone) {
   const consentKey = CONSENT_PREFIX + origin;
   const stored = await chrome.storage.local.get(consentKey);
@@ -334,6 +385,10 @@ async function readIdentity(bridge, args, origin, pageGone) {
 }
 
 /** Opens the consent window and waits for the person's answer, or a failure. */
+/**
+ * @param {Record<string, unknown>} details
+ * @param {AbortSignal} pageGone
+ */
 async function askConsent(details, pageGone) {
   const consentWindow = new OperationWindow(CONSENT_PAGE, consents, pageGone, details);
   try {
@@ -366,6 +421,12 @@ async function askConsent(details, pageGone) {
  * from that operation's window, and only once; then told what to show. Its messages pass
  * `parse` or are dropped.
  */
+/**
+ * @param {chrome.runtime.Port} port
+ * @param {string} page
+ * @param {Map<string, OperationWindow>} operations
+ * @param {(message: unknown) => OperationEvent | null} parse
+ */
 function attachWindow(port, page, operations, parse) {
   const sender = port.sender;
   const fromPage =
@@ -373,8 +434,8 @@ function attachWindow(port, page, operations, parse) {
     originOfSender(sender) === EXTENSION_ORIGIN &&
     typeof sender.url === 'string' &&
     sender.url.startsWith(`${page}#`);
-  const operation = fromPage ? operations.get(new URL(sender.url).hash.slice(1)) : undefined;
-  if (!operation || !operation.accepts(sender.tab?.windowId)) {
+  const operation = fromPage && sender?.url ? operations.get(new URL(sender.url).hash.slice(1)) : undefined;
+  if (!operation || !operation.accepts(sender?.tab?.windowId)) {
     port.disconnect();
     return;
   }
@@ -391,7 +452,7 @@ class OperationWindow {
   #operations;
   #pageGone;
   #onPageGone = () => this.events.push({ type: 'page-gone' });
-  #onWindowRemoved = (windowId) => {
+  #onWindowRemoved = (/** @type {number} */ windowId) => {
     if (windowId === this.windowId) this.events.push({ type: 'closed' });
   };
   /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -399,6 +460,12 @@ class OperationWindow {
   /** @type {chrome.runtime.Port | null} */
   #port = null;
 
+  /**
+   * @param {string} page
+   * @param {Map<string, OperationWindow>} operations
+   * @param {AbortSignal} pageGone
+   * @param {Record<string, unknown>} details
+   */
   constructor(page, operations, pageGone, details) {
     this.id = crypto.randomUUID();
     /** @type {number | null} */
@@ -413,6 +480,7 @@ class OperationWindow {
     chrome.windows.onRemoved.addListener(this.#onWindowRemoved);
   }
 
+  /** @param {number} height */
   async open(height) {
     const created = await chrome.windows.create({
       url: `${this.#page}#${this.id}`,
@@ -425,10 +493,15 @@ class OperationWindow {
   }
 
   /** Whether a port from browser window `windowId` may be this window's (its first one). */
+  /** @param {number | undefined} windowId */
   accepts(windowId) {
     return this.#port === null && (this.windowId === null || windowId === this.windowId);
   }
 
+  /**
+   * @param {chrome.runtime.Port} port
+   * @param {(message: unknown) => OperationEvent | null} parse
+   */
   attach(port, parse) {
     this.#port = port;
     port.onMessage.addListener((message) => {
@@ -443,6 +516,7 @@ class OperationWindow {
     this.events.push({ type: 'ready' });
   }
 
+  /** @param {unknown} message */
   post(message) {
     this.#port?.postMessage(message);
   }
@@ -473,10 +547,12 @@ class OperationWindow {
 
 /** Events of one operation, taken one at a time by its loop. */
 class EventQueue {
+  /** @type {OperationEvent[]} */
   #items = [];
   /** @type {((event: any) => void) | null} */
   #waiter = null;
 
+  /** @param {OperationEvent} event */
   push(event) {
     if (this.#waiter) {
       const waiter = this.#waiter;

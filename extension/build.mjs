@@ -35,7 +35,7 @@ export const FILES = [
 
 /**
  * The manifest for `browser`, from the Chromium development manifest.
- * @param {object} base the parsed manifest.json
+ * @param {Record<string, any>} base the parsed manifest.json
  * @param {{browser: 'chromium' | 'firefox', origin?: string}} options
  */
 export function manifestFor(base, { browser, origin }) {
@@ -58,7 +58,9 @@ export function manifestFor(base, { browser, origin }) {
   return manifest;
 }
 
+/** @param {string[]} argv */
 async function main(argv) {
+  /** @type {Record<string, string>} */
   const options = {};
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -69,7 +71,9 @@ async function main(argv) {
   }
   if (!options.browser || !options.out) throw new Error('--browser and --out are required');
   const base = JSON.parse(await readFile(path.join(HERE, 'manifest.json'), 'utf8'));
-  const manifest = manifestFor(base, { browser: options.browser, origin: options.origin });
+  // An unknown browser is refused by manifestFor.
+  const browser = /** @type {'chromium' | 'firefox'} */ (options.browser);
+  const manifest = manifestFor(base, { browser, origin: options.origin });
   await mkdir(options.out, { recursive: true });
   for (const file of FILES) await copyFile(path.join(HERE, file), path.join(options.out, file));
   await writeFile(path.join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -17,6 +17,7 @@ function translate() {
   translateMarked(text);
 }
 
+/** @param {{origin: string, holder: string, lang: string}} details */
 function show(details) {
   text = stringsFor(details.lang);
   document.documentElement.lang = details.lang;
@@ -29,8 +30,9 @@ function show(details) {
 }
 
 /** Only the person's own clicks count, never a script-made event. */
+/** @param {'allow-once' | 'allow-always' | 'refuse'} type */
 function answer(type) {
-  return (event) => {
+  return (/** @type {Event} */ event) => {
     if (!event.isTrusted) return;
     port.postMessage({ type });
   };

@@ -10,21 +10,25 @@
   // `ehcert_shared::page::MAX_PAGE_MESSAGE` (relay.js): a content script cannot import modules.
   const MAX_PAGE_MESSAGE = 32 * 1024;
 
+  /** @type {chrome.runtime.Port | null} */
   let port = null;
   const pending = new Set();
 
+  /** @param {unknown} message */
   function toPage(message) {
     window.postMessage({ [TO_PAGE]: message }, window.location.origin);
   }
 
+  /** Opens the port to the service worker; it is also kept in `port` until it closes. */
   function connect() {
-    port = chrome.runtime.connect({ name: PORT_NAME });
-    port.onMessage.addListener((reply) => {
+    const opened = chrome.runtime.connect({ name: PORT_NAME });
+    port = opened;
+    opened.onMessage.addListener((reply) => {
       if (!reply || typeof reply.id !== 'number') return;
       pending.delete(reply.id);
       toPage({ type: 'reply', args: reply });
     });
-    port.onDisconnect.addListener(() => {
+    opened.onDisconnect.addListener(() => {
       port = null;
       // The service worker was stopped or restarted mid-operation: fail what it was doing now
       // rather than let the page wait for its timeout.
@@ -42,6 +46,7 @@
       }
       pending.clear();
     });
+    return opened;
   }
 
   window.addEventListener('message', (event) => {
@@ -67,9 +72,9 @@
         toPage({ type: 'reply', args: { id: message.args.id, outcome: { type: 'error', args: { code: 'bad-request', detail } } } });
         return;
       }
-      if (!port) connect();
+      const connected = port ?? connect();
       pending.add(message.args.id);
-      port.postMessage(message.args);
+      connected.postMessage(message.args);
     }
   });
 })();

@@ -20,7 +20,7 @@ export const STRINGS = {
     cancel: 'Cancel',
     pinpad: 'Enter the PIN on your card reader.',
     pinpadRetry: 'Try again on the reader',
-    wrongPin: (n) => (n === 1 ? 'Wrong PIN. 1 try left before the PIN is blocked.' : `Wrong PIN. ${n} tries left.`),
+    wrongPin: (/** @type {number} */ n) => (n === 1 ? 'Wrong PIN. 1 try left before the PIN is blocked.' : `Wrong PIN. ${n} tries left.`),
     signing: 'Signing with your card…',
     interrupted: 'The operation was interrupted. Go back to the ehcert page and try again.',
     about: {
@@ -79,7 +79,7 @@ export const STRINGS = {
     cancel: 'Annuleren',
     pinpad: 'Typ de pincode op uw kaartlezer.',
     pinpadRetry: 'Opnieuw proberen op de lezer',
-    wrongPin: (n) =>
+    wrongPin: (/** @type {number} */ n) =>
       n === 1 ? 'Verkeerde pincode. Nog 1 poging voor de pincode geblokkeerd wordt.' : `Verkeerde pincode. Nog ${n} pogingen.`,
     signing: 'Bezig met ondertekenen met uw kaart…',
     interrupted: 'De bewerking werd onderbroken. Ga terug naar de ehcert-pagina en probeer opnieuw.',
@@ -139,7 +139,7 @@ export const STRINGS = {
     cancel: 'Annuler',
     pinpad: 'Tapez le code PIN sur votre lecteur de carte.',
     pinpadRetry: 'Réessayer sur le lecteur',
-    wrongPin: (n) =>
+    wrongPin: (/** @type {number} */ n) =>
       n === 1 ? 'Code PIN erroné. Encore 1 essai avant le blocage du code PIN.' : `Code PIN erroné. Encore ${n} essais.`,
     signing: 'Signature avec votre carte en cours…',
     interrupted: "L'opération a été interrompue. Retournez à la page ehcert et réessayez.",
@@ -199,7 +199,7 @@ export const STRINGS = {
     cancel: 'Abbrechen',
     pinpad: 'Geben Sie die PIN an Ihrem Kartenleser ein.',
     pinpadRetry: 'Am Leser erneut versuchen',
-    wrongPin: (n) =>
+    wrongPin: (/** @type {number} */ n) =>
       n === 1 ? 'Falsche PIN. Noch 1 Versuch, bevor die PIN gesperrt wird.' : `Falsche PIN. Noch ${n} Versuche.`,
     signing: 'Unterschrift mit Ihrer Karte läuft…',
     interrupted: 'Der Vorgang wurde unterbrochen. Kehren Sie zur ehcert-Seite zurück und versuchen Sie es erneut.',
@@ -245,7 +245,12 @@ export const STRINGS = {
   },
 };
 
-/** The strings for `lang`, English for anything else. */
+/**
+ * The strings for `lang`, English for anything else.
+ * @param {unknown} lang
+ */
 export function stringsFor(lang) {
-  return Object.hasOwn(STRINGS, lang) ? STRINGS[lang] : STRINGS.en;
+  return typeof lang === 'string' && Object.hasOwn(STRINGS, lang)
+    ? STRINGS[/** @type {keyof typeof STRINGS} */ (lang)]
+    : STRINGS.en;
 }

@@ -24,6 +24,15 @@ let finished = false;
  */
 const ARMING_DELAY_MS = 600;
 let armed = false;
+/**
+ * What the worker asks this window to show (background.js): the origin from the browser, the
+ * holder from the card, the key, and the operation as the bridge read it from the signed bytes.
+ * @typedef {{origin: string, holder: string, key: string, lang: string, pinpad: boolean,
+ *   operation: {type: string, args: any}}} Details
+ * A certificate's holder as the bridge read it from a DN (`ehcert_shared::bridge::CertificateSubject`).
+ * @typedef {{name: string, id: string, id_type: string, application_id?: string | null, dn: string}} Certificate
+ */
+/** @type {Details | null} */
 let shownDetails = null;
 
 function translate() {
@@ -33,6 +42,7 @@ function translate() {
 }
 
 /** A certificate's holder in words: name, then the national number or organisation number. */
+/** @param {Certificate} certificate */
 function describeCertificate(certificate) {
   const name = cleanText(certificate.name);
   const id = cleanText(certificate.id, 40);
@@ -41,6 +51,7 @@ function describeCertificate(certificate) {
   return `${name} (${cleanText(certificate.id_type, 40)} ${id})${application}`;
 }
 
+/** @param {Details} details */
 function show(details) {
   shownDetails = details;
   text = stringsFor(details.lang);
@@ -50,8 +61,8 @@ function show(details) {
   $('origin').textContent = details.origin;
   $('holder').textContent = cleanText(details.holder);
   $('key').textContent = details.key === 'signature' ? text.keySignature : text.keyAuthentication;
-  $('operation').textContent = text.ops[type];
-  $('about').textContent = text.about[type];
+  $('operation').textContent = /** @type {Record<string, string>} */ (text.ops)[type];
+  $('about').textContent = /** @type {Record<string, string>} */ (text.about)[type];
   const certificate = type === 'certificate-request' || type === 'revocation' ? args.certificate : null;
   $('subject-row').hidden = !certificate;
   $('key-id-row').hidden = !certificate;
@@ -63,7 +74,7 @@ function show(details) {
     $('key-id').textContent = groupHex(cleanText(args.key_id, 40));
     $('dn').textContent = cleanText(certificate.dn, 400);
   }
-  if (type === 'revocation') $('reason').textContent = text.reasons[args.reason] ?? cleanText(args.reason, 40);
+  if (type === 'revocation') $('reason').textContent = /** @type {Record<string, string>} */ (text.reasons)[args.reason] ?? cleanText(args.reason, 40);
   $('details').hidden = false;
   if (details.pinpad) {
     $('pinpad').hidden = false;
@@ -81,6 +92,7 @@ function show(details) {
   }
 }
 
+/** @param {boolean} busy */
 function setBusy(busy) {
   input('pin').disabled = busy;
   for (const id of ['sign', 'pinpad-retry']) button(id).disabled = busy;
@@ -115,6 +127,7 @@ $('pin-form').addEventListener('submit', (event) => {
   setBusy(true);
 });
 
+/** @param {Event} event */
 const cancel = (event) => {
   if (!event.isTrusted) return;
   finished = true;

@@ -50,6 +50,7 @@ export function allowListFromMatches(matches) {
  * the extension.
  * @param {unknown} origin
  * @param {{protocol: string, hostname: string}[]} allowList
+ * @returns {origin is string}
  */
 export function isAllowedOrigin(origin, allowList) {
   if (typeof origin !== 'string') return false;
@@ -88,6 +89,7 @@ const KEYS = new Set(['authentication', 'signature']);
  * and the card check. The bridge enforces the same table; the worker checks the bridge's preview
  * against it too, so neither alone decides.
  */
+/** @type {Record<string, 'authentication' | 'signature'>} */
 export const KEY_FOR_OPERATION = {
   'card-check': 'authentication',
   'actor-qualities': 'authentication',
@@ -115,6 +117,7 @@ export function parsePageRequest(value) {
   return parsed ? { id, action: parsed } : null;
 }
 
+/** @param {Record<string, any>} action the page's action, its `type` a string */
 function parseAction(action) {
   switch (action.type) {
     case 'status':
@@ -141,13 +144,18 @@ function parseAction(action) {
   }
 }
 
+/**
+ * @param {unknown} args
+ * @param {string[]} fields
+ */
 function parseReader(args, fields) {
-  if (!hasExactly(args, fields)) return undefined;
+  if (!isPlainObject(args) || !hasExactly(args, fields)) return undefined;
   const { reader } = args;
   if (reader === null) return null;
   return typeof reader === 'string' && reader.length > 0 && reader.length <= 256 ? reader : undefined;
 }
 
+/** @param {unknown} args */
 function parseSign(args) {
   // No digest and no words for the window: the bridge derives both from these bytes.
   const fields = ['reader', 'key', 'signed_info', 'payload', 'lang'];
@@ -165,7 +173,7 @@ function parseSign(args) {
  * What the bridge is asked to sign for a page action (`ehcert_shared::bridge::SignedContent`):
  * the page's eHealth request as it sent it, or, for the card check, a challenge made here for the
  * origin the browser named.
- * @param {{type: string, args: any}} action a parsed `sign` or `card-check`
+ * @param {{type: string, args?: any}} action a parsed `sign` or `card-check`
  * @param {string} origin from the browser's sender information
  * @param {(bytes: Uint8Array) => Uint8Array} random fills bytes with random values
  */
@@ -227,18 +235,20 @@ export function groupHex(hex) {
   return (hex.match(/.{1,4}/g) ?? []).join(' ');
 }
 
+/** @param {Uint8Array} bytes */
 function encodeBase64(bytes) {
   return btoa(String.fromCharCode(...bytes));
 }
 
 /** A PIN as the card takes it: 4 to 12 digits (card-bridge/CARD.md §4.1). */
+/** @param {unknown} pin */
 export function isValidPin(pin) {
   return typeof pin === 'string' && /^[0-9]{4,12}$/.test(pin);
 }
 
 /**
  * The bridge command for a page action other than `status` and `sign`.
- * @param {{type: string, args?: object}} action
+ * @param {{type: string, args?: {reader?: string | null}}} action
  */
 export function bridgeCommandFor(action) {
   return action.args ? { type: action.type, args: { reader: action.args.reader } } : { type: action.type };
@@ -352,8 +362,8 @@ export function replyFor(frame, id) {
  * What the service worker does with the bridge's answer to a `sign` typed in the PIN window:
  * `done` (reply to the page and close the window) or `retry` (a wrong PIN with tries left: the
  * window says how many and asks again).
- * @param {{type: string, args: any}} outcome
- * @returns {{next: 'retry', triesLeft: number} | {next: 'done', outcome: {type: string, args: any}}}
+ * @param {{type: string, args?: any}} outcome
+ * @returns {{next: 'retry', triesLeft: number} | {next: 'done', outcome: {type: string, args?: any}}}
  */
 export function afterSignAttempt(outcome) {
   if (outcome.type === 'error' && outcome.args.code === 'wrong-pin' && outcome.args.tries_left > 0) {
@@ -390,6 +400,11 @@ function isPlainObject(value) {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Whether `object` has these own keys and no others.
+ * @param {object} object
+ * @param {string[]} keys
+ */
 function hasExactly(object, keys) {
   const own = Object.keys(object);
   return own.length === keys.length && keys.every((key) => own.includes(key));

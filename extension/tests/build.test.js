@@ -53,7 +53,7 @@ test('the build writes every file the manifest and the pages refer to, and no pa
     assert.equal(manifest.web_accessible_resources, undefined, 'a page must not be able to frame the PIN window');
     const referenced = [
       ...manifest.background.scripts,
-      ...manifest.content_scripts.flatMap((script) => script.js),
+      ...manifest.content_scripts.flatMap((/** @type {{js: string[]}} */ script) => script.js),
       manifest.options_ui.page,
       ...['pin.html', 'consent.html', 'options.html'].flatMap((page) =>
         [...readFileSync(path.join(out, page), 'utf8').matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]),

@@ -26,6 +26,6 @@ test('every data-text of the PIN, consent and options windows has a string', () 
     const html = readFileSync(new URL(`../${page}`, import.meta.url), 'utf8');
     const used = [...html.matchAll(/data-text="([^"]+)"/g)].map((match) => match[1]);
     assert.ok(used.length >= 3, page);
-    for (const key of used) assert.equal(typeof STRINGS.en[key], 'string', `${page}: ${key}`);
+    for (const key of used) assert.equal(typeof /** @type {Record<string, unknown>} */ (STRINGS.en)[key], 'string', `${page}: ${key}`);
   }
 });

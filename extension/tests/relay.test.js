@@ -42,10 +42,10 @@ const present = (value) => {
   assert.ok(value !== null && value !== undefined, 'expected a value');
   return /** @type {any} */ (value);
 };
-const load = (name) => JSON.parse(readFileSync(new URL(name, golden), 'utf8'));
+const load = (/** @type {string} */ name) => JSON.parse(readFileSync(new URL(name, golden), 'utf8'));
 
 const manifest = JSON.parse(readFileSync(new URL('../manifest.json', import.meta.url), 'utf8'));
-const DEVELOPMENT = allowListFromMatches(manifest.content_scripts.flatMap((script) => script.matches));
+const DEVELOPMENT = allowListFromMatches(manifest.content_scripts.flatMap((/** @type {{matches: string[]}} */ script) => script.matches));
 
 test('the development allow-list is the loopback hosts of the manifest, exactly as the browser spells origins', () => {
   assert.deepEqual(DEVELOPMENT, [
@@ -149,6 +149,7 @@ test('a page cannot hand the extension a PIN, a digest, words for the window, or
   ]) {
     assert.equal(parsePageRequest(load(name)['ehcert:to-extension'].args), null, name);
   }
+  /** @type {Record<string, (args: Record<string, any>) => unknown>} */
   const cases = {
     'a digest instead of the bytes': (args) => {
       delete args.payload;
@@ -276,7 +277,8 @@ test('the constants are those of the Rust protocol crate (its golden constants f
   assert.deepEqual(KEY_FOR_OPERATION, constants.key_for_operation);
   // A content script cannot import modules: it repeats the page-message limit.
   const content = readFileSync(new URL('../content.js', import.meta.url), 'utf8');
-  const product = (text) => text.split('*').reduce((value, factor) => value * Number(factor), 1);
+  const product = (/** @type {string} */ text) =>
+    text.split('*').reduce((value, factor) => value * Number(factor), 1);
   assert.equal(product(present(/const MAX_PAGE_MESSAGE = ([0-9 *]+);/.exec(content))[1]), constants.max_page_message);
 });
 
