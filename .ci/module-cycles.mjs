@@ -103,7 +103,8 @@ function expand(tree) {
 function walk(rootFile) {
   const modules = new Map(); // 'a::b' -> { file, children: Set, refs: [[scope, path]] }
   function visit(file, path) {
-    const text = code(readFileSync(file, 'utf8'));
+    const source = readFileSync(file, 'utf8');
+    const text = code(source);
     const module = { file, children: new Set(), refs: [] };
     modules.set(path.join('::'), module);
     // Inline modules: a stack of [name, depth at which it closes].
@@ -112,7 +113,7 @@ function walk(rootFile) {
     let pendingPath = null;
     const tokens = text.matchAll(/#\[path\s*=\s*""\]|(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*([;{])|use\s+([^;]+);|\b((?:crate|super|self)(?:::\w+|::\{[^;]*?\})+)|\b([a-z_]\w*)::(\w+)|[{}]/g);
     // Paths given with #[path] are read from the raw text (strings were blanked above).
-    const rawPaths = [...readFileSync(file, 'utf8').matchAll(/#\[path\s*=\s*"([^"]+)"\]/g)].map((m) => m[1]);
+    const rawPaths = [...source.matchAll(/#\[path\s*=\s*"([^"]+)"\]/g)].map((m) => m[1]);
     for (const m of tokens) {
       const t = m[0];
       const scope = path.concat(inline.map((x) => x[0]));
@@ -130,9 +131,8 @@ function walk(rootFile) {
         } else {
           const childPath = scope.concat(m[1]);
           if (inline.length === 0) module.children.add(m[1]);
-          const dir = /(?:lib|main)\.rs$/.test(file) || dirname(file).endsWith('/bin') && inline.length === 0 && path.length === 0
-            ? dirname(file)
-            : join(dirname(file), basename(file, '.rs'));
+          // A crate root's children sit beside it; any other file's, in the folder of its name.
+          const dir = path.length === 0 ? dirname(file) : join(dirname(file), basename(file, '.rs'));
           const childFile = pendingPath ? join(dirname(file), pendingPath) : join(dir, ...inline.map((x) => x[0]), `${m[1]}.rs`);
           pendingPath = null;
           if (existsSync(childFile) && statSync(childFile).isFile()) visit(childFile, childPath);

@@ -137,7 +137,7 @@ pub fn store_pending(pending: &KeptRequest) -> Result<(), AppError> {
         registering: pending.registering,
     })
     .map_err(|err| AppError::Browser(err.to_string()))?;
-    keeping::remember(PENDING_KEY, &value).map(|_| ()).map_err(AppError::NotKept)
+    keeping::remember(PENDING_KEY, &value).map_err(AppError::NotKept)
 }
 
 /// The pending keystore kept in this browser, if any.

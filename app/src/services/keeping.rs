@@ -28,13 +28,12 @@ pub enum NotKept {
     Refused,
 }
 
-/// Keeps `value` under `key` in this browser; on a kiosk, keeps nothing and says so with `Ok(false)`.
-pub fn remember(key: &str, value: &str) -> Result<bool, NotKept> {
+/// Keeps `value` under `key` in this browser; on a kiosk, keeps nothing.
+pub fn remember(key: &str, value: &str) -> Result<(), NotKept> {
     if is_kiosk() {
-        return Ok(false);
+        return Ok(());
     }
-    storage().ok_or(NotKept::NoStorage)?.set_item(key, value).map_err(|_| NotKept::Refused)?;
-    Ok(true)
+    storage().ok_or(NotKept::NoStorage)?.set_item(key, value).map_err(|_| NotKept::Refused)
 }
 
 /// What this browser keeps under `key` (nothing on a kiosk).
