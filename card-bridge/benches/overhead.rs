@@ -20,7 +20,7 @@ use std::{
 };
 
 use ehcert_certra::signature::SignatureAlgorithm;
-use ehcert_servers::eid::{
+use ehcert_eid_sim::{
     pcscd::Pcscd,
     profile::{personalise, Holder},
     vpcd::{InsertedCard, DEFAULT_ADDRESS},

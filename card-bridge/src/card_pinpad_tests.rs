@@ -9,7 +9,7 @@ use std::cell::RefCell;
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use ehcert_certra::signature::SignatureAlgorithm;
-use ehcert_servers::eid::{
+use ehcert_eid_sim::{
     card::{Applet, Card as SimulatedCard},
     profile::{personalise, Holder},
 };

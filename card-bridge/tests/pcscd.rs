@@ -10,7 +10,7 @@ use std::{
 };
 
 use ehcert_certra::signature::SignatureAlgorithm;
-use ehcert_servers::eid::{
+use ehcert_eid_sim::{
     pcscd::Pcscd,
     profile::{personalise, Holder},
     vpcd::{Fault, InsertedCard, DEFAULT_ADDRESS},
@@ -247,7 +247,7 @@ fn diagnose_describes_readers_card_and_certificates_without_a_pin() {
 #[test]
 fn reads_and_signs_with_an_applet_1_8_card_in_ecdsa_p384() {
     use base64::{engine::general_purpose::STANDARD, Engine as _};
-    use ehcert_servers::eid::card::Applet;
+    use ehcert_eid_sim::card::Applet;
     use p384::{
         ecdsa::{signature::hazmat::PrehashVerifier, Signature, VerifyingKey},
         pkcs8::DecodePublicKey,

@@ -17,6 +17,7 @@ use ehcert_certra::{
     request::{ContactData, Contract, RequestMeta, RevocationReason},
     response::GeneratedCertificate,
 };
+use ehcert_eid_sim::card::Applet;
 use ehcert_flows::{
     eid::{EidHolder, EidSignature},
     my_certificates,
@@ -27,15 +28,12 @@ use ehcert_flows::{
     },
     FlowError, Services,
 };
+use ehcert_mock_ehealth::{self as mock_certra, Knobs, MockCertra};
 use ehcert_pki::{
     cert::UnixTime,
     key::RsaKeyPair,
     p12::{Keystore, Password, Profile},
     rules::LocalDateTime,
-};
-use ehcert_servers::{
-    eid::card::Applet,
-    mock_certra::{self, Knobs, MockCertra},
 };
 use ehcert_shared::{bridge::KeyRole, page};
 use serde_json::Value;

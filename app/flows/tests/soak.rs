@@ -53,6 +53,7 @@ use ehcert_certra::{
     endpoint::{Environment, Operation},
     request::{CertificateIdentifier, ContactData, Contract, RequestMeta, RevocationReason},
 };
+use ehcert_eid_sim::card::Applet;
 use ehcert_flows::{
     eid::EidSignature,
     keystore_check, my_certificates,
@@ -64,16 +65,13 @@ use ehcert_flows::{
     },
     renewal, FlowError, Services,
 };
+use ehcert_mock_ehealth::{Knobs, MockCertra};
 use ehcert_pki::{
     cert::UnixTime,
     identifier::PublicKeyIdentifier,
     key::RsaKeyPair,
     p12::{Keystore, Password, AUTHENTICATION_ALIAS},
     rules::LocalDateTime,
-};
-use ehcert_servers::{
-    eid::card::Applet,
-    mock_certra::{Knobs, MockCertra},
 };
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 

@@ -6,16 +6,16 @@
 
 use std::{path::PathBuf, process::Command, sync::Arc};
 
-use ehcert_probe::{run, Options};
-use ehcert_servers::{
-    eid::{
-        card::Applet,
-        pcscd::Pcscd,
-        profile::{personalise, Holder},
-        vpcd::{InsertedCard, DEFAULT_ADDRESS},
-    },
-    mock_certra::{self, EcSignatureMethod, Knobs, MockCertra, UnknownKeyAnswer},
+use ehcert_eid_sim::{
+    card::Applet,
+    pcscd::Pcscd,
+    profile::{personalise, Holder},
+    vpcd::{InsertedCard, DEFAULT_ADDRESS},
 };
+use ehcert_mock_ehealth::{
+    self as mock_certra, EcSignatureMethod, Knobs, MockCertra, UnknownKeyAnswer,
+};
+use ehcert_probe::{run, Options};
 
 /// The card bridge, built by cargo (a binary of another package).
 fn bridge() -> PathBuf {

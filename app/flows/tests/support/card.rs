@@ -7,11 +7,11 @@ use ehcert_certra::{
     eid_request::{self, CardKeyType, Checked},
     CertraError,
 };
-use ehcert_flows::eid::{EidHolder, EidSignature};
-use ehcert_servers::eid::{
+use ehcert_eid_sim::{
     card::{Applet, CardKey},
     profile::{personalise, Holder},
 };
+use ehcert_flows::eid::{EidHolder, EidSignature};
 use ehcert_shared::bridge::{CardKeyAlgorithm, KeyRole};
 
 /// A personalised card of one generation.

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use std::collections::HashMap;
 
-use crate::eid::{
+use crate::{
     card::*,
     profile::{personalise, Holder},
 };

@@ -37,10 +37,10 @@ use x509_cert::{
     Certificate,
 };
 
-const ISSUING: &str = include_str!("../../testca/issuing.pem");
-const ISSUING_KEY: &str = include_str!("../../testca/issuing.key.pem");
-const ETK_RA: &str = include_str!("../../testca/etk-ra.pem");
-const ETK_RA_KEY: &str = include_str!("../../testca/etk-ra.key.pem");
+const ISSUING: &str = include_str!("../testca/issuing.pem");
+const ISSUING_KEY: &str = include_str!("../testca/issuing.key.pem");
+const ETK_RA: &str = include_str!("../testca/etk-ra.pem");
+const ETK_RA_KEY: &str = include_str!("../testca/etk-ra.key.pem");
 
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");

@@ -14,7 +14,7 @@ use axum::{
     routing::post,
     Router,
 };
-use ehcert_servers::proxy::{self, Upstreams, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES};
+use ehcert_serve::proxy::{self, Upstreams, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES};
 
 type Seen = Arc<Mutex<Vec<(String, HeaderMap, Bytes)>>>;
 

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use ehcert_servers::eid::{
+use ehcert_eid_sim::{
     pcscd::Pcscd,
     profile::{personalise, Holder},
     vpcd::{InsertedCard, DEFAULT_ADDRESS},

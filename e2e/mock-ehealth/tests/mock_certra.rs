@@ -16,14 +16,12 @@ use ehcert_certra::{
     signature::{SignatureAlgorithm, SignatureDraft},
     CertraError,
 };
-use ehcert_pki::{cert, csr::CsrDraft, dn, etk, identifier::PublicKeyIdentifier, key::RsaKeyPair};
-use ehcert_servers::{
-    eid::{
-        card::CardKey,
-        profile::{personalise, Holder},
-    },
-    mock_certra::{self, Knobs, MockCertra},
+use ehcert_eid_sim::{
+    card::CardKey,
+    profile::{personalise, Holder},
 };
+use ehcert_mock_ehealth::{self as mock_certra, Knobs, MockCertra};
+use ehcert_pki::{cert, csr::CsrDraft, dn, etk, identifier::PublicKeyIdentifier, key::RsaKeyPair};
 use rsa::{
     pkcs1v15::SigningKey, signature::SignatureEncoding as _, signature::Signer as _, RsaPrivateKey,
 };

@@ -3,7 +3,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
-use ehcert_servers::{
+use ehcert_serve::{
     proxy::{self, ProxyOptions, Upstreams},
     static_app::{self, AppConfig},
 };

@@ -3,7 +3,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
-use ehcert_servers::mock_certra::{self, Knobs, MockCertra};
+use ehcert_mock_ehealth::{self as mock_certra, Knobs, MockCertra};
 
 const USAGE: &str = "usage: mock-certra [--listen 127.0.0.1:8090] [--state FILE.sqlite]
        [--not-yet-delivered N] [--manual-validation] [--refuse] [--clock-offset-days N]

@@ -8,7 +8,7 @@
 
 use std::{net::TcpStream, process::ExitCode};
 
-use ehcert_servers::eid::{
+use ehcert_eid_sim::{
     card::{Applet, Card},
     profile::{personalise, Holder},
     vpcd,
