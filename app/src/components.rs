@@ -2,13 +2,17 @@
 //! keystore or of a signed request, and the words for a request's stage. No screen imports
 //! another screen for these.
 
+use ehcert_certra::endpoint::Environment;
 use ehcert_flows::pending::Stage;
 use ehcert_pki::rules::PasswordCheck;
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     i18n::{strings, Lang, Strings},
-    services::files::{download_as, has_save_picker, save_with_picker},
+    services::{
+        files::{download_as, has_save_picker, save_with_picker},
+        offer,
+    },
 };
 
 /// The progress line of a stage of `ehcert_flows::pending::finish_request`.
@@ -88,7 +92,17 @@ pub fn signed_request_file_name(operation: &str, envelope: &str) -> String {
     format!("signed-{operation}{id}.xml")
 }
 
-/// The eHealth environment picker (F11), shared by the flows.
+/// An environment's name in the page's language.
+pub fn environment_name(t: &Strings, environment: Environment) -> &'static str {
+    match environment {
+        Environment::Production => t.env_production,
+        Environment::Acceptance => t.env_acceptance,
+        Environment::Local => t.env_local,
+    }
+}
+
+/// The eHealth environment picker (F11), shared by the flows: the environments the server
+/// offers, in its order.
 #[component]
 pub fn EnvironmentSelect(environment: RwSignal<String>, lang: RwSignal<Lang>) -> impl IntoView {
     let t = move || strings(lang.get());
@@ -96,9 +110,10 @@ pub fn EnvironmentSelect(environment: RwSignal<String>, lang: RwSignal<Lang>) ->
         <label for="environment">{move || t().environment}</label>
         <select id="environment" on:change=move |ev| environment.set(event_target_value(&ev))
             prop:value=move || environment.get()>
-            <option value="production">{move || t().env_production}</option>
-            <option value="acceptance">{move || t().env_acceptance}</option>
-            <option value="local">{move || t().env_local}</option>
+            {offer::environments()
+                .into_iter()
+                .map(|offered| view! { <option value=offered.name()>{move || environment_name(t(), offered)}</option> })
+                .collect_view()}
         </select>
     }
 }

@@ -7,5 +7,6 @@ pub mod files;
 pub mod flow;
 pub mod keeping;
 pub mod kiosk;
+pub mod offer;
 pub mod regex;
 pub mod webcrypto;

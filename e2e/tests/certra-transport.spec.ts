@@ -24,6 +24,8 @@ test('the page calls CertRA through its own origin and reports an unconfigured e
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
   const app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
     '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `acceptance=${upstreamUrl}`,
+    // Offered, but nothing answers there.
+    '--upstream', 'production=http://127.0.0.1:9',
   ]);
   const violations: string[] = [];
   page.on('console', (message) => {

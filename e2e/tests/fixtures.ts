@@ -95,6 +95,8 @@ export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
     async ({ certraServer }, use) => {
       const server = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
         '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `local=${certraServer.url}`,
+        // One worker runs hundreds of flows a minute from one address, far beyond one person.
+        '--rate-per-minute', '100000', '--rate-burst', '10000',
       ]);
       await use(server);
       server.process.kill('SIGTERM');
@@ -304,11 +306,18 @@ export function startServer(binary: string, args: string[]): Promise<AppServer> 
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${binary} exited with ${code}: ${stderr}`)));
+    // Drained to the end (the server writes an access-log line per request), read only up to
+    // its first line.
     let stdout = '';
+    let listening = false;
     child.stdout!.on('data', (chunk) => {
+      if (listening) return;
       stdout += chunk;
       const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match) resolve({ url: match[1], process: child });
+      if (match) {
+        listening = true;
+        resolve({ url: match[1], process: child });
+      }
     });
   });
 }

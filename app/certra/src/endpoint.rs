@@ -1,7 +1,7 @@
 //! Where each operation goes and how it is sent (app/certra/PROTOCOL.md §1 "Endpoints", §2.1, §2.3).
 
 /// The eHealth environment.
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Environment {
     /// services.ehealth.fgov.be
     Production,
@@ -26,6 +26,24 @@ impl Environment {
         [Self::Local, Self::Acceptance, Self::Production]
             .into_iter()
             .find(|environment| environment.name() == name)
+    }
+
+    /// The environments a server offers, the one to start on first, from its
+    /// `<meta name="ehcert-environments" content="production acceptance">` (the operator's
+    /// choice, `ehcert-serve`'s `upstream` and `default_environment`). A page served without
+    /// the mark (a static copy) offers production alone: a care provider's certificate is a
+    /// production certificate, and a test one would not work with their medical software.
+    pub fn offered(stated: Option<&str>) -> Vec<Self> {
+        let mut offered = Vec::new();
+        for environment in stated.unwrap_or("").split_ascii_whitespace().filter_map(Self::named) {
+            if !offered.contains(&environment) {
+                offered.push(environment);
+            }
+        }
+        if offered.is_empty() {
+            offered.push(Self::Production);
+        }
+        offered
     }
 
     /// The same-origin path through which the app's own server forwards to this environment
@@ -234,4 +252,20 @@ impl Operation {
         Self::ActivateEtk,
         Self::GetEtk,
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Environment;
+
+    #[test]
+    fn a_page_offers_what_its_server_states_default_first_else_production_alone() {
+        use Environment::{Acceptance, Local, Production};
+        assert_eq!(Environment::offered(Some("acceptance production")), [Acceptance, Production]);
+        assert_eq!(Environment::offered(Some(" local ")), [Local]);
+        assert_eq!(Environment::offered(Some("staging local local")), [Local]);
+        assert_eq!(Environment::offered(Some("")), [Production]);
+        assert_eq!(Environment::offered(Some("staging")), [Production]);
+        assert_eq!(Environment::offered(None), [Production]);
+    }
 }

@@ -1,108 +1,83 @@
-//! `ehcert-serve`: serves the built app on localhost for the demo and the end-to-end tests.
-//! Prints `listening on http://ADDR` once the socket is bound, so callers can wait for that line.
+//! `ehcert-serve`: serves the built app and the same-origin path to eHealth. Prints
+//! `listening on http(s)://ADDR` once the socket is bound, so callers can wait for that line;
+//! then one JSON access-log line per request. `ehcert-serve --help` lists the settings.
 
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+use std::process::ExitCode;
 
 use ehcert_serve::{
-    proxy::{self, ProxyOptions, Upstreams},
-    static_app::{self, AppConfig},
+    config::{self, Config, HELP},
+    error::ServeError,
+    prepare, server,
 };
-
-const USAGE: &str = "usage: ehcert-serve --dist DIR [--listen 127.0.0.1:8080] [--connect-src ORIGIN]...
-       [--upstream ENVIRONMENT=ORIGIN]...   e.g. --upstream acceptance=https://services-acpt.ehealth.fgov.be
-       [--kiosk] [--kiosk-idle-seconds N]   a shared computer: nothing kept, idle sessions end
-       [--user-agent PRODUCT/VERSION] [--upstream-ca CA.pem]...   towards eHealth
-       [--dialect ENVIRONMENT=EC_METHOD,DN_ECHO]...   what an environment accepts where no public
-           source says (EC_METHOD ecdsa-sha256|ecdsa-sha384, DN_ECHO connector|verbatim;
-           default ecdsa-sha256,connector): e.g. --dialect acceptance=ecdsa-sha384,connector";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (config, listen, upstreams, options) = match parse_args(std::env::args().skip(1)) {
-        Ok(parsed) => parsed,
-        Err(message) => {
-            eprintln!("ehcert-serve: {message}\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let invocation = match config::parse_args(std::env::args().skip(1)) {
+        Ok(invocation) => invocation,
+        Err(err) => return fail(&err),
     };
-    let router = match static_app::router(&config) {
-        Ok(router) => match proxy::router_with(upstreams, &options) {
-            Ok(proxy) => proxy.merge(router),
-            Err(err) => {
-                eprintln!("ehcert-serve: {err}");
-                return ExitCode::FAILURE;
-            }
-        },
-        Err(err) => {
-            eprintln!("ehcert-serve: {err}");
-            return ExitCode::FAILURE;
-        }
+    if invocation.help {
+        println!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    let config = match load(invocation.file.as_deref(), invocation.flags) {
+        Ok(config) => config,
+        Err(err) => return fail(&err),
     };
-    let listener = match tokio::net::TcpListener::bind(listen).await {
+    let prepared = match prepare(&config) {
+        Ok(prepared) => prepared,
+        Err(err) => return fail(&err),
+    };
+    if invocation.check_only {
+        println!("{}\n# the configuration is usable", config.describe());
+        return ExitCode::SUCCESS;
+    }
+    let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(listener) => listener,
-        Err(err) => {
-            eprintln!("ehcert-serve: cannot listen on {listen}: {err}");
-            return ExitCode::FAILURE;
-        }
+        Err(source) => return fail(&ServeError::Listen { address: config.listen, source }),
     };
+    let scheme = if prepared.tls.is_some() { "https" } else { "http" };
     match listener.local_addr() {
-        Ok(addr) => println!("listening on http://{addr}"),
+        Ok(addr) => println!("listening on {scheme}://{addr}"),
         Err(err) => eprintln!("ehcert-serve: bound, but the address is unknown: {err}"),
     }
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    match axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("ehcert-serve: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    server::serve(listener, prepared.app, prepared.tls, &config.limits, stop_asked()).await;
+    eprintln!("ehcert-serve: stopped");
+    ExitCode::SUCCESS
 }
 
-fn parse_args(
-    mut args: impl Iterator<Item = String>,
-) -> Result<(AppConfig, SocketAddr, Upstreams, ProxyOptions), String> {
-    let mut options = ProxyOptions::default();
-    let mut dist = None;
-    let mut upstreams = Upstreams::default();
-    let mut listen: SocketAddr = ([127, 0, 0, 1], 8080).into();
-    let mut connect_src = Vec::new();
-    let mut kiosk_idle_seconds = None;
-    let mut dialects = Vec::new();
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--dist" => dist = Some(PathBuf::from(value()?)),
-            "--listen" => {
-                listen = value()?.parse().map_err(|err| format!("--listen: {err}"))?;
+/// The file (if any), then the environment, then the flags.
+fn load(file: Option<&std::path::Path>, flags: config::Raw) -> Result<Config, ServeError> {
+    let from_file = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|err| ServeError::ConfigFile {
+                path: path.to_owned(),
+                problem: err.to_string(),
+            })?;
+            config::from_toml(&text, path)?
+        }
+        None => config::Raw::new(),
+    };
+    config::resolve(&[from_file, config::from_environment(std::env::vars()), flags])
+}
+
+/// SIGTERM (systemd, containers) or Ctrl-C.
+async fn stop_asked() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
             }
-            "--connect-src" => connect_src.push(value()?),
-            // A shared computer (F17): nothing kept, the session ends after 5 minutes idle.
-            "--kiosk" => kiosk_idle_seconds = Some(kiosk_idle_seconds.unwrap_or(300)),
-            "--kiosk-idle-seconds" => {
-                let seconds =
-                    value()?.parse().map_err(|err| format!("--kiosk-idle-seconds: {err}"))?;
-                kiosk_idle_seconds = Some(seconds);
-            }
-            "--user-agent" => options.user_agent = value()?,
-            "--upstream-ca" => {
-                let path = value()?;
-                let pem =
-                    std::fs::read(&path).map_err(|err| format!("--upstream-ca {path}: {err}"))?;
-                options.extra_roots.push(pem);
-            }
-            "--dialect" => dialects.push(static_app::Dialect::parse(&value()?)?),
-            "--upstream" => {
-                let value = value()?;
-                let (environment, origin) =
-                    value.split_once('=').ok_or("--upstream takes ENVIRONMENT=ORIGIN")?;
-                upstreams.0.insert(environment.to_owned(), origin.trim_end_matches('/').to_owned());
-            }
-            other => return Err(format!("unknown argument {other}")),
+            return;
         }
     }
-    let dist = dist.ok_or("--dist is required")?;
-    Ok((AppConfig { dist, connect_src, kiosk_idle_seconds, dialects }, listen, upstreams, options))
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn fail(err: &ServeError) -> ExitCode {
+    eprintln!("ehcert-serve: {err}");
+    ExitCode::from(2)
 }

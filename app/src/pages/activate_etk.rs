@@ -11,7 +11,9 @@ use crate::{
     components::EnvironmentSelect,
     error::AppError,
     i18n::{strings, use_lang, Lang, LanguagePicker},
-    services::{bridge::BridgeClient, files::chosen_file, flow::WebServices, kiosk::KioskGuard},
+    services::{
+        bridge::BridgeClient, files::chosen_file, flow::WebServices, kiosk::KioskGuard, offer,
+    },
 };
 
 /// Activates the ETK of `keystore` (in `environment`); the outcome in words.
@@ -91,7 +93,7 @@ pub fn ActivateEtk() -> impl IntoView {
     let t = move || strings(lang.get());
     let file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let password = RwSignal::new(String::new());
-    let environment = RwSignal::new("acceptance".to_owned());
+    let environment = RwSignal::new(offer::default_name());
     let outcome = RwSignal::new(None::<Result<Activation, String>>);
     let busy = RwSignal::new(false);
     let on_file = move |event: leptos::ev::Event| {

@@ -16,6 +16,7 @@ use crate::{
     i18n::{strings, use_lang, LanguagePicker, Strings},
     services::{
         bridge::BridgeClient, clock, files::download_as, flow::WebServices, kiosk::KioskGuard,
+        offer,
     },
 };
 
@@ -80,7 +81,7 @@ pub fn Certificates() -> impl IntoView {
     let holder = StoredValue::new_local(None::<EidHolder>);
     let lang = use_lang();
     let t = move || strings(lang.get());
-    let environment = RwSignal::new("acceptance".to_owned());
+    let environment = RwSignal::new(offer::default_name());
     let rows = RwSignal::new(None::<Vec<Row>>);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);

@@ -15,6 +15,7 @@ use crate::{
         files::{chosen_file, stored_pending},
         flow::WebServices,
         kiosk::KioskGuard,
+        offer,
     },
 };
 
@@ -34,11 +35,11 @@ pub fn CompleteRequest() -> impl IntoView {
     let final_file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let to_be_activated = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let environment =
-        RwSignal::new(stored.as_ref().map_or_else(
-            || "acceptance".to_owned(),
-            |pending| pending.environment.name().to_owned(),
-        ));
+    let environment = RwSignal::new(
+        stored
+            .as_ref()
+            .map_or_else(offer::default_name, |pending| pending.environment.name().to_owned()),
+    );
 
     let on_file = move |event: leptos::ev::Event| {
         spawn_local(async move {

@@ -6,11 +6,12 @@ use ehcert_certra::{endpoint::Environment, request, response};
 use leptos::prelude::*;
 
 use crate::{
+    components::environment_name,
     error::AppError,
-    i18n::{strings, use_lang, Lang, LanguagePicker, Strings},
+    i18n::{strings, use_lang, Lang, LanguagePicker},
     pages::card_check::CardCheck,
     services::{
-        certra,
+        certra, offer,
         webcrypto::{generate_rsa_key, KeySource},
     },
 };
@@ -62,9 +63,10 @@ pub fn Diagnostics() -> impl IntoView {
             <section aria-labelledby="services-title">
                 <h2 id="services-title">{move || t().services_title}</h2>
                 <ul>
-                    <ServiceCheck environment=Environment::Acceptance lang label=|t| t.env_acceptance />
-                    <ServiceCheck environment=Environment::Production lang label=|t| t.env_production />
-                    <ServiceCheck environment=Environment::Local lang label=|t| t.env_local />
+                    {offer::environments()
+                        .into_iter()
+                        .map(|environment| view! { <ServiceCheck environment lang /> })
+                        .collect_view()}
                 </ul>
             </section>
         </main>
@@ -73,11 +75,7 @@ pub fn Diagnostics() -> impl IntoView {
 
 /// Whether CertRA answers in `environment`: an unsigned GetGenericOrganizationTypes.
 #[component]
-fn ServiceCheck(
-    environment: Environment,
-    lang: RwSignal<Lang>,
-    label: fn(&Strings) -> &'static str,
-) -> impl IntoView {
+fn ServiceCheck(environment: Environment, lang: RwSignal<Lang>) -> impl IntoView {
     let t = move || strings(lang.get());
     let check = LocalResource::new(move || async move {
         let request = request::get_generic_organization_types(&certra::new_meta());
@@ -87,7 +85,7 @@ fn ServiceCheck(
     });
     view! {
         <li data-environment=environment.name()>
-            {move || label(t())} ": "
+            {move || environment_name(t(), environment)} ": "
             {move || match check.get() {
                 None => view! { <span role="status">{t().checking}</span> }.into_any(),
                 Some(Ok(count)) => view! {

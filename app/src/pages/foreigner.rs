@@ -16,7 +16,7 @@ use crate::{
     components::{EnvironmentSelect, PasswordRules},
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker},
-    services::{bridge::BridgeClient, flow::WebServices, kiosk::KioskGuard},
+    services::{bridge::BridgeClient, flow::WebServices, kiosk::KioskGuard, offer},
 };
 
 /// What eHealth answered: where to confirm, until when, and the saved file.
@@ -32,7 +32,7 @@ struct Submitted {
 pub fn Foreigner() -> impl IntoView {
     let lang = use_lang();
     let t = move || strings(lang.get());
-    let environment = RwSignal::new("acceptance".to_owned());
+    let environment = RwSignal::new(offer::default_name());
     let bis = RwSignal::new(String::new());
     let given_names = RwSignal::new(String::new());
     let surname = RwSignal::new(String::new());

@@ -35,6 +35,7 @@ use crate::{
     pages::activate_etk::ActivateEtkOffer,
     services::{
         bridge::BridgeClient, clock, files::chosen_file, flow::WebServices, kiosk::KioskGuard,
+        offer,
     },
 };
 
@@ -143,7 +144,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     let status = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let holder_name = RwSignal::new(String::new());
-    let environment = RwSignal::new("acceptance".to_owned());
+    let environment = RwSignal::new(offer::default_name());
     let email = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let email_general = RwSignal::new(String::new());
