@@ -22,6 +22,10 @@ pub enum AppError {
     Certra(ehcert_certra::CertraError),
     /// eHealth could not be reached (offline, DNS, blocked).
     Network(String),
+    /// This site's server refused to pass the call on now (too many calls from this network,
+    /// or too many at once: 429 or 503 with `Retry-After`); nothing reached eHealth. The
+    /// seconds to wait.
+    ServerBusy(u32),
     /// The card signed, but the signature does not verify with the card's own certificate.
     CardSignatureInvalid,
     /// The eID cannot do what the flow needs (e.g. no signature certificate).
@@ -83,6 +87,7 @@ impl AppError {
             Self::Browser(detail) => with(t.browser, detail),
             Self::Certra(err) => certra_message(err, t),
             Self::Network(detail) => with(t.network, detail),
+            Self::ServerBusy(seconds) => with(t.server_busy, &seconds.to_string()),
             Self::Pki(err) => match err.as_ref() {
                 ehcert_pki::PkiError::WrongPassword => t.wrong_password.to_owned(),
                 ehcert_pki::PkiError::NotAKeystore(_) => t.not_a_keystore.to_owned(),
@@ -294,6 +299,7 @@ struct ErrorTexts {
     refused_no_reason: &'static str,
     fault: &'static str,
     not_soap: &'static str,
+    server_busy: &'static str,
     malformed: &'static str,
     certra_other: &'static str,
     renew_expired: &'static str,
@@ -379,6 +385,7 @@ const EN: ErrorTexts = ErrorTexts {
     refused_no_reason: "eHealth refused the request without giving a reason. Try again later.",
     fault: "eHealth's service reported an internal problem. Try again in a few minutes.",
     not_soap: "eHealth's service is not available right now (it answered with an error page). Try again later.",
+    server_busy: "this site is passing many requests to eHealth right now, so yours was not sent. Wait {} seconds and try again.",
     malformed: "eHealth's answer could not be read. Try again later; if it keeps happening, contact support.",
     certra_other: "talking to eHealth failed ({}). Try again.",
     renew_expired: "your certificate expired on {}: an expired certificate cannot be renewed. Request a new one with \"New personal certificate\" (or for your organisation).",
@@ -455,6 +462,7 @@ const NL: ErrorTexts = ErrorTexts {
     refused_no_reason: "eHealth weigerde de aanvraag zonder reden. Probeer later opnieuw.",
     fault: "de dienst van eHealth meldde een intern probleem. Probeer over enkele minuten opnieuw.",
     not_soap: "de dienst van eHealth is nu niet beschikbaar (hij antwoordde met een foutpagina). Probeer later opnieuw.",
+    server_busy: "deze site stuurt nu veel aanvragen door naar eHealth, dus de uwe werd niet verzonden. Wacht {} seconden en probeer opnieuw.",
     malformed: "het antwoord van eHealth kon niet gelezen worden. Probeer later opnieuw; neem contact op met de support als het blijft gebeuren.",
     certra_other: "de communicatie met eHealth mislukte ({}). Probeer opnieuw.",
     renew_expired: "uw certificaat is verlopen op {}: een verlopen certificaat kan niet vernieuwd worden. Vraag een nieuw aan met \"Nieuw persoonlijk certificaat\" (of voor uw organisatie).",
@@ -531,6 +539,7 @@ const FR: ErrorTexts = ErrorTexts {
     refused_no_reason: "eHealth a refusé la demande sans donner de raison. Réessayez plus tard.",
     fault: "le service d'eHealth a signalé un problème interne. Réessayez dans quelques minutes.",
     not_soap: "le service d'eHealth n'est pas disponible pour le moment (il a répondu par une page d'erreur). Réessayez plus tard.",
+    server_busy: "ce site transmet en ce moment beaucoup de demandes à eHealth : la vôtre n'a pas été envoyée. Attendez {} secondes et réessayez.",
     malformed: "la réponse d'eHealth est illisible. Réessayez plus tard ; si cela se reproduit, contactez le support.",
     certra_other: "la communication avec eHealth a échoué ({}). Réessayez.",
     renew_expired: "votre certificat a expiré le {} : un certificat expiré ne peut pas être renouvelé. Demandez-en un nouveau avec « Nouveau certificat personnel » (ou pour votre organisation).",
@@ -607,6 +616,7 @@ const DE: ErrorTexts = ErrorTexts {
     refused_no_reason: "eHealth hat den Antrag ohne Grund abgelehnt. Versuchen Sie es später erneut.",
     fault: "der eHealth-Dienst hat ein internes Problem gemeldet. Versuchen Sie es in einigen Minuten erneut.",
     not_soap: "der eHealth-Dienst ist gerade nicht verfügbar (er antwortete mit einer Fehlerseite). Versuchen Sie es später erneut.",
+    server_busy: "diese Seite leitet gerade viele Anfragen an eHealth weiter, Ihre wurde daher nicht gesendet. Warten Sie {} Sekunden und versuchen Sie es erneut.",
     malformed: "die Antwort von eHealth konnte nicht gelesen werden. Versuchen Sie es später erneut; wenden Sie sich an den Support, wenn es wieder passiert.",
     certra_other: "die Verbindung mit eHealth ist fehlgeschlagen ({}). Versuchen Sie es erneut.",
     renew_expired: "Ihr Zertifikat ist am {} abgelaufen: ein abgelaufenes Zertifikat kann nicht erneuert werden. Beantragen Sie ein neues mit „Neues persönliches Zertifikat“ (oder für Ihre Organisation).",

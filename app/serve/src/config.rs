@@ -170,7 +170,7 @@ impl std::fmt::Display for IpNet {
 
 /// What `--help` prints: every setting, its flag, its environment variable and default.
 pub const HELP: &str = "\
-usage: ehcert-serve [--config FILE] [--check-config] [--SETTING VALUE]...
+usage: ehcert-serve [--config FILE] [--check-config | --export-nginx DIR] [--SETTING VALUE]...
 
 Each setting is a key in the TOML file, a flag (--listen) and an environment variable
 (EHCERT_SERVE_LISTEN); flags win over the environment, which wins over the file. A list given
@@ -208,7 +208,9 @@ in a later source replaces the earlier one; in the environment a list is comma-s
   shutdown_grace_seconds N     for calls in flight after SIGTERM                 (35)
 
 --check-config reads everything (the app, the TLS and CA files included), prints the
-effective configuration and exits: 0 when the server would start, 2 when not.";
+effective configuration and exits: 0 when the server would start, 2 when not.
+--export-nginx DIR writes the same configuration as an nginx recipe: DIR/site (the app),
+DIR/ehcert-http.conf and DIR/ehcert-server.conf (see app/serve/nginx/ehcert.conf).";
 
 /// The settings whose value is a list.
 const LISTS: [&str; 5] = ["upstream", "connect_src", "dialect", "upstream_ca", "trusted_proxies"];
@@ -251,6 +253,8 @@ pub struct Invocation {
     pub file: Option<PathBuf>,
     /// Check and print, do not serve.
     pub check_only: bool,
+    /// Write the nginx recipe into this folder, do not serve.
+    pub export_nginx: Option<PathBuf>,
     /// Print the help.
     pub help: bool,
     /// The settings given as flags.
@@ -265,6 +269,11 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Invocation, 
         match arg.as_str() {
             "--help" | "-h" => invocation.help = true,
             "--check-config" => invocation.check_only = true,
+            "--export-nginx" => {
+                invocation.export_nginx = Some(PathBuf::from(
+                    args.next().ok_or(ServeError::Missing("--export-nginx DIR"))?,
+                ));
+            }
             "--config" => {
                 invocation.file =
                     Some(PathBuf::from(args.next().ok_or(ServeError::Missing("--config FILE"))?));

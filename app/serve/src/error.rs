@@ -49,6 +49,14 @@ pub enum ServeError {
     /// The client towards eHealth cannot be built.
     #[error("the client towards eHealth cannot be built: {0}")]
     UpstreamClient(String),
+    /// The nginx recipe cannot be written.
+    #[error("cannot write {path}: {problem}")]
+    Export {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        problem: String,
+    },
     /// The listening socket cannot be opened.
     #[error("cannot listen on {address}: {source}; is another server using the port?")]
     Listen {

@@ -12,26 +12,31 @@ use axum::{
 };
 use tower_http::set_header::SetResponseHeaderLayer;
 
+/// The security headers besides the Content Security Policy, as name and value; the same list
+/// goes into the nginx recipe (`nginx`).
+pub fn fixed(https: bool) -> Vec<(&'static str, &'static str)> {
+    let mut headers = vec![
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Cross-Origin-Resource-Policy", "same-origin"),
+        // For browsers older than CSP's frame-ancestors.
+        ("X-Frame-Options", "DENY"),
+    ];
+    if https {
+        headers.push(("Strict-Transport-Security", "max-age=31536000"));
+    }
+    headers
+}
+
 /// `router` with the security headers, overriding any a handler set.
 pub fn secure(router: Router, policy: HeaderValue, https: bool) -> Router {
-    let fixed: [(HeaderName, &'static str); 5] = [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
-        (HeaderName::from_static("cross-origin-resource-policy"), "same-origin"),
-        // For browsers older than CSP's frame-ancestors.
-        (header::X_FRAME_OPTIONS, "DENY"),
-    ];
     let mut router =
         router.layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, policy));
-    for (name, value) in fixed {
-        router =
-            router.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
-    }
-    if https {
+    for (name, value) in fixed(https) {
         router = router.layer(SetResponseHeaderLayer::overriding(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
+            HeaderName::from_bytes(name.as_bytes()).expect("the names above are header names"),
+            HeaderValue::from_static(value),
         ));
     }
     router

@@ -5,7 +5,8 @@
 //!
 //! Modules, leaves first: `error`, `config` (the settings from file, environment and flags),
 //! `csp`, `limits` (calls in flight, per-client rate), `access_log`, `headers`, `static_app`,
-//! `proxy`, `server` (the accept loop, TLS, graceful stop).
+//! `proxy`, `server` (the accept loop, TLS, graceful stop), `nginx` (the same configuration as an
+//! nginx recipe).
 
 pub mod access_log;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod csp;
 pub mod error;
 pub mod headers;
 pub mod limits;
+pub mod nginx;
 pub mod proxy;
 pub mod server;
 pub mod static_app;

@@ -28,6 +28,15 @@ async fn main() -> ExitCode {
         Ok(prepared) => prepared,
         Err(err) => return fail(&err),
     };
+    if let Some(out) = &invocation.export_nginx {
+        return match ehcert_serve::nginx::export(&config, out) {
+            Ok(()) => {
+                println!("wrote {}/site, ehcert-http.conf and ehcert-server.conf", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(err) => fail(&err),
+        };
+    }
     if invocation.check_only {
         println!("{}\n# the configuration is usable", config.describe());
         return ExitCode::SUCCESS;

@@ -48,17 +48,25 @@ fn with_kiosk_meta(index: &str, idle_seconds: Option<u32>) -> String {
     }
 }
 
-/// A router serving the app in `config.dist`, with the page's `<meta>` settings from the
-/// configuration. The security headers are added around it (`headers::secure`).
-pub fn router(config: &Config) -> Result<(Router, String), ServeError> {
+/// The page as served (`dist/index.html` with the configuration's marks) and its Content
+/// Security Policy.
+pub fn rendered_index(config: &Config) -> Result<(String, String), ServeError> {
     let index_path = config.dist.join("index.html");
     let index = std::fs::read_to_string(&index_path)
         .map_err(|source| ServeError::NotBuilt { path: index_path, source })?;
     let policy = csp::policy_for(&index, &config.connect_src);
-    let index = Arc::new(with_environments_meta(
+    let index = with_environments_meta(
         &with_dialect_meta(&with_kiosk_meta(&index, config.kiosk_idle_seconds), &config.dialects),
         &config.offered_environments(),
-    ));
+    );
+    Ok((index, policy))
+}
+
+/// A router serving the app in `config.dist`, with the page's `<meta>` settings from the
+/// configuration. The security headers are added around it (`headers::secure`).
+pub fn router(config: &Config) -> Result<(Router, String), ServeError> {
+    let (index, policy) = rendered_index(config)?;
+    let index = Arc::new(index);
     let page = get(move || {
         let index = Arc::clone(&index);
         async move { Html(index.as_str().to_owned()) }

@@ -103,6 +103,14 @@ pub async fn call(
             .map_err(network_error)?
             .dyn_into()
             .map_err(|_| AppError::Browser("fetch returned no Response".into()))?;
+        // This site's server refusing to pass the call on (ehcert-serve's limits): nothing
+        // reached eHealth, and it says when to come back.
+        if matches!(response.status(), 429 | 503) {
+            let wait = response.headers().get("Retry-After").ok().flatten();
+            if let Some(seconds) = wait.and_then(|value| value.trim().parse::<u32>().ok()) {
+                return Err(AppError::ServerBusy(seconds));
+            }
+        }
         let announced = response
             .headers()
             .get("Content-Length")
