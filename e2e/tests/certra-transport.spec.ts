@@ -1,7 +1,8 @@
 // The page reaches eHealth's services through its own origin (the server forwards
 // /ehealth/{environment}/CertRa/v2), under the app's strict CSP, with only the SOAP request and
-// its SOAPAction leaving the browser. A recording stand-in answers for "acceptance"; "production"
-// is not configured on this server, which the page must report plainly.
+// its SOAPAction leaving the browser. A recording stand-in answers for "acceptance"; nothing
+// answers for "production", which the page must report plainly. The page offers the environments
+// the server states, and words the server's own refusals.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { BIN_DIR, DIST_DIR, expect, startServer, test } from './fixtures';
 
 const ORGANIZATION_TYPES = `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><cp:GetGenericOrganizationTypesResponse xmlns:cp="urn:be:fgov:ehealth:certra:protocol:v2" xmlns:cc="urn:be:fgov:ehealth:certra:core:v2" xmlns:core="urn:be:fgov:ehealth:commons:core:v2" Id="_r" IssueInstant="2026-11-22T16:30:13Z"><core:Status><core:StatusCode Value="urn:be:fgov:ehealth:2.0:status:Success"/></core:Status><cp:OrganizationType><cc:Name><cc:Value xml:lang="en">Hospital</cc:Value></cc:Name><cc:IdentifierType>NIHII-HOSPITAL</cc:IdentifierType><cc:ValidationRegEx>[0-9]{8}</cc:ValidationRegEx></cp:OrganizationType><cp:OrganizationType><cc:Name><cc:Value xml:lang="en">Pharmacy</cc:Value></cc:Name><cc:IdentifierType>NIHII-PHARMACY</cc:IdentifierType></cp:OrganizationType></cp:GetGenericOrganizationTypesResponse></soap:Body></soap:Envelope>`;
 
-test('the page calls CertRA through its own origin and reports an unconfigured environment', async ({ page }) => {
+test('the page calls CertRA through its own origin and reports an environment that does not answer', async ({ page }) => {
   const received: { url: string; headers: IncomingHttpHeaders; body: string }[] = [];
   const upstream = createServer((request, response) => {
     let body = '';
@@ -51,5 +52,46 @@ test('the page calls CertRA through its own origin and reports an unconfigured e
   } finally {
     app.process.kill('SIGTERM');
     upstream.close();
+  }
+});
+
+test('the page offers the environments its server states, the default first, and nothing else', async ({ page, certraServer }) => {
+  const app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+    '--dist', DIST_DIR, '--listen', '127.0.0.1:0',
+    '--upstream', `acceptance=${certraServer.url}`, '--upstream', 'production=http://127.0.0.1:9',
+  ]);
+  const demo = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+    '--dist', DIST_DIR, '--listen', '127.0.0.1:0',
+    '--upstream', `local=${certraServer.url}`, '--upstream', 'acceptance=http://127.0.0.1:9', '--default-environment', 'local',
+  ]);
+  try {
+    await page.goto(`${app.url}/#foreigner`);
+    const environment = page.getByLabel('eHealth environment');
+    await expect(environment).toHaveValue('production');
+    await expect(environment.locator('option')).toHaveText(['Production', 'Acceptance (test platform)']);
+    await page.goto(`${demo.url}/#foreigner`);
+    await expect(environment).toHaveValue('local');
+    await expect(environment.locator('option')).toHaveText(['Local test service', 'Acceptance (test platform)']);
+  } finally {
+    app.process.kill('SIGTERM');
+    demo.process.kill('SIGTERM');
+  }
+});
+
+test('a call the server refuses for its rate limit is worded with the wait, and nothing reaches eHealth', async ({ page, certraServer, certra }) => {
+  const app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+    '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `local=${certraServer.url}`,
+    '--rate-per-minute', '1', '--rate-burst', '1',
+  ]);
+  try {
+    await page.goto(`${app.url}/#diagnostics`);
+    const local = page.locator('[data-environment="local"] [data-state]');
+    await expect(local).toHaveAttribute('data-state', 'ok');
+    await page.reload();
+    await expect(local).toHaveAttribute('data-state', 'bad');
+    await expect(local).toContainText(/so yours was not sent\. Wait \d+ seconds and try again\./);
+    expect((await certra.requests()).filter((r: any) => r.operation === 'GetGenericOrganizationTypes')).toHaveLength(1);
+  } finally {
+    app.process.kill('SIGTERM');
   }
 });

@@ -7,10 +7,10 @@
 // `appServer` serves the built app (dist/) with its CSP; it is started once per worker. Each test
 // gets a fresh browser profile, so nothing leaks from one test to the next.
 import { test as base, expect, type BrowserContext, chromium } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -21,6 +21,7 @@ export const EXTENSION_DIR = path.join(ROOT, 'extension');
 export const BIN_DIR = process.env.EHCERT_BIN_DIR ?? path.join(ROOT, 'target', 'debug');
 export const DIST_DIR = process.env.EHCERT_DIST ?? path.join(ROOT, 'dist');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
 
 export type AppServer = { url: string; process: ChildProcess };
 
@@ -32,6 +33,10 @@ type Options = {
   bridgeInstalled: boolean;
   cardOptions: CardOptions;
 };
+
+/** What serves `localApp`: ehcert-serve, or nginx with the recipe ehcert-serve exports
+ *  (app/serve/nginx/ehcert.conf), as an operator who already runs nginx would. */
+type WorkerOptions = { appVia: 'ehcert-serve' | 'nginx' };
 
 /** A simulated eID inserted for one test; removed (the simulator stopped) after it. `insert`
  *  puts the same card back after `remove`. */
@@ -78,7 +83,8 @@ type WorkerFixtures = {
   localApp: AppServer;
 };
 
-export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
+export const test = base.extend<Options & TestFixtures, WorkerOptions & WorkerFixtures>({
+  appVia: ['ehcert-serve', { option: true, scope: 'worker' }],
   bridgeInstalled: [true, { option: true }],
   cardOptions: [{ applet: '1.7', pin: '1234' }, { option: true }],
 
@@ -92,12 +98,16 @@ export const test = base.extend<Options & TestFixtures, WorkerFixtures>({
   ],
 
   localApp: [
-    async ({ certraServer }, use) => {
-      const server = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
-        '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `local=${certraServer.url}`,
+    async ({ certraServer, appVia }, use) => {
+      const settings = [
+        '--dist', DIST_DIR, '--upstream', `local=${certraServer.url}`,
         // One worker runs hundreds of flows a minute from one address, far beyond one person.
         '--rate-per-minute', '100000', '--rate-burst', '10000',
-      ]);
+      ];
+      const server =
+        appVia === 'nginx'
+          ? await startNginx(settings)
+          : await startServer(path.join(BIN_DIR, 'ehcert-serve'), [...settings, '--listen', '127.0.0.1:0']);
       await use(server);
       server.process.kill('SIGTERM');
     },
@@ -318,6 +328,66 @@ export function startServer(binary: string, args: string[]): Promise<AppServer> 
         listening = true;
         resolve({ url: match[1], process: child });
       }
+    });
+  });
+}
+
+/** nginx serving the recipe `ehcert-serve --export-nginx` writes for these settings, on a free
+ *  loopback port, with the top-level blocks of app/serve/nginx/ehcert.conf (without its TLS:
+ *  a load balancer's job here). */
+export async function startNginx(settings: string[]): Promise<AppServer> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ehcert-nginx-'));
+  const out = path.join(dir, 'out');
+  const exported = spawnSync(path.join(BIN_DIR, 'ehcert-serve'), [...settings, '--export-nginx', out], { encoding: 'utf8' });
+  if (exported.status !== 0) throw new Error(`ehcert-serve --export-nginx: ${exported.stderr}`);
+  // nginx's workers run as an unprivileged user when started as root.
+  await chmod(dir, 0o755);
+  spawnSync('chmod', ['-R', 'a+rX', dir]);
+  await mkdir(path.join(dir, 'tmp'), { mode: 0o777 });
+  await chmod(path.join(dir, 'tmp'), 0o777);
+  const port = await freePort();
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((kind) => `    ${kind}_temp_path ${path.join(dir, 'tmp', kind)};`)
+    .join('\n');
+  await writeFile(
+    path.join(dir, 'nginx.conf'),
+    `worker_processes 1;
+error_log stderr warn;
+pid ${path.join(dir, 'nginx.pid')};
+events { worker_connections 512; }
+http {
+    include /etc/nginx/mime.types;
+${temp}
+    include ${path.join(out, 'ehcert-http.conf')};
+    server {
+        listen 127.0.0.1:${port};
+        access_log ${path.join(dir, 'access.log')} ehcert_json;
+        include ${path.join(out, 'ehcert-server.conf')};
+    }
+}
+`,
+  );
+  const child = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.once('exit', () => void rm(dir, { recursive: true, force: true }));
+  const url = `http://127.0.0.1:${port}`;
+  await expect
+    .poll(async () => (await fetch(`${url}/healthz`).catch(() => null))?.status, { timeout: 10_000, message: `nginx starts: ${stderr}` })
+    .toBe(200);
+  return { url, process: child };
+}
+
+/** A loopback port nothing listens on (nginx cannot be asked for port 0). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
     });
   });
 }
