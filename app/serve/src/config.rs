@@ -661,7 +661,7 @@ mod tests {
                 ],
             ),
         ]);
-        let config = resolve(&[both.clone()]).unwrap();
+        let config = resolve(std::slice::from_ref(&both)).unwrap();
         assert_eq!(
             config.offered_environments(),
             [Environment::Production, Environment::Acceptance]
