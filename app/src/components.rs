@@ -92,6 +92,17 @@ pub fn signed_request_file_name(operation: &str, envelope: &str) -> String {
     format!("signed-{operation}{id}.xml")
 }
 
+/// The `autocomplete` token of a field holding the person's data: what it is on a personal
+/// computer, `off` on a kiosk, where the browser must not offer it to the next person (the kiosk
+/// policy also turns autofill off).
+pub fn autocomplete(token: &'static str) -> &'static str {
+    if crate::services::keeping::is_kiosk() {
+        "off"
+    } else {
+        token
+    }
+}
+
 /// An environment's name in the page's language.
 pub fn environment_name(t: &Strings, environment: Environment) -> &'static str {
     match environment {

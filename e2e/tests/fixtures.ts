@@ -18,6 +18,7 @@ import { CARD_RUNS, type Words } from './pages/words';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const EXTENSION_DIR = path.join(ROOT, 'extension');
+export const KIOSK_EXTENSION_DIR = path.join(ROOT, 'extension', 'kiosk');
 export const BIN_DIR = process.env.EHCERT_BIN_DIR ?? path.join(ROOT, 'target', 'debug');
 export const DIST_DIR = process.env.EHCERT_DIST ?? path.join(ROOT, 'dist');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -32,6 +33,8 @@ type Options = {
   /** Register the card bridge as native host in the profile (false: "bridge not installed"). */
   bridgeInstalled: boolean;
   cardOptions: CardOptions;
+  /** Load the kiosk extension (extension/kiosk) beside the extension, as a kiosk's policy forces. */
+  kioskExtension: boolean;
 };
 
 /** What serves `localApp`: ehcert-serve, or nginx with the recipe ehcert-serve exports
@@ -53,6 +56,8 @@ type TestFixtures = {
   /** Lines the card bridge wrote to its opt-in log (`CARD_BRIDGE_LOG`) during this test. */
   bridgeLog: () => Promise<string[]>;
   bridgeLogFile: string;
+  /** The browser profile's folder (a fresh one per test). */
+  profileDir: string;
 };
 /** The mock eHealth services, reset before each test that uses them. */
 export type Certra = {
@@ -86,6 +91,7 @@ type WorkerFixtures = {
 export const test = base.extend<Options & TestFixtures, WorkerOptions & WorkerFixtures>({
   appVia: ['ehcert-serve', { option: true, scope: 'worker' }],
   bridgeInstalled: [true, { option: true }],
+  kioskExtension: [false, { option: true }],
   cardOptions: [{ applet: '1.7', pin: '1234' }, { option: true }],
 
   certraServer: [
@@ -244,8 +250,12 @@ export const test = base.extend<Options & TestFixtures, WorkerOptions & WorkerFi
     { scope: 'worker' },
   ],
 
-  context: async ({ bridgeInstalled, bridgeLogFile }, use, testInfo) => {
-    const profile = await mkdtemp(path.join(tmpdir(), 'ehcert-profile-'));
+  profileDir: async ({}, use) => {
+    await use(await mkdtemp(path.join(tmpdir(), 'ehcert-profile-')));
+  },
+
+  context: async ({ bridgeInstalled, bridgeLogFile, kioskExtension, profileDir: profile }, use, testInfo) => {
+    const extensions = kioskExtension ? `${EXTENSION_DIR},${KIOSK_EXTENSION_DIR}` : EXTENSION_DIR;
     if (bridgeInstalled) await installNativeHost(profile);
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -261,8 +271,8 @@ export const test = base.extend<Options & TestFixtures, WorkerOptions & WorkerFi
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
-        `--disable-extensions-except=${EXTENSION_DIR}`,
-        `--load-extension=${EXTENSION_DIR}`,
+        `--disable-extensions-except=${extensions}`,
+        `--load-extension=${extensions}`,
       ],
     });
     await use(context);

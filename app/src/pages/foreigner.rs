@@ -13,7 +13,7 @@ use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
-    components::{EnvironmentSelect, PasswordRules},
+    components::{autocomplete, EnvironmentSelect, PasswordRules},
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker},
     services::{bridge::BridgeClient, flow::WebServices, kiosk::KioskGuard, offer},
@@ -122,19 +122,19 @@ pub fn Foreigner() -> impl IntoView {
                     <form on:submit=send>
                         <EnvironmentSelect environment lang />
                         <label for="given-names">{t().given_names}</label>
-                        <input id="given-names" required autocomplete="given-name"
+                        <input id="given-names" required autocomplete=autocomplete("given-name")
                             prop:value=move || given_names.get() on:input=move |ev| given_names.set(event_target_value(&ev)) />
                         <label for="surname">{t().surname}</label>
-                        <input id="surname" required autocomplete="family-name"
+                        <input id="surname" required autocomplete=autocomplete("family-name")
                             prop:value=move || surname.get() on:input=move |ev| surname.set(event_target_value(&ev)) />
                         <label for="bis">{t().bis_number}</label>
                         <input id="bis" required inputmode="numeric"
                             prop:value=move || bis.get() on:input=move |ev| bis.set(event_target_value(&ev)) />
                         <label for="email">{t().email}</label>
-                        <input id="email" type="email" required autocomplete="email"
+                        <input id="email" type="email" required autocomplete=autocomplete("email")
                             prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
                         <label for="phone">{t().phone}</label>
-                        <input id="phone" type="tel" required autocomplete="tel"
+                        <input id="phone" type="tel" required autocomplete=autocomplete("tel")
                             prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev)) />
                         <p>{t().password_intro}</p>
                         <label for="password">{t().password}</label>

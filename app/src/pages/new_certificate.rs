@@ -27,8 +27,8 @@ use rand_core::OsRng;
 
 use crate::{
     components::{
-        signed_request_file_name, stage_text, EnvironmentSelect, PasswordRules, SaveCopy,
-        SignedRequestCopy,
+        autocomplete, signed_request_file_name, stage_text, EnvironmentSelect, PasswordRules,
+        SaveCopy, SignedRequestCopy,
     },
     error::AppError,
     i18n::{strings, use_lang, LanguagePicker, Strings},
@@ -655,10 +655,10 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                         <h2 id="step-title">{t().step_contact}</h2>
                         <form on:submit=submit_contact>
                             <label for="email">{t().email}</label>
-                            <input id="email" type="email" required autocomplete="email"
+                            <input id="email" type="email" required autocomplete=autocomplete("email")
                                 prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
                             <label for="phone">{t().phone}</label>
-                            <input id="phone" type="tel" required autocomplete="tel"
+                            <input id="phone" type="tel" required autocomplete=autocomplete("tel")
                                 prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev)) />
                             {is_organisation().then(|| view! {
                                 <label for="email-general">{t().email_general}</label>

@@ -16,13 +16,54 @@ use crate::{
 /// How often the card reader is looked at, in kiosk mode.
 const CARD_POLL: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// Ends the session: everything this origin kept in the browser is wiped and the home screen is
-/// loaded afresh (memory goes with the page).
+/// Ends the session: everything this origin kept in the browser is wiped, the kiosk extension
+/// is asked to remove what the page cannot reach (downloads, histories, form data), and the
+/// home screen is loaded afresh (memory goes with the page).
 pub fn wipe_and_restart() {
     keeping::wipe();
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().replace("/");
+    spawn_local(async {
+        browser_cleared().await;
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().replace("/");
+        }
+    });
+}
+
+/// How long the kiosk extension gets to answer; without it (a kiosk-mode page in a personal
+/// browser, or the extension missing) the page restarts after this.
+const CLEAR_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Asks the kiosk extension (extension/kiosk, forced in by the kiosk policy) to clear what the
+/// session left in the browser: `{"ehcert:kiosk": "finish"}` to this window, answered with
+/// `"wiped"` or `"not-wiped"`. Whether it answers or not, the session ends.
+async fn browser_cleared() {
+    const KEY: &str = "ehcert:kiosk";
+    let Some(window) = web_sys::window() else { return };
+    let Ok(origin) = window.location().origin() else { return };
+    let answered = Rc::new(Cell::new(false));
+    let listener = {
+        let (answered, origin) = (Rc::clone(&answered), origin.clone());
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let answer =
+                js_sys::Reflect::get(&event.data(), &KEY.into()).ok().and_then(|v| v.as_string());
+            if event.origin() == origin && matches!(answer.as_deref(), Some("wiped" | "not-wiped"))
+            {
+                answered.set(true);
+            }
+        })
+    };
+    let _ = window.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+    let ask = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&ask, &KEY.into(), &"finish".into());
+    let _ = window.post_message(&ask, &origin);
+    let step = std::time::Duration::from_millis(50);
+    let mut waited = std::time::Duration::ZERO;
+    while !answered.get() && waited < CLEAR_WAIT {
+        pause(step).await;
+        waited += step;
     }
+    let _ =
+        window.remove_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
 }
 
 /// The kiosk bar: says the computer is shared, offers Finish, and watches idleness and the card.

@@ -1,0 +1,119 @@
+// A shared computer as the README's kiosk set-up makes it: the kiosk policy installed for
+// Chromium (extension/kiosk-policies/install-linux.sh, into /etc/chromium/policies/managed),
+// the extension and the kiosk extension in the browser, the app served with `--kiosk`. After a
+// person gets a certificate and presses Finish, nothing of them remains in the profile: no site
+// storage, no download in the history or on the disk, no form data, and no file of the profile
+// holding their national number, name, e-mail address or phone number.
+//
+// Runs as its own project (`kiosk-policy`), after the others: the policy applies to every
+// Chromium on the machine while it is installed, and is removed at the end. Needs root.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { BIN_DIR, DIST_DIR, ROOT, expect, startServer, test } from './fixtures';
+import { NewCertificateFlow } from './pages/new-certificate';
+
+const INSTALL = path.join(ROOT, 'extension', 'kiosk-policies', 'install-linux.sh');
+const PASSWORD = 'Huisarts-2026';
+// What upToSigning types (pages/new-certificate.ts).
+const EMAIL = 'jan.peeters@example.be';
+
+test.use({ kioskExtension: true });
+
+// The check below reads every file of the profile after the browser has closed. That it can
+// find a person's data at all is shown by the control at the end of this file: the same flow on
+// a personal computer (no kiosk mark, no policy) leaves the e-mail address in "Web Data"
+// (autofill) and the pending request in "Local Storage".
+
+/** Files under `dir` whose bytes contain any of `needles` (as UTF-8 or UTF-16LE). */
+async function filesHolding(dir: string, needles: string[]): Promise<string[]> {
+  const found: string[] = [];
+  const patterns = needles.flatMap((needle) => [Buffer.from(needle, 'utf8'), Buffer.from(needle, 'utf16le')]);
+  async function walk(folder: string) {
+    for (const entry of await readdir(folder, { withFileTypes: true }).catch(() => [])) {
+      const file = path.join(folder, entry.name);
+      if (entry.isDirectory()) await walk(file);
+      else if (entry.isFile() && (await stat(file)).size < 64 * 1024 * 1024) {
+        const bytes = await readFile(file).catch(() => Buffer.alloc(0));
+        if (patterns.some((pattern) => bytes.includes(pattern))) found.push(path.relative(dir, file));
+      }
+    }
+  }
+  await walk(dir);
+  return found;
+}
+
+test('after Finish on a kiosk, nothing of the person remains in the browser profile', async ({ context, page, certraServer, certra, card, profileDir }) => {
+  test.skip(process.getuid?.() !== 0, 'installing a managed browser policy needs root');
+  void certra;
+  const app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+    '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `local=${certraServer.url}`, '--kiosk',
+  ]);
+  const downloads = await mkdtemp(path.join(tmpdir(), 'ehcert-kiosk-downloads-'));
+  try {
+    const ids = ['extension', 'kiosk'].map((dir) =>
+      spawnSync('cat', [path.join(ROOT, 'extension', dir === 'extension' ? '' : dir, 'extension-id.txt')], { encoding: 'utf8' }).stdout.trim(),
+    );
+    const installed = spawnSync(INSTALL, [new URL(app.url).origin, ids[0], ids[1], 'http://127.0.0.1:9/updates.xml', downloads], { encoding: 'utf8' });
+    expect(installed.status, installed.stderr).toBe(0);
+
+    // The browser applies the policy: chrome://policy lists each one, none with an error.
+    const policyPage = await context.newPage();
+    await policyPage.goto('chrome://policy');
+    await policyPage.getByRole('button', { name: /reload policies/i }).click().catch(() => {});
+    for (const name of ['ForceEphemeralProfiles', 'PasswordManagerEnabled', 'AutofillAddressEnabled', 'SavingBrowserHistoryDisabled', 'ClearBrowsingDataOnExitList', 'ExtensionInstallForcelist']) {
+      await expect(policyPage.getByText(name, { exact: true }).first()).toBeVisible();
+    }
+    await policyPage.close();
+
+    // A person gets their certificate: the pending and the final keystore are downloaded.
+    const flow = new NewCertificateFlow(page);
+    const pending = await flow.upToSigning(app.url, card.holder, PASSWORD);
+    const final = page.waitForEvent('download');
+    await (await flow.signRequest(context)).enterPin('1234');
+    const files = [await pending.path(), await (await final).path()];
+    await expect(flow.done()).toContainText('Your eHealth certificate is ready');
+    for (const file of files) expect(existsSync(file)).toBe(true);
+    await expect(page.locator('#email, #phone')).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Finish and wipe' }).click();
+    await expect(page.getByRole('heading', { name: 'eHealth certificate', exact: true })).toBeVisible({ timeout: 15_000 });
+
+    // Site storage, as the page sees it.
+    expect(await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)])).toEqual([]);
+    expect(await page.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
+    // The download history and the files, as the browser has them.
+    const kiosk = context.serviceWorkers().find((worker) => worker.url().includes(ids[1]))!;
+    expect(await kiosk.evaluate(() => chrome.downloads.search({}))).toEqual([]);
+    for (const file of files) expect(existsSync(file), `${file} is still on the disk`).toBe(false);
+    // Nothing in any file of the profile holds the person's data, once the browser has written
+    // everything down (closing it flushes its databases; the ephemeral profile may go with it).
+    await context.close();
+    const needles = ['85073003328', 'Peeters', EMAIL, '470 00 00 00', '470000000'];
+    expect(await filesHolding(profileDir, needles)).toEqual([]);
+  } finally {
+    spawnSync(INSTALL, ['--remove']);
+    await rm(downloads, { recursive: true, force: true });
+    app.process.kill('SIGTERM');
+  }
+});
+
+test('control: the same check finds the person\'s data where there is no kiosk set-up', async ({ context, page, certraServer, certra, card, profileDir }) => {
+  void certra;
+  const app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+    '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `local=${certraServer.url}`,
+  ]);
+  try {
+    const flow = new NewCertificateFlow(page);
+    await flow.upToSigning(app.url, card.holder, PASSWORD);
+    await context.close();
+    const found = await filesHolding(profileDir, ['85073003328', 'Peeters', EMAIL, '470 00 00 00', '470000000']);
+    expect(found).toEqual(expect.arrayContaining(['Default/Web Data']));
+    expect(found.some((file) => file.startsWith('Default/Local Storage/'))).toBe(true);
+  } finally {
+    app.process.kill('SIGTERM');
+  }
+});
