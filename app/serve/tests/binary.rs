@@ -57,6 +57,52 @@ fn check_config_reads_file_environment_and_flags_and_says_what_is_wrong() {
     assert!(stderr.contains("upstream: plain http only to this machine"), "{stderr}");
 }
 
+#[test]
+fn the_example_configuration_is_usable_and_offers_production_alone() {
+    let dist = dist();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/ehcert.example.toml");
+    let output = Command::new(SERVE)
+        .args(["--config", example, "--check-config", "--dist", dist.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        stdout.contains("offered to the page, the default first: [\"production\"]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("https = true"), "{stdout}");
+}
+
+#[test]
+fn the_nginx_recipe_is_written_from_the_same_configuration() {
+    let dist = dist();
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(SERVE)
+        .args([
+            "--dist",
+            dist.path().to_str().unwrap(),
+            "--upstream",
+            "production=https://services.ehealth.fgov.be",
+        ])
+        .args(["--rate-per-minute", "120", "--export-nginx", out.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let http = std::fs::read_to_string(out.path().join("ehcert-http.conf")).unwrap();
+    let server = std::fs::read_to_string(out.path().join("ehcert-server.conf")).unwrap();
+    assert!(http.contains("rate=120r/m"), "{http}");
+    assert!(http.contains("server services.ehealth.fgov.be:443;"), "{http}");
+    assert!(server.contains("proxy_ssl_verify on;"), "{server}");
+    assert!(server.contains("proxy_next_upstream off;"), "{server}");
+    assert!(server.contains("add_header Retry-After 1 always;"), "{server}");
+    let index = std::fs::read_to_string(out.path().join("site/index.html")).unwrap();
+    assert!(
+        index.contains("<meta name=\"ehcert-environments\" content=\"production\">"),
+        "{index}"
+    );
+}
+
 #[tokio::test]
 async fn logs_one_json_line_per_request_without_bodies_or_national_numbers_and_stops_on_sigterm() {
     let upstream = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
