@@ -29,13 +29,25 @@ pub(crate) enum Mode {
 }
 
 impl Mode {
-    /// Chromium starts a host with one argument, the caller's origin `chrome-extension://<id>/`;
-    /// Firefox with two, the host manifest's path and the add-on id (extension/NATIVE-MESSAGING.md §4,
-    /// §10). With no argument at all we also speak frames, which is what tests use.
+    /// Chromium starts a host with one argument, the caller's origin `chrome-extension://<id>/`,
+    /// and on Windows Chrome and Edge add the calling window, `--parent-window=<decimal handle>`;
+    /// Firefox starts it with two, the host manifest's path and the add-on id
+    /// (extension/NATIVE-MESSAGING.md §4, §10). With no argument at all we also speak frames,
+    /// which is what tests use.
     pub(crate) fn from_args(args: &[String]) -> Result<Self, String> {
+        let is_parent_window = |arg: &str| {
+            arg.strip_prefix("--parent-window=").is_some_and(|handle| {
+                !handle.is_empty() && handle.bytes().all(|b| b.is_ascii_digit())
+            })
+        };
         match args {
             [] => Ok(Self::NativeMessaging),
             [origin] if origin.starts_with("chrome-extension://") => Ok(Self::NativeMessaging),
+            [origin, window]
+                if origin.starts_with("chrome-extension://") && is_parent_window(window) =>
+            {
+                Ok(Self::NativeMessaging)
+            }
             [manifest, _addon_id] if manifest.ends_with(".json") => Ok(Self::NativeMessaging),
             [flag] if flag == "--version" || flag == "-V" => Ok(Self::Version),
             [flag] if flag == "--help" || flag == "-h" => Ok(Self::Help),
@@ -276,6 +288,25 @@ mod tests {
         );
         assert!(mode(&["install", "--browser", "netscape"]).is_err());
         assert!(mode(&["install", "--browser"]).is_err());
+    }
+
+    #[test]
+    fn chrome_and_edge_on_windows_add_their_parent_window() {
+        // extension/NATIVE-MESSAGING.md §4: `--parent-window=<decimal handle>` after the origin.
+        assert_eq!(
+            mode(&["chrome-extension://abcdefghijklmnopabcdefghijklmnop/", "--parent-window=6620"]),
+            Ok(Mode::NativeMessaging)
+        );
+        assert_eq!(
+            mode(&["chrome-extension://abcdefghijklmnopabcdefghijklmnop/", "--parent-window=0"]),
+            Ok(Mode::NativeMessaging)
+        );
+        for odd in ["--parent-window=", "--parent-window=x1", "--parent-window", "--other=1"] {
+            assert!(
+                mode(&["chrome-extension://abcdefghijklmnopabcdefghijklmnop/", odd]).is_err(),
+                "{odd}"
+            );
+        }
     }
 
     #[test]

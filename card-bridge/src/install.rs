@@ -124,7 +124,7 @@ pub(crate) fn uninstall(
     let path = manifest_path(browser, home, user_data_dir);
     #[cfg(windows)]
     {
-        let _ = std::process::Command::new("reg")
+        let _ = std::process::Command::new(reg_exe(std::env::var_os("SystemRoot")))
             .args(["delete", &browser.registry_key(), "/f"])
             .status();
     }
@@ -135,9 +135,18 @@ pub(crate) fn uninstall(
     }
 }
 
+/// Windows' `reg.exe` by its full path, `%SystemRoot%\System32\reg.exe`: a bare `reg` would
+/// be looked up in the current folder first and then the search path, where anything called
+/// `reg.exe` could stand in for it. Windows sets `SystemRoot` for every process.
+#[cfg_attr(not(windows), allow(dead_code))]
+fn reg_exe(system_root: Option<std::ffi::OsString>) -> PathBuf {
+    let root = system_root.map_or_else(|| PathBuf::from(r"C:\Windows"), PathBuf::from);
+    root.join("System32").join("reg.exe")
+}
+
 #[cfg(windows)]
 fn register_on_windows(browser: Browser, manifest: &Path) -> io::Result<()> {
-    let status = std::process::Command::new("reg")
+    let status = std::process::Command::new(reg_exe(std::env::var_os("SystemRoot")))
         .args(["add", &browser.registry_key(), "/ve", "/t", "REG_SZ", "/d"])
         .arg(manifest)
         .arg("/f")
@@ -152,6 +161,14 @@ fn register_on_windows(browser: Browser, manifest: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reg_exe_is_named_by_its_full_path_never_looked_up() {
+        let named = reg_exe(Some(r"D:\WINNT".into()));
+        assert!(named.starts_with(r"D:\WINNT"), "{named:?}");
+        assert!(named.ends_with("reg.exe"));
+        assert!(reg_exe(None).starts_with(r"C:\Windows"));
+    }
 
     #[test]
     fn chromium_and_firefox_manifests_name_the_extension_their_own_way() {
