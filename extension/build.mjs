@@ -3,7 +3,10 @@
 // Chromium development build, loaded unpacked with no build step):
 //
 //   node build.mjs --browser chromium|firefox --out DIR [--origin https://hosted.app.origin]
+//   node build.mjs --browser chromium --kiosk --out DIR [--origin https://hosted.app.origin]
 //
+// --kiosk builds the kiosk extension (kiosk/, Chromium, Chrome and Edge only: the kiosk policy
+// is theirs) instead, its content script restricted the same way.
 // --origin makes a release build: the hosted app's origin replaces the development origins
 // (http://127.0.0.1, http://localhost) in the content script's matches, which are also the
 // service worker's allow-list (relay.js `allowListFromMatches`).
@@ -32,6 +35,19 @@ export const FILES = [
   'options.html',
   'options.js',
 ];
+
+/** Every file the kiosk extension is made of, besides the manifest (in kiosk/). */
+export const KIOSK_FILES = ['background.js', 'content.js'];
+
+/**
+ * The kiosk extension's manifest, from its development manifest (kiosk/manifest.json).
+ * @param {Record<string, any>} base the parsed kiosk/manifest.json
+ * @param {{browser: 'chromium' | 'firefox', origin?: string}} options
+ */
+export function kioskManifestFor(base, { browser, origin }) {
+  if (browser !== 'chromium') throw new Error('the kiosk extension is for Chromium, Chrome and Edge only');
+  return manifestFor(base, { browser, origin });
+}
 
 /**
  * The manifest for `browser`, from the Chromium development manifest.
@@ -62,22 +78,25 @@ export function manifestFor(base, { browser, origin }) {
 async function main(argv) {
   /** @type {Record<string, string>} */
   const options = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
+  const args = argv.filter((arg) => arg !== '--kiosk');
+  const kiosk = args.length !== argv.length;
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i], args[i + 1]];
     if (!['--browser', '--out', '--origin'].includes(flag) || value === undefined) {
-      throw new Error('usage: node build.mjs --browser chromium|firefox --out DIR [--origin https://…]');
+      throw new Error('usage: node build.mjs --browser chromium|firefox [--kiosk] --out DIR [--origin https://…]');
     }
     options[flag.slice(2)] = value;
   }
   if (!options.browser || !options.out) throw new Error('--browser and --out are required');
-  const base = JSON.parse(await readFile(path.join(HERE, 'manifest.json'), 'utf8'));
+  const source = kiosk ? path.join(HERE, 'kiosk') : HERE;
+  const base = JSON.parse(await readFile(path.join(source, 'manifest.json'), 'utf8'));
   // An unknown browser is refused by manifestFor.
   const browser = /** @type {'chromium' | 'firefox'} */ (options.browser);
-  const manifest = manifestFor(base, { browser, origin: options.origin });
+  const manifest = (kiosk ? kioskManifestFor : manifestFor)(base, { browser, origin: options.origin });
   await mkdir(options.out, { recursive: true });
-  for (const file of FILES) await copyFile(path.join(HERE, file), path.join(options.out, file));
+  for (const file of kiosk ? KIOSK_FILES : FILES) await copyFile(path.join(source, file), path.join(options.out, file));
   await writeFile(path.join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  console.log(`${options.browser} extension written to ${options.out}`);
+  console.log(`${options.browser} ${kiosk ? 'kiosk ' : ''}extension written to ${options.out}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

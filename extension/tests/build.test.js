@@ -2,16 +2,18 @@
 // The Firefox and release builds come from the same sources as the development extension.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { FILES, FIREFOX_EXTENSION_ID, manifestFor } from '../build.mjs';
+import { FILES, FIREFOX_EXTENSION_ID, KIOSK_FILES, kioskManifestFor, manifestFor } from '../build.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const base = JSON.parse(readFileSync(path.join(HERE, '..', 'manifest.json'), 'utf8'));
+const kioskBase = JSON.parse(readFileSync(path.join(HERE, '..', 'kiosk', 'manifest.json'), 'utf8'));
 // Written from the Rust constants by shared/tests/constants.rs.
 const constants = JSON.parse(
   readFileSync(path.join(HERE, '..', '..', 'shared', 'tests', 'golden', 'constants', 'protocol.json'), 'utf8'),
@@ -65,6 +67,33 @@ test('the build writes every file the manifest and the pages refer to, and no pa
       ...[...readFileSync(path.join(out, 'pin.js'), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]),
     ];
     for (const file of referenced) assert.ok(written.includes(file), `${file} is referenced but not built`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('the kiosk extension runs on the same origins as the extension, and its release build on the hosted one only', () => {
+  assert.deepEqual(
+    kioskBase.content_scripts.map((/** @type {{matches: string[]}} */ script) => script.matches),
+    base.content_scripts.map((/** @type {{matches: string[]}} */ script) => script.matches),
+    'never on an origin the extension itself does not serve',
+  );
+  assert.deepEqual(kioskBase.permissions, ['browsingData', 'downloads'], 'what Finish needs, nothing more');
+  assert.deepEqual(base.permissions, ['nativeMessaging', 'storage'], 'a person\'s own browser never gets the kiosk permissions');
+  const release = kioskManifestFor(kioskBase, { browser: 'chromium', origin: 'https://app.ehcert.be' });
+  assert.deepEqual(release.content_scripts[0].matches, ['https://app.ehcert.be/*']);
+  assert.equal(release.key, kioskBase.key, 'the same kiosk extension id');
+  assert.throws(() => kioskManifestFor(kioskBase, { browser: 'firefox' }), /Chromium, Chrome and Edge only/);
+  // Chromium's id: the first 128 bits of SHA-256 over the manifest's public key, hex digits as a–p.
+  const id = readFileSync(path.join(HERE, '..', 'kiosk', 'extension-id.txt'), 'utf8').trim();
+  const digest = createHash('sha256').update(Buffer.from(kioskBase.key, 'base64')).digest('hex').slice(0, 32);
+  assert.equal(id, [...digest].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join(''));
+  const out = mkdtempSync(path.join(tmpdir(), 'ehcert-kiosk-'));
+  try {
+    execFileSync(process.execPath, [path.join(HERE, '..', 'build.mjs'), '--browser', 'chromium', '--kiosk', '--out', out, '--origin', 'https://app.ehcert.be']);
+    assert.deepEqual(readdirSync(out).sort(), [...KIOSK_FILES, 'manifest.json'].sort());
+    const written = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    assert.deepEqual(written.content_scripts[0].matches, ['https://app.ehcert.be/*']);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
