@@ -67,7 +67,18 @@ export function manifestFor(base, { browser, origin }) {
     delete manifest.key;
     delete manifest.minimum_chrome_version;
     manifest.background = { scripts: [manifest.background.service_worker], type: 'module' };
-    manifest.browser_specific_settings = { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' } };
+    manifest.browser_specific_settings = {
+      gecko: {
+        id: FIREFOX_EXTENSION_ID,
+        // The first release (142; desktop 140) that reads `data_collection_permissions` on both
+        // desktop and Android (web-ext lint); Debian's firefox-esr is 153.
+        strict_min_version: '142.0',
+        // Firefox's built-in data consent (MDN, manifest.json browser_specific_settings): the data an
+        // extension collects and transmits outside itself. This one sends nothing to any server:
+        // what it reads from the card goes to the page in this browser, nowhere else.
+        data_collection_permissions: { required: ['none'] },
+      },
+    };
   } else if (browser !== 'chromium') {
     throw new Error(`unknown browser ${browser}; use chromium or firefox`);
   }

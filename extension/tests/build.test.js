@@ -23,6 +23,7 @@ test('the Firefox manifest uses background scripts and the add-on id the card br
   const firefox = manifestFor(base, { browser: 'firefox' });
   assert.deepEqual(firefox.background, { scripts: ['background.js'], type: 'module' });
   assert.equal(firefox.browser_specific_settings.gecko.id, FIREFOX_EXTENSION_ID);
+  assert.deepEqual(firefox.browser_specific_settings.gecko.data_collection_permissions, { required: ['none'] });
   assert.equal(FIREFOX_EXTENSION_ID, constants.firefox_extension_id);
   assert.equal(firefox.key, undefined);
   assert.deepEqual(firefox.content_scripts, base.content_scripts);

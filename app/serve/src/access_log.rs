@@ -6,6 +6,7 @@
 //! characters) is written as `(redacted)`.
 
 use std::{
+    io::Write as _,
     net::{IpAddr, SocketAddr},
     sync::Arc,
     time::{Instant, SystemTime, UNIX_EPOCH},
@@ -82,7 +83,8 @@ pub async fn middleware(
             "operation": called.map(|c| c.operation),
             "upstream_status": called.and_then(|c| c.upstream_status),
         });
-        println!("{line}");
+        // Not `println!`: a closed standard output (a log pipe gone) must not fail the answer.
+        let _ = writeln!(std::io::stdout().lock(), "{line}");
     }
     response
 }
