@@ -2,14 +2,22 @@
 // Builds the extension for a browser from this folder's sources (the folder itself is the
 // Chromium development build, loaded unpacked with no build step):
 //
-//   node build.mjs --browser chromium|firefox --out DIR [--origin https://hosted.app.origin]
-//   node build.mjs --browser chromium --kiosk --out DIR [--origin https://hosted.app.origin]
+//   node build.mjs --browser chromium|firefox --out DIR [--origin https://hosted.app.origin]...
+//   node build.mjs --browser chromium --kiosk --out DIR [--origin https://hosted.app.origin]...
 //
 // --kiosk builds the kiosk extension (kiosk/, Chromium, Chrome and Edge only: the kiosk policy
 // is theirs) instead, its content script restricted the same way.
-// --origin makes a release build: the hosted app's origin replaces the development origins
-// (http://127.0.0.1, http://localhost) in the content script's matches, which are also the
-// service worker's allow-list (relay.js `allowListFromMatches`).
+// --origin (once per hosted origin) makes a release build:
+// - the hosted app's origins replace the development origins (http://127.0.0.1,
+//   http://localhost) in the content script's matches, which are also the service worker's
+//   allow-list (relay.js `allowListFromMatches`);
+// - the Chromium build has no `key`: the development key is public (it is in this folder), so a
+//   release must not share its id; the Chrome Web Store and Edge Add-ons give the release its
+//   own id from their own keys, which never enter the repository;
+// - the Firefox build's add-on id is the release id (`extension@ehcert.be`), the development
+//   build's another (`development@ehcert.be`): a bridge installed from a release package answers
+//   release builds only.
+// release.mjs packs release builds into store packages.
 // Firefox differences (extension/NATIVE-MESSAGING.md §10): event-page `background.scripts` instead of a
 // service worker, a fixed add-on id in `browser_specific_settings.gecko.id` instead of `key`
 // (the card bridge's Firefox host manifest names it in `allowed_extensions`).
@@ -18,8 +26,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-/** `ehcert_shared::bridge::FIREFOX_EXTENSION_ID`. */
-export const FIREFOX_EXTENSION_ID = 'extension@ehcert.be';
+/** The development build's add-on id, `ehcert_shared::bridge::FIREFOX_EXTENSION_ID`. */
+export const FIREFOX_EXTENSION_ID = 'development@ehcert.be';
+/** The release build's add-on id, `ehcert_shared::bridge::RELEASE_FIREFOX_EXTENSION_ID`. */
+export const RELEASE_FIREFOX_EXTENSION_ID = 'extension@ehcert.be';
 /** Every file the extension is made of, besides the manifest. */
 export const FILES = [
   'background.js',
@@ -42,26 +52,32 @@ export const KIOSK_FILES = ['background.js', 'content.js'];
 /**
  * The kiosk extension's manifest, from its development manifest (kiosk/manifest.json).
  * @param {Record<string, any>} base the parsed kiosk/manifest.json
- * @param {{browser: 'chromium' | 'firefox', origin?: string}} options
+ * @param {{browser: 'chromium' | 'firefox', origins?: string[]}} options
  */
-export function kioskManifestFor(base, { browser, origin }) {
+export function kioskManifestFor(base, { browser, origins }) {
   if (browser !== 'chromium') throw new Error('the kiosk extension is for Chromium, Chrome and Edge only');
-  return manifestFor(base, { browser, origin });
+  return manifestFor(base, { browser, origins });
 }
 
 /**
  * The manifest for `browser`, from the Chromium development manifest.
  * @param {Record<string, any>} base the parsed manifest.json
- * @param {{browser: 'chromium' | 'firefox', origin?: string}} options
+ * @param {{browser: 'chromium' | 'firefox', origins?: string[]}} options `origins`: the hosted
+ *   app's origins, for a release build; none for the development build
  */
-export function manifestFor(base, { browser, origin }) {
+export function manifestFor(base, { browser, origins }) {
   const manifest = structuredClone(base);
-  if (origin !== undefined) {
-    const url = new URL(origin);
-    if (url.protocol !== 'https:' || url.origin !== origin) {
-      throw new Error(`--origin must be an https origin without a path, not ${origin}`);
+  const release = origins !== undefined;
+  if (release) {
+    if (origins.length === 0) throw new Error('a release build needs the hosted origin (--origin)');
+    for (const origin of origins) {
+      const url = new URL(origin);
+      if (url.protocol !== 'https:' || url.origin !== origin) {
+        throw new Error(`--origin must be an https origin without a path, not ${origin}`);
+      }
     }
-    for (const script of manifest.content_scripts) script.matches = [`${origin}/*`];
+    for (const script of manifest.content_scripts) script.matches = origins.map((origin) => `${origin}/*`);
+    delete manifest.key;
   }
   if (browser === 'firefox') {
     delete manifest.key;
@@ -69,7 +85,7 @@ export function manifestFor(base, { browser, origin }) {
     manifest.background = { scripts: [manifest.background.service_worker], type: 'module' };
     manifest.browser_specific_settings = {
       gecko: {
-        id: FIREFOX_EXTENSION_ID,
+        id: release ? RELEASE_FIREFOX_EXTENSION_ID : FIREFOX_EXTENSION_ID,
         // The first release (142; desktop 140) that reads `data_collection_permissions` on both
         // desktop and Android (web-ext lint); Debian's firefox-esr is 153.
         strict_min_version: '142.0',
@@ -89,25 +105,36 @@ export function manifestFor(base, { browser, origin }) {
 async function main(argv) {
   /** @type {Record<string, string>} */
   const options = {};
+  /** @type {string[]} */
+  const origins = [];
   const args = argv.filter((arg) => arg !== '--kiosk');
   const kiosk = args.length !== argv.length;
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i], args[i + 1]];
     if (!['--browser', '--out', '--origin'].includes(flag) || value === undefined) {
-      throw new Error('usage: node build.mjs --browser chromium|firefox [--kiosk] --out DIR [--origin https://…]');
+      throw new Error('usage: node build.mjs --browser chromium|firefox [--kiosk] --out DIR [--origin https://…]...');
     }
-    options[flag.slice(2)] = value;
+    if (flag === '--origin') origins.push(value);
+    else options[flag.slice(2)] = value;
   }
   if (!options.browser || !options.out) throw new Error('--browser and --out are required');
-  const source = kiosk ? path.join(HERE, 'kiosk') : HERE;
-  const base = JSON.parse(await readFile(path.join(source, 'manifest.json'), 'utf8'));
   // An unknown browser is refused by manifestFor.
   const browser = /** @type {'chromium' | 'firefox'} */ (options.browser);
-  const manifest = (kiosk ? kioskManifestFor : manifestFor)(base, { browser, origin: options.origin });
-  await mkdir(options.out, { recursive: true });
-  for (const file of kiosk ? KIOSK_FILES : FILES) await copyFile(path.join(source, file), path.join(options.out, file));
-  await writeFile(path.join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await buildExtension({ browser, kiosk, origins: origins.length ? origins : undefined, out: options.out });
   console.log(`${options.browser} ${kiosk ? 'kiosk ' : ''}extension written to ${options.out}`);
+}
+
+/**
+ * Writes a build of the extension (or of the kiosk extension) into `out`.
+ * @param {{browser: 'chromium' | 'firefox', kiosk: boolean, origins?: string[], out: string}} build
+ */
+export async function buildExtension({ browser, kiosk, origins, out }) {
+  const source = kiosk ? path.join(HERE, 'kiosk') : HERE;
+  const base = JSON.parse(await readFile(path.join(source, 'manifest.json'), 'utf8'));
+  const manifest = (kiosk ? kioskManifestFor : manifestFor)(base, { browser, origins });
+  await mkdir(out, { recursive: true });
+  for (const file of kiosk ? KIOSK_FILES : FILES) await copyFile(path.join(source, file), path.join(out, file));
+  await writeFile(path.join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -9,6 +9,7 @@ use std::{
 use crate::{
     card::{CardService, Pcsc},
     install::{self, Browser},
+    transport,
 };
 
 /// What the process was started to do.
@@ -26,6 +27,9 @@ pub(crate) enum Mode {
     Uninstall { browsers: Vec<Browser>, user_data_dir: Option<PathBuf> },
     /// `diagnose`
     Diagnose,
+    /// `manifest --browser NAME --path PATH`: the host manifest for an executable installed at
+    /// PATH, on stdout; what the packages install (packaging/README.md).
+    Manifest { browser: Browser, path: PathBuf },
 }
 
 impl Mode {
@@ -52,6 +56,7 @@ impl Mode {
             [flag] if flag == "--version" || flag == "-V" => Ok(Self::Version),
             [flag] if flag == "--help" || flag == "-h" => Ok(Self::Help),
             [command] if command == "diagnose" => Ok(Self::Diagnose),
+            [command, rest @ ..] if command == "manifest" => manifest_args(rest),
             [command, rest @ ..] if command == "install" || command == "uninstall" => {
                 let (browsers, user_data_dir) = registration_args(rest)?;
                 Ok(if command == "install" {
@@ -62,6 +67,28 @@ impl Mode {
             }
             other => Err(format!("unexpected arguments: {}", other.join(" "))),
         }
+    }
+}
+
+fn manifest_args(args: &[String]) -> Result<Mode, String> {
+    let mut browser = None;
+    let mut path = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--browser" => {
+                let name = args.next().ok_or("--browser needs a name")?;
+                browser = Some(Browser::parse(name).ok_or_else(|| {
+                    format!("unknown browser {name:?}; use chrome, chromium, edge or firefox")
+                })?);
+            }
+            "--path" => path = Some(PathBuf::from(args.next().ok_or("--path needs a file")?)),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    match (browser, path) {
+        (Some(browser), Some(path)) => Ok(Mode::Manifest { browser, path }),
+        _ => Err("manifest needs --browser and --path".into()),
     }
 }
 
@@ -100,6 +127,9 @@ pub(crate) fn run(mode: Mode) -> ExitCode {
             register(&mut out, browsers, user_data_dir.as_deref(), false)
         }
         Mode::Diagnose => diagnose(&mut out).map_err(|err| err.to_string()),
+        Mode::Manifest { browser, path } => {
+            out.write_all(browser.manifest(&path).as_bytes()).map_err(|err| err.to_string())
+        }
         // Handled by main before we get here.
         Mode::NativeMessaging => return ExitCode::FAILURE,
     };
@@ -175,12 +205,33 @@ fn diagnose(out: &mut impl Write) -> std::io::Result<()> {
     if readers.is_empty() {
         return writeln!(out, "no card reader found");
     }
+    // The cards' ATRs, to say which card is not an eID (transport::choose_reader).
+    let atrs: Vec<(String, Vec<u8>)> = pcsc::Context::establish(pcsc::Scope::User)
+        .ok()
+        .and_then(|context| transport::reader_states(&context).ok())
+        .map(|states| {
+            states
+                .iter()
+                .map(|state| (state.name().to_string_lossy().into_owned(), state.atr().to_vec()))
+                .collect()
+        })
+        .unwrap_or_default();
     for reader in &readers {
         let card = if reader.card_present { "card present" } else { "no card" };
         let pinpad = if reader.pinpad { ", PIN pad" } else { "" };
         writeln!(out, "reader {:?}: {card}{pinpad}", reader.name)?;
         if !reader.card_present {
             continue;
+        }
+        if let Some(atr) = atrs.iter().find(|(name, _)| *name == reader.name).map(|(_, atr)| atr) {
+            if !transport::is_belgian_eid_atr(atr) {
+                writeln!(
+                    out,
+                    "  not a Belgian eID (ATR {}): passed over when another reader holds an eID; \
+                     Windows Hello for Business and virtual smart cards show up like this",
+                    base16ct::upper::encode_string(atr)
+                )?;
+            }
         }
         match pcsc.read_card(Some(&reader.name)) {
             Ok(info) => {
@@ -241,6 +292,8 @@ Usage:
                           register with your browsers (all found, if none is named)
   card-bridge uninstall [--browser NAME]... [--user-data-dir DIR]
   card-bridge diagnose    show readers, card and certificates, for a support call
+  card-bridge manifest --browser NAME --path FILE
+                          print the host manifest for the bridge installed at FILE (packagers)
   card-bridge --version   print the version
   card-bridge --help      print this text
 
@@ -267,7 +320,7 @@ mod tests {
         assert_eq!(
             mode(&[
                 "/usr/lib/mozilla/native-messaging-hosts/be.ehcert.card_bridge.json",
-                "extension@ehcert.be"
+                "development@ehcert.be"
             ]),
             Ok(Mode::NativeMessaging)
         );
@@ -288,6 +341,15 @@ mod tests {
         );
         assert!(mode(&["install", "--browser", "netscape"]).is_err());
         assert!(mode(&["install", "--browser"]).is_err());
+        assert_eq!(
+            mode(&["manifest", "--browser", "firefox", "--path", "/usr/bin/ehcert-card-bridge"]),
+            Ok(Mode::Manifest {
+                browser: Browser::Firefox,
+                path: PathBuf::from("/usr/bin/ehcert-card-bridge")
+            })
+        );
+        assert!(mode(&["manifest", "--browser", "edge"]).is_err());
+        assert!(mode(&["manifest", "--path", "/x", "--browser", "lynx"]).is_err());
     }
 
     #[test]

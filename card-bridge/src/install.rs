@@ -9,6 +9,26 @@ use std::{
 
 use ehcert_shared::bridge::{CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, HOST_NAME};
 
+/// The Chromium-family extensions this build of the bridge answers, by id: the development
+/// build's unless the release pipeline names the stores' ids when compiling
+/// (`EHCERT_CHROMIUM_EXTENSION_IDS`, comma-separated: the Chrome Web Store's and Edge Add-ons'
+/// ids differ; packaging/README.md).
+pub(crate) fn chromium_extension_ids() -> Vec<&'static str> {
+    option_env!("EHCERT_CHROMIUM_EXTENSION_IDS")
+        .unwrap_or(CHROMIUM_EXTENSION_ID)
+        .split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
+/// The Firefox add-on this build answers: the development build's unless the release pipeline
+/// names the release id (`EHCERT_FIREFOX_EXTENSION_ID`, normally
+/// `ehcert_shared::bridge::RELEASE_FIREFOX_EXTENSION_ID`).
+pub(crate) fn firefox_extension_id() -> &'static str {
+    option_env!("EHCERT_FIREFOX_EXTENSION_ID").unwrap_or(FIREFOX_EXTENSION_ID)
+}
+
 /// A browser the bridge can be registered with.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub(crate) enum Browser {
@@ -37,15 +57,26 @@ impl Browser {
     /// The manifest: Chromium browsers name the extension by origin, Firefox by add-on id, and
     /// Firefox complains about the other key, so each gets its own file.
     pub(crate) fn manifest(self, executable: &Path) -> String {
-        let allowed = match self {
-            Self::Firefox => format!(r#""allowed_extensions": ["{FIREFOX_EXTENSION_ID}"]"#),
-            _ => format!(r#""allowed_origins": ["chrome-extension://{CHROMIUM_EXTENSION_ID}/"]"#),
+        let (key, allowed) = match self {
+            Self::Firefox => ("allowed_extensions", vec![firefox_extension_id().to_owned()]),
+            _ => (
+                "allowed_origins",
+                chromium_extension_ids()
+                    .into_iter()
+                    .map(|id| format!("chrome-extension://{id}/"))
+                    .collect(),
+            ),
         };
-        let path =
-            serde_json::to_string(&executable.to_string_lossy()).unwrap_or_else(|_| "\"\"".into());
-        format!(
-            "{{\n  \"name\": \"{HOST_NAME}\",\n  \"description\": \"ehcert card bridge: Belgian eID for the ehcert page\",\n  \"path\": {path},\n  \"type\": \"stdio\",\n  {allowed}\n}}\n"
-        )
+        let manifest = serde_json::json!({
+            "name": HOST_NAME,
+            "description": "ehcert card bridge: Belgian eID for the ehcert page",
+            "path": executable.to_string_lossy(),
+            "type": "stdio",
+            key: allowed,
+        });
+        let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+        text.push('\n');
+        text
     }
 
     /// The per-user folder this browser reads host manifests from, under `home`.
@@ -180,16 +211,40 @@ mod tests {
         assert_eq!(chromium["type"], "stdio");
         assert_eq!(
             chromium["allowed_origins"][0],
-            format!("chrome-extension://{CHROMIUM_EXTENSION_ID}/")
+            format!("chrome-extension://{}/", chromium_extension_ids()[0])
         );
         assert!(chromium.get("allowed_extensions").is_none());
         let firefox: serde_json::Value = serde_json::from_str(
             &Browser::Firefox.manifest(Path::new("C:\\Program Files\\ehcert\\card-bridge.exe")),
         )
         .unwrap();
-        assert_eq!(firefox["allowed_extensions"][0], FIREFOX_EXTENSION_ID);
+        assert_eq!(firefox["allowed_extensions"][0], firefox_extension_id());
         assert_eq!(firefox["path"], "C:\\Program Files\\ehcert\\card-bridge.exe");
         assert!(firefox.get("allowed_origins").is_none());
+    }
+
+    #[test]
+    fn the_compiled_in_extension_ids_are_well_formed() {
+        // A Chromium id is 32 letters a–p (the key's SHA-256, hex digits shifted to a–p); a
+        // Firefox id an e-mail-like name or a {GUID}. A typo in a release pipeline's variable
+        // would otherwise make a package that no browser lets talk to the bridge.
+        let ids = chromium_extension_ids();
+        assert!(!ids.is_empty());
+        for id in ids {
+            assert!(id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b)), "{id:?}");
+        }
+        let firefox = firefox_extension_id();
+        assert!(
+            (firefox.contains('@') && !firefox.contains(char::is_whitespace))
+                || (firefox.starts_with('{') && firefox.ends_with('}')),
+            "{firefox:?}"
+        );
+        if option_env!("EHCERT_CHROMIUM_EXTENSION_IDS").is_none() {
+            assert_eq!(chromium_extension_ids(), [CHROMIUM_EXTENSION_ID]);
+        }
+        if option_env!("EHCERT_FIREFOX_EXTENSION_ID").is_none() {
+            assert_eq!(firefox_extension_id(), FIREFOX_EXTENSION_ID);
+        }
     }
 
     #[test]

@@ -81,7 +81,44 @@ pub(crate) fn removed_or(context: &Context, reader: &str, err: BridgeError) -> B
     err
 }
 
-/// Connects to `reader`, or to the first reader holding a card.
+/// Whether `atr` is a Belgian eID's (card-bridge/CARD.md §8): the applet 1.0–1.7 family under
+/// the middleware's mask, or applet 1.8's exactly.
+pub(crate) fn is_belgian_eid_atr(atr: &[u8]) -> bool {
+    const FAMILY: [u8; 13] =
+        [0x3B, 0x98, 0x00, 0x40, 0x00, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x00];
+    const MASK: [u8; 13] =
+        [0xFF, 0xFF, 0x00, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00];
+    const APPLET_1_8: [u8; 20] = [
+        0x3B, 0x7F, 0x96, 0x00, 0x00, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x01, 0x20, 0x12,
+        0x0F, 0xFF, 0x82, 0x90, 0x00,
+    ];
+    atr == APPLET_1_8
+        || (atr.len() == FAMILY.len()
+            && atr.iter().zip(MASK).zip(FAMILY).all(|((byte, mask), want)| byte & mask == want))
+}
+
+/// A reader as the choice of a card sees it.
+pub(crate) struct Slot<'a> {
+    pub name: &'a str,
+    pub card_present: bool,
+    pub atr: &'a [u8],
+}
+
+/// The reader to use when the caller named none: the first holding a Belgian eID. A reader
+/// whose card is something else is passed over, so that a reader that always holds a card —
+/// Windows Hello for Business and TPM virtual smart cards show up in Windows' PC/SC as such
+/// readers, and a laptop's built-in reader may hold a bank card — never hides the eID in another
+/// reader. Only when no card is an eID by its ATR is the first card taken anyway, so that an eID
+/// whose ATR is not in CARD.md §8 still works where it is the only card.
+pub(crate) fn choose_reader<'a>(slots: &[Slot<'a>]) -> Option<&'a str> {
+    let holding = || slots.iter().filter(|slot| slot.card_present);
+    holding()
+        .find(|slot| is_belgian_eid_atr(slot.atr))
+        .or_else(|| holding().next())
+        .map(|slot| slot.name)
+}
+
+/// Connects to `reader`, or to the reader [`choose_reader`] picks.
 pub(crate) fn connect(
     context: &Context,
     reader: Option<&str>,
@@ -95,10 +132,25 @@ pub(crate) fn connect(
             .iter()
             .find(|state| state.name().to_string_lossy() == wanted)
             .ok_or(BridgeError::Pcsc(pcsc::Error::UnknownReader))?,
-        None => states
-            .iter()
-            .find(|state| state.event_state().contains(State::PRESENT))
-            .ok_or(BridgeError::NoCard)?,
+        None => {
+            let names: Vec<_> = states.iter().map(|state| state.name().to_string_lossy()).collect();
+            let slots: Vec<_> = states
+                .iter()
+                .zip(&names)
+                .map(|(state, name)| Slot {
+                    name,
+                    card_present: state.event_state().contains(State::PRESENT),
+                    atr: state.atr(),
+                })
+                .collect();
+            let chosen = choose_reader(&slots).ok_or(BridgeError::NoCard)?;
+            states
+                .iter()
+                .zip(&names)
+                .find(|(_, name)| name.as_ref() == chosen)
+                .map(|(state, _)| state)
+                .ok_or(BridgeError::NoCard)?
+        }
     };
     // Two bridge processes connecting to a freshly inserted card at the same moment (the kiosk's
     // reader watch and a read-card) race for its protocol negotiation, and pcsc-lite refuses the
@@ -221,5 +273,51 @@ mod tests {
             verify_answer(0x6A80, "VERIFY"),
             Err(BridgeError::CardStatus { status: 0x6A80, .. })
         ));
+    }
+
+    const APPLET_1_7: [u8; 13] =
+        [0x3B, 0x98, 0x13, 0x40, 0x0A, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x11];
+    const APPLET_1_8: [u8; 20] = [
+        0x3B, 0x7F, 0x96, 0x00, 0x00, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x01, 0x20, 0x12,
+        0x0F, 0xFF, 0x82, 0x90, 0x00,
+    ];
+    /// Another card's ATR, as a virtual smart card or a bank card would have (not an eID's).
+    const VIRTUAL: [u8; 18] = [
+        0x3B, 0x8D, 0x01, 0x80, 0xFB, 0xA0, 0x00, 0x00, 0x03, 0x97, 0x42, 0x54, 0x46, 0x59, 0x03,
+        0x01, 0x00, 0x00,
+    ];
+
+    #[test]
+    fn belgian_eid_atrs_are_told_from_other_cards() {
+        assert!(is_belgian_eid_atr(&APPLET_1_7));
+        assert!(is_belgian_eid_atr(&APPLET_1_8));
+        // applet 1.0 (CARD.md §8), within the family's mask
+        assert!(is_belgian_eid_atr(&[
+            0x3B, 0x98, 0x94, 0x40, 0x0A, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x10
+        ]));
+        assert!(!is_belgian_eid_atr(&VIRTUAL));
+        assert!(!is_belgian_eid_atr(&APPLET_1_8[..19]));
+        assert!(!is_belgian_eid_atr(&[]));
+        let mut other = APPLET_1_7;
+        other[5] = 0xA6;
+        assert!(!is_belgian_eid_atr(&other));
+    }
+
+    #[test]
+    fn a_reader_always_holding_a_virtual_card_never_hides_the_eid() {
+        let hello =
+            Slot { name: "Windows Hello for Business 1", card_present: true, atr: &VIRTUAL };
+        let empty = Slot { name: "Empty reader 0", card_present: false, atr: &[] };
+        let eid = Slot { name: "ACS ACR38U 0", card_present: true, atr: &APPLET_1_8 };
+        assert_eq!(choose_reader(&[hello, empty, eid]), Some("ACS ACR38U 0"));
+        let hello =
+            Slot { name: "Windows Hello for Business 1", card_present: true, atr: &VIRTUAL };
+        let empty = Slot { name: "Empty reader 0", card_present: false, atr: &APPLET_1_7 };
+        // No eID anywhere: the first card, which the eID driver then refuses in its own words
+        // (an unknown applet), rather than "no card".
+        assert_eq!(choose_reader(&[empty, hello]), Some("Windows Hello for Business 1"));
+        assert_eq!(choose_reader(&[]), None);
+        let empty = Slot { name: "Empty reader 0", card_present: false, atr: &APPLET_1_7 };
+        assert_eq!(choose_reader(&[empty]), None);
     }
 }

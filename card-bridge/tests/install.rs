@@ -52,7 +52,7 @@ fn registers_with_the_browsers_found_and_removes_itself_again() {
     let firefox = home.path().join(".mozilla/native-messaging-hosts/be.ehcert.card_bridge.json");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&firefox).unwrap()).unwrap();
-    assert_eq!(manifest["allowed_extensions"][0], "extension@ehcert.be");
+    assert_eq!(manifest["allowed_extensions"][0], "development@ehcert.be");
 
     let (ok, output) =
         bridge(home.path(), &["uninstall", "--browser", "chromium", "--browser", "chrome"]);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { FILES, FIREFOX_EXTENSION_ID, KIOSK_FILES, kioskManifestFor, manifestFor } from '../build.mjs';
+import { FILES, FIREFOX_EXTENSION_ID, KIOSK_FILES, RELEASE_FIREFOX_EXTENSION_ID, kioskManifestFor, manifestFor } from '../build.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const base = JSON.parse(readFileSync(path.join(HERE, '..', 'manifest.json'), 'utf8'));
@@ -31,17 +31,32 @@ test('the Firefox manifest uses background scripts and the add-on id the card br
   assert.equal(base.background.service_worker, 'background.js', 'the source manifest is not changed');
 });
 
+test('development and release builds have different ids; no release carries the development key', () => {
+  assert.ok(base.key, 'the development build has its fixed id from its key');
+  const release = manifestFor(base, { browser: 'chromium', origins: ['https://app.ehcert.be'] });
+  assert.equal(release.key, undefined, 'the stores give the release its id');
+  const firefox = manifestFor(base, { browser: 'firefox', origins: ['https://app.ehcert.be'] });
+  assert.equal(firefox.browser_specific_settings.gecko.id, RELEASE_FIREFOX_EXTENSION_ID);
+  assert.notEqual(RELEASE_FIREFOX_EXTENSION_ID, FIREFOX_EXTENSION_ID);
+  assert.equal(RELEASE_FIREFOX_EXTENSION_ID, constants.release_firefox_extension_id);
+  assert.equal(firefox.key, undefined);
+  const kiosk = kioskManifestFor(kioskBase, { browser: 'chromium', origins: ['https://app.ehcert.be'] });
+  assert.equal(kiosk.key, undefined);
+});
+
 test('the Chromium extension id is the one the card bridge allows', () => {
   const id = readFileSync(path.join(HERE, '..', 'extension-id.txt'), 'utf8').trim();
   assert.equal(id, constants.chromium_extension_id);
 });
 
 test('a release build serves the hosted origin only', () => {
-  const release = manifestFor(base, { browser: 'chromium', origin: 'https://app.ehcert.be' });
+  const release = manifestFor(base, { browser: 'chromium', origins: ['https://app.ehcert.be'] });
   assert.deepEqual(release.content_scripts[0].matches, ['https://app.ehcert.be/*']);
-  assert.equal(release.key, base.key, 'the same extension id');
-  assert.throws(() => manifestFor(base, { browser: 'chromium', origin: 'http://app.ehcert.be' }), /https origin/);
-  assert.throws(() => manifestFor(base, { browser: 'chromium', origin: 'https://app.ehcert.be/path' }), /https origin/);
+  const two = manifestFor(base, { browser: 'chromium', origins: ['https://app.ehcert.be', 'https://ehcert.hospital.be'] });
+  assert.deepEqual(two.content_scripts[0].matches, ['https://app.ehcert.be/*', 'https://ehcert.hospital.be/*']);
+  assert.throws(() => manifestFor(base, { browser: 'chromium', origins: ['http://app.ehcert.be'] }), /https origin/);
+  assert.throws(() => manifestFor(base, { browser: 'chromium', origins: ['https://app.ehcert.be/path'] }), /https origin/);
+  assert.throws(() => manifestFor(base, { browser: 'chromium', origins: [] }), /hosted origin/);
   // @ts-expect-error: a browser the build does not know, on purpose.
   assert.throws(() => manifestFor(base, { browser: 'safari' }), /unknown browser/);
 });
@@ -81,9 +96,8 @@ test('the kiosk extension runs on the same origins as the extension, and its rel
   );
   assert.deepEqual(kioskBase.permissions, ['browsingData', 'downloads'], 'what Finish needs, nothing more');
   assert.deepEqual(base.permissions, ['nativeMessaging', 'storage'], 'a person\'s own browser never gets the kiosk permissions');
-  const release = kioskManifestFor(kioskBase, { browser: 'chromium', origin: 'https://app.ehcert.be' });
+  const release = kioskManifestFor(kioskBase, { browser: 'chromium', origins: ['https://app.ehcert.be'] });
   assert.deepEqual(release.content_scripts[0].matches, ['https://app.ehcert.be/*']);
-  assert.equal(release.key, kioskBase.key, 'the same kiosk extension id');
   assert.throws(() => kioskManifestFor(kioskBase, { browser: 'firefox' }), /Chromium, Chrome and Edge only/);
   // Chromium's id: the first 128 bits of SHA-256 over the manifest's public key, hex digits as a–p.
   const id = readFileSync(path.join(HERE, '..', 'kiosk', 'extension-id.txt'), 'utf8').trim();

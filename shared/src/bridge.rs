@@ -25,10 +25,16 @@ pub const MAX_REQUEST_FRAME: u32 = 32 * 1024;
 pub const MAX_REPLY_FRAME: u32 = 1024 * 1024;
 /// Name of the native-messaging host, as registered in the host manifests.
 pub const HOST_NAME: &str = "be.ehcert.card_bridge";
-/// The Chromium-family extension id (fixed by the manifest's `key`; extension/extension-id.txt).
+/// The development build's Chromium-family extension id, fixed by the `key` in
+/// extension/manifest.json (extension/extension-id.txt). Release builds carry no key: the Chrome
+/// Web Store and Edge Add-ons give them their own ids, which the card bridge's release build is
+/// told when it is compiled (packaging/README.md).
 pub const CHROMIUM_EXTENSION_ID: &str = "ihbedndnijflbnlknbfafabcflgcfela";
-/// The Firefox add-on id (`browser_specific_settings.gecko.id` of the Firefox manifest).
-pub const FIREFOX_EXTENSION_ID: &str = "extension@ehcert.be";
+/// The development build's Firefox add-on id (`browser_specific_settings.gecko.id`).
+pub const FIREFOX_EXTENSION_ID: &str = "development@ehcert.be";
+/// The release build's Firefox add-on id: another id than the development build's, so a
+/// bridge installed from a release package never answers a development build.
+pub const RELEASE_FIREFOX_EXTENSION_ID: &str = "extension@ehcert.be";
 
 /// A frame the bridge sends.
 ///

@@ -12,7 +12,7 @@ use ehcert_shared::{
     bridge::{
         CertificateRequestSummary, CertificateSubject, KeyRole, RevocationSummary, SignedOperation,
         CARD_CHECK_CHALLENGE_LEN, CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, HOST_NAME,
-        MAX_REPLY_FRAME, MAX_REQUEST_FRAME,
+        MAX_REPLY_FRAME, MAX_REQUEST_FRAME, RELEASE_FIREFOX_EXTENSION_ID,
     },
     page::{Lang, MAX_PAGE_MESSAGE},
     PROTOCOL_VERSION,
@@ -84,6 +84,7 @@ fn constants() -> Value {
         "host_name": HOST_NAME,
         "chromium_extension_id": CHROMIUM_EXTENSION_ID,
         "firefox_extension_id": FIREFOX_EXTENSION_ID,
+        "release_firefox_extension_id": RELEASE_FIREFOX_EXTENSION_ID,
         "max_request_frame": MAX_REQUEST_FRAME,
         "max_reply_frame": MAX_REPLY_FRAME,
         "max_page_message": MAX_PAGE_MESSAGE,

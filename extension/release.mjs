@@ -1,0 +1,139 @@
+// @ts-check
+// The store packages of a release, from this folder's sources, in one command:
+//
+//   node release.mjs --origin https://hosted.app.origin [--origin …] --out DIR
+//
+// writes into DIR
+//   ehcert-<version>-chromium.zip        the Chrome Web Store's and Edge Add-ons' upload
+//   ehcert-<version>-firefox.xpi         addons.mozilla.org's upload (add-on id extension@ehcert.be)
+//   ehcert-kiosk-<version>-chromium.zip  the kiosk extension, for the organisation's kiosks
+//   SHA256SUMS
+// each a release build for the given hosted origins (build.mjs: no development key, the release
+// add-on id). The archives are reproducible: the same sources give the same bytes (entries in
+// name order, every time stamp 1980-01-01 00:00, the same permissions, deflate at level 9), so a
+// store's copy can be checked against a build from the tagged commit.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { crc32, deflateRawSync } from 'node:zlib';
+
+import { buildExtension } from './build.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * A zip archive (PKWARE APPNOTE 6.3.10, §4.3) of `files`, the same bytes for the same files.
+ * @param {{name: string, data: Buffer}[]} files
+ */
+export function zip(files) {
+  /** @type {Buffer[]} */
+  const parts = [];
+  /** @type {Buffer[]} */
+  const central = [];
+  let offset = 0;
+  // MS-DOS date and time of 1980-01-01 00:00, the earliest a zip can hold.
+  const dosTime = 0;
+  const dosDate = (0 << 9) | (1 << 5) | 1;
+  for (const { name, data } of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const nameBytes = Buffer.from(name, 'utf8');
+    const compressed = deflateRawSync(data, { level: 9 });
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
+    local.writeUInt16LE(0x0800, 6); // names in UTF-8
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(dosTime, 10);
+    local.writeUInt16LE(dosDate, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(compressed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    local.writeUInt16LE(0, 28);
+    parts.push(local, nameBytes, compressed);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, 2.0
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt16LE(0x0800, 8);
+    entry.writeUInt16LE(8, 10);
+    entry.writeUInt16LE(dosTime, 12);
+    entry.writeUInt16LE(dosDate, 14);
+    entry.writeUInt32LE(crc, 16);
+    entry.writeUInt32LE(compressed.length, 20);
+    entry.writeUInt32LE(data.length, 24);
+    entry.writeUInt16LE(nameBytes.length, 28);
+    entry.writeUInt32LE(((0o100644 << 16) >>> 0), 38); // a regular file, rw-r--r--
+    entry.writeUInt32LE(offset, 42);
+    central.push(entry, nameBytes);
+    offset += local.length + nameBytes.length + compressed.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, directory, end]);
+}
+
+/** @param {string} dir */
+async function filesOf(dir) {
+  const names = (await readdir(dir)).sort();
+  return Promise.all(names.map(async (name) => ({ name, data: await readFile(path.join(dir, name)) })));
+}
+
+/**
+ * Builds the release packages for `origins` into `out`; returns their file names.
+ * @param {{origins: string[], out: string}} options
+ */
+export async function release({ origins, out }) {
+  const { version } = JSON.parse(await readFile(path.join(HERE, 'manifest.json'), 'utf8'));
+  const work = await mkdtemp(path.join(tmpdir(), 'ehcert-release-'));
+  try {
+    await mkdir(out, { recursive: true });
+    /** @type {[string, {browser: 'chromium' | 'firefox', kiosk: boolean}][]} */
+    const builds = [
+      [`ehcert-${version}-chromium.zip`, { browser: 'chromium', kiosk: false }],
+      [`ehcert-${version}-firefox.xpi`, { browser: 'firefox', kiosk: false }],
+      [`ehcert-kiosk-${version}-chromium.zip`, { browser: 'chromium', kiosk: true }],
+    ];
+    const sums = [];
+    for (const [name, build] of builds) {
+      const dir = path.join(work, name);
+      await buildExtension({ ...build, origins, out: dir });
+      const archive = zip(await filesOf(dir));
+      await writeFile(path.join(out, name), archive);
+      sums.push(`${createHash('sha256').update(archive).digest('hex')}  ${name}\n`);
+    }
+    await writeFile(path.join(out, 'SHA256SUMS'), sums.join(''));
+    return builds.map(([name]) => name);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** @param {string[]} argv */
+async function main(argv) {
+  /** @type {string[]} */
+  const origins = [];
+  let out;
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === '--origin' && value) origins.push(value);
+    else if (flag === '--out' && value) out = value;
+    else throw new Error('usage: node release.mjs --origin https://hosted.app.origin [--origin …] --out DIR');
+  }
+  if (!out || origins.length === 0) throw new Error('--origin and --out are required');
+  for (const name of await release({ origins, out })) console.log(path.join(out, name));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((error) => {
+    console.error(error.message);
+    process.exit(2);
+  });
+}
