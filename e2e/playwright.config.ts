@@ -16,7 +16,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    { name: 'ehcert-serve', testIgnore: 'kiosk-policy.spec.ts' },
+    { name: 'ehcert-serve', testIgnore: ['kiosk-policy.spec.ts', 'firefox.spec.ts', 'installed-bridge.spec.ts'] },
     // The nginx recipe (app/serve/nginx/ehcert.conf) in place of ehcert-serve: the new-certificate
     // flow and eHealth's faults through it, so the recipe cannot rot.
     {
@@ -25,6 +25,9 @@ export default defineConfig({
       testMatch: ['new-certificate.spec.ts', 'faults.spec.ts'],
       grep: /the pending keystore saved before the request|: a clear message, and the certificate is still obtained|CERT_NOT_YET_DELIVERED for a while/,
     },
+    // Debian's firefox-esr over WebDriver BiDi, with the extension's Firefox build and the card
+    // bridge over native messaging (tests/bidi.ts).
+    { name: 'firefox', testMatch: 'firefox.spec.ts' },
     // A kiosk with its managed browser policy installed machine-wide (extension/kiosk-policies):
     // after the others, so that no other test runs under it.
     { name: 'kiosk-policy', testMatch: 'kiosk-policy.spec.ts', dependencies: ['ehcert-serve', 'nginx'] },
