@@ -1,0 +1,206 @@
+// @ts-check
+// The Windows build, checked here under Debian's Wine (wine64 8.0): what Wine can prove and
+// nothing more. Run by the test command after build.sh:
+//
+//   EHCERT_WINDOWS_OUT=DIR node --test packaging/windows/wine.test.mjs
+//
+// Proven here: the shipped card-bridge.exe starts and speaks native messaging as Chrome and Edge
+// start it on Windows (origin, then --parent-window=N) and as Firefox does (manifest path and
+// add-on id); its diagnose names the missing smart-card service; `install` writes the browsers'
+// registry keys through reg.exe and `uninstall` removes them; both MSIs install under msiexec
+// (files, HKCU or HKLM keys for Chrome, Edge and Firefox pointing at manifests that name the
+// installed bridge) and uninstall without a trace. Not provable here: Wine 8.0's winscard is a
+// stub (no PC/SC, so no card and no signature), and Wine is not Windows (SmartScreen, Defender,
+// real browsers). The .exe is the shipped one, built for Windows 10 and later; it runs under Wine
+// 8.0 because it imports nothing Wine lacks (Rust's standard library would ask Windows 10's
+// bcryptprimitives.dll for ProcessPrng, which Wine 8.0 lacks, only for random numbers, which
+// the bridge never needs).
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const OUT = process.env.EHCERT_WINDOWS_OUT ?? path.join(ROOT, 'target', 'packages', 'windows');
+const PREFIX = path.join(ROOT, 'target', 'wine');
+const WINE = '/usr/lib/wine/wine64';
+const WINESERVER = '/usr/lib/wine/wineserver';
+const HOST = 'be.ehcert.card_bridge';
+const version = readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "(.*)"$/m)?.[1];
+// No Mono or Gecko for Wine: the prefix is made without them (nothing here needs them).
+const ENV = { ...process.env, WINEPREFIX: PREFIX, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', DISPLAY: '' };
+const DRIVE_C = path.join(PREFIX, 'drive_c');
+
+/** Runs a Windows program under Wine; its exit status and output. */
+function wine(/** @type {string[]} */ args, input = '') {
+  const result = spawnSync(WINE, args, { env: ENV, input, encoding: 'utf8', timeout: 120_000 });
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+/** The default value of a registry key, or null when the key is not there. */
+function registryDefault(/** @type {string} */ key) {
+  const { status, stdout } = wine(['reg', 'query', key, '/ve']);
+  if (status !== 0) return null;
+  const line = stdout.split(/\r?\n/).find((l) => l.includes('REG_SZ'));
+  return line ? line.slice(line.indexOf('REG_SZ') + 'REG_SZ'.length).trim() : '';
+}
+
+/** A Windows path in the prefix as a path on this machine. */
+function unixPath(/** @type {string} */ windowsPath) {
+  assert.match(windowsPath, /^C:\\/i);
+  const parts = windowsPath.slice(3).split('\\');
+  // Wine keeps the case it was given; find each part case-insensitively.
+  let dir = DRIVE_C;
+  for (const part of parts) {
+    const found = existsSync(dir) ? readdirSync(dir).find((name) => name.toLowerCase() === part.toLowerCase()) : undefined;
+    dir = path.join(dir, found ?? part);
+  }
+  return dir;
+}
+
+/** One native-messaging session with the bridge started by Wine with `args`: the frames it sent
+ *  back for `requests`. */
+function session(/** @type {string} */ exe, /** @type {string[]} */ args, /** @type {object[]} */ requests) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(WINE, [exe, ...args], { env: ENV });
+    /** @type {Buffer[]} */
+    const chunks = [];
+    child.stdout.on('data', (chunk) => chunks.push(chunk));
+    child.on('error', reject);
+    child.on('exit', () => {
+      const data = Buffer.concat(chunks);
+      const frames = [];
+      for (let at = 0; at + 4 <= data.length; ) {
+        const length = data.readUInt32LE(at);
+        frames.push(JSON.parse(data.subarray(at + 4, at + 4 + length).toString('utf8')));
+        at += 4 + length;
+      }
+      resolve(frames);
+    });
+    for (const request of requests) {
+      const body = Buffer.from(JSON.stringify(request));
+      const header = Buffer.alloc(4);
+      header.writeUInt32LE(body.length);
+      child.stdin.write(Buffer.concat([header, body]));
+    }
+    child.stdin.end();
+  });
+}
+
+before(() => {
+  assert.ok(existsSync(path.join(OUT, 'card-bridge.exe')), `no ${OUT}/card-bridge.exe: run packaging/windows/build.sh first`);
+  if (!existsSync(path.join(PREFIX, 'system.reg'))) {
+    mkdirSync(PREFIX, { recursive: true });
+    execFileSync(WINE, ['wineboot', '--init'], { env: ENV, stdio: 'ignore', timeout: 300_000 });
+  }
+});
+
+// Wine's server keeps the prefix's registry in memory and writes it when it stops: stop it, so
+// that no Wine process outlives the tests and the next run finds a complete prefix.
+after(() => {
+  spawnSync(WINESERVER, ['--kill'], { env: ENV });
+  spawnSync(WINESERVER, ['--wait'], { env: ENV });
+});
+
+test('the .exe is a 64-bit Windows console program that needs no MinGW DLL', () => {
+  const dump = execFileSync('x86_64-w64-mingw32-objdump', ['-p', path.join(OUT, 'card-bridge.exe')], { encoding: 'utf8' });
+  assert.match(dump, /file format pei-x86-64/);
+  assert.match(dump, /Subsystem\s+00000003\s+\(Windows CUI\)/);
+  const dlls = [...dump.matchAll(/DLL Name: (\S+)/g)].map((m) => m[1].toLowerCase());
+  assert.ok(dlls.includes('winscard.dll'), `links WinSCard: ${dlls}`);
+  for (const dll of dlls) assert.doesNotMatch(dll, /libgcc|libwinpthread|libstdc\+\+/, `${dll} would have to ship beside it`);
+  assert.ok(!dlls.includes('bcryptprimitives.dll'), 'Wine 8.0 could not start it (see the top of this file)');
+});
+
+test('under Wine it starts, and speaks native messaging as Chrome, Edge and Firefox start it', async () => {
+  const exe = path.join(OUT, 'card-bridge.exe');
+  const printed = wine([exe, '--version']);
+  assert.equal(printed.status, 0, printed.stderr);
+  assert.equal(printed.stdout.trim(), `card-bridge ${version}`);
+
+  // Chrome and Edge on Windows: the origin, then the calling window.
+  const chrome = await session(exe, ['chrome-extension://ihbedndnijflbnlknbfafabcflgcfela/', '--parent-window=65814'], [
+    { id: 1, command: { type: 'list-readers' } },
+  ]);
+  assert.equal(chrome[0].type, 'hello');
+  assert.equal(chrome[0].args.bridge_version, version);
+  assert.equal(chrome[1].type, 'reply');
+  assert.equal(chrome[1].args.id, 1);
+  // Wine's winscard is a stub: the bridge answers with a PC/SC failure, in its own terms.
+  assert.equal(chrome[1].args.outcome.type, 'error', JSON.stringify(chrome[1]));
+  // Firefox: the manifest's path and the add-on id.
+  const firefox = await session(exe, ['C:\\ehcert\\firefox-host.json', 'development@ehcert.be'], [{ id: 7, command: { type: 'list-readers' } }]);
+  assert.deepEqual(firefox.map((frame) => frame.type), ['hello', 'reply']);
+  assert.equal(firefox[1].args.id, 7);
+  // Anything else is a usage error, not a session.
+  assert.equal(wine([exe, 'https://evil.example/']).status, 2);
+});
+
+test('diagnose says there is no smart-card service to talk to, rather than failing', () => {
+  const result = wine([path.join(OUT, 'card-bridge.exe'), 'diagnose']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^card-bridge /);
+  assert.match(result.stdout, /smart-card service: /);
+});
+
+test('install writes the browsers\' registry keys with reg.exe, uninstall removes them', () => {
+  const exe = path.join(OUT, 'card-bridge.exe');
+  const key = `HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\${HOST}`;
+  const installed = wine([exe, 'install', '--browser', 'chrome', '--browser', 'firefox']);
+  assert.equal(installed.status, 0, installed.stdout + installed.stderr);
+  const manifestPath = registryDefault(key);
+  assert.ok(manifestPath, 'the Chrome key points at the manifest');
+  const manifest = JSON.parse(readFileSync(unixPath(manifestPath), 'utf8'));
+  assert.equal(manifest.name, HOST);
+  assert.match(manifest.path, /card-bridge\.exe$/);
+  assert.ok(registryDefault(`HKCU\\Software\\Mozilla\\NativeMessagingHosts\\${HOST}`));
+  const removed = wine([exe, 'uninstall', '--browser', 'chrome', '--browser', 'firefox']);
+  assert.equal(removed.status, 0, removed.stdout + removed.stderr);
+  assert.equal(registryDefault(key), null);
+  assert.equal(registryDefault(`HKCU\\Software\\Mozilla\\NativeMessagingHosts\\${HOST}`), null);
+});
+
+for (const [scope, file, root] of /** @type {const} */ ([
+  ['per user, without administrator rights', `ehcert-card-bridge-${version}-x64-user.msi`, 'HKCU'],
+  ['per machine', `ehcert-card-bridge-${version}-x64.msi`, 'HKLM'],
+])) {
+  test(`the MSI installs ${scope}: the bridge, its manifests and the three browsers' keys; uninstalling leaves nothing`, async () => {
+    const msi = path.join(OUT, file);
+    const tables = execFileSync('msiinfo', ['export', msi, 'Registry'], { encoding: 'utf8' });
+    for (const vendor of ['Google\\Chrome', 'Microsoft\\Edge', 'Mozilla']) {
+      assert.ok(tables.includes(`Software\\${vendor}\\NativeMessagingHosts\\${HOST}`), `${vendor} in the Registry table`);
+    }
+    const installed = wine(['msiexec', '/i', msi, '/qn']);
+    assert.equal(installed.status, 0, installed.stderr);
+    /** @type {Record<string, string>} */
+    const manifests = {};
+    for (const vendor of ['Google\\Chrome', 'Microsoft\\Edge', 'Mozilla']) {
+      const value = registryDefault(`${root}\\Software\\${vendor}\\NativeMessagingHosts\\${HOST}`);
+      assert.ok(value, `${root} key for ${vendor}`);
+      manifests[vendor] = value;
+    }
+    if (root === 'HKCU') assert.match(manifests.Mozilla, /AppData\\Local\\Programs\\ehcert\\firefox-host\.json$/i);
+    else assert.match(manifests.Mozilla, /Program Files\\ehcert\\firefox-host\.json$/i);
+    assert.equal(manifests['Google\\Chrome'], manifests['Microsoft\\Edge']);
+    const chromium = JSON.parse(readFileSync(unixPath(manifests['Google\\Chrome']), 'utf8'));
+    assert.equal(chromium.path, 'card-bridge.exe', 'relative to the manifest');
+    assert.deepEqual(chromium.allowed_origins, ['chrome-extension://ihbedndnijflbnlknbfafabcflgcfela/']);
+    const firefox = JSON.parse(readFileSync(unixPath(manifests.Mozilla), 'utf8'));
+    assert.deepEqual(firefox.allowed_extensions, ['development@ehcert.be']);
+    // The bridge the manifests name is there and runs.
+    const bridge = path.join(path.dirname(unixPath(manifests.Mozilla)), 'card-bridge.exe');
+    const frames = await session(bridge, ['chrome-extension://ihbedndnijflbnlknbfafabcflgcfela/'], []);
+    assert.equal(frames[0]?.type, 'hello');
+
+    const removed = wine(['msiexec', '/x', msi, '/qn']);
+    assert.equal(removed.status, 0, removed.stderr);
+    for (const vendor of ['Google\\Chrome', 'Microsoft\\Edge', 'Mozilla']) {
+      assert.equal(registryDefault(`${root}\\Software\\${vendor}\\NativeMessagingHosts\\${HOST}`), null, `${vendor} key removed`);
+    }
+    assert.equal(existsSync(bridge), false, 'the bridge is removed');
+    assert.equal(existsSync(path.dirname(bridge)), false, 'and its folder');
+  });
+}
