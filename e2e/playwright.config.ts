@@ -30,6 +30,9 @@ export default defineConfig({
     { name: 'firefox', testMatch: 'firefox.spec.ts' },
     // A kiosk with its managed browser policy installed machine-wide (extension/kiosk-policies):
     // after the others, so that no other test runs under it.
-    { name: 'kiosk-policy', testMatch: 'kiosk-policy.spec.ts', dependencies: ['ehcert-serve', 'nginx'] },
+    { name: 'kiosk-policy', testMatch: 'kiosk-policy.spec.ts', dependencies: ['ehcert-serve', 'nginx', 'firefox'] },
+    // The card bridge's Debian package (packaging/linux), installed machine-wide: last, so that no
+    // other test runs while every browser on the machine finds it.
+    { name: 'installed-bridge', testMatch: 'installed-bridge.spec.ts', dependencies: ['kiosk-policy'] },
   ],
 });

@@ -1,0 +1,83 @@
+// The card bridge as a care provider on Linux gets it: the Debian package the test command built
+// (packaging/linux/build-deb.sh, target/packages/linux/) installed with dpkg, registered
+// system-wide, and no registration of the build tree's bridge anywhere. The new-certificate flow
+// runs against the installed bridge; removing the package takes every registration with it.
+//
+// Runs as its own project (`installed-bridge`), after every other: while the package is
+// installed, every browser on the machine finds the bridge, which the "bridge not installed"
+// tests must not. Needs root.
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { ROOT, expect, test } from './fixtures';
+import { keytool } from './oracles';
+import { NewCertificateFlow } from './pages/new-certificate';
+
+const PASSWORD = 'Huisarts-2026';
+const PACKAGES = process.env.EHCERT_LINUX_PACKAGES ?? path.join(ROOT, 'target', 'packages', 'linux');
+const BRIDGE = '/usr/bin/ehcert-card-bridge';
+const MANIFESTS = [
+  '/etc/chromium/native-messaging-hosts/be.ehcert.card_bridge.json',
+  '/etc/opt/chrome/native-messaging-hosts/be.ehcert.card_bridge.json',
+  '/etc/opt/edge/native-messaging-hosts/be.ehcert.card_bridge.json',
+  '/usr/lib/mozilla/native-messaging-hosts/be.ehcert.card_bridge.json',
+];
+
+function dpkg(...args: string[]) {
+  const result = spawnSync('dpkg', args, { encoding: 'utf8' });
+  expect(result.status, `dpkg ${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+test.describe.configure({ mode: 'serial' });
+// The browser profile gets no registration of its own: only the system's can answer.
+test.use({ bridgeInstalled: false });
+
+test.beforeAll(() => {
+  test.skip(process.getuid?.() !== 0, 'installing a Debian package needs root');
+  const deb = readdirSync(PACKAGES).find((name) => /^ehcert-card-bridge_.*\.deb$/.test(name));
+  expect(deb, `no package in ${PACKAGES}: the test command builds it`).toBeTruthy();
+  dpkg('--install', path.join(PACKAGES, deb!));
+});
+
+test.afterAll(() => {
+  // Whatever happened, the machine is left without the package.
+  spawnSync('dpkg', ['--purge', 'ehcert-card-bridge']);
+});
+
+test('the package registers the bridge with Chromium, Chrome, Edge and Firefox for every user', () => {
+  expect(dpkg('--status', 'ehcert-card-bridge')).toContain('Status: install ok installed');
+  expect(readFileSync('/var/lib/dpkg/info/ehcert-card-bridge.list', 'utf8')).toContain(BRIDGE);
+  for (const file of MANIFESTS) {
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    expect(manifest.name).toBe('be.ehcert.card_bridge');
+    expect(manifest.path, file).toBe(BRIDGE);
+  }
+  const version = spawnSync(BRIDGE, ['--version'], { encoding: 'utf8' });
+  expect(version.stdout).toMatch(/^card-bridge \d+\.\d+\.\d+/);
+});
+
+test('a new personal certificate through the installed bridge', async ({ page, context, localApp, card, profileDir, bridgeLog }) => {
+  expect(existsSync(path.join(profileDir, 'NativeMessagingHosts', 'be.ehcert.card_bridge.json')), 'no registration in the profile').toBe(false);
+  const flow = new NewCertificateFlow(page);
+  await flow.upToSigning(localApp.url, card.holder, PASSWORD);
+  const final = page.waitForEvent('download');
+  await (await flow.signRequest(context)).enterPin('1234');
+  await expect(flow.done()).toContainText('Your eHealth certificate is ready');
+  const file = await (await final).path();
+  expect(keytool(file, PASSWORD)).toContain('Your keystore contains 2 entries');
+  // The browser started the bridge it found in /etc/chromium: its log has the signature.
+  expect((await bridgeLog()).some((line) => line.includes('sign'))).toBe(true);
+});
+
+test('removing the package removes every registration, and the page says the bridge is missing', async ({ page, appServer }) => {
+  dpkg('--remove', 'ehcert-card-bridge');
+  for (const file of [BRIDGE, ...MANIFESTS]) {
+    expect(existsSync(file) || (() => { try { return lstatSync(file).isSymbolicLink(); } catch { return false; } })(), `${file} is gone`).toBe(false);
+  }
+  await page.goto(appServer.url);
+  const bridge = page.locator('[data-component="bridge"]');
+  await expect(bridge).toHaveAttribute('data-state', 'bad');
+  await expect(bridge).toContainText('card bridge is not installed on this computer');
+});

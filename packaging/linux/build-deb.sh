@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the card bridge's Debian package from a built bridge:
+#
+#   packaging/linux/build-deb.sh BRIDGE OUT_DIR
+#
+# BRIDGE is a release build of card-bridge for this machine's architecture (`cargo build
+# --release -p card-bridge`; the extension ids it answers are fixed when it is compiled,
+# packaging/README.md). The package installs it as /usr/bin/ehcert-card-bridge, registers it
+# system-wide with Chromium, Google Chrome, Microsoft Edge and Firefox (the folders each reads
+# host manifests from on Linux: extension/NATIVE-MESSAGING.md §4, §10), and depends on pcscd.
+# Nothing in it is a configuration file, so removing the package removes every registration.
+# The package is reproducible: every time stamp is the last commit's (SOURCE_DATE_EPOCH).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+[[ $# -eq 2 ]] || { sed -n '2,13p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+bridge=$1 out=$2
+
+package=ehcert-card-bridge
+host=be.ehcert.card_bridge
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
+architecture=$(dpkg --print-architecture)
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}
+umask 022
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+stage=$work/root
+
+install -D -m 0755 "$bridge" "$stage/usr/bin/$package"
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage/usr/bin/$package"
+
+# The host manifests, from the bridge itself (one format, one place: card-bridge/src/install.rs).
+# Chromium, Chrome and Edge read the same manifest (allowed_origins); Firefox its own
+# (allowed_extensions). The Chromium-family one lives under /usr/share and is linked from each
+# browser's folder in /etc: links are not configuration files, so removal takes them too.
+shared=/usr/share/$package/native-messaging-hosts
+install -d "$stage$shared" "$stage/usr/lib/mozilla/native-messaging-hosts"
+"$stage/usr/bin/$package" manifest --browser chromium --path "/usr/bin/$package" >"$stage$shared/chromium.json"
+"$stage/usr/bin/$package" manifest --browser firefox --path "/usr/bin/$package" \
+  >"$stage/usr/lib/mozilla/native-messaging-hosts/$host.json"
+for folder in /etc/chromium/native-messaging-hosts /etc/opt/chrome/native-messaging-hosts /etc/opt/edge/native-messaging-hosts; do
+  install -d "$stage$folder"
+  ln -s "$shared/chromium.json" "$stage$folder/$host.json"
+done
+
+doc=$stage/usr/share/doc/$package
+install -D -m 0644 "$HERE/copyright" "$doc/copyright"
+changelog_date=$(date -u -R -d "@$SOURCE_DATE_EPOCH")
+sed -e "s|@VERSION@|$version|; s|@DATE@|$changelog_date|" "$HERE/changelog" | gzip -9n >"$doc/changelog.gz"
+install -D -m 0644 "$HERE/lintian-overrides" "$stage/usr/share/lintian/overrides/$package"
+install -d "$stage/usr/share/man/man1"
+gzip -9n <"$HERE/$package.1" >"$stage/usr/share/man/man1/$package.1.gz"
+chmod 0644 "$doc/changelog.gz" "$stage/usr/share/man/man1/$package.1.gz" "$stage$shared/chromium.json" \
+  "$stage/usr/lib/mozilla/native-messaging-hosts/$host.json"
+
+# The libraries the bridge links against, as dpkg-shlibdeps finds them (libc, libpcsclite).
+mkdir -p "$work/source/debian"
+printf 'Source: ehcert\n\nPackage: %s\nArchitecture: any\n' "$package" >"$work/source/debian/control"
+shlibs=$(cd "$work/source" && dpkg-shlibdeps -O "$stage/usr/bin/$package" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+[[ -n $shlibs ]] || { echo "build-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+
+install -d "$stage/DEBIAN"
+installed_size=$(du -k -s --apparent-size --exclude=DEBIAN "$stage" | cut -f1)
+cat >"$stage/DEBIAN/control" <<CONTROL
+Package: $package
+Version: $version
+Architecture: $architecture
+Maintainer: ehcert maintainers <maintainers@ehcert.be>
+Installed-Size: $installed_size
+Depends: $shlibs, pcscd
+Section: utils
+Priority: optional
+Description: Belgian eID card bridge for the ehcert web page
+ ehcert gets, renews and manages Belgian care providers' eHealth certificates
+ from a web page. This program lets the ehcert browser extension use the
+ Belgian eID card through the PC/SC service (pcscd): it reads the card and
+ signs, with the PIN typed in the extension's own window or on the reader's
+ PIN pad.
+ .
+ It is registered with Chromium, Google Chrome, Microsoft Edge and Firefox
+ for every user of the computer; the browsers start it when the extension
+ asks for the card.
+CONTROL
+(cd "$stage" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$stage/DEBIAN/md5sums"
+chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
+
+find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+mkdir -p "$out"
+deb="$out/${package}_${version}_${architecture}.deb"
+dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
+echo "$deb"
