@@ -14,6 +14,11 @@
 # Debian's MinGW-w64 linker. The extension ids the bridge answers are fixed when it is compiled
 # (EHCERT_CHROMIUM_EXTENSION_IDS, EHCERT_FIREFOX_EXTENSION_ID: packaging/README.md); the host
 # manifests come from a native build of the same sources with the same ids.
+#
+# Signing (Authenticode, osslsigncode): with EHCERT_WINDOWS_SIGNING_CERT (a PKCS#12 file holding
+# the code-signing certificate and key) and EHCERT_WINDOWS_SIGNING_PASSWORD, the .exe is signed
+# before it goes into the MSIs and both MSIs after; EHCERT_WINDOWS_TIMESTAMP_URL adds an RFC 3161
+# time stamp, so the signatures outlive the certificate. Without them nothing is signed.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,6 +45,16 @@ fi
 exe="$ROOT/target/windows/$target/release/card-bridge.exe"
 install -m 0644 "$exe" "$out/card-bridge.exe"
 
+sign() {
+  [[ -n ${EHCERT_WINDOWS_SIGNING_CERT:-} ]] || return 0
+  local timestamp=()
+  [[ -n ${EHCERT_WINDOWS_TIMESTAMP_URL:-} ]] && timestamp=(-ts "$EHCERT_WINDOWS_TIMESTAMP_URL")
+  osslsigncode sign -pkcs12 "$EHCERT_WINDOWS_SIGNING_CERT" -pass "${EHCERT_WINDOWS_SIGNING_PASSWORD:-}" \
+    -h sha256 -n "ehcert card bridge" "${timestamp[@]}" -in "$1" -out "$1.signed" >/dev/null
+  mv "$1.signed" "$1"
+}
+sign "$out/card-bridge.exe"
+
 # The manifests name the bridge relative to themselves (allowed on Windows by Chrome and
 # Firefox), so the same files serve both install folders.
 cargo build --release --locked -q -p card-bridge
@@ -63,5 +78,6 @@ for scope in perUser perMachine; do
   msi="$out/ehcert-card-bridge-$version-x64$suffix.msi"
   (cd "$out" && wixl --arch x64 -D "Scope=$scope" -D "Version=$version" -D "ProductCode=$(product_code "$scope")" \
     -o "$msi" "$HERE/card-bridge.wxs")
+  sign "$msi"
   echo "$msi"
 done

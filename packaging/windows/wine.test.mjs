@@ -163,6 +163,19 @@ test('install writes the browsers\' registry keys with reg.exe, uninstall remove
   assert.equal(registryDefault(`HKCU\\Software\\Mozilla\\NativeMessagingHosts\\${HOST}`), null);
 });
 
+test('the .exe and both MSIs carry an Authenticode signature from the signing certificate', (t) => {
+  // The test command signs with a throw-away certificate of its own (EHCERT_WINDOWS_SIGNING_CA
+  // is its certificate); a release, with the organisation's (packaging/README.md).
+  const ca = process.env.EHCERT_WINDOWS_SIGNING_CA;
+  if (!ca) return t.skip('no signing certificate given (EHCERT_WINDOWS_SIGNING_CA)');
+  for (const file of ['card-bridge.exe', `ehcert-card-bridge-${version}-x64-user.msi`, `ehcert-card-bridge-${version}-x64.msi`]) {
+    const result = spawnSync('osslsigncode', ['verify', '-CAfile', ca, '-in', path.join(OUT, file)], { encoding: 'utf8' });
+    assert.equal(result.status, 0, `${file}: ${result.stdout}${result.stderr}`);
+    assert.match(result.stdout, /Signature verification: ok/);
+    assert.match(result.stdout, /ehcert card bridge/);
+  }
+});
+
 for (const [scope, file, root] of /** @type {const} */ ([
   ['per user, without administrator rights', `ehcert-card-bridge-${version}-x64-user.msi`, 'HKCU'],
   ['per machine', `ehcert-card-bridge-${version}-x64.msi`, 'HKLM'],
