@@ -109,7 +109,7 @@ pub(crate) struct Slot<'a> {
 /// Windows Hello for Business and TPM virtual smart cards show up in Windows' PC/SC as such
 /// readers, and a laptop's built-in reader may hold a bank card — never hides the eID in another
 /// reader. Only when no card is an eID by its ATR is the first card taken anyway, so that an eID
-/// whose ATR is not in CARD.md §8 still works where it is the only card.
+/// whose ATR is not in card-bridge/CARD.md §8 still works where it is the only card.
 pub(crate) fn choose_reader<'a>(slots: &[Slot<'a>]) -> Option<&'a str> {
     let holding = || slots.iter().filter(|slot| slot.card_present);
     holding()
@@ -291,7 +291,7 @@ mod tests {
     fn belgian_eid_atrs_are_told_from_other_cards() {
         assert!(is_belgian_eid_atr(&APPLET_1_7));
         assert!(is_belgian_eid_atr(&APPLET_1_8));
-        // applet 1.0 (CARD.md §8), within the family's mask
+        // applet 1.0 (card-bridge/CARD.md §8), within the family's mask
         assert!(is_belgian_eid_atr(&[
             0x3B, 0x98, 0x94, 0x40, 0x0A, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x10
         ]));
