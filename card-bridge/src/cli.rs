@@ -70,18 +70,20 @@ impl Mode {
     }
 }
 
+/// The value after `--browser`.
+fn browser_arg(name: Option<&String>) -> Result<Browser, String> {
+    let name = name.ok_or("--browser needs a name")?;
+    Browser::parse(name)
+        .ok_or_else(|| format!("unknown browser {name:?}; use chrome, chromium, edge or firefox"))
+}
+
 fn manifest_args(args: &[String]) -> Result<Mode, String> {
     let mut browser = None;
     let mut path = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--browser" => {
-                let name = args.next().ok_or("--browser needs a name")?;
-                browser = Some(Browser::parse(name).ok_or_else(|| {
-                    format!("unknown browser {name:?}; use chrome, chromium, edge or firefox")
-                })?);
-            }
+            "--browser" => browser = Some(browser_arg(args.next())?),
             "--path" => path = Some(PathBuf::from(args.next().ok_or("--path needs a file")?)),
             other => return Err(format!("unknown option {other}")),
         }
@@ -98,12 +100,7 @@ fn registration_args(args: &[String]) -> Result<(Vec<Browser>, Option<PathBuf>),
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--browser" => {
-                let name = args.next().ok_or("--browser needs a name")?;
-                browsers.push(Browser::parse(name).ok_or_else(|| {
-                    format!("unknown browser {name:?}; use chrome, chromium, edge or firefox")
-                })?);
-            }
+            "--browser" => browsers.push(browser_arg(args.next())?),
             "--user-data-dir" => {
                 user_data_dir =
                     Some(PathBuf::from(args.next().ok_or("--user-data-dir needs a folder")?));

@@ -12,9 +12,9 @@ import path from 'node:path';
 
 import { ROOT, expect, test } from './fixtures';
 import { keytool } from './oracles';
+import { PASSWORD, firefoxTest, newCertificateInFirefox } from './pages/firefox';
 import { NewCertificateFlow } from './pages/new-certificate';
 
-const PASSWORD = 'Huisarts-2026';
 const PACKAGES = process.env.EHCERT_LINUX_PACKAGES ?? path.join(ROOT, 'target', 'packages', 'linux');
 const BRIDGE = '/usr/bin/ehcert-card-bridge';
 const MANIFESTS = [
@@ -69,6 +69,16 @@ test('a new personal certificate through the installed bridge', async ({ page, c
   expect(keytool(file, PASSWORD)).toContain('Your keystore contains 2 entries');
   // The browser started the bridge it found in /etc/chromium: its log has the signature.
   expect((await bridgeLog()).some((line) => line.includes('sign'))).toBe(true);
+});
+
+firefoxTest.describe('in Firefox', () => {
+  // No registration for the user: Firefox finds the bridge in /usr/lib/mozilla, where the package
+  // put it.
+  firefoxTest.use({ firefoxBridge: 'system' });
+
+  firefoxTest('a new personal certificate through the installed bridge', async ({ firefox, localApp, card, certra }) => {
+    await newCertificateInFirefox(firefox, localApp.url, card.holder, certra);
+  });
 });
 
 test('removing the package removes every registration, and the page says the bridge is missing', async ({ page, appServer }) => {
