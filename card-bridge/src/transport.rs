@@ -99,7 +99,6 @@ pub(crate) fn is_belgian_eid_atr(atr: &[u8]) -> bool {
 
 /// A reader as the choice of a card sees it.
 pub(crate) struct Slot<'a> {
-    pub name: &'a str,
     pub card_present: bool,
     pub atr: &'a [u8],
 }
@@ -110,12 +109,13 @@ pub(crate) struct Slot<'a> {
 /// readers, and a laptop's built-in reader may hold a bank card — never hides the eID in another
 /// reader. Only when no card is an eID by its ATR is the first card taken anyway, so that an eID
 /// whose ATR is not in card-bridge/CARD.md §8 still works where it is the only card.
-pub(crate) fn choose_reader<'a>(slots: &[Slot<'a>]) -> Option<&'a str> {
-    let holding = || slots.iter().filter(|slot| slot.card_present);
+/// Returns its index in `slots`.
+pub(crate) fn choose_reader(slots: &[Slot<'_>]) -> Option<usize> {
+    let holding = || slots.iter().enumerate().filter(|(_, slot)| slot.card_present);
     holding()
-        .find(|slot| is_belgian_eid_atr(slot.atr))
+        .find(|(_, slot)| is_belgian_eid_atr(slot.atr))
         .or_else(|| holding().next())
-        .map(|slot| slot.name)
+        .map(|(index, _)| index)
 }
 
 /// Connects to `reader`, or to the reader [`choose_reader`] picks.
@@ -133,23 +133,14 @@ pub(crate) fn connect(
             .find(|state| state.name().to_string_lossy() == wanted)
             .ok_or(BridgeError::Pcsc(pcsc::Error::UnknownReader))?,
         None => {
-            let names: Vec<_> = states.iter().map(|state| state.name().to_string_lossy()).collect();
             let slots: Vec<_> = states
                 .iter()
-                .zip(&names)
-                .map(|(state, name)| Slot {
-                    name,
+                .map(|state| Slot {
                     card_present: state.event_state().contains(State::PRESENT),
                     atr: state.atr(),
                 })
                 .collect();
-            let chosen = choose_reader(&slots).ok_or(BridgeError::NoCard)?;
-            states
-                .iter()
-                .zip(&names)
-                .find(|(_, name)| name.as_ref() == chosen)
-                .map(|(state, _)| state)
-                .ok_or(BridgeError::NoCard)?
+            &states[choose_reader(&slots).ok_or(BridgeError::NoCard)?]
         }
     };
     // Two bridge processes connecting to a freshly inserted card at the same moment (the kiosk's
@@ -305,19 +296,16 @@ mod tests {
 
     #[test]
     fn a_reader_always_holding_a_virtual_card_never_hides_the_eid() {
-        let hello =
-            Slot { name: "Windows Hello for Business 1", card_present: true, atr: &VIRTUAL };
-        let empty = Slot { name: "Empty reader 0", card_present: false, atr: &[] };
-        let eid = Slot { name: "ACS ACR38U 0", card_present: true, atr: &APPLET_1_8 };
-        assert_eq!(choose_reader(&[hello, empty, eid]), Some("ACS ACR38U 0"));
-        let hello =
-            Slot { name: "Windows Hello for Business 1", card_present: true, atr: &VIRTUAL };
-        let empty = Slot { name: "Empty reader 0", card_present: false, atr: &APPLET_1_7 };
+        // Windows Hello's virtual card first, an empty reader, then the eID.
+        let hello = || Slot { card_present: true, atr: &VIRTUAL };
+        let empty = || Slot { card_present: false, atr: &[] };
+        let eid = Slot { card_present: true, atr: &APPLET_1_8 };
+        assert_eq!(choose_reader(&[hello(), empty(), eid]), Some(2));
         // No eID anywhere: the first card, which the eID driver then refuses in its own words
         // (an unknown applet), rather than "no card".
-        assert_eq!(choose_reader(&[empty, hello]), Some("Windows Hello for Business 1"));
+        assert_eq!(choose_reader(&[empty(), hello()]), Some(1));
         assert_eq!(choose_reader(&[]), None);
-        let empty = Slot { name: "Empty reader 0", card_present: false, atr: &APPLET_1_7 };
-        assert_eq!(choose_reader(&[empty]), None);
+        // A reader's last ATR does not count once its card is gone.
+        assert_eq!(choose_reader(&[Slot { card_present: false, atr: &APPLET_1_7 }]), None);
     }
 }
