@@ -4,7 +4,7 @@
 // the card bridge found the way Firefox finds it, and the new-certificate flow through the
 // extension's PIN window, where the PIN is typed with trusted key events as a person types it.
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -90,6 +90,26 @@ export async function enterPinInPinWindow(firefox: Firefox, holder: string, pin:
   await firefox.type(window, `${pin}${ENTER}`);
 }
 
+/** The names in the download folder once there are `count` of them and Firefox has finished them
+ *  all: while it writes, Firefox keeps the data in `NAME.part` beside an empty `NAME`, so neither
+ *  the name alone nor the absence of one `.part` says a file is complete. */
+async function finishedDownloads(downloads: string, count: number): Promise<string[]> {
+  let names: string[] = [];
+  await expect
+    .poll(
+      async () => {
+        const all = await readdir(downloads);
+        names = all.filter((name) => !name.endsWith('.part'));
+        const writing = all.length !== names.length;
+        const empty = await Promise.all(names.map(async (name) => (await stat(path.join(downloads, name))).size === 0));
+        return writing || empty.some(Boolean) ? -1 : names.length;
+      },
+      { timeout: 30_000, message: `${count} finished downloads` },
+    )
+    .toBe(count);
+  return names;
+}
+
 /** The new personal certificate in Firefox, from the eID to the final keystore (returned, read by
  *  keytool and OpenSSL), signed in the PIN window; `certra` checks nothing is sent for the key
  *  before the pending keystore is on the disk. */
@@ -120,8 +140,7 @@ export async function newCertificateInFirefox(
     return true;`));
   await press(firefox, page, words.createKey);
   // The pending keystore is downloaded before anything is sent for the key.
-  await expect.poll(async () => (await readdir(downloads)).filter((name) => name.endsWith('.acc-p12')), { timeout: 30_000 }).toHaveLength(1);
-  const [pending] = await readdir(downloads);
+  const [pending] = await finishedDownloads(downloads, 1);
   expect(pending).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
   expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
 
@@ -133,8 +152,7 @@ export async function newCertificateInFirefox(
   expect((await certra.requests()).map((request: any) => request.operation)).toContain('GenerateCertificate');
 
   // The final keystore, as medical software reads it (the same name: Firefox adds "(1)").
-  await expect.poll(async () => (await readdir(downloads)).filter((name) => name !== pending && !name.endsWith('.part')), { timeout: 30_000 }).toHaveLength(1);
-  const final = path.join(downloads, (await readdir(downloads)).find((name) => name !== pending)!);
+  const final = path.join(downloads, (await finishedDownloads(downloads, 2)).find((name) => name !== pending)!);
   expect(keytool(final, PASSWORD)).toContain('Your keystore contains 2 entries');
   openssl(final, PASSWORD, '-noout');
   return final;
