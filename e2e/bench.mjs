@@ -6,9 +6,9 @@
 // (the download size is the production bundle's; the #bench screen is built only into the second)
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { appDownload } from '../.ci/app-size.mjs';
 
 const [serveBinary, dist, benchDist, nativeFile, outDir, bridgeFile, flowFile] = process.argv.slice(2);
 const server = spawn(serveBinary, ['--dist', benchDist, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -59,10 +59,8 @@ function report(browserVersion, browserMeasurements) {
   const native = JSON.parse(readFileSync(nativeFile, 'utf8'));
   const bridge = JSON.parse(readFileSync(bridgeFile, 'utf8'));
   const flow = JSON.parse(readFileSync(flowFile, 'utf8'));
-  const gzipBytes = readdirSync(dist)
-    // The key-generation worker is fetched only when WebCrypto cannot make keys.
-    .filter((file) => /\.(wasm|js|css)$/.test(file) && !file.startsWith('keygen_worker'))
-    .reduce((sum, file) => sum + gzipSync(readFileSync(path.join(dist, file)), { level: 9 }).length, 0);
+  // The largest of the per-language downloads (.ci/app-size.mjs: wasm + js + css + a catalogue).
+  const gzipBytes = Math.max(...appDownload(dist).languages.map(({ bytes }) => bytes));
   const find = (list, name) => list.find((entry) => entry.name === name);
   const actions = find(flow, 'new_certificate_flow_user_actions');
   const rows = [
@@ -87,7 +85,7 @@ function report(browserVersion, browserMeasurements) {
     `|---|---|---|---|---|---|`,
     ...rows.map(([label, m, budget, limit]) =>
       `| ${label} | ${m.median_ms.toFixed(1)} ms | ${m.p90_ms?.toFixed(1) ?? '—'} ms | ${m.runs} | ${budget} | ${limit === null ? '—' : m.median_ms <= limit ? 'yes' : '**no**'} |`),
-    `| App download (wasm + js + css), gzip | ${(gzipBytes / 1024).toFixed(0)} KB | | | ≤ 450 KB | ${gzipBytes <= 450 * 1024 ? 'yes' : '**no**'} |`,
+    `| App download (wasm + js + css + one language), gzip | ${(gzipBytes / 1024).toFixed(0)} KB | | | ≤ 450 KB | ${gzipBytes <= 450 * 1024 ? 'yes' : '**no**'} |`,
     `| New certificate flow, user actions: choices (clicks, selections, the PIN's Sign) | ${actions.choices} | | ${actions.runs} | ≤ 8 | ${actions.choices <= 8 ? 'yes' : '**no**'} |`,
     `| New certificate flow, fields typed (e-mail, phone, password twice, PIN) | ${actions.fields} | | ${actions.runs} | — | — |`,
   ];

@@ -10,7 +10,10 @@ export default defineConfig({
   workers: 1,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  // The gallery comes last: the HTML report clears its folder when it writes.
+  reporter: process.env.CI
+    ? [['list'], ['html', { open: 'never' }], ['./gallery-reporter.ts']]
+    : [['list'], ['./gallery-reporter.ts']],
   use: {
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',

@@ -4,13 +4,15 @@
 
 use ehcert_certra::endpoint::Environment;
 use ehcert_flows::pending::Stage;
+use ehcert_pki::dn::{format_national_number, EhealthSubject};
 use ehcert_pki::rules::PasswordCheck;
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
-    i18n::{strings, Lang, Strings},
+    i18n::{strings, Lang, LanguagePicker, Strings},
     services::{
         files::{download_as, has_save_picker, save_with_picker},
+        kiosk::KioskGuard,
         offer,
     },
 };
@@ -29,7 +31,11 @@ pub fn stage_text(stage: Stage, t: &Strings) -> &'static str {
 pub fn SaveCopy(
     file: StoredValue<Option<(String, Vec<u8>)>, LocalStorage>,
     lang: RwSignal<Lang>,
+    /// The button's words, when not "Save a copy in a folder of your choice…".
+    #[prop(optional)]
+    label: Option<fn(&Strings) -> &'static str>,
 ) -> impl IntoView {
+    let label = label.unwrap_or(|t| t.save_copy);
     let t = move || strings(lang.get());
     let saved = RwSignal::new(None::<Result<(), String>>);
     let save = move |_| {
@@ -45,7 +51,7 @@ pub fn SaveCopy(
     has_save_picker().then(|| {
         view! {
             <p>
-                <button type="button" on:click=save>{move || t().save_copy}</button>
+                <button type="button" class="primary" on:click=save>{move || label(t())}</button>
                 {move || saved.get().map(|result| match result {
                     Ok(()) => view! { <span role="status" data-testid="saved-copy"> " " {t().saved_copy}</span> }.into_any(),
                     Err(text) => view! { <span role="alert"> " " {text}</span> }.into_any(),
@@ -162,4 +168,153 @@ fn Rule(
             }}
         </li>
     }
+}
+
+/// Whose certificate an eHealth DN names, in words: the person's name with the national number
+/// as the eID prints it, or the organisation's name, type and number (and application). `None`
+/// for a DN not shaped as eHealth's, which is then shown only as it is.
+pub fn subject_in_words(dn: &str, t: &Strings) -> Option<String> {
+    let subject = EhealthSubject::parse(dn)?;
+    Some(if subject.is_person() {
+        format!("{}, {} {}", subject.name, t.national_number, format_national_number(&subject.id))
+    } else {
+        let application = subject
+            .application_id
+            .map(|id| format!(", {} {id}", t.application))
+            .unwrap_or_default();
+        format!("{} ({} {}){application}", subject.name, subject.id_type, subject.id)
+    })
+}
+
+/// A certificate's subject for a person: in words, with the DN itself under "Technical details"
+/// (`data-testid="dn"`), where a helpdesk or an IT department finds it.
+#[component]
+pub fn Subject(dn: String, lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || strings(lang.get());
+    let shaped = EhealthSubject::parse(&dn).is_some();
+    let words = {
+        let dn = dn.clone();
+        move || subject_in_words(&dn, t())
+    };
+    if !shaped {
+        return view! { <code data-testid="dn">{dn}</code> }.into_any();
+    }
+    view! {
+        <div class="subject">
+            <strong data-testid="subject">{words}</strong>
+            <details class="technical">
+                <summary>{move || t().technical_details}</summary>
+                <dl>
+                    <dt>{move || t().dn_label}</dt>
+                    <dd><code data-testid="dn">{dn}</code></dd>
+                </dl>
+            </details>
+        </div>
+    }
+    .into_any()
+}
+
+/// The one layout of every screen: the masthead (ehcert, home, the language picker), then in
+/// `<main>` the kiosk bar, the test-platform banner while a flow's `environment` is not
+/// production, and the screen itself.
+#[component]
+pub fn Shell(
+    lang: RwSignal<Lang>,
+    #[prop(optional)] environment: Option<RwSignal<String>>,
+    children: Children,
+) -> impl IntoView {
+    let t = move || strings(lang.get());
+    view! {
+        <header class="masthead">
+            <div class="masthead-inner">
+                <a class="brand" href="#">
+                    <span class="brand-name">"ehcert"</span>
+                    <span class="brand-task">{move || t().app_title}</span>
+                </a>
+                <LanguagePicker lang />
+            </div>
+        </header>
+        <main>
+            <KioskGuard lang />
+            {environment.map(|environment| view! { <TestPlatformBanner environment lang /> })}
+            {children()}
+        </main>
+    }
+}
+
+/// "Test platform": on every screen of a flow while its environment is not production, since a
+/// certificate from acceptance or from the demonstration's local service is refused by the
+/// medical software a provider uses every day.
+#[component]
+fn TestPlatformBanner(environment: RwSignal<String>, lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || strings(lang.get());
+    move || {
+        let text = match Environment::named(&environment.get()) {
+            Some(Environment::Production) | None => return None,
+            Some(Environment::Acceptance) => t().test_banner_acceptance,
+            Some(Environment::Local) => t().test_banner_local,
+        };
+        Some(view! {
+            <div class="alert alert-warning test-platform" role="note" data-testid="test-platform">
+                <p class="alert-title">{t().test_banner_title}</p>
+                <p>{text}</p>
+            </div>
+        })
+    }
+}
+
+/// Where a final keystore goes, after the line saying it was downloaded: the folder software
+/// built on the eHealth connector looks in when it is not told another (`ehealth/keystore` in the
+/// person's home folder, `%USERPROFILE%\ehealth\keystore` on Windows), saving it there as the
+/// main action where the browser has a save picker, the pending keystore of the same name told
+/// apart (it has no certificate yet), and the renewal reminder.
+#[component]
+pub fn FinalKeystore(
+    file: StoredValue<Option<(String, Vec<u8>)>, LocalStorage>,
+    keystore: StoredValue<Option<ehcert_pki::p12::Keystore>, LocalStorage>,
+    lang: RwSignal<Lang>,
+) -> impl IntoView {
+    let t = move || strings(lang.get());
+    let reminder = keystore
+        .with_value(|kept| kept.as_ref().and_then(ehcert_flows::my_certificates::reminder_for));
+    view! {
+        <section class="card" aria-labelledby="place-title" data-testid="keystore-place">
+            <h3 id="place-title">{move || t().keystore_place_title}</h3>
+            <p>{move || t().keystore_place}</p>
+            <ul class="paths">
+                <li>{move || t().keystore_place_windows}</li>
+                <li>{move || t().keystore_place_mac}</li>
+                <li>{move || t().keystore_place_linux}</li>
+            </ul>
+            <SaveCopy file lang label=|t| t.save_to_keystore_folder />
+            {(!has_save_picker()).then(|| view! { <p>{move || t().keystore_place_move}</p> })}
+            <p class="hint" data-testid="pending-not-final">{move || t().pending_not_final}</p>
+        </section>
+        {reminder.map(|(dn, window, expiry)| view! {
+            <p>
+                {move || t().reminder_offer} " "
+                <button type="button" on:click=move |_| download_renewal_reminder(&dn, window, expiry, t())>
+                    {move || t().reminder}
+                </button>
+            </p>
+        })}
+    }
+}
+
+/// Downloads the `.ics` renewal reminder of the certificate `dn` (F16).
+pub fn download_renewal_reminder(dn: &str, window: i64, expiry: i64, t: &Strings) {
+    use rand_core::{OsRng, RngCore};
+    let mut random = [0u8; 8];
+    OsRng.fill_bytes(&mut random);
+    let uid = base16ct::lower::encode_string(&random);
+    let now = i64::try_from(crate::services::clock::now().0).unwrap_or_default();
+    let ics = ehcert_flows::my_certificates::renewal_reminder(
+        dn,
+        window,
+        expiry,
+        now,
+        &uid,
+        (t.reminder_renew, t.reminder_expires),
+    );
+    let _ = download_as(ics.as_bytes(), "ehealth-certificate-renewal.ics", "text/calendar");
 }

@@ -13,38 +13,25 @@ fn main() {
         window.set_onhashchange(Some(wasm_bindgen::JsCast::unchecked_ref(reload.as_ref())));
         reload.forget();
     }
-    let hash = web_sys::window().and_then(|window| window.location().hash().ok());
-    match hash.as_deref() {
-        #[cfg(feature = "bench")]
-        Some("#bench") => leptos::mount::mount_to_body(ehcert_app::pages::bench::Bench),
-        Some("#new") => leptos::mount::mount_to_body(|| {
-            use ehcert_app::pages::new_certificate::{CertificateFlow, Kind};
-            leptos::view! { <CertificateFlow kind=Kind::Personal /> }
-        }),
-        Some("#new-organisation") => leptos::mount::mount_to_body(|| {
-            use ehcert_app::pages::new_certificate::{CertificateFlow, Kind};
-            leptos::view! { <CertificateFlow kind=Kind::Organisation /> }
-        }),
-        Some("#renew") => leptos::mount::mount_to_body(|| {
-            use ehcert_app::pages::new_certificate::{CertificateFlow, Kind};
-            leptos::view! { <CertificateFlow kind=Kind::Renewal /> }
-        }),
-        Some("#activate-etk") => {
-            leptos::mount::mount_to_body(ehcert_app::pages::activate_etk::ActivateEtk)
+    // The person's language is fetched before the first screen, which then opens in it.
+    // English stands in when the person's language cannot be had.
+    wasm_bindgen_futures::spawn_local(async {
+        use ehcert_app::i18n::{has_texts, initial_lang, load, Lang};
+        load(initial_lang()).await;
+        if !has_texts() {
+            load(Lang::En).await;
         }
-        Some("#foreigner") => leptos::mount::mount_to_body(ehcert_app::pages::foreigner::Foreigner),
-        Some("#certificates") => {
-            leptos::mount::mount_to_body(ehcert_app::pages::certificates::Certificates)
+        if has_texts() {
+            leptos::mount::mount_to_body(ehcert_app::Root);
+        } else if let Some(body) =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.body())
+        {
+            // No words to say it in: the page's files are half there (a network fault, an
+            // update under way). The one text that needs none of them, in the four languages.
+            body.set_text_content(Some(UNAVAILABLE));
         }
-        Some("#keystore") => {
-            leptos::mount::mount_to_body(ehcert_app::pages::keystore::KeystoreCheck)
-        }
-        Some("#complete") => {
-            leptos::mount::mount_to_body(ehcert_app::pages::complete::CompleteRequest)
-        }
-        Some("#diagnostics") => {
-            leptos::mount::mount_to_body(ehcert_app::pages::diagnostics::Diagnostics)
-        }
-        _ => leptos::mount::mount_to_body(ehcert_app::App),
-    }
+    });
 }
+
+/// Said when no catalogue of texts could be fetched.
+const UNAVAILABLE: &str = "ehcert could not load its texts: reload the page. · ehcert kon zijn teksten niet laden: herlaad de pagina. · ehcert n’a pas pu charger ses textes : rechargez la page. · ehcert konnte seine Texte nicht laden: Laden Sie die Seite neu.";

@@ -118,7 +118,7 @@ fn operation(content: &EidContent, ssin: &str) -> Result<SignedOperation, Bridge
         EidContent::CertificateRequest { csr, contract, .. } => {
             signer_is(&contract.signer, ssin)?;
             let attributes = attributes_of(&contract.dn)?;
-            let certificate = subject(&contract.dn, &attributes, ssin)?;
+            let certificate = subject(&contract.dn, ssin)?;
             let csr =
                 ehcert_pki::csr::decode(csr).map_err(|_| BridgeError::NotSignable(Refusal::Csr))?;
             // The CSR must be for the contract's name: eHealth issues the contract's DN, and a
@@ -134,7 +134,7 @@ fn operation(content: &EidContent, ssin: &str) -> Result<SignedOperation, Bridge
         EidContent::Revocation { key_identifier, contract } => {
             signer_is(&contract.signer, ssin)?;
             SignedOperation::Revocation(RevocationSummary {
-                certificate: subject(&contract.dn, &attributes_of(&contract.dn)?, ssin)?,
+                certificate: subject(&contract.dn, ssin)?,
                 key_id: PublicKeyIdentifier(*key_identifier).to_hex().to_uppercase(),
                 reason: contract.reason.as_str().to_owned(),
             })
@@ -156,36 +156,19 @@ fn attributes_of(text: &str) -> Result<Vec<(String, Option<String>)>, BridgeErro
     Ok(dn::attributes(&name))
 }
 
-/// Whose certificate an eHealth DN (`text`, read as `attributes`) names
-/// (`CN=TYPE=ID[, APP],OU=eHealth-platform Belgium,OU=NAME,OU=TYPE=ID[,OU=APP],O=…,C=BE`); a
-/// personal certificate (`SSIN`) must be the card holder's.
-fn subject(
-    text: &str,
-    attributes: &[(String, Option<String>)],
-    ssin: &str,
-) -> Result<CertificateSubject, BridgeError> {
-    let malformed = || BridgeError::NotSignable(Refusal::Dn);
-    let value = |key: &str, nth: usize| {
-        attributes
-            .iter()
-            .filter(|(name, _)| name == key)
-            .nth(nth)
-            .and_then(|(_, value)| value.clone())
-    };
-    let common_name = value("CN", 0).ok_or_else(malformed)?;
-    let (identifier, application_id) = match common_name.split_once(", ") {
-        Some((identifier, application)) => (identifier, Some(application.to_owned())),
-        None => (common_name.as_str(), None),
-    };
-    let (id_type, id) = identifier.split_once('=').ok_or_else(malformed)?;
-    if id_type == "SSIN" && id != ssin {
+/// Whose certificate an eHealth DN (`text`) names
+/// ([`dn::EhealthSubject`]); a personal certificate (`SSIN`) must be the card holder's.
+fn subject(text: &str, ssin: &str) -> Result<CertificateSubject, BridgeError> {
+    let name = dn::parse(text).map_err(|_| BridgeError::NotSignable(Refusal::Dn))?;
+    let subject = dn::EhealthSubject::of(&name).ok_or(BridgeError::NotSignable(Refusal::Dn))?;
+    if subject.is_person() && subject.id != ssin {
         return Err(BridgeError::NotSignable(Refusal::OtherPerson));
     }
     Ok(CertificateSubject {
-        id_type: id_type.to_owned(),
-        id: id.to_owned(),
-        name: value("OU", 1).ok_or_else(malformed)?,
-        application_id,
+        id_type: subject.id_type,
+        id: subject.id,
+        name: subject.name,
+        application_id: subject.application_id,
         dn: text.to_owned(),
     })
 }

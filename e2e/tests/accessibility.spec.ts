@@ -53,7 +53,7 @@ for (const words of [ENGLISH, DUTCH]) {
     await expect(flow.holder()).toHaveText(card.holder);
     await expectAccessible(page, testInfo, '1-card-and-contact');
     await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-    await expect(flow.dn()).toBeVisible();
+    await expect(flow.subject()).toBeVisible();
     await expectAccessible(page, testInfo, '2-contract');
     await flow.acceptContract();
     // The live password rules, with some met and some not.

@@ -30,7 +30,9 @@ test('a new personal certificate from the home page to the final keystore, keybo
   await page.keyboard.type('+32 470 00 00 00');
   await page.keyboard.press('Enter');
 
-  await expect(page.getByTestId('dn')).toBeVisible();
+  // The person is named in words; the DN waits under "Technical details".
+  await expect(page.getByTestId('subject')).toHaveText('JAN PIETER PEETERS, national number 85.07.30-033.28');
+  await expect(page.getByTestId('dn')).toBeHidden();
   await tabTo(page, page.getByLabel('I have read this contract and accept it'));
   await page.keyboard.press('Space');
   await expect(page.getByLabel('I have read this contract and accept it')).toBeChecked();

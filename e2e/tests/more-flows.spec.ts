@@ -129,6 +129,7 @@ forEachCardRun((words) => {
     await expect(page.getByTestId('dn')).toHaveText(
       'CN=NIHII-HOSPITAL=71000436\\, LABO,OU=eHealth-platform Belgium,OU=AZ VOORBEELD,OU=NIHII-HOSPITAL=71000436,OU=LABO,O=Federal Government,C=BE',
     );
+    await expect(page.getByTestId('subject')).toHaveText('AZ VOORBEELD (NIHII-HOSPITAL 71000436), application LABO');
     await flow.acceptContract();
     const request = new NewCertificateFlow(page, words);
     const pending = await request.choosePassword(PASSWORD);

@@ -67,6 +67,16 @@ test.describe('new personal certificate', () => {
       await (await final).saveAs(finalFile);
       await expect(flow.done()).toContainText(words.done);
       expectFinalKeystore(finalFile);
+      // The banner is still there at the end, and the done page says where the keystore goes,
+      // tells the pending one of the same name apart, and offers the certificate's reminder.
+      await expect(page.getByTestId('test-platform')).toContainText(words.testPlatform);
+      await expect(page.getByTestId('keystore-place')).toContainText('ehealth');
+      await expect(page.getByTestId('pending-not-final')).toBeVisible();
+      const reminder = page.waitForEvent('download');
+      await page.getByRole('button', { name: words.reminder }).click();
+      const ics = await readFile(await (await reminder).path(), 'utf8');
+      expect(ics).toContain('BEGIN:VCALENDAR');
+      expect(ics).toContain('85073003328');
       // The person's own evidence: the request as eHealth received it, checked by xmlsec1.
       const evidence = page.waitForEvent('download');
       await page.getByRole('button', { name: words.downloadSignedRequest }).click();

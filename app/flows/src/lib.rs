@@ -18,6 +18,7 @@ pub mod organisation;
 pub mod pending;
 pub mod renewal;
 mod services;
+pub mod steps;
 
 use ehcert_certra::request::LocalizedText;
 use ehcert_shared::page::Lang;

@@ -72,6 +72,22 @@ pub async fn revoke<S: Services>(
     }
 }
 
+/// When a certificate ending at `expiry` may be renewed, where eHealth announced no replacement
+/// period: the Java Certificate Manager's rule, 90 days before the end.
+pub fn default_replacement_start(expiry: i64) -> i64 {
+    expiry - 90 * 86_400
+}
+
+/// What a renewal reminder for the certificate of a final keystore needs: its DN, when its
+/// renewal may start ([`default_replacement_start`]) and when it ends (its `notAfter`).
+pub fn reminder_for(keystore: &ehcert_pki::p12::Keystore) -> Option<(String, i64, i64)> {
+    let leaf = keystore.authentication().ok()?.leaf().ok()?;
+    let expiry =
+        i64::try_from(leaf.tbs_certificate.validity.not_after.to_unix_duration().as_secs()).ok()?;
+    let dn = ehcert_pki::dn::to_string(&leaf.tbs_certificate.subject);
+    Some((dn, default_replacement_start(expiry), expiry))
+}
+
 /// Seconds since 1970 of an `xs:dateTime` as CertRA writes them (`2029-11-22T10:15:30Z`,
 /// `2029-11-22T10:15:30.123+01:00`, or without zone, taken as UTC); `None` if it is not one.
 pub fn unix_seconds(date_time: &str) -> Option<i64> {

@@ -323,6 +323,13 @@ async fn a_new_personal_certificate_from_contract_to_final_keystore_survives_a_r
         "ETK chain [enc, auth, CA]: {listing}"
     );
     assert!(listing.contains("Owner: CN=\"SSIN=85073003328\""), "{listing}");
+    // The done page's renewal reminder: the issued certificate's DN and end, the renewal
+    // window 90 days before it (the Java tool's rule), as eHealth's record has them.
+    let (dn, window, expiry) =
+        my_certificates::reminder_for(&resumed.keystore).expect("a reminder");
+    assert!(dn.starts_with("CN=SSIN\\=85073003328,OU=eHealth-platform Belgium,"), "{dn}");
+    assert_eq!(Some(expiry), record["not_after"].as_i64(), "{record}");
+    assert_eq!(expiry - window, 90 * 86_400);
     run(
         "openssl",
         &["pkcs12", "-legacy", "-in", "final.p12", "-passin", "pass:Huisarts-2026", "-noout"],

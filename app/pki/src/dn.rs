@@ -145,6 +145,70 @@ pub fn ehealth(
     }
 }
 
+/// Whose certificate an eHealth DN names, read from the DN as CertRA writes it
+/// (app/certra/PROTOCOL.md §6.1): `CN=TYPE=ID[, APP],OU=eHealth-platform Belgium,OU=NAME,OU=TYPE=ID[,OU=APP],O=…,C=BE`.
+/// Screens and the PIN window show a person this, and the DN itself only as a technical detail.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct EhealthSubject {
+    /// The identifier's type: `SSIN` for a person, an organisation type (`NIHII-HOSPITAL`, `CBE`…).
+    pub id_type: String,
+    /// The national number or the organisation's number.
+    pub id: String,
+    /// The name as eHealth writes it (upper case, without accents).
+    pub name: String,
+    /// The application id of an organisation's second certificate, if any.
+    pub application_id: Option<String>,
+}
+
+impl EhealthSubject {
+    /// The subject of the DN `name`; `None` when it is not shaped as eHealth's.
+    pub fn of(name: &Name) -> Option<Self> {
+        let attributes = attributes(name);
+        let value = |key: &str, nth: usize| {
+            attributes
+                .iter()
+                .filter(|(name, _)| name == key)
+                .nth(nth)
+                .and_then(|(_, value)| value.clone())
+        };
+        let common_name = value("CN", 0)?;
+        let (identifier, application_id) = match common_name.split_once(", ") {
+            Some((identifier, application)) => (identifier, Some(application.to_owned())),
+            None => (common_name.as_str(), None),
+        };
+        let (id_type, id) = identifier.split_once('=')?;
+        if id_type.is_empty() || id.is_empty() {
+            return None;
+        }
+        Some(Self {
+            id_type: id_type.to_owned(),
+            id: id.to_owned(),
+            name: value("OU", 1)?,
+            application_id,
+        })
+    }
+
+    /// The subject of the DN string `dn` (see [`parse`]).
+    pub fn parse(dn: &str) -> Option<Self> {
+        Self::of(&parse(dn).ok()?)
+    }
+
+    /// Whether this is a person's own certificate (`SSIN=…`).
+    pub fn is_person(&self) -> bool {
+        self.id_type == "SSIN"
+    }
+}
+
+/// A national number as the eID card prints it (`85.07.30-033.28`); anything not of eleven
+/// digits is returned as it is.
+pub fn format_national_number(number: &str) -> String {
+    if number.len() != 11 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return number.to_owned();
+    }
+    let part = |range: std::ops::Range<usize>| &number[range];
+    format!("{}.{}.{}-{}.{}", part(0..2), part(2..4), part(4..6), part(6..9), part(9..11))
+}
+
 fn attribute_name(oid: ObjectIdentifier) -> Option<&'static str> {
     Some(match oid {
         rfc4519::C => "C",
@@ -268,6 +332,49 @@ fn unescape(value: &str) -> std::result::Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_subject_of_a_personal_and_an_organisation_dn_in_words() {
+        let person = EhealthSubject::parse(
+            "CN=SSIN\\=85073003328,OU=eHealth-platform Belgium,OU=JAN PEETERS,OU=SSIN\\=85073003328,O=Federal Government,C=BE",
+        )
+        .unwrap();
+        assert_eq!(
+            person,
+            EhealthSubject {
+                id_type: "SSIN".into(),
+                id: "85073003328".into(),
+                name: "JAN PEETERS".into(),
+                application_id: None,
+            }
+        );
+        assert!(person.is_person());
+        let organisation = EhealthSubject::parse(&ehealth(
+            "NIHII-HOSPITAL",
+            "71000436",
+            "AZ Voorbeeld, campus Noord",
+            Some("ROUTING"),
+        ))
+        .unwrap();
+        assert_eq!(organisation.name, "AZ VOORBEELD, CAMPUS NOORD");
+        assert_eq!(
+            (organisation.id_type.as_str(), organisation.id.as_str()),
+            ("NIHII-HOSPITAL", "71000436")
+        );
+        assert_eq!(organisation.application_id.as_deref(), Some("ROUTING"));
+        assert!(!organisation.is_person());
+        // Not eHealth's shape: no words are made up for it.
+        assert_eq!(EhealthSubject::parse("CN=Jan,O=Elsewhere"), None);
+        assert_eq!(EhealthSubject::parse("CN=SSIN\\=,OU=a,OU=b"), None);
+        assert_eq!(EhealthSubject::parse("not a dn"), None);
+    }
+
+    #[test]
+    fn national_numbers_are_grouped_as_on_the_card() {
+        assert_eq!(format_national_number("85073003328"), "85.07.30-033.28");
+        assert_eq!(format_national_number("8507300332"), "8507300332");
+        assert_eq!(format_national_number("8507300332x"), "8507300332x");
+    }
+
     use der::Encode;
 
     use super::*;

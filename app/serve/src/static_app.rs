@@ -32,17 +32,26 @@ fn with_dialect_meta(index: &str, dialects: &[Dialect]) -> String {
             )
         })
         .collect();
-    index.replacen("</head>", &format!("{metas}</head>"), 1)
+    into_head(index, &metas)
+}
+
+/// `index` with `marks` at the end of its head: before `</head>`, or, in a minified page that
+/// leaves that optional tag out (HTML's "optional tags"), before the `<title>`, which every page
+/// of ours has in its head.
+fn into_head(index: &str, marks: &str) -> String {
+    match index.find("</head>").or_else(|| index.find("<title>")) {
+        Some(at) => format!("{}{marks}{}", &index[..at], &index[at..]),
+        None => index.to_owned(),
+    }
 }
 
 /// Tells the page it runs on a shared kiosk: a `<meta>` the app reads at start (no script, so
 /// the Content Security Policy is unchanged).
 fn with_kiosk_meta(index: &str, idle_seconds: Option<u32>) -> String {
     match idle_seconds {
-        Some(seconds) => index.replacen(
-            "</head>",
-            &format!("<meta name=\"ehcert-kiosk-idle-seconds\" content=\"{seconds}\"></head>"),
-            1,
+        Some(seconds) => into_head(
+            index,
+            &format!("<meta name=\"ehcert-kiosk-idle-seconds\" content=\"{seconds}\">"),
         ),
         None => index.to_owned(),
     }
@@ -90,10 +99,9 @@ pub fn router(config: &Config) -> Result<(Router, String), ServeError> {
 /// (`upstream`, `default_environment`); a page with no mark offers production alone.
 fn with_environments_meta(index: &str, offered: &[Environment]) -> String {
     let names: Vec<&str> = offered.iter().map(|environment| environment.name()).collect();
-    index.replacen(
-        "</head>",
-        &format!("<meta name=\"ehcert-environments\" content=\"{}\"></head>", names.join(" ")),
-        1,
+    into_head(
+        index,
+        &format!("<meta name=\"ehcert-environments\" content=\"{}\">", names.join(" ")),
     )
 }
 
@@ -101,7 +109,23 @@ fn with_environments_meta(index: &str, offered: &[Environment]) -> String {
 mod tests {
     use ehcert_certra::endpoint::Environment;
 
-    use super::{with_dialect_meta, with_environments_meta, with_kiosk_meta, Dialect};
+    use super::{into_head, with_dialect_meta, with_environments_meta, with_kiosk_meta, Dialect};
+
+    #[test]
+    fn marks_go_at_the_end_of_the_head_also_in_a_minified_page() {
+        assert_eq!(
+            into_head("<head><title>t</title></head><body>", "<m>"),
+            "<head><title>t</title><m></head><body>"
+        );
+        // trunk's minifier leaves out the optional <head> and </head> tags.
+        assert_eq!(
+            into_head(
+                "<!doctype html><html lang=en><meta charset=utf-8><title>t</title><script>",
+                "<m>"
+            ),
+            "<!doctype html><html lang=en><meta charset=utf-8><m><title>t</title><script>"
+        );
+    }
 
     #[test]
     fn an_operators_dialect_goes_into_the_head_as_a_meta() {

@@ -8,21 +8,25 @@ use ehcert_pki::p12::{Keystore, Password};
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
-    components::EnvironmentSelect,
+    components::{EnvironmentSelect, Shell},
     error::AppError,
-    i18n::{strings, use_lang, Lang, LanguagePicker},
+    i18n::{strings, use_lang, Lang},
     services::{
-        bridge::BridgeClient, files::chosen_file, flow::WebServices, kiosk::KioskGuard, offer,
+        bridge::{use_bridge, BridgeClient},
+        files::chosen_file,
+        flow::WebServices,
+        offer,
     },
 };
 
 /// Activates the ETK of `keystore` (in `environment`); the outcome in words.
 async fn activate(
+    bridge: BridgeClient,
     environment: &str,
     keystore: &Keystore,
     lang: Lang,
 ) -> Result<Activation, AppError> {
-    let services = WebServices::named(environment, BridgeClient::new(), lang)
+    let services = WebServices::named(environment, bridge, lang)
         .ok_or_else(|| AppError::Browser(format!("unknown environment {environment}")))?;
     activate_etk(&services, keystore).await
 }
@@ -35,6 +39,7 @@ pub fn ActivateEtkOffer(
     lang: RwSignal<Lang>,
 ) -> impl IntoView {
     let t = move || strings(lang.get());
+    let bridge = use_bridge();
     let outcome = RwSignal::new(None::<Result<Activation, String>>);
     let busy = RwSignal::new(false);
     let go = move |_| {
@@ -42,7 +47,13 @@ pub fn ActivateEtkOffer(
         spawn_local(async move {
             let result = match keystore.get_value() {
                 Some(keystore) => {
-                    activate(&environment.get_untracked(), &keystore, lang.get_untracked()).await
+                    activate(
+                        bridge.get_value(),
+                        &environment.get_untracked(),
+                        &keystore,
+                        lang.get_untracked(),
+                    )
+                    .await
                 }
                 None => Err(AppError::NoKeystoreChosen),
             };
@@ -90,6 +101,7 @@ fn Outcome(
 #[component]
 pub fn ActivateEtk() -> impl IntoView {
     let lang = use_lang();
+    let bridge = use_bridge();
     let t = move || strings(lang.get());
     let file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let password = RwSignal::new(String::new());
@@ -116,8 +128,13 @@ pub fn ActivateEtk() -> impl IntoView {
         spawn_local(async move {
             let result = async {
                 let current = open(&bytes, &secret)?;
-                activate(&environment.get_untracked(), &current.keystore, lang.get_untracked())
-                    .await
+                activate(
+                    bridge.get_value(),
+                    &environment.get_untracked(),
+                    &current.keystore,
+                    lang.get_untracked(),
+                )
+                .await
             }
             .await;
             outcome.set(Some(result.map_err(|err| err.message(lang.get_untracked()))));
@@ -125,11 +142,8 @@ pub fn ActivateEtk() -> impl IntoView {
         });
     };
     view! {
-        <main>
-            <LanguagePicker lang />
-            <KioskGuard lang />
+        <Shell lang environment>
             <h1>{move || t().activate_title}</h1>
-            <p><a href="#">{move || t().home}</a></p>
             <p>{move || t().activate_intro}</p>
             <form on:submit=start>
                 <label for="activate-file">{move || t().keystore_file}</label>
@@ -141,6 +155,6 @@ pub fn ActivateEtk() -> impl IntoView {
                 <button type="submit" disabled=move || busy.get()>{move || t().activate_now}</button>
             </form>
             <Outcome outcome lang />
-        </main>
+        </Shell>
     }
 }

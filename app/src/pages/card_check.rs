@@ -14,14 +14,17 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     error::AppError,
     i18n::{strings, Strings},
-    services::{bridge::BridgeClient, webcrypto::verify_sha256},
+    services::{
+        bridge::{use_bridge, BridgeClient},
+        webcrypto::verify_sha256,
+    },
 };
 
 /// The card check section.
 #[component]
 pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
     let t = move || strings(lang.get());
-    let bridge = StoredValue::new_local(BridgeClient::new());
+    let bridge = use_bridge();
     let card = RwSignal::new(None::<Result<CardSummary, AppError>>);
     let identity = RwSignal::new(None::<Result<CardInfo, AppError>>);
     let signature = RwSignal::new(None::<Result<(), AppError>>);

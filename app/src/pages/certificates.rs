@@ -8,16 +8,15 @@ use ehcert_certra::{
 };
 use ehcert_flows::{contract_text, eid::EidHolder, my_certificates};
 use leptos::{prelude::*, task::spawn_local};
-use rand_core::{OsRng, RngCore};
 
 use crate::{
-    components::{signed_request_file_name, EnvironmentSelect, SignedRequestCopy},
-    error::AppError,
-    i18n::{strings, use_lang, LanguagePicker, Strings},
-    services::{
-        bridge::BridgeClient, clock, files::download_as, flow::WebServices, kiosk::KioskGuard,
-        offer,
+    components::{
+        download_renewal_reminder, signed_request_file_name, EnvironmentSelect, Shell,
+        SignedRequestCopy, Subject,
     },
+    error::AppError,
+    i18n::{strings, use_lang},
+    services::{bridge::use_bridge, clock, flow::WebServices, offer},
 };
 
 /// One certificate, as the table shows it.
@@ -64,10 +63,11 @@ impl Row {
                 (Some(details), Some(window), Some(expiry)) => {
                     Some((details.dn.clone(), window, expiry))
                 }
-                // No window announced: the Java tool's rule, 90 days before the end.
-                (Some(details), None, Some(expiry)) => {
-                    Some((details.dn.clone(), expiry - 90 * 86_400, expiry))
-                }
+                (Some(details), None, Some(expiry)) => Some((
+                    details.dn.clone(),
+                    my_certificates::default_replacement_start(expiry),
+                    expiry,
+                )),
                 _ => None,
             },
         }
@@ -77,7 +77,7 @@ impl Row {
 /// The "My certificates" screen.
 #[component]
 pub fn Certificates() -> impl IntoView {
-    let bridge = StoredValue::new_local(BridgeClient::new());
+    let bridge = use_bridge();
     let holder = StoredValue::new_local(None::<EidHolder>);
     let lang = use_lang();
     let t = move || strings(lang.get());
@@ -182,11 +182,8 @@ pub fn Certificates() -> impl IntoView {
     };
 
     view! {
-        <main>
-            <LanguagePicker lang />
-            <KioskGuard lang />
+        <Shell lang environment>
             <h1>{move || t().certificates_title}</h1>
-            <p><a href="#">{move || t().home}</a></p>
             <p>{move || t().certificates_intro}</p>
             <EnvironmentSelect environment lang />
             <button type="button" disabled=move || busy.get() on:click=move |_| load()>{move || t().show_certificates}</button>
@@ -202,7 +199,7 @@ pub fn Certificates() -> impl IntoView {
             {move || revoking.get().map(|row| view! {
                 <section aria-labelledby="revoke-title">
                     <h2 id="revoke-title">{t().revoke_title}</h2>
-                    <p><code>{row.name.clone()}</code></p>
+                    <Subject dn=row.name.clone() lang />
                     <label for="reason">{t().reason}</label>
                     <select id="reason" prop:value=move || reason.get() on:change=move |ev| {
                         reason.set(event_target_value(&ev));
@@ -228,7 +225,7 @@ pub fn Certificates() -> impl IntoView {
                 </section>
             })}
             {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
-        </main>
+        </Shell>
     }
 }
 
@@ -258,7 +255,7 @@ fn CertificateTable(
                     let reminder = row.reminder.clone();
                     view! {
                         <tr data-status=row.status.clone()>
-                            <th scope="row"><code>{row.name.clone()}</code></th>
+                            <th scope="row"><Subject dn=row.name.clone() lang /></th>
                             <td>{row.status.clone()}</td>
                             <td>{row.etk_status.clone()}</td>
                             <td>{row.valid_until.clone().unwrap_or_default()}</td>
@@ -266,7 +263,7 @@ fn CertificateTable(
                             <td>{row.renewal_from.clone().unwrap_or_default()}</td>
                             <td>
                                 {reminder.map(|(dn, window, expiry)| view! {
-                                    <button type="button" on:click=move |_| remind(&dn, window, expiry, t())>{t().reminder}</button>
+                                    <button type="button" on:click=move |_| download_renewal_reminder(&dn, window, expiry, t())>{t().reminder}</button>
                                 })}
                                 {row.revocable.then(|| view! {
                                     <button type="button" on:click=move |_| revoking.set(Some(for_revoke.clone()))>{t().revoke}</button>
@@ -278,21 +275,4 @@ fn CertificateTable(
             </tbody>
         </table>
     }
-}
-
-/// Downloads the `.ics` reminder for one certificate.
-fn remind(dn: &str, window: i64, expiry: i64, t: &Strings) {
-    let mut random = [0u8; 8];
-    OsRng.fill_bytes(&mut random);
-    let uid = base16ct::lower::encode_string(&random);
-    let now = i64::try_from(clock::now().0).unwrap_or_default();
-    let ics = my_certificates::renewal_reminder(
-        dn,
-        window,
-        expiry,
-        now,
-        &uid,
-        (t.reminder_renew, t.reminder_expires),
-    );
-    let _ = download_as(ics.as_bytes(), "ehealth-certificate-renewal.ics", "text/calendar");
 }

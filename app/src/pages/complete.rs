@@ -7,14 +7,13 @@ use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
-    components::{stage_text, EnvironmentSelect, SaveCopy},
-    i18n::{strings, use_lang, LanguagePicker},
+    components::{stage_text, EnvironmentSelect, FinalKeystore, Shell},
+    i18n::{strings, use_lang},
     pages::activate_etk::ActivateEtkOffer,
     services::{
-        bridge::BridgeClient,
+        bridge::use_bridge,
         files::{chosen_file, stored_pending},
         flow::WebServices,
-        kiosk::KioskGuard,
         offer,
     },
 };
@@ -22,7 +21,7 @@ use crate::{
 /// The "Complete a request" screen: the pending keystore from this browser or from a file.
 #[component]
 pub fn CompleteRequest() -> impl IntoView {
-    let bridge = StoredValue::new_local(BridgeClient::new());
+    let bridge = use_bridge();
     let lang = use_lang();
     let t = move || strings(lang.get());
     let stored = stored_pending();
@@ -88,11 +87,8 @@ pub fn CompleteRequest() -> impl IntoView {
     };
 
     view! {
-        <main>
-            <LanguagePicker lang />
-            <KioskGuard lang />
+        <Shell lang environment>
             <h1>{move || t().complete_title}</h1>
-            <p><a href="#">{move || t().home}</a></p>
             <form on:submit=start>
                 {stored_name.map(|name| view! {
                     <p data-testid="stored-pending">{move || t().stored_pending} " " <strong>{name}</strong></p>
@@ -111,13 +107,13 @@ pub fn CompleteRequest() -> impl IntoView {
                     <p role="status" data-testid="outcome" data-state="ok">
                         {move || t().done} " " <strong>{name}</strong>
                     </p>
-                    <SaveCopy file=final_file lang />
+                    <FinalKeystore file=final_file keystore=finished lang />
                 }.into_any(),
                 Err(text) => view! { <p role="alert" data-testid="outcome" data-state="bad">{text}</p> }.into_any(),
             })}
             {move || to_be_activated.get().then(|| view! {
                 <ActivateEtkOffer keystore=finished environment lang />
             })}
-        </main>
+        </Shell>
     }
 }

@@ -6,9 +6,9 @@ use ehcert_certra::{endpoint::Environment, request, response};
 use leptos::prelude::*;
 
 use crate::{
-    components::environment_name,
+    components::{environment_name, Shell},
     error::AppError,
-    i18n::{strings, use_lang, Lang, LanguagePicker},
+    i18n::{strings, use_lang, Lang},
     pages::card_check::CardCheck,
     services::{
         certra, offer,
@@ -46,8 +46,7 @@ pub fn Diagnostics() -> impl IntoView {
         })
     };
     view! {
-        <main>
-            <LanguagePicker lang />
+        <Shell lang>
             <h1>{move || t().diag_title}</h1>
             <section aria-labelledby="keygen-title">
                 <h2 id="keygen-title">{move || t().keygen_title}</h2>
@@ -69,7 +68,7 @@ pub fn Diagnostics() -> impl IntoView {
                         .collect_view()}
                 </ul>
             </section>
-        </main>
+        </Shell>
     }
 }
 

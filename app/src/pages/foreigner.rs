@@ -13,10 +13,10 @@ use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
-    components::{autocomplete, EnvironmentSelect, PasswordRules},
+    components::{autocomplete, EnvironmentSelect, PasswordRules, Shell},
     error::AppError,
-    i18n::{strings, use_lang, LanguagePicker},
-    services::{bridge::BridgeClient, flow::WebServices, kiosk::KioskGuard, offer},
+    i18n::{strings, use_lang},
+    services::{bridge::use_bridge, flow::WebServices, offer},
 };
 
 /// What eHealth answered: where to confirm, until when, and the saved file.
@@ -31,6 +31,7 @@ struct Submitted {
 #[component]
 pub fn Foreigner() -> impl IntoView {
     let lang = use_lang();
+    let bridge = use_bridge();
     let t = move || strings(lang.get());
     let environment = RwSignal::new(offer::default_name());
     let bis = RwSignal::new(String::new());
@@ -53,7 +54,7 @@ pub fn Foreigner() -> impl IntoView {
         }
         let Some(services) = WebServices::named(
             &environment.get_untracked(),
-            BridgeClient::new(),
+            bridge.get_value(),
             lang.get_untracked(),
         ) else {
             return;
@@ -111,11 +112,8 @@ pub fn Foreigner() -> impl IntoView {
     };
 
     view! {
-        <main>
-            <LanguagePicker lang />
-            <KioskGuard lang />
+        <Shell lang environment>
             <h1>{move || t().foreigner_title}</h1>
-            <p><a href="#">{move || t().home}</a></p>
             {move || match submitted.get() {
                 None => view! {
                     <p>{t().foreigner_intro}</p>
@@ -161,6 +159,6 @@ pub fn Foreigner() -> impl IntoView {
             }}
             {move || status.get().map(|text| view! { <p role="status" data-testid="status">{text}</p> })}
             {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
-        </main>
+        </Shell>
     }
 }

@@ -1,45 +1,68 @@
-//! Home: what is connected between this page and the card.
+//! Home: what ehcert does, what a person needs (the extension and the card bridge checked live),
+//! and the tasks as clear choices.
 
 use ehcert_shared::page::Status;
 use leptos::prelude::*;
 
 use crate::{
+    components::Shell,
     error::AppError,
-    i18n::{strings, use_lang, Lang, LanguagePicker},
-    services::{bridge::BridgeClient, kiosk::KioskGuard},
+    i18n::{strings, use_lang, Lang, Strings},
+    services::bridge::{use_bridge, BridgeClient},
 };
 
-/// The app's root component.
+/// The home page: what ehcert does, what is needed (checked live), and the tasks.
 #[component]
 pub fn App() -> impl IntoView {
-    let bridge = BridgeClient::new();
-    // The client holds JS handles (not Send): pages reach it through local storage in context.
-    provide_context(StoredValue::new_local(bridge.clone()));
+    // The client holds JS handles (not Send): the view reaches it through local storage.
+    let bridge = use_bridge();
     let lang = use_lang();
     let t = move || strings(lang.get());
     view! {
-        <main>
-            <LanguagePicker lang />
-            <KioskGuard lang />
+        <Shell lang>
             <h1>{move || t().app_title}</h1>
-            <Components bridge lang />
+            <p class="lead">{move || t().home_intro}</p>
+            <section aria-labelledby="needs-title">
+                <h2 id="needs-title">{move || t().needs_title}</h2>
+                <ul class="needs">
+                    <li>
+                        {move || t().need_card} " "
+                        <a href="#diagnostics">{move || t().need_card_check}</a>
+                    </li>
+                    <li>
+                        {move || t().need_software}
+                        <Components bridge=bridge.get_value() lang />
+                    </li>
+                </ul>
+            </section>
             <nav aria-labelledby="tasks-title">
                 <h2 id="tasks-title">{move || t().tasks}</h2>
-                <ul>
-                    <li><a href="#new" data-task="new">{move || t().task_new}</a></li>
-                    <li><a href="#new-organisation" data-task="new-organisation">{move || t().task_new_organisation}</a></li>
-                    <li><a href="#complete" data-task="complete">{move || t().task_complete}</a></li>
-                    <li><a href="#renew" data-task="renew">{move || t().task_renew}</a></li>
-                    <li><a href="#activate-etk" data-task="activate-etk">{move || t().task_activate_etk}</a></li>
-                    <li><a href="#certificates" data-task="certificates">{move || t().task_certificates}</a></li>
-                    <li><a href="#keystore" data-task="keystore">{move || t().task_keystore}</a></li>
-                    <li><a href="#foreigner" data-task="foreigner">{move || t().task_foreigner}</a></li>
-                    <li><a href="#diagnostics" data-task="diagnostics">{move || t().task_check}</a></li>
+                <ul class="tasks">
+                    {TASKS.iter().map(|(task, title, line)| view! {
+                        <li>
+                            <a href=format!("#{task}") data-task=*task>{move || title(t())}</a>
+                            <span class="hint">{move || line(t())}</span>
+                        </li>
+                    }).collect_view()}
                 </ul>
             </nav>
-        </main>
+        </Shell>
     }
 }
+
+/// Each task: its address, its name and its one line.
+type Words = fn(&Strings) -> &'static str;
+const TASKS: [(&str, Words, Words); 9] = [
+    ("new", |t| t.task_new, |t| t.task_new_line),
+    ("new-organisation", |t| t.task_new_organisation, |t| t.task_new_organisation_line),
+    ("complete", |t| t.task_complete, |t| t.task_complete_line),
+    ("renew", |t| t.task_renew, |t| t.task_renew_line),
+    ("activate-etk", |t| t.task_activate_etk, |t| t.task_activate_etk_line),
+    ("certificates", |t| t.task_certificates, |t| t.task_certificates_line),
+    ("keystore", |t| t.task_keystore, |t| t.task_keystore_line),
+    ("foreigner", |t| t.task_foreigner, |t| t.task_foreigner_line),
+    ("diagnostics", |t| t.task_check, |t| t.task_check_line),
+];
 
 /// The chain page → extension → card bridge, each with its state in words.
 #[component]
@@ -50,12 +73,9 @@ fn Components(bridge: BridgeClient, lang: RwSignal<Lang>) -> impl IntoView {
     });
     let t = move || strings(lang.get());
     view! {
-        <section aria-labelledby="components-title">
-            <h2 id="components-title">{move || t().connection}</h2>
-            <Suspense fallback=move || view! { <p role="status">{t().looking_for_extension}</p> }>
-                {move || status.get().map(|result| view! { <StatusList result lang /> })}
-            </Suspense>
-        </section>
+        <Suspense fallback=move || view! { <p role="status">{t().looking_for_extension}</p> }>
+            {move || status.get().map(|result| view! { <StatusList result lang /> })}
+        </Suspense>
     }
 }
 

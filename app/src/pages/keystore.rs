@@ -7,12 +7,12 @@ use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
+    components::{Shell, Subject},
     error::AppError,
-    i18n::{strings, use_lang, LanguagePicker, Strings},
+    i18n::{strings, use_lang, Strings},
     services::{
         clock,
         files::{chosen_file, download},
-        kiosk::KioskGuard,
     },
 };
 
@@ -95,11 +95,8 @@ pub fn KeystoreCheck() -> impl IntoView {
     let checks = move || PasswordCheck::of(&new_password.get(), &confirmation.get());
 
     view! {
-        <main>
-            <LanguagePicker lang />
-            <KioskGuard lang />
+        <Shell lang>
             <h1>{move || t().keystore_title}</h1>
-            <p><a href="#">{move || t().home}</a></p>
             <form on:submit=run_check>
                 <label for="keystore-file">{move || t().keystore_file}</label>
                 <input id="keystore-file" type="file" accept=".p12,.acc-p12,.pfx" on:change=on_file />
@@ -124,7 +121,7 @@ pub fn KeystoreCheck() -> impl IntoView {
                             </ul>
                         })}
                         <dl>
-                            {found.subject.clone().map(|subject| view! { <dt>{t.col_certificate}</dt><dd><code>{subject}</code></dd> })}
+                            {found.subject.clone().map(|subject| view! { <dt>{t.col_certificate}</dt><dd><Subject dn=subject lang /></dd> })}
                             {found.days_left.map(|days| view! { <dt>{t.col_days_left}</dt><dd data-testid="days-left">{days}</dd> })}
                             <dt>{t.entries}</dt>
                             <dd data-testid="aliases">{found.aliases.join(", ")}</dd>
@@ -152,7 +149,7 @@ pub fn KeystoreCheck() -> impl IntoView {
             })}
             {move || notice.get().map(|text| view! { <p role="status" data-testid="notice">{text}</p> })}
             {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
-        </main>
+        </Shell>
     }
 }
 

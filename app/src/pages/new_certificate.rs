@@ -27,82 +27,39 @@ use rand_core::OsRng;
 
 use crate::{
     components::{
-        autocomplete, signed_request_file_name, stage_text, EnvironmentSelect, PasswordRules,
-        SaveCopy, SignedRequestCopy,
+        autocomplete, signed_request_file_name, stage_text, EnvironmentSelect, FinalKeystore,
+        PasswordRules, Shell, SignedRequestCopy, Subject,
     },
     error::AppError,
-    i18n::{strings, use_lang, LanguagePicker, Strings},
+    i18n::{strings, use_lang, Strings},
     pages::activate_etk::ActivateEtkOffer,
-    services::{
-        bridge::BridgeClient, clock, files::chosen_file, flow::WebServices, kiosk::KioskGuard,
-        offer,
-    },
+    services::{bridge::use_bridge, clock, files::chosen_file, flow::WebServices, offer},
 };
 
-/// Which certificate the flow requests.
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
-pub enum Kind {
-    /// F1: the eID holder's own.
-    Personal,
-    /// F2: an organisation's, the eID holder signing for it.
-    Organisation,
-    /// F5: a new key for the certificate of the keystore in use (same DN).
-    Renewal,
-}
+pub use ehcert_flows::steps::Kind;
+use ehcert_flows::steps::Step;
 
-impl Kind {
-    fn steps(self) -> &'static [Step] {
-        use Step::*;
-        match self {
-            Kind::Personal => &[ReadCard, Contact, Contract, Password, Sign, Finish, Done],
-            Kind::Organisation => {
-                &[ReadCard, Organisation, Contact, Contract, Password, Sign, Finish, Done]
-            }
-            Kind::Renewal => &[ReadCard, Current, Contact, Contract, Password, Sign, Finish, Done],
-        }
-    }
-
-    fn title(self, t: &Strings) -> &'static str {
-        match self {
-            Kind::Personal => t.new_title,
-            Kind::Organisation => t.organisation_title,
-            Kind::Renewal => t.renew_title,
-        }
+/// The flow's title.
+fn title(kind: Kind, t: &Strings) -> &'static str {
+    match kind {
+        Kind::Personal => t.new_title,
+        Kind::Organisation => t.organisation_title,
+        Kind::Renewal => t.renew_title,
     }
 }
 
-/// Where the flow stands.
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
-enum Step {
-    ReadCard,
-    Current,
-    Organisation,
-    Contact,
-    Contract,
-    Password,
-    Sign,
-    Finish,
-    Done,
-}
-
-impl Step {
-    fn label(self, t: &Strings) -> &'static str {
-        match self {
-            Step::ReadCard => t.step_card,
-            Step::Current => t.step_current,
-            Step::Organisation => t.step_organisation,
-            Step::Contact => t.step_contact,
-            Step::Contract => t.step_contract,
-            Step::Password => t.step_password,
-            Step::Sign => t.step_sign,
-            Step::Finish => t.step_finish,
-            Step::Done => t.step_done,
-        }
-    }
-
-    /// Before the contract, the environment may still change.
-    fn before_contract(self) -> bool {
-        matches!(self, Step::ReadCard | Step::Current | Step::Organisation | Step::Contact)
+/// A step's name in the step indicator and as its screen's heading.
+fn label(step: Step, t: &Strings) -> &'static str {
+    match step {
+        Step::ReadCard => t.step_card,
+        Step::Current => t.step_current,
+        Step::Organisation => t.step_organisation,
+        Step::Contact => t.step_contact,
+        Step::Contract => t.step_contract,
+        Step::Password => t.step_password,
+        Step::Sign => t.step_sign,
+        Step::Finish => t.step_finish,
+        Step::Done => t.step_done,
     }
 }
 
@@ -131,7 +88,7 @@ const ANOTHER: &str = "another";
 /// The new-certificate screen for `kind`.
 #[component]
 pub fn CertificateFlow(kind: Kind) -> impl IntoView {
-    let bridge = StoredValue::new_local(BridgeClient::new());
+    let bridge = use_bridge();
     let lang = use_lang();
     let t = move || strings(lang.get());
     let gathered = StoredValue::new_local(Gathered::default());
@@ -195,17 +152,12 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             let card = bridge.get_value().read_card(None).await?;
             let holder = EidHolder::from_card(&card)?;
             holder_name.set(holder.display_name());
-            let next = match kind {
-                Kind::Personal => {
-                    let certificate = holder.personal_certificate();
-                    gathered.update_value(|gathered| gathered.certificate = Some(certificate));
-                    Step::Contact
-                }
-                Kind::Organisation => Step::Organisation,
-                Kind::Renewal => Step::Current,
-            };
+            if kind == Kind::Personal {
+                let certificate = holder.personal_certificate();
+                gathered.update_value(|gathered| gathered.certificate = Some(certificate));
+            }
             gathered.update_value(|gathered| gathered.holder = Some(holder));
-            Ok(next)
+            Ok(kind.next(Step::ReadCard))
         }));
     };
     read_card();
@@ -241,7 +193,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 gathered.certificate = Some(info.identifier);
                 gathered.base_services = info.base_service_usage;
             });
-            Ok(Step::Contact)
+            Ok(kind.next(Step::Current))
         }));
     };
 
@@ -373,7 +325,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                     .unwrap_or_default();
                 gathered.certificate = Some(certificate);
             });
-            Ok(Step::Contact)
+            Ok(kind.next(Step::Organisation))
         }));
     };
 
@@ -398,7 +350,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 gathered.contact = Some(contact);
                 gathered.contract = Some(contract);
             });
-            Ok(Step::Contract)
+            Ok(kind.next(Step::Contact))
         }));
     };
 
@@ -427,7 +379,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 gathered.password = Some(secret);
             });
             attempt.set_value(Attempt::NotSent);
-            Ok(Step::Sign)
+            Ok(kind.next(Step::Password))
         }));
     };
 
@@ -482,7 +434,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             if let Some(generated) = generated {
                 replaces.set(generated.replaces.map(|id| PublicKeyIdentifier(id).to_hex()));
             }
-            step.set(Step::Finish);
+            step.set(kind.next(Step::Sign));
             let progress = |stage| {
                 status.set(Some(stage_text(stage, strings(lang.get_untracked())).to_owned()))
             };
@@ -491,7 +443,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             to_be_activated.set(outcome.to_be_activated);
             finished.set_value(Some(outcome.keystore));
             final_file.set_value(Some(outcome.file));
-            Ok(Step::Done)
+            Ok(kind.next(Step::Finish))
         }));
     };
 
@@ -519,7 +471,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             });
             // Sent before the reload or not: eHealth is asked first.
             attempt.set_value(Attempt::MaybeSent);
-            Ok(Step::Sign)
+            Ok(kind.next(Step::Password))
         }));
     };
 
@@ -533,16 +485,15 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     };
 
     view! {
-        <main>
-            <LanguagePicker lang />
-            <KioskGuard lang />
-            <h1>{move || kind.title(t())}</h1>
-            <p><a href="#">{move || t().home}</a></p>
+        <Shell lang environment>
+            <h1>{move || title(kind, t())}</h1>
             <ol class="steps" aria-label=move || t().steps>
                 {kind.steps().iter().map(|each| {
                     let each = *each;
+                    // Steps behind the person are shown as done.
+                    let passed = move || kind.is_behind(each, step.get());
                     view! {
-                        <li aria-current=move || (step.get() == each).then_some("step")>{move || each.label(t())}</li>
+                        <li class:done=passed aria-current=move || (step.get() == each).then_some("step")>{move || label(each, t())}</li>
                     }
                 }).collect_view()}
             </ol>
@@ -645,7 +596,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                         } else {
                             view! {
                                 <p>{t().organisation_intro}</p>
-                                <button type="button" disabled=move || busy.get() on:click=look_up_organisations>{t().look_up_organisations}</button>
+                                <button type="button" class="primary" disabled=move || busy.get() on:click=look_up_organisations>{t().look_up_organisations}</button>
                             }.into_any()
                         }}
                     </section>
@@ -675,7 +626,8 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 Step::Contract => view! {
                     <section aria-labelledby="step-title">
                         <h2 id="step-title">{t().step_contract}</h2>
-                        <p>{t().contract_for} " " <code data-testid="dn">{contract_dn.get()}</code></p>
+                        <p>{t().contract_for}</p>
+                        <Subject dn=contract_dn.get() lang />
                         // The contract is eHealth's HTML: shown in a frame without scripts, forms or same-origin access.
                         <iframe class="contract" title=t().contract_frame sandbox="" srcdoc=contract_html.get()></iframe>
                         <p>
@@ -683,7 +635,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                                 on:change=move |ev| accepted.set(event_target_checked(&ev)) />
                             <label for="accept">{t().accept}</label>
                         </p>
-                        <button type="button" disabled=move || !accepted.get() on:click=move |_| step.set(Step::Password)>{t().continue_}</button>
+                        <button type="button" class="primary" disabled=move || !accepted.get() on:click=move |_| step.set(kind.next(Step::Contract))>{t().continue_}</button>
                     </section>
                 }.into_any(),
                 Step::Password => view! {
@@ -707,7 +659,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                                 <label for="reuse-password">{t().keystore_password}</label>
                                 <input id="reuse-password" type="password" autocomplete="current-password"
                                     prop:value=move || kept_password.get() on:input=move |ev| kept_password.set(event_target_value(&ev)) />
-                                <button type="submit" disabled=move || busy.get()>{t().reuse_button}</button>
+                                <button type="submit" class="secondary" disabled=move || busy.get()>{t().reuse_button}</button>
                             </form>
                         })}
                     </section>
@@ -717,7 +669,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                         <h2 id="step-title">{t().step_sign}</h2>
                         <p data-testid="pending-saved">{t().pending_saved} " " <strong>{file_name.get()}</strong></p>
                         <p>{t().sign_intro}</p>
-                        <button type="button" disabled=move || busy.get() on:click=sign>{t().sign_button}</button>
+                        <button type="button" class="primary" disabled=move || busy.get() on:click=sign>{t().sign_button}</button>
                     </section>
                 }.into_any(),
                 Step::Finish => view! {
@@ -728,7 +680,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                         // certificate and goes on with the ETK key kept so far, without the PIN
                         // (on a kiosk, the only copy of that key is in this page).
                         {move || (error.get().is_some() && !busy.get()).then(|| view! {
-                            <button type="button" on:click=move |ev| {
+                            <button type="button" class="primary" on:click=move |ev| {
                                 sign(ev);
                                 status.set(Some(t().waiting.into()));
                             }>{t().try_again}</button>
@@ -739,11 +691,11 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                     <section aria-labelledby="step-title">
                         <h2 id="step-title">{t().step_done}</h2>
                         <p role="status" data-testid="done">{t().done} " " <strong>{file_name.get()}</strong></p>
-                        <SaveCopy file=final_file lang />
+                        <FinalKeystore file=final_file keystore=finished lang />
                         <SignedRequestCopy envelope=signed_envelope lang />
                         <dl class="summary" data-testid="summary">
                             <dt>{t().contract_for}</dt>
-                            <dd>{contract_dn.get()}</dd>
+                            <dd><Subject dn=contract_dn.get() lang /></dd>
                             {replaces.get().map(|id| view! {
                                 <dt>{t().replaces}</dt>
                                 <dd data-testid="replaces">{id}</dd>
@@ -757,7 +709,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             }}
             {move || status.get().map(|text| view! { <p role="status" data-testid="status">{text}</p> })}
             {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
-        </main>
+        </Shell>
     }
 }
 

@@ -34,7 +34,19 @@ const CARD_TIMEOUT_MS: i32 = 40_000;
 /// named timeout (2 minutes per PIN attempt), so this one only fires if the extension vanished.
 const PERSON_TIMEOUT_MS: i32 = 10 * 60 * 1_000;
 
-/// Handle to the extension, shared through context.
+/// The page's one client of the extension: the root makes it and provides it; every screen below
+/// takes that one from context (its JS handles are not `Send`: it lives in local storage).
+pub fn use_bridge() -> leptos::prelude::StoredValue<BridgeClient, leptos::prelude::LocalStorage> {
+    use leptos::prelude::{provide_context, use_context, StoredValue};
+    if let Some(bridge) = use_context() {
+        return bridge;
+    }
+    let bridge = StoredValue::new_local(BridgeClient::new());
+    provide_context(bridge);
+    bridge
+}
+
+/// Handle to the extension, shared through context ([`use_bridge`]).
 #[derive(Clone)]
 pub struct BridgeClient {
     inner: Rc<Inner>,

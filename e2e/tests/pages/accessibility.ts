@@ -7,6 +7,9 @@ import { createRequire } from 'node:module';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
+/** The smallest window the app is made for: a hospital kiosk's 1024×768 screen. */
+const KIOSK = { width: 1024, height: 768 };
+
 type Violation = { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] };
 
 /**
@@ -14,10 +17,19 @@ type Violation = { id: string; impact: string | null; help: string; nodes: { tar
  * naming the rule and the elements.
  */
 export async function expectAccessible(page: Page, testInfo: TestInfo, step: string) {
-  // Kept in the test's output folder (e2e/test-results/…) and attached to the HTML report.
-  const screenshot = testInfo.outputPath(`${step}.png`);
-  await page.screenshot({ path: screenshot, fullPage: true });
-  await testInfo.attach(`${step}.png`, { path: screenshot, contentType: 'image/png' });
+  // Kept in the test's output folder (e2e/test-results/…), attached to the HTML report and
+  // gathered into its gallery (gallery-reporter.ts): at the window's size and at a 1024×768
+  // kiosk's, where the design must still read well.
+  // A window of the extension's own (the PIN window) keeps the size the extension gave it.
+  const shown = page.viewportSize();
+  for (const size of shown ? [shown, KIOSK] : [null]) {
+    if (size) await page.setViewportSize(size);
+    const label = size ? `${size.width}×${size.height}` : 'its own window';
+    const screenshot = testInfo.outputPath(`${step}${size ? `-${size.width}x${size.height}` : ''}.png`);
+    await page.screenshot({ path: screenshot, fullPage: true });
+    await testInfo.attach(`screen: ${step} · ${label}`, { path: screenshot, contentType: 'image/png' });
+  }
+  if (shown) await page.setViewportSize(shown);
   const hasAxe = await page.evaluate(() => 'axe' in window);
   if (!hasAxe) await page.evaluate(AXE_SOURCE);
   const violations: Violation[] = await page.evaluate(async () => {

@@ -21,10 +21,19 @@ export class NewCertificateFlow {
     return this.page.getByTestId('holder');
   }
 
+  /** Whose certificate, in words (the DN itself is under "Technical details"). */
+  subject() {
+    return this.page.getByTestId('subject');
+  }
+
   /** Contact data, in the local test environment (the mock eHealth service) unless `environment`
    *  names another one (its label in the picker). */
   async contactData(email: string, phone: string, environment = this.words.local) {
     await this.page.getByLabel(this.words.environment).selectOption({ label: environment });
+    // Outside production, every screen of the flow says the certificate will not work.
+    const banner = this.page.getByTestId('test-platform');
+    if (environment === this.words.production) await expect(banner).toBeHidden();
+    else await expect(banner).toContainText(this.words.testPlatform);
     await this.page.getByLabel(this.words.email).fill(email);
     await this.page.getByLabel(this.words.phone).fill(phone);
     await this.page.getByRole('button', { name: this.words.next }).click();
@@ -53,7 +62,12 @@ export class NewCertificateFlow {
     await this.open(appUrl);
     await expect(this.holder()).toHaveText(holder);
     await this.contactData('jan.peeters@example.be', '+32 470 00 00 00', environment);
-    if (dn) await expect(this.dn()).toHaveText(dn);
+    if (dn) {
+      await expect(this.dn()).toHaveText(dn);
+      // Only under "Technical details": the page names the certificate's holder in words.
+      await expect(this.dn()).toBeHidden();
+      await expect(this.page.getByTestId('subject')).toBeVisible();
+    }
     await this.acceptContract();
     return this.choosePassword(password);
   }

@@ -24,6 +24,8 @@ export type Words = {
   environment: string;
   local: string;
   production: string;
+  /** The banner's title on every screen of a flow outside production. */
+  testPlatform: string;
   email: string;
   phone: string;
   next: string;
@@ -113,6 +115,7 @@ export const ENGLISH: Words = {
   environment: 'eHealth environment',
   local: 'Local test service',
   production: 'Production',
+  testPlatform: 'Test platform',
   email: 'E-mail address',
   phone: 'Phone number',
   next: 'Continue',
@@ -165,7 +168,7 @@ export const ENGLISH: Words = {
   bisNumber: 'BIS number (11 digits)',
   submitForeigner: 'Create the key and send the request',
   bisNotBis: 'this is a Belgian national number, not a BIS number',
-  saveCopy: 'Save a copy in a folder of your choice…',
+  saveCopy: 'Save it in ehealth › keystore…',
   savedCopy: 'Saved.',
   certificatesTitle: 'My eHealth certificates',
   showCertificates: 'Show my certificates',
@@ -211,6 +214,7 @@ export const DUTCH: Words = {
   environment: 'eHealth-omgeving',
   local: 'Lokale testdienst',
   production: 'Productie',
+  testPlatform: 'Testplatform',
   email: 'E-mailadres',
   phone: 'Telefoonnummer',
   next: 'Verder',
@@ -263,7 +267,7 @@ export const DUTCH: Words = {
   bisNumber: 'BIS-nummer (11 cijfers)',
   submitForeigner: 'Sleutel maken en aanvraag versturen',
   bisNotBis: 'dit is een Belgisch rijksregisternummer, geen BIS-nummer',
-  saveCopy: 'Een kopie bewaren in een map naar keuze…',
+  saveCopy: 'Bewaren in ehealth › keystore…',
   savedCopy: 'Bewaard.',
   certificatesTitle: 'Mijn eHealth-certificaten',
   showCertificates: 'Mijn certificaten tonen',
@@ -309,6 +313,7 @@ export const FRENCH: Words = {
   environment: 'Environnement eHealth',
   local: 'Service de test local',
   production: 'Production',
+  testPlatform: 'Plateforme de test',
   email: 'Adresse e-mail',
   phone: 'Numéro de téléphone',
   next: 'Continuer',
@@ -361,7 +366,7 @@ export const FRENCH: Words = {
   bisNumber: 'Numéro BIS (11 chiffres)',
   submitForeigner: 'Créer la clé et envoyer la demande',
   bisNotBis: 'ceci est un numéro national belge, pas un numéro BIS',
-  saveCopy: 'Enregistrer une copie dans le dossier de votre choix…',
+  saveCopy: 'L’enregistrer dans ehealth › keystore…',
   savedCopy: 'Enregistré.',
   certificatesTitle: 'Mes certificats eHealth',
   showCertificates: 'Afficher mes certificats',
