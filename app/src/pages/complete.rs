@@ -104,7 +104,7 @@ pub fn CompleteRequest() -> impl IntoView {
             {move || status.get().map(|text| view! { <p role="status">{text}</p> })}
             {move || outcome.get().map(|result| match result {
                 Ok(name) => view! {
-                    <p role="status" data-testid="outcome" data-state="ok">
+                    <p role="status" class="alert-success" data-testid="outcome" data-state="ok">
                         {move || t().done} " " <strong>{name}</strong>
                     </p>
                     <FinalKeystore file=final_file keystore=finished lang />

@@ -690,7 +690,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
                 Step::Done => view! {
                     <section aria-labelledby="step-title">
                         <h2 id="step-title">{t().step_done}</h2>
-                        <p role="status" data-testid="done">{t().done} " " <strong>{file_name.get()}</strong></p>
+                        <p role="status" class="alert-success" data-testid="done">{t().done} " " <strong>{file_name.get()}</strong></p>
                         <FinalKeystore file=final_file keystore=finished lang />
                         <SignedRequestCopy envelope=signed_envelope lang />
                         <dl class="summary" data-testid="summary">
