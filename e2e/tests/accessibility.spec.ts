@@ -71,7 +71,7 @@ for (const words of [ENGLISH, DUTCH]) {
   });
 }
 
-/** Every screen and its English title (app/src/i18n.rs). */
+/** Every screen and its English title (app/lang/en.json). */
 const SCREENS: [string, string][] = [
   ['', 'eHealth certificate'],
   ['#new-organisation', 'New certificate for an organisation'],

@@ -1,6 +1,6 @@
 // The words a person reads on the app's screens and in the extension's PIN window, per language.
 // Written out here, not read from the app, so a flow run in French fails when a French screen
-// shows the wrong words (sources: app/src/i18n.rs, app/src/error.rs, extension/pin-strings.js).
+// shows the wrong words (sources: app/lang/*.json, extension/pin-strings.js).
 
 /** The PIN window's words (extension/pin-strings.js). */
 export type PinWords = {
