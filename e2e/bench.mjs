@@ -64,7 +64,7 @@ function report(browserVersion, browserMeasurements) {
   const find = (list, name) => list.find((entry) => entry.name === name);
   const actions = find(flow, 'new_certificate_flow_user_actions');
   const rows = [
-    ['Both key pairs generated in the browser (WebCrypto)', find(browserMeasurements, 'webcrypto_both_key_pairs'), '≤ 150 ms median', 150],
+    ['Both key pairs generated in the browser, at once as the flow makes them (WebCrypto)', find(browserMeasurements, 'webcrypto_both_key_pairs'), '≤ 150 ms median', 150],
     ['One key pair with the `rsa` crate in the worker (fallback)', find(browserMeasurements, 'rsa_crate_keygen_2048_worker'), 'fallback only', null],
     ['Java-profile keystore written and re-read (wasm)', find(browserMeasurements, 'keystore_java_write_read'), '≤ 150 ms median', 150],
     ['Modern-profile keystore written and re-read (wasm)', find(browserMeasurements, 'keystore_modern_write_read'), '—', null],

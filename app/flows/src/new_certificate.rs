@@ -59,6 +59,11 @@ pub struct PendingKeystore {
     pub csr: Vec<u8>,
     /// The key's identifier at CertRA (SHA-1 of the public key).
     pub public_key_identifier: [u8; 20],
+    /// The ETK key, made at the same time as the authentication key
+    /// ([`crate::pending::make_pending`]) and kept in memory only: it is used once the
+    /// certificate is issued, and kept in the browser before eHealth hears of it. `None` when the
+    /// pending keystore comes from a file or a reload; one is made then.
+    pub etk_key: Option<RsaKeyPair>,
 }
 
 /// For which platform and when a keystore is made: its file name and its placeholder's dates.
@@ -101,6 +106,7 @@ pub fn pending_keystore(
         file_name,
         csr,
         public_key_identifier: PublicKeyIdentifier::of(&public_key).0,
+        etk_key: None,
     })
 }
 
@@ -122,6 +128,7 @@ pub fn reuse_pending(
         file_name: file_name.to_owned(),
         csr,
         public_key_identifier: resumed.public_key_identifier,
+        etk_key: None,
     })
 }
 

@@ -12,7 +12,12 @@
 //! refused answers, card faults and reloads, and checks after each that no key was lost and no
 //! key was requested twice.
 
-use std::time::Duration;
+use std::{
+    future::{poll_fn, Future},
+    pin::pin,
+    task::Poll,
+    time::Duration,
+};
 
 use ehcert_certra::{
     endpoint::Environment, poll::PollSchedule, request::CertificateIdentifier,
@@ -100,10 +105,15 @@ pub async fn make_pending<K: Keeping>(
     if let Some(file) = unfinished_request(keeping) {
         return Err(FlowError::UnfinishedRequest(file).into());
     }
-    let key = keeping.new_key().await?;
+    // Both keys at once: key generation runs off the page's thread (WebCrypto, or a worker per
+    // key), so the person waits for one, not two (app/PRODUCT.md §6).
+    let (key, etk_key) = at_once(keeping.new_key(), keeping.new_key()).await;
+    let (key, etk_key) = (key?, etk_key?);
     let (now, local) = keeping.clock();
     let made = MadeAt { environment: keeping.environment(), now, local };
-    let pending = new_certificate::pending_keystore(dn, certificate, &key, password, made, rng)?;
+    let mut pending =
+        new_certificate::pending_keystore(dn, certificate, &key, password, made, rng)?;
+    pending.etk_key = Some(etk_key);
     keeping.download(&pending.bytes, &pending.file_name)?;
     keep(
         keeping,
@@ -188,8 +198,9 @@ pub struct Finished {
     pub to_be_activated: bool,
 }
 
-/// Waits for the certificate of the pending keystore `bytes`, installs it with a new ETK, and
-/// offers the final keystore for download under `file_name`; then the kept copy is forgotten.
+/// Waits for the certificate of the pending keystore `bytes`, installs it with a new ETK (`etk_key`
+/// when the pending keystore was made in this page, else one made now), and offers the final
+/// keystore for download under `file_name`; then the kept copy is forgotten.
 /// A copy of this request kept mid-ETK-registration is continued instead (it holds the ETK key
 /// eHealth may have registered). `progress` hears each stage.
 pub async fn finish_request<K: Keeping>(
@@ -197,6 +208,7 @@ pub async fn finish_request<K: Keeping>(
     bytes: &[u8],
     password: &Password,
     file_name: &str,
+    etk_key: Option<RsaKeyPair>,
     progress: impl Fn(Stage),
     rng: &mut impl CryptoRngCore,
 ) -> Result<Finished, K::Error> {
@@ -235,7 +247,10 @@ pub async fn finish_request<K: Keeping>(
             }
         };
         progress(Stage::RegisteringEtk);
-        let etk_key = keeping.new_key().await?;
+        let etk_key = match etk_key {
+            Some(made) => made,
+            None => keeping.new_key().await?,
+        };
         keystore = resumed.keystore;
         complete(keeping, &mut keystore, chain, &etk_key, keep_copy).await?.to_be_activated
     } else {
@@ -244,7 +259,10 @@ pub async fn finish_request<K: Keeping>(
         match confirm_etk(keeping, &mut keystore).await? {
             Some(to_be_activated) => to_be_activated,
             None => {
-                let etk_key = keeping.new_key().await?;
+                let etk_key = match etk_key {
+                    Some(made) => made,
+                    None => keeping.new_key().await?,
+                };
                 register_etk(keeping, &mut keystore, &etk_key, keep_copy).await?.to_be_activated
             }
         }
@@ -255,4 +273,74 @@ pub async fn finish_request<K: Keeping>(
     keeping.download(&final_bytes, file_name)?;
     keeping.forget();
     Ok(Finished { keystore, file: (file_name.to_owned(), final_bytes), to_be_activated })
+}
+
+/// Runs `first` and `second` at once and waits for both: with the page's key generation, which
+/// runs off its thread, two keys take the time of one.
+pub async fn at_once<A: Future, B: Future>(first: A, second: B) -> (A::Output, B::Output) {
+    let (mut first, mut second) = (pin!(first), pin!(second));
+    let (mut a, mut b) = (None, None);
+    poll_fn(|cx| {
+        if a.is_none() {
+            if let Poll::Ready(done) = first.as_mut().poll(cx) {
+                a = Some(done);
+            }
+        }
+        if b.is_none() {
+            if let Poll::Ready(done) = second.as_mut().poll(cx) {
+                b = Some(done);
+            }
+        }
+        match (a.take(), b.take()) {
+            (Some(a), Some(b)) => Poll::Ready((a, b)),
+            (taken_a, taken_b) => {
+                (a, b) = (taken_a, taken_b);
+                Poll::Pending
+            }
+        }
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        cell::Cell,
+        future::{poll_fn, Future},
+        pin::pin,
+        task::{Context, Poll, Waker},
+    };
+
+    use super::at_once;
+
+    /// Sets `mine`, then waits until `other` is set.
+    async fn meet(mine: &Cell<bool>, other: &Cell<bool>) -> &'static str {
+        mine.set(true);
+        poll_fn(|cx| {
+            if other.get() {
+                Poll::Ready("met")
+            } else {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        })
+        .await
+    }
+
+    #[test]
+    fn both_run_at_once_not_one_after_the_other() {
+        // Each waits for the other to have started: one after the other, they never finish.
+        let (a, b) = (Cell::new(false), Cell::new(false));
+        let mut both = pin!(at_once(meet(&a, &b), meet(&b, &a)));
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut polls = 0;
+        let outcome = loop {
+            polls += 1;
+            assert!(polls < 10, "never finished");
+            if let Poll::Ready(outcome) = both.as_mut().poll(&mut cx) {
+                break outcome;
+            }
+        };
+        assert_eq!(outcome, ("met", "met"));
+    }
 }

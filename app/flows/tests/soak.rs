@@ -191,7 +191,7 @@ async fn request_without_faults(
         .await
         .unwrap();
     let mut rng = rand::thread_rng();
-    let pending =
+    let mut pending =
         make_pending(world, &contract.dn, certificate, &password, &mut rng).await.unwrap();
     let request = CertificateRequest {
         contact: &contact(false),
@@ -201,10 +201,18 @@ async fn request_without_faults(
     };
     let (id, mut attempt) = (pending.public_key_identifier, Attempt::NotSent);
     send_request(world, holder, &request, &id, &mut attempt, |_| {}).await.unwrap();
-    let finished =
-        finish_request(world, &pending.bytes, &password, &pending.file_name, |_| {}, &mut rng)
-            .await
-            .unwrap();
+    let etk_key = pending.etk_key.take();
+    let finished = finish_request(
+        world,
+        &pending.bytes,
+        &password,
+        &pending.file_name,
+        etk_key,
+        |_| {},
+        &mut rng,
+    )
+    .await
+    .unwrap();
     (pending, finished)
 }
 
@@ -697,6 +705,7 @@ impl Run<'_> {
                             &bytes,
                             &Self::password(),
                             &name,
+                            None,
                             |_| {},
                             &mut rand::thread_rng(),
                         )
@@ -707,6 +716,8 @@ impl Run<'_> {
             }
         }
 
+        // The ETK key made with the pending keystore goes to the first attempt, as on the page.
+        let etk_key = page.pending.as_mut().and_then(|pending| pending.etk_key.take());
         if let Some(pending) = &page.pending {
             // Sign (or "Try again" at the last step): the request once, then the certificate.
             let (_, base_services) = page.certificate.clone().unwrap();
@@ -733,6 +744,7 @@ impl Run<'_> {
                     &pending.bytes,
                     &Self::password(),
                     &pending.file_name,
+                    etk_key,
                     |_| {},
                     &mut rand::thread_rng(),
                 )
@@ -1305,8 +1317,16 @@ fn a_pending_file_completed_a_second_time_says_it_was_completed() {
         let (pending, _) = request_without_faults(&world, &certificate, &[]).await;
         let complete = || async {
             let mut rng = rand::thread_rng();
-            finish_request(&world, &pending.bytes, &password, &pending.file_name, |_| {}, &mut rng)
-                .await
+            finish_request(
+                &world,
+                &pending.bytes,
+                &password,
+                &pending.file_name,
+                None,
+                |_| {},
+                &mut rng,
+            )
+            .await
         };
         let again = complete().await;
         assert!(

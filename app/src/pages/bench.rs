@@ -1,6 +1,7 @@
 //! `#bench`: the PKI core's timings in this browser, for `./tasks bench` (app/PRODUCT.md §6).
 //! Shows a JSON array of `{name, runs, median_ms, p90_ms}` once done; nothing is stored or sent.
 
+use ehcert_flows::pending::at_once;
 use ehcert_pki::{
     cert::{self, UnixTime},
     csr::CsrDraft,
@@ -41,10 +42,13 @@ async fn run() -> Result<String, AppError> {
     let mut times = Vec::new();
     // RSA key generation time is heavy-tailed (the prime search): enough runs for a stable median.
     for _ in 0..21 {
+        // At once, as the flow makes them (ehcert_flows::pending::make_pending).
         let start = now();
-        generate_with_webcrypto().await?;
-        generate_with_webcrypto().await?;
+        let (authentication, etk) =
+            at_once(generate_with_webcrypto(), generate_with_webcrypto()).await;
         times.push(now() - start);
+        authentication?;
+        etk?;
     }
     results.push(summary("webcrypto_both_key_pairs", times));
     let mut times = Vec::new();

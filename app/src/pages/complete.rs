@@ -73,7 +73,7 @@ pub fn CompleteRequest() -> impl IntoView {
                 status.set(Some(stage_text(stage, strings(lang.get_untracked())).to_owned()))
             };
             let result =
-                finish_request(&services, &bytes, &secret, &name, progress, &mut OsRng).await;
+                finish_request(&services, &bytes, &secret, &name, None, progress, &mut OsRng).await;
             status.set(None);
             let result = result.map(|done| {
                 to_be_activated.set(done.to_be_activated);

@@ -438,8 +438,14 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             let progress = |stage| {
                 status.set(Some(stage_text(stage, strings(lang.get_untracked())).to_owned()))
             };
+            // The ETK key made with the pending keystore serves the first attempt; after that
+            // the browser's copy holds the one in use, or a new one is made.
+            let etk_key = gathered
+                .try_update_value(|g| g.pending.as_mut().and_then(|p| p.etk_key.take()))
+                .flatten();
             let outcome =
-                finish_request(&services, &bytes, &secret, &name, progress, &mut OsRng).await?;
+                finish_request(&services, &bytes, &secret, &name, etk_key, progress, &mut OsRng)
+                    .await?;
             to_be_activated.set(outcome.to_be_activated);
             finished.set_value(Some(outcome.keystore));
             final_file.set_value(Some(outcome.file));
