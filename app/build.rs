@@ -1,7 +1,8 @@
 //! The app's words: `lang/<code>.json`, one catalogue per language, are the source, served beside
 //! the app and fetched for the person's language only (`src/i18n.rs`): a person downloads one
-//! language's texts, not four, which keeps the download within its budget (app/PRODUCT.md §6). This script writes the `Strings` and `ErrorTexts` types from the English
-//! catalogue and refuses to build when another catalogue misses a text, has one too many, or
+//! language's texts, not four, which keeps the download within its budget (app/PRODUCT.md §6).
+//! This script writes the `Strings` and `ErrorTexts` types from the English catalogue (with no
+//! texts in them: `EMPTY`) and refuses to build when another catalogue misses a text, has one too many, or
 //! changes a text's `{placeholders}`: a text missing in one language still does not compile.
 
 use std::{collections::BTreeSet, fmt::Write as _, fs, path::Path};
@@ -82,14 +83,7 @@ fn check(reference: &[(&str, &str)], other: &[(&str, &str)], section: &str, lang
     }
 }
 
-/// FNV-1a over the keys, each ended by a zero byte: the same function as `src/i18n.rs`'s.
-fn fingerprint<'a>(keys: impl Iterator<Item = &'a str>) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in keys.flat_map(|key| key.bytes().chain([0])) {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
+include!("src/catalogue_fingerprint.rs");
 
 /// The `{…}` placeholders of a text.
 fn placeholders(text: &str) -> BTreeSet<&str> {
@@ -98,8 +92,8 @@ fn placeholders(text: &str) -> BTreeSet<&str> {
         .collect()
 }
 
-/// `pub struct <type_name>` with one `&'static str` per text, its English value as a constant,
-/// and the reading of a fetched catalogue's section into it.
+/// `pub struct <type_name>` with one `&'static str` per text (its English text as its doc), an
+/// `EMPTY` constant, and the reading of a fetched catalogue's section into it.
 fn generate(code: &mut String, type_name: &str, reference: &[(&str, &str)]) {
     let _ = writeln!(
         code,

@@ -171,37 +171,32 @@ fn Rule(
 }
 
 /// Whose certificate an eHealth DN names, in words: the person's name with the national number
-/// as the eID prints it, or the organisation's name, type and number (and application). `None`
-/// for a DN not shaped as eHealth's, which is then shown only as it is.
-pub fn subject_in_words(dn: &str, t: &Strings) -> Option<String> {
-    let subject = EhealthSubject::parse(dn)?;
-    Some(if subject.is_person() {
+/// as the eID prints it, or the organisation's name, type and number (and application).
+fn subject_in_words(subject: &EhealthSubject, t: &Strings) -> String {
+    if subject.is_person() {
         format!("{}, {} {}", subject.name, t.national_number, format_national_number(&subject.id))
     } else {
         let application = subject
             .application_id
+            .as_ref()
             .map(|id| format!(", {} {id}", t.application))
             .unwrap_or_default();
         format!("{} ({} {}){application}", subject.name, subject.id_type, subject.id)
-    })
+    }
 }
 
 /// A certificate's subject for a person: in words, with the DN itself under "Technical details"
-/// (`data-testid="dn"`), where a helpdesk or an IT department finds it.
+/// (`data-testid="dn"`), where a helpdesk or an IT department finds it. A DN not shaped as
+/// eHealth's is shown only as it is.
 #[component]
 pub fn Subject(dn: String, lang: RwSignal<Lang>) -> impl IntoView {
     let t = move || strings(lang.get());
-    let shaped = EhealthSubject::parse(&dn).is_some();
-    let words = {
-        let dn = dn.clone();
-        move || subject_in_words(&dn, t())
-    };
-    if !shaped {
+    let Some(subject) = EhealthSubject::parse(&dn) else {
         return view! { <code data-testid="dn">{dn}</code> }.into_any();
-    }
+    };
     view! {
         <div class="subject">
-            <strong data-testid="subject">{words}</strong>
+            <strong data-testid="subject">{move || subject_in_words(&subject, t())}</strong>
             <details class="technical">
                 <summary>{move || t().technical_details}</summary>
                 <dl>

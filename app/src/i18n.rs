@@ -1,7 +1,8 @@
 //! The app's words in its four languages (app/PRODUCT.md F10): `lang/<code>.json`, from which
 //! build.rs makes `Strings` and `ErrorTexts` and refuses a catalogue with a text missing. A
-//! language's catalogue is fetched before the page opens in it, or when the person picks it. The language follows the browser at first and
-//! can be switched at any time; the choice (not a secret) is remembered in `localStorage`.
+//! language's catalogue is fetched before the page opens in it, or when the person picks it. The
+//! language follows the browser at first and can be switched at any time; the choice (not a
+//! secret) is remembered in `localStorage`.
 
 use std::{cell::RefCell, collections::BTreeMap};
 
@@ -16,21 +17,13 @@ mod catalogue {
     include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
 }
 
-/// FNV-1a over a catalogue section's keys, each ended by a zero byte (build.rs writes the
-/// expected value into the generated code).
-fn fingerprint<'a>(keys: impl Iterator<Item = &'a str>) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in keys.flat_map(|key| key.bytes().chain([0])) {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
+include!("catalogue_fingerprint.rs");
 
 pub use catalogue::{ErrorTexts, Strings};
 
 thread_local! {
-    /// The catalogues fetched so far (English is compiled in). A catalogue is fetched once and
-    /// kept for the page's life.
+    /// The catalogues fetched so far, the first one standing in for any other. A catalogue is
+    /// fetched once and kept for the page's life.
     static LOADED: RefCell<Vec<(Lang, &'static Strings, &'static ErrorTexts)>> = const { RefCell::new(Vec::new()) };
 }
 
