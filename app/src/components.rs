@@ -79,7 +79,7 @@ pub fn SignedRequestCopy(
     };
     envelope.get_value().map(|_| {
         view! {
-            <p>
+            <p class="screen-only">
                 <button type="button" on:click=save>{move || t().download_signed_request}</button>
                 " " {move || t().signed_request_note}
                 {move || failed.get().map(|text| view! { <span role="alert"> " " {text}</span> })}
@@ -286,7 +286,7 @@ pub fn FinalKeystore(
             <p class="hint" data-testid="pending-not-final">{move || t().pending_not_final}</p>
         </section>
         {reminder.map(|(dn, window, expiry)| view! {
-            <p>
+            <p class="screen-only">
                 {move || t().reminder_offer} " "
                 <button type="button" on:click=move |_| download_renewal_reminder(&dn, window, expiry, t())>
                     {move || t().reminder}
@@ -312,4 +312,21 @@ pub fn download_renewal_reminder(dn: &str, window: i64, expiry: i64, t: &Strings
         (t.reminder_renew, t.reminder_expires),
     );
     let _ = download_as(ics.as_bytes(), "ehealth-certificate-renewal.ics", "text/calendar");
+}
+
+/// An error as an alert: its title (what it is about), then what happened and what to do, both
+/// in the page's language as it changes. The message carries `testid` for the tests.
+#[component]
+pub fn ErrorAlert(
+    error: crate::error::AppError,
+    lang: RwSignal<Lang>,
+    #[prop(default = "error")] testid: &'static str,
+) -> impl IntoView {
+    let title = error.clone();
+    view! {
+        <div role="alert" class="alert">
+            <p class="alert-title">{move || title.title(lang.get())}</p>
+            <p class="alert-message" data-testid=testid>{move || error.message(lang.get())}</p>
+        </div>
+    }
 }

@@ -61,6 +61,43 @@ impl AppError {
         self.message(Lang::En)
     }
 
+    /// The alert's title in `lang`: what the problem is about, so the person sees at a glance
+    /// whether it is their card, the software on their computer, eHealth, their keystore, what
+    /// they typed, or their browser. The message below it says what happened and what to do.
+    pub fn title(&self, lang: Lang) -> &'static str {
+        let t = crate::i18n::error_texts(lang);
+        match self {
+            Self::Bridge(failure) => match failure.code {
+                ErrorCode::UserCancelled => t.title_cancelled,
+                ErrorCode::WrongPin
+                | ErrorCode::PinBlocked
+                | ErrorCode::NoReader
+                | ErrorCode::NoCard
+                | ErrorCode::CardRemoved
+                | ErrorCode::NoSignatureCertificate
+                | ErrorCode::UnsupportedCard
+                | ErrorCode::CardFailure => t.title_card,
+                _ => t.title_software,
+            },
+            Self::Card(_) | Self::CardNotRead | Self::CardSignatureInvalid => t.title_card,
+            Self::ExtensionMissing | Self::Timeout(_) => t.title_software,
+            Self::Certra(_) | Self::Network(_) | Self::ServerBusy(_) | Self::NotYetIssued => {
+                t.title_ehealth
+            }
+            Self::Pki(err) if matches!(err.as_ref(), ehcert_pki::PkiError::WeakPassword) => {
+                t.title_entered
+            }
+            Self::Pki(_)
+            | Self::WrongStage(_)
+            | Self::NoKeystoreChosen
+            | Self::UnfinishedRequest(_)
+            | Self::AlreadyCompleted
+            | Self::NotRenewable(_) => t.title_keystore,
+            Self::Organisation(_) | Self::Foreigner(_) | Self::Contact(_) => t.title_entered,
+            Self::Browser(_) | Self::NotKept(_) => t.title_browser,
+        }
+    }
+
     /// What to tell the person, with the next step to take, in `lang`.
     pub fn message(&self, lang: Lang) -> String {
         let t = crate::i18n::error_texts(lang);

@@ -76,5 +76,13 @@ test('the health check of a keystore and a language switch, keyboard only', asyn
   await tabTo(page, page.getByLabel('Wachtwoord van de keystore'));
   await page.keyboard.type('whatever');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('alert')).toHaveText('Kies eerst het bestand van de keystore.');
+  // The alert: a title saying what it is about, then what to do.
+  const alert = page.getByRole('alert');
+  await expect(alert.locator('.alert-title')).toHaveText('Probleem met de keystore');
+  await expect(page.getByTestId('error')).toHaveText('kies eerst het bestand van de keystore, en geef zijn wachtwoord.');
+  // It follows a change of language, like the rest of the page.
+  await tabTo(page, page.getByLabel('Taal'));
+  await page.keyboard.type('Fran');
+  await expect(alert.locator('.alert-title')).toHaveText('Problème avec le keystore');
+  await expect(page.getByTestId('error')).toHaveText("choisissez d'abord le fichier du keystore, et donnez son mot de passe.");
 });

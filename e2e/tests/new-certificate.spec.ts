@@ -72,6 +72,22 @@ test.describe('new personal certificate', () => {
       await expect(page.getByTestId('test-platform')).toContainText(words.testPlatform);
       await expect(page.getByTestId('keystore-place')).toContainText('ehealth');
       await expect(page.getByTestId('pending-not-final')).toBeVisible();
+      // Printed, the done page keeps what was made and where it goes, without the page's
+      // controls (the masthead, the steps, the buttons).
+      await page.emulateMedia({ media: 'print' });
+      await expect(flow.done()).toBeVisible();
+      await expect(page.getByTestId('keystore-place')).toBeVisible();
+      await expect(page.getByTestId('summary')).toBeVisible();
+      await expect(page.locator('.masthead')).toBeHidden();
+      await expect(page.locator('ol.steps')).toBeHidden();
+      await expect(page.getByRole('button', { name: words.reminder })).toBeHidden();
+      for (const line of await page.locator('.screen-only').all()) await expect(line).toBeHidden();
+      await expect(page.getByTestId('dn').first()).toBeVisible();
+      const printed = testInfo.outputPath('done-printed.png');
+      await page.screenshot({ path: printed, fullPage: true });
+      await testInfo.attach('screen: done page, printed', { path: printed, contentType: 'image/png' });
+      await page.emulateMedia({ media: 'screen' });
+      await expect(page.getByRole('button', { name: words.reminder })).toBeVisible();
       const reminder = page.waitForEvent('download');
       await page.getByRole('button', { name: words.reminder }).click();
       const ics = await readFile(await (await reminder).path(), 'utf8');

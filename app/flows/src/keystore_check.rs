@@ -95,12 +95,8 @@ pub fn check(
             if cert::is_placeholder(&leaf) {
                 findings.push(Finding::Pending);
             } else {
-                let validity = &leaf.tbs_certificate.validity;
-                let seconds = |time: &x509_cert::time::Time| {
-                    i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
-                };
-                let (not_before, not_after) =
-                    (seconds(&validity.not_before), seconds(&validity.not_after));
+                let (not_before, not_after) = cert::validity(&leaf);
+                let (not_before, not_after) = (not_before.seconds(), not_after.seconds());
                 let days_left = (not_after - now).div_euclid(86_400);
                 report.subject = Some(ehcert_pki::dn::to_string(&leaf.tbs_certificate.subject));
                 report.not_after = Some(not_after);

@@ -82,8 +82,7 @@ pub fn default_replacement_start(expiry: i64) -> i64 {
 /// renewal may start ([`default_replacement_start`]) and when it ends (its `notAfter`).
 pub fn reminder_for(keystore: &ehcert_pki::p12::Keystore) -> Option<(String, i64, i64)> {
     let leaf = keystore.authentication().ok()?.leaf().ok()?;
-    let expiry =
-        i64::try_from(leaf.tbs_certificate.validity.not_after.to_unix_duration().as_secs()).ok()?;
+    let expiry = ehcert_pki::cert::validity(&leaf).1.seconds();
     let dn = ehcert_pki::dn::to_string(&leaf.tbs_certificate.subject);
     Some((dn, default_replacement_start(expiry), expiry))
 }

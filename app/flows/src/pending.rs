@@ -20,7 +20,9 @@ use std::{
 };
 
 use ehcert_certra::{
-    endpoint::Environment, poll::PollSchedule, request::CertificateIdentifier,
+    endpoint::Environment,
+    poll::PollSchedule,
+    request::{CertificateIdentifier, ContactData, Contract},
     response::GeneratedCertificate,
 };
 use ehcert_pki::{
@@ -35,7 +37,7 @@ use crate::{
     eid::EidHolder,
     new_certificate::{
         self, complete, confirm_etk, fetch_chain, pending_is_for, register_etk, resume_keystore,
-        CertificateRequest, MadeAt, PendingKeystore,
+        reuse_pending, CertificateRequest, MadeAt, PendingKeystore,
     },
     FlowError, Services,
 };
@@ -177,6 +179,105 @@ pub async fn send_request<S: Services>(
     *attempt = Attempt::MaybeSent;
     signed(&envelope);
     new_certificate::send_certificate_request(services, envelope).await.map(Some)
+}
+
+/// The request of the new-certificate flow from its password step on, as the page holds it: its
+/// pending keystore (the key already downloaded and kept), the keystore's password, and whether
+/// its GenerateCertificate may have left. Pressing Sign, or "Try again" after any failure, is
+/// [`PendingRequest::send_and_finish`]: the request goes to eHealth once, the certificate is
+/// awaited and the final keystore made, whatever failed before.
+pub struct PendingRequest {
+    pending: PendingKeystore,
+    password: Password,
+    attempt: Attempt,
+}
+
+/// What the person asked for, gathered by the steps before the key: sent with the key's CSR.
+#[derive(Clone, Copy)]
+pub struct Asked<'a> {
+    /// The contact data.
+    pub contact: &'a ContactData,
+    /// The accepted contract.
+    pub contract: &'a Contract,
+    /// The base services the certificate may use (organisations, renewals).
+    pub base_services: &'a [String],
+}
+
+impl PendingRequest {
+    /// A new key (with its ETK key) for the contract's DN, downloaded and kept before anything is
+    /// sent ([`make_pending`]); nothing has left yet.
+    pub async fn make<K: Keeping>(
+        keeping: &K,
+        contract: &Contract,
+        certificate: &CertificateIdentifier,
+        password: Password,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Self, K::Error> {
+        let pending = make_pending(keeping, &contract.dn, certificate, &password, rng).await?;
+        Ok(Self { pending, password, attempt: Attempt::NotSent })
+    }
+
+    /// The key kept before a reload ([`kept_key_for`]), opened with its password, for the
+    /// contract's DN. Whether its request left before the reload nobody remembers, so eHealth is
+    /// asked before anything is sent.
+    pub fn reuse(
+        kept: &KeptRequest,
+        contract: &Contract,
+        password: Password,
+    ) -> Result<Self, FlowError> {
+        let pending = reuse_pending(&kept.keystore, &kept.file_name, &password, &contract.dn)?;
+        Ok(Self { pending, password, attempt: Attempt::MaybeSent })
+    }
+
+    /// The pending keystore's file name, as downloaded.
+    pub fn file_name(&self) -> &str {
+        &self.pending.file_name
+    }
+
+    /// Whether GenerateCertificate may have left for this key.
+    pub fn attempt(&self) -> Attempt {
+        self.attempt
+    }
+
+    /// Sends GenerateCertificate signed by `holder` (or, when an earlier press may have sent it,
+    /// asks eHealth about it: [`send_request`]), then waits for the certificate and makes the
+    /// final keystore ([`finish_request`]). `signed` hears the signed envelope before it leaves;
+    /// `sent` hears eHealth's answer to it (`None` when an earlier request was continued), before
+    /// the wait begins. The ETK key made with the key serves the first press that gets this far;
+    /// after that the browser's copy holds the one in use, or a new one is made.
+    #[allow(clippy::too_many_arguments)] // each is one thing the page hears or supplies
+    pub async fn send_and_finish<K: Keeping>(
+        &mut self,
+        keeping: &K,
+        holder: &EidHolder,
+        asked: Asked<'_>,
+        signed: impl FnOnce(&str),
+        sent: impl FnOnce(Option<&GeneratedCertificate>),
+        progress: impl Fn(Stage),
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Finished, K::Error> {
+        let request = CertificateRequest {
+            contact: asked.contact,
+            contract: asked.contract,
+            csr: &self.pending.csr,
+            base_services: asked.base_services,
+        };
+        let id = self.pending.public_key_identifier;
+        let generated =
+            send_request(keeping, holder, &request, &id, &mut self.attempt, signed).await?;
+        sent(generated.as_ref());
+        let etk_key = self.pending.etk_key.take();
+        finish_request(
+            keeping,
+            &self.pending.bytes,
+            &self.password,
+            &self.pending.file_name,
+            etk_key,
+            progress,
+            rng,
+        )
+        .await
+    }
 }
 
 /// Where [`finish_request`] stands, for the progress line.

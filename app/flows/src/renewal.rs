@@ -39,8 +39,8 @@ pub fn open(bytes: &[u8], password: &Password) -> Result<CurrentKeystore, FlowEr
         return Err(WrongStage::StillPending.into());
     }
     let leaf = keystore.authentication()?.leaf()?;
-    let not_after = leaf.tbs_certificate.validity.not_after.to_unix_duration().as_secs();
-    Ok(CurrentKeystore { keystore, not_after: UnixTime(not_after) })
+    let (_, not_after) = ehcert_pki::cert::validity(&leaf);
+    Ok(CurrentKeystore { keystore, not_after })
 }
 
 /// GetCertificateInfoForAuthenticationCertificate, signed with the keystore's own key: the DN's
@@ -61,8 +61,8 @@ pub fn check_renewable(
     holder: &EidHolder,
     now: UnixTime,
 ) -> Result<(), NotRenewable> {
-    let not_after = i64::try_from(current.not_after.0).unwrap_or(i64::MAX);
-    if info.status == "EXPIRED" || i64::try_from(now.0).unwrap_or(i64::MAX) > not_after {
+    let not_after = current.not_after.seconds();
+    if info.status == "EXPIRED" || now.seconds() > not_after {
         return Err(NotRenewable::Expired { on: date(not_after) });
     }
     if info.status != "VALID_ACTIVE" {

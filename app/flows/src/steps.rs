@@ -66,17 +66,15 @@ impl Kind {
         self.steps().iter().position(|each| *each == step)
     }
 
+    /// Whether the environment may still change at `step`: only before the contract, since the
+    /// contract, the key and the request all belong to the environment chosen by then.
+    pub fn may_change_environment(self, step: Step) -> bool {
+        self.is_behind(step, Step::Contract)
+    }
+
     /// Whether `step` is behind the person when they stand at `current` (shown as done).
     pub fn is_behind(self, step: Step, current: Step) -> bool {
         matches!((self.position(step), self.position(current)), (Some(step), Some(current)) if step < current)
-    }
-}
-
-impl Step {
-    /// Before the contract the environment may still change: the contract, the key and the
-    /// request all belong to the environment chosen by then.
-    pub fn before_contract(self) -> bool {
-        matches!(self, Step::ReadCard | Step::Current | Step::Organisation | Step::Contact)
     }
 }
 
@@ -121,10 +119,14 @@ mod tests {
 
     #[test]
     fn the_environment_is_fixed_from_the_contract_on() {
-        for kind in KINDS {
-            let contract = kind.position(Step::Contract).unwrap();
-            for (at, step) in kind.steps().iter().enumerate() {
-                assert_eq!(step.before_contract(), at < contract, "{kind:?} {step:?}");
+        for (kind, open) in [
+            (Kind::Personal, &[Step::ReadCard, Step::Contact][..]),
+            (Kind::Organisation, &[Step::ReadCard, Step::Organisation, Step::Contact]),
+            (Kind::Renewal, &[Step::ReadCard, Step::Current, Step::Contact]),
+        ] {
+            for step in kind.steps() {
+                let may = kind.may_change_environment(*step);
+                assert_eq!(may, open.contains(step), "{kind:?} {step:?}");
             }
         }
     }

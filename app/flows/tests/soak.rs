@@ -57,11 +57,11 @@ use ehcert_eid_sim::card::Applet;
 use ehcert_flows::{
     eid::EidSignature,
     keystore_check, my_certificates,
-    new_certificate::{self, reuse_pending, CertificateRequest, PendingKeystore},
+    new_certificate::{self, CertificateRequest, PendingKeystore},
     organisation,
     pending::{
-        finish_request, kept_key_for, make_pending, send_request, Attempt, Finished, Keeping,
-        KeptRequest,
+        finish_request, kept_key_for, make_pending, send_request, Asked, Attempt, Finished,
+        Keeping, KeptRequest, PendingRequest,
     },
     renewal, FlowError, Services,
 };
@@ -572,8 +572,7 @@ struct Page {
     /// Whose certificate, and the base services it may use.
     certificate: Option<(CertificateIdentifier, Vec<String>)>,
     contract: Option<Contract>,
-    pending: Option<PendingKeystore>,
-    attempt: Attempt,
+    request: Option<PendingRequest>,
     finished: Option<Finished>,
     activated: bool,
     revocation: Option<ehcert_certra::request::RevocationContract>,
@@ -716,57 +715,40 @@ impl Run<'_> {
             }
         }
 
-        // The ETK key made with the pending keystore goes to the first attempt, as on the page.
-        let etk_key = page.pending.as_mut().and_then(|pending| pending.etk_key.take());
-        if let Some(pending) = &page.pending {
-            // Sign (or "Try again" at the last step): the request once, then the certificate.
+        if let Some(request) = &mut page.request {
+            // Sign (or "Try again" at the last step), as the page presses it: the request once,
+            // then the certificate.
             let (_, base_services) = page.certificate.clone().unwrap();
             let contact = contact(self.organisation());
             let contract = page.contract.clone().unwrap();
-            let request = CertificateRequest {
-                contact: &contact,
-                contract: &contract,
-                csr: &pending.csr,
-                base_services: &base_services,
-            };
-            send_request(
-                world,
-                holder,
-                &request,
-                &pending.public_key_identifier,
-                &mut page.attempt,
-                |_| {},
-            )
-            .await?;
+            let asked =
+                Asked { contact: &contact, contract: &contract, base_services: &base_services };
             page.finished = Some(
-                finish_request(
-                    world,
-                    &pending.bytes,
-                    &Self::password(),
-                    &pending.file_name,
-                    etk_key,
-                    |_| {},
-                    &mut rand::thread_rng(),
-                )
-                .await?,
+                request
+                    .send_and_finish(
+                        world,
+                        holder,
+                        asked,
+                        |_| {},
+                        |_| {},
+                        |_| {},
+                        &mut rand::thread_rng(),
+                    )
+                    .await?,
             );
             return Ok(Pressed::Going);
         }
 
         if let (Some(contract), Some((certificate, _))) = (&page.contract, &page.certificate) {
             // The password step: the kept key for this certificate if there is one, else a new one.
-            page.pending = Some(match kept_key_for(world, certificate) {
-                Some(kept) => {
-                    page.attempt = Attempt::MaybeSent;
-                    reuse_pending(&kept.keystore, &kept.file_name, &Self::password(), &contract.dn)?
-                }
+            page.request = Some(match kept_key_for(world, certificate) {
+                Some(kept) => PendingRequest::reuse(&kept, contract, Self::password())?,
                 None => {
-                    page.attempt = Attempt::NotSent;
-                    make_pending(
+                    PendingRequest::make(
                         world,
-                        &contract.dn,
+                        contract,
                         certificate,
-                        &Self::password(),
+                        Self::password(),
                         &mut rand::thread_rng(),
                     )
                     .await?
@@ -1366,4 +1348,152 @@ fn an_etk_activation_whose_answer_was_lost_is_done_when_pressed_again() {
         received.iter().filter(|request| request.operation == "ActivateETK").collect();
     assert_eq!(activations.len(), 1, "{activations:?}");
     assert_eq!(activations[0].outcome, "success");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page's Sign press (`PendingRequest`), scripted
+
+/// What eHealth received of `operation`.
+fn received(world: &World, operation: &str) -> usize {
+    world.mock.received().unwrap().iter().filter(|request| request.operation == operation).count()
+}
+
+/// The public keys handed out so far, as DER, in order.
+fn keys_made(world: &World) -> Vec<Vec<u8>> {
+    let keys = world.keys.borrow();
+    keys.iter().map(|key| der::Encode::to_der(&key.public_key_info().unwrap()).unwrap()).collect()
+}
+
+/// Sign pressed, and pressed again after each failure, as the page does: GenerateCertificate's
+/// answer lost, then CompleteETKRegistration's answer cut. The request leaves once; the key made
+/// at the password step is the final keystore's; the ETK key made with it is the one eHealth
+/// registered, kept before it left (in the page's memory on a kiosk); no third key is made.
+#[test]
+fn sign_pressed_again_after_lost_answers_sends_once_and_makes_no_other_key() {
+    for kiosk in [false, true] {
+        let mock = MockCertra::open(None, Knobs::default()).unwrap();
+        let world = World::new(mock, &shared().cards[1], kiosk);
+        // Two keys and no more: a third would fail the run.
+        world.pool.replace(shared().keys[10..12].to_vec());
+        let holder = &world.card.holder;
+        let finished = runtime().block_on(async {
+            let certificate = holder.personal_certificate();
+            let contact = contact(false);
+            let contract =
+                new_certificate::generate_contract(&world, holder, &certificate, &contact)
+                    .await
+                    .unwrap();
+            let mut request = PendingRequest::make(
+                &world,
+                &contract,
+                &certificate,
+                Run::password(),
+                &mut rand::thread_rng(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(request.attempt(), Attempt::NotSent);
+            world.script.borrow_mut().extend([
+                (Operation::GenerateCertificate, Fault::Dropped),
+                (Operation::CompleteEtkRegistration, Fault::Cut),
+            ]);
+            let asked = Asked { contact: &contact, contract: &contract, base_services: &[] };
+            let mut outcomes = Vec::new();
+            for _ in 0..3 {
+                let mut sent = None;
+                let outcome = request
+                    .send_and_finish(
+                        &world,
+                        holder,
+                        asked,
+                        |_| {},
+                        |generated| sent = Some(generated.cloned()),
+                        |_| {},
+                        &mut rand::thread_rng(),
+                    )
+                    .await;
+                outcomes.push((outcome, sent));
+            }
+            let [(first, first_sent), (second, second_sent), (third, third_sent)] =
+                <[_; 3]>::try_from(outcomes).ok().unwrap();
+            assert!(first.is_err() && first_sent.is_none(), "the answer was lost");
+            assert!(second.is_err(), "CompleteETKRegistration's answer was cut");
+            assert_eq!(second_sent, Some(None), "eHealth had the request: continued, not sent");
+            assert_eq!(third_sent, Some(None));
+            assert_eq!(request.attempt(), Attempt::MaybeSent);
+            match third {
+                Ok(finished) => finished,
+                Err(err) => panic!("the third press: {err:?}"),
+            }
+        });
+        assert_eq!(received(&world, "GenerateCertificate"), 1, "kiosk {kiosk}");
+        let made = keys_made(&world);
+        assert_eq!(made.len(), 2, "kiosk {kiosk}: no key made after the password step");
+        let (id, etks) = World::read_keys(&finished.file.1).unwrap();
+        let authentication = made.iter().find(|key| {
+            let info = der::Decode::from_der(key).unwrap();
+            PublicKeyIdentifier::of(&info).0 == id
+        });
+        assert!(authentication.is_some(), "kiosk {kiosk}: the final keystore has the made key");
+        let etk = made.iter().find(|key| Some(*key) != authentication).unwrap();
+        assert_eq!(etks, std::slice::from_ref(etk), "kiosk {kiosk}: the ETK key made with it");
+        let registered = world.mock.certificates().unwrap();
+        assert!(
+            registered.iter().any(|record| record.etk_public_key.as_ref() == Some(etk)),
+            "kiosk {kiosk}: eHealth registered that ETK key"
+        );
+        assert_eq!(world.violations.borrow().as_slice(), [] as [String; 0], "kiosk {kiosk}");
+        assert!(world.kept().is_none(), "kiosk {kiosk}: the copy is forgotten once final");
+    }
+}
+
+/// The page reloaded after GenerateCertificate's answer was lost: the password step offers the
+/// kept key ([`kept_key_for`]); taken up ([`PendingRequest::reuse`]) it does not know whether its
+/// request left, so eHealth is asked first and nothing is sent again. The ETK key went with the
+/// page: one is made now, and only one.
+#[test]
+fn a_key_taken_up_after_a_reload_asks_ehealth_before_sending() {
+    let mock = MockCertra::open(None, Knobs::default()).unwrap();
+    let world = World::new(mock, &shared().cards[1], false);
+    world.pool.replace(shared().keys[12..15].to_vec());
+    let holder = &world.card.holder;
+    runtime().block_on(async {
+        let certificate = holder.personal_certificate();
+        let contact = contact(false);
+        let contract = new_certificate::generate_contract(&world, holder, &certificate, &contact)
+            .await
+            .unwrap();
+        let mut request = PendingRequest::make(
+            &world,
+            &contract,
+            &certificate,
+            Run::password(),
+            &mut rand::thread_rng(),
+        )
+        .await
+        .unwrap();
+        world.script.borrow_mut().push((Operation::GenerateCertificate, Fault::Dropped));
+        let asked = Asked { contact: &contact, contract: &contract, base_services: &[] };
+        assert!(request
+            .send_and_finish(&world, holder, asked, |_| {}, |_| {}, |_| {}, &mut rand::thread_rng())
+            .await
+            .is_err());
+        let file = request.file_name().to_owned();
+        drop(request);
+        world.reload();
+
+        let kept = kept_key_for(&world, &certificate).expect("the key is offered again");
+        assert_eq!(kept.file_name, file);
+        let wrong = PendingRequest::reuse(&kept, &contract, Password::new("not it"));
+        assert!(matches!(wrong, Err(FlowError::Pki(_))), "a wrong password opens nothing");
+        let mut request = PendingRequest::reuse(&kept, &contract, Run::password()).unwrap();
+        assert_eq!(request.attempt(), Attempt::MaybeSent);
+        request
+            .send_and_finish(&world, holder, asked, |_| {}, |_| {}, |_| {}, &mut rand::thread_rng())
+            .await
+            .unwrap();
+    });
+    assert_eq!(received(&world, "GenerateCertificate"), 1);
+    assert_eq!(keys_made(&world).len(), 3, "the two keys, then an ETK key for the lost one");
+    assert_eq!(world.violations.borrow().as_slice(), [] as [String; 0]);
 }

@@ -31,6 +31,14 @@ use crate::{csr::sha256_with_rsa, dn, key::RsaKeyPair, PkiError, Result};
 #[derive(Clone, Copy, Debug, Eq, Ord, PartialEq, PartialOrd)]
 pub struct UnixTime(pub u64);
 
+impl UnixTime {
+    /// The seconds as a signed number, for differences (days left, days late); saturates far
+    /// beyond any certificate's lifetime.
+    pub fn seconds(self) -> i64 {
+        i64::try_from(self.0).unwrap_or(i64::MAX)
+    }
+}
+
 /// A certificate waiting for its signature.
 #[derive(Clone, Debug)]
 pub struct CertificateDraft {
@@ -127,6 +135,14 @@ pub fn subject_public_key_info(der: &[u8]) -> Result<Vec<u8>> {
     Ok(decode(der)?.tbs_certificate.subject_public_key_info.to_der()?)
 }
 
+/// When `certificate` becomes valid and when it stops being valid (its `notBefore` and
+/// `notAfter`, RFC 5280 §4.1.2.5).
+pub fn validity(certificate: &Certificate) -> (UnixTime, UnixTime) {
+    let validity = &certificate.tbs_certificate.validity;
+    let at = |time: &Time| UnixTime(time.to_unix_duration().as_secs());
+    (at(&validity.not_before), at(&validity.not_after))
+}
+
 /// A certificate time: UTCTime until 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5).
 pub fn time(at: UnixTime) -> Result<Time> {
     let since_epoch = Duration::from_secs(at.0);
@@ -161,4 +177,26 @@ fn placeholder_name() -> Result<Name> {
     Ok(x509_cert::name::RdnSequence(vec![RelativeDistinguishedName(SetOfVec::try_from(vec![
         atv,
     ])?)]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, placeholder, time, validity, UnixTime};
+    use crate::key::RsaKeyPair;
+
+    #[test]
+    fn validity_reads_the_times_a_certificate_was_written_with() {
+        let key = RsaKeyPair::generate(&mut rand_core::OsRng).unwrap();
+        // 2026-11-30 09:00:00 UTC: the placeholder is valid from a day before, for a minute.
+        let made = UnixTime(1_796_029_200);
+        let certificate = decode(&placeholder(&key, made).unwrap()).unwrap();
+        let (not_before, not_after) = validity(&certificate);
+        assert_eq!(not_before, UnixTime(made.0 - 86_400));
+        assert_eq!(not_after, UnixTime(made.0 - 86_400 + 60));
+        // GeneralizedTime from 2050 on reads back the same.
+        let later = UnixTime(2_524_608_000 + 3_600);
+        assert_eq!(time(later).unwrap().to_unix_duration().as_secs(), later.0);
+        assert_eq!(UnixTime(u64::MAX).seconds(), i64::MAX);
+        assert!(not_before.seconds() < not_after.seconds());
+    }
 }

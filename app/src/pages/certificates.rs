@@ -11,7 +11,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     components::{
-        download_renewal_reminder, signed_request_file_name, EnvironmentSelect, Shell,
+        download_renewal_reminder, signed_request_file_name, EnvironmentSelect, ErrorAlert, Shell,
         SignedRequestCopy, Subject,
     },
     error::AppError,
@@ -83,7 +83,7 @@ pub fn Certificates() -> impl IntoView {
     let t = move || strings(lang.get());
     let environment = RwSignal::new(offer::default_name());
     let rows = RwSignal::new(None::<Vec<Row>>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<AppError>);
     let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     // The certificate being revoked, the reason, and its contract once generated.
@@ -119,7 +119,7 @@ pub fn Certificates() -> impl IntoView {
             .await;
             match result {
                 Ok(list) => rows.set(Some(list)),
-                Err(err) => error.set(Some(err.message(lang.get_untracked()))),
+                Err(err) => error.set(Some(err)),
             }
             busy.set(false);
         });
@@ -143,7 +143,7 @@ pub fn Certificates() -> impl IntoView {
                     contract.set_value(Some(generated));
                     contract_html.set(Some(text));
                 }
-                Err(err) => error.set(Some(err.message(lang.get_untracked()))),
+                Err(err) => error.set(Some(err)),
             }
             busy.set(false);
         });
@@ -176,7 +176,7 @@ pub fn Certificates() -> impl IntoView {
                     // person asks for it (no PIN window they did not ask for).
                     rows.set(None);
                 }
-                Err(err) => error.set(Some(err.message(lang.get_untracked()))),
+                Err(err) => error.set(Some(err)),
             }
         });
     };
@@ -224,7 +224,7 @@ pub fn Certificates() -> impl IntoView {
                     })}
                 </section>
             })}
-            {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
+            {move || error.get().map(|error| view! { <ErrorAlert error lang /> })}
         </Shell>
     }
 }

@@ -13,7 +13,7 @@ use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
-    components::{autocomplete, EnvironmentSelect, PasswordRules, Shell},
+    components::{autocomplete, EnvironmentSelect, ErrorAlert, PasswordRules, Shell},
     error::AppError,
     i18n::{strings, use_lang},
     services::{bridge::use_bridge, flow::WebServices, offer},
@@ -43,7 +43,7 @@ pub fn Foreigner() -> impl IntoView {
     let confirmation = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let status = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<AppError>);
     let submitted = RwSignal::new(None::<Submitted>);
     let checks = move || PasswordCheck::of(&password.get(), &confirmation.get());
 
@@ -67,7 +67,7 @@ pub fn Foreigner() -> impl IntoView {
         let person = match person {
             Ok(person) => person,
             Err(problem) => {
-                error.set(Some(AppError::Foreigner(problem).message(lang.get_untracked())));
+                error.set(Some(AppError::Foreigner(problem)));
                 return;
             }
         };
@@ -104,7 +104,7 @@ pub fn Foreigner() -> impl IntoView {
             .await;
             match result {
                 Ok(done) => submitted.set(Some(done)),
-                Err(err) => error.set(Some(err.message(lang.get_untracked()))),
+                Err(err) => error.set(Some(err)),
             }
             status.set(None);
             busy.set(false);
@@ -158,7 +158,7 @@ pub fn Foreigner() -> impl IntoView {
                 }.into_any(),
             }}
             {move || status.get().map(|text| view! { <p role="status" data-testid="status">{text}</p> })}
-            {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
+            {move || error.get().map(|error| view! { <ErrorAlert error lang /> })}
         </Shell>
     }
 }

@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
-    components::{Shell, Subject},
+    components::{ErrorAlert, Shell, Subject},
     error::AppError,
     i18n::{strings, use_lang, Strings},
     services::{
@@ -42,7 +42,7 @@ pub fn KeystoreCheck() -> impl IntoView {
     let file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let password = RwSignal::new(String::new());
     let report = RwSignal::new(None::<Report>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<AppError>);
     let notice = RwSignal::new(None::<String>);
     let new_password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
@@ -60,13 +60,13 @@ pub fn KeystoreCheck() -> impl IntoView {
         error.set(None);
         notice.set(None);
         let Some((name, bytes)) = file.get_value() else {
-            error.set(Some(strings(lang.get_untracked()).choose_keystore_first.to_owned()));
+            error.set(Some(AppError::NoKeystoreChosen));
             return;
         };
         let now = i64::try_from(clock::now().0).unwrap_or(i64::MAX);
         match keystore_check::check(&bytes, &Password::new(password.get_untracked()), &name, now) {
             Ok(found) => report.set(Some(found)),
-            Err(err) => error.set(Some(AppError::from(err).message(lang.get_untracked()))),
+            Err(err) => error.set(Some(AppError::from(err))),
         }
     };
     let change = move |event: leptos::ev::SubmitEvent| {
@@ -89,7 +89,7 @@ pub fn KeystoreCheck() -> impl IntoView {
                 confirmation.set(String::new());
                 notice.set(Some(strings(lang.get_untracked()).password_changed.to_owned()));
             }
-            Err(err) => error.set(Some(err.message(lang.get_untracked()))),
+            Err(err) => error.set(Some(err)),
         }
     };
     let checks = move || PasswordCheck::of(&new_password.get(), &confirmation.get());
@@ -148,7 +148,7 @@ pub fn KeystoreCheck() -> impl IntoView {
                 }
             })}
             {move || notice.get().map(|text| view! { <p role="status" data-testid="notice">{text}</p> })}
-            {move || error.get().map(|text| view! { <p role="alert" data-testid="error">{text}</p> })}
+            {move || error.get().map(|error| view! { <ErrorAlert error lang /> })}
         </Shell>
     }
 }
