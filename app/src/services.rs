@@ -5,6 +5,7 @@ pub mod certra;
 pub mod clock;
 pub mod files;
 pub mod flow;
+pub mod install;
 pub mod keeping;
 pub mod kiosk;
 pub mod offer;

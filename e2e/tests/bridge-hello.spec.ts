@@ -33,17 +33,47 @@ test.describe('without the card bridge installed', () => {
     const bridge = page.locator('[data-component="bridge"]');
     await expect(bridge).toHaveAttribute('data-state', 'bad');
     await expect(bridge).toContainText('card bridge is not installed on this computer');
+    // The server was told no download address: no link, the words say what to do.
+    await expect(page.locator('a.install')).toHaveCount(0);
+  });
+
+  test("with the operator's download addresses, the page links to this system's package", async ({ page }) => {
+    const server = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+      '--dist', DIST_DIR, '--listen', '127.0.0.1:0',
+      '--install', 'bridge-windows=/downloads/ehcert-card-bridge-0.1.0-x64-user.msi',
+      '--install', 'bridge-linux=/downloads/ehcert-card-bridge_0.1.0_amd64.deb',
+      '--install', 'extension-chrome=https://chromewebstore.google.com/detail/ehcert/ihbedndnijflbnlknbfafabcflgcfela',
+    ]);
+    try {
+      await page.goto(server.url);
+      await expect(page.locator('[data-component="bridge"]')).toHaveAttribute('data-state', 'bad');
+      // Chromium on Linux: the Debian package, not the Windows one; the extension is there.
+      const link = page.locator('a[data-install="bridge"]');
+      await expect(link).toHaveText('Download the card bridge for this computer');
+      await expect(link).toHaveAttribute('href', '/downloads/ehcert-card-bridge_0.1.0_amd64.deb');
+      await expect(page.locator('a[data-install="extension"]')).toHaveCount(0);
+    } finally {
+      server.process.kill('SIGTERM');
+    }
   });
 });
 
 test('a page on an origin outside the allow-list gets no answer from the extension', async ({ page }) => {
   // 127.0.0.2 is loopback too, but not an allowed origin: the content script never runs there.
-  const other = await startServer(path.join(BIN_DIR, 'ehcert-serve'), ['--dist', DIST_DIR, '--listen', '127.0.0.2:0']);
+  const other = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+    '--dist', DIST_DIR, '--listen', '127.0.0.2:0',
+    '--install', 'extension-chrome=https://chromewebstore.google.com/detail/ehcert/ihbedndnijflbnlknbfafabcflgcfela',
+    '--install', 'extension-firefox=https://addons.mozilla.org/firefox/addon/ehcert/',
+  ]);
   try {
     await page.goto(other.url);
     const extension = page.locator('[data-component="extension"]');
     await expect(extension).toHaveAttribute('data-state', 'bad');
     await expect(extension).toContainText('extension was not found');
+    // This browser's store (Chromium: the Chrome Web Store), not Firefox's.
+    const link = page.locator('a[data-install="extension"]');
+    await expect(link).toHaveText('Add the extension to this browser');
+    await expect(link).toHaveAttribute('href', 'https://chromewebstore.google.com/detail/ehcert/ihbedndnijflbnlknbfafabcflgcfela');
   } finally {
     other.process.kill('SIGTERM');
   }

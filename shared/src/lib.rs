@@ -4,6 +4,7 @@
 
 pub mod bridge;
 mod error_code;
+pub mod install;
 pub mod page;
 
 pub use error_code::ErrorCode;

@@ -18,6 +18,7 @@ use ehcert_certra::{
     dialect::{DnEcho, EcSignatureMethod},
     endpoint::Environment,
 };
+use ehcert_shared::install::Download;
 
 use crate::error::ServeError;
 
@@ -53,6 +54,8 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
     /// Write one JSON line per request to standard output.
     pub access_log: bool,
+    /// Where a person gets the extension and the card bridge, for the home page's links.
+    pub install: BTreeMap<Download, String>,
 }
 
 /// The certificate chain and key for the server's own TLS.
@@ -193,6 +196,11 @@ in a later source replaces the earlier one; in the environment a list is comma-s
   kiosk_idle_seconds N         ... after N seconds without input             (300)
   dialect [ENV=METHOD,ECHO]    what an environment accepts where no public source says:
                                METHOD ecdsa-sha256|ecdsa-sha384, ECHO connector|verbatim
+  install [NAME=ADDRESS]       where people get the extension and the card bridge, linked
+                               from the home page for their browser and system: NAME
+                               extension-chrome|extension-edge|extension-firefox|
+                               bridge-windows|bridge-macos|bridge-linux; ADDRESS https://…
+                               or a path on this server              (no links when absent)
   user_agent PRODUCT/VERSION   towards eHealth                       (ehcert/VERSION)
   upstream_ca [FILE]           more trusted roots for eHealth's TLS, besides the system's
   trusted_proxies [NET]        load balancers whose X-Forwarded-For names the client
@@ -213,10 +221,11 @@ effective configuration and exits: 0 when the server would start, 2 when not.
 DIR/ehcert-http.conf and DIR/ehcert-server.conf (see app/serve/nginx/ehcert.conf).";
 
 /// The settings whose value is a list.
-const LISTS: [&str; 5] = ["upstream", "connect_src", "dialect", "upstream_ca", "trusted_proxies"];
+const LISTS: [&str; 6] =
+    ["upstream", "connect_src", "dialect", "install", "upstream_ca", "trusted_proxies"];
 
 /// Every setting's name.
-const SETTINGS: [&str; 24] = [
+const SETTINGS: [&str; 25] = [
     "dist",
     "listen",
     "tls_certificate",
@@ -228,6 +237,7 @@ const SETTINGS: [&str; 24] = [
     "kiosk",
     "kiosk_idle_seconds",
     "dialect",
+    "install",
     "user_agent",
     "upstream_ca",
     "trusted_proxies",
@@ -320,8 +330,8 @@ pub fn from_environment(vars: impl IntoIterator<Item = (String, String)>) -> Raw
     raw
 }
 
-/// Reads a TOML configuration file's text. Lists are arrays; `upstream` may also be a table
-/// (`[upstream]` then `production = "https://…"`).
+/// Reads a TOML configuration file's text. Lists are arrays; `upstream` and `install` may also
+/// be tables (`[upstream]` then `production = "https://…"`).
 pub fn from_toml(text: &str, path: &std::path::Path) -> Result<Raw, ServeError> {
     let bad = |problem: String| ServeError::ConfigFile { path: path.to_owned(), problem };
     let table: toml::Table = text.parse().map_err(|err: toml::de::Error| bad(err.to_string()))?;
@@ -337,9 +347,9 @@ pub fn from_toml(text: &str, path: &std::path::Path) -> Result<Raw, ServeError> 
         };
         let values = match &value {
             toml::Value::Array(items) => items.iter().map(scalar).collect::<Result<_, _>>()?,
-            toml::Value::Table(entries) if name == "upstream" => entries
+            toml::Value::Table(entries) if name == "upstream" || name == "install" => entries
                 .iter()
-                .map(|(environment, origin)| Ok(format!("{environment}={}", scalar(origin)?)))
+                .map(|(key, value)| Ok(format!("{key}={}", scalar(value)?)))
                 .collect::<Result<_, ServeError>>()?,
             other => vec![scalar(other)?],
         };
@@ -371,6 +381,7 @@ pub fn resolve(sources: &[Raw]) -> Result<Config, ServeError> {
         limits: Limits::default(),
         trusted_proxies: Vec::new(),
         access_log: true,
+        install: BTreeMap::new(),
     };
     let mut dist = None;
     let mut tls_certificate = None;
@@ -426,6 +437,12 @@ pub fn resolve(sources: &[Raw]) -> Result<Config, ServeError> {
                     values.iter().map(|v| dialect(v)).collect::<Option<_>>().ok_or_else(|| {
                         bad("takes ENVIRONMENT=ecdsa-sha256|ecdsa-sha384,connector|verbatim")
                     })?;
+            }
+            "install" => {
+                config.install =
+                    values.iter().map(|value| install(value)).collect::<Option<_>>().ok_or_else(
+                        || bad("takes NAME=ADDRESS (see --help), the address https://… or /path"),
+                    )?;
             }
             "user_agent" => config.user_agent = user_agent(one()?).map_err(|p| bad(&p))?,
             "upstream_ca" => config.upstream_ca = values.iter().map(PathBuf::from).collect(),
@@ -513,6 +530,11 @@ impl Config {
             .collect();
         let cas: Vec<String> = self.upstream_ca.iter().map(|p| p.display().to_string()).collect();
         let proxies: Vec<String> = self.trusted_proxies.iter().map(ToString::to_string).collect();
+        let installs: Vec<String> = self
+            .install
+            .iter()
+            .map(|(download, address)| format!("{}={address}", download.name()))
+            .collect();
         let mut lines = vec![
             format!("dist = {:?}", self.dist.display().to_string()),
             format!("listen = {:?}", self.listen.to_string()),
@@ -533,6 +555,7 @@ impl Config {
         }
         lines.extend([
             format!("dialect = {}", list(&dialects)),
+            format!("install = {}", list(&installs)),
             format!("user_agent = {:?}", self.user_agent),
             format!("upstream_ca = {}", list(&cas)),
             format!("trusted_proxies = {}", list(&proxies)),
@@ -575,6 +598,14 @@ fn upstream(value: &str) -> Result<(Environment, String), String> {
         return Err("an origin is scheme://host[:port], without path or credentials".into());
     }
     Ok((environment, origin.to_owned()))
+}
+
+/// `NAME=ADDRESS`: a known download and an address the page may link to
+/// ([`Download::acceptable_address`]: https, or a path on this server).
+fn install(value: &str) -> Option<(Download, String)> {
+    let (name, address) = value.split_once('=')?;
+    let download = Download::named(name)?;
+    Download::acceptable_address(address).then(|| (download, address.to_owned()))
 }
 
 fn dialect(value: &str) -> Option<Dialect> {
@@ -683,6 +714,32 @@ mod tests {
     }
 
     #[test]
+    fn the_downloads_come_from_a_table_in_the_file_or_a_list_of_flags() {
+        let file = from_toml(
+            "dist = \"dist\"\n[install]\n\
+             bridge-windows = \"/downloads/ehcert-card-bridge-0.1.0-x64-user.msi\"\n\
+             extension-chrome = \"https://chromewebstore.google.com/detail/ehcert/id\"\n",
+            std::path::Path::new("ehcert.toml"),
+        )
+        .unwrap();
+        let config = resolve(std::slice::from_ref(&file)).unwrap();
+        assert_eq!(
+            config.install.get(&Download::BridgeWindows).map(String::as_str),
+            Some("/downloads/ehcert-card-bridge-0.1.0-x64-user.msi")
+        );
+        assert_eq!(config.install.len(), 2);
+        assert!(config.describe().contains("\"bridge-windows=/downloads/"), "--check-config");
+        let flags = parse_args(
+            ["--install", "bridge-linux=/downloads/ehcert-card-bridge_0.1.0_amd64.deb"]
+                .map(String::from),
+        )
+        .unwrap()
+        .flags;
+        let replaced = resolve(&[file, flags]).unwrap();
+        assert_eq!(replaced.install.keys().collect::<Vec<_>>(), [&Download::BridgeLinux]);
+    }
+
+    #[test]
     fn refuses_what_it_cannot_use() {
         for (name, value) in [
             ("upstream", "production=http://services.ehealth.fgov.be"),
@@ -699,6 +756,10 @@ mod tests {
             ("user_agent", "ehcert 1.0"),
             ("trusted_proxies", "10.0.0.0/33"),
             ("default_environment", "test"),
+            ("install", "bridge-android=https://example.be/bridge.apk"),
+            ("install", "bridge-windows=http://example.be/bridge.msi"),
+            ("install", "extension-chrome=https://example.be/\"><script>"),
+            ("install", "https://example.be/bridge.msi"),
         ] {
             let result = resolve(&[raw(&[("dist", &["d"]), (name, &[value])])]);
             assert!(

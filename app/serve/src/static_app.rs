@@ -1,7 +1,7 @@
 //! Serves the built app: the files of `dist/`, `index.html` for every other path (the app routes
 //! on the client), and the security headers on every answer.
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use axum::{
     http::{header, HeaderValue},
@@ -10,6 +10,7 @@ use axum::{
     Router,
 };
 use ehcert_certra::endpoint::Environment;
+use ehcert_shared::install::Download;
 use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
 
 use crate::{
@@ -30,6 +31,20 @@ fn with_dialect_meta(index: &str, dialects: &[Dialect]) -> String {
                 d.ec_signature_method,
                 d.dn_echo
             )
+        })
+        .collect();
+    into_head(index, &metas)
+}
+
+/// Tells the page where people get the extension and the card bridge: one `<meta
+/// name="ehcert-install-NAME" content="ADDRESS">` per configured download
+/// (`ehcert_shared::install`); the home page links to the one for the person's browser and
+/// system. The addresses were checked to hold nothing that ends the attribute.
+fn with_install_meta(index: &str, install: &BTreeMap<Download, String>) -> String {
+    let metas: String = install
+        .iter()
+        .map(|(download, address)| {
+            format!("<meta name=\"{}\" content=\"{address}\">", download.meta_name())
         })
         .collect();
     into_head(index, &metas)
@@ -68,6 +83,7 @@ pub fn rendered_index(config: &Config) -> Result<(String, String), ServeError> {
         &with_dialect_meta(&with_kiosk_meta(&index, config.kiosk_idle_seconds), &config.dialects),
         &config.offered_environments(),
     );
+    let index = with_install_meta(&index, &config.install);
     Ok((index, policy))
 }
 
@@ -109,7 +125,27 @@ fn with_environments_meta(index: &str, offered: &[Environment]) -> String {
 mod tests {
     use ehcert_certra::endpoint::Environment;
 
-    use super::{into_head, with_dialect_meta, with_environments_meta, with_kiosk_meta, Dialect};
+    use ehcert_shared::install::Download;
+
+    use super::{
+        into_head, with_dialect_meta, with_environments_meta, with_install_meta, with_kiosk_meta,
+        Dialect,
+    };
+
+    #[test]
+    fn each_configured_download_goes_into_the_head_and_none_without() {
+        let install = [
+            (Download::BridgeWindows, "/downloads/ehcert-card-bridge-0.1.0-x64-user.msi".into()),
+            (Download::ExtensionFirefox, "https://addons.mozilla.org/firefox/addon/ehcert/".into()),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            with_install_meta("<head></head>", &install),
+            "<head><meta name=\"ehcert-install-extension-firefox\" content=\"https://addons.mozilla.org/firefox/addon/ehcert/\"><meta name=\"ehcert-install-bridge-windows\" content=\"/downloads/ehcert-card-bridge-0.1.0-x64-user.msi\"></head>"
+        );
+        assert_eq!(with_install_meta("<head></head>", &Default::default()), "<head></head>");
+    }
 
     #[test]
     fn marks_go_at_the_end_of_the_head_also_in_a_minified_page() {

@@ -8,7 +8,10 @@ use crate::{
     components::Shell,
     error::AppError,
     i18n::{strings, use_lang, Lang, Strings},
-    services::bridge::{use_bridge, BridgeClient},
+    services::{
+        bridge::{use_bridge, BridgeClient},
+        install,
+    },
 };
 
 /// The home page: what ehcert does, what is needed (checked live), and the tasks.
@@ -79,12 +82,19 @@ fn Components(bridge: BridgeClient, lang: RwSignal<Lang>) -> impl IntoView {
     }
 }
 
-/// A component's state: its version, present without a version, not checked, or missing (why).
+/// A component's state: its version, present without a version, not checked, or missing (why,
+/// and where this person gets it when the server says).
 enum Health {
     Version(String),
     Present,
     NotChecked,
-    Missing(String),
+    Missing(String, Option<Install>),
+}
+
+/// Where to get a missing component, and the link's words.
+struct Install {
+    address: String,
+    words: fn(&Strings) -> &'static str,
 }
 
 #[component]
@@ -95,10 +105,21 @@ fn StatusList(result: Result<Status, AppError>, lang: RwSignal<Lang>) -> impl In
             Health::Version(status.bridge.bridge_version.clone()),
         ),
         Err(AppError::ExtensionMissing) => (
-            Health::Missing(AppError::ExtensionMissing.message(lang.get_untracked())),
+            Health::Missing(
+                AppError::ExtensionMissing.message(lang.get_untracked()),
+                install::extension_address()
+                    .map(|address| Install { address, words: |t| t.install_extension }),
+            ),
             Health::NotChecked,
         ),
-        Err(err) => (Health::Present, Health::Missing(err.message(lang.get_untracked()))),
+        Err(err) => (
+            Health::Present,
+            Health::Missing(
+                err.message(lang.get_untracked()),
+                install::bridge_address()
+                    .map(|address| Install { address, words: |t| t.install_bridge }),
+            ),
+        ),
     };
     let t = move || strings(lang.get());
     view! {
@@ -127,8 +148,11 @@ fn HealthLine(label: &'static str, health: Health, lang: RwSignal<Lang>) -> impl
             <span class="hint" data-state="unknown" data-component=label>{move || t().not_checked}</span>
         }
         .into_any(),
-        Health::Missing(text) => view! {
+        Health::Missing(text, install) => view! {
             <span class="state-bad" data-state="bad" data-component=label>{move || t().not_available} " " {text}</span>
+            {install.map(|Install { address, words }| view! {
+                " " <a class="install" href=address data-install=label>{move || words(t())}</a>
+            })}
         }
         .into_any(),
     }

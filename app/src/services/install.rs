@@ -1,0 +1,26 @@
+//! Where this person gets the extension or the card bridge: the address the server states for
+//! their browser and system (`ehcert_shared::install`, `ehcert-serve`'s `install` setting), if
+//! the operator gave one.
+
+use ehcert_shared::install::Download;
+
+/// The extension's store page for this browser.
+pub fn extension_address() -> Option<String> {
+    stated(Download::extension_for(&user_agent()))
+}
+
+/// The card bridge's package for this system; `None` also on phones and tablets.
+pub fn bridge_address() -> Option<String> {
+    stated(Download::bridge_for(&user_agent())?)
+}
+
+fn user_agent() -> String {
+    web_sys::window().and_then(|window| window.navigator().user_agent().ok()).unwrap_or_default()
+}
+
+/// The address in the page's `<meta name="ehcert-install-NAME">`.
+fn stated(download: Download) -> Option<String> {
+    let selector = format!("meta[name='{}']", download.meta_name());
+    let meta = web_sys::window()?.document()?.query_selector(&selector).ok()??;
+    meta.get_attribute("content").filter(|address| Download::acceptable_address(address))
+}
