@@ -1364,6 +1364,26 @@ fn keys_made(world: &World) -> Vec<Vec<u8>> {
     keys.iter().map(|key| der::Encode::to_der(&key.public_key_info().unwrap()).unwrap()).collect()
 }
 
+/// The card holder's contact data and contract, and the request made at the password step
+/// (its key downloaded and kept, nothing sent).
+async fn personal_request(world: &World<'_>) -> (ContactData, Contract, PendingRequest) {
+    let holder = &world.card.holder;
+    let certificate = holder.personal_certificate();
+    let contact = contact(false);
+    let contract =
+        new_certificate::generate_contract(world, holder, &certificate, &contact).await.unwrap();
+    let request = PendingRequest::make(
+        world,
+        &contract,
+        &certificate,
+        Run::password(),
+        &mut rand::thread_rng(),
+    )
+    .await
+    .unwrap();
+    (contact, contract, request)
+}
+
 /// Sign pressed, and pressed again after each failure, as the page does: GenerateCertificate's
 /// answer lost, then CompleteETKRegistration's answer cut. The request leaves once; the key made
 /// at the password step is the final keystore's; the ETK key made with it is the one eHealth
@@ -1377,21 +1397,7 @@ fn sign_pressed_again_after_lost_answers_sends_once_and_makes_no_other_key() {
         world.pool.replace(shared().keys[10..12].to_vec());
         let holder = &world.card.holder;
         let finished = runtime().block_on(async {
-            let certificate = holder.personal_certificate();
-            let contact = contact(false);
-            let contract =
-                new_certificate::generate_contract(&world, holder, &certificate, &contact)
-                    .await
-                    .unwrap();
-            let mut request = PendingRequest::make(
-                &world,
-                &contract,
-                &certificate,
-                Run::password(),
-                &mut rand::thread_rng(),
-            )
-            .await
-            .unwrap();
+            let (contact, contract, mut request) = personal_request(&world).await;
             assert_eq!(request.attempt(), Attempt::NotSent);
             world.script.borrow_mut().extend([
                 (Operation::GenerateCertificate, Fault::Dropped),
@@ -1459,19 +1465,7 @@ fn a_key_taken_up_after_a_reload_asks_ehealth_before_sending() {
     let holder = &world.card.holder;
     runtime().block_on(async {
         let certificate = holder.personal_certificate();
-        let contact = contact(false);
-        let contract = new_certificate::generate_contract(&world, holder, &certificate, &contact)
-            .await
-            .unwrap();
-        let mut request = PendingRequest::make(
-            &world,
-            &contract,
-            &certificate,
-            Run::password(),
-            &mut rand::thread_rng(),
-        )
-        .await
-        .unwrap();
+        let (contact, contract, mut request) = personal_request(&world).await;
         world.script.borrow_mut().push((Operation::GenerateCertificate, Fault::Dropped));
         let asked = Asked { contact: &contact, contract: &contract, base_services: &[] };
         assert!(request
