@@ -326,7 +326,7 @@ pub fn ErrorAlert(
     view! {
         <div role="alert" class="alert">
             <p class="alert-title">{move || title.title(lang.get())}</p>
-            <p class="alert-message" data-testid=testid>{move || error.message(lang.get())}</p>
+            <p class="alert-message" data-testid=testid data-state="bad">{move || error.message(lang.get())}</p>
         </div>
     }
 }

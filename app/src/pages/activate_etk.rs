@@ -8,7 +8,7 @@ use ehcert_pki::p12::{Keystore, Password};
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
-    components::{EnvironmentSelect, Shell},
+    components::{EnvironmentSelect, ErrorAlert, Shell},
     error::AppError,
     i18n::{strings, use_lang, Lang},
     services::{
@@ -40,7 +40,7 @@ pub fn ActivateEtkOffer(
 ) -> impl IntoView {
     let t = move || strings(lang.get());
     let bridge = use_bridge();
-    let outcome = RwSignal::new(None::<Result<Activation, String>>);
+    let outcome = RwSignal::new(None::<Result<Activation, AppError>>);
     let busy = RwSignal::new(false);
     let go = move |_| {
         busy.set(true);
@@ -57,7 +57,7 @@ pub fn ActivateEtkOffer(
                 }
                 None => Err(AppError::NoKeystoreChosen),
             };
-            outcome.set(Some(result.map_err(|err| err.message(lang.get_untracked()))));
+            outcome.set(Some(result));
             busy.set(false);
         });
     };
@@ -75,7 +75,7 @@ pub fn ActivateEtkOffer(
 
 #[component]
 fn Outcome(
-    outcome: RwSignal<Option<Result<Activation, String>>>,
+    outcome: RwSignal<Option<Result<Activation, AppError>>>,
     lang: RwSignal<Lang>,
 ) -> impl IntoView {
     let t = move || strings(lang.get());
@@ -89,10 +89,7 @@ fn Outcome(
                 <p role="status" data-testid="activated" data-state="already">{t().etk_already_active}</p>
             }
             .into_any(),
-            Err(text) => view! {
-                <p role="alert" data-testid="activated" data-state="bad">{text}</p>
-            }
-            .into_any(),
+            Err(error) => view! { <ErrorAlert error lang testid="activated" /> }.into_any(),
         })
     }
 }
@@ -106,7 +103,7 @@ pub fn ActivateEtk() -> impl IntoView {
     let file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let password = RwSignal::new(String::new());
     let environment = RwSignal::new(offer::default_name());
-    let outcome = RwSignal::new(None::<Result<Activation, String>>);
+    let outcome = RwSignal::new(None::<Result<Activation, AppError>>);
     let busy = RwSignal::new(false);
     let on_file = move |event: leptos::ev::Event| {
         spawn_local(async move {
@@ -118,7 +115,7 @@ pub fn ActivateEtk() -> impl IntoView {
     let start = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some((_, bytes)) = file.get_value() else {
-            outcome.set(Some(Err(strings(lang.get_untracked()).choose_file_first.into())));
+            outcome.set(Some(Err(AppError::NoKeystoreChosen)));
             return;
         };
         let secret = Password::new(password.get_untracked());
@@ -137,7 +134,7 @@ pub fn ActivateEtk() -> impl IntoView {
                 .await
             }
             .await;
-            outcome.set(Some(result.map_err(|err| err.message(lang.get_untracked()))));
+            outcome.set(Some(result));
             busy.set(false);
         });
     };

@@ -7,7 +7,8 @@ use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
-    components::{stage_text, EnvironmentSelect, FinalKeystore, Shell},
+    components::{stage_text, EnvironmentSelect, ErrorAlert, FinalKeystore, Shell},
+    error::AppError,
     i18n::{strings, use_lang},
     pages::activate_etk::ActivateEtkOffer,
     services::{
@@ -29,7 +30,7 @@ pub fn CompleteRequest() -> impl IntoView {
     let file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let password = RwSignal::new(String::new());
     let status = RwSignal::new(None::<String>);
-    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let outcome = RwSignal::new(None::<Result<String, AppError>>);
     let finished = StoredValue::new_local(None::<Keystore>);
     let final_file = StoredValue::new_local(None::<(String, Vec<u8>)>);
     let to_be_activated = RwSignal::new(false);
@@ -53,7 +54,7 @@ pub fn CompleteRequest() -> impl IntoView {
             (Some(chosen), _) => chosen,
             (None, Some(pending)) => (pending.file_name, pending.keystore),
             (None, None) => {
-                outcome.set(Some(Err(strings(lang.get_untracked()).choose_file_first.into())));
+                outcome.set(Some(Err(AppError::NoKeystoreChosen)));
                 return;
             }
         };
@@ -81,7 +82,7 @@ pub fn CompleteRequest() -> impl IntoView {
                 final_file.set_value(Some(done.file));
                 name
             });
-            outcome.set(Some(result.map_err(|err| err.message(lang.get_untracked()))));
+            outcome.set(Some(result));
             busy.set(false);
         });
     };
@@ -109,7 +110,7 @@ pub fn CompleteRequest() -> impl IntoView {
                     </p>
                     <FinalKeystore file=final_file keystore=finished lang />
                 }.into_any(),
-                Err(text) => view! { <p role="alert" data-testid="outcome" data-state="bad">{text}</p> }.into_any(),
+                Err(error) => view! { <ErrorAlert error lang testid="outcome" /> }.into_any(),
             })}
             {move || to_be_activated.get().then(|| view! {
                 <ActivateEtkOffer keystore=finished environment lang />
