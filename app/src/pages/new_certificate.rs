@@ -56,7 +56,10 @@ fn label(step: Step, t: &Strings) -> &'static str {
 #[component]
 pub fn CertificateFlow(kind: Kind) -> impl IntoView {
     let flow = FlowState::new(kind, use_lang(), use_bridge());
-    let (lang, step) = (flow.lang, flow.step);
+    let lang = flow.lang;
+    // The step as it changes: a step's work that ends on the same step (the organisations looked
+    // up) must not make its component anew, which would lose what it holds.
+    let step = Memo::new(move |_| flow.step.get());
     let t = move || flow.t();
     card::read_card(flow);
 

@@ -60,20 +60,11 @@ pub async fn generate_in_worker() -> Result<RsaKeyPair, AppError> {
 
 /// Generates an RSA-2048 key pair (e = 65537) with WebCrypto.
 pub async fn generate_with_webcrypto() -> Result<RsaKeyPair, AppError> {
-    let subtle = web_sys::window()
-        .ok_or_else(|| AppError::Browser("no window".into()))?
-        .crypto()
-        .map_err(|_| AppError::Browser("WebCrypto is not available".into()))?
-        .subtle();
-    let params = Object::new();
-    set(&params, "name", &"RSASSA-PKCS1-v1_5".into())?;
-    set(&params, "modulusLength", &2048.into())?;
-    set(&params, "publicExponent", &Uint8Array::from([1u8, 0, 1].as_slice()))?;
-    set(&params, "hash", &"SHA-256".into())?;
-    let usages = Array::of2(&"sign".into(), &"verify".into());
-    let generated = subtle
-        .generate_key_with_object(&params, true, &usages)
-        .map_err(|err| browser_error("generateKey", &err))?;
+    let subtle = subtle()?;
+    let generated = match AHEAD.with_borrow_mut(Vec::pop) {
+        Some(started) => started,
+        None => start_generation(&subtle)?,
+    };
     let pair = JsFuture::from(generated).await.map_err(|err| browser_error("generateKey", &err))?;
     let private: web_sys::CryptoKey = Reflect::get(&pair, &"privateKey".into())
         .map_err(|err| browser_error("privateKey", &err))?
@@ -86,6 +77,51 @@ pub async fn generate_with_webcrypto() -> Result<RsaKeyPair, AppError> {
     Ok(RsaKeyPair::from_pkcs8_der(&bytes)?)
 }
 
+thread_local! {
+    /// Key generations started before they were asked for ([`prepare`]): WebCrypto's pending
+    /// `generateKey`, each taken by one [`generate_with_webcrypto`].
+    static AHEAD: std::cell::RefCell<Vec<js_sys::Promise>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Starts `count` key generations now (fewer if as many were started already and not taken), for
+/// a step that is about to need them: the password step, while the person types the password
+/// twice, so that "Create key" waits for the rest of the generation only. They run off the
+/// page's thread. A key never taken stays inside the browser's crypto (it is exported only when
+/// taken) and goes with the page; nothing is sent or kept for it.
+pub fn prepare(count: usize) {
+    let Ok(subtle) = subtle() else { return };
+    AHEAD.with_borrow_mut(|ahead| {
+        while ahead.len() < count {
+            match start_generation(&subtle) {
+                Ok(started) => ahead.push(started),
+                // The fallback (the worker) starts when a key is asked for.
+                Err(_) => break,
+            }
+        }
+    });
+}
+
+fn subtle() -> Result<web_sys::SubtleCrypto, AppError> {
+    Ok(web_sys::window()
+        .ok_or_else(|| AppError::Browser("no window".into()))?
+        .crypto()
+        .map_err(|_| AppError::Browser("WebCrypto is not available".into()))?
+        .subtle())
+}
+
+/// WebCrypto's `generateKey` for an extractable RSA-2048 pair (e = 65537), started.
+fn start_generation(subtle: &web_sys::SubtleCrypto) -> Result<js_sys::Promise, AppError> {
+    let params = Object::new();
+    set(&params, "name", &"RSASSA-PKCS1-v1_5".into())?;
+    set(&params, "modulusLength", &2048.into())?;
+    set(&params, "publicExponent", &Uint8Array::from([1u8, 0, 1].as_slice()))?;
+    set(&params, "hash", &"SHA-256".into())?;
+    let usages = Array::of2(&"sign".into(), &"verify".into());
+    subtle
+        .generate_key_with_object(&params, true, &usages)
+        .map_err(|err| browser_error("generateKey", &err))
+}
+
 /// Checks `signature` over `message` (SHA-256) with the public key `spki` (DER) using WebCrypto.
 /// `Ok(false)`: the signature does not belong to this message and key.
 pub async fn verify_sha256(
@@ -94,11 +130,7 @@ pub async fn verify_sha256(
     message: &[u8],
     signature: &[u8],
 ) -> Result<bool, AppError> {
-    let subtle = web_sys::window()
-        .ok_or_else(|| AppError::Browser("no window".into()))?
-        .crypto()
-        .map_err(|_| AppError::Browser("WebCrypto is not available".into()))?
-        .subtle();
+    let subtle = subtle()?;
     let (import, verify) = (Object::new(), Object::new());
     match algorithm {
         CardKeyAlgorithm::Rsa2048 => {

@@ -33,33 +33,29 @@ pub fn OrganisationStep(flow: FlowState) -> impl IntoView {
             let qualities = organisation::actor_qualities(&services, &holder).await?;
             let types = organisation::organization_types(&services).await?;
             let lang = flow.lang.get_untracked();
-            organisations.set(
-                qualities
-                    .organizations
-                    .iter()
-                    .map(|org| {
-                        let id = format!("{}={}", org.identifier.kind, org.identifier.value);
-                        (contract_text(&org.name, lang), id)
-                    })
-                    .collect(),
-            );
-            type_names.set(
-                types
-                    .iter()
-                    .map(|kind| (kind.identifier_type.clone(), contract_text(&kind.name, lang)))
-                    .collect(),
-            );
-            choice.set(if qualities.organizations.is_empty() {
-                ANOTHER.to_owned()
-            } else {
-                "0".to_owned()
-            });
-            organisation_type
-                .set(types.first().map(|kind| kind.identifier_type.clone()).unwrap_or_default());
+            let names: Vec<(String, String)> = qualities
+                .organizations
+                .iter()
+                .map(|org| {
+                    let id = format!("{}={}", org.identifier.kind, org.identifier.value);
+                    (contract_text(&org.name, lang), id)
+                })
+                .collect();
+            let kinds: Vec<(String, String)> = types
+                .iter()
+                .map(|kind| (kind.identifier_type.clone(), contract_text(&kind.name, lang)))
+                .collect();
+            let first_choice = if names.is_empty() { ANOTHER.to_owned() } else { "0".to_owned() };
+            let first_type = types.first().map(|kind| kind.identifier_type.clone());
+            // Kept before the signals show the form, which reads them (the base services).
             gathered.update_value(|gathered| {
                 gathered.qualities = Some(qualities);
                 gathered.types = types;
             });
+            choice.set(first_choice);
+            organisation_type.set(first_type.unwrap_or_default());
+            organisations.set(names);
+            type_names.set(kinds);
             Ok(Step::Organisation)
         }));
     };

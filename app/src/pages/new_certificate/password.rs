@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use rand_core::OsRng;
 
 use super::state::FlowState;
-use crate::{components::PasswordRules, error::AppError};
+use crate::{components::PasswordRules, error::AppError, services::webcrypto};
 
 #[component]
 pub fn PasswordStep(flow: FlowState) -> impl IntoView {
@@ -20,6 +20,8 @@ pub fn PasswordStep(flow: FlowState) -> impl IntoView {
     let confirmation = RwSignal::new(String::new());
     let kept_password = RwSignal::new(String::new());
     let checks = move || PasswordCheck::of(&password.get(), &confirmation.get());
+    // The two keys (authentication and ETK) start now, while the password is typed twice.
+    webcrypto::prepare(2);
 
     // Once a request is made its file name is shown and the screen moves on.
     let made = move |request: PendingRequest| {
