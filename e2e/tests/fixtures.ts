@@ -313,7 +313,9 @@ async function installNativeHost(profile: string) {
     child.stdout!.on('data', (chunk) => (text += chunk));
     child.stderr!.on('data', (chunk) => (text += chunk));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`card-bridge install: ${text}`))));
+    // 'close', not 'exit': 'exit' may come before the output is read (it did in CI, with an
+    // empty text), 'close' only once the process's output streams have ended.
+    child.once('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`card-bridge install: ${text}`))));
   });
   expect(output).toContain('chromium: registered');
 }

@@ -19,10 +19,12 @@ fn sign(flow: FlowState) {
         let (contact, contract, base_services) = flow
             .gathered
             .with_value(|g| (g.contact.clone(), g.contract.clone(), g.base_services.clone()));
+        let (Some(contact), Some(contract)) = (contact, contract) else {
+            return Ok(Step::ReadCard);
+        };
         // Taken out while it runs (it is not borrowed across the wait), put back whatever the
         // outcome, so that another press continues it.
-        let request = flow.gathered.try_update_value(|g| g.request.take()).flatten();
-        let (Some(contact), Some(contract), Some(mut request)) = (contact, contract, request)
+        let Some(mut request) = flow.gathered.try_update_value(|g| g.request.take()).flatten()
         else {
             return Ok(Step::ReadCard);
         };
