@@ -5,12 +5,14 @@ use ehcert_certra::{
     request::{CertificateIdentifier, ContactData, Contract},
     response::{ActorQualities, OrganizationType},
 };
-use ehcert_flows::{eid::EidHolder, pending::PendingRequest, steps::Step};
+use ehcert_flows::{
+    eid::EidHolder,
+    pending::PendingRequest,
+    steps::{Kind, Step},
+};
 use ehcert_pki::p12::Keystore;
 use ehcert_shared::page::Lang;
 use leptos::{prelude::*, task::spawn_local};
-
-use ehcert_flows::steps::Kind;
 
 use crate::{
     error::AppError,
