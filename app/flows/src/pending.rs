@@ -5,8 +5,11 @@
 //!
 //! The person's browser keeps one request (the encrypted PKCS#12 exactly as downloaded, never a
 //! raw key) so that a reload, a crash or another day continues it; a kiosk keeps it in the page's
-//! memory only ([`Keeping`]). The screens hold only what a reload may lose: which pending keystore
-//! is in use, and whether its GenerateCertificate may have left ([`Attempt`]).
+//! memory only, and what survives a reload there is the files the person was given: the pending
+//! keystore before GenerateCertificate, and the copy holding the ETK key before
+//! CompleteETKRegistration ([`Keeping::keeps_across_reloads`]). The screens hold only what a
+//! reload may lose: which pending keystore is in use, and whether its GenerateCertificate may
+//! have left ([`Attempt`]).
 //!
 //! `tests/soak.rs` drives these steps through thousands of random schedules of lost, cut and
 //! refused answers, card faults and reloads, and checks after each that no key was lost and no
@@ -71,6 +74,11 @@ pub trait Keeping: Services {
     fn store(&self, kept: &KeptRequest) -> Result<(), Self::Error>;
     /// Forgets the kept request.
     fn forget(&self);
+    /// Whether the kept request outlives a reload of the page. A kiosk keeps it in the page's
+    /// memory only (nothing of a person may stay in its browser): there the files the person was
+    /// given are what a reload leaves, so each copy that holds a key eHealth is about to learn
+    /// of is downloaded too, not only kept ([`finish_request`]).
+    fn keeps_across_reloads(&self) -> bool;
     /// A new RSA-2048 key pair.
     async fn new_key(&self) -> Result<RsaKeyPair, Self::Error>;
     /// Waits between GetCertificate polls.
@@ -319,10 +327,17 @@ pub async fn finish_request<K: Keeping>(
     // The ETK key is kept before the request that registers it, as the authentication key was
     // before GenerateCertificate. The rng is shared with the final write below, hence a cell.
     let rng = std::cell::RefCell::new(rng);
+    // Where the page's copy goes with a reload (a kiosk), the copy is downloaded as well, under
+    // the same name as the pending file: once CompleteETKRegistration has left, the ETK key
+    // eHealth registers is nowhere else, and "Complete a request" with this newer file finishes
+    // the request (`confirm_etk`) after any reload.
     let keep_copy = |keystore: &Keystore| -> Result<(), K::Error> {
         let bytes = keystore
             .write(password, Profile::Java, &mut **rng.borrow_mut())
             .map_err(FlowError::from)?;
+        if !keeping.keeps_across_reloads() {
+            keeping.download(&bytes, file_name)?;
+        }
         keep(
             keeping,
             &KeptRequest {

@@ -227,8 +227,8 @@ struct World<'a> {
     schedule: RefCell<Option<Schedule>>,
     /// The browser's copy (on a kiosk, the page's).
     kept: RefCell<Option<KeptRequest>>,
-    /// Every file the person was given: (name, bytes).
-    downloads: RefCell<Vec<(String, Vec<u8>)>>,
+    /// Every file the person was given, in order.
+    downloads: RefCell<Vec<Download>>,
     /// Keys handed out, in order.
     keys: RefCell<Vec<RsaKeyPair>>,
     pool: RefCell<Vec<RsaKeyPair>>,
@@ -242,6 +242,18 @@ struct World<'a> {
     final_downloaded: Cell<bool>,
     /// Faults for the regression tests: the next call of the operation gets the fault.
     script: RefCell<Vec<(Operation, Fault)>>,
+    /// Keys the run needed beyond its share of the pool.
+    keys_made_past_pool: Cell<u64>,
+}
+
+/// A file the person was given.
+#[derive(Clone)]
+struct Download {
+    name: String,
+    bytes: Vec<u8>,
+    /// A final keystore: eHealth had registered its ETK key when it was given (a copy given
+    /// before CompleteETKRegistration holds the same entries, but eHealth is still waiting).
+    is_final: bool,
 }
 
 struct Schedule {
@@ -289,16 +301,23 @@ impl<'a> World<'a> {
             violations: RefCell::default(),
             final_downloaded: Cell::new(false),
             script: RefCell::default(),
+            keys_made_past_pool: Cell::new(0),
         }
     }
 
     fn draw(&self, kinds: &[Fault]) -> Option<Fault> {
+        let fault = self.draw_only(kinds);
+        if fault == Some(Fault::Reload) {
+            self.reload();
+        }
+        fault
+    }
+
+    /// Draws a fault without playing it: a reload is the caller's to play, at its moment.
+    fn draw_only(&self, kinds: &[Fault]) -> Option<Fault> {
         let fault = self.schedule.borrow_mut().as_mut()?.draw(kinds);
         if fault.is_some() {
             self.struck.set(true);
-        }
-        if fault == Some(Fault::Reload) {
-            self.reload();
         }
         fault
     }
@@ -360,7 +379,7 @@ impl<'a> World<'a> {
                     .downloads
                     .borrow()
                     .iter()
-                    .any(|(_, bytes)| Self::keys_of(bytes).is_some_and(|(id, _)| id == key));
+                    .any(|file| Self::keys_of(&file.bytes).is_some_and(|(id, _)| id == key));
                 if !downloaded {
                     self.violation("GenerateCertificate left before its key was downloaded".into());
                 }
@@ -386,6 +405,16 @@ impl<'a> World<'a> {
                 if kept.is_none_or(|(_, etks)| !etks.contains(&etk)) {
                     self.violation(
                         "CompleteETKRegistration left before its ETK key was kept".into(),
+                    );
+                }
+                // On a kiosk the page's copy goes with a reload: the person must hold it as a
+                // file.
+                let given = self.downloads.borrow().iter().any(|file| {
+                    Self::keys_of(&file.bytes).is_some_and(|(_, etks)| etks.contains(&etk))
+                });
+                if self.kiosk && !given {
+                    self.violation(
+                        "CompleteETKRegistration left before its ETK key was downloaded".into(),
                     );
                 }
             }
@@ -417,9 +446,23 @@ impl World<'_> {
     }
 }
 
-/// Whether a keystore holds its certificate and an ETK key: a final keystore, not a pending one.
-fn is_final(bytes: &[u8]) -> bool {
-    World::keys_of(bytes).is_some_and(|(_, etk)| !etk.is_empty())
+impl World<'_> {
+    /// Whether a keystore is final: it holds an ETK key that eHealth has registered (asked of the
+    /// mock's state, not of the flow).
+    fn is_final(&self, bytes: &[u8]) -> bool {
+        let Some((id, etks)) = Self::keys_of(bytes) else { return false };
+        let hex = PublicKeyIdentifier(id).to_hex().to_uppercase();
+        self.mock.certificates().unwrap().into_iter().any(|record| {
+            record.public_key_identifier == hex
+                && !matches!(record.etk_status.as_str(), "NOT_REQUESTED" | "IN_REQUEST")
+                && record.etk_public_key.is_some_and(|etk| etks.contains(&etk))
+        })
+    }
+
+    /// The newest final keystore the person was given.
+    fn final_download(&self) -> Option<Download> {
+        self.downloads.borrow().iter().rev().find(|file| file.is_final).cloned()
+    }
 }
 
 fn base64_of(bytes: &[u8]) -> String {
@@ -438,18 +481,19 @@ impl Services for World<'_> {
             at.map(|at| script.remove(at).1)
         };
         let fault = scripted.or_else(|| {
-            self.draw(&[Unreachable, ProxyError, Dropped, Cut, Malformed, Timeout, Reload])
+            self.draw_only(&[Unreachable, ProxyError, Dropped, Cut, Malformed, Timeout, Reload])
         });
         match fault {
             Some(Unreachable) => return Err(SoakError::Injected(Unreachable)),
             Some(ProxyError) => {
                 return Ok(b"<html><body><h1>500 Internal Server Error</h1></body></html>".to_vec())
             }
-            // A reload before or after the request left, at random.
+            // A reload before or after the request left, at random (scripted ones: after).
             Some(Reload)
                 if self.schedule.borrow_mut().as_mut().is_some_and(|s| s.rng.gen_bool(0.5)) =>
             {
-                return Err(SoakError::Injected(Reload))
+                self.reload();
+                return Err(SoakError::Injected(Reload));
             }
             _ => {}
         }
@@ -458,6 +502,10 @@ impl Services for World<'_> {
         if trace() {
             let outcome = self.mock.received().unwrap().last().map(|r| r.outcome.clone());
             eprintln!("  {operation:?} -> {outcome:?}, then {fault:?}");
+        }
+        // The page that sent the request is gone before its answer arrives.
+        if fault == Some(Reload) {
+            self.reload();
         }
         match fault {
             Some(fault @ (Dropped | Timeout | Reload)) => Err(SoakError::Injected(fault)),
@@ -498,10 +546,12 @@ impl Keeping for World<'_> {
     }
 
     fn download(&self, bytes: &[u8], file_name: &str) -> Result<(), SoakError> {
-        if is_final(bytes) {
+        let is_final = self.is_final(bytes);
+        if is_final {
             self.final_downloaded.set(true);
         }
-        self.downloads.borrow_mut().push((file_name.to_owned(), bytes.to_vec()));
+        let file = Download { name: file_name.to_owned(), bytes: bytes.to_vec(), is_final };
+        self.downloads.borrow_mut().push(file);
         Ok(())
     }
 
@@ -530,8 +580,21 @@ impl Keeping for World<'_> {
         self.kept.borrow_mut().take();
     }
 
+    fn keeps_across_reloads(&self) -> bool {
+        !self.kiosk
+    }
+
     async fn new_key(&self) -> Result<RsaKeyPair, SoakError> {
-        let key = self.pool.borrow_mut().pop().expect("the run drew more keys than its share");
+        // The pool made ahead covers most runs; a run that needs more (many reloads, each a new
+        // ETK key) gets new ones, as the browser would make them.
+        let pooled = self.pool.borrow_mut().pop();
+        let key = match pooled {
+            Some(key) => key,
+            None => {
+                self.keys_made_past_pool.set(self.keys_made_past_pool.get() + 1);
+                RsaKeyPair::generate(&mut rand::thread_rng()).map_err(FlowError::from)?
+            }
+        };
         self.keys.borrow_mut().push(key.clone());
         Ok(key)
     }
@@ -579,6 +642,9 @@ struct Page {
     revoked: bool,
     /// The page was just opened again after a reload: the person picks where to go on.
     reopened: bool,
+    /// eHealth refused a new request because it holds this person's: they complete the request
+    /// with the newest file they were given.
+    complete_from_file: bool,
 }
 
 /// Where a press left the run.
@@ -670,18 +736,11 @@ impl Run<'_> {
             // The final keystore is the person's file now: the ETK activation screen and "My
             // certificates" go on from it. The person remembers what they saw done (an activation,
             // a revocation), not what an answer lost may have done.
-            let (name, bytes) = world
-                .downloads
-                .borrow()
-                .iter()
-                .rev()
-                .find(|(_, bytes)| is_final(bytes))
-                .cloned()
-                .unwrap();
-            let keystore = Keystore::read(&bytes, &Self::password()).unwrap();
+            let file = world.final_download().unwrap();
+            let keystore = Keystore::read(&file.bytes, &Self::password()).unwrap();
             page.finished = Some(Finished {
                 keystore,
-                file: (name, bytes),
+                file: (file.name, file.bytes),
                 to_be_activated: self.flow == Flow::Renewal,
             });
             (page.activated, page.revoked) = *self.seen.borrow();
@@ -695,7 +754,8 @@ impl Run<'_> {
                 .as_ref()
                 .map(|kept| (kept.file_name.clone(), kept.keystore.clone()))
                 .or_else(|| self.latest_pending_download());
-            let must_complete = kept.as_ref().is_some_and(|kept| kept.registering);
+            let must_complete = kept.as_ref().is_some_and(|kept| kept.registering)
+                || std::mem::take(&mut page.complete_from_file);
             if let Some((name, bytes)) = file {
                 if must_complete || self.coin(0.5) {
                     page.finished = Some(
@@ -812,8 +872,12 @@ impl Run<'_> {
         self.world.schedule.borrow_mut().as_mut().unwrap().rng.gen_bool(chance)
     }
 
+    /// The newest file that is not a final keystore: the pending one, or (on a kiosk) the copy
+    /// given before CompleteETKRegistration.
     fn latest_pending_download(&self) -> Option<(String, Vec<u8>)> {
-        self.world.downloads.borrow().iter().rev().find(|(_, bytes)| !is_final(bytes)).cloned()
+        let downloads = self.world.downloads.borrow();
+        let file = downloads.iter().rev().find(|file| !file.is_final)?;
+        Some((file.name.clone(), file.bytes.clone()))
     }
 }
 
@@ -838,6 +902,10 @@ struct Tally {
     duplicate_requests: u64,
     duplicate_etk_registrations: u64,
     kiosk_stranded: u64,
+    panics: u64,
+    keys_made_past_pool: u64,
+    /// Why kiosk runs were stranded, by reason.
+    stranded_by: BTreeMap<String, u64>,
     failures: Vec<String>,
 }
 
@@ -916,9 +984,11 @@ fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|text| (*text).to_owned()))
                 .unwrap_or_default();
+            tally.panics += 1;
             return fail(&mut tally, format!("panicked: {text}"));
         }
     };
+    tally.keys_made_past_pool += run.world.keys_made_past_pool.get();
     tally.presses += driven.presses;
     tally.retries += driven.retries;
     tally.reloads += driven.reloads;
@@ -938,7 +1008,7 @@ fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
         .downloads
         .borrow()
         .iter()
-        .filter_map(|(_, bytes)| World::keys_of(bytes).map(|(id, _)| id))
+        .filter_map(|file| World::keys_of(&file.bytes).map(|(id, _)| id))
         .collect::<std::collections::BTreeSet<_>>()
         .len();
     let generate = || new.iter().filter(|request| request.operation == "GenerateCertificate");
@@ -965,6 +1035,13 @@ fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
         tally.duplicate_etk_registrations += 1;
         fail(&mut tally, format!("{registrations} ETK registrations completed"));
     }
+    // Whatever eHealth holds for this run's keys, the person holds the key of: each key eHealth
+    // received a request for, and each ETK key it registered, is in a file the person was given
+    // (or, outside a kiosk, in the browser's copy). A run that could not finish still loses none.
+    if let Err(what) = check_held(&run.world) {
+        tally.keys_lost += 1;
+        fail(&mut tally, what);
+    }
     match driven.end {
         End::Finished => {
             if let Err(what) = check_final(&run) {
@@ -974,7 +1051,12 @@ fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
         }
         End::Stranded(why) if kiosk && driven.reloads > 0 => {
             tally.kiosk_stranded += 1;
-            let _ = why;
+            // By eHealth's code where there is one: the figures group alike runs.
+            let reason = why
+                .split_once("code: \"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map_or(why.clone(), |(code, _)| code.to_owned());
+            *tally.stranded_by.entry(reason).or_default() += 1;
         }
         End::Stranded(why) | End::Unexplained(why) => fail(&mut tally, why),
     }
@@ -1045,6 +1127,13 @@ async fn drive(run: &Run<'_>, rng: &mut StdRng) -> Driven {
                     reloads += 1;
                     page = Page { reopened: true, ..Page::default() };
                 }
+                // On a kiosk after a reload, starting again is refused when eHealth holds the
+                // person's request or certificate already: eHealth's message says so, and the
+                // person completes the request with the newest file they hold.
+                if run.world.kiosk && reloads > 0 && refused_as_existing(&err) {
+                    page = Page { reopened: true, complete_from_file: true, ..Page::default() };
+                    continue;
+                }
                 if !explained(run, &err) {
                     let why = format!("unexplained error: {err:?}");
                     if run.world.kiosk && reloads > 0 {
@@ -1063,6 +1152,18 @@ async fn drive(run: &Run<'_>, rng: &mut StdRng) -> Driven {
             }
         }
     }
+}
+
+/// eHealth refused a new request because the person has one under way or issued.
+fn refused_as_existing(err: &SoakError) -> bool {
+    let SoakError::Flow(FlowError::Certra(ehcert_certra::CertraError::Refused { errors, .. })) =
+        err
+    else {
+        return false;
+    };
+    errors.iter().any(|error| {
+        matches!(error.code.as_str(), "ACTIVE_CERTIFICATE_EXISTS" | "REQUEST_IN_PROGRESS")
+    })
 }
 
 /// Whether the schedule explains an error: a fault struck in this press, eHealth had not issued
@@ -1097,15 +1198,48 @@ fn explained(run: &Run<'_>, err: &SoakError) -> bool {
     }
 }
 
+/// Every key of this run that eHealth knows is in a file the person holds (or the browser's copy).
+fn check_held(world: &World<'_>) -> Result<(), String> {
+    let mut held: Vec<([u8; 20], Vec<Vec<u8>>)> =
+        world.downloads.borrow().iter().filter_map(|file| World::keys_of(&file.bytes)).collect();
+    if !world.kiosk {
+        held.extend(world.kept().and_then(|kept| World::keys_of(&kept.keystore)));
+    }
+    let made: Vec<String> = world
+        .keys
+        .borrow()
+        .iter()
+        .map(|key| PublicKeyIdentifier::of(&key.public_key_info().unwrap()).to_hex().to_uppercase())
+        .collect();
+    for record in world.mock.certificates().unwrap() {
+        if !made.contains(&record.public_key_identifier) {
+            continue; // not this run's (the renewal's current certificate)
+        }
+        let hex = |id: &[u8; 20]| PublicKeyIdentifier(*id).to_hex().to_uppercase();
+        if !held.iter().any(|(held_id, _)| hex(held_id) == record.public_key_identifier) {
+            return Err(format!(
+                "eHealth holds a request ({}) for a key in no file the person holds",
+                record.status
+            ));
+        }
+        let registered = !matches!(record.etk_status.as_str(), "NOT_REQUESTED" | "IN_REQUEST");
+        if let (true, Some(etk)) = (registered, &record.etk_public_key) {
+            if !held.iter().any(|(_, etks)| etks.contains(etk)) {
+                return Err(format!(
+                    "eHealth registered an ETK ({}) whose key is in no file the person holds",
+                    record.etk_status
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The final keystore: opens with its password, passes the health check, and holds the key
 /// eHealth certified and the ETK key eHealth registered.
 fn check_final(run: &Run<'_>) -> Result<(), String> {
-    let downloads = run.world.downloads.borrow();
-    let (name, bytes) = downloads
-        .iter()
-        .rev()
-        .find(|(_, bytes)| is_final(bytes))
-        .ok_or("no final keystore was downloaded")?;
+    let file = run.world.final_download().ok_or("no final keystore was downloaded")?;
+    let (name, bytes) = (&file.name, &file.bytes);
     let at = if run.flow == Flow::Renewal { mock_now() } else { now() };
     let report = keystore_check::check(bytes, &Run::password(), name, i64::try_from(at.0).unwrap())
         .map_err(|err| format!("the final keystore does not open: {err}"))?;
@@ -1131,9 +1265,10 @@ fn check_final(run: &Run<'_>) -> Result<(), String> {
     }
     // Non-kiosk: one authentication key in every pending file of the run.
     if !run.world.kiosk {
+        let downloads = run.world.downloads.borrow();
         let pending_keys: std::collections::BTreeSet<_> = downloads
             .iter()
-            .filter_map(|(_, bytes)| World::keys_of(bytes).map(|(id, _)| id))
+            .filter_map(|file| World::keys_of(&file.bytes).map(|(id, _)| id))
             .collect();
         if pending_keys.len() != 1 {
             return Err(format!(
@@ -1148,10 +1283,42 @@ fn check_final(run: &Run<'_>) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------------
 // The soak
 
+/// A seed's bit 32 says whether it is a kiosk run; the runs of one soak are `base + index` (and
+/// the kiosk's `base + 2^32 + index`), with a base whose low 33 bits are zero.
+const KIOSK_SEED: u64 = 1 << 32;
+
+/// Where this process's soak starts: `EHCERT_SOAK_SEED_BASE`, or else the clock's seconds, so that
+/// every run of the test command explores seeds no earlier run did (one second apart is enough:
+/// the base moves by 2^33 seeds a second, and a soak runs fewer than 2^32 of them).
+fn seed_base() -> u64 {
+    static BASE: OnceLock<u64> = OnceLock::new();
+    *BASE.get_or_init(|| {
+        let base = std::env::var("EHCERT_SOAK_SEED_BASE").ok().map_or_else(
+            || now().0 << 33,
+            |base| base.parse::<u64>().expect("EHCERT_SOAK_SEED_BASE is a number") >> 33 << 33,
+        );
+        println!(
+            "soak seed base {base} (EHCERT_SOAK_SEED_BASE={base} runs these seeds again; \
+             EHCERT_SOAK_SEED=<seed> replays one run)"
+        );
+        base
+    })
+}
+
+/// The seeds a soak of `runs` runs plays: from the base, or the one `EHCERT_SOAK_SEED` names
+/// (in the soak of its kind only).
+fn seeds(kiosk: bool, runs: u64) -> Vec<u64> {
+    if let Ok(seed) = std::env::var("EHCERT_SOAK_SEED") {
+        let seed: u64 = seed.parse().expect("EHCERT_SOAK_SEED is a number");
+        return if (seed & KIOSK_SEED != 0) == kiosk { vec![seed] } else { Vec::new() };
+    }
+    let first = seed_base() + if kiosk { KIOSK_SEED } else { 0 };
+    (0..runs).map(|index| first + index).collect()
+}
+
 fn soak(kiosk: bool, runs: u64) -> Tally {
-    let first_seed: u64 =
-        std::env::var("EHCERT_SOAK_SEED").ok().map_or(0, |seed| seed.parse().unwrap());
-    let runs = if std::env::var("EHCERT_SOAK_SEED").is_ok() { 1 } else { runs };
+    let seeds = seeds(kiosk, runs);
+    let runs = seeds.len() as u64;
     let tally = Mutex::new(Tally::default());
     let next = AtomicU64::new(0);
     let started = Instant::now();
@@ -1163,7 +1330,7 @@ fn soak(kiosk: bool, runs: u64) -> Tally {
                 if index >= runs {
                     break;
                 }
-                run_once(first_seed + index + if kiosk { 1 << 32 } else { 0 }, kiosk, &tally);
+                run_once(seeds[usize::try_from(index).unwrap()], kiosk, &tally);
                 if (index + 1).is_multiple_of(1000) {
                     let tally = tally.lock().unwrap();
                     println!(
@@ -1195,16 +1362,22 @@ fn soak(kiosk: bool, runs: u64) -> Tally {
         tally.reloads
     );
     println!(
-        "  keys lost {}, duplicate requests {}, duplicate ETK registrations {}{}",
+        "  keys lost {}, duplicate requests {}, duplicate ETK registrations {}, harness panics {}, \
+         keys made past the pool {}{}",
         tally.keys_lost,
         tally.duplicate_requests,
         tally.duplicate_etk_registrations,
+        tally.panics,
+        tally.keys_made_past_pool,
         if kiosk {
             format!(", runs stranded by a reload {}", tally.kiosk_stranded)
         } else {
             String::new()
         }
     );
+    if !tally.stranded_by.is_empty() {
+        println!("  stranded runs by reason: {:?}", tally.stranded_by);
+    }
     tally
 }
 
@@ -1490,4 +1663,71 @@ fn a_key_taken_up_after_a_reload_asks_ehealth_before_sending() {
     assert_eq!(received(&world, "GenerateCertificate"), 1);
     assert_eq!(keys_made(&world).len(), 3, "the two keys, then an ETK key for the lost one");
     assert_eq!(world.violations.borrow().as_slice(), [] as [String; 0]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A kiosk's reload after CompleteETKRegistration (issue: the ETK key lived in the page only)
+
+/// Found by the soak with its standard seeds: on a kiosk, the page reloaded after
+/// CompleteETKRegistration left, and the ETK key eHealth registered had been kept in the page's
+/// memory only. These seeds run every time.
+#[test]
+fn kiosk_seeds_that_lost_the_etk_key_to_a_reload() {
+    let tally = Mutex::new(Tally::default());
+    for seed in [4_294_967_356, 4_294_967_425] {
+        run_once(seed, true, &tally);
+    }
+    assert_clean(&tally.into_inner().unwrap());
+}
+
+/// The replayed scenario, scripted: on a kiosk, CompleteETKRegistration is carried out and the
+/// page reloads before its answer is read. The person holds the files the page gave them; "Complete
+/// a request" with the newest finishes the request with the ETK key eHealth registered, and no
+/// other key is made.
+#[test]
+fn a_kiosk_reloaded_after_complete_etk_registration_finishes_from_the_newest_file() {
+    let mock = MockCertra::open(None, Knobs::default()).unwrap();
+    let world = World::new(mock, &shared().cards[0], true);
+    // Three keys: the two made at the password step, and one that a wrong path would make.
+    world.pool.replace(shared().keys[15..18].to_vec());
+    let holder = &world.card.holder;
+    runtime().block_on(async {
+        let (contact, contract, mut request) = personal_request(&world).await;
+        world.script.borrow_mut().push((Operation::CompleteEtkRegistration, Fault::Reload));
+        let asked = Asked { contact: &contact, contract: &contract, base_services: &[] };
+        let outcome = request
+            .send_and_finish(&world, holder, asked, |_| {}, |_| {}, |_| {}, &mut rand::thread_rng())
+            .await;
+        assert!(matches!(outcome, Err(SoakError::Injected(Fault::Reload))), "the page reloaded");
+        drop(request);
+        assert!(world.kept().is_none(), "a kiosk's copy goes with the page");
+
+        let newest = world.downloads.borrow().last().cloned().unwrap();
+        let finished = finish_request(
+            &world,
+            &newest.bytes,
+            &Run::password(),
+            &newest.name,
+            None,
+            |_| {},
+            &mut rand::thread_rng(),
+        )
+        .await
+        .unwrap_or_else(|err| panic!("completed from the newest file: {err:?}"));
+        let (_, etks) = World::read_keys(&finished.file.1).unwrap();
+        let made = keys_made(&world);
+        assert_eq!(made.len(), 2, "no key made after the password step");
+        assert!(etks.iter().all(|etk| made.contains(etk)) && etks.len() == 1);
+    });
+    assert_eq!(received(&world, "CompleteETKRegistration"), 1);
+    assert_eq!(world.violations.borrow().as_slice(), [] as [String; 0]);
+    let run = Run {
+        world,
+        flow: Flow::Personal,
+        revoke: false,
+        current: None,
+        validated: Cell::new(false),
+        seen: RefCell::default(),
+    };
+    check_final(&run).unwrap();
 }

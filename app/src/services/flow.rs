@@ -16,7 +16,7 @@ use ehcert_shared::page::{Lang, SignRequest};
 
 use crate::{
     error::AppError,
-    services::{bridge::BridgeClient, certra, clock, files, webcrypto},
+    services::{bridge::BridgeClient, certra, clock, files, keeping, webcrypto},
 };
 
 /// Services for one flow in one environment.
@@ -86,6 +86,11 @@ impl Keeping for WebServices {
 
     fn forget(&self) {
         files::forget_pending();
+    }
+
+    fn keeps_across_reloads(&self) -> bool {
+        // A kiosk keeps the copy in the page's memory (`files::store_pending`).
+        !keeping::is_kiosk()
     }
 
     async fn new_key(&self) -> Result<RsaKeyPair, AppError> {
