@@ -2,15 +2,28 @@
 // Debian Chromium and prints the PKI core's timings measured inside the page, plus the page's own
 // load timings, the app's download size, and (given the native benchmark's JSON) one table of
 // every measurement against the budgets of app/PRODUCT.md §6, as markdown and JSON.
-// Usage: node bench.mjs <ehcert-serve binary> <production dist dir> <dist dir with #bench> <native JSON file> <output dir> <bridge JSON file> <flow JSON file>
+// Usage (`./tasks bench` runs it): node bench.mjs --serve <ehcert-serve binary>
+//   --dist <production dist dir> --bench-dist <dist dir with #bench> --native <native JSON>
+//   --bridge <bridge JSON> --flow <flow JSON> [--load <ehcert-serve load bench's printed text>]
+//   --out <output dir> [--benchmarks-md <docs/BENCHMARKS.md to write>]
 // (the download size is the production bundle's; the #bench screen is built only into the second)
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { appDownload } from '../.ci/app-size.mjs';
 
-const [serveBinary, dist, benchDist, nativeFile, outDir, bridgeFile, flowFile] = process.argv.slice(2);
+const { values: flags } = parseArgs({
+  options: Object.fromEntries(
+    ['serve', 'dist', 'bench-dist', 'native', 'bridge', 'flow', 'load', 'out', 'benchmarks-md'].map((name) => [name, { type: 'string' }]),
+  ),
+});
+for (const name of ['serve', 'dist', 'bench-dist', 'native', 'bridge', 'flow', 'out']) {
+  if (!flags[name]) throw new Error(`bench.mjs: --${name} is needed (see the usage at the top)`);
+}
+const { serve: serveBinary, dist, 'bench-dist': benchDist, native: nativeFile, out: outDir, bridge: bridgeFile, flow: flowFile } = flags;
 const server = spawn(serveBinary, ['--dist', benchDist, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve, reject) => {
   let out = '';
@@ -91,7 +104,32 @@ function report(browserVersion, browserMeasurements) {
   ];
   const table = lines.join('\n');
   mkdirSync(outDir, { recursive: true });
+  if (flags['benchmarks-md']) writeBenchmarks(flags['benchmarks-md'], browserVersion, table);
   writeFileSync(path.join(outDir, 'report.md'), `Chromium ${browserVersion}, ${new Date().toISOString()}\n\n${table}\n`);
   writeFileSync(path.join(outDir, 'report.json'), JSON.stringify({ browser: browserVersion, gzip_bytes: gzipBytes, browser_measurements: browserMeasurements, native_measurements: native, bridge_measurements: bridge, flow_measurements: flow }, null, 2));
   console.log(`Chromium ${browserVersion}\n\n${table}\n\n(written to ${outDir}/report.md and report.json)`);
+}
+
+/** docs/BENCHMARKS.md, written from this run only: nothing in it is copied by hand. */
+function writeBenchmarks(file, browserVersion, table) {
+  const load = flags.load && existsSync(flags.load) ? readFileSync(flags.load, 'utf8').trim() : null;
+  const text = [
+    '# Benchmarks',
+    '',
+    `Written by \`./tasks bench\` on ${new Date().toISOString().slice(0, 10)}, from one run on a machine with ` +
+      `${availableParallelism()} cores, headless Chromium ${browserVersion}. Do not edit: run \`./tasks bench\` again. ` +
+      'The budgets are those of app/PRODUCT.md §6; medians over the runs shown. Times depend on the machine: ' +
+      'compare figures of one run with each other (a wasm figure with its native twin), not with another day\'s.',
+    '',
+    '"User actions" counts what a person does from opening the flow to the final keystore: choices (a click, a ' +
+      "selection, the contract's checkbox, Sign in the PIN window), with the fields typed listed apart.",
+    '',
+    table,
+    '',
+    ...(load
+      ? ['## ehcert-serve under load', '', 'As `cargo bench -p ehcert-serve --bench load` printed it in the same run:', '', '```', load, '```', '']
+      : []),
+  ].join('\n');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
 }

@@ -1,0 +1,1125 @@
+//! The steps. Each builds or installs what it needs through [`Tasks::step`], so a part shared by
+//! two steps (the app's build, the native servers, the Debian package) runs once per run.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Child, Command},
+};
+
+use crate::run::{answers, fail, flags, log, number, output, run, Failure, Tasks};
+
+type Result<T = ()> = std::result::Result<T, Failure>;
+
+const TRUNK_VERSION: &str = "~0.21";
+const DENY_VERSION: &str = "0.20.2";
+/// The soak's names in the native tests: run apart, with their figures (`unit`, `soak`).
+const SOAK_TESTS: [&str; 2] =
+    ["no_key_is_lost_and_none_is_requested_twice", "a_kiosk_loses_no_key_it_downloaded"];
+/// The Playwright projects (e2e/playwright.config.ts).
+const E2E_PROJECTS: [&str; 5] =
+    ["ehcert-serve", "nginx", "firefox", "kiosk-policy", "installed-bridge"];
+
+fn no_arguments(args: &[String]) -> Result {
+    match args.first() {
+        Some(arg) => fail(format!("unexpected argument {arg}")),
+        None => Ok(()),
+    }
+}
+
+// --- set-up ---------------------------------------------------------------------------------
+
+pub(crate) fn setup(tasks: &mut Tasks, args: &[String]) -> Result {
+    no_arguments(args)?;
+    crates(tasks)?;
+    app_tools(tasks)?;
+    npm(tasks)?;
+    deny_tool(tasks)
+}
+
+/// Every crate of Cargo.lock, for every target (cargo fetch without --target): cargo-deny reads
+/// the metadata of all targets offline, and a fresh machine has only the crates of the targets
+/// it built (wasi, core-foundation and windows-sys would be missing).
+fn crates(tasks: &mut Tasks) -> Result {
+    tasks.step("cargo fetch", |tasks| run(tasks.command("cargo").args(["fetch", "--locked"])))
+}
+
+/// wasm-bindgen (exactly Cargo.lock's version) and Trunk, which build the app.
+fn app_tools(tasks: &mut Tasks) -> Result {
+    tasks.step("wasm-bindgen and trunk", |tasks| {
+        let lock = std::fs::read_to_string(tasks.path("Cargo.lock"))
+            .map_err(|err| Failure(format!("Cargo.lock: {err}")))?;
+        let bindgen = locked_version(&lock, "wasm-bindgen")
+            .ok_or_else(|| Failure("Cargo.lock has no wasm-bindgen".into()))?;
+        if answers("wasm-bindgen", &["--version"]) != Some(format!("wasm-bindgen {bindgen}")) {
+            log(&format!("installing wasm-bindgen-cli {bindgen} (about 4 minutes cold)"));
+            // Not --locked: its lock file pins a yanked crate for some versions.
+            run(tasks.command("cargo").args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &bindgen,
+            ]))?;
+        }
+        if !answers("trunk", &["--version"])
+            .is_some_and(|version| version.starts_with("trunk 0.21."))
+        {
+            log(&format!("installing trunk {TRUNK_VERSION} (about 13 minutes cold)"));
+            run(tasks.command("cargo").args([
+                "install",
+                "trunk",
+                "--version",
+                TRUNK_VERSION,
+                "--locked",
+            ]))?;
+        }
+        Ok(())
+    })
+}
+
+/// The version Cargo.lock pins for `name`.
+fn locked_version(lock: &str, name: &str) -> Option<String> {
+    let mut lines = lock.lines();
+    lines.find(|line| *line == format!("name = \"{name}\""))?;
+    let version = lines.next()?.strip_prefix("version = \"")?.strip_suffix('"')?;
+    Some(version.to_owned())
+}
+
+fn deny_tool(tasks: &mut Tasks) -> Result {
+    tasks.step("cargo-deny", |tasks| {
+        if answers("cargo-deny", &["--version"]) != Some(format!("cargo-deny {DENY_VERSION}")) {
+            log(&format!("installing cargo-deny {DENY_VERSION} (about 6 minutes cold)"));
+            run(tasks.command("cargo").args([
+                "install",
+                "cargo-deny",
+                "--version",
+                DENY_VERSION,
+                "--locked",
+            ]))?;
+        }
+        Ok(())
+    })
+}
+
+/// The npm projects: the app's build tools (binaryen) and the end-to-end suite (Playwright, the
+/// TypeScript compiler that type-checks the extension, web-ext and addons-linter).
+fn npm(tasks: &mut Tasks) -> Result {
+    tasks.step("npm packages", |tasks| {
+        for project in ["app", "e2e"] {
+            let lock = tasks.path(&format!("{project}/package-lock.json"));
+            let installed = tasks.path(&format!("{project}/node_modules/.ehcert-installed-lock"));
+            if std::fs::read(&lock).ok() != std::fs::read(&installed).ok() || !installed.exists() {
+                log(&format!("installing the npm packages of {project}/"));
+                run(tasks.command("npm").current_dir(tasks.path(project)).args([
+                    "ci",
+                    "--no-audit",
+                    "--no-fund",
+                ]))?;
+                std::fs::copy(&lock, &installed)
+                    .map_err(|err| Failure(format!("{project}: {err}")))?;
+            }
+        }
+        Ok(())
+    })
+}
+
+// --- the workspace, as cargo metadata describes it ------------------------------------------------
+
+/// The workspace's packages: those built natively (its default members) and those the app is
+/// made of (the app and its path dependencies, built for wasm32).
+struct Workspace {
+    native: Vec<String>,
+    wasm: Vec<String>,
+}
+
+fn workspace(tasks: &Tasks) -> Result<Workspace> {
+    let text = output(tasks.command("cargo").args([
+        "metadata",
+        "--format-version",
+        "1",
+        "--no-deps",
+        "--locked",
+    ]))?;
+    let metadata: serde_json::Value =
+        serde_json::from_str(&text).map_err(|err| Failure(format!("cargo metadata: {err}")))?;
+    let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
+    let name_of = |id: &serde_json::Value| {
+        packages
+            .iter()
+            .find(|package| package["id"] == *id)
+            .and_then(|package| package["name"].as_str())
+    };
+    let native: Vec<String> = metadata["workspace_default_members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|id| name_of(id).map(str::to_owned))
+        .collect();
+    // The app, then every workspace package it reaches through path dependencies.
+    let mut wasm = vec!["ehcert-app".to_owned()];
+    let mut at = 0;
+    while at < wasm.len() {
+        let package = packages.iter().find(|package| package["name"] == wasm[at].as_str());
+        for dependency in
+            package.and_then(|package| package["dependencies"].as_array()).into_iter().flatten()
+        {
+            let kind = dependency["kind"].as_str();
+            if dependency["path"].is_string() && kind != Some("dev") && kind != Some("build") {
+                let name = dependency["name"].as_str().unwrap_or_default().to_owned();
+                if !wasm.contains(&name) {
+                    wasm.push(name);
+                }
+            }
+        }
+        at += 1;
+    }
+    if native.is_empty() || wasm.len() < 2 {
+        return fail("cargo metadata named no workspace packages");
+    }
+    Ok(Workspace { native, wasm })
+}
+
+// --- toolchain for wasm32 -----------------------------------------------------------------------
+
+/// Whether wasm32 builds use Debian's Rust (no wasm32 target in rustup's toolchain).
+fn uses_debian_rust() -> bool {
+    !answers("rustup", &["target", "list", "--installed"])
+        .is_some_and(|targets| targets.lines().any(|target| target == "wasm32-unknown-unknown"))
+}
+
+/// `command` set up to build for wasm32-unknown-unknown: rustup's toolchain where its wasm32
+/// target is installed, otherwise Debian's Rust with std built from source (cargo's build-std,
+/// unlocked on a stable compiler with RUSTC_BOOTSTRAP). The app's npm tools (binaryen's wasm-opt)
+/// come first on PATH, before any older system copy.
+fn for_wasm(tasks: &Tasks, mut command: Command) -> Command {
+    let tools = tasks.path("app/node_modules/.bin");
+    let path = std::env::var("PATH").unwrap_or_default();
+    if !uses_debian_rust() {
+        command.env("PATH", format!("{}:{path}", tools.display()));
+    } else {
+        // std is built here anyway, so a release build can also drop the panic machinery
+        // (messages, locations, formatting): a panic is a bug that ends the app either way, and
+        // the app's errors are values, never panics. About 18 KB gzip off the download
+        // (app/PRODUCT.md §6).
+        command
+            .env("PATH", format!("{}:/usr/bin:{path}", tools.display()))
+            // `cargo run` points these at rustup's toolchain; Debian's cargo must not see them.
+            .env_remove("RUSTUP_TOOLCHAIN")
+            .env_remove("CARGO")
+            .env_remove("RUSTC")
+            .env_remove("LD_LIBRARY_PATH")
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .env("CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT", "true")
+            .env("CARGO_PROFILE_RELEASE_PANIC", "immediate-abort")
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", "/usr/bin/rust-lld")
+            .env("CARGO_TARGET_DIR", tasks.path("target/wasm"));
+    }
+    command
+}
+
+/// `cargo clippy` for wasm32. With Debian's Rust, its clippy is called by its own path: cargo
+/// looks for a subcommand in `$CARGO_HOME/bin` before PATH when CARGO_HOME is set, and finds
+/// rustup's proxy there, whose toolchain has no standard library sources to build for wasm32.
+fn wasm_clippy(tasks: &Tasks) -> Command {
+    let debian = Path::new("/usr/bin/cargo-clippy");
+    let mut clippy = for_wasm(tasks, tasks.command("cargo"));
+    if uses_debian_rust() && debian.is_file() {
+        clippy = for_wasm(tasks, tasks.command(debian));
+        // cargo-clippy runs `$CARGO check` with its own clippy-driver.
+        clippy.env("CARGO", "/usr/bin/cargo");
+    }
+    clippy.arg("clippy");
+    clippy
+}
+
+// --- check ------------------------------------------------------------------------------------
+
+pub(crate) fn check(tasks: &mut Tasks, args: &[String]) -> Result {
+    no_arguments(args)?;
+    crates(tasks)?;
+    npm(tasks)?;
+    tasks.step("cargo fmt --check", |tasks| {
+        run(tasks.command("cargo").args(["fmt", "--all", "--check"]))
+    })?;
+    let workspace = workspace(tasks)?;
+    tasks.step(
+        "clippy, native (one package at a time, so features cannot hide errors)",
+        |tasks| {
+            for package in &workspace.native {
+                run(tasks.command("cargo").args([
+                    "clippy",
+                    "--locked",
+                    "-p",
+                    package,
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]))?;
+            }
+            Ok(())
+        },
+    )?;
+    tasks.step("clippy, the app and the libraries it is made of, for wasm32", |tasks| {
+        let mut clippy = wasm_clippy(tasks);
+        clippy.arg("--locked");
+        for package in &workspace.wasm {
+            clippy.args(["-p", package]);
+        }
+        clippy.args([
+            "--target",
+            "wasm32-unknown-unknown",
+            "--lib",
+            "--bins",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ]);
+        run(&mut clippy)
+    })?;
+    tasks.step("no two modules import each other", |tasks| {
+        run(tasks.command("node").arg(".ci/module-cycles.mjs"))
+    })?;
+    tasks.step("every document and section the code cites is in the repository", |tasks| {
+        run(tasks.command("node").arg(".ci/citations.mjs"))
+    })?;
+    tasks.step("extension type check (tsc --noEmit over its JSDoc-typed JavaScript)", |tasks| {
+        run(tasks.command(tasks.path("e2e/node_modules/.bin/tsc")).args([
+            "--noEmit",
+            "-p",
+            "extension",
+        ]))
+    })?;
+    tasks.step("web-ext lint of the extension's Firefox builds", extension_lint)?;
+    deny(tasks)
+}
+
+/// The Firefox builds of the extension, development and release, as addons.mozilla.org's linter
+/// reads them (warnings as errors). The Chromium builds are not Firefox manifests (a `key`, a
+/// service worker), so the linter does not apply to them.
+fn extension_lint(tasks: &mut Tasks) -> Result {
+    let out = tasks.path("target/extension");
+    let _ = std::fs::remove_dir_all(&out);
+    for (name, origin) in
+        [("firefox-development", None), ("firefox-release", Some("https://ehcert.example.be"))]
+    {
+        let build = out.join(name);
+        let mut command = tasks.command("node");
+        command.args(["extension/build.mjs", "--browser", "firefox", "--out"]).arg(&build);
+        if let Some(origin) = origin {
+            command.args(["--origin", origin]);
+        }
+        command.stdout(std::process::Stdio::null());
+        run(&mut command)?;
+        run(tasks
+            .command(tasks.path("e2e/node_modules/.bin/web-ext"))
+            .args(["lint", "--source-dir"])
+            .arg(&build)
+            .args(["--warnings-as-errors", "--output", "text"]))?;
+    }
+    Ok(())
+}
+
+/// cargo-deny's licences, bans, sources and advisories (deny.toml). The advisories come from a
+/// RustSec snapshot beside the project (`../shared/advisory-db`, or EHCERT_ADVISORY_DB=DIR),
+/// never fetched: it is copied as the git checkout cargo-deny reads, into the folder cargo-deny
+/// itself names, dated by its newest advisory. Without a snapshot the advisories are skipped,
+/// and the run says so.
+fn deny(tasks: &mut Tasks) -> Result {
+    deny_tool(tasks)?;
+    tasks.step("cargo deny", |tasks| {
+        let snapshot = std::env::var_os("EHCERT_ADVISORY_DB")
+            .map_or_else(|| tasks.path("../shared/advisory-db"), PathBuf::from);
+        if !snapshot.join("crates").is_dir() {
+            log(&format!(
+                "cargo deny: licences, bans, sources (advisories SKIPPED: no RustSec snapshot at {})",
+                snapshot.display()
+            ));
+            return run(tasks.command("cargo").args(["deny", "--offline", "check", "--hide-inclusion-graph", "bans", "licenses", "sources"]));
+        }
+        let db = advisory_folder(tasks)?;
+        let newest = newest_advisory(&snapshot)?;
+        let stamp = format!("{newest} {}", count_files(&snapshot.join("crates"), "md"));
+        if std::fs::read_to_string(db.join(".ehcert-stamp")).ok().as_deref() != Some(stamp.as_str()) {
+            let _ = std::fs::remove_dir_all(&db);
+            std::fs::create_dir_all(&db).map_err(|err| Failure(format!("{}: {err}", db.display())))?;
+            run(Command::new("cp").arg("-r").arg(snapshot.join(".")).arg(&db))?;
+            let date = format!("{newest}T00:00:00Z");
+            run(Command::new("git").current_dir(&db).args(["init", "-q"]))?;
+            run(Command::new("git").current_dir(&db).args(["add", "-A"]))?;
+            run(Command::new("git")
+                .current_dir(&db)
+                .env("GIT_AUTHOR_DATE", &date)
+                .env("GIT_COMMITTER_DATE", &date)
+                .args(["-c", "user.name=snapshot", "-c", "user.email=snapshot@invalid", "commit", "-qm", "RustSec snapshot"]))?;
+            std::fs::write(db.join(".ehcert-stamp"), &stamp).map_err(|err| Failure(err.to_string()))?;
+        }
+        log(&format!("cargo deny: licences, bans, sources, advisories (RustSec snapshot, newest advisory {newest})"));
+        run(tasks.command("cargo").args(["deny", "--offline", "check", "--hide-inclusion-graph"]))
+    })
+}
+
+/// The folder cargo-deny reads the advisory database from: deny.toml's `db-path`, then a name
+/// cargo-deny derives from the database's address. Asked of cargo-deny itself: with the folder
+/// missing, `check advisories` says which one it could not open.
+fn advisory_folder(tasks: &Tasks) -> Result<PathBuf> {
+    let parent = tasks.path("target/advisory-dbs");
+    if let Some(found) =
+        std::fs::read_dir(&parent).ok().into_iter().flatten().flatten().find(|entry| {
+            entry.file_name().to_string_lossy().starts_with("advisory-db-")
+                && entry.path().join(".ehcert-stamp").exists()
+        })
+    {
+        // A copy made by an earlier run, still where cargo-deny looks if it opens.
+        let probe =
+            tasks.command("cargo").args(["deny", "--offline", "check", "advisories"]).output();
+        if probe.is_ok_and(|out| out.status.success()) {
+            return Ok(found.path());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&parent);
+    let out = tasks
+        .command("cargo")
+        .args(["deny", "--offline", "check", "advisories"])
+        .output()
+        .map_err(|err| Failure(format!("cargo deny: {err}")))?;
+    let said = String::from_utf8_lossy(&out.stderr);
+    let parent_text = parent.display().to_string();
+    let name = said.split(&parent_text).nth(1).and_then(|rest| {
+        let rest = rest.trim_start_matches('/');
+        let end =
+            rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
+        rest[..end].starts_with("advisory-db-").then(|| rest[..end].to_owned())
+    });
+    match name {
+        Some(name) => Ok(parent.join(name)),
+        None => fail(format!(
+            "cargo deny did not name its advisory folder under {parent_text}:\n{said}"
+        )),
+    }
+}
+
+fn newest_advisory(snapshot: &Path) -> Result<String> {
+    let mut newest = String::new();
+    let mut stack = vec![snapshot.join("crates"), snapshot.join("rust")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "md") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for line in text.lines() {
+                    if let Some(date) =
+                        line.strip_prefix("date = \"").and_then(|rest| rest.strip_suffix('"'))
+                    {
+                        if date.len() == 10 && date > newest.as_str() {
+                            newest = date.to_owned();
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if newest.is_empty() {
+        return fail(format!("no dated advisory in {}", snapshot.display()));
+    }
+    Ok(newest)
+}
+
+fn count_files(dir: &Path, extension: &str) -> usize {
+    let mut count = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|ext| ext == extension) {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+// --- unit ---------------------------------------------------------------------------------------
+
+pub(crate) fn unit(tasks: &mut Tasks, args: &[String]) -> Result {
+    no_arguments(args)?;
+    crates(tasks)?;
+    tasks.step("native unit and integration tests (the fault soak apart)", |tasks| {
+        let mut test = tasks.command("cargo");
+        test.args(["test", "--locked", "--"]);
+        for name in SOAK_TESTS {
+            test.args(["--skip", name]);
+        }
+        run(&mut test)
+    })?;
+    tasks.step("fault soak: 300 runs and 300 on a kiosk, from a new seed base", |tasks| {
+        run(tasks
+            .command("cargo")
+            .args(["test", "--locked", "-p", "ehcert-flows", "--test", "soak", "--", "--nocapture"])
+            .args(SOAK_TESTS))
+    })?;
+    tasks.step("extension unit tests", |tasks| {
+        run(tasks.command("node").current_dir(tasks.path("extension")).args(["--test", "tests/"]))
+    })
+}
+
+// --- fuzz ---------------------------------------------------------------------------------------
+
+/// Every fuzz target, built with libFuzzer's coverage instrumentation (the flags cargo-fuzz
+/// passes, without the address sanitizer: the code under test is safe Rust, so a stable compiler
+/// builds them) and run for a few seconds each, so that no target can rot. Finding bugs takes
+/// longer runs: `cargo fuzz run <target>` in the fuzz folder (docs/testing.md). A crash fails
+/// the step and leaves its input in target/fuzz/artifacts/.
+pub(crate) fn fuzz(tasks: &mut Tasks, args: &[String]) -> Result {
+    let given = flags(args, &["--seconds"])?;
+    let seconds = number(&given, "--seconds", 5)?;
+    crates(tasks)?;
+    let host = output(Command::new("rustc").arg("-vV"))?
+        .lines()
+        .find_map(|line| line.strip_prefix("host: ").map(str::to_owned))
+        .ok_or_else(|| Failure("rustc -vV named no host".into()))?;
+    let bin = tasks.path(&format!("target/fuzz/{host}/release"));
+    for project in ["app/pki/fuzz", "app/certra/fuzz", "card-bridge/fuzz"] {
+        tasks.step(&format!("fuzz targets of {project}: build"), |tasks| {
+            run(tasks
+                .command("cargo")
+                .current_dir(tasks.path(project))
+                .env(
+                    "RUSTFLAGS",
+                    "--cfg fuzzing -Cdebug-assertions -Coverflow-checks -Cpasses=sancov-module \
+                     -Cllvm-args=-sanitizer-coverage-level=4 \
+                     -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
+                     -Cllvm-args=-sanitizer-coverage-pc-table \
+                     -Cllvm-args=-sanitizer-coverage-trace-compares",
+                )
+                .env("CARGO_TARGET_DIR", tasks.path("target/fuzz"))
+                .args(["build", "--release", "--locked", "--bins", "--target", &host]))
+        })?;
+        let manifest = std::fs::read_to_string(tasks.path(&format!("{project}/Cargo.toml")))
+            .map_err(|err| Failure(format!("{project}: {err}")))?;
+        // The [[bin]] names: every `name = "…"` after the package's own.
+        let targets: Vec<String> = manifest
+            .lines()
+            .filter_map(|line| {
+                line.strip_prefix("name = \"").and_then(|rest| rest.strip_suffix('"'))
+            })
+            .skip(1)
+            .map(str::to_owned)
+            .collect();
+        for target in targets {
+            tasks.step(&format!("fuzz target {target}: {seconds} s"), |tasks| {
+                let corpus = tasks.path(&format!("target/fuzz/corpus/{target}"));
+                let artifacts = tasks.path(&format!("target/fuzz/artifacts/{target}"));
+                std::fs::create_dir_all(&corpus).and_then(|()| std::fs::create_dir_all(&artifacts)).map_err(|err| Failure(err.to_string()))?;
+                let out = Command::new(bin.join(&target))
+                    .arg(format!("-max_total_time={seconds}"))
+                    .arg("-print_final_stats=1")
+                    .arg(format!("-artifact_prefix={}/", artifacts.display()))
+                    .arg(&corpus)
+                    .output()
+                    .map_err(|err| Failure(format!("{target}: {err}")))?;
+                let report = String::from_utf8_lossy(&out.stderr);
+                let _ = std::fs::write(artifacts.join("last-run.txt"), report.as_bytes());
+                if !out.status.success() {
+                    let tail: Vec<&str> = report.lines().rev().take(40).collect();
+                    eprintln!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+                    return fail(format!("fuzz target {target} failed (its input is in target/fuzz/artifacts/{target}/)"));
+                }
+                for line in report.lines().filter(|line| {
+                    line.starts_with("stat::number_of_executed_units") || line.starts_with("stat::new_units_added")
+                }) {
+                    eprintln!("{line}");
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+// --- the app and the native servers -------------------------------------------------------------
+
+pub(crate) fn app(tasks: &mut Tasks, args: &[String]) -> Result {
+    no_arguments(args)?;
+    build_app(tasks)?;
+    tasks.step("the app's download against its budget (gzip, per language)", |tasks| {
+        run(tasks.command("node").arg(".ci/app-size.mjs").arg(tasks.path("dist")))
+    })
+}
+
+fn build_app(tasks: &mut Tasks) -> Result {
+    crates(tasks)?;
+    app_tools(tasks)?;
+    npm(tasks)?;
+    tasks.step("the app (trunk build --release)", |tasks| {
+        let mut trunk = for_wasm(tasks, tasks.command("trunk"));
+        trunk.args(["build", "--release", "--offline", "--locked"]);
+        run(&mut trunk)
+    })
+}
+
+/// The app with its #bench screen, into target/bench/dist (the production bundle in dist/ has no
+/// benchmark screen: it would cost 9.5 KB of the download budget).
+fn build_bench_app(tasks: &mut Tasks) -> Result {
+    build_app(tasks)?;
+    tasks.step("the app with its #bench screen (trunk build --features bench)", |tasks| {
+        let mut trunk = for_wasm(tasks, tasks.command("trunk"));
+        trunk
+            .args(["build", "--release", "--offline", "--locked", "--features", "bench", "--dist"])
+            .arg(tasks.path("target/bench/dist"));
+        run(&mut trunk)
+    })
+}
+
+/// The card bridge and the servers the end-to-end tests and the demo run.
+fn build_native(tasks: &mut Tasks) -> Result {
+    crates(tasks)?;
+    tasks.step("the card bridge and the servers (debug build)", |tasks| {
+        run(tasks.command("cargo").args([
+            "build",
+            "--locked",
+            "-p",
+            "card-bridge",
+            "-p",
+            "ehcert-serve",
+            "-p",
+            "ehcert-mock-ehealth",
+            "-p",
+            "ehcert-eid-sim",
+        ]))
+    })
+}
+
+/// The tests, the bridge benchmark and the demo run their own pcscd (with the vpcd reader the
+/// card simulator plugs into). Debian enables pcscd.socket under systemd, which holds pcscd's
+/// socket and would make them fail with "another pcscd already listens": stop it for now (it
+/// comes back at the next boot, or with `systemctl start pcscd.socket`).
+fn free_pcscd() -> Result {
+    if !Path::new("/run/systemd/system").is_dir() || answers("systemctl", &["--version"]).is_none()
+    {
+        return Ok(());
+    }
+    let active = Command::new("systemctl")
+        .args(["is-active", "--quiet", "pcscd.socket", "pcscd.service"])
+        .status()
+        .is_ok_and(|status| status.success());
+    if active {
+        log("stopping the system's pcscd (systemctl stop pcscd.socket pcscd.service)");
+        run(Command::new("systemctl").args(["stop", "pcscd.socket", "pcscd.service"]))?;
+    }
+    Ok(())
+}
+
+// --- packages -----------------------------------------------------------------------------------
+
+/// What a care provider installs (packaging/README.md), built and checked: the card bridge's
+/// .deb (lintian), its Windows .exe and MSIs (signed, then run under Wine), the extension's store
+/// packages (Mozilla's linter on the xpi). The .deb is installed by the end-to-end project
+/// installed-bridge.
+///
+/// A release (EHCERT_RELEASE=1) needs the stores' extension ids, the hosted origins and, for
+/// Windows, the signing certificate (packaging/README.md). Otherwise the packages are development
+/// ones: the bridge answers the development extension, the extension serves an example origin,
+/// and Windows files are signed with a throw-away certificate made here, to check the signing.
+pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
+    no_arguments(args)?;
+    release_settings(tasks)?;
+    npm(tasks)?;
+    deb(tasks)?;
+    tasks.step(
+        "the card bridge for Windows (x86_64-pc-windows-gnu, MSIs), checked under Wine",
+        |tasks| {
+            let out = tasks.path("target/packages/windows");
+            let _ = std::fs::remove_dir_all(&out);
+            run(tasks.command("bash").arg("packaging/windows/build.sh").arg(&out))?;
+            run(tasks
+                .command("node")
+                .env("EHCERT_WINDOWS_OUT", &out)
+                .args(["--test", "packaging/windows/wine.test.mjs"]))
+        },
+    )?;
+    let origins = std::env::var("EHCERT_HOSTED_ORIGINS")
+        .unwrap_or_else(|_| "https://ehcert.example.be".into());
+    tasks.step(
+        &format!("the extension's store packages for {origins} (addons-linter on the xpi)"),
+        |tasks| {
+            let out = tasks.path("target/packages/extension");
+            let _ = std::fs::remove_dir_all(&out);
+            let mut release = tasks.command("node");
+            release.arg("extension/release.mjs");
+            for origin in origins.split_whitespace() {
+                release.args(["--origin", origin]);
+            }
+            run(release.arg("--out").arg(&out))?;
+            let xpis: Vec<PathBuf> = std::fs::read_dir(&out)
+                .map_err(|err| Failure(err.to_string()))?
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "xpi"))
+                .collect();
+            if xpis.is_empty() {
+                return fail("extension/release.mjs made no xpi");
+            }
+            run(tasks
+                .command(tasks.path("e2e/node_modules/.bin/addons-linter"))
+                .args(["--warnings-as-errors", "--output", "text"])
+                .args(&xpis))
+        },
+    )
+}
+
+/// A release's settings are all there; otherwise a throw-away code-signing certificate for the
+/// Windows files, in the environment of this run.
+fn release_settings(tasks: &mut Tasks) -> Result {
+    if std::env::var("EHCERT_RELEASE").as_deref() == Ok("1") {
+        for name in [
+            "EHCERT_CHROMIUM_EXTENSION_IDS",
+            "EHCERT_FIREFOX_EXTENSION_ID",
+            "EHCERT_HOSTED_ORIGINS",
+            "EHCERT_WINDOWS_SIGNING_CERT",
+        ] {
+            if std::env::var(name).map_or(true, |value| value.is_empty()) {
+                return fail(format!("a release needs {name} (packaging/README.md)"));
+            }
+        }
+        return Ok(());
+    }
+    if std::env::var_os("EHCERT_WINDOWS_SIGNING_CERT").is_some() {
+        return Ok(());
+    }
+    let signing = tasks.path("target/packages-signing");
+    if !signing.join("signing.p12").is_file() {
+        std::fs::create_dir_all(&signing).map_err(|err| Failure(err.to_string()))?;
+        run(Command::new("openssl")
+            .current_dir(&signing)
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:3072",
+                "-nodes",
+                "-days",
+                "30",
+                "-subj",
+                "/CN=ehcert test code signing (not for release)",
+            ])
+            .args([
+                "-addext",
+                "extendedKeyUsage=codeSigning",
+                "-addext",
+                "keyUsage=digitalSignature",
+            ])
+            .args(["-keyout", "signing.key", "-out", "signing.pem"])
+            .stderr(std::process::Stdio::null()))?;
+        run(Command::new("openssl").current_dir(&signing).args([
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "signing.key",
+            "-in",
+            "signing.pem",
+            "-passout",
+            "pass:test",
+            "-out",
+            "signing.p12",
+        ]))?;
+    }
+    // Read by packaging/windows/build.sh, which this process starts.
+    std::env::set_var("EHCERT_WINDOWS_SIGNING_CERT", signing.join("signing.p12"));
+    std::env::set_var("EHCERT_WINDOWS_SIGNING_PASSWORD", "test");
+    std::env::set_var("EHCERT_WINDOWS_SIGNING_CA", signing.join("signing.pem"));
+    Ok(())
+}
+
+/// The card bridge's .deb (release build), checked by lintian.
+fn deb(tasks: &mut Tasks) -> Result {
+    crates(tasks)?;
+    tasks.step("the card bridge for Linux (release build, .deb, lintian)", |tasks| {
+        run(tasks.command("cargo").args(["build", "--release", "--locked", "-p", "card-bridge"]))?;
+        let out = tasks.path("target/packages/linux");
+        let _ = std::fs::remove_dir_all(&out);
+        run(tasks
+            .command("bash")
+            .arg("packaging/linux/build-deb.sh")
+            .arg(tasks.path("target/release/card-bridge"))
+            .arg(&out))?;
+        let debs: Vec<PathBuf> = std::fs::read_dir(&out)
+            .map_err(|err| Failure(err.to_string()))?
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "deb"))
+            .collect();
+        if debs.is_empty() {
+            return fail("packaging/linux/build-deb.sh made no .deb");
+        }
+        run(Command::new("lintian").args(["--fail-on", "error,warning"]).args(&debs))
+    })
+}
+
+// --- end-to-end -------------------------------------------------------------------------------
+
+/// What `e2e` was asked for: projects, specs, a title filter.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct E2eSelection {
+    projects: Vec<String>,
+    specs: Vec<String>,
+    filter: Option<String>,
+}
+
+fn e2e_selection(args: &[String]) -> Result<E2eSelection> {
+    let mut selection = E2eSelection::default();
+    let mut rest = args.iter();
+    for arg in rest.by_ref() {
+        if arg == "--" {
+            break;
+        }
+        if arg.starts_with('-') {
+            return fail(format!("unexpected flag {arg} (give a filter after --)"));
+        }
+        if E2E_PROJECTS.contains(&arg.as_str()) {
+            selection.projects.push(arg.clone());
+        } else {
+            let spec = arg.trim_end_matches(".ts").trim_end_matches(".spec");
+            if !Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("../e2e/tests/{spec}.spec.ts"))
+                .is_file()
+            {
+                return fail(format!(
+                    "{arg} is neither a project ({}) nor a spec in e2e/tests/",
+                    E2E_PROJECTS.join(", ")
+                ));
+            }
+            selection.specs.push(format!("tests/{spec}.spec.ts"));
+        }
+    }
+    let filter: Vec<&str> = rest.map(String::as_str).collect();
+    if !filter.is_empty() {
+        selection.filter = Some(filter.join(" "));
+    }
+    Ok(selection)
+}
+
+/// Playwright's arguments for a selection: named projects run without the ones they are ordered
+/// after (`--no-deps`: the dependencies in e2e/playwright.config.ts only order the suite).
+fn playwright_args(selection: &E2eSelection) -> Vec<String> {
+    let mut args = vec!["playwright".to_owned(), "test".to_owned()];
+    for project in &selection.projects {
+        args.extend(["--project".to_owned(), project.clone()]);
+    }
+    if !selection.projects.is_empty() || !selection.specs.is_empty() {
+        args.push("--no-deps".to_owned());
+    }
+    args.extend(selection.specs.iter().cloned());
+    if let Some(filter) = &selection.filter {
+        args.extend(["--grep".to_owned(), filter.clone()]);
+    }
+    args
+}
+
+pub(crate) fn e2e(tasks: &mut Tasks, args: &[String]) -> Result {
+    let selection = e2e_selection(args)?;
+    let everything = selection.projects.is_empty() && selection.specs.is_empty();
+    let installs_bridge = everything
+        || selection.projects.iter().any(|project| project == "installed-bridge")
+        || selection.specs.iter().any(|spec| spec.contains("installed-bridge"));
+    npm(tasks)?;
+    build_native(tasks)?;
+    build_app(tasks)?;
+    if installs_bridge {
+        deb(tasks)?;
+    }
+    free_pcscd()?;
+    tasks.step("end-to-end tests (Playwright: Debian Chromium and firefox-esr, the real extension and card bridge)", |tasks| {
+        run(tasks.command("npx").current_dir(tasks.path("e2e")).args(playwright_args(&selection)))
+    })
+}
+
+// --- test -------------------------------------------------------------------------------------
+
+pub(crate) fn test(tasks: &mut Tasks, args: &[String]) -> Result {
+    no_arguments(args)?;
+    for name in ["setup", "check", "unit", "fuzz", "app", "packages", "e2e"] {
+        let step = crate::STEPS.iter().find(|step| step.name == name).expect("a step of STEPS");
+        tasks.step(step.name, |tasks| (step.run)(tasks, &[]))?;
+    }
+    Ok(())
+}
+
+// --- bench ------------------------------------------------------------------------------------
+
+/// Every budget of app/PRODUCT.md §6 measured in one run, then docs/BENCHMARKS.md written from
+/// the report (no figure is copied by hand anywhere else).
+pub(crate) fn bench(tasks: &mut Tasks, args: &[String]) -> Result {
+    no_arguments(args)?;
+    free_pcscd()?;
+    build_native(tasks)?;
+    build_bench_app(tasks)?;
+    let out = tasks.path("target/bench");
+    std::fs::create_dir_all(&out).map_err(|err| Failure(err.to_string()))?;
+    // A benchmark's printed text: shown, its `JSON ` line kept as NAME.json and the rest as
+    // NAME.txt.
+    let measured = |name: &str, command: &mut Command| -> Result {
+        let text = output(command)?;
+        print!("{text}");
+        let (json, table): (Vec<&str>, Vec<&str>) =
+            text.lines().partition(|line| line.starts_with("JSON "));
+        let json: Vec<&str> = json.iter().map(|line| &line["JSON ".len()..]).collect();
+        std::fs::write(out.join(format!("{name}.json")), json.join("\n"))
+            .and_then(|()| std::fs::write(out.join(format!("{name}.txt")), table.join("\n")))
+            .map_err(|err| Failure(err.to_string()))
+    };
+    tasks.step("native benchmark (release build)", |tasks| {
+        let mut command = tasks.command("cargo");
+        command.args([
+            "run",
+            "--locked",
+            "--release",
+            "-q",
+            "-p",
+            "ehcert-pki",
+            "--example",
+            "bench",
+        ]);
+        measured("native", &mut command)
+    })?;
+    tasks.step("card-bridge overhead (pcscd with the simulated eID)", |tasks| {
+        let mut command = tasks.command("cargo");
+        command.args(["bench", "--locked", "-q", "-p", "card-bridge", "--bench", "overhead"]);
+        measured("bridge", &mut command)
+    })?;
+    tasks.step("ehcert-serve under load (release build, nginx for the replicas)", |tasks| {
+        run(tasks.command("cargo").args([
+            "build",
+            "--locked",
+            "--release",
+            "-q",
+            "-p",
+            "ehcert-mock-ehealth",
+        ]))?;
+        let mut command = tasks.command("cargo");
+        command.args(["bench", "--locked", "-q", "-p", "ehcert-serve", "--bench", "load"]);
+        measured("load", &mut command)
+    })?;
+    tasks.step("new certificate flow, timed (Playwright)", |tasks| {
+        run(tasks
+            .command("npx")
+            .current_dir(tasks.path("e2e"))
+            .env("EHCERT_BENCH_OUT", out.join("flow.json"))
+            .args(["playwright", "test", "--config", "playwright.bench.config.ts"]))
+    })?;
+    tasks.step("browser benchmark (headless Chromium) and the report", |tasks| {
+        run(tasks
+            .command("node")
+            .current_dir(tasks.path("e2e"))
+            .arg("bench.mjs")
+            .arg("--serve")
+            .arg(tasks.path("target/debug/ehcert-serve"))
+            .arg("--dist")
+            .arg(tasks.path("dist"))
+            .arg("--bench-dist")
+            .arg(tasks.path("target/bench/dist"))
+            .arg("--native")
+            .arg(out.join("native.json"))
+            .arg("--bridge")
+            .arg(out.join("bridge.json"))
+            .arg("--load")
+            .arg(out.join("load.txt"))
+            .arg("--flow")
+            .arg(out.join("flow.json"))
+            .arg("--out")
+            .arg(&out)
+            .arg("--benchmarks-md")
+            .arg(tasks.path("docs/BENCHMARKS.md")))
+    })
+}
+
+// --- soak -------------------------------------------------------------------------------------
+
+/// The flows' fault soak at length (app/flows/tests/soak.rs; docs/testing.md).
+pub(crate) fn soak(tasks: &mut Tasks, args: &[String]) -> Result {
+    let given = flags(args, &["--runs", "--kiosk-runs"])?;
+    let runs = number(&given, "--runs", 10_000)?;
+    let kiosk_runs = number(&given, "--kiosk-runs", runs / 4)?;
+    crates(tasks)?;
+    tasks.step(&format!("fault soak: {runs} runs, and {kiosk_runs} on a kiosk"), |tasks| {
+        run(tasks
+            .command("cargo")
+            .env("EHCERT_SOAK_RUNS", runs.to_string())
+            .env("EHCERT_SOAK_KIOSK_RUNS", kiosk_runs.to_string())
+            .args([
+                "test",
+                "--locked",
+                "-p",
+                "ehcert-flows",
+                "--test",
+                "soak",
+                "--",
+                "--test-threads",
+                "1",
+                "--nocapture",
+            ])
+            .args(SOAK_TESTS))
+    })
+}
+
+// --- demo -------------------------------------------------------------------------------------
+
+/// The app with the mock eHealth service and the simulated card, in a browser profile of its own.
+pub(crate) fn demo(tasks: &mut Tasks, args: &[String]) -> Result {
+    no_arguments(args)?;
+    free_pcscd()?;
+    build_native(tasks)?;
+    build_app(tasks)?;
+    let bin = tasks.path("target/debug");
+    let demo = tasks.path("target/demo");
+    std::fs::create_dir_all(&demo).map_err(|err| Failure(err.to_string()))?;
+    let mut children = Children(Vec::new());
+    let spawn = |command: &mut Command| {
+        command.spawn().map_err(|err| Failure(format!("{command:?}: {err}")))
+    };
+    // The mock eHealth services (state kept in target/demo, so a restart resumes where it was).
+    children.0.push(spawn(
+        Command::new(bin.join("mock-certra"))
+            .args(["--listen", "127.0.0.1:8090", "--state"])
+            .arg(demo.join("certra.sqlite"))
+            .args(["--not-yet-delivered", "2"]),
+    )?);
+    // The simulated eID in pcscd's virtual reader; pcscd is started unless one already runs.
+    if Path::new("/run/pcscd/pcscd.comm").exists() {
+        log("using the running pcscd");
+    } else {
+        children.0.push(spawn(Command::new("pcscd").arg("--foreground"))?);
+    }
+    children.0.push(spawn(Command::new(bin.join("eid-sim")).args(["--pin", "1234"]))?);
+    // A browser profile of the demo's own, with the card bridge registered in it and the
+    // extension loaded unpacked from this folder: nothing to click in chrome://extensions,
+    // nothing written to the person's own browser settings.
+    let profile = demo.join("chromium-profile");
+    std::fs::create_dir_all(&profile).map_err(|err| Failure(err.to_string()))?;
+    run(Command::new(bin.join("card-bridge"))
+        .args(["install", "--browser", "chromium", "--user-data-dir"])
+        .arg(&profile)
+        .stdout(std::process::Stdio::null()))?;
+    let extension_id =
+        std::fs::read_to_string(tasks.path("extension/extension-id.txt")).unwrap_or_default();
+    let browser = format!(
+        "chromium --user-data-dir={} --no-first-run --no-default-browser-check --load-extension={} http://127.0.0.1:8080/",
+        profile.display(),
+        tasks.path("extension").display()
+    );
+    println!(
+        "\nehcert demo\n  The app:        http://127.0.0.1:8080 (Ctrl-C here stops everything). \"New personal\n                  \
+         certificate\" starts on the \"Local test service\", the mock eHealth service\n                  \
+         (http://127.0.0.1:8090/admin/state shows its state).\n  The card:       a simulated eID in pcscd's virtual \
+         reader, Jan Pieter Peeters, PIN 1234\n                  (`{} diagnose` shows it).\n  The browser:    Chromium with the \
+         extension ({}) loaded and the card bridge\n                  registered, in a profile of its own \
+         (target/demo/chromium-profile):\n                    {browser}\n  Checks:         http://127.0.0.1:8080/#diagnostics \
+         (key generation, the eHealth services,\n                  your card and PIN).\n",
+        bin.join("card-bridge").display(),
+        extension_id.trim()
+    );
+    let display = std::env::var_os("DISPLAY").or_else(|| std::env::var_os("WAYLAND_DISPLAY"));
+    if display.is_some() && answers("chromium", &["--version"]).is_some() {
+        // Opened once the server below listens; root needs --no-sandbox.
+        let root = output(Command::new("id").arg("-u")).is_ok_and(|uid| uid.trim() == "0");
+        let mut open = format!("sleep 2 && exec {browser}");
+        if root {
+            open.push_str(" --no-sandbox");
+        }
+        children.0.push(spawn(
+            Command::new("sh")
+                .args(["-c", &open])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null()),
+        )?);
+    } else {
+        log("no display: start the browser above yourself on a machine with one");
+    }
+    run(Command::new(bin.join("ehcert-serve"))
+        .arg("--dist")
+        .arg(tasks.path("dist"))
+        .args(["--listen", "127.0.0.1:8080"])
+        .args(["--upstream", "local=http://127.0.0.1:8090"])
+        .args(["--upstream", "acceptance=https://services-acpt.ehealth.fgov.be"])
+        .args(["--upstream", "production=https://services.ehealth.fgov.be"])
+        .args(["--default-environment", "local"]))
+}
+
+/// Processes that end with the demo.
+struct Children(Vec<Child>);
+
+impl Drop for Children {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn locked_versions_are_read_from_the_lock_file() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n\n[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.1\"\n";
+        assert_eq!(locked_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(locked_version(lock, "wasm-bindgen-futures").as_deref(), Some("0.4.1"));
+        assert_eq!(locked_version(lock, "trunk"), None);
+    }
+
+    #[test]
+    fn an_e2e_selection_names_projects_specs_and_a_filter() {
+        let selection =
+            e2e_selection(&args("new-certificate firefox -- the pending keystore")).unwrap();
+        assert_eq!(selection.projects, ["firefox"]);
+        assert_eq!(selection.specs, ["tests/new-certificate.spec.ts"]);
+        assert_eq!(selection.filter.as_deref(), Some("the pending keystore"));
+        assert_eq!(
+            playwright_args(&selection),
+            [
+                "playwright",
+                "test",
+                "--project",
+                "firefox",
+                "--no-deps",
+                "tests/new-certificate.spec.ts",
+                "--grep",
+                "the pending keystore"
+            ]
+        );
+        assert!(e2e_selection(&args("no-such-spec")).is_err());
+        assert!(e2e_selection(&args("--grep x")).is_err());
+        let everything = e2e_selection(&[]).unwrap();
+        assert_eq!(playwright_args(&everything), ["playwright", "test"]);
+    }
+
+    #[test]
+    fn the_workspace_is_read_from_cargo_metadata() {
+        let tasks = Tasks::new().unwrap();
+        let workspace = workspace(&tasks).unwrap();
+        assert!(workspace.native.iter().any(|name| name == "ehcert-flows"));
+        assert!(
+            !workspace.native.iter().any(|name| name == "ehcert-app"),
+            "the app builds for wasm32 only"
+        );
+        assert_eq!(workspace.wasm[0], "ehcert-app");
+        for library in ["ehcert-pki", "ehcert-certra", "ehcert-flows", "ehcert-shared"] {
+            assert!(workspace.wasm.iter().any(|name| name == library), "{library}");
+        }
+        assert!(
+            !workspace.wasm.iter().any(|name| name == "ehcert-mock-ehealth"),
+            "a dev-dependency only"
+        );
+    }
+}
