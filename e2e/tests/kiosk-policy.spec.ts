@@ -1,4 +1,4 @@
-// A shared computer as the README's kiosk set-up makes it: the kiosk policy installed for
+// A shared computer as the kiosk set-up of docs/kiosk.md makes it: the kiosk policy installed for
 // Chromium (extension/kiosk-policies/install-linux.sh, into /etc/chromium/policies/managed),
 // the extension and the kiosk extension in the browser, the app served with `--kiosk`. After a
 // person gets a certificate and presses Finish, nothing of them remains in the profile: no site

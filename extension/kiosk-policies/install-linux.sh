@@ -10,7 +10,7 @@
 # (the stores' update URLs, or the organisation's own). The download folder (default
 # /var/tmp/ehcert-kiosk) holds a session's keystores until Finish, when the kiosk extension
 # deletes them; the person keeps their copy with "Save a copy" on their own USB stick.
-# What each policy does: README, "Kiosk".
+# What each policy does: docs/kiosk.md.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

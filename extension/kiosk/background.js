@@ -1,6 +1,6 @@
 // @ts-check
 // The kiosk extension's service worker: at a person's Finish, removes what their session left
-// in the browser that the page itself cannot reach (app/PRODUCT.md F17, README "Kiosk"):
+// in the browser that the page itself cannot reach (app/PRODUCT.md F17, docs/kiosk.md):
 //   - the files the session downloaded (the pending and final keystores, named after the
 //     person's national number), deleted from the disk, and the download history;
 //   - browsing history, form data and saved passwords (the kiosk policy also turns these off);

@@ -9,6 +9,8 @@ use std::{
 use crate::run::{answers, fail, flags, log, number, output, run, Failure, Tasks};
 
 type Result<T = ()> = std::result::Result<T, Failure>;
+/// A step's function, as `crate::STEPS` lists it.
+type StepFn = fn(&mut Tasks, &[String]) -> Result;
 
 const TRUNK_VERSION: &str = "~0.21";
 const DENY_VERSION: &str = "0.20.2";
@@ -843,9 +845,17 @@ pub(crate) fn e2e(tasks: &mut Tasks, args: &[String]) -> Result {
 
 pub(crate) fn test(tasks: &mut Tasks, args: &[String]) -> Result {
     no_arguments(args)?;
-    for name in ["setup", "check", "unit", "fuzz", "app", "packages", "e2e"] {
-        let step = crate::STEPS.iter().find(|step| step.name == name).expect("a step of STEPS");
-        tasks.step(step.name, |tasks| (step.run)(tasks, &[]))?;
+    let steps: [(&str, StepFn); 7] = [
+        ("setup", setup),
+        ("check", check),
+        ("unit", unit),
+        ("fuzz", fuzz),
+        ("app", app),
+        ("packages", packages),
+        ("e2e", e2e),
+    ];
+    for (name, step) in steps {
+        tasks.step(name, |tasks| step(tasks, &[]))?;
     }
     Ok(())
 }

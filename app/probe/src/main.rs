@@ -1,5 +1,5 @@
 //! `ehcert-probe`: the first thing to run with access to eHealth's acceptance environment (see
-//! the README and `app/certra/FIDELITY.md`). Non-destructive checks only: it requests no
+//! docs/deploying.md and `app/certra/FIDELITY.md`). Non-destructive checks only: it requests no
 //! certificate and revokes nothing.
 
 use std::{path::PathBuf, process::ExitCode};

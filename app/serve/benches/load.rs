@@ -12,7 +12,7 @@
 //! 4. scaling out: two replicas behind nginx, one stopped (SIGTERM) mid-load; every call counted,
 //!    and the ones lost named.
 //!
-//! Numbers, not verdicts: the budgets and the measured values are in the README's table.
+//! Numbers, not verdicts: the budgets and the measured values are in docs/BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation)] // bench code
 

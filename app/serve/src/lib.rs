@@ -1,7 +1,7 @@
 //! ehcert's web server: the built app (Trunk's `dist/`) with the strict Content Security Policy
 //! of app/PRODUCT.md §5 and the other security headers on every answer, the same-origin path to
 //! eHealth with its limits, `/healthz`, and structured access logs. Stateless: run as many as
-//! the load needs behind a load balancer (README, "Deploying ehcert").
+//! the load needs behind a load balancer (docs/deploying.md).
 //!
 //! Modules, leaves first: `error`, `config` (the settings from file, environment and flags),
 //! `csp`, `limits` (calls in flight, per-client rate), `access_log`, `headers`, `static_app`,
