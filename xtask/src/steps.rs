@@ -388,18 +388,22 @@ fn advisory_folder(tasks: &Tasks) -> Result<PathBuf> {
         .map_err(|err| Failure(format!("cargo deny: {err}")))?;
     let said = String::from_utf8_lossy(&out.stderr);
     let parent_text = parent.display().to_string();
-    let name = said.split(&parent_text).nth(1).and_then(|rest| {
-        let rest = rest.trim_start_matches('/');
-        let end =
-            rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
-        rest[..end].starts_with("advisory-db-").then(|| rest[..end].to_owned())
-    });
-    match name {
+    match advisory_folder_named(&said) {
         Some(name) => Ok(parent.join(name)),
         None => fail(format!(
             "cargo deny did not name its advisory folder under {parent_text}:\n{said}"
         )),
     }
+}
+
+/// The advisory folder's name in what cargo-deny said (it names the folder relative to the
+/// project, `target/advisory-dbs/advisory-db-<hash>`, when it cannot open it).
+fn advisory_folder_named(said: &str) -> Option<String> {
+    let at = said.find("advisory-dbs/advisory-db-")? + "advisory-dbs/".len();
+    let rest = &said[at..];
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
+    let name = &rest[..end];
+    (name.len() > "advisory-db-".len()).then(|| name.to_owned())
 }
 
 fn newest_advisory(snapshot: &Path) -> Result<String> {
@@ -1078,6 +1082,19 @@ mod tests {
 
     fn args(text: &str) -> Vec<String> {
         text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn the_advisory_folder_is_read_from_what_cargo_deny_says() {
+        // As cargo-deny 0.20.2 said it, the folder missing.
+        let said =
+            "2026-12-06 16:27:41 [ERROR] failed to get 'FETCH_HEAD' metadata: failed to get \
+                    HEAD timestamp: [\"-C\", \"target/advisory-dbs/advisory-db-3157b0e258782691\", \
+                    \"show\"]\nfatal: cannot change to \
+                    'target/advisory-dbs/advisory-db-3157b0e258782691': No such file or directory";
+        assert_eq!(advisory_folder_named(said).as_deref(), Some("advisory-db-3157b0e258782691"));
+        assert_eq!(advisory_folder_named("error: something else"), None);
+        assert_eq!(advisory_folder_named("target/advisory-dbs/advisory-db-"), None);
     }
 
     #[test]
