@@ -466,7 +466,9 @@ pub(crate) fn unit(tasks: &mut Tasks, args: &[String]) -> Result {
     tasks.step("fault soak: 300 runs and 300 on a kiosk, from a new seed base", |tasks| {
         run(tasks
             .command("cargo")
-            .args(["test", "--locked", "-p", "ehcert-flows", "--test", "soak", "--", "--nocapture"])
+            // Over the default members, not `-p ehcert-flows`: the same features as the tests
+            // above, so nothing is compiled again.
+            .args(["test", "--locked", "--test", "soak", "--", "--nocapture"])
             .args(SOAK_TESTS))
     })?;
     tasks.step("extension unit tests", |tasks| {
@@ -968,8 +970,6 @@ pub(crate) fn soak(tasks: &mut Tasks, args: &[String]) -> Result {
             .args([
                 "test",
                 "--locked",
-                "-p",
-                "ehcert-flows",
                 "--test",
                 "soak",
                 "--",
