@@ -340,11 +340,14 @@ fn deny(tasks: &mut Tasks) -> Result {
             ));
             return run(tasks.command("cargo").args(["deny", "--offline", "check", "--hide-inclusion-graph", "bans", "licenses", "sources"]));
         }
-        let db = advisory_folder(tasks)?;
-        let newest = newest_advisory(&snapshot)?;
-        let stamp = format!("{newest} {}", count_files(&snapshot.join("crates"), "md"));
-        if std::fs::read_to_string(db.join(".ehcert-stamp")).ok().as_deref() != Some(stamp.as_str()) {
-            let _ = std::fs::remove_dir_all(&db);
+        let (newest, advisories) = snapshot_advisories(&snapshot)?;
+        // The folder's name depends on cargo-deny's version and deny.toml's address: both are in
+        // the stamp, so a copy whose stamp matches is still where cargo-deny looks.
+        let deny_toml = std::fs::read_to_string(tasks.path("deny.toml")).unwrap_or_default();
+        let urls = deny_toml.lines().find(|line| line.starts_with("db-urls")).unwrap_or_default();
+        let stamp = format!("{DENY_VERSION} {urls} {newest} {advisories}");
+        if stamped_copy(&tasks.path("target/advisory-dbs"), &stamp).is_none() {
+            let db = advisory_folder(tasks)?;
             std::fs::create_dir_all(&db).map_err(|err| Failure(format!("{}: {err}", db.display())))?;
             run(Command::new("cp").arg("-r").arg(snapshot.join(".")).arg(&db))?;
             let date = format!("{newest}T00:00:00Z");
@@ -367,19 +370,6 @@ fn deny(tasks: &mut Tasks) -> Result {
 /// missing, `check advisories` says which one it could not open.
 fn advisory_folder(tasks: &Tasks) -> Result<PathBuf> {
     let parent = tasks.path("target/advisory-dbs");
-    if let Some(found) =
-        std::fs::read_dir(&parent).ok().into_iter().flatten().flatten().find(|entry| {
-            entry.file_name().to_string_lossy().starts_with("advisory-db-")
-                && entry.path().join(".ehcert-stamp").exists()
-        })
-    {
-        // A copy made by an earlier run, still where cargo-deny looks if it opens.
-        let probe =
-            tasks.command("cargo").args(["deny", "--offline", "check", "advisories"]).output();
-        if probe.is_ok_and(|out| out.status.success()) {
-            return Ok(found.path());
-        }
-    }
     let _ = std::fs::remove_dir_all(&parent);
     let out = tasks
         .command("cargo")
@@ -406,8 +396,16 @@ fn advisory_folder_named(said: &str) -> Option<String> {
     (name.len() > "advisory-db-".len()).then(|| name.to_owned())
 }
 
-fn newest_advisory(snapshot: &Path) -> Result<String> {
-    let mut newest = String::new();
+/// The copy under `parent` made by an earlier run with this `stamp`, if any.
+fn stamped_copy(parent: &Path, stamp: &str) -> Option<PathBuf> {
+    std::fs::read_dir(parent).ok()?.flatten().map(|entry| entry.path()).find(|path| {
+        std::fs::read_to_string(path.join(".ehcert-stamp")).ok().as_deref() == Some(stamp)
+    })
+}
+
+/// The snapshot's newest advisory date and its number of advisories, in one walk.
+fn snapshot_advisories(snapshot: &Path) -> Result<(String, usize)> {
+    let (mut newest, mut count) = (String::new(), 0);
     let mut stack = vec![snapshot.join("crates"), snapshot.join("rust")];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
@@ -415,14 +413,14 @@ fn newest_advisory(snapshot: &Path) -> Result<String> {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|ext| ext == "md") {
+                count += 1;
                 let text = std::fs::read_to_string(&path).unwrap_or_default();
-                for line in text.lines() {
-                    if let Some(date) =
-                        line.strip_prefix("date = \"").and_then(|rest| rest.strip_suffix('"'))
-                    {
-                        if date.len() == 10 && date > newest.as_str() {
-                            newest = date.to_owned();
-                        }
+                let dates = text.lines().filter_map(|line| {
+                    line.strip_prefix("date = \"").and_then(|rest| rest.strip_suffix('"'))
+                });
+                for date in dates {
+                    if date.len() == 10 && date > newest.as_str() {
+                        newest = date.to_owned();
                     }
                 }
             }
@@ -431,23 +429,7 @@ fn newest_advisory(snapshot: &Path) -> Result<String> {
     if newest.is_empty() {
         return fail(format!("no dated advisory in {}", snapshot.display()));
     }
-    Ok(newest)
-}
-
-fn count_files(dir: &Path, extension: &str) -> usize {
-    let mut count = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|ext| ext == extension) {
-                count += 1;
-            }
-        }
-    }
-    count
+    Ok((newest, count))
 }
 
 // --- unit ---------------------------------------------------------------------------------------

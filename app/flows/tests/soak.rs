@@ -466,6 +466,24 @@ impl World<'_> {
         })
     }
 
+    /// The identifiers of the keys this run made, as the mock writes them (hex, upper case).
+    fn made_identifiers(&self) -> Vec<String> {
+        let keys = self.keys.borrow();
+        keys.iter()
+            .map(|key| {
+                PublicKeyIdentifier::of(&key.public_key_info().unwrap()).to_hex().to_uppercase()
+            })
+            .collect()
+    }
+
+    /// Whether eHealth issued a certificate for a key this run made.
+    fn issued_for_a_made_key(&self) -> bool {
+        let made = self.made_identifiers();
+        self.mock.certificates().unwrap().iter().any(|record| {
+            record.status == "VALID_ACTIVE" && made.contains(&record.public_key_identifier)
+        })
+    }
+
     /// The newest final keystore the person was given.
     fn final_download(&self) -> Option<Download> {
         self.downloads.borrow().iter().rev().find(|file| file.is_final).cloned()
@@ -1196,21 +1214,7 @@ fn explained(run: &Run<'_>, err: &SoakError) -> bool {
         // eHealth has not issued a certificate for any key of the run: in progress, or never
         // received (then "Complete a request" cannot tell, and the person starts the flow again,
         // which offers the kept key).
-        SoakError::Flow(FlowError::NotYetIssued) => {
-            let made: Vec<String> = run
-                .world
-                .keys
-                .borrow()
-                .iter()
-                .map(|key| {
-                    let info = key.public_key_info().unwrap();
-                    PublicKeyIdentifier::of(&info).to_hex().to_uppercase()
-                })
-                .collect();
-            !run.world.mock.certificates().unwrap().iter().any(|record| {
-                record.status == "VALID_ACTIVE" && made.contains(&record.public_key_identifier)
-            })
-        }
+        SoakError::Flow(FlowError::NotYetIssued) => !run.world.issued_for_a_made_key(),
         // Only once the final keystore exists, whose ETK key eHealth registered.
         SoakError::Flow(FlowError::AlreadyCompleted) => run.world.final_downloaded.get(),
         SoakError::Flow(FlowError::UnfinishedRequest(_)) => {
@@ -1257,16 +1261,7 @@ async fn finish_from_files(run: &Run<'_>) -> Result<(), String> {
             Err(err) => answers.push(format!("{err:?}")),
         }
     }
-    let made: Vec<String> = world
-        .keys
-        .borrow()
-        .iter()
-        .map(|key| PublicKeyIdentifier::of(&key.public_key_info().unwrap()).to_hex().to_uppercase())
-        .collect();
-    let issued = world.mock.certificates().unwrap().into_iter().any(|record| {
-        record.status == "VALID_ACTIVE" && made.contains(&record.public_key_identifier)
-    });
-    if issued {
+    if world.issued_for_a_made_key() {
         Err(format!("no file the person holds finishes the request: {answers:?}"))
     } else {
         // eHealth issued nothing for the run's keys: starting again is the way, and loses nothing.
@@ -1281,12 +1276,7 @@ fn check_held(world: &World<'_>) -> Result<(), String> {
     if !world.kiosk {
         held.extend(world.kept().and_then(|kept| World::keys_of(&kept.keystore)));
     }
-    let made: Vec<String> = world
-        .keys
-        .borrow()
-        .iter()
-        .map(|key| PublicKeyIdentifier::of(&key.public_key_info().unwrap()).to_hex().to_uppercase())
-        .collect();
+    let made = world.made_identifiers();
     for record in world.mock.certificates().unwrap() {
         if !made.contains(&record.public_key_identifier) {
             continue; // not this run's (the renewal's current certificate)
