@@ -25,7 +25,7 @@ use ehcert_pki::{
 use ehcert_shared::bridge::KeyRole;
 use rand_core::CryptoRngCore;
 
-use crate::{call, ehealth_key, eid::EidHolder, FlowError, Services, WrongStage};
+use crate::{call, ehealth_key, eid::EidHolder, FlowError, NotRenewable, Services, WrongStage};
 
 /// GenerateContract for the certificate of `identifier` (the holder's own, an organisation's, or
 /// the one being renewed), with the eID holder as the signer: the DN and the text to accept.
@@ -36,17 +36,39 @@ pub async fn generate_contract<S: Services>(
     contact: &ContactData,
 ) -> Result<Contract, S::Error> {
     crate::contact::check(contact).map_err(FlowError::from)?;
-    // The connector names the requester in an organisation's Actor too: their first name beside
-    // the organisation's name (`ra/builders/ContractRequestBuilder.java`,
-    // `buildCertificateIdentifier`).
-    let mut identifier = identifier.clone();
-    if identifier.person().is_none() && identifier.actor.first_names.is_empty() {
-        identifier.actor.first_names = vec![holder.given_names.clone()];
-    }
+    let identifier = requested_identifier(holder, identifier).map_err(FlowError::from)?;
     let request =
         request::generate_contract(&services.meta(), contact, &holder.actor(), &identifier);
     let body = call(services, request).await?;
     Ok(response::contract(&body).map_err(FlowError::from)?)
+}
+
+/// The `CertificateIdentifier` a contract is asked for, built from the eID holder as eHealth's
+/// client builds it (`ra/builders/ContractRequestBuilder.java`), whatever eHealth listed for the
+/// certificate when it is renewed or completed:
+/// - a personal certificate's `Actor` *is* the Signer: the SSIN, first name and name read from the
+///   card (`withEid()`), never the actor GetCertificateInfo returned, which may lack `FirstName`
+///   or carry a name eHealth stored earlier (so that eHealth cannot make another DN from it);
+/// - an organisation's keeps its identifier, name and application id, and carries the
+///   requester's first name (`buildCertificateIdentifier`: always the eID holder's, also when the
+///   certificate was first requested by someone else).
+///
+/// A personal certificate of another person is refused: only its owner's eID may ask for it.
+pub fn requested_identifier(
+    holder: &EidHolder,
+    identifier: &CertificateIdentifier,
+) -> Result<CertificateIdentifier, NotRenewable> {
+    match identifier.person() {
+        Some(owner) if owner.value != holder.ssin => {
+            Err(NotRenewable::OtherPerson { owner: owner.value.clone() })
+        }
+        Some(_) => Ok(holder.personal_certificate()),
+        None => {
+            let mut identifier = identifier.clone();
+            identifier.actor.first_names = vec![holder.given_names.clone()];
+            Ok(identifier)
+        }
+    }
 }
 
 /// The pending keystore, ready to be saved, and the CSR that goes with it.

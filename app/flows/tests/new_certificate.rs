@@ -523,6 +523,110 @@ async fn shift_mock_clock(world: &World, days: i64) {
     assert!(response.status().is_success());
 }
 
+/// eHealth's client names the certificate of a personal renewal after the eID holder
+/// (`ra/builders/ContractRequestBuilder.java`, `withEid()`), never after the actor eHealth
+/// listed. Whatever eHealth stores (no first name, a name from before a change) and whichever
+/// actor it makes a person's DN from, the renewal asks for the same DN and replaces the
+/// certificate.
+#[tokio::test(flavor = "current_thread")]
+async fn a_personal_renewal_names_the_eid_holder_whatever_ehealth_listed() {
+    use ehcert_flows::renewal;
+    use ehcert_mock_ehealth::{PersonDnSource, StoredActor};
+    for stored_actor in
+        [StoredActor::WithoutFirstName, StoredActor::AsRequested, StoredActor::OtherName]
+    {
+        for person_dn in [PersonDnSource::Signer, PersonDnSource::Actor] {
+            let knobs = Knobs { stored_actor, person_dn, ..Knobs::default() };
+            let (world, holder) = world(Applet::V17, knobs.clone()).await;
+            let (old_identifier, current_bytes, _) = issued_certificate(&world, &holder).await;
+            let current = renewal::open(&current_bytes, &Password::new("Huisarts-2026")).unwrap();
+            let knobs = Knobs { clock_offset_days: 1040, ..knobs };
+            let response = world
+                .client
+                .put(format!("{}/admin/knobs", world.base))
+                .json(&knobs)
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success());
+            let info = renewal::certificate_info(&world, &current).await.unwrap();
+            renewal::check_renewable(&info, &current, &holder, now()).unwrap();
+            let contract = new_certificate::generate_contract(
+                &world,
+                &holder,
+                &info.identifier,
+                &info.contact_data,
+            )
+            .await
+            .unwrap();
+            let case = format!("{stored_actor:?}, DN from the {person_dn:?}");
+            let old_dn = info.details.as_ref().map(|details| details.dn.clone());
+            assert_eq!(Some(contract.dn.clone()), old_dn, "{case}");
+            let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+            let made = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
+            let pending = pending_keystore(
+                &contract.dn,
+                &info.identifier,
+                &key,
+                &Password::new("Huisarts-2029"),
+                made,
+                &mut rand::thread_rng(),
+            )
+            .unwrap();
+            let generated = request_certificate(
+                &world,
+                &holder,
+                &CertificateRequest {
+                    contact: &info.contact_data,
+                    contract: &contract,
+                    csr: &pending.csr,
+                    base_services: &info.base_service_usage,
+                },
+            )
+            .await
+            .unwrap();
+            assert_eq!(generated.replaces, Some(old_identifier), "{case}");
+        }
+    }
+}
+
+/// An organisation's certificate names the requester's first name beside the organisation's,
+/// as eHealth's client always does (`buildCertificateIdentifier`), whoever requested it first;
+/// a personal certificate of someone else is refused before anything is sent.
+#[test]
+fn the_requested_identifier_is_built_from_the_eid_holder() {
+    use ehcert_certra::request::{Actor, CertificateIdentifier, Identifier};
+    use ehcert_flows::{new_certificate::requested_identifier, NotRenewable};
+    let holder = Card::personalised(Applet::V17).holder;
+    let listed =
+        |kind: &str, value: &str, first_names: &[&str], name: &str| CertificateIdentifier {
+            actor: Actor {
+                ids: vec![Identifier { kind: kind.into(), value: value.into() }],
+                first_names: first_names.iter().map(|n| (*n).to_owned()).collect(),
+                name: name.into(),
+            },
+            application_id: None,
+        };
+    let own = listed("SSIN", &holder.ssin, &[], "Former-Name");
+    assert_eq!(requested_identifier(&holder, &own).unwrap(), holder.personal_certificate());
+    let organisation = CertificateIdentifier {
+        application_id: Some("LABO".into()),
+        ..listed("NIHII-HOSPITAL", "71000436", &["Someone"], "AZ Sint-Jan")
+    };
+    let requested = requested_identifier(&holder, &organisation).unwrap();
+    assert_eq!(requested.actor.first_names, vec![holder.given_names.clone()]);
+    assert_eq!(
+        (requested.actor.ids, requested.actor.name),
+        (organisation.actor.ids, organisation.actor.name)
+    );
+    assert_eq!(requested.application_id, organisation.application_id);
+    let other = listed("SSIN", "01051212387", &["Ann"], "Other");
+    assert_eq!(
+        requested_identifier(&holder, &other),
+        Err(NotRenewable::OtherPerson { owner: "01051212387".into() })
+    );
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn a_renewal_inside_the_window_replaces_the_certificate_and_its_etk_waits_for_activation() {
     use ehcert_flows::{renewal, NotRenewable};

@@ -29,6 +29,41 @@ pub struct Knobs {
     /// (both optional in `CompleteETKRegistrationResponseType`; whether eHealth sends them is
     /// not known).
     pub etk_status_only: bool,
+    /// The `Actor` GetCertificateInfo… lists for a certificate. What eHealth stores and returns
+    /// is not known; a client that sends it back (a renewal) must not depend on it.
+    pub stored_actor: StoredActor,
+    /// What a personal certificate's DN is made from in GenerateContract. eHealth's client sends
+    /// the same person as Signer and Actor (`ra/builders/ContractRequestBuilder.java`, `withEid()`),
+    /// so which one eHealth reads is not known.
+    pub person_dn: PersonDnSource,
+    /// Whether GetCertificateInfoForCitizen lists requests still `IN_PROGRESS`. The schema
+    /// documents the citizen's certificates; whether a request not yet issued is among them is not
+    /// known (app/certra/FIDELITY.md #11).
+    pub hide_in_progress: bool,
+}
+
+/// How a listed certificate's `Actor` is written.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum StoredActor {
+    /// Identifier and name, no `FirstName` (optional in `core:ActorType`).
+    #[default]
+    WithoutFirstName,
+    /// As it was requested, first names included.
+    AsRequested,
+    /// With a name that differs from the card's, as after a change of name since the request.
+    OtherName,
+}
+
+/// The actor a personal certificate's DN names.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PersonDnSource {
+    /// The contract's Signer (the eID holder who signs).
+    #[default]
+    Signer,
+    /// The CertificateIdentifier's Actor.
+    Actor,
 }
 
 /// An EC eID card's XML `SignatureMethod` (RFC 6931 §2.3.6).

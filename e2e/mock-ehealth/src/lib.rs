@@ -33,7 +33,10 @@ use axum::{
 use serde::Serialize;
 use tower_http::cors::CorsLayer;
 
-pub use self::knobs::{DnComparison, EcSignatureMethod, Fault, FaultKind, Knobs, UnknownKeyAnswer};
+pub use self::knobs::{
+    DnComparison, EcSignatureMethod, Fault, FaultKind, Knobs, PersonDnSource, StoredActor,
+    UnknownKeyAnswer,
+};
 use self::{
     ca::TestPki,
     operations::Context,

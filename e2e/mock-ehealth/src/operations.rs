@@ -30,7 +30,7 @@ use x509_cert::{
 
 use super::{
     ca::{parse_dn, public_key_identifier, TestPki},
-    knobs::{DnComparison, Knobs, UnknownKeyAnswer},
+    knobs::{DnComparison, Knobs, PersonDnSource, StoredActor, UnknownKeyAnswer},
     signature::{self, name_pairs, Signer},
     soap::{
         child, children, escape, text_of, Refusal, CERTRA, CERTRA_CORE, COMMONS_CORE,
@@ -308,6 +308,7 @@ impl Record {
             actor_type: String::new(),
             actor_id: String::new(),
             actor_name: String::new(),
+            actor_first_names: Vec::new(),
             application_id: None,
             requester_ssin: String::new(),
             email_private: contact.email_private,
@@ -594,7 +595,11 @@ fn generate_contract(context: &Context<'_>, request: Node<'_, '_>) -> Outcome {
                 "Application ids exist for organisations only.",
             ));
         }
-        let full_name = format!("{} {}", signer.first_names.join(" "), signer.name);
+        let named = match context.knobs.person_dn {
+            PersonDnSource::Signer => &signer,
+            PersonDnSource::Actor => &actor,
+        };
+        let full_name = format!("{} {}", named.first_names.join(" "), named.name);
         ("NaturalPerson", contract_dn("SSIN", actor_id, full_name.trim(), None))
     } else {
         let kind = organisation_type(actor_type).ok_or_else(|| {
@@ -768,6 +773,7 @@ fn generate_certificate(context: &Context<'_>, request: Node<'_, '_>) -> Outcome
         actor_type,
         actor_id,
         actor_name: terms.actor.name.clone(),
+        actor_first_names: terms.actor.first_names.clone(),
         application_id: terms.application_id.clone(),
         requester_ssin: ssin.clone(),
         base_services: services,
@@ -916,12 +922,21 @@ pub(crate) fn issue(context: &Context<'_>, record: &mut Record) -> Result<(), Re
     context.store.save(record).map_err(internal)
 }
 
-fn certificate_info(record: &Record, now: i64) -> String {
+fn certificate_info(record: &Record, now: i64, stored: StoredActor) -> String {
     let record = refreshed(record.clone(), now);
     let actor = Actor {
         ids: vec![(record.actor_type.clone(), record.actor_id.clone())],
-        first_names: Vec::new(),
-        name: record.actor_name.clone(),
+        first_names: match stored {
+            StoredActor::WithoutFirstName => Vec::new(),
+            StoredActor::AsRequested | StoredActor::OtherName => record.actor_first_names.clone(),
+        },
+        name: match stored {
+            // A person's name as a register held it before a change (the card says otherwise).
+            StoredActor::OtherName if record.entity == "NaturalPerson" => {
+                format!("{}-Vroeger", record.actor_name)
+            }
+            _ => record.actor_name.clone(),
+        },
     };
     let application = record
         .application_id
@@ -998,7 +1013,8 @@ fn info_for_citizen(context: &Context<'_>, request: Node<'_, '_>) -> Outcome {
         .map_err(internal)?
         .iter()
         .filter(|record| entitled(record, ssin))
-        .map(|record| certificate_info(record, context.now))
+        .filter(|record| !(context.knobs.hide_in_progress && record.status == "IN_PROGRESS"))
+        .map(|record| certificate_info(record, context.now, context.knobs.stored_actor))
         .collect())
 }
 
@@ -1020,7 +1036,7 @@ fn ehealth_signer(
 fn info_for_authentication_certificate(context: &Context<'_>, request: Node<'_, '_>) -> Outcome {
     let record =
         ehealth_signer(context, request, "GetCertificateInfoForAuthenticationCertificate")?;
-    Ok(certificate_info(&record, context.now))
+    Ok(certificate_info(&record, context.now, context.knobs.stored_actor))
 }
 
 fn revocation_contract(context: &Context<'_>, request: Node<'_, '_>) -> Outcome {
@@ -1142,6 +1158,7 @@ fn submit_csr_for_foreigner(context: &Context<'_>, request: Node<'_, '_>) -> Out
         actor_type: "SSIN".into(),
         actor_id: bis.clone(),
         actor_name: person.name.clone(),
+        actor_first_names: person.first_names.clone(),
         requester_ssin: bis,
         automatically_validated: false,
         // Nothing is issued before the person confirms at the validation URL.

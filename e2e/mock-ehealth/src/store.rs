@@ -20,6 +20,9 @@ pub(crate) struct Record {
     pub(crate) actor_type: String,
     pub(crate) actor_id: String,
     pub(crate) actor_name: String,
+    /// The actor's first names as requested (a person's; the requester's for an organisation).
+    #[serde(default)]
+    pub(crate) actor_first_names: Vec<String>,
     pub(crate) application_id: Option<String>,
     /// Who signed the request (the eID holder).
     pub(crate) requester_ssin: String,

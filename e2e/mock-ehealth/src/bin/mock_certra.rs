@@ -9,7 +9,9 @@ const USAGE: &str = "usage: mock-certra [--listen 127.0.0.1:8090] [--state FILE.
        [--not-yet-delivered N] [--manual-validation] [--refuse] [--clock-offset-days N]
        [--ec-signature-method ecdsa-sha256|ecdsa-sha384]
        [--unknown-key cert-not-yet-delivered|unknown-public-key-identifier]
-       [--dn-echo parsed|text] [--allow-origin ORIGIN]...
+       [--dn-echo parsed|text]
+       [--stored-actor without-first-name|as-requested|other-name]
+       [--person-dn signer|actor] [--hide-in-progress] [--allow-origin ORIGIN]...
 Without --state the state lives in memory only.";
 
 #[tokio::main]
@@ -73,7 +75,11 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
                     .parse()
                     .map_err(|err| format!("--not-yet-delivered: {err}"))?;
             }
-            "--ec-signature-method" | "--unknown-key" | "--dn-echo" => {
+            "--ec-signature-method"
+            | "--unknown-key"
+            | "--dn-echo"
+            | "--stored-actor"
+            | "--person-dn" => {
                 // The knobs' names as `PUT /admin/knobs` takes them.
                 let field = arg.trim_start_matches("--").replace('-', "_");
                 let mut json = serde_json::to_value(&knobs).map_err(|err| err.to_string())?;
@@ -82,6 +88,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
             }
             "--manual-validation" => knobs.manual_validation = true,
             "--refuse" => knobs.refuse = true,
+            "--hide-in-progress" => knobs.hide_in_progress = true,
             "--clock-offset-days" => {
                 knobs.clock_offset_days = value("--clock-offset-days")?
                     .parse()
