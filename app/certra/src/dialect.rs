@@ -14,7 +14,12 @@
 //!   parsed name. The connector escapes the identifier's `=` before echoing
 //!   (`ra/domain/NewCertificateContract.java`: `TYPE=` becomes `TYPE\=`), so it cannot be a
 //!   byte comparison of what GenerateContract returned unless eHealth returns it escaped
-//!   already; the default follows the connector.
+//!   already; the default follows the connector;
+//! - whether GetCertificateInfoForCitizen lists a request eHealth received and has not issued
+//!   yet (`IN_PROGRESS`). Its schema's status type has `IN_PROGRESS` and `REFUSED`, which no
+//!   issued certificate can have, so some list carries requests; nobody outside eHealth has seen
+//!   one in this list. Only a list known to carry them can show that a lost GenerateCertificate
+//!   never arrived, so the default does not count on it (`InProgressListing`).
 
 use crate::{request::Contract, signature::SignatureAlgorithm};
 
@@ -86,6 +91,35 @@ fn escape_type(dn: &str, kind: &str) -> String {
     out
 }
 
+/// Whether the card holder's list (GetCertificateInfoForCitizen) is known to carry requests
+/// eHealth received and has not issued yet.
+#[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
+pub enum InProgressListing {
+    /// Not known: a key missing from the list may still be a request in progress, so a lost
+    /// GenerateCertificate is never sent again on the list's word alone (unless the list shows
+    /// an `IN_PROGRESS` entry itself, which proves it carries them).
+    #[default]
+    Unknown,
+    /// Known (the acceptance probe saw a request in progress listed): a key missing from the
+    /// list was never received, and is sent again.
+    Listed,
+}
+
+impl InProgressListing {
+    /// The name used in configuration (`in-progress-unknown`, `in-progress-listed`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Unknown => "in-progress-unknown",
+            Self::Listed => "in-progress-listed",
+        }
+    }
+
+    /// Parses [`Self::name`].
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Unknown, Self::Listed].into_iter().find(|listing| listing.name() == name)
+    }
+}
+
 /// Which `SignatureMethod` an EC eID card's XML signatures use.
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
 pub enum EcSignatureMethod {
@@ -120,15 +154,17 @@ impl EcSignatureMethod {
     }
 }
 
-/// The open choices for one environment. The defaults are the sourced ones above; an operator
-/// changes them (the app server's `--dialect ENVIRONMENT=EC_METHOD,DN_ECHO`) once the acceptance
-/// probe has shown what eHealth accepts.
+/// The open choices for one environment. The defaults are the sourced (or the safe) ones above;
+/// an operator changes them (the app server's `--dialect ENVIRONMENT=EC_METHOD,DN_ECHO[,LISTING]`)
+/// once the acceptance probe has shown what eHealth does.
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
 pub struct Dialect {
     /// EC eID cards' XML signature method.
     pub ec_signature: EcSignatureMethod,
     /// The contract DN's echo.
     pub dn_echo: DnEcho,
+    /// Whether the citizen's list carries requests in progress.
+    pub in_progress: InProgressListing,
 }
 
 #[cfg(test)]
@@ -166,6 +202,10 @@ mod tests {
         for echo in [DnEcho::Connector, DnEcho::Verbatim] {
             assert_eq!(DnEcho::parse(echo.name()), Some(echo));
         }
+        for listing in [InProgressListing::Unknown, InProgressListing::Listed] {
+            assert_eq!(InProgressListing::parse(listing.name()), Some(listing));
+        }
+        assert_eq!(Dialect::default().in_progress, InProgressListing::Unknown);
         assert_eq!(Dialect::default().ec_signature.algorithm(), SignatureAlgorithm::EcdsaSha256);
     }
 }

@@ -248,12 +248,95 @@ pub fn certificate_chain(body: &[u8]) -> Result<Vec<Vec<u8>>> {
     })
 }
 
-/// GetCertificateInfoForCitizen.
-pub fn citizen_certificates(body: &[u8]) -> Result<Vec<CertificateInfo>> {
+/// GetCertificateInfoForCitizen's list, read entry by entry: one entry eHealth writes otherwise
+/// than ehcert expects (a certificate from before a schema change, an identifier of another
+/// length) is kept aside with why, and the others are used.
+#[derive(Clone, Debug, Default, Eq, PartialEq)]
+pub struct CitizenCertificates {
+    /// The entries read.
+    pub certificates: Vec<CertificateInfo>,
+    /// The entries that could not be read, in eHealth's order.
+    pub unreadable: Vec<UnreadableEntry>,
+}
+
+/// A `CertificateInfo` of a list that could not be read, with what could be read of it.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct UnreadableEntry {
+    /// Its place in eHealth's list, from 0.
+    pub position: usize,
+    /// Its `PublicKeyIdentifier`, when that much could be read.
+    pub public_key_identifier: Option<[u8; 20]>,
+    /// Its `AuthenticationCertificateStatus`, when present.
+    pub status: Option<String>,
+    /// Why it could not be read.
+    pub error: CertraError,
+}
+
+impl CitizenCertificates {
+    /// Whether eHealth lists the key `public_key_identifier`, readable or not.
+    pub fn lists_key(&self, public_key_identifier: &[u8; 20]) -> bool {
+        self.certificates.iter().any(|info| info.public_key_identifier == *public_key_identifier)
+            || self
+                .unreadable
+                .iter()
+                .any(|entry| entry.public_key_identifier.as_ref() == Some(public_key_identifier))
+    }
+
+    /// Whether an unreadable entry may be the key `public_key_identifier`: its own identifier
+    /// could not be read.
+    pub fn may_list_key(&self, public_key_identifier: &[u8; 20]) -> bool {
+        self.lists_key(public_key_identifier)
+            || self.unreadable.iter().any(|entry| entry.public_key_identifier.is_none())
+    }
+
+    /// Whether an entry, readable or not, is a request eHealth has not issued yet: then the list
+    /// carries requests in progress (`crate::dialect::InProgressListing`).
+    pub fn shows_in_progress(&self) -> bool {
+        self.certificates.iter().any(|info| info.status == "IN_PROGRESS")
+            || self.unreadable.iter().any(|entry| entry.status.as_deref() == Some("IN_PROGRESS"))
+    }
+
+    /// The status eHealth gives the key `public_key_identifier`, readable entry or not.
+    pub fn status_of(&self, public_key_identifier: &[u8; 20]) -> Option<&str> {
+        self.certificates
+            .iter()
+            .find(|info| info.public_key_identifier == *public_key_identifier)
+            .map(|info| info.status.as_str())
+            .or_else(|| {
+                self.unreadable
+                    .iter()
+                    .find(|entry| {
+                        entry.public_key_identifier.as_ref() == Some(public_key_identifier)
+                    })
+                    .and_then(|entry| entry.status.as_deref())
+            })
+    }
+}
+
+/// GetCertificateInfoForCitizen. A fault, a refusal or a body that is not the answer is an
+/// error; an entry that cannot be read is not ([`CitizenCertificates::unreadable`]).
+pub fn citizen_certificates(body: &[u8]) -> Result<CitizenCertificates> {
     with_response(Operation::GetCertificateInfoForCitizen, body, |root| {
-        children(root, ns::CERTRA_PROTOCOL.uri, "CertificateInfo")
-            .map(|node| certificate_info(&node))
-            .collect()
+        let mut list = CitizenCertificates::default();
+        let cc = ns::CERTRA_CORE.uri;
+        for (position, node) in
+            children(root, ns::CERTRA_PROTOCOL.uri, "CertificateInfo").enumerate()
+        {
+            match certificate_info(&node) {
+                Ok(info) => list.certificates.push(info),
+                Err(error) => list.unreadable.push(UnreadableEntry {
+                    position,
+                    public_key_identifier: children(node, cc, "PublicKeyIdentifier")
+                        .next()
+                        .and_then(|id| key_identifier(&id).ok()),
+                    status: children(node, cc, "AuthenticationCertificateStatus")
+                        .next()
+                        .map(|status| text(&status).trim().to_owned()),
+                    error,
+                }),
+            }
+        }
+        Ok(list)
     })
 }
 
@@ -485,7 +568,13 @@ fn certificate_info(node: &Node<'_, '_>) -> Result<CertificateInfo> {
             })
         })
         .transpose()?;
-    let contact = required(*node, cc, "ContactData")?;
+    // Contact data only fills in the next request's form, so an entry without it (or without
+    // one of the fields the schema requires today, as a certificate from before may be written)
+    // is read with the field empty: the contact step asks the person for it.
+    let contact = children(*node, cc, "ContactData").next();
+    let contact_field = |name: &str| {
+        contact.and_then(|contact| children(contact, cc, name).next()).map(|node| text(&node))
+    };
     Ok(CertificateInfo {
         requested_date: text(&required(*node, cc, "RequestedDate")?),
         public_key_identifier: key_identifier(&required(*node, cc, "PublicKeyIdentifier")?)?,
@@ -506,10 +595,10 @@ fn certificate_info(node: &Node<'_, '_>) -> Result<CertificateInfo> {
             .next()
             .map(|node| text(&node)),
         contact_data: ContactData {
-            email_private: text(&required(contact, cc, "EmailPrivate")?),
-            email_general: children(contact, cc, "EmailGeneral").next().map(|node| text(&node)),
-            phone_private: text(&required(contact, cc, "PhonePrivate")?),
-            phone_general: children(contact, cc, "PhoneGeneral").next().map(|node| text(&node)),
+            email_private: contact_field("EmailPrivate").unwrap_or_default(),
+            email_general: contact_field("EmailGeneral"),
+            phone_private: contact_field("PhonePrivate").unwrap_or_default(),
+            phone_general: contact_field("PhoneGeneral"),
         },
         base_service_usage: children(*node, cc, "BaseServiceUsage")
             .map(|node| text(&node))

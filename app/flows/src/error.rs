@@ -37,6 +37,13 @@ pub enum FlowError {
     /// in the final keystore made then, not in this pending one.
     #[error("completed already")]
     AlreadyCompleted,
+    /// A GenerateCertificate whose answer was never read may or may not have reached eHealth,
+    /// and eHealth's answers cannot tell (`new_certificate::Receipt::Unconfirmed`): nothing was
+    /// sent again, so the key is never requested twice. The pending keystore stays: if eHealth
+    /// holds the request it issues the certificate, to be completed later; if not, a new
+    /// request with a new key is the way on.
+    #[error("eHealth does not say whether it received the request")]
+    RequestUnconfirmed,
 }
 
 /// What the eID card read lacks for a flow; the app says each in the person's language.

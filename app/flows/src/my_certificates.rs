@@ -7,18 +7,19 @@
 
 use ehcert_certra::{
     request::{self, RevocationContract, RevocationReason},
-    response::{self, CertificateInfo},
+    response::{self, CitizenCertificates},
     CertraError,
 };
 use ehcert_shared::bridge::KeyRole;
 
 use crate::{call, eid::EidHolder, FlowError, Services};
 
-/// The certificates the eID holder can see at eHealth.
+/// The certificates the eID holder can see at eHealth, and the entries of eHealth's list that
+/// could not be read (each decision that reads the list says what it makes of those).
 pub async fn list<S: Services>(
     services: &S,
     holder: &EidHolder,
-) -> Result<Vec<CertificateInfo>, S::Error> {
+) -> Result<CitizenCertificates, S::Error> {
     let request = request::get_certificate_info_for_citizen(&services.meta());
     let body = holder.call(services, request, KeyRole::Authentication).await?;
     Ok(response::citizen_certificates(&body).map_err(FlowError::from)?)
@@ -56,13 +57,12 @@ pub async fn revoke<S: Services>(
     match response::revoked(&body) {
         Ok(()) => Ok(envelope),
         // A refusal after a Revoke whose answer was lost: eHealth may have carried that one out.
-        // Its list says; then the certificate is revoked as asked.
+        // Its list says; then the certificate is revoked as asked. An entry that cannot be read
+        // counts when its identifier and status can (`CitizenCertificates::status_of`);
+        // otherwise the refusal stands, and the person sees it.
         Err(refusal @ CertraError::Refused { .. }) => {
             let listed = list(services, holder).await?;
-            let revoked = listed.iter().any(|info| {
-                info.public_key_identifier == *public_key_identifier && info.status == "REVOKED"
-            });
-            if revoked {
+            if listed.status_of(public_key_identifier) == Some("REVOKED") {
                 Ok(envelope)
             } else {
                 Err(FlowError::from(refusal).into())

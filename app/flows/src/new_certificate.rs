@@ -8,6 +8,7 @@
 //! continues without a new key or a second request.
 
 use ehcert_certra::{
+    dialect::InProgressListing,
     endpoint::{Environment, Operation},
     request::{self, CertificateIdentifier, ContactData, Contract},
     response::{self, GeneratedCertificate},
@@ -238,24 +239,53 @@ pub async fn request_certificate_again<S: Services>(
     request: &CertificateRequest<'_>,
     public_key_identifier: &[u8; 20],
 ) -> Result<Option<GeneratedCertificate>, S::Error> {
-    if request_received(services, holder, public_key_identifier).await? {
-        return Ok(None);
+    match request_received(services, holder, public_key_identifier).await? {
+        Receipt::Received => Ok(None),
+        Receipt::NotReceived => request_certificate(services, holder, request).await.map(Some),
+        Receipt::Unconfirmed => Err(FlowError::RequestUnconfirmed.into()),
     }
-    request_certificate(services, holder, request).await.map(Some)
+}
+
+/// What eHealth's answers say of a GenerateCertificate whose answer was never read.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum Receipt {
+    /// eHealth delivers the certificate, or lists the key.
+    Received,
+    /// The key is neither delivered nor listed, in a list known to carry requests in progress.
+    NotReceived,
+    /// The key is neither delivered nor listed, and the list is not known to carry requests in
+    /// progress: eHealth may hold it, waiting for validation, or may never have received it.
+    Unconfirmed,
 }
 
 /// Whether eHealth received a GenerateCertificate for `public_key_identifier`: it delivers the
 /// certificate, or lists a request for the key among the card holder's certificates.
+///
+/// A key that is not listed was never received only if the list carries requests still in
+/// progress: the environment's dialect says so (`InProgressListing::Listed`, once the
+/// acceptance probe saw it), or the list shows one itself. Otherwise the answer is
+/// [`Receipt::Unconfirmed`], and the key is not sent again: under eHealth's unknown rule for a
+/// key requested twice, it must never be.
+///
+/// An entry of the list that cannot be read counts as this key when its own identifier cannot
+/// be read either: the key is then never sent a second time on a guess, and the request is
+/// awaited as received (GetCertificate delivers it, or the person is told it is not issued yet
+/// and completes it later from the pending keystore).
 pub async fn request_received<S: Services>(
     services: &S,
     holder: &EidHolder,
     public_key_identifier: &[u8; 20],
-) -> Result<bool, S::Error> {
+) -> Result<Receipt, S::Error> {
     if let Ok(Some(_)) = fetch_chain(services, public_key_identifier).await {
-        return Ok(true);
+        return Ok(Receipt::Received);
     }
     let listed = crate::my_certificates::list(services, holder).await?;
-    Ok(listed.iter().any(|info| info.public_key_identifier == *public_key_identifier))
+    if listed.may_list_key(public_key_identifier) {
+        return Ok(Receipt::Received);
+    }
+    let carries_requests =
+        services.dialect().in_progress == InProgressListing::Listed || listed.shows_in_progress();
+    Ok(if carries_requests { Receipt::NotReceived } else { Receipt::Unconfirmed })
 }
 
 /// A pending request read back from its keystore.

@@ -11,7 +11,7 @@ use std::{cell::RefCell, process::Command, sync::Arc};
 
 use card::Card;
 use ehcert_certra::{
-    dialect::{Dialect, DnEcho, EcSignatureMethod},
+    dialect::{Dialect, DnEcho, EcSignatureMethod, InProgressListing},
     eid_request::EidContent,
     endpoint::{Environment, Operation},
     request::{ContactData, Contract, RequestMeta, RevocationReason},
@@ -415,7 +415,7 @@ async fn my_certificates_lists_then_revokes_with_the_signature_key() {
     let (identifier, _, _) = issued_certificate(&world, &holder).await;
     world.signatures.borrow_mut().clear();
 
-    let listed = my_certificates::list(&world, &holder).await.unwrap();
+    let listed = my_certificates::list(&world, &holder).await.unwrap().certificates;
     assert_eq!(listed.len(), 1);
     let info = &listed[0];
     assert_eq!(info.public_key_identifier, identifier);
@@ -447,7 +447,7 @@ async fn my_certificates_lists_then_revokes_with_the_signature_key() {
         (signed[1].key, signed[1].operation(), signed[1].dn()),
         (KeyRole::Signature, Operation::Revoke, Some(details.dn.as_str()))
     );
-    let after = my_certificates::list(&world, &holder).await.unwrap();
+    let after = my_certificates::list(&world, &holder).await.unwrap().certificates;
     assert_eq!((after[0].status.as_str(), after[0].etk_status.as_str()), ("REVOKED", "REVOKED"));
     assert!(!after[0].revocable);
 }
@@ -976,6 +976,9 @@ async fn a_request_that_never_reached_ehealth_is_sent_and_signed_again() {
         mock_certra::UnknownKeyAnswer::UnknownPublicKeyIdentifier,
     ] {
         let (world, holder) = world(Applet::V17, Knobs { unknown_key, ..Knobs::default() }).await;
+        // The operator knows (the acceptance probe saw it) that the list carries requests in
+        // progress.
+        world.dialect.set(Dialect { in_progress: InProgressListing::Listed, ..Dialect::default() });
         let password = Password::new("Huisarts-2026");
         // A gateway error before eHealth saw it.
         let (contract, pending) = contract_and_pending(&world, &holder, &password).await;
@@ -991,6 +994,97 @@ async fn a_request_that_never_reached_ehealth_is_sent_and_signed_again() {
         let keys: Vec<KeyRole> = world.signatures.borrow().iter().map(|s| s.key).collect();
         assert_eq!(keys, [KeyRole::Signature, KeyRole::Authentication, KeyRole::Signature]);
     }
+}
+
+/// Whether eHealth lists requests still in progress is not known (app/certra/FIDELITY.md #11):
+/// a key whose GenerateCertificate answer was lost is sent again only when the list is known to
+/// carry them (the environment's dialect, or an entry in progress in the list itself), and is
+/// never sent twice either way.
+#[tokio::test(flavor = "current_thread")]
+async fn a_lost_request_is_never_sent_twice_whether_or_not_requests_in_progress_are_listed() {
+    const UNCONFIRMED: &str = "eHealth does not say whether it received the request";
+    // (eHealth hides requests in progress, the operator's setting, the fault, what happens)
+    for (hide_in_progress, listing, fault, sent_again) in [
+        // Received, waiting for validation, not listed: never sent a second time.
+        (true, InProgressListing::Unknown, "drop", false),
+        // Never received, but nothing proves it: not sent, the person is told.
+        (true, InProgressListing::Unknown, "http-500", false),
+        (false, InProgressListing::Unknown, "http-500", false),
+        // Never received, and the list is known to carry requests in progress: sent again.
+        (false, InProgressListing::Listed, "http-500", true),
+        // Received and listed in progress: continued, not sent again.
+        (false, InProgressListing::Listed, "drop", false),
+        (false, InProgressListing::Unknown, "drop", false),
+    ] {
+        let knobs = Knobs { hide_in_progress, manual_validation: true, ..Knobs::default() };
+        let (world, holder) = world(Applet::V17, knobs).await;
+        world.dialect.set(Dialect { in_progress: listing, ..Dialect::default() });
+        let case = format!("hidden {hide_in_progress}, {listing:?}, {fault}");
+        let (contract, pending) =
+            contract_and_pending(&world, &holder, &Password::new("Huisarts-2026")).await;
+        inject_fault(&world, fault, "GenerateCertificate").await;
+        assert!(request_certificate(&world, &holder, &personal(&contract, &pending.csr))
+            .await
+            .is_err());
+        let again = request_again(&world, &holder, &contract, &pending).await;
+        let received_by_ehealth = fault == "drop";
+        match (&again, sent_again, received_by_ehealth) {
+            (Ok(Some(generated)), true, _) => {
+                assert_eq!(
+                    generated.public_key_identifier, pending.public_key_identifier,
+                    "{case}"
+                );
+            }
+            (Ok(None), false, true) => {}
+            (Err(err), false, _) => assert_eq!(err.0, UNCONFIRMED, "{case}"),
+            _ => panic!("{case}: {:?}", again.as_ref().map(|sent| sent.is_some())),
+        }
+        if received_by_ehealth && hide_in_progress {
+            assert!(again.is_err(), "{case}: eHealth's list cannot show it");
+        }
+        let received: Vec<Value> = world
+            .client
+            .get(format!("{}/admin/requests", world.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let generate = || {
+            received
+                .iter()
+                .filter(|r| r["operation"] == "GenerateCertificate")
+                .map(|r| r["outcome"].as_str().unwrap_or_default().to_owned())
+        };
+        assert!(!generate().any(|outcome| outcome.contains("DUPLICATE")), "{case}: sent twice");
+        let accepted = generate().filter(|outcome| outcome == "success").count();
+        assert!(accepted <= 1, "{case}: {accepted} requests accepted for one key");
+        assert_eq!(accepted == 1, received_by_ehealth || sent_again, "{case}");
+    }
+}
+
+/// An entry of the holder's list that cannot be read, identifier included, may be the lost
+/// request: the key is not sent again on a guess; the readable entries are still used.
+#[tokio::test(flavor = "current_thread")]
+async fn an_unreadable_entry_in_the_list_keeps_a_lost_request_from_being_sent_twice() {
+    let knobs = Knobs { unreadable_entry: true, ..Knobs::default() };
+    let (world, holder) = world(Applet::V17, knobs).await;
+    world.dialect.set(Dialect { in_progress: InProgressListing::Listed, ..Dialect::default() });
+    let (contract, pending) =
+        contract_and_pending(&world, &holder, &Password::new("Huisarts-2026")).await;
+    inject_fault(&world, "http-500", "GenerateCertificate").await;
+    assert!(request_certificate(&world, &holder, &personal(&contract, &pending.csr))
+        .await
+        .is_err());
+    let again = request_again(&world, &holder, &contract, &pending).await.unwrap();
+    assert!(again.is_none(), "awaited as received, not sent again");
+    assert_eq!(count(&world, Operation::GenerateCertificate), 1);
+    // "My certificates" still shows what can be read, and counts what cannot.
+    let listed = my_certificates::list(&world, &holder).await.unwrap();
+    assert!(listed.certificates.is_empty());
+    assert_eq!(listed.unreadable.len(), 1);
+    assert_eq!(listed.unreadable[0].status.as_deref(), Some("IN_PROGRESS"));
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -1060,6 +1154,7 @@ async fn contact_data_the_connector_refuses_are_not_sent() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_key_made_before_a_reload_is_requested_without_a_new_key() {
     let (world, holder) = world(Applet::V18, Knobs::default()).await;
+    world.dialect.set(Dialect { in_progress: InProgressListing::Listed, ..Dialect::default() });
     let password = Password::new("Huisarts-2026");
     let identifier = holder.personal_certificate();
     let (_, pending) = contract_and_pending(&world, &holder, &password).await;

@@ -726,8 +726,11 @@ impl Run<'_> {
                     None => {
                         // My certificates, then the revocation contract of the new one.
                         let listed = my_certificates::list(world, holder).await?;
-                        let info =
-                            listed.iter().find(|info| info.public_key_identifier == id).unwrap();
+                        let info = listed
+                            .certificates
+                            .iter()
+                            .find(|info| info.public_key_identifier == id)
+                            .unwrap();
                         // The list shows it revoked (a Revoke whose answer was lost before a
                         // reload): the app offers no Revoke for it, the person is done.
                         if info.status == "REVOKED" {

@@ -271,7 +271,7 @@ pub async fn run(options: &Options) -> Result<Report, ProbeError> {
         }
         let name = format!("signature-method:{}", method.map_or("rsa-sha256", |m| m.name()));
         let answer = match my_certificates::list(&probe, &holder).await {
-            Ok(listed) => format!("accepted ({} certificates listed)", listed.len()),
+            Ok(listed) => format!("accepted ({})", listing(&listed)),
             Err(err @ (ProbeError::Http(_) | ProbeError::Bridge(_))) => return Err(err),
             Err(err) => refusal(&err),
         };
@@ -356,4 +356,28 @@ pub async fn run(options: &Options) -> Result<Report, ProbeError> {
             .into(),
     });
     Ok(report)
+}
+
+/// A citizen list in a line: how many entries of each status (so the operator sees whether
+/// requests still `IN_PROGRESS` are listed, app/certra/FIDELITY.md #11), and the entries that
+/// could not be read, with why.
+fn listing(listed: &response::CitizenCertificates) -> String {
+    let mut statuses = std::collections::BTreeMap::<&str, usize>::new();
+    for info in &listed.certificates {
+        *statuses.entry(info.status.as_str()).or_default() += 1;
+    }
+    let mut parts: Vec<String> =
+        statuses.iter().map(|(status, count)| format!("{status} {count}")).collect();
+    if parts.is_empty() {
+        parts.push("no certificates listed".into());
+    }
+    for entry in &listed.unreadable {
+        parts.push(format!(
+            "entry {} unreadable (status {}): {}",
+            entry.position + 1,
+            entry.status.as_deref().unwrap_or("not given"),
+            entry.error
+        ));
+    }
+    parts.join(", ")
 }

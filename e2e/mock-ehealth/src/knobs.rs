@@ -40,6 +40,10 @@ pub struct Knobs {
     /// documents the citizen's certificates; whether a request not yet issued is among them is not
     /// known (app/certra/FIDELITY.md #11).
     pub hide_in_progress: bool,
+    /// GetCertificateInfoForCitizen adds, before the signer's certificates, one entry written as
+    /// ehcert does not expect: a `PublicKeyIdentifier` of 16 bytes, no `PhonePrivate`, status
+    /// `IN_PROGRESS` (as an entry from another era of the service might be). Mock-only.
+    pub unreadable_entry: bool,
 }
 
 /// How a listed certificate's `Actor` is written.

@@ -1007,14 +1007,29 @@ fn info_for_citizen(context: &Context<'_>, request: Node<'_, '_>) -> Outcome {
             &signer,
         ));
     };
-    Ok(context
-        .store
-        .all()
-        .map_err(internal)?
-        .iter()
-        .filter(|record| entitled(record, ssin))
-        .filter(|record| !(context.knobs.hide_in_progress && record.status == "IN_PROGRESS"))
-        .map(|record| certificate_info(record, context.now, context.knobs.stored_actor))
+    // Mock-only: an entry of another era (knob `unreadable_entry`).
+    let odd = context.knobs.unreadable_entry.then(|| {
+        format!(
+            r#"<cp:CertificateInfo><cc:RequestedDate>{}</cc:RequestedDate><cc:PublicKeyIdentifier>{}</cc:PublicKeyIdentifier><cc:CertificateEntity EntityType="NaturalPerson"><cc:CertificateIdentifier><cc:Actor><core:Id Type="SSIN">{}</core:Id><core:Name>-</core:Name></cc:Actor></cc:CertificateIdentifier></cc:CertificateEntity><cc:AuthenticationCertificateStatus>IN_PROGRESS</cc:AuthenticationCertificateStatus><cc:ETKStatus>NOT_REQUESTED</cc:ETKStatus><cc:AutomaticallyValidated>false</cc:AutomaticallyValidated><cc:Revocable>false</cc:Revocable><cc:Replaceable>false</cc:Replaceable><cc:ContactData><cc:EmailPrivate>-</cc:EmailPrivate></cc:ContactData></cp:CertificateInfo>"#,
+            iso(context.now),
+            "0F".repeat(16),
+            escape(ssin)
+        )
+    });
+    Ok(odd
+        .into_iter()
+        .chain(
+            context
+                .store
+                .all()
+                .map_err(internal)?
+                .iter()
+                .filter(|record| entitled(record, ssin))
+                .filter(|record| {
+                    !(context.knobs.hide_in_progress && record.status == "IN_PROGRESS")
+                })
+                .map(|record| certificate_info(record, context.now, context.knobs.stored_actor)),
+        )
         .collect())
 }
 

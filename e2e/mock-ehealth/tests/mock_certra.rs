@@ -477,7 +477,8 @@ async fn a_personal_certificate_goes_from_contract_to_a_published_etk_and_surviv
             .certra(jan.authentication.sign(request::get_certificate_info_for_citizen(&meta())))
             .await,
     )
-    .unwrap();
+    .unwrap()
+    .certificates;
     assert_eq!(
         (citizen.len(), citizen[0].status.as_str(), citizen[0].etk_status.as_str()),
         (1, "VALID_ACTIVE", "VALID_ACTIVE")

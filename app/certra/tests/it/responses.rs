@@ -112,10 +112,65 @@ fn reads_a_citizen_certificate_list() {
     );
     let body = format!("<cp:GetCertificateInfoForCitizenResponse {NS}>{SUCCESS}{info}{info}</cp:GetCertificateInfoForCitizenResponse>");
     let list = response::citizen_certificates(&soap(schema_valid(&body))).unwrap();
+    assert!(list.unreadable.is_empty());
+    let list = list.certificates;
     assert_eq!(list.len(), 2);
     assert_eq!(list[0].status, "VALID_ACTIVE");
     assert_eq!(list[0].details.as_ref().unwrap().valid_not_after, "2029-11-01T10:00:00Z");
     assert_eq!(list[0].replacement_period_start.as_deref(), Some("2029-08-03T10:00:00Z"));
+}
+
+/// One entry eHealth writes otherwise (an identifier of another length, a status missing) is
+/// kept aside with what could be read of it; the others are used; an old entry without the
+/// private phone is read with the phone empty.
+#[test]
+fn a_citizen_list_is_read_entry_by_entry() {
+    let entry = |id: &str, status: &str, contact: &str| {
+        format!(
+            "<cp:CertificateInfo><cc:RequestedDate>2026-11-01T10:00:00Z</cc:RequestedDate><cc:PublicKeyIdentifier>{id}</cc:PublicKeyIdentifier><cc:CertificateEntity EntityType=\"NaturalPerson\"><cc:CertificateIdentifier><cc:Actor><core:Id Type=\"SSIN\">85073003328</core:Id><core:Name>Peeters</core:Name></cc:Actor></cc:CertificateIdentifier></cc:CertificateEntity>{status}<cc:ETKStatus>VALID_ACTIVE</cc:ETKStatus><cc:AutomaticallyValidated>true</cc:AutomaticallyValidated><cc:Revocable>true</cc:Revocable><cc:Replaceable>false</cc:Replaceable><cc:ContactData>{contact}</cc:ContactData></cp:CertificateInfo>"
+        )
+    };
+    let status = |value: &str| {
+        format!("<cc:AuthenticationCertificateStatus>{value}</cc:AuthenticationCertificateStatus>")
+    };
+    let both = "<cc:EmailPrivate>a@b.be</cc:EmailPrivate><cc:PhonePrivate>0470</cc:PhonePrivate>";
+    let good = "AB".repeat(20);
+    let old = "CD".repeat(20);
+    let missing_status = "EF".repeat(20);
+    let entries = [
+        entry(&good, &status("VALID_ACTIVE"), both),
+        entry(&"12".repeat(16), &status("REVOKED"), both),
+        entry(&old, &status("EXPIRED"), "<cc:EmailPrivate>a@b.be</cc:EmailPrivate>"),
+        entry(&missing_status, "", both),
+    ]
+    .concat();
+    let body = format!(
+        "<cp:GetCertificateInfoForCitizenResponse {NS}>{SUCCESS}{entries}</cp:GetCertificateInfoForCitizenResponse>"
+    );
+    let list = response::citizen_certificates(&soap(&body)).unwrap();
+    let key = |hex: &str| -> [u8; 20] {
+        let bytes: Vec<u8> = (0..40)
+            .step_by(2)
+            .map(|at| u8::from_str_radix(&hex[at..at + 2], 16).unwrap())
+            .collect();
+        bytes.try_into().unwrap()
+    };
+    let read: Vec<_> = list.certificates.iter().map(|info| info.public_key_identifier).collect();
+    assert_eq!(read, [key(&good), key(&old)]);
+    assert_eq!(list.certificates[1].contact_data.phone_private, "");
+    assert_eq!(list.certificates[1].status, "EXPIRED");
+    let aside: Vec<_> = list
+        .unreadable
+        .iter()
+        .map(|entry| (entry.position, entry.public_key_identifier, entry.status.as_deref()))
+        .collect();
+    assert_eq!(aside, [(1, None, Some("REVOKED")), (3, Some(key(&missing_status)), None)]);
+    assert!(list.unreadable.iter().all(|entry| matches!(entry.error, CertraError::Malformed(_))));
+    assert!(list.lists_key(&key(&missing_status)));
+    assert!(!list.lists_key(&key(&"01".repeat(20))));
+    // The entry whose identifier could not be read may be any key.
+    assert!(list.may_list_key(&key(&"01".repeat(20))));
+    assert_eq!(list.status_of(&key(&old)), Some("EXPIRED"));
 }
 
 #[test]
