@@ -44,6 +44,9 @@ pub enum AppError {
     UnfinishedRequest(String),
     /// The request was completed before; its ETK key is in the final keystore made then.
     AlreadyCompleted,
+    /// eHealth's answers do not say whether a request whose answer was lost reached it; nothing
+    /// was sent again.
+    RequestUnconfirmed,
     /// The current certificate cannot be renewed now.
     NotRenewable(ehcert_flows::NotRenewable),
     /// The organisation's number, name or application id cannot be sent.
@@ -81,9 +84,11 @@ impl AppError {
             },
             Self::Card(_) | Self::CardNotRead | Self::CardSignatureInvalid => t.title_card,
             Self::ExtensionMissing | Self::Timeout(_) => t.title_software,
-            Self::Certra(_) | Self::Network(_) | Self::ServerBusy(_) | Self::NotYetIssued => {
-                t.title_ehealth
-            }
+            Self::Certra(_)
+            | Self::Network(_)
+            | Self::ServerBusy(_)
+            | Self::NotYetIssued
+            | Self::RequestUnconfirmed => t.title_ehealth,
             Self::Pki(err) if matches!(err.as_ref(), ehcert_pki::PkiError::WeakPassword) => {
                 t.title_entered
             }
@@ -116,6 +121,7 @@ impl AppError {
             Self::NotYetIssued => t.not_yet_issued.to_owned(),
             Self::UnfinishedRequest(file) => with(t.unfinished_request, file),
             Self::AlreadyCompleted => t.already_completed.to_owned(),
+            Self::RequestUnconfirmed => t.request_unconfirmed.to_owned(),
             Self::NotRenewable(refusal) => renewal_message(refusal, t),
             Self::Organisation(problem) => organisation_message(problem, t),
             Self::Foreigner(problem) => foreigner_message(*problem, t),
@@ -158,6 +164,7 @@ impl From<ehcert_flows::FlowError> for AppError {
             FlowError::NotYetIssued => Self::NotYetIssued,
             FlowError::UnfinishedRequest(file) => Self::UnfinishedRequest(file),
             FlowError::AlreadyCompleted => Self::AlreadyCompleted,
+            FlowError::RequestUnconfirmed => Self::RequestUnconfirmed,
         }
     }
 }

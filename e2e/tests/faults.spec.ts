@@ -3,8 +3,9 @@
 // Each ends in a clear message that says what to do next, and the key is never lost: the pending
 // keystore stays in the browser (and in the downloaded file) until the final one is saved.
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
-import { expect, test } from './fixtures';
+import { BIN_DIR, DIST_DIR, expect, startServer, test } from './fixtures';
 import { publicKeyOf } from './oracles';
 
 import { CardCheck } from './pages/card-check';
@@ -88,6 +89,44 @@ for (const operation of ['GenerateContract', 'GenerateCertificate', 'GetCertific
     });
   }
 }
+
+// Whether eHealth lists requests still in progress is not known (app/certra/FIDELITY.md #11).
+// A server that does not say so (no `--dialect …,in-progress-listed`) never has a lost request
+// sent twice: the holder's list is asked, and when the key is not in it the person is told what
+// to do next; the pending keystore stays where it was.
+test('a lost request eHealth neither delivers nor lists is not sent again where that cannot tell', async ({
+  page,
+  context,
+  certraServer,
+  card,
+  certra,
+}) => {
+  void card;
+  // Received and waiting for eHealth's validation, and not in the holder's list.
+  await certra.knobs({ hide_in_progress: true, manual_validation: true });
+  const app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+    '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `local=${certraServer.url}`,
+  ]);
+  try {
+    const flow = new NewCertificateFlow(page);
+    await upToSigning(flow, app.url);
+    await certra.fault({ kind: 'drop', operation: 'GenerateCertificate' });
+    await (await flow.signRequest(context)).enterPin('1234');
+    await expect(page.getByTestId('error')).toContainText(FAULTS.drop.message);
+    const lookUp = await flow.signRequest(context);
+    await expect(lookUp.detail('key')).toHaveText(flow.words.pin.keyAuthentication);
+    await lookUp.enterPin('1234');
+    await expect(page.getByTestId('error')).toContainText(
+      'eHealth does not say whether your request reached it, so it was not sent again',
+    );
+    await expect(page.getByTestId('error')).toContainText('Complete a request');
+    const generate = operations(await certra.requests(), 'GenerateCertificate');
+    expect(generate).toHaveLength(1);
+    expect((await certra.state()).certificates).toMatchObject([{ status: 'IN_PROGRESS' }]);
+  } finally {
+    app.process.kill('SIGTERM');
+  }
+});
 
 test('contact data eHealth\'s client would refuse are named before anything is sent, and corrected', async ({ page, localApp, card, certra }) => {
   void card;

@@ -1041,6 +1041,8 @@ pub(crate) fn demo(tasks: &mut Tasks, args: &[String]) -> Result {
         .arg(tasks.path("dist"))
         .args(["--listen", "127.0.0.1:8080"])
         .args(["--upstream", "local=http://127.0.0.1:8090"])
+        // The mock lists requests in progress (app/certra/FIDELITY.md #11).
+        .args(["--dialect", "local=ecdsa-sha256,connector,in-progress-listed"])
         .args(["--upstream", "acceptance=https://services-acpt.ehealth.fgov.be"])
         .args(["--upstream", "production=https://services.ehealth.fgov.be"])
         .args(["--default-environment", "local"]))

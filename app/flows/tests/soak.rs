@@ -57,6 +57,7 @@ use std::{
 
 use card::Card;
 use ehcert_certra::{
+    dialect::{Dialect, InProgressListing},
     endpoint::{Environment, Operation},
     request::{CertificateIdentifier, ContactData, Contract, RequestMeta, RevocationReason},
 };
@@ -251,6 +252,10 @@ struct World<'a> {
     script: RefCell<Vec<(Operation, Fault)>>,
     /// Keys the run needed beyond its share of the pool.
     keys_made_past_pool: Cell<u64>,
+    /// The environment's dialect, as the operator configured it.
+    dialect: Cell<Dialect>,
+    /// The person chose to start again with a new key (the kept copy may be replaced).
+    starting_again: Cell<bool>,
 }
 
 /// A file the person was given.
@@ -309,6 +314,8 @@ impl<'a> World<'a> {
             final_downloaded: Cell::new(false),
             script: RefCell::default(),
             keys_made_past_pool: Cell::new(0),
+            dialect: Cell::default(),
+            starting_again: Cell::new(false),
         }
     }
 
@@ -498,6 +505,10 @@ fn base64_of(bytes: &[u8]) -> String {
 impl Services for World<'_> {
     type Error = SoakError;
 
+    fn dialect(&self) -> Dialect {
+        self.dialect.get()
+    }
+
     async fn certra(&self, operation: Operation, envelope: String) -> Result<Vec<u8>, SoakError> {
         use Fault::*;
         let scripted = {
@@ -585,10 +596,11 @@ impl Keeping for World<'_> {
     }
 
     fn store(&self, kept: &KeptRequest) -> Result<(), SoakError> {
-        // Never replaced: a copy holds the authentication key of the copy before it.
+        // Never replaced: a copy holds the authentication key of the copy before it, unless the
+        // person chose to start again with a new key (its pending file is still theirs).
         let before = self.kept.borrow().as_ref().and_then(|kept| Self::keys_of(&kept.keystore));
         if let (Some((before, _)), Some((id, _))) = (before, Self::keys_of(&kept.keystore)) {
-            if id != before {
+            if id != before && !self.starting_again.get() {
                 self.violation("the browser's copy was replaced by another key's".into());
             }
         }
@@ -688,6 +700,37 @@ struct Run<'a> {
     validated: Cell<bool>,
     /// What the person saw done (activated, revoked): their memory outlives a reload.
     seen: RefCell<(bool, bool)>,
+    /// Whether eHealth lists requests in progress, and what the operator said of it.
+    listing: Listing,
+    /// Told that eHealth does not say whether it got the request, after waiting for it, the
+    /// person starts again with a new key (the message's advice).
+    fresh_key: Cell<bool>,
+    /// The person did start again with a new key.
+    started_again: Cell<bool>,
+}
+
+/// Whether eHealth lists requests in progress among the holder's certificates, and whether the
+/// operator said so (app/certra/FIDELITY.md #11). Drawn from the run's seed with a generator of
+/// its own, so that a seed still plays the faults it played before.
+#[derive(Clone, Copy, Debug)]
+struct Listing {
+    hidden: bool,
+    dialect: InProgressListing,
+}
+
+impl Listing {
+    /// The world the regression seeds were found in: listed, and configured so.
+    const LISTED: Self = Self { hidden: false, dialect: InProgressListing::Listed };
+
+    fn of(seed: u64) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed ^ 0x6c69_7374_696e_6721);
+        let hidden = rng.gen_bool(0.3);
+        // An operator says "listed" once the probe saw a request in progress listed: never where
+        // eHealth hides them.
+        let listed = !hidden && rng.gen_bool(0.5);
+        let dialect = if listed { InProgressListing::Listed } else { InProgressListing::Unknown };
+        Self { hidden, dialect }
+    }
 }
 
 impl Run<'_> {
@@ -828,9 +871,16 @@ impl Run<'_> {
         }
 
         if let (Some(contract), Some((certificate, _))) = (&page.contract, &page.certificate) {
-            // The password step: the kept key for this certificate if there is one, else a new one.
-            page.request = Some(match kept_key_for(world, certificate) {
-                Some(kept) => PendingRequest::reuse(&kept, contract, Self::password())?,
+            // The password step: the kept key for this certificate if there is one, else a new one
+            // (also when the person chose to start again with a new key).
+            let fresh = self.fresh_key.take();
+            if fresh {
+                self.started_again.set(true);
+            }
+            world.starting_again.set(fresh);
+            let request = match kept_key_for(world, certificate).filter(|_| !fresh) {
+                Some(kept) => PendingRequest::reuse(&kept, contract, Self::password())
+                    .map_err(SoakError::from),
                 None => {
                     PendingRequest::make(
                         world,
@@ -839,9 +889,11 @@ impl Run<'_> {
                         Self::password(),
                         &mut rand::thread_rng(),
                     )
-                    .await?
+                    .await
                 }
-            });
+            };
+            world.starting_again.set(false);
+            page.request = Some(request?);
             return Ok(Pressed::Going);
         }
 
@@ -932,6 +984,11 @@ struct Tally {
     kiosk_stranded: u64,
     panics: u64,
     keys_made_past_pool: u64,
+    /// Runs by whether eHealth lists requests in progress and whether the operator said so.
+    by_listing: BTreeMap<String, u64>,
+    /// Runs in which the person started again with a new key, eHealth not saying whether it had
+    /// the first.
+    started_again: u64,
     /// Why kiosk runs were stranded, by reason.
     stranded_by: BTreeMap<String, u64>,
     failures: Vec<String>,
@@ -940,7 +997,7 @@ struct Tally {
 /// Presses allowed once faults have stopped: a fault-free page finishes in far fewer.
 const PRESSES_AFTER_CALM: u32 = 30;
 
-fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
+fn run_once(seed: u64, kiosk: bool, listing: Listing, tally: &Mutex<Tally>) {
     let shared = shared();
     let mut rng = StdRng::seed_from_u64(seed);
     let flow = *[Flow::Personal, Flow::Organisation, Flow::Renewal].choose(&mut rng).unwrap();
@@ -950,6 +1007,7 @@ fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
         manual_validation: rng.gen_bool(0.15),
         etk_status_only: rng.gen_bool(0.3),
         clock_offset_days: if flow == Flow::Renewal { RENEWAL_DAYS } else { 0 },
+        hide_in_progress: listing.hidden,
         ..Knobs::default()
     };
     // Renewal runs start from a copy of the state that issued the current certificate (and the
@@ -964,6 +1022,7 @@ fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
     };
     let before = mock.received().unwrap();
     let world = World::new(mock, card, kiosk);
+    world.dialect.set(Dialect { in_progress: listing.dialect, ..Dialect::default() });
     // Not the keys of the renewal's current certificate.
     let mut pool: Vec<RsaKeyPair> =
         shared.keys[2..].choose_multiple(&mut rng, 12).cloned().collect();
@@ -982,6 +1041,9 @@ fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
         current: (flow == Flow::Renewal).then(|| shared.current.clone()),
         validated: Cell::new(false),
         seen: RefCell::default(),
+        listing,
+        fresh_key: Cell::new(false),
+        started_again: Cell::new(false),
     };
 
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -997,6 +1059,13 @@ fn run_once(seed: u64, kiosk: bool, tally: &Mutex<Tally>) {
     };
     let mut tally = tally.lock().unwrap();
     tally.runs += 1;
+    let listing = match (run.listing.hidden, run.listing.dialect) {
+        (true, _) => "hidden",
+        (false, InProgressListing::Listed) => "listed, configured so",
+        (false, InProgressListing::Unknown) => "listed, not configured",
+    };
+    *tally.by_listing.entry(listing.to_owned()).or_default() += 1;
+    tally.started_again += u64::from(run.started_again.get());
     *tally
         .by_flow
         .entry(format!("{flow:?}{}", if kiosk { " (kiosk)" } else { "" }))
@@ -1135,7 +1204,8 @@ async fn drive(run: &Run<'_>, rng: &mut StdRng) -> Driven {
             }
         }
         // eHealth's operator gets to requests waiting for manual validation, some day.
-        if !run.validated.get() && (calm || rng.gen_bool(0.1)) {
+        // Once faults are over, at every press: a request received then is validated too.
+        if calm || (!run.validated.get() && rng.gen_bool(0.1)) {
             for record in world.mock.certificates().unwrap() {
                 if record.status == "IN_PROGRESS" {
                     world.mock.decide(&record.public_key_identifier, true).unwrap();
@@ -1192,6 +1262,14 @@ async fn drive(run: &Run<'_>, rng: &mut StdRng) -> Driven {
                 ) {
                     page = Page { reopened: true, ..Page::default() };
                 }
+                // eHealth does not say whether it got the request: the person comes back later;
+                // once eHealth's operator has had their days and it still does not, they start
+                // again with a new key.
+                if matches!(err, SoakError::Flow(FlowError::RequestUnconfirmed)) {
+                    // Faults over, eHealth's operator has validated whatever it received.
+                    run.fresh_key.set(calm);
+                    page = Page { reopened: true, ..Page::default() };
+                }
             }
         }
     }
@@ -1218,6 +1296,10 @@ fn explained(run: &Run<'_>, err: &SoakError) -> bool {
         // received (then "Complete a request" cannot tell, and the person starts the flow again,
         // which offers the kept key).
         SoakError::Flow(FlowError::NotYetIssued) => !run.world.issued_for_a_made_key(),
+        // Only where the list is not known to carry requests in progress.
+        SoakError::Flow(FlowError::RequestUnconfirmed) => {
+            run.listing.dialect == InProgressListing::Unknown
+        }
         // Only once the final keystore exists, whose ETK key eHealth registered.
         SoakError::Flow(FlowError::AlreadyCompleted) => run.world.final_downloaded.get(),
         SoakError::Flow(FlowError::UnfinishedRequest(_)) => {
@@ -1339,7 +1421,21 @@ fn check_final(run: &Run<'_>) -> Result<(), String> {
             .iter()
             .filter_map(|file| World::keys_of(&file.bytes).map(|(id, _)| id))
             .collect();
-        if pending_keys.len() != 1 {
+        // A second key only when the person started again because eHealth would not say
+        // whether it had the first: then eHealth never received the others.
+        let records: Vec<String> = run
+            .world
+            .mock
+            .certificates()
+            .unwrap()
+            .into_iter()
+            .map(|record| record.public_key_identifier)
+            .collect();
+        let others_received = pending_keys
+            .iter()
+            .filter(|key| **key != id)
+            .any(|key| records.contains(&PublicKeyIdentifier(*key).to_hex().to_uppercase()));
+        if pending_keys.len() != 1 && (!run.started_again.get() || others_received) {
             return Err(format!(
                 "{} authentication keys were made for one request",
                 pending_keys.len()
@@ -1399,7 +1495,8 @@ fn soak(kiosk: bool, runs: u64) -> Tally {
                 if index >= runs {
                     break;
                 }
-                run_once(seeds[usize::try_from(index).unwrap()], kiosk, &tally);
+                let seed = seeds[usize::try_from(index).unwrap()];
+                run_once(seed, kiosk, Listing::of(seed), &tally);
                 if (index + 1).is_multiple_of(1000) {
                     let tally = tally.lock().unwrap();
                     println!(
@@ -1451,6 +1548,11 @@ fn soak(kiosk: bool, runs: u64) -> Tally {
     if !tally.stranded_by.is_empty() {
         println!("  stranded runs by reason: {:?}", tally.stranded_by);
     }
+    println!(
+        "  requests in progress {:?}; runs started again with a new key (eHealth would not say \
+         whether it had the first) {}",
+        tally.by_listing, tally.started_again
+    );
     tally
 }
 
@@ -1755,7 +1857,7 @@ fn a_key_taken_up_after_a_reload_asks_ehealth_before_sending() {
 fn kiosk_seeds_that_lost_the_etk_key_to_a_reload() {
     let tally = Mutex::new(Tally::default());
     for seed in [4_294_967_356, 4_294_967_425] {
-        run_once(seed, true, &tally);
+        run_once(seed, true, Listing::LISTED, &tally);
     }
     assert_clean(&tally.into_inner().unwrap());
 }
@@ -1808,6 +1910,9 @@ fn a_kiosk_reloaded_after_complete_etk_registration_finishes_from_the_newest_fil
         current: None,
         validated: Cell::new(false),
         seen: RefCell::default(),
+        listing: Listing::LISTED,
+        fresh_key: Cell::new(false),
+        started_again: Cell::new(false),
     };
     check_final(&run).unwrap();
 }

@@ -11,7 +11,8 @@ const USAGE: &str =
        [--organisation TYPE=ID] [--organisation-name NAME] [--application-id ID]
        [--email ADDRESS] [--phone NUMBER] [--report FILE.json]
 The eID PIN is read from the environment variable EHCERT_PROBE_PIN, else from standard input
-(one line). The PIN is used for the authentication key only.";
+(one line, not echoed on a terminal). The PIN is used for the authentication key only.
+--organisation needs --organisation-name (the name eHealth puts in the DN).";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -65,16 +66,67 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     if options.bridge.as_os_str().is_empty() {
         return Err("--bridge is required".into());
     }
+    // GenerateContract with an empty Name would ask eHealth for a DN without the name.
+    if options.organisation.is_some() && options.organisation_name.trim().is_empty() {
+        return Err("--organisation needs --organisation-name".into());
+    }
     if options.pin.is_empty() {
         options.pin = match std::env::var("EHCERT_PROBE_PIN") {
             Ok(pin) => pin,
-            Err(_) => {
-                eprint!("eID PIN (authentication key): ");
-                let mut line = String::new();
-                std::io::stdin().read_line(&mut line).map_err(|err| err.to_string())?;
-                line.trim().to_owned()
-            }
+            Err(_) => read_pin()?,
         };
     }
     Ok(options)
+}
+
+/// One line of standard input; on a terminal with its echo off, so that the PIN never shows on
+/// the screen (nor in a screen recording or a terminal's scroll-back).
+fn read_pin() -> Result<String, String> {
+    // Echo off before the prompt asks for the PIN: nothing typed after it shows.
+    let echo = EchoOff::on_stdin();
+    eprint!("eID PIN (authentication key): ");
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    if echo.is_some() {
+        eprintln!();
+    }
+    drop(echo);
+    read.map_err(|err| err.to_string())?;
+    Ok(line.trim().to_owned())
+}
+
+/// The terminal's settings from before the echo was turned off, put back when dropped.
+struct EchoOff {
+    #[cfg(unix)]
+    before: rustix::termios::Termios,
+}
+
+impl EchoOff {
+    /// `None` when standard input is not a terminal (a pipe, a file): nothing to hide then.
+    #[cfg(unix)]
+    fn on_stdin() -> Option<Self> {
+        use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions};
+        let stdin = std::io::stdin();
+        let before = tcgetattr(&stdin).ok()?;
+        let mut quiet = before.clone();
+        quiet.local_modes.remove(LocalModes::ECHO);
+        tcsetattr(&stdin, OptionalActions::Now, &quiet).ok()?;
+        Some(Self { before })
+    }
+
+    /// Elsewhere the PIN is best given in `EHCERT_PROBE_PIN`.
+    #[cfg(not(unix))]
+    fn on_stdin() -> Option<Self> {
+        None
+    }
+}
+
+impl Drop for EchoOff {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            use rustix::termios::{tcsetattr, OptionalActions};
+            let _ = tcsetattr(std::io::stdin(), OptionalActions::Now, &self.before);
+        }
+    }
 }

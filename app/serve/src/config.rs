@@ -15,7 +15,7 @@ use std::{
 };
 
 use ehcert_certra::{
-    dialect::{DnEcho, EcSignatureMethod},
+    dialect::{DnEcho, EcSignatureMethod, InProgressListing},
     endpoint::Environment,
 };
 use ehcert_shared::install::Download;
@@ -111,7 +111,7 @@ impl Default for Limits {
     }
 }
 
-/// One environment's dialect: `acceptance=ecdsa-sha384,verbatim`.
+/// One environment's dialect: `acceptance=ecdsa-sha384,verbatim[,in-progress-listed]`.
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Dialect {
     /// The environment.
@@ -120,6 +120,8 @@ pub struct Dialect {
     pub ec_signature_method: String,
     /// `connector` or `verbatim`.
     pub dn_echo: String,
+    /// `in-progress-unknown` (when not given) or `in-progress-listed`.
+    pub in_progress: String,
 }
 
 /// An address or a network (`10.0.0.0/8`).
@@ -194,8 +196,11 @@ in a later source replaces the earlier one; in the environment a list is comma-s
   connect_src [ORIGIN]         more origins the page may call (CSP connect-src)
   kiosk BOOL                   a shared computer: nothing kept, idle sessions end
   kiosk_idle_seconds N         ... after N seconds without input             (300)
-  dialect [ENV=METHOD,ECHO]    what an environment accepts where no public source says:
-                               METHOD ecdsa-sha256|ecdsa-sha384, ECHO connector|verbatim
+  dialect [ENV=METHOD,ECHO[,LISTING]]  what an environment does where no public source
+                               says: METHOD ecdsa-sha256|ecdsa-sha384, ECHO
+                               connector|verbatim, LISTING in-progress-listed once the
+                               acceptance probe saw a request in progress listed
+                               (in-progress-unknown: a lost request is not sent again)
   install [NAME=ADDRESS]       where people get the extension and the card bridge, linked
                                from the home page for their browser and system: NAME
                                extension-chrome|extension-edge|extension-firefox|
@@ -435,7 +440,7 @@ pub fn resolve(sources: &[Raw]) -> Result<Config, ServeError> {
             "dialect" => {
                 config.dialects =
                     values.iter().map(|v| dialect(v)).collect::<Option<_>>().ok_or_else(|| {
-                        bad("takes ENVIRONMENT=ecdsa-sha256|ecdsa-sha384,connector|verbatim")
+                        bad("takes ENVIRONMENT=ecdsa-sha256|ecdsa-sha384,connector|verbatim[,in-progress-listed|in-progress-unknown]")
                     })?;
             }
             "install" => {
@@ -526,7 +531,11 @@ impl Config {
         let dialects: Vec<String> = self
             .dialects
             .iter()
-            .map(|d| format!("{}={},{}", d.environment.name(), d.ec_signature_method, d.dn_echo))
+            .map(|d| {
+                let (env, method, echo) =
+                    (d.environment.name(), &d.ec_signature_method, &d.dn_echo);
+                format!("{env}={method},{echo},{}", d.in_progress)
+            })
             .collect();
         let cas: Vec<String> = self.upstream_ca.iter().map(|p| p.display().to_string()).collect();
         let proxies: Vec<String> = self.trusted_proxies.iter().map(ToString::to_string).collect();
@@ -610,13 +619,20 @@ fn install(value: &str) -> Option<(Download, String)> {
 
 fn dialect(value: &str) -> Option<Dialect> {
     let (environment, rest) = value.split_once('=')?;
-    let (method, echo) = rest.split_once(',')?;
+    let mut parts = rest.split(',');
+    let (method, echo) = (parts.next()?, parts.next()?);
+    let listing = parts.next().unwrap_or(InProgressListing::default().name());
+    if parts.next().is_some() {
+        return None;
+    }
     EcSignatureMethod::parse(method)?;
     DnEcho::parse(echo)?;
+    InProgressListing::parse(listing)?;
     Some(Dialect {
         environment: Environment::named(environment)?,
         ec_signature_method: method.to_owned(),
         dn_echo: echo.to_owned(),
+        in_progress: listing.to_owned(),
     })
 }
 
@@ -714,6 +730,30 @@ mod tests {
     }
 
     #[test]
+    fn a_dialect_names_the_in_progress_listing_or_leaves_it_unknown() {
+        let config = resolve(&[raw(&[
+            ("dist", &["d"]),
+            (
+                "dialect",
+                &[
+                    "acceptance=ecdsa-sha384,verbatim",
+                    "local=ecdsa-sha256,connector,in-progress-listed",
+                ],
+            ),
+        ])])
+        .unwrap();
+        let listings: Vec<(&str, &str)> = config
+            .dialects
+            .iter()
+            .map(|d| (d.environment.name(), d.in_progress.as_str()))
+            .collect();
+        assert_eq!(
+            listings,
+            [("acceptance", "in-progress-unknown"), ("local", "in-progress-listed")]
+        );
+    }
+
+    #[test]
     fn the_downloads_come_from_a_table_in_the_file_or_a_list_of_flags() {
         let file = from_toml(
             "dist = \"dist\"\n[install]\n\
@@ -753,6 +793,8 @@ mod tests {
             ("listen", "8080"),
             ("https", "maybe"),
             ("dialect", "acceptance=ecdsa-sha512,connector"),
+            ("dialect", "acceptance=ecdsa-sha256,connector,in-progress-maybe"),
+            ("dialect", "acceptance=ecdsa-sha256,connector,in-progress-listed,more"),
             ("user_agent", "ehcert 1.0"),
             ("trusted_proxies", "10.0.0.0/33"),
             ("default_environment", "test"),

@@ -40,14 +40,49 @@ pub fn export(config: &Config, out: &Path) -> Result<(), ServeError> {
     let index_path = site.join("index.html");
     std::fs::write(&index_path, index).map_err(|err| written(&index_path, err))?;
     let site_text = site.canonicalize().map_err(|err| written(&site, err))?;
+    let trusted = trusted_roots(config, out)?;
     for (name, text) in [
         ("ehcert-http.conf", http_block(config)),
-        ("ehcert-server.conf", server_block(config, &policy, &site_text.display().to_string())),
+        (
+            "ehcert-server.conf",
+            server_block(config, &policy, &site_text.display().to_string(), &trusted),
+        ),
     ] {
         let path = out.join(name);
         std::fs::write(&path, text).map_err(|err| written(&path, err))?;
     }
     Ok(())
+}
+
+/// Debian's bundle of the system's roots, what `ehcert-serve` trusts through the platform's store.
+const SYSTEM_ROOTS: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+/// The file nginx trusts for eHealth's TLS. nginx takes one file
+/// (`proxy_ssl_trusted_certificate`), so where the operator adds CA files (`upstream_ca`) they
+/// are written after the system's roots into `DIR/ehcert-upstream-ca.pem`: added to them, as
+/// `ehcert-serve` adds them, not in their place. That file is a copy: regenerate the recipe when
+/// the system's roots change.
+fn trusted_roots(config: &Config, out: &Path) -> Result<String, ServeError> {
+    if config.upstream_ca.is_empty() {
+        return Ok(SYSTEM_ROOTS.to_owned());
+    }
+    let mut bundle = std::fs::read(SYSTEM_ROOTS).unwrap_or_default();
+    for path in &config.upstream_ca {
+        let pem = std::fs::read(path).map_err(|err| ServeError::Pem {
+            setting: "upstream_ca",
+            path: path.clone(),
+            problem: err.to_string(),
+        })?;
+        if !bundle.is_empty() && !bundle.ends_with(b"\n") {
+            bundle.push(b'\n');
+        }
+        bundle.extend_from_slice(&pem);
+    }
+    let path = out.join("ehcert-upstream-ca.pem");
+    let written =
+        |err: std::io::Error| ServeError::Export { path: path.clone(), problem: err.to_string() };
+    std::fs::write(&path, bundle).map_err(written)?;
+    Ok(path.canonicalize().map_err(written)?.display().to_string())
 }
 
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -138,7 +173,7 @@ fn header_lines(policy: &str, https: bool, indent: &str) -> String {
 }
 
 /// The `server {}` part.
-pub fn server_block(config: &Config, policy: &str, site: &str) -> String {
+pub fn server_block(config: &Config, policy: &str, site: &str, trusted: &str) -> String {
     let limits = &config.limits;
     let headers = header_lines(policy, config.https, "    ");
     let mut text = String::from(HEAD);
@@ -198,7 +233,14 @@ pub fn server_block(config: &Config, policy: &str, site: &str) -> String {
         .map(|service| service.path().trim_start_matches('/'))
         .collect();
     for (environment, origin) in &config.upstreams {
-        text.push_str(&environment_location(config, *environment, origin, &services, &headers));
+        text.push_str(&environment_location(
+            config,
+            *environment,
+            origin,
+            &services,
+            &headers,
+            trusted,
+        ));
     }
     text
 }
@@ -209,19 +251,16 @@ fn environment_location(
     origin: &str,
     services: &[&str],
     headers: &str,
+    trusted: &str,
 ) -> String {
     let limits = &config.limits;
     let (scheme, host_port) = split_origin(origin);
     let host = host_port.rsplit_once(':').map_or(host_port.as_str(), |(host, _)| host);
     let name = environment.name();
     let tls = if scheme == "https" {
-        let mut lines = format!(
-            "    proxy_ssl_server_name on;\n    proxy_ssl_name {host};\n    proxy_ssl_verify on;\n    proxy_ssl_verify_depth 4;\n    proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n"
-        );
-        if let Some(ca) = config.upstream_ca.first() {
-            lines = lines.replace("/etc/ssl/certs/ca-certificates.crt", &ca.display().to_string());
-        }
-        lines
+        format!(
+            "    proxy_ssl_server_name on;\n    proxy_ssl_name {host};\n    proxy_ssl_verify on;\n    proxy_ssl_verify_depth 4;\n    proxy_ssl_trusted_certificate {trusted};\n"
+        )
     } else {
         String::new()
     };

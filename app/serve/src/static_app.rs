@@ -20,16 +20,17 @@ use crate::{
 };
 
 /// Tells the page each configured dialect: `<meta name="ehcert-dialect-ENV" content="METHOD
-/// ECHO">`, read at start (no script: the Content Security Policy is unchanged).
+/// ECHO LISTING">`, read at start (no script: the Content Security Policy is unchanged).
 fn with_dialect_meta(index: &str, dialects: &[Dialect]) -> String {
     let metas: String = dialects
         .iter()
         .map(|d| {
             format!(
-                "<meta name=\"ehcert-dialect-{}\" content=\"{} {}\">",
+                "<meta name=\"ehcert-dialect-{}\" content=\"{} {} {}\">",
                 d.environment.name(),
                 d.ec_signature_method,
-                d.dn_echo
+                d.dn_echo,
+                d.in_progress
             )
         })
         .collect();
@@ -169,10 +170,11 @@ mod tests {
             environment: Environment::Acceptance,
             ec_signature_method: "ecdsa-sha384".into(),
             dn_echo: "verbatim".into(),
+            in_progress: "in-progress-listed".into(),
         };
         assert_eq!(
             with_dialect_meta("<head></head>", &[dialect]),
-            "<head><meta name=\"ehcert-dialect-acceptance\" content=\"ecdsa-sha384 verbatim\"></head>"
+            "<head><meta name=\"ehcert-dialect-acceptance\" content=\"ecdsa-sha384 verbatim in-progress-listed\"></head>"
         );
     }
 

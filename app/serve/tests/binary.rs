@@ -103,6 +103,38 @@ fn the_nginx_recipe_is_written_from_the_same_configuration() {
     );
 }
 
+/// The operator's CA files are added to the system's roots for nginx too, as `ehcert-serve`
+/// adds them: nginx trusts one file, written with all of them.
+#[test]
+fn the_nginx_recipe_adds_the_operators_cas_to_the_systems_roots() {
+    let dist = dist();
+    let out = tempfile::tempdir().unwrap();
+    // Two real CA certificates (the server reads them as it would to run).
+    let testca = concat!(env!("CARGO_MANIFEST_DIR"), "/../../e2e/mock-ehealth/testca");
+    let (first, second) = (format!("{testca}/root.pem"), format!("{testca}/etk-ra.pem"));
+    let output = Command::new(SERVE)
+        .args(["--dist", dist.path().to_str().unwrap()])
+        .args(["--upstream", "production=https://services.ehealth.fgov.be"])
+        .args(["--upstream-ca", &first, "--upstream-ca", &second])
+        .args(["--export-nginx", out.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let server = std::fs::read_to_string(out.path().join("ehcert-server.conf")).unwrap();
+    let trusted = server
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("proxy_ssl_trusted_certificate "))
+        .expect(&server)
+        .trim_end_matches(';');
+    let bundle = std::fs::read_to_string(trusted).unwrap();
+    for ca in [&first, &second] {
+        let pem = std::fs::read_to_string(ca).unwrap();
+        assert!(bundle.contains(pem.trim()), "{ca} is not in {trusted}");
+    }
+    let system = std::fs::read_to_string("/etc/ssl/certs/ca-certificates.crt").unwrap_or_default();
+    assert!(bundle.starts_with(&system), "the system's roots come first, kept");
+}
+
 #[tokio::test]
 async fn logs_one_json_line_per_request_without_bodies_or_national_numbers_and_stops_on_sigterm() {
     let upstream = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

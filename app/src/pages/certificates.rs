@@ -83,6 +83,8 @@ pub fn Certificates() -> impl IntoView {
     let t = move || strings(lang.get());
     let environment = RwSignal::new(offer::default_name());
     let rows = RwSignal::new(None::<Vec<Row>>);
+    // Entries of eHealth's list that could not be read: counted, not shown.
+    let unreadable = RwSignal::new(0_usize);
     let error = RwSignal::new(None::<AppError>);
     let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -114,7 +116,8 @@ pub fn Certificates() -> impl IntoView {
                 let holder = eid().await?;
                 let list = my_certificates::list(&services, &holder).await?;
                 let now = i64::try_from(clock::now().0).unwrap_or(i64::MAX);
-                Ok::<_, AppError>(list.iter().map(|info| Row::of(info, now)).collect())
+                unreadable.set(list.unreadable.len());
+                Ok::<_, AppError>(list.certificates.iter().map(|info| Row::of(info, now)).collect())
             }
             .await;
             match result {
@@ -191,8 +194,15 @@ pub fn Certificates() -> impl IntoView {
                 <p role="status" data-testid="notice">{text}</p>
                 <SignedRequestCopy envelope=signed_envelope lang />
             })}
-            {move || rows.get().map(|list| if list.is_empty() {
+            {move || (rows.get().is_some() && unreadable.get() > 0).then(|| view! {
+                <p role="status" data-testid="unreadable-entries">
+                    {t().unreadable_entries.replace("{}", &unreadable.get().to_string())}
+                </p>
+            })}
+            {move || rows.get().map(|list| if list.is_empty() && unreadable.get() == 0 {
                 view! { <p data-testid="no-certificates">{t().no_certificates}</p> }.into_any()
+            } else if list.is_empty() {
+                ().into_any()
             } else {
                 view! { <CertificateTable list lang revoking /> }.into_any()
             })}

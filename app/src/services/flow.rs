@@ -2,7 +2,7 @@
 //! extension's PIN window.
 
 use ehcert_certra::{
-    dialect::{Dialect, DnEcho, EcSignatureMethod},
+    dialect::{Dialect, DnEcho, EcSignatureMethod, InProgressListing},
     endpoint::{Environment, Operation},
     request::RequestMeta,
 };
@@ -107,16 +107,18 @@ impl Keeping for WebServices {
 }
 
 /// The environment's dialect as the server states it (`ehcert-serve --dialect`, a
-/// `<meta name="ehcert-dialect-ENV" content="METHOD ECHO">`), else the sourced defaults.
+/// `<meta name="ehcert-dialect-ENV" content="METHOD ECHO LISTING">`), else the defaults.
 fn dialect_for(environment: Environment) -> Dialect {
     let stated = || {
         let document = web_sys::window()?.document()?;
         let selector = format!("meta[name='ehcert-dialect-{}']", environment.name());
         let content = document.query_selector(&selector).ok()??.get_attribute("content")?;
-        let (method, echo) = content.split_once(' ')?;
+        let mut words = content.split(' ');
+        let (method, echo, listing) = (words.next()?, words.next()?, words.next()?);
         Some(Dialect {
             ec_signature: EcSignatureMethod::parse(method)?,
             dn_echo: DnEcho::parse(echo)?,
+            in_progress: InProgressListing::parse(listing)?,
         })
     };
     stated().unwrap_or_default()
