@@ -21,12 +21,12 @@ export default defineConfig({
   projects: [
     { name: 'ehcert-serve', testIgnore: ['kiosk-policy.spec.ts', 'firefox.spec.ts', 'installed-bridge.spec.ts'] },
     // The nginx recipe (app/serve/nginx/ehcert.conf) in place of ehcert-serve: the new-certificate
-    // flow and eHealth's faults through it, so the recipe cannot rot.
+    // flow, eHealth's faults and the acceptance probe through it, so the recipe cannot rot.
     {
       name: 'nginx',
       use: { appVia: 'nginx' },
-      testMatch: ['new-certificate.spec.ts', 'faults.spec.ts'],
-      grep: /the pending keystore saved before the request|: a clear message, and the certificate is still obtained|CERT_NOT_YET_DELIVERED for a while/,
+      testMatch: ['new-certificate.spec.ts', 'faults.spec.ts', 'probe.spec.ts'],
+      grep: /the pending keystore saved before the request|: a clear message, and the certificate is still obtained|CERT_NOT_YET_DELIVERED for a while|the acceptance probe gets/,
     },
     // Debian's firefox-esr over WebDriver BiDi, with the extension's Firefox build and the card
     // bridge over native messaging (tests/bidi.ts).

@@ -566,7 +566,7 @@ fn build_bench_app(tasks: &mut Tasks) -> Result {
     })
 }
 
-/// The card bridge and the servers the end-to-end tests and the demo run.
+/// The card bridge, the servers and the acceptance probe the end-to-end tests and the demo run.
 fn build_native(tasks: &mut Tasks) -> Result {
     crates(tasks)?;
     tasks.step("the card bridge and the servers (debug build)", |tasks| {
@@ -581,6 +581,8 @@ fn build_native(tasks: &mut Tasks) -> Result {
             "ehcert-mock-ehealth",
             "-p",
             "ehcert-eid-sim",
+            "-p",
+            "ehcert-probe",
         ]))
     })
 }

@@ -340,6 +340,12 @@ pub fn citizen_certificates(body: &[u8]) -> Result<CitizenCertificates> {
     })
 }
 
+/// Whether `body` is `operation`'s answer with a success status, whatever else it holds: what
+/// can be said of an answer whose content cannot be read.
+pub fn status(operation: Operation, body: &[u8]) -> Result<()> {
+    with_response(operation, body, |_| Ok(()))
+}
+
 /// GetCertificateInfoForAuthenticationCertificate.
 pub fn authentication_certificate_info(body: &[u8]) -> Result<CertificateInfo> {
     with_response(Operation::GetCertificateInfoForAuthenticationCertificate, body, |root| {

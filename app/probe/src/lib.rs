@@ -23,11 +23,11 @@ use ehcert_certra::{
 };
 use ehcert_flows::{
     eid::{EidHolder, EidSignature},
-    my_certificates, new_certificate, FlowError, Services,
+    new_certificate, FlowError, Services,
 };
 use ehcert_shared::bridge::{
-    Command, EhealthRequest, FromBridge, Outcome, PinEntry, ReadCard, Request, Sign, SignedContent,
-    CHROMIUM_EXTENSION_ID,
+    Command, EhealthRequest, FromBridge, KeyRole, Outcome, PinEntry, ReadCard, Request, Sign,
+    SignedContent, CHROMIUM_EXTENSION_ID,
 };
 
 use rand::RngCore as _;
@@ -56,6 +56,10 @@ pub struct Options {
     pub phone: String,
     /// Where the JSON report goes.
     pub report: Option<PathBuf>,
+    /// The same service through the production transport, as the page reaches it: the app
+    /// server's path for the environment (`https://ehcert.example/ehealth/acceptance`), served
+    /// by `ehcert-serve` or the nginx recipe. Asked after eHealth directly, read-only too.
+    pub via: Vec<String>,
 }
 
 impl Default for Options {
@@ -70,6 +74,7 @@ impl Default for Options {
             email: "probe@example.be".into(),
             phone: "+32 2 000 00 00".into(),
             report: None,
+            via: Vec::new(),
         }
     }
 }
@@ -144,6 +149,8 @@ impl Report {
 
 struct Probe<'a> {
     options: &'a Options,
+    /// Where the SOAP requests go: eHealth's origin, or the app server's path for it.
+    base: String,
     client: reqwest::Client,
     dialect: Cell<Dialect>,
 }
@@ -154,7 +161,7 @@ impl Services for Probe<'_> {
     async fn certra(&self, operation: Operation, envelope: String) -> Result<Vec<u8>, ProbeError> {
         let response = self
             .client
-            .post(format!("{}{}", self.options.base, operation.service().path()))
+            .post(format!("{}{}", self.base, operation.service().path()))
             .header("Content-Type", "text/xml; charset=utf-8")
             .header("SOAPAction", format!("\"{}\"", operation.soap_action()))
             .body(envelope)
@@ -238,7 +245,7 @@ fn refusal(err: &ProbeError) -> String {
     }
 }
 
-/// Runs every check.
+/// Runs every check: against eHealth directly, then the transport checks through each `via`.
 pub async fn run(options: &Options) -> Result<Report, ProbeError> {
     let card = match ask_bridge(&options.bridge, Command::ReadCard(ReadCard { reader: None }))? {
         Outcome::Card(card) => card,
@@ -247,15 +254,30 @@ pub async fn run(options: &Options) -> Result<Report, ProbeError> {
     // What the extension gives a page of the card (`CardSummary`), as the app reads it.
     let holder = EidHolder::from_card(&ehcert_shared::page::CardSummary::from(card.as_ref()))?;
     let client = reqwest::Client::builder()
-        .user_agent(concat!("ehcert-probe/", env!("CARGO_PKG_VERSION")))
+        .user_agent(USER_AGENT)
         .build()
         .map_err(|err| ProbeError::Http(err.to_string()))?;
-    let probe = Probe { options, client, dialect: Cell::new(Dialect::default()) };
+    let probe = Probe {
+        options,
+        base: options.base.clone(),
+        client: client.clone(),
+        dialect: Cell::new(Dialect::default()),
+    };
     let mut report = Report {
         base: options.base.clone(),
         card: format!("applet {} ({})", card.applet, card.key_algorithm.name()),
         checks: Vec::new(),
     };
+    report.checks.push(Check {
+        name: "transport:direct".into(),
+        answer: format!(
+            "{} with User-Agent {USER_AGENT}, trusting this system's roots",
+            options.base
+        ),
+        decides: "nothing by itself: the answers below came this way; the `transport:` checks \
+                  after them ask again through the production transport"
+            .into(),
+    });
 
     // 1. Which SignatureMethod CertRA accepts from this card: GetCertificateInfoForCitizen
     // (read-only) signed with the authentication key once per method.
@@ -269,17 +291,14 @@ pub async fn run(options: &Options) -> Result<Report, ProbeError> {
         if let Some(method) = method {
             probe.dialect.set(Dialect { ec_signature: *method, ..Dialect::default() });
         }
-        let name = format!("signature-method:{}", method.map_or("rsa-sha256", |m| m.name()));
-        let answer = match my_certificates::list(&probe, &holder).await {
-            Ok(listed) => format!("accepted ({})", listing(&listed)),
-            Err(err @ (ProbeError::Http(_) | ProbeError::Bridge(_))) => return Err(err),
-            Err(err) => refusal(&err),
-        };
         report.checks.push(Check {
-            name,
-            answer,
+            name: format!("signature-method:{}", method_name(*method)),
+            answer: list_answer(&probe, &holder).await?,
             decides: "the EC method for this environment: `ehcert-serve --dialect ENV=METHOD,…` \
-                      with the method accepted (if both are, keep the default)"
+                      with the method accepted (if both are, keep the default); and, from the \
+                      statuses listed, whether requests in progress are listed: with one of the \
+                      holder's requests waiting for validation, `IN_PROGRESS` counted means \
+                      `--dialect ENV=…,…,in-progress-listed` (FIDELITY.md #11)"
                 .into(),
         });
     }
@@ -287,12 +306,98 @@ pub async fn run(options: &Options) -> Result<Report, ProbeError> {
 
     // 2. The contract DN as eHealth writes it, for the person and for an organisation with an
     // application id. GenerateContract is unsigned and commits to nothing.
-    let contact = ContactData {
+    for (name, identifier) in contract_identifiers(options, &holder) {
+        report.checks.push(Check {
+            name: name.into(),
+            answer: contract_answer(&probe, &holder, &identifier, &contact(options)).await?,
+            decides: "how the DN is read (both forms are) and whether the connector's echo \
+                      (`TYPE\\=`) differs from the text returned: if it does, the echo is \
+                      compared as a parsed name, unless a GenerateCertificate on acceptance is \
+                      refused with the connector's echo (then `--dialect ENV=…,verbatim`)"
+                .into(),
+        });
+    }
+
+    // 3. GetCertificate for a key no one has: how eHealth answers an unknown key.
+    report.checks.push(Check {
+        name: "get-certificate:unknown-key".into(),
+        answer: unknown_key_answer(&probe).await?,
+        decides: "whether CERT_NOT_YET_DELIVERED also means 'never received' (ehcert does not \
+                  rely on it either way: a lost GenerateCertificate is looked up in the holder's \
+                  certificate list)"
+            .into(),
+    });
+
+    // 4. The same questions through the production transport, as the page asks them: the app
+    // server (or the nginx recipe) adds its own User-Agent, TLS roots and limits on the way.
+    for via in &options.via {
+        let through = Probe {
+            options,
+            base: via.trim_end_matches('/').to_owned(),
+            client: client.clone(),
+            dialect: Cell::new(Dialect::default()),
+        };
+        let direct = |name: &str| report.answer(name).map(str::to_owned);
+        let default_method = format!("signature-method:{}", method_name(methods[0]));
+        let asked = [
+            (default_method.clone(), list_answer(&through, &holder).await),
+            (
+                "contract-dn:person".to_owned(),
+                contract_answer(
+                    &through,
+                    &holder,
+                    &holder.personal_certificate(),
+                    &contact(options),
+                )
+                .await,
+            ),
+            ("get-certificate:unknown-key".to_owned(), unknown_key_answer(&through).await),
+        ];
+        let mut differences = Vec::new();
+        for (name, answer) in asked {
+            let answer = answer.unwrap_or_else(|err| format!("failed: {err}"));
+            if direct(&name).as_deref() != Some(answer.as_str()) {
+                differences.push(format!("{name}: {answer}"));
+            }
+        }
+        report.checks.push(Check {
+            name: format!("transport:{via}"),
+            answer: if differences.is_empty() {
+                "the same answers as directly".to_owned()
+            } else {
+                format!("differs from directly: {}", differences.join("; "))
+            },
+            decides: "whether the production transport changes what eHealth answers; its \
+                      User-Agent and TLS roots are the server's (`--user-agent`, `--upstream-ca`, \
+                      the nginx recipe's `ehcert-upstream-ca.pem`), which the probe cannot see"
+                .into(),
+        });
+    }
+    Ok(report)
+}
+
+/// How the probe names itself to eHealth.
+const USER_AGENT: &str = concat!("ehcert-probe/", env!("CARGO_PKG_VERSION"));
+
+fn method_name(method: Option<EcSignatureMethod>) -> &'static str {
+    method.map_or("rsa-sha256", EcSignatureMethod::name)
+}
+
+/// The contact data sent with the contracts (an organisation's general ones too).
+fn contact(options: &Options) -> ContactData {
+    ContactData {
         email_private: options.email.clone(),
         email_general: options.organisation.as_ref().map(|_| options.email.clone()),
         phone_private: options.phone.clone(),
         phone_general: options.organisation.as_ref().map(|_| options.phone.clone()),
-    };
+    }
+}
+
+/// The person's own certificate, and the organisation's when one is given.
+fn contract_identifiers(
+    options: &Options,
+    holder: &EidHolder,
+) -> Vec<(&'static str, CertificateIdentifier)> {
     let mut identifiers = vec![("contract-dn:person", holder.personal_certificate())];
     if let Some((kind, id)) = &options.organisation {
         identifiers.push((
@@ -307,55 +412,58 @@ pub async fn run(options: &Options) -> Result<Report, ProbeError> {
             },
         ));
     }
-    for (name, identifier) in identifiers {
-        let answer = match new_certificate::generate_contract(
-            &probe,
-            &holder,
-            &identifier,
-            &contact,
-        )
-        .await
-        {
-            Ok(contract) => {
-                let escaped = contract.dn.contains("\\=");
-                format!(
-                    "{} — the identifier's '=' is {}",
-                    contract.dn,
-                    if escaped { "escaped" } else { "not escaped" }
-                )
-            }
-            Err(err @ ProbeError::Http(_)) => return Err(err),
-            Err(err) => refusal(&err),
-        };
-        report.checks.push(Check {
-            name: name.into(),
-            answer,
-            decides: "how the DN is read (both forms are) and whether the connector's echo \
-                      (`TYPE\\=`) differs from the text returned: if it does, the echo is \
-                      compared as a parsed name, unless a GenerateCertificate on acceptance is \
-                      refused with the connector's echo (then `--dialect ENV=…,verbatim`)"
-                .into(),
-        });
-    }
+    identifiers
+}
 
-    // 3. GetCertificate for a key no one has: how eHealth answers an unknown key.
+/// GetCertificateInfoForCitizen signed with the authentication key: accepted or refused, and
+/// what it lists. Accepted is told even when the list cannot be read at all (the status says).
+async fn list_answer(probe: &Probe<'_>, holder: &EidHolder) -> Result<String, ProbeError> {
+    let request = request::get_certificate_info_for_citizen(&probe.meta());
+    let body = match holder.call(probe, request, KeyRole::Authentication).await {
+        Ok(body) => body,
+        Err(err @ (ProbeError::Http(_) | ProbeError::Bridge(_))) => return Err(err),
+        Err(err) => return Ok(refusal(&err)),
+    };
+    Ok(match response::citizen_certificates(&body) {
+        Ok(listed) => format!("accepted ({})", listing(&listed)),
+        Err(err) => match response::status(Operation::GetCertificateInfoForCitizen, &body) {
+            Ok(()) => format!("accepted (the list could not be read: {err})"),
+            Err(_) => refusal(&ProbeError::Flow(err.into())),
+        },
+    })
+}
+
+/// GenerateContract: the DN as eHealth writes it, and whether the identifier's `=` is escaped.
+async fn contract_answer(
+    probe: &Probe<'_>,
+    holder: &EidHolder,
+    identifier: &CertificateIdentifier,
+    contact: &ContactData,
+) -> Result<String, ProbeError> {
+    Ok(match new_certificate::generate_contract(probe, holder, identifier, contact).await {
+        Ok(contract) => {
+            let escaped = contract.dn.contains("\\=");
+            format!(
+                "{} — the identifier's '=' is {}",
+                contract.dn,
+                if escaped { "escaped" } else { "not escaped" }
+            )
+        }
+        Err(err @ ProbeError::Http(_)) => return Err(err),
+        Err(err) => refusal(&err),
+    })
+}
+
+/// GetCertificate for a key nobody has.
+async fn unknown_key_answer(probe: &Probe<'_>) -> Result<String, ProbeError> {
     let mut unknown = [0u8; 20];
     rand::thread_rng().fill_bytes(&mut unknown);
     let get = request::get_certificate(&probe.meta(), &unknown);
     let body = probe.certra(Operation::GetCertificate, get.to_soap()).await?;
-    let answer = match response::certificate_chain(&body) {
+    Ok(match response::certificate_chain(&body) {
         Ok(_) => "a certificate (unexpected)".to_owned(),
         Err(err) => refusal(&ProbeError::Flow(err.into())),
-    };
-    report.checks.push(Check {
-        name: "get-certificate:unknown-key".into(),
-        answer,
-        decides: "whether CERT_NOT_YET_DELIVERED also means 'never received' (ehcert does not \
-                  rely on it either way: a lost GenerateCertificate is looked up in the holder's \
-                  certificate list)"
-            .into(),
-    });
-    Ok(report)
+    })
 }
 
 /// A citizen list in a line: how many entries of each status (so the operator sees whether

@@ -10,6 +10,9 @@ const USAGE: &str =
     "usage: ehcert-probe --bridge PATH/card-bridge [--base https://services-acpt.ehealth.fgov.be]
        [--organisation TYPE=ID] [--organisation-name NAME] [--application-id ID]
        [--email ADDRESS] [--phone NUMBER] [--report FILE.json]
+       [--via https://APP-SERVER/ehealth/ENVIRONMENT]...
+--via asks the same read-only questions again through the app server (ehcert-serve or the
+nginx recipe) as the page does, and says whether the answers differ.
 The eID PIN is read from the environment variable EHCERT_PROBE_PIN, else from standard input
 (one line, not echoed on a terminal). The PIN is used for the authentication key only.
 --organisation needs --organisation-name (the name eHealth puts in the DN).";
@@ -60,6 +63,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--email" => options.email = value()?,
             "--phone" => options.phone = value()?,
             "--report" => options.report = Some(PathBuf::from(value()?)),
+            "--via" => options.via.push(value()?),
             other => return Err(format!("unknown argument {other}")),
         }
     }

@@ -101,6 +101,7 @@ async fn the_report_says_what_the_service_answered() {
             report.answer("get-certificate:unknown-key").unwrap().starts_with(expected),
             "{text}"
         );
+        assert!(report.answer("transport:direct").unwrap().contains("User-Agent ehcert-probe/"));
         // Non-destructive: the service holds no request afterwards.
         let state: serde_json::Value = reqwest::get(format!("{}/admin/state", options.base))
             .await
@@ -110,4 +111,57 @@ async fn the_report_says_what_the_service_answered() {
             .unwrap();
         assert_eq!(state["certificates"], serde_json::json!([]), "{state}");
     }
+}
+
+/// The app server in process, forwarding `local` to `upstream` as production's forwards to eHealth.
+async fn app_server(upstream: &str) -> (String, tempfile::TempDir) {
+    use ehcert_serve::{config, prepare, server};
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html><head></head><body></body></html>")
+        .unwrap();
+    let mut raw = config::Raw::new();
+    raw.insert("dist".into(), vec![dist.path().display().to_string()]);
+    raw.insert("access_log".into(), vec!["false".into()]);
+    raw.insert("upstream".into(), vec![format!("local={upstream}")]);
+    let config = config::resolve(&[raw]).unwrap();
+    let prepared = prepare(&config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        server::serve(listener, prepared.app, prepared.tls, &config.limits, std::future::pending())
+            .await;
+    });
+    (format!("http://{address}/ehealth/local"), dist)
+}
+
+/// Through the app server the answers are those of the service directly; a transport that
+/// changes them (here: one that answers every call with a gateway's error page) is named.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_probe_asks_again_through_the_app_server_and_says_whether_answers_differ() {
+    let bridge = bridge();
+    let _pcscd = Pcscd::start().unwrap();
+    let holder = Holder { applet: Applet::V17, ..Holder::default() };
+    let _card =
+        InsertedCard::insert(DEFAULT_ADDRESS, personalise(&holder, 3).unwrap().content).unwrap();
+    let base = mock(Knobs::default()).await;
+    let (through, _dist) = app_server(&base).await;
+    // A server whose upstream is not eHealth at all: nothing listens there.
+    let (broken, _broken_dist) = app_server("http://127.0.0.1:9").await;
+    let options = Options {
+        base,
+        bridge,
+        pin: "1234".into(),
+        via: vec![through.clone(), broken.clone()],
+        ..Options::default()
+    };
+    let report = run(&options).await.unwrap();
+    let text = report.to_text();
+    assert_eq!(
+        report.answer(&format!("transport:{through}")),
+        Some("the same answers as directly"),
+        "{text}"
+    );
+    let differs = report.answer(&format!("transport:{broken}")).unwrap();
+    assert!(differs.starts_with("differs from directly: signature-method:rsa-sha256:"), "{text}");
+    assert!(differs.contains("get-certificate:unknown-key"), "{text}");
 }
