@@ -298,7 +298,7 @@ pub async fn run(options: &Options) -> Result<Report, ProbeError> {
                       with the method accepted (if both are, keep the default); and, from the \
                       statuses listed, whether requests in progress are listed: with one of the \
                       holder's requests waiting for validation, `IN_PROGRESS` counted means \
-                      `--dialect ENV=…,…,in-progress-listed` (FIDELITY.md #11)"
+                      `--dialect ENV=…,…,in-progress-listed` (app/certra/FIDELITY.md #11)"
                 .into(),
         });
     }
