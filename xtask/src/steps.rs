@@ -546,11 +546,18 @@ fn build_app(tasks: &mut Tasks) -> Result {
     crates(tasks)?;
     app_tools(tasks)?;
     npm(tasks)?;
-    tasks.step("the app (trunk build --release)", |tasks| {
+    tasks.step("the app (trunk build --release, the JS glue minified)", |tasks| {
         let mut trunk = for_wasm(tasks, tasks.command("trunk"));
         trunk.args(["build", "--release", "--offline", "--locked"]);
-        run(&mut trunk)
+        run(&mut trunk)?;
+        minify_glue(tasks, &tasks.path("dist"))
     })
+}
+
+/// Trunk cannot minify wasm-bindgen's glue: terser does, and the page's integrity hash follows
+/// (app/minify-glue.mjs).
+fn minify_glue(tasks: &Tasks, dist: &Path) -> Result {
+    run(tasks.command("node").arg("app/minify-glue.mjs").arg(dist))
 }
 
 /// The app with its #bench screen, into target/bench/dist (the production bundle in dist/ has no
@@ -562,7 +569,8 @@ fn build_bench_app(tasks: &mut Tasks) -> Result {
         trunk
             .args(["build", "--release", "--offline", "--locked", "--features", "bench", "--dist"])
             .arg(tasks.path("target/bench/dist"));
-        run(&mut trunk)
+        run(&mut trunk)?;
+        minify_glue(tasks, &tasks.path("target/bench/dist"))
     })
 }
 

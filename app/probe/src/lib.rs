@@ -328,6 +328,20 @@ pub async fn run(options: &Options) -> Result<Report, ProbeError> {
             .into(),
     });
 
+    // What the probe does not ask, and why: the signature key's verifier.
+    report.checks.push(Check {
+        name: "signature-key:verifier".into(),
+        answer:
+            "not asked: the eID signature key makes a qualified signature, and CertRA takes it \
+                 only on GenerateCertificate and Revoke, which request or revoke a certificate; \
+                 no read-only operation is signed with it"
+                .into(),
+        decides: "nothing here: the first GenerateCertificate on acceptance shows it, signed \
+                  with the method the `signature-method:*` lines chose (the card signs both keys \
+                  with the same algorithm)"
+            .into(),
+    });
+
     // 4. The same questions through the production transport, as the page asks them: the app
     // server (or the nginx recipe) adds its own User-Agent, TLS roots and limits on the way.
     for via in &options.via {
