@@ -58,8 +58,8 @@ pub(crate) const STEPS: &[Step] = &[
     Step {
         name: "packages",
         usage: "",
-        about: "the card bridge's .deb (lintian), its Windows .exe and MSIs (under Wine), the \
-                extension's store packages, into target/packages/ (EHCERT_RELEASE=1: a release, \
+        about: "the card bridge's .deb and the acceptance probe's (lintian), the bridge's \
+                Windows .exe and MSIs (under Wine), the extension's store packages, into target/packages/ (EHCERT_RELEASE=1: a release, \
                 packaging/README.md)",
         run: steps::packages,
     },

@@ -618,7 +618,7 @@ fn free_pcscd() -> Result {
 // --- packages -----------------------------------------------------------------------------------
 
 /// What a care provider installs (packaging/README.md), built and checked: the card bridge's
-/// .deb (lintian), its Windows .exe and MSIs (signed, then run under Wine), the extension's store
+/// .deb (lintian; beside it the acceptance probe's, for operators), its Windows .exe and MSIs (signed, then run under Wine), the extension's store
 /// packages (Mozilla's linter on the xpi). The .deb is installed by the end-to-end project
 /// installed-bridge.
 ///
@@ -736,28 +736,60 @@ fn release_settings(tasks: &mut Tasks) -> Result {
     Ok(())
 }
 
-/// The card bridge's .deb (release build), checked by lintian.
+/// The card bridge's .deb and the acceptance probe's (release builds), checked by lintian; the
+/// probe's package is unpacked and its program run.
 fn deb(tasks: &mut Tasks) -> Result {
     crates(tasks)?;
-    tasks.step("the card bridge for Linux (release build, .deb, lintian)", |tasks| {
-        run(tasks.command("cargo").args(["build", "--release", "--locked", "-p", "card-bridge"]))?;
+    tasks.step("the card bridge and the probe for Linux (release build, .deb, lintian)", |tasks| {
+        run(tasks.command("cargo").args([
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "card-bridge",
+            "-p",
+            "ehcert-probe",
+        ]))?;
         let out = tasks.path("target/packages/linux");
         let _ = std::fs::remove_dir_all(&out);
-        run(tasks
-            .command("bash")
-            .arg("packaging/linux/build-deb.sh")
-            .arg(tasks.path("target/release/card-bridge"))
-            .arg(&out))?;
+        for (script, program) in
+            [("build-deb.sh", "card-bridge"), ("build-probe-deb.sh", "ehcert-probe")]
+        {
+            run(tasks
+                .command("bash")
+                .arg(format!("packaging/linux/{script}"))
+                .arg(tasks.path(&format!("target/release/{program}")))
+                .arg(&out))?;
+        }
         let debs: Vec<PathBuf> = std::fs::read_dir(&out)
             .map_err(|err| Failure(err.to_string()))?
             .flatten()
             .map(|entry| entry.path())
             .filter(|path| path.extension().is_some_and(|ext| ext == "deb"))
             .collect();
-        if debs.is_empty() {
-            return fail("packaging/linux/build-deb.sh made no .deb");
+        if debs.len() != 2 {
+            return fail(format!("packaging/linux made {} .deb files, not 2", debs.len()));
         }
-        run(Command::new("lintian").args(["--fail-on", "error,warning"]).args(&debs))
+        run(Command::new("lintian").args(["--fail-on", "error,warning"]).args(&debs))?;
+        // The probe as installed: it runs, and it needs the bridge's package.
+        let probe = debs
+            .iter()
+            .find(|deb| {
+                deb.file_name()
+                    .is_some_and(|name| name.to_string_lossy().starts_with("ehcert-probe_"))
+            })
+            .ok_or_else(|| Failure("no ehcert-probe package".into()))?;
+        let depends = output(Command::new("dpkg-deb").args(["-f"]).arg(probe).arg("Depends"))?;
+        if !depends.contains("ehcert-card-bridge") {
+            return fail(format!("the probe's package does not depend on the bridge's: {depends}"));
+        }
+        let unpacked = out.join("probe-unpacked");
+        run(Command::new("dpkg-deb").arg("-x").arg(probe).arg(&unpacked))?;
+        let usage = output(Command::new(unpacked.join("usr/bin/ehcert-probe")).arg("--help"))?;
+        if !usage.starts_with("usage: ehcert-probe") {
+            return fail(format!("the packaged probe answered --help with {usage:?}"));
+        }
+        std::fs::remove_dir_all(&unpacked).map_err(|err| Failure(err.to_string()))
     })
 }
 

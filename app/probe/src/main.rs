@@ -7,20 +7,28 @@ use std::{path::PathBuf, process::ExitCode};
 use ehcert_probe::{run, Options};
 
 const USAGE: &str =
-    "usage: ehcert-probe --bridge PATH/card-bridge [--base https://services-acpt.ehealth.fgov.be]
+    "usage: ehcert-probe [--bridge PATH/card-bridge] [--base https://services-acpt.ehealth.fgov.be]
        [--organisation TYPE=ID] [--organisation-name NAME] [--application-id ID]
        [--email ADDRESS] [--phone NUMBER] [--report FILE.json]
        [--via https://APP-SERVER/ehealth/ENVIRONMENT]...
 --via asks the same read-only questions again through the app server (ehcert-serve or the
 nginx recipe) as the page does, and says whether the answers differ.
+--bridge defaults to the installed card bridge, /usr/bin/ehcert-card-bridge (the Debian package).
 The eID PIN is read from the environment variable EHCERT_PROBE_PIN, else from standard input
 (one line, not echoed on a terminal). The PIN is used for the authentication key only.
 --organisation needs --organisation-name (the name eHealth puts in the DN).";
+
+/// Where the card bridge's Debian package installs it (packaging/linux/build-deb.sh).
+const INSTALLED_BRIDGE: &str = "/usr/bin/ehcert-card-bridge";
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let options = match parse(std::env::args().skip(1)) {
         Ok(options) => options,
+        Err(message) if message == "help" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
             eprintln!("ehcert-probe: {message}\n{USAGE}");
             return ExitCode::from(2);
@@ -64,11 +72,15 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--phone" => options.phone = value()?,
             "--report" => options.report = Some(PathBuf::from(value()?)),
             "--via" => options.via.push(value()?),
+            "--help" | "-h" => return Err("help".into()),
             other => return Err(format!("unknown argument {other}")),
         }
     }
     if options.bridge.as_os_str().is_empty() {
-        return Err("--bridge is required".into());
+        if !std::path::Path::new(INSTALLED_BRIDGE).is_file() {
+            return Err(format!("--bridge is required (no card bridge at {INSTALLED_BRIDGE})"));
+        }
+        options.bridge = PathBuf::from(INSTALLED_BRIDGE);
     }
     // GenerateContract with an empty Name would ask eHealth for a DN without the name.
     if options.organisation.is_some() && options.organisation_name.trim().is_empty() {

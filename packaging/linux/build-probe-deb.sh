@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Builds the acceptance probe's Debian package from a built probe:
+#
+#   packaging/linux/build-probe-deb.sh PROBE OUT_DIR
+#
+# PROBE is a release build of ehcert-probe (`cargo build --release -p ehcert-probe`). The probe is
+# for hosting operators, before production (docs/deploying.md): it asks eHealth's acceptance
+# environment, with a real eID, what no public source says (app/certra/FIDELITY.md). It talks to
+# the card through the card bridge, so the package depends on ehcert-card-bridge and the probe
+# finds it at /usr/bin/ehcert-card-bridge. Installed as /usr/bin/ehcert-probe; reproducible, as
+# the bridge's package (SOURCE_DATE_EPOCH).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+[[ $# -eq 2 ]] || { sed -n '2,11p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+probe=$1 out=$2
+
+package=ehcert-probe
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
+architecture=$(dpkg --print-architecture)
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}
+umask 022
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+stage=$work/root
+
+install -D -m 0755 "$probe" "$stage/usr/bin/$package"
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage/usr/bin/$package"
+
+doc=$stage/usr/share/doc/$package
+install -d "$doc"
+sed -e 's/^Comment: The card bridge of ehcert,/Comment: The acceptance probe of ehcert,/' "$HERE/copyright" >"$doc/copyright"
+changelog_date=$(date -u -R -d "@$SOURCE_DATE_EPOCH")
+sed -e "s|@VERSION@|$version|; s|@DATE@|$changelog_date|" "$HERE/$package.changelog" | gzip -9n >"$doc/changelog.gz"
+install -d "$stage/usr/share/man/man1"
+gzip -9n <"$HERE/$package.1" >"$stage/usr/share/man/man1/$package.1.gz"
+chmod 0644 "$doc/copyright" "$doc/changelog.gz" "$stage/usr/share/man/man1/$package.1.gz"
+
+# The libraries the probe links against, as dpkg-shlibdeps finds them.
+mkdir -p "$work/source/debian"
+printf 'Source: ehcert\n\nPackage: %s\nArchitecture: any\n' "$package" >"$work/source/debian/control"
+shlibs=$(cd "$work/source" && dpkg-shlibdeps -O "$stage/usr/bin/$package" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+[[ -n $shlibs ]] || { echo "build-probe-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+
+install -d "$stage/DEBIAN"
+installed_size=$(du -k -s --apparent-size --exclude=DEBIAN "$stage" | cut -f1)
+cat >"$stage/DEBIAN/control" <<CONTROL
+Package: $package
+Version: $version
+Architecture: $architecture
+Maintainer: ehcert maintainers <maintainers@ehcert.be>
+Installed-Size: $installed_size
+Depends: $shlibs, ehcert-card-bridge (= $version), ca-certificates
+Section: utils
+Priority: optional
+Description: acceptance probe for operators of an ehcert server
+ ehcert gets, renews and manages Belgian care providers' eHealth certificates
+ from a web page. Before a server goes into production, this program asks
+ eHealth's acceptance environment, with a real Belgian eID in a reader, the
+ questions no public document answers: which XML signature method it takes
+ from the newest cards, how it writes a certificate's name, whether it lists
+ requests still in progress. It requests and revokes nothing, and can ask
+ again through the ehcert server to compare.
+CONTROL
+(cd "$stage" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$stage/DEBIAN/md5sums"
+chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
+
+find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+mkdir -p "$out"
+deb="$out/${package}_${version}_${architecture}.deb"
+dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
+echo "$deb"
