@@ -523,6 +523,41 @@ async fn shift_mock_clock(world: &World, days: i64) {
     assert!(response.status().is_success());
 }
 
+/// A renewal's new key, its pending keystore under `password`, and GenerateCertificate for the
+/// contract, with the current certificate's contact data and base services.
+async fn request_renewal(
+    world: &World,
+    holder: &EidHolder,
+    info: &ehcert_certra::response::CertificateInfo,
+    contract: &Contract,
+    password: &Password,
+) -> (PendingKeystore, GeneratedCertificate) {
+    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
+    let made = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
+    let pending = pending_keystore(
+        &contract.dn,
+        &info.identifier,
+        &key,
+        password,
+        made,
+        &mut rand::thread_rng(),
+    )
+    .unwrap();
+    let generated = request_certificate(
+        world,
+        holder,
+        &CertificateRequest {
+            contact: &info.contact_data,
+            contract,
+            csr: &pending.csr,
+            base_services: &info.base_service_usage,
+        },
+    )
+    .await
+    .unwrap();
+    (pending, generated)
+}
+
 /// eHealth's client names the certificate of a personal renewal after the eID holder
 /// (`ra/builders/ContractRequestBuilder.java`, `withEid()`), never after the actor eHealth
 /// listed. Whatever eHealth stores (no first name, a name from before a change) and whichever
@@ -562,29 +597,9 @@ async fn a_personal_renewal_names_the_eid_holder_whatever_ehealth_listed() {
             let case = format!("{stored_actor:?}, DN from the {person_dn:?}");
             let old_dn = info.details.as_ref().map(|details| details.dn.clone());
             assert_eq!(Some(contract.dn.clone()), old_dn, "{case}");
-            let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-            let made = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
-            let pending = pending_keystore(
-                &contract.dn,
-                &info.identifier,
-                &key,
-                &Password::new("Huisarts-2029"),
-                made,
-                &mut rand::thread_rng(),
-            )
-            .unwrap();
-            let generated = request_certificate(
-                &world,
-                &holder,
-                &CertificateRequest {
-                    contact: &info.contact_data,
-                    contract: &contract,
-                    csr: &pending.csr,
-                    base_services: &info.base_service_usage,
-                },
-            )
-            .await
-            .unwrap();
+            let password = Password::new("Huisarts-2029");
+            let (_, generated) =
+                request_renewal(&world, &holder, &info, &contract, &password).await;
             assert_eq!(generated.replaces, Some(old_identifier), "{case}");
         }
     }
@@ -667,30 +682,9 @@ async fn a_renewal_inside_the_window_replaces_the_certificate_and_its_etk_waits_
             .await
             .unwrap();
     assert_eq!(Some(&contract.dn), info.details.as_ref().map(|details| &details.dn));
-    let key = RsaKeyPair::generate(&mut rand::thread_rng()).unwrap();
-    let made = MadeAt { environment: Environment::Acceptance, now: now(), local: LOCAL };
     let new_password = Password::new("Huisarts-2029");
-    let pending = pending_keystore(
-        &contract.dn,
-        &info.identifier,
-        &key,
-        &new_password,
-        made,
-        &mut rand::thread_rng(),
-    )
-    .unwrap();
-    let generated = request_certificate(
-        &world,
-        &holder,
-        &CertificateRequest {
-            contact: &info.contact_data,
-            contract: &contract,
-            csr: &pending.csr,
-            base_services: &info.base_service_usage,
-        },
-    )
-    .await
-    .unwrap();
+    let (pending, generated) =
+        request_renewal(&world, &holder, &info, &contract, &new_password).await;
     assert_eq!(generated.replaces, Some(old_identifier));
 
     let mut resumed = resume(&pending.bytes, &new_password).unwrap();
