@@ -23,6 +23,8 @@ version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
 architecture=$(dpkg --print-architecture)
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}
 umask 022
+# shellcheck source=packaging/linux/deb-common.sh
+source "$HERE/deb-common.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -56,10 +58,7 @@ chmod 0644 "$doc/changelog.gz" "$stage/usr/share/man/man1/$package.1.gz" "$stage
   "$stage/usr/lib/mozilla/native-messaging-hosts/$host.json"
 
 # The libraries the bridge links against, as dpkg-shlibdeps finds them (libc, libpcsclite).
-mkdir -p "$work/source/debian"
-printf 'Source: ehcert\n\nPackage: %s\nArchitecture: any\n' "$package" >"$work/source/debian/control"
-shlibs=$(cd "$work/source" && dpkg-shlibdeps -O "$stage/usr/bin/$package" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
-[[ -n $shlibs ]] || { echo "build-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+shlibs=$(shlibs_of_program)
 
 install -d "$stage/DEBIAN"
 installed_size=$(du -k -s --apparent-size --exclude=DEBIAN "$stage" | cut -f1)
@@ -83,11 +82,4 @@ Description: Belgian eID card bridge for the ehcert web page
  for every user of the computer; the browsers start it when the extension
  asks for the card.
 CONTROL
-(cd "$stage" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$stage/DEBIAN/md5sums"
-chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
-
-find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
-mkdir -p "$out"
-deb="$out/${package}_${version}_${architecture}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
-echo "$deb"
+pack_deb

@@ -21,6 +21,8 @@ version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
 architecture=$(dpkg --print-architecture)
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}
 umask 022
+# shellcheck source=packaging/linux/deb-common.sh
+source "$HERE/deb-common.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -39,10 +41,7 @@ gzip -9n <"$HERE/$package.1" >"$stage/usr/share/man/man1/$package.1.gz"
 chmod 0644 "$doc/copyright" "$doc/changelog.gz" "$stage/usr/share/man/man1/$package.1.gz"
 
 # The libraries the probe links against, as dpkg-shlibdeps finds them.
-mkdir -p "$work/source/debian"
-printf 'Source: ehcert\n\nPackage: %s\nArchitecture: any\n' "$package" >"$work/source/debian/control"
-shlibs=$(cd "$work/source" && dpkg-shlibdeps -O "$stage/usr/bin/$package" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
-[[ -n $shlibs ]] || { echo "build-probe-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+shlibs=$(shlibs_of_program)
 
 install -d "$stage/DEBIAN"
 installed_size=$(du -k -s --apparent-size --exclude=DEBIAN "$stage" | cut -f1)
@@ -64,11 +63,4 @@ Description: acceptance probe for operators of an ehcert server
  requests still in progress. It requests and revokes nothing, and can ask
  again through the ehcert server to compare.
 CONTROL
-(cd "$stage" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$stage/DEBIAN/md5sums"
-chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
-
-find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
-mkdir -p "$out"
-deb="$out/${package}_${version}_${architecture}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
-echo "$deb"
+pack_deb
