@@ -52,8 +52,9 @@ const PIN_PAGE = chrome.runtime.getURL('pin.html');
 const CONSENT_PAGE = chrome.runtime.getURL('consent.html');
 const EXTENSION_ORIGIN = new URL(PIN_PAGE).origin;
 
-/** Action kinds with an operation under way: one at a time per kind. */
-const running = new Set();
+/** Action kinds with an operation under way, each with the page's signal that ends it: one at
+ *  a time per kind. */
+const running = new Map();
 /** PIN windows of the signatures under way, by operation id. */
 const signatures = new Map();
 /** Consent windows of the identity reads under way, by operation id. */
@@ -91,14 +92,25 @@ chrome.runtime.onConnect.addListener((port) => {
       reply(port, request.id, failure('busy', `Another ${kind} is under way; one at a time.`));
       return;
     }
-    running.add(kind);
+    // Leaving the page (a click to another screen reloads it) frees its kind at once, so the next
+    // screen starts its own operation rather than meet this one as "busy". The card command under
+    // way is left to finish (its windows close, its bridge ends with its answer): a bridge stopped
+    // inside a PC/SC transaction makes pcscd reset the card, and the next screen's read would meet
+    // the card powering up (SCARD_E_PROTO_MISMATCH for seconds). The next bridge's transaction
+    // simply waits for this one's (SCardBeginTransaction blocks while another holds the card).
+    const token = pageGone.signal;
+    const release = () => {
+      if (running.get(kind) === token) running.delete(kind);
+    };
+    running.set(kind, token);
+    token.addEventListener('abort', release, { once: true });
     let outcome;
     try {
-      outcome = await perform(request.action, origin, pageGone.signal);
+      outcome = await perform(request.action, origin, token);
     } catch (error) {
       outcome = failure('internal', errorText(error));
     } finally {
-      running.delete(kind);
+      release();
     }
     reply(port, request.id, outcome);
   });
@@ -127,6 +139,10 @@ async function perform(action, origin, pageGone) {
   const opened = await openBridge();
   if (opened.failure) return opened.failure;
   const { bridge } = opened;
+  if (pageGone.aborted) {
+    bridge.close();
+    return failure('user-cancelled', 'The page that asked went away.');
+  }
   try {
     switch (action.type) {
       case 'status':
