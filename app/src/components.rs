@@ -118,21 +118,31 @@ pub fn environment_name(t: &Strings, environment: Environment) -> &'static str {
     }
 }
 
-/// The eHealth environment picker (F11), shared by the flows: the environments the server
-/// offers, in its order.
+/// The eHealth environment picker (F11), shared by the flows. A provider is never asked: the
+/// flow runs on the server's default (production where the operator offers it), and only where
+/// the operator offers more than one environment does the picker appear, folded under "For
+/// software developers" (eHealth keeps its acceptance platform for IT integrators).
 #[component]
 pub fn EnvironmentSelect(environment: RwSignal<String>, lang: RwSignal<Lang>) -> impl IntoView {
     let t = move || strings(lang.get());
-    view! {
-        <label for="environment">{move || t().environment}</label>
-        <select id="environment" on:change=move |ev| environment.set(event_target_value(&ev))
-            prop:value=move || environment.get()>
-            {offer::environments()
-                .into_iter()
-                .map(|offered| view! { <option value=offered.name()>{move || environment_name(t(), offered)}</option> })
-                .collect_view()}
-        </select>
-    }
+    let offered = offer::environments();
+    (offered.len() > 1).then(|| {
+        view! {
+            <details class="technical developers" data-testid="developer-options">
+                <summary>{move || t().for_developers}</summary>
+                <p>
+                    <label for="environment">{move || t().environment}</label>
+                    <select id="environment" on:change=move |ev| environment.set(event_target_value(&ev))
+                        prop:value=move || environment.get()>
+                        {offered
+                            .into_iter()
+                            .map(|offered| view! { <option value=offered.name()>{move || environment_name(t(), offered)}</option> })
+                            .collect_view()}
+                    </select>
+                </p>
+            </details>
+        }
+    })
 }
 
 /// The keystore password with its rules checked live (F9).

@@ -43,7 +43,6 @@ for (let run = 1; run <= RUNS; run++) {
     const start = performance.now();
     await page.goto(`${localApp.url}/#new`);
     await expect(page.getByTestId('holder')).toHaveText('Jan Pieter Peeters');
-    await person.select(page.getByLabel('eHealth environment'), 'Local test service');
     await person.type(page.getByLabel('E-mail address'), 'jan.peeters@example.be');
     await person.type(page.getByLabel('Phone number'), '+32 470 00 00 00');
     await person.click(page.getByRole('button', { name: 'Continue' }));

@@ -55,7 +55,10 @@ test('the page calls CertRA through its own origin and reports an environment th
   }
 });
 
-test('the page offers the environments its server states, the default first, and nothing else', async ({ page, certraServer }) => {
+test('a provider is never asked for an environment; the operator\'s others wait under "For software developers"', async ({ page, certraServer }) => {
+  const production = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+    '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `production=${certraServer.url}`,
+  ]);
   const app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
     '--dist', DIST_DIR, '--listen', '127.0.0.1:0',
     '--upstream', `acceptance=${certraServer.url}`, '--upstream', 'production=http://127.0.0.1:9',
@@ -65,14 +68,29 @@ test('the page offers the environments its server states, the default first, and
     '--upstream', `local=${certraServer.url}`, '--upstream', 'acceptance=http://127.0.0.1:9', '--default-environment', 'local',
   ]);
   try {
-    await page.goto(`${app.url}/#foreigner`);
     const environment = page.getByLabel('eHealth environment');
+    const developers = page.getByTestId('developer-options');
+    // A server that offers production alone, as a hosted page does: no screen asks.
+    for (const screen of ['#new', '#new-organisation', '#renew', '#complete', '#activate-etk', '#certificates', '#foreigner']) {
+      await page.goto(`${production.url}/${screen}`);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      await expect(environment).toHaveCount(0);
+      await expect(developers).toHaveCount(0);
+      await expect(page.getByTestId('test-platform')).toHaveCount(0);
+    }
+    await page.goto(`${app.url}/#foreigner`);
+    // Offered, but folded away, starting on the server's default.
+    await expect(developers).toContainText('For software developers');
+    await expect(environment).toBeHidden();
+    await developers.locator('summary').click();
     await expect(environment).toHaveValue('production');
     await expect(environment.locator('option')).toHaveText(['Production', 'Acceptance (test platform)']);
     await page.goto(`${demo.url}/#foreigner`);
+    await developers.locator('summary').click();
     await expect(environment).toHaveValue('local');
     await expect(environment.locator('option')).toHaveText(['Local test service', 'Acceptance (test platform)']);
   } finally {
+    production.process.kill('SIGTERM');
     app.process.kill('SIGTERM');
     demo.process.kill('SIGTERM');
   }

@@ -20,10 +20,6 @@ test('a new personal certificate from the home page to the final keystore, keybo
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('holder')).toHaveText(card.holder);
 
-  await tabTo(page, page.getByLabel('eHealth environment'));
-  // Type-ahead on a closed select, as a keyboard user picks an option.
-  await page.keyboard.type('Local');
-  await expect(page.getByLabel('eHealth environment')).toHaveValue('local');
   await tabTo(page, page.getByLabel('E-mail address'));
   await page.keyboard.type('jan.peeters@example.be');
   await tabTo(page, page.getByLabel('Phone number'));

@@ -8,7 +8,7 @@ import { expect, forEachCardRun, test } from './fixtures';
 import { keytool } from './oracles';
 import { expectAccessible } from './pages/accessibility';
 import { PinWindow } from './pages/card-check';
-import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow, useLocalService } from './pages/more-flows';
+import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow, expectLocalService } from './pages/more-flows';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
 import { ENGLISH, FRENCH } from './pages/words';
 
@@ -41,7 +41,7 @@ forEachCardRun((words) => {
     const renewal = new RenewalFlow(page, words);
     await renewal.open(localApp.url);
     await expect(page.getByTestId('holder')).toHaveText(card.holder);
-    await useLocalService(page, words);
+    await expectLocalService(page, words);
     await renewal.openCurrent(currentFile, PASSWORD);
     await expect(page.getByTestId('error')).toContainText(words.renewNotYet);
 
@@ -107,7 +107,7 @@ forEachCardRun((words) => {
     const flow = new OrganisationFlow(page, words);
     await flow.open(localApp.url);
     await expect(page.getByTestId('holder')).toHaveText(card.holder);
-    await useLocalService(page, words);
+    await expectLocalService(page, words);
     const opened = context.waitForEvent('page');
     await flow.lookUp();
     const pinWindow = new PinWindow(await opened, words.pin);
@@ -156,7 +156,7 @@ forEachCardRun((words) => {
     const renewal = new RenewalFlow(page, words);
     await renewal.open(localApp.url);
     await expect(page.getByTestId('holder')).toHaveText(card.holder);
-    await useLocalService(page, words);
+    await expectLocalService(page, words);
     await renewal.openCurrent(finalFile, PASSWORD);
     await expect(page.getByLabel(words.emailGeneral)).toHaveValue('ict@az-voorbeeld.be');
     await page.getByRole('button', { name: words.next }).click();

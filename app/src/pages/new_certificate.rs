@@ -79,7 +79,7 @@ pub fn CertificateFlow(kind: Kind) -> impl IntoView {
             {move || (!flow.holder_name.get().is_empty()).then(|| view! {
                 <p>{move || t().card_holder} " " <strong data-testid="holder">{flow.holder_name.get()}</strong></p>
             })}
-            {move || kind.may_change_environment(step.get()).then(|| view! { <p><EnvironmentSelect environment=flow.environment lang /></p> })}
+            {move || kind.may_change_environment(step.get()).then(|| view! { <EnvironmentSelect environment=flow.environment lang /> })}
             // Only a change of step makes a step's component anew (a change of language does not).
             {move || match step.get() {
                 Step::ReadCard => view! { <card::CardStep flow /> }.into_any(),

@@ -2,7 +2,7 @@
 import { expect, type BrowserContext, type Download, type Locator, type Page } from '@playwright/test';
 
 import { PinWindow } from './card-check';
-import { useLocalService } from './more-flows';
+import { expectLocalService } from './more-flows';
 import { ENGLISH, openIn, type Words } from './words';
 
 export class CertificatesPage {
@@ -18,7 +18,7 @@ export class CertificatesPage {
   async open(appUrl: string) {
     await openIn(this.page, `${appUrl}/#certificates`, this.words);
     await expect(this.page.getByRole('heading', { name: this.words.certificatesTitle })).toBeVisible();
-    await useLocalService(this.page, this.words);
+    await expectLocalService(this.page, this.words);
   }
 
   /** Asks for the list; returns the PIN window it opens (authentication key). */

@@ -5,9 +5,13 @@ import { expect, type Download, type Page } from '@playwright/test';
 
 import { ENGLISH, openIn, type Words } from './words';
 
-/** Selects the mock eHealth service ("Local test service") in the page's environment picker. */
-export async function useLocalService(page: Page, words: Words = ENGLISH) {
-  await page.getByLabel(words.environment).selectOption({ label: words.local });
+/** The demonstration's server offers its mock eHealth service alone: the page uses it without
+ *  asking (a provider never chooses an environment) and says on the screen that it is a test
+ *  platform. */
+export async function expectLocalService(page: Page, words: Words = ENGLISH) {
+  await expect(page.getByTestId('test-platform')).toContainText(words.testPlatform);
+  await expect(page.getByLabel(words.environment)).toHaveCount(0);
+  await expect(page.getByTestId('developer-options')).toHaveCount(0);
 }
 
 export class RenewalFlow {
@@ -38,7 +42,7 @@ export class ActivateEtkPage {
   async open(appUrl: string) {
     await openIn(this.page, `${appUrl}/#activate-etk`, this.words);
     await expect(this.page.getByRole('heading', { name: this.words.activateTitle })).toBeVisible();
-    await useLocalService(this.page, this.words);
+    await expectLocalService(this.page, this.words);
   }
 
   async activate(file: string, password: string) {
@@ -108,7 +112,7 @@ export class ForeignerPage {
   async open(appUrl: string) {
     await openIn(this.page, `${appUrl}/#foreigner`, this.words);
     await expect(this.page.getByRole('heading', { name: this.words.foreignerTitle })).toBeVisible();
-    await useLocalService(this.page, this.words);
+    await expectLocalService(this.page, this.words);
   }
 
   async fill(person: { given: string; surname: string; bis: string; email: string; phone: string; password: string }) {
