@@ -48,6 +48,56 @@ forEachCardRun((words) => {
   });
 });
 
+test('on a kiosk, saving on the person\'s USB stick comes first, and pulling the card out before it is saved does not wipe the file', async ({
+  page,
+  context,
+  certraServer,
+  certra,
+  card,
+}) => {
+  void certra;
+  // A stand-in for the browser's File System Access save picker (its dialog cannot be driven):
+  // the person picks their USB stick; it keeps what the app writes through it.
+  await page.addInitScript(() => {
+    (window as any).showSaveFilePicker = async (options: { suggestedName: string }) => ({
+      createWritable: async () => {
+        const chunks: number[] = [];
+        return {
+          write: async (data: Uint8Array) => chunks.push(...data),
+          close: async () => {
+            (window as any).savedCopy = { name: options.suggestedName, bytes: chunks.length };
+          },
+        };
+      },
+    });
+  });
+  const app = await kioskApp(certraServer.url, 600);
+  try {
+    const flow = new NewCertificateFlow(page);
+    await flow.upToSigning(app.url, card.holder, PASSWORD);
+    await (await flow.signRequest(context)).enterPin('1234');
+    await expect(flow.done()).toContainText('Your eHealth certificate is ready');
+    // The one primary action is the USB stick, not the kiosk's own folders.
+    const place = page.getByTestId('keystore-place');
+    await expect(place.getByRole('button')).toHaveText(['Save it on your USB stick…']);
+    await expect(place).not.toContainText('ehealth › keystore');
+
+    // The card leaves the reader before the file is saved: the person is told, nothing is wiped.
+    await card.remove();
+    await expect(page.getByTestId('kiosk-unsaved')).toContainText('Your certificate file is not saved yet');
+    await expect(flow.done()).toBeVisible();
+
+    // Saved: the session then ends by itself, the card being out.
+    await place.getByRole('button', { name: 'Save it on your USB stick…' }).click();
+    await expect(page.getByTestId('saved-copy')).toBeVisible();
+    expect((await page.evaluate(() => (window as any).savedCopy)).bytes).toBeGreaterThan(1000);
+    await expect(page.getByRole('heading', { name: ENGLISH.appTitle, exact: true })).toBeVisible({ timeout: 15_000 });
+    expect(await storedKeys(page)).toEqual([]);
+  } finally {
+    app.process.kill('SIGTERM');
+  }
+});
+
 test('on a kiosk, a lost answer to the ETK registration is tried again on the same screen, with the ETK key from the page\'s memory', async ({
   page,
   context,

@@ -208,7 +208,7 @@ for (const words of [ENGLISH, FRENCH]) {
     const [held] = (await certra.state()).certificates;
     expect(held).toMatchObject({ status: 'IN_PROGRESS', awaiting_validation: true });
     await expect(page.getByTestId('validation-url')).toHaveAttribute('href', new RegExp(`${held.public_key_identifier}$`, 'i'));
-    await expect(page.getByTestId('expiration')).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+    await expect(page.getByTestId('expiration')).toHaveText(/^\d{2}\/\d{2}\/\d{4}$/);
 
     // The person confirms at eHealth (the mock's operator stands in), then completes here.
     await certra.validate(held.public_key_identifier);

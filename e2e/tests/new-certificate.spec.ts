@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
-import { keytool, openssl, publicKeyIdentifierOf, xmlsec1Verify } from './oracles';
+import { keytool, openssl, publicKeyIdentifierOf, validUntilOf, xmlsec1Verify } from './oracles';
 import { DUTCH, type Words } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
@@ -67,6 +67,13 @@ test.describe('new personal certificate', () => {
       await (await final).saveAs(finalFile);
       await expect(flow.done()).toContainText(words.done);
       expectFinalKeystore(finalFile);
+      // The done message names the file apart from the password, says until when the
+      // certificate is valid (the certificate's own end, as the person's language writes
+      // dates), and what to do next; saving it comes right under it, as the one primary action.
+      await expect(page.getByTestId('file-name')).toHaveText((await final).suggestedFilename());
+      await expect(page.getByTestId('valid-until')).toContainText(`${validUntilOf(finalFile, PASSWORD)}.`);
+      await expect(page.getByTestId('next-step')).toBeVisible();
+      await expect(page.getByTestId('keystore-place').getByRole('button').first()).toHaveClass(/primary/);
       // The banner is still there at the end, and the done page says where the keystore goes,
       // tells the pending one of the same name apart, and offers the certificate's reminder.
       await expect(page.getByTestId('test-platform')).toContainText(words.testPlatform);
