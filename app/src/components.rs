@@ -230,6 +230,9 @@ pub fn Subject(dn: String, lang: RwSignal<Lang>) -> impl IntoView {
 pub fn Shell(
     lang: RwSignal<Lang>,
     #[prop(optional)] environment: Option<RwSignal<String>>,
+    /// The start screen, which needs no way back to itself.
+    #[prop(optional)]
+    start: bool,
     children: Children,
 ) -> impl IntoView {
     let t = move || strings(lang.get());
@@ -245,6 +248,9 @@ pub fn Shell(
         </header>
         <main>
             <KioskGuard lang />
+            {(!start).then(|| view! {
+                <p class="back"><a href="#" data-testid="back-to-start">{move || t().back_to_start}</a></p>
+            })}
             {environment.map(|environment| view! { <TestPlatformBanner environment lang /> })}
             {children()}
         </main>
