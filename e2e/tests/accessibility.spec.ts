@@ -79,7 +79,7 @@ const SCREENS: [string, string][] = [
   ['#renew', 'Renew a certificate'],
   ['#activate-etk', 'Activate the new ETK'],
   ['#certificates', 'My eHealth certificates'],
-  ['#keystore', 'Check a keystore'],
+  ['#keystore', 'Check a certificate file'],
   ['#foreigner', 'Certificate for a care provider abroad'],
   ['#diagnostics', 'Browser check'],
 ];

@@ -21,7 +21,7 @@ const storedKeys = (page: import('@playwright/test').Page) =>
   page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
 
 forEachCardRun((words) => {
-  test('a kiosk keeps no copy of the pending keystore, nor the language, and pulling the card out ends the session', async ({
+  test('a kiosk keeps no copy of the request file, nor the language, and pulling the card out ends the session', async ({
     page,
     certraServer,
     certra,
@@ -145,7 +145,7 @@ test('on a kiosk, Finish wipes the browser, and an idle session ends by itself',
     expect(await storedKeys(page)).toEqual([]);
 
     await page.goto(`${app.url}/#keystore`);
-    await page.getByLabel('Keystore password').fill('typed by someone');
+    await page.getByLabel('Certificate password').fill('typed by someone');
     // Nobody touches the kiosk for 3 s: it goes back to the start on its own.
     await expect(page.getByRole('heading', { name: 'eHealth certificate', exact: true })).toBeVisible({ timeout: 15_000 });
     expect(new URL(page.url()).hash).toBe('');

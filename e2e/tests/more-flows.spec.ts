@@ -21,7 +21,7 @@ const DN = 'CN=SSIN=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETER
 // Both card generations (every eID signature differs: RSA on applet 1.7, ECDSA P-384 on 1.8),
 // each in another language.
 forEachCardRun((words) => {
-  test('a renewal opens the current keystore, waits for its window, replaces it, and the new ETK is activated later', async ({
+  test('a renewal opens the current certificate file, waits for its window, replaces it, and the new ETK is activated later', async ({
     page,
     context,
     localApp,

@@ -154,7 +154,7 @@ test.describe('new personal certificate', () => {
   // F9: the rules are checked as the person types, each said in words (met / not yet), and the
   // key is made only once all are met.
   forEachCardRun((words) => {
-    test('the keystore password rules are checked live, in words, and the key waits for all of them', async ({
+    test('the certificate password rules are checked live, in words, and the key waits for all of them', async ({
       page,
       localApp,
       card,
@@ -193,7 +193,7 @@ test.describe('new personal certificate', () => {
   // against the local service, named as acceptance). A server whose production environment is the
   // mock stands in for eHealth's production platform.
   forEachCardRun((words) => {
-    test('in production, the pending and the final keystore are .p12 files', async ({ page, context, certraServer, card, certra }, testInfo) => {
+    test('in production, the pending and the certificate file are .p12 files', async ({ page, context, certraServer, card, certra }, testInfo) => {
       const app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
         '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `production=${certraServer.url}`,
       ]);
@@ -338,7 +338,7 @@ test.describe('new personal certificate', () => {
   });
 
   forEachCardRun((words) => {
-    test('the health check accepts the new keystore, refuses the pending one, and changes the password', async ({
+    test('the health check accepts the new certificate file, refuses the pending one, and changes the password', async ({
       page,
       context,
       localApp,

@@ -148,7 +148,7 @@ test('the bridge crashing while the PIN window is open ends the signature clearl
   const closed = pinWindow.closed();
   // SIGKILL: "Native host has exited." with nothing said before.
   execFileSync('pkill', ['-KILL', '-f', `^${path.join(BIN_DIR, 'card-bridge')} chrome-extension://`]);
-  await expect(check.result).toContainText('the card bridge stopped unexpectedly; nothing was signed');
+  await expect(check.result).toContainText('the card software stopped unexpectedly; nothing was signed');
   await closed;
 
   pinWindow = await check.testPin(context);
