@@ -37,7 +37,7 @@ test.describe('without the card software installed', () => {
     await expect(page.locator('a.install')).toHaveCount(0);
   });
 
-  test("with the operator's download addresses, the page links to this system's package", async ({ page }) => {
+  test("with the operator’s download addresses, the page links to this system’s package", async ({ page }) => {
     const server = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
       '--dist', DIST_DIR, '--listen', '127.0.0.1:0',
       '--install', 'bridge-windows=/downloads/ehcert-card-bridge-0.1.0-x64-user.msi',

@@ -39,7 +39,7 @@ test('the page calls CertRA through its own origin and reports an environment th
     await expect(acceptance).toHaveText('CertRA answers (2 organisation types).');
     const production = page.locator('[data-environment="production"] [data-state]');
     await expect(production).toHaveAttribute('data-state', 'bad');
-    await expect(production).toContainText("eHealth's service is not available right now");
+    await expect(production).toContainText("eHealth’s service is not available right now");
 
     expect(received).toHaveLength(1);
     const [call] = received;

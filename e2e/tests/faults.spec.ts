@@ -25,9 +25,9 @@ function operations(requests: any[], name: string) {
 /** What the page says for each kind of fault (app/src/error.rs), and whether eHealth carried the
  *  request out before the answer went wrong (the mock's faults, e2e/mock-ehealth). */
 const FAULTS = {
-  'http-500': { message: "eHealth's service reported an internal problem. Try again in a few minutes.", carriedOut: false },
-  malformed: { message: "eHealth's answer could not be read. Try again later; if it keeps happening, contact support.", carriedOut: true },
-  drop: { message: "eHealth's service is not available right now (it answered with an error page). Try again later.", carriedOut: true },
+  'http-500': { message: "eHealth’s service reported an internal problem. Try again in a few minutes.", carriedOut: false },
+  malformed: { message: "eHealth’s answer could not be read. Try again later; if it keeps happening, contact support.", carriedOut: true },
+  drop: { message: "eHealth’s service is not available right now (it answered with an error page). Try again later.", carriedOut: true },
 } as const;
 
 // Every call of the new certificate flow, each fault: the message, then the way on that a

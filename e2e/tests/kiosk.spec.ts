@@ -112,7 +112,7 @@ test('on a kiosk, a lost answer to the ETK registration is tried again on the sa
     const flow = new NewCertificateFlow(page);
     await flow.upToSigning(app.url, card.holder, PASSWORD);
     await (await flow.signRequest(context)).enterPin('1234');
-    await expect(page.getByTestId('error')).toContainText("eHealth's service is not available right now");
+    await expect(page.getByTestId('error')).toContainText("eHealth’s service is not available right now");
     expect(await storedKeys(page)).toEqual([]);
 
     // Trying again on the same screen: the certificate is issued already, so nothing is signed

@@ -52,6 +52,8 @@ test.describe('new personal certificate', () => {
       expect(openssl(pendingFile, PASSWORD, '-nokeys')).toMatch(/subject=C ?= ?Dummy/);
       // Nothing was sent for the key yet: it is safe in the file before GenerateCertificate.
       expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
+      // The page's sign step shows the new key's code, the one the PIN window will show.
+      await expect(page.getByTestId('page-key-id')).toHaveText(publicKeyIdentifierOf(pendingFile, PASSWORD));
 
       const pinWindow = await flow.signRequest(context);
       await expect(pinWindow.detail('key')).toHaveText(words.pin.keySignature);

@@ -9,7 +9,7 @@ export type PinWords = {
   cancel: string;
   keyAuthentication: string;
   keySignature: string;
-  /** "national number", after a person's name in "Certificate for". */
+  /** "national number", after a person’s name in "Certificate for". */
   nationalNumber: string;
   /** The operation line, per operation a page may ask for. */
   ops: { actorQualities: string; certificateList: string; certificateRequest: string; revocation: string };

@@ -60,6 +60,9 @@ pub fn SignStep(flow: FlowState) -> impl IntoView {
         <section aria-labelledby="step-title">
             <h2 id="step-title">{move || t().step_sign}</h2>
             <p data-testid="pending-saved">{move || t().pending_saved} " " <strong>{move || flow.file_name.get()}</strong></p>
+            {flow.gathered.with_value(|g| g.request.as_ref().map(|request| request.key_code())).map(|code| view! {
+                <p>{move || t().your_new_key} " " <code data-testid="page-key-id">{code}</code></p>
+            })}
             <p>{move || t().sign_intro}</p>
             <button type="button" class="primary" disabled=move || flow.busy.get() on:click=move |_| sign(flow)>
                 {move || t().sign_button}
