@@ -184,6 +184,21 @@ fn Rule(
     }
 }
 
+/// The register an organisation's number comes from, as a provider knows it (RIZIV/INAMI,
+/// KBO/BCE), for eHealth's identifier types (`NIHII-HOSPITAL`, `CBE`, `EHP`…: their prefix
+/// names the register, GetGenericOrganizationTypes); an unknown type shows as eHealth names it.
+pub fn register_words(identifier_type: &str, t: &Strings) -> String {
+    if identifier_type.starts_with("NIHII") {
+        t.register_nihii.to_owned()
+    } else if identifier_type.starts_with("CBE") {
+        t.register_cbe.to_owned()
+    } else if identifier_type == "EHP" {
+        t.register_ehp.to_owned()
+    } else {
+        identifier_type.to_owned()
+    }
+}
+
 /// Whose certificate an eHealth DN names, in words: the person's name with the national number
 /// as the eID prints it, or the organisation's name, type and number (and application).
 fn subject_in_words(subject: &EhealthSubject, t: &Strings) -> String {
@@ -195,7 +210,12 @@ fn subject_in_words(subject: &EhealthSubject, t: &Strings) -> String {
             .as_ref()
             .map(|id| format!(", {} {id}", t.application))
             .unwrap_or_default();
-        format!("{} ({} {}){application}", subject.name, subject.id_type, subject.id)
+        format!(
+            "{} ({} {}){application}",
+            subject.name,
+            register_words(&subject.id_type, t),
+            subject.id
+        )
     }
 }
 

@@ -124,12 +124,12 @@ forEachCardRun((words) => {
     await expect(page.getByTestId('error')).toHaveText(words.orgWrongForm);
     await flow.another('710.004.37', 'AZ Elders');
     await expect(page.getByTestId('error')).toHaveText(words.orgWrongCheckDigits);
-    await flow.managed('AZ Voorbeeld (NIHII-HOSPITAL=71000436)', 'labo');
+    await flow.managed(`AZ Voorbeeld (${words.nihiiNumber} 71000436)`, 'labo');
     await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00', 'ict@az-voorbeeld.be');
     await expect(page.getByTestId('dn')).toHaveText(
       'CN=NIHII-HOSPITAL=71000436\\, LABO,OU=eHealth-platform Belgium,OU=AZ VOORBEELD,OU=NIHII-HOSPITAL=71000436,OU=LABO,O=Federal Government,C=BE',
     );
-    await expect(page.getByTestId('subject')).toHaveText('AZ VOORBEELD (NIHII-HOSPITAL 71000436), application LABO');
+    await expect(page.getByTestId('subject')).toHaveText(`AZ VOORBEELD (${words.nihiiNumber} 71000436), ${words.application} LABO`);
     await flow.acceptContract();
     const request = new NewCertificateFlow(page, words);
     const pending = await request.choosePassword(PASSWORD);

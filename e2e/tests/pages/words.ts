@@ -70,6 +70,10 @@ export type Words = {
   serviceTsa: string;
   /** The mock's hospital type, as GetGenericOrganizationTypes names it in this language. */
   hospitalType: string;
+  /** How a NIHII (RIZIV/INAMI) number is named beside an organisation. */
+  nihiiNumber: string;
+  /** "application", before an application id. */
+  application: string;
   orgWrongForm: string;
   orgWrongCheckDigits: string;
   // A provider abroad (F13).
@@ -154,12 +158,14 @@ export const ENGLISH: Words = {
   lookUp: 'Look up my organisations',
   another: 'Another organisation (eHealth checks your mandate by hand)',
   organisationType: 'Type of organisation',
-  organisationNumber: 'Number (NIHII, CBE…)',
+  organisationNumber: 'Number (NIHII number or company number)',
   organisationName: 'Name of the organisation',
   applicationId: 'Application id (optional)',
   emailGeneral: 'General e-mail address of the organisation',
   serviceTsa: 'Time-stamping (tsa)',
-  hospitalType: 'Ziekenhuis (NIHII-HOSPITAL)',
+  hospitalType: 'Ziekenhuis (NIHII number)',
+  nihiiNumber: 'NIHII number',
+  application: 'application',
   orgWrongForm: 'this number does not have the form eHealth expects for this type of organisation. Check the number and the type.',
   orgWrongCheckDigits: "this number’s check digits are wrong: probably a typo. Check the number.",
   foreignerTitle: 'Certificate for a care provider abroad',
@@ -253,12 +259,14 @@ export const DUTCH: Words = {
   lookUp: 'Mijn organisaties opzoeken',
   another: 'Een andere organisatie (eHealth controleert uw mandaat manueel)',
   organisationType: 'Soort organisatie',
-  organisationNumber: 'Nummer (RIZIV, KBO…)',
+  organisationNumber: 'Nummer (RIZIV-nummer of ondernemingsnummer)',
   organisationName: 'Naam van de organisatie',
   applicationId: 'Applicatie-id (optioneel)',
   emailGeneral: 'Algemeen e-mailadres van de organisatie',
   serviceTsa: 'Tijdstempeling (tsa)',
-  hospitalType: 'Ziekenhuis (NIHII-HOSPITAL)',
+  hospitalType: 'Ziekenhuis (RIZIV-nummer)',
+  nihiiNumber: 'RIZIV-nummer',
+  application: 'toepassing',
   orgWrongForm: 'dit nummer heeft niet de vorm die eHealth voor dit soort organisatie verwacht. Controleer het nummer en het type.',
   orgWrongCheckDigits: 'de controlecijfers van dit nummer kloppen niet: waarschijnlijk een tikfout. Controleer het nummer.',
   foreignerTitle: 'Certificaat voor een zorgverlener in het buitenland',
@@ -352,12 +360,14 @@ export const FRENCH: Words = {
   lookUp: 'Rechercher mes organisations',
   another: 'Une autre organisation (eHealth vérifie votre mandat manuellement)',
   organisationType: "Type d’organisation",
-  organisationNumber: 'Numéro (INAMI, BCE…)',
+  organisationNumber: 'Numéro (numéro INAMI ou numéro d’entreprise)',
   organisationName: "Nom de l’organisation",
   applicationId: "Identifiant d’application (facultatif)",
   emailGeneral: "Adresse e-mail générale de l’organisation",
   serviceTsa: 'Horodatage (tsa)',
-  hospitalType: 'Hôpital (NIHII-HOSPITAL)',
+  hospitalType: 'Hôpital (numéro INAMI)',
+  nihiiNumber: 'numéro INAMI',
+  application: 'application',
   orgWrongForm: "ce numéro n’a pas la forme attendue par eHealth pour ce type d’organisation. Vérifiez le numéro et le type.",
   orgWrongCheckDigits: 'les chiffres de contrôle de ce numéro sont faux : sans doute une faute de frappe. Vérifiez le numéro.',
   foreignerTitle: "Certificat pour un prestataire à l’étranger",

@@ -78,6 +78,11 @@ pub fn FinishStep(flow: FlowState) -> impl IntoView {
         <section aria-labelledby="step-title">
             <h2 id="step-title">{move || t().step_finish}</h2>
             <p>{move || t().finish_text}</p>
+            // An organisation's request may wait for eHealth's check that this person may
+            // represent the organisation: say what happens then and how long it may take.
+            {(flow.kind == ehcert_flows::steps::Kind::Organisation).then(|| view! {
+                <p data-testid="organisation-next">{move || t().organisation_next}</p>
+            })}
             // After a failure here eHealth has the request: trying again asks for the
             // certificate and goes on with the ETK key kept so far, without the PIN
             // (on a kiosk, the only copy of that key is in this page).
