@@ -342,7 +342,7 @@ test('a request left mid-ETK-registration is not replaced by a new key: the page
   await page.getByLabel('Password again').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create my key' }).click();
   await expect(page.getByTestId('error')).toHaveText(
-    `the request for ${pendingName} in this browser is nearly finished. Complete it first with "Complete a request"; then you can start a new one.`,
+    `the request for ${pendingName} in this browser is nearly finished. Complete it first with “Complete a request”; then you can start a new one.`,
   );
 
   const complete = new CompleteRequestPage(page);

@@ -74,11 +74,11 @@ test('the health check of a certificate file and a language switch, keyboard onl
   await page.keyboard.press('Enter');
   // The alert: a title saying what it is about, then what to do.
   const alert = page.getByRole('alert');
-  await expect(alert.locator('.alert-title')).toHaveText('Probleem met de certificate file');
-  await expect(page.getByTestId('error')).toHaveText('kies eerst het bestand van de certificate file, en geef zijn wachtwoord.');
+  await expect(alert.locator('.alert-title')).toHaveText('Probleem met het certificaatbestand');
+  await expect(page.getByTestId('error')).toHaveText('kies eerst het certificaatbestand, en geef zijn wachtwoord.');
   // It follows a change of language, like the rest of the page.
   await tabTo(page, page.getByLabel('Taal'));
   await page.keyboard.type('Fran');
-  await expect(alert.locator('.alert-title')).toHaveText('Problème avec le certificate file');
-  await expect(page.getByTestId('error')).toHaveText("choisissez d’abord le fichier du certificate file, et donnez son mot de passe.");
+  await expect(alert.locator('.alert-title')).toHaveText('Problème avec le fichier du certificat');
+  await expect(page.getByTestId('error')).toHaveText('choisissez d’abord le fichier du certificat, et donnez son mot de passe.');
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import { BIN_DIR, DIST_DIR, expect, forEachCardRun, startServer, test, type AppServer } from './fixtures';
 import { keyMatchesCertificate, keytool } from './oracles';
+import { expectAccessible } from './pages/accessibility';
 import { NewCertificateFlow } from './pages/new-certificate';
 import { ENGLISH } from './pages/words';
 
@@ -54,7 +55,7 @@ test('on a kiosk, saving on the person\'s USB stick comes first, and pulling the
   certraServer,
   certra,
   card,
-}) => {
+}, testInfo) => {
   void certra;
   // A stand-in for the browser's File System Access save picker (its dialog cannot be driven):
   // the person picks their USB stick; it keeps what the app writes through it.
@@ -81,11 +82,13 @@ test('on a kiosk, saving on the person\'s USB stick comes first, and pulling the
     const place = page.getByTestId('keystore-place');
     await expect(place.getByRole('button')).toHaveText(['Save it on your USB stick…']);
     await expect(place).not.toContainText('ehealth › keystore');
+    await expectAccessible(page, testInfo, 'kiosk-done');
 
     // The card leaves the reader before the file is saved: the person is told, nothing is wiped.
     await card.remove();
     await expect(page.getByTestId('kiosk-unsaved')).toContainText('Your certificate file is not saved yet');
     await expect(flow.done()).toBeVisible();
+    await expectAccessible(page, testInfo, 'kiosk-card-out-unsaved');
 
     // Saved: the session then ends by itself, the card being out.
     await place.getByRole('button', { name: 'Save it on your USB stick…' }).click();
@@ -93,6 +96,7 @@ test('on a kiosk, saving on the person\'s USB stick comes first, and pulling the
     expect((await page.evaluate(() => (window as any).savedCopy)).bytes).toBeGreaterThan(1000);
     await expect(page.getByRole('heading', { name: ENGLISH.appTitle, exact: true })).toBeVisible({ timeout: 15_000 });
     expect(await storedKeys(page)).toEqual([]);
+    await expectAccessible(page, testInfo, 'kiosk-home');
   } finally {
     app.process.kill('SIGTERM');
   }
