@@ -75,7 +75,15 @@ test.describe('new personal certificate', () => {
       await expect(page.getByTestId('file-name')).toHaveText((await final).suggestedFilename());
       await expect(page.getByTestId('valid-until')).toContainText(`${validUntilOf(finalFile, PASSWORD)}.`);
       await expect(page.getByTestId('next-step')).toBeVisible();
-      await expect(page.getByTestId('keystore-place').getByRole('button').first()).toHaveClass(/primary/);
+      const save = page.getByTestId('keystore-place').getByRole('button').first();
+      await expect(save).toHaveClass(/primary/);
+      // Without scrolling, on a 1280×720 laptop and on a 1024×768 kiosk screen.
+      for (const size of [{ width: 1024, height: 768 }, { width: 1280, height: 720 }]) {
+        await page.setViewportSize(size);
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const box = await save.boundingBox();
+        expect(box!.y + box!.height, `the save button at ${size.width}×${size.height}`).toBeLessThan(size.height);
+      }
       // The banner is still there at the end, and the done page says where the keystore goes,
       // tells the pending one of the same name apart, and offers the certificate's reminder.
       await expect(page.getByTestId('test-platform')).toContainText(words.testPlatform);
