@@ -7,6 +7,7 @@ import { BIN_DIR, DIST_DIR, expect, forEachCardRun, startServer, test, type AppS
 import { keyMatchesCertificate, keytool } from './oracles';
 import { expectAccessible } from './pages/accessibility';
 import { NewCertificateFlow } from './pages/new-certificate';
+import { savedCopy, standInSavePicker } from './pages/save-picker';
 import { ENGLISH } from './pages/words';
 
 async function kioskApp(certraUrl: string, idleSeconds: number): Promise<AppServer> {
@@ -57,21 +58,8 @@ test('on a kiosk, saving on the person\'s USB stick comes first, and pulling the
   card,
 }, testInfo) => {
   void certra;
-  // A stand-in for the browser's File System Access save picker (its dialog cannot be driven):
-  // the person picks their USB stick; it keeps what the app writes through it.
-  await page.addInitScript(() => {
-    (window as any).showSaveFilePicker = async (options: { suggestedName: string }) => ({
-      createWritable: async () => {
-        const chunks: number[] = [];
-        return {
-          write: async (data: Uint8Array) => chunks.push(...data),
-          close: async () => {
-            (window as any).savedCopy = { name: options.suggestedName, bytes: chunks.length };
-          },
-        };
-      },
-    });
-  });
+  // The person picks their USB stick in the save picker.
+  await standInSavePicker(page);
   const app = await kioskApp(certraServer.url, 600);
   try {
     const flow = new NewCertificateFlow(page);
@@ -93,7 +81,7 @@ test('on a kiosk, saving on the person\'s USB stick comes first, and pulling the
     // Saved: the session then ends by itself, the card being out.
     await place.getByRole('button', { name: 'Save it on your USB stick…' }).click();
     await expect(page.getByTestId('saved-copy')).toBeVisible();
-    expect((await page.evaluate(() => (window as any).savedCopy)).bytes).toBeGreaterThan(1000);
+    expect((await savedCopy(page)).bytes.length).toBeGreaterThan(1000);
     await expect(page.getByRole('heading', { name: ENGLISH.appTitle, exact: true })).toBeVisible({ timeout: 15_000 });
     expect(await storedKeys(page)).toEqual([]);
     await expectAccessible(page, testInfo, 'kiosk-home');

@@ -10,6 +10,7 @@ import { expectAccessible } from './pages/accessibility';
 import { PinWindow } from './pages/card-check';
 import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow, expectLocalService } from './pages/more-flows';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
+import { savedCopy, standInSavePicker } from './pages/save-picker';
 import { ENGLISH, FRENCH } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
@@ -178,21 +179,7 @@ for (const words of [ENGLISH, FRENCH]) {
     localApp,
     certra,
   }, testInfo) => {
-    // A stand-in for the browser's File System Access save picker (its dialog cannot be driven):
-    // it keeps what the app writes through it.
-    await page.addInitScript(() => {
-      (window as any).showSaveFilePicker = async (options: { suggestedName: string }) => ({
-        createWritable: async () => {
-          const chunks: number[] = [];
-          return {
-            write: async (data: Uint8Array) => chunks.push(...data),
-            close: async () => {
-              (window as any).savedCopy = { name: options.suggestedName, bytes: chunks };
-            },
-          };
-        },
-      });
-    });
+    await standInSavePicker(page);
     const foreigner = new ForeignerPage(page, words);
     await foreigner.open(localApp.url);
     const person = { given: 'Ana María', surname: 'Nuñez', bis: '85073003328', email: 'ana@example.es', phone: '+34 600 000 000', password: PASSWORD };
@@ -224,7 +211,7 @@ for (const words of [ENGLISH, FRENCH]) {
     // Besides the download, a copy where the person chooses (F12), byte for byte the same file.
     await page.getByRole('button', { name: words.saveCopy }).click();
     await expect(page.getByTestId('saved-copy')).toHaveText(words.savedCopy);
-    const saved = await page.evaluate(() => (window as any).savedCopy);
+    const saved = await savedCopy(page);
     expect(saved.name).toBe(final.suggestedFilename());
     expect(Buffer.from(saved.bytes).equals(await readFile(finalFile))).toBe(true);
   });

@@ -462,8 +462,8 @@ pub fn resolve(sources: &[Raw]) -> Result<Config, ServeError> {
                         || bad("takes NAME=ADDRESS (see --help), the address https://… or /path"),
                     )?;
             }
-            "operator" => config.operator = Some(words(one()?).map_err(|p| bad(p))?),
-            "support" => config.support = Some(words(one()?).map_err(|p| bad(p))?),
+            "operator" => config.operator = Some(words(one()?).map_err(&bad)?),
+            "support" => config.support = Some(words(one()?).map_err(&bad)?),
             "user_agent" => config.user_agent = user_agent(one()?).map_err(|p| bad(&p))?,
             "upstream_ca" => config.upstream_ca = values.iter().map(PathBuf::from).collect(),
             "trusted_proxies" => {
