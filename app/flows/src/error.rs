@@ -105,10 +105,10 @@ pub enum ContactProblem {
 #[derive(Clone, Debug, Eq, PartialEq, thiserror::Error)]
 pub enum NotRenewable {
     /// The certificate has expired: a new request is needed.
-    #[error("the certificate expired on {}: request a new one", crate::calendar::CivilDate::utc(*on))]
+    #[error("the certificate expired on {on}: request a new one")]
     Expired {
-        /// When (Unix time): the screens write the day in the person's time zone and language.
-        on: i64,
+        /// `YYYY-MM-DD`.
+        on: String,
     },
     /// Revoked, refused or still in request: a new request is needed.
     #[error("the certificate is {status} at eHealth: request a new one")]
@@ -117,10 +117,10 @@ pub enum NotRenewable {
         status: String,
     },
     /// The replacement window has not opened yet.
-    #[error("renewal opens on {}", opens.map(|at| crate::calendar::CivilDate::utc(at).to_string()).unwrap_or_default())]
+    #[error("renewal opens on {opens}")]
     NotYet {
-        /// When (Unix time), or `None` when eHealth did not say.
-        opens: Option<i64>,
+        /// `YYYY-MM-DD`, or empty when eHealth did not say.
+        opens: String,
     },
     /// A personal certificate is renewed with its owner's eID only.
     #[error("this keystore belongs to SSIN {owner}: renew it with that person's eID")]

@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
-    components::{stage_text, EnvironmentSelect, ErrorAlert, Finished, Shell},
+    components::{stage_text, EnvironmentSelect, ErrorAlert, FinalKeystore, Shell},
     error::AppError,
     i18n::{strings, use_lang},
     pages::activate_etk::ActivateEtkOffer,
@@ -105,7 +105,10 @@ pub fn CompleteRequest() -> impl IntoView {
             {move || status.get().map(|text| view! { <p role="status">{text}</p> })}
             {move || outcome.get().map(|result| match result {
                 Ok(name) => view! {
-                    <Finished name file=final_file keystore=finished lang testid="outcome" />
+                    <p role="status" class="alert-success" data-testid="outcome" data-state="ok">
+                        {move || t().done} " " <strong>{name}</strong>
+                    </p>
+                    <FinalKeystore file=final_file keystore=finished lang />
                 }.into_any(),
                 Err(error) => view! { <ErrorAlert error lang testid="outcome" /> }.into_any(),
             })}

@@ -6,10 +6,7 @@ use ehcert_flows::{contract_text, organisation, steps::Step, FlowError, Organisa
 use leptos::prelude::*;
 
 use super::state::FlowState;
-use crate::{
-    components::register_words,
-    i18n::{strings, Strings},
-};
+use crate::i18n::Strings;
 
 /// The organisation picked in the form: one the holder manages (by index) or another one.
 const ANOTHER: &str = "another";
@@ -40,11 +37,7 @@ pub fn OrganisationStep(flow: FlowState) -> impl IntoView {
                 .organizations
                 .iter()
                 .map(|org| {
-                    let id = format!(
-                        "{} {}",
-                        register_words(&org.identifier.kind, strings(lang)),
-                        org.identifier.value
-                    );
+                    let id = format!("{}={}", org.identifier.kind, org.identifier.value);
                     (contract_text(&org.name, lang), id)
                 })
                 .collect();
@@ -180,7 +173,7 @@ pub fn OrganisationStep(flow: FlowState) -> impl IntoView {
                     <select id="organisation-type" prop:value=move || organisation_type.get()
                         on:change=move |ev| organisation_type.set(event_target_value(&ev))>
                         {type_names.get().into_iter().map(|(id, name)| view! {
-                            <option value=id.clone()>{name} " (" {register_words(&id, t())} ")"</option>
+                            <option value=id.clone()>{name} " (" {id.clone()} ")"</option>
                         }).collect_view()}
                     </select>
                     <label for="organisation-number">{move || t().organisation_number}</label>
