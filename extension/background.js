@@ -111,6 +111,8 @@ chrome.runtime.onConnect.addListener((port) => {
       outcome = failure('internal', errorText(error));
     } finally {
       release();
+      // A page's port serves many requests: one listener per request would pile up.
+      token.removeEventListener('abort', release);
     }
     reply(port, request.id, outcome);
   });
