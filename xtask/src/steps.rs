@@ -201,7 +201,8 @@ fn for_wasm(tasks: &Tasks, mut command: Command) -> Command {
         // std is built here anyway, so a release build can also drop the panic machinery
         // (messages, locations, formatting): a panic is a bug that ends the app either way, and
         // the app's errors are values, never panics. About 18 KB gzip off the download
-        // (app/PRODUCT.md §6).
+        // (app/PRODUCT.md §6). std's `optimize_for_size` picks its smaller implementations
+        // (sorting, formatting, collections): 6.3 KB gzip less, measured on the app.
         command
             .env("PATH", format!("{}:/usr/bin:{path}", tools.display()))
             // `cargo run` points these at rustup's toolchain; Debian's cargo must not see them.
@@ -211,6 +212,7 @@ fn for_wasm(tasks: &Tasks, mut command: Command) -> Command {
             .env_remove("LD_LIBRARY_PATH")
             .env("RUSTC_BOOTSTRAP", "1")
             .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
             .env("CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT", "true")
             .env("CARGO_PROFILE_RELEASE_PANIC", "immediate-abort")
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", "/usr/bin/rust-lld")
