@@ -12,7 +12,8 @@ use crate::{
     i18n::{strings, Lang, LanguagePicker, Strings},
     services::{
         files::{download_as, has_save_picker, save_with_picker},
-        kiosk::KioskGuard,
+        keeping::is_kiosk,
+        kiosk::{self, KioskGuard},
         offer,
     },
 };
@@ -42,7 +43,10 @@ pub fn SaveCopy(
         let Some((name, bytes)) = file.get_value() else { return };
         spawn_local(async move {
             match save_with_picker(&bytes, &name).await {
-                Ok(true) => saved.set(Some(Ok(()))),
+                Ok(true) => {
+                    kiosk::file_saved();
+                    saved.set(Some(Ok(())));
+                }
                 Ok(false) => {}
                 Err(err) => saved.set(Some(Err(err.message(lang.get_untracked())))),
             }
@@ -102,7 +106,7 @@ pub fn signed_request_file_name(operation: &str, envelope: &str) -> String {
 /// computer, `off` on a kiosk, where the browser must not offer it to the next person (the kiosk
 /// policy also turns autofill off).
 pub fn autocomplete(token: &'static str) -> &'static str {
-    if crate::services::keeping::is_kiosk() {
+    if is_kiosk() {
         "off"
     } else {
         token
@@ -180,6 +184,21 @@ fn Rule(
     }
 }
 
+/// The register an organisation's number comes from, as a provider knows it (RIZIV/INAMI,
+/// KBO/BCE), for eHealth's identifier types (`NIHII-HOSPITAL`, `CBE`, `EHP`…: their prefix
+/// names the register, GetGenericOrganizationTypes); an unknown type shows as eHealth names it.
+pub fn register_words(identifier_type: &str, t: &Strings) -> String {
+    if identifier_type.starts_with("NIHII") {
+        t.register_nihii.to_owned()
+    } else if identifier_type.starts_with("CBE") {
+        t.register_cbe.to_owned()
+    } else if identifier_type == "EHP" {
+        t.register_ehp.to_owned()
+    } else {
+        identifier_type.to_owned()
+    }
+}
+
 /// Whose certificate an eHealth DN names, in words: the person's name with the national number
 /// as the eID prints it, or the organisation's name, type and number (and application).
 fn subject_in_words(subject: &EhealthSubject, t: &Strings) -> String {
@@ -191,7 +210,12 @@ fn subject_in_words(subject: &EhealthSubject, t: &Strings) -> String {
             .as_ref()
             .map(|id| format!(", {} {id}", t.application))
             .unwrap_or_default();
-        format!("{} ({} {}){application}", subject.name, subject.id_type, subject.id)
+        format!(
+            "{} ({} {}){application}",
+            subject.name,
+            register_words(&subject.id_type, t),
+            subject.id
+        )
     }
 }
 
@@ -226,6 +250,9 @@ pub fn Subject(dn: String, lang: RwSignal<Lang>) -> impl IntoView {
 pub fn Shell(
     lang: RwSignal<Lang>,
     #[prop(optional)] environment: Option<RwSignal<String>>,
+    /// The start screen, which needs no way back to itself.
+    #[prop(optional)]
+    start: bool,
     children: Children,
 ) -> impl IntoView {
     let t = move || strings(lang.get());
@@ -241,6 +268,9 @@ pub fn Shell(
         </header>
         <main>
             <KioskGuard lang />
+            {(!start).then(|| view! {
+                <p class="back"><a href="#" data-testid="back-to-start">{move || t().back_to_start}</a></p>
+            })}
             {environment.map(|environment| view! { <TestPlatformBanner environment lang /> })}
             {children()}
         </main>
@@ -268,11 +298,46 @@ fn TestPlatformBanner(environment: RwSignal<String>, lang: RwSignal<Lang>) -> im
     }
 }
 
-/// Where a final keystore goes, after the line saying it was downloaded: the folder software
+/// The end of a request: that the certificate is ready, the file's name and that the chosen
+/// password protects it, until when it is valid, then saving it where it belongs as the one
+/// primary action ([`FinalKeystore`]), and the next step. The printed page says the same.
+#[component]
+pub fn Finished(
+    name: String,
+    file: StoredValue<Option<(String, Vec<u8>)>, LocalStorage>,
+    keystore: StoredValue<Option<ehcert_pki::p12::Keystore>, LocalStorage>,
+    lang: RwSignal<Lang>,
+    #[prop(default = "done")] testid: &'static str,
+) -> impl IntoView {
+    let t = move || strings(lang.get());
+    let expiry = keystore.with_value(|kept| {
+        kept.as_ref().and_then(ehcert_flows::my_certificates::reminder_for).map(|(_, _, at)| at)
+    });
+    view! {
+        <div role="status" class="alert-success finished" data-testid=testid data-state="ok">
+            <p class="alert-title">{move || t().done}</p>
+            <p>{move || with_element(t().done_file, view! { <strong data-testid="file-name">{name.clone()}</strong> })}</p>
+            {expiry.map(|at| view! {
+                <p data-testid="valid-until">{move || t().done_valid_until.replace("{}", &crate::i18n::written_date(at, lang.get()))}</p>
+            })}
+        </div>
+        <FinalKeystore file keystore lang />
+        <p class="next-step" data-testid="next-step"><strong>{move || t().done_next}</strong></p>
+    }
+}
+
+/// `text` with `element` where its `{}` is.
+fn with_element(text: &str, element: impl IntoView) -> impl IntoView {
+    let (before, after) = text.split_once("{}").unwrap_or((text, ""));
+    (before.to_owned(), element, after.to_owned())
+}
+
+/// Where a final keystore goes: saving it as the one primary action, into the folder software
 /// built on the eHealth connector looks in when it is not told another (`ehealth/keystore` in the
-/// person's home folder, `%USERPROFILE%\ehealth\keystore` on Windows), saving it there as the
-/// main action where the browser has a save picker, the pending keystore of the same name told
-/// apart (it has no certificate yet), and the renewal reminder.
+/// person's home folder, `%USERPROFILE%\ehealth\keystore` on Windows), or on a kiosk onto the
+/// person's own USB stick (the kiosk's folders are wiped, and the session is held until it is
+/// saved); the pending keystore of the same name told apart (it has no certificate yet), and the
+/// renewal reminder.
 #[component]
 pub fn FinalKeystore(
     file: StoredValue<Option<(String, Vec<u8>)>, LocalStorage>,
@@ -282,19 +347,35 @@ pub fn FinalKeystore(
     let t = move || strings(lang.get());
     let reminder = keystore
         .with_value(|kept| kept.as_ref().and_then(ehcert_flows::my_certificates::reminder_for));
+    let place = if is_kiosk() {
+        kiosk::hold_until_saved();
+        view! {
+            <section class="card" aria-labelledby="place-title" data-testid="keystore-place">
+                <h3 id="place-title">{move || t().kiosk_save_title}</h3>
+                <SaveCopy file lang label=|t| t.save_to_usb />
+                <p>{move || t().kiosk_save_first}</p>
+            </section>
+        }
+        .into_any()
+    } else {
+        view! {
+            <section class="card" aria-labelledby="place-title" data-testid="keystore-place">
+                <h3 id="place-title">{move || t().keystore_place_title}</h3>
+                <SaveCopy file lang label=|t| t.save_to_keystore_folder />
+                <p>{move || t().keystore_place}</p>
+                <ul class="paths">
+                    <li>{move || t().keystore_place_windows}</li>
+                    <li>{move || t().keystore_place_mac}</li>
+                    <li>{move || t().keystore_place_linux}</li>
+                </ul>
+                {(!has_save_picker()).then(|| view! { <p>{move || t().keystore_place_move}</p> })}
+                <p class="hint" data-testid="pending-not-final">{move || t().pending_not_final}</p>
+            </section>
+        }
+        .into_any()
+    };
     view! {
-        <section class="card" aria-labelledby="place-title" data-testid="keystore-place">
-            <h3 id="place-title">{move || t().keystore_place_title}</h3>
-            <p>{move || t().keystore_place}</p>
-            <ul class="paths">
-                <li>{move || t().keystore_place_windows}</li>
-                <li>{move || t().keystore_place_mac}</li>
-                <li>{move || t().keystore_place_linux}</li>
-            </ul>
-            <SaveCopy file lang label=|t| t.save_to_keystore_folder />
-            {(!has_save_picker()).then(|| view! { <p>{move || t().keystore_place_move}</p> })}
-            <p class="hint" data-testid="pending-not-final">{move || t().pending_not_final}</p>
-        </section>
+        {place}
         {reminder.map(|(dn, window, expiry)| view! {
             <p class="screen-only">
                 {move || t().reminder_offer} " "

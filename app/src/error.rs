@@ -122,7 +122,7 @@ impl AppError {
             Self::UnfinishedRequest(file) => with(t.unfinished_request, file),
             Self::AlreadyCompleted => t.already_completed.to_owned(),
             Self::RequestUnconfirmed => t.request_unconfirmed.to_owned(),
-            Self::NotRenewable(refusal) => renewal_message(refusal, t),
+            Self::NotRenewable(refusal) => renewal_message(refusal, t, lang),
             Self::Organisation(problem) => organisation_message(problem, t),
             Self::Foreigner(problem) => foreigner_message(*problem, t),
             Self::Contact(problem) => contact_message(*problem, t),
@@ -223,13 +223,14 @@ fn contact_message(problem: ehcert_flows::ContactProblem, t: &ErrorTexts) -> Str
     template.replace("{}", name)
 }
 
-fn renewal_message(refusal: &ehcert_flows::NotRenewable, t: &ErrorTexts) -> String {
+fn renewal_message(refusal: &ehcert_flows::NotRenewable, t: &ErrorTexts, lang: Lang) -> String {
     use ehcert_flows::NotRenewable;
+    let date = |at: i64| crate::i18n::written_date(at, lang);
     match refusal {
-        NotRenewable::Expired { on } => t.renew_expired.replace("{}", on),
+        NotRenewable::Expired { on } => t.renew_expired.replace("{}", &date(*on)),
         NotRenewable::NotActive { status } => t.renew_not_active.replace("{}", status),
-        NotRenewable::NotYet { opens } if opens.is_empty() => t.renew_not_yet_unknown.to_owned(),
-        NotRenewable::NotYet { opens } => t.renew_not_yet.replace("{}", opens),
+        NotRenewable::NotYet { opens: None } => t.renew_not_yet_unknown.to_owned(),
+        NotRenewable::NotYet { opens: Some(opens) } => t.renew_not_yet.replace("{}", &date(*opens)),
         NotRenewable::OtherPerson { owner } => t.renew_other_person.replace("{}", owner),
     }
 }

@@ -45,6 +45,12 @@ fn loaded(lang: Lang) -> Option<(&'static Strings, &'static ErrorTexts)> {
     })
 }
 
+/// The day of the Unix time `unix` in the person's time zone, written as `lang` writes dates
+/// (the catalogue's `date` pattern: 07/03/2029, 07.03.2029).
+pub fn written_date(unix: i64, lang: Lang) -> String {
+    crate::services::clock::local_date(unix).written(strings(lang).date)
+}
+
 /// Whether a catalogue has arrived: the page mounts only then.
 pub fn has_texts() -> bool {
     LOADED.with_borrow(|all| !all.is_empty())

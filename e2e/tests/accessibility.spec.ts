@@ -1,14 +1,17 @@
 // WCAG 2.1 AA (axe-core: no serious or critical violation) on every screen of the app and on
 // every step of the new certificate flow, including the extension's PIN window, in English and
 // in Dutch. Each screen's screenshot is attached to the test's report.
-import { expect, test } from './fixtures';
+import path from 'node:path';
+
+import { BIN_DIR, DIST_DIR, expect, startServer, test } from './fixtures';
 
 import { expectAccessible } from './pages/accessibility';
+import { CardCheck } from './pages/card-check';
 import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
 import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow } from './pages/more-flows';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
-import { DUTCH, ENGLISH } from './pages/words';
+import { DUTCH, ENGLISH, FRENCH } from './pages/words';
 
 test('every screen of the app passes the WCAG 2.1 AA checks', async ({ page, localApp, card, certra }, testInfo) => {
   expect(card.holder).toBeTruthy();
@@ -39,7 +42,7 @@ test('every screen of the app passes the WCAG 2.1 AA checks', async ({ page, loc
   await expectAccessible(page, testInfo, 'diagnostics');
 });
 
-for (const words of [ENGLISH, DUTCH]) {
+for (const words of [ENGLISH, DUTCH, FRENCH]) {
   test(`every step of a new certificate passes the WCAG 2.1 AA checks (${words.language})`, async ({
     page,
     context,
@@ -71,6 +74,50 @@ for (const words of [ENGLISH, DUTCH]) {
   });
 }
 
+// What people meet first or when stuck: the home page without the extension or without the card
+// software (with the operator's download links and contact), and the PIN window after a wrong PIN.
+test('the home page without the extension, in the gallery and WCAG 2.1 AA', async ({ page }, testInfo) => {
+  // 127.0.0.2 is not an origin the extension serves: the page finds no extension.
+  const other = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+    '--dist', DIST_DIR, '--listen', '127.0.0.2:0',
+    '--install', 'extension-chrome=https://chromewebstore.google.com/detail/ehcert/ihbedndnijflbnlknbfafabcflgcfela',
+    '--operator', 'AZ Voorbeeld, ICT department', '--support', 'helpdesk@az-voorbeeld.be, 09 123 45 67',
+  ]);
+  try {
+    await page.goto(other.url);
+    await expect(page.locator('[data-component="extension"]')).toHaveAttribute('data-state', 'bad');
+    await expectAccessible(page, testInfo, 'home-extension-missing');
+  } finally {
+    other.process.kill('SIGTERM');
+  }
+});
+
+test.describe('without the card software', () => {
+  test.use({ bridgeInstalled: false });
+  test('the home page without the card software, in the gallery and WCAG 2.1 AA', async ({ page }, testInfo) => {
+    const server = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+      '--dist', DIST_DIR, '--listen', '127.0.0.1:0',
+      '--install', 'bridge-linux=/downloads/ehcert-card-bridge_0.1.0_amd64.deb',
+      '--operator', 'AZ Voorbeeld, ICT department', '--support', 'helpdesk@az-voorbeeld.be, 09 123 45 67',
+    ]);
+    try {
+      await page.goto(server.url);
+      await expect(page.locator('[data-component="bridge"]')).toHaveAttribute('data-state', 'bad');
+      await expectAccessible(page, testInfo, 'home-card-software-missing');
+    } finally {
+      server.process.kill('SIGTERM');
+    }
+  });
+});
+
+test('the PIN window after a wrong PIN, in the gallery and WCAG 2.1 AA', async ({ page, context, appServer, card }, testInfo) => {
+  const { pinWindow } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
+  await pinWindow.enterPin('9999');
+  await expect(pinWindow.message).toHaveText('Wrong PIN. 2 tries left.');
+  await expectAccessible(pinWindow.page, testInfo, 'pin-window-wrong-pin');
+  await pinWindow.enterPin('1234');
+});
+
 /** Every screen and its English title (app/lang/en.json). */
 const SCREENS: [string, string][] = [
   ['', 'eHealth certificate'],
@@ -79,7 +126,7 @@ const SCREENS: [string, string][] = [
   ['#renew', 'Renew a certificate'],
   ['#activate-etk', 'Activate the new ETK'],
   ['#certificates', 'My eHealth certificates'],
-  ['#keystore', 'Check a keystore'],
+  ['#keystore', 'Check a certificate file'],
   ['#foreigner', 'Certificate for a care provider abroad'],
   ['#diagnostics', 'Browser check'],
 ];

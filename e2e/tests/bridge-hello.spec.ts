@@ -15,7 +15,7 @@ test('the extension loads with the fixed id from its manifest key', async ({ ext
   expect(extensionId).toBe(expected);
 });
 
-test('the page shows the versions of the extension and of the card bridge', async ({ page, appServer }) => {
+test('the page shows the versions of the extension and of the card software', async ({ page, appServer }) => {
   await page.goto(appServer.url);
   const extension = page.locator('[data-component="extension"]');
   const bridge = page.locator('[data-component="bridge"]');
@@ -24,7 +24,7 @@ test('the page shows the versions of the extension and of the card bridge', asyn
   await expect(bridge).toHaveAttribute('data-state', 'ok');
 });
 
-test.describe('without the card bridge installed', () => {
+test.describe('without the card software installed', () => {
   test.use({ bridgeInstalled: false });
 
   test('the page says the bridge is missing and what to do', async ({ page, appServer }) => {
@@ -32,12 +32,12 @@ test.describe('without the card bridge installed', () => {
     await expect(page.locator('[data-component="extension"]')).toHaveAttribute('data-state', 'ok');
     const bridge = page.locator('[data-component="bridge"]');
     await expect(bridge).toHaveAttribute('data-state', 'bad');
-    await expect(bridge).toContainText('card bridge is not installed on this computer');
+    await expect(bridge).toContainText('card software is not installed on this computer');
     // The server was told no download address: no link, the words say what to do.
     await expect(page.locator('a.install')).toHaveCount(0);
   });
 
-  test("with the operator's download addresses, the page links to this system's package", async ({ page }) => {
+  test("with the operator’s download addresses, the page links to this system’s package", async ({ page }) => {
     const server = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
       '--dist', DIST_DIR, '--listen', '127.0.0.1:0',
       '--install', 'bridge-windows=/downloads/ehcert-card-bridge-0.1.0-x64-user.msi',
@@ -49,7 +49,7 @@ test.describe('without the card bridge installed', () => {
       await expect(page.locator('[data-component="bridge"]')).toHaveAttribute('data-state', 'bad');
       // Chromium on Linux: the Debian package, not the Windows one; the extension is there.
       const link = page.locator('a[data-install="bridge"]');
-      await expect(link).toHaveText('Download the card bridge for this computer');
+      await expect(link).toHaveText('Download the card software for this computer');
       await expect(link).toHaveAttribute('href', '/downloads/ehcert-card-bridge_0.1.0_amd64.deb');
       await expect(page.locator('a[data-install="extension"]')).toHaveCount(0);
     } finally {

@@ -36,10 +36,10 @@ test('the page calls CertRA through its own origin and reports an environment th
     await page.goto(`${app.url}/#diagnostics`);
     const acceptance = page.locator('[data-environment="acceptance"] [data-state]');
     await expect(acceptance).toHaveAttribute('data-state', 'ok');
-    await expect(acceptance).toHaveText('CertRA answers (2 organisation types).');
+    await expect(acceptance).toHaveText('eHealth’s certificate service answers (2 organisation types).');
     const production = page.locator('[data-environment="production"] [data-state]');
     await expect(production).toHaveAttribute('data-state', 'bad');
-    await expect(production).toContainText("eHealth's service is not available right now");
+    await expect(production).toContainText("eHealth’s service is not available right now");
 
     expect(received).toHaveLength(1);
     const [call] = received;

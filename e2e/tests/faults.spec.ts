@@ -25,9 +25,9 @@ function operations(requests: any[], name: string) {
 /** What the page says for each kind of fault (app/src/error.rs), and whether eHealth carried the
  *  request out before the answer went wrong (the mock's faults, e2e/mock-ehealth). */
 const FAULTS = {
-  'http-500': { message: "eHealth's service reported an internal problem. Try again in a few minutes.", carriedOut: false },
-  malformed: { message: "eHealth's answer could not be read. Try again later; if it keeps happening, contact support.", carriedOut: true },
-  drop: { message: "eHealth's service is not available right now (it answered with an error page). Try again later.", carriedOut: true },
+  'http-500': { message: "eHealth’s service reported an internal problem. Try again in a few minutes.", carriedOut: false },
+  malformed: { message: "eHealth’s answer could not be read. Try again later; if it keeps happening, contact support.", carriedOut: true },
+  drop: { message: "eHealth’s service is not available right now (it answered with an error page). Try again later.", carriedOut: true },
 } as const;
 
 // Every call of the new certificate flow, each fault: the message, then the way on that a
@@ -167,7 +167,7 @@ test('CERT_NOT_YET_DELIVERED for a while: the flow keeps asking and finishes by 
   expect(operations(await certra.requests(), 'GetCertificate')).toHaveLength(3);
 });
 
-test('a wrong password or a damaged file at "Complete a request" is explained, and the kept keystore stays', async ({
+test('a wrong password or a damaged file at "Complete a request" is explained, and the kept certificate file stays', async ({
   page,
   localApp,
   card,
@@ -178,16 +178,16 @@ test('a wrong password or a damaged file at "Complete a request" is explained, a
   const pendingName = (await upToSigning(new NewCertificateFlow(page), localApp.url)).suggestedFilename();
   const complete = new CompleteRequestPage(page);
   await complete.open(localApp.url);
-  await complete.page.getByLabel('Keystore password').fill('Not-the-password-1');
+  await complete.page.getByLabel('Certificate password').fill('Not-the-password-1');
   await page.getByRole('button', { name: 'Complete the request' }).click();
-  await expect(page.getByTestId('outcome')).toHaveText('the keystore password is wrong. Type it again, paying attention to capitals.');
+  await expect(page.getByTestId('outcome')).toHaveText('the certificate password is wrong. Type it again, paying attention to capitals.');
 
   const damaged = testInfo.outputPath('damaged.acc-p12');
-  await writeFile(damaged, Buffer.from('this is not a keystore at all, just text'));
-  await page.getByLabel('Pending keystore file (.p12 or .acc-p12)').setInputFiles(damaged);
-  await page.getByLabel('Keystore password').fill(PASSWORD);
+  await writeFile(damaged, Buffer.from('this is not a certificate file at all, just text'));
+  await page.getByLabel('Request file (.p12 or .acc-p12)').setInputFiles(damaged);
+  await page.getByLabel('Certificate password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Complete the request' }).click();
-  await expect(page.getByTestId('outcome')).toContainText('this file is not a keystore');
+  await expect(page.getByTestId('outcome')).toContainText('this file is not a certificate file');
   await page.reload();
   await expect(page.getByTestId('stored-pending')).toContainText(pendingName);
 });
@@ -298,7 +298,7 @@ for (const step of ['contact', 'contract', 'password', 'sign'] as const) {
       // The key made before the reload is offered; a new one is not needed.
       const reuse = page.getByTestId('reuse-key');
       await expect(reuse).toContainText(pendingName);
-      await reuse.getByLabel('Keystore password').fill(PASSWORD);
+      await reuse.getByLabel('Certificate password').fill(PASSWORD);
       await reuse.getByRole('button', { name: 'Continue with this key' }).click();
     } else {
       await expect(page.getByTestId('reuse-key')).toHaveCount(0);
@@ -342,7 +342,7 @@ test('a request left mid-ETK-registration is not replaced by a new key: the page
   await page.getByLabel('Password again').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create my key' }).click();
   await expect(page.getByTestId('error')).toHaveText(
-    `the request for ${pendingName} in this browser is nearly finished. Complete it first with "Complete a request"; then you can start a new one.`,
+    `the request for ${pendingName} in this browser is nearly finished. Complete it first with “Complete a request”; then you can start a new one.`,
   );
 
   const complete = new CompleteRequestPage(page);

@@ -22,7 +22,7 @@ test.describe('Firefox (firefox-esr over WebDriver BiDi)', () => {
     expect(lines.some((line) => line.includes('hello: bridge'))).toBe(true);
   });
 
-  test('a new personal certificate: from the eID to the final keystore, signed in the PIN window', async ({ firefox, localApp, card, certra }) => {
+  test('a new personal certificate: from the eID to the certificate file, signed in the PIN window', async ({ firefox, localApp, card, certra }) => {
     await newCertificateInFirefox(firefox, localApp.url, card.holder, certra);
   });
 });

@@ -89,5 +89,5 @@ test('removing the package removes every registration, and the page says the bri
   await page.goto(appServer.url);
   const bridge = page.locator('[data-component="bridge"]');
   await expect(bridge).toHaveAttribute('data-state', 'bad');
-  await expect(bridge).toContainText('card bridge is not installed on this computer');
+  await expect(bridge).toContainText('card software is not installed on this computer');
 });

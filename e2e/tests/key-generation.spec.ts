@@ -6,7 +6,7 @@ test('keys are made by WebCrypto when the browser has it', async ({ page, appSer
   await page.goto(`${appServer.url}/#diagnostics`);
   const keygen = page.getByTestId('keygen');
   await expect(keygen).toHaveAttribute('data-state', 'ok');
-  await expect(keygen).toContainText("An RSA-2048 key was made by the browser's WebCrypto");
+  await expect(keygen).toContainText("An RSA-2048 key was made by the browser’s WebCrypto");
 });
 
 test('keys are made in the worker when WebCrypto cannot generate them', async ({ page, appServer }) => {

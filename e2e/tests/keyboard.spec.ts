@@ -8,7 +8,7 @@ import { tabTo } from './pages/keyboard';
 
 const PASSWORD = 'Huisarts-2026';
 
-test('a new personal certificate from the home page to the final keystore, keyboard only', async ({
+test('a new personal certificate from the home page to the certificate file, keyboard only', async ({
   page,
   context,
   localApp,
@@ -27,7 +27,7 @@ test('a new personal certificate from the home page to the final keystore, keybo
   await page.keyboard.press('Enter');
 
   // The person is named in words; the DN waits under "Technical details".
-  await expect(page.getByTestId('subject')).toHaveText('JAN PIETER PEETERS, national number 85.07.30-033.28');
+  await expect(page.getByTestId('subject')).toHaveText('JAN PIETER PEETERS, national register number 85.07.30-033.28');
   await expect(page.getByTestId('dn')).toBeHidden();
   await tabTo(page, page.getByLabel('I have read this contract and accept it'));
   await page.keyboard.press('Space');
@@ -60,25 +60,25 @@ test('a new personal certificate from the home page to the final keystore, keybo
   expect((await certra.state()).certificates).toMatchObject([{ status: 'VALID_ACTIVE' }]);
 });
 
-test('the health check of a keystore and a language switch, keyboard only', async ({ page, localApp }) => {
+test('the health check of a certificate file and a language switch, keyboard only', async ({ page, localApp }) => {
   await page.goto(`${localApp.url}/`);
   await tabTo(page, page.getByLabel('Language'));
   await page.keyboard.type('Neder');
-  await expect(page.getByRole('link', { name: 'Een keystore controleren of het wachtwoord wijzigen' })).toBeVisible();
-  await tabTo(page, page.getByRole('link', { name: 'Een keystore controleren of het wachtwoord wijzigen' }));
+  await expect(page.getByRole('link', { name: 'Een certificaatbestand controleren of het wachtwoord wijzigen' })).toBeVisible();
+  await tabTo(page, page.getByRole('link', { name: 'Een certificaatbestand controleren of het wachtwoord wijzigen' }));
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Een keystore controleren');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Een certificaatbestand controleren');
   // Without a file, the check says what to do, in Dutch.
-  await tabTo(page, page.getByLabel('Wachtwoord van de keystore'));
+  await tabTo(page, page.getByLabel('Wachtwoord van het certificaat'));
   await page.keyboard.type('whatever');
   await page.keyboard.press('Enter');
   // The alert: a title saying what it is about, then what to do.
   const alert = page.getByRole('alert');
-  await expect(alert.locator('.alert-title')).toHaveText('Probleem met de keystore');
-  await expect(page.getByTestId('error')).toHaveText('kies eerst het bestand van de keystore, en geef zijn wachtwoord.');
+  await expect(alert.locator('.alert-title')).toHaveText('Probleem met het certificaatbestand');
+  await expect(page.getByTestId('error')).toHaveText('kies eerst het certificaatbestand, en geef zijn wachtwoord.');
   // It follows a change of language, like the rest of the page.
   await tabTo(page, page.getByLabel('Taal'));
   await page.keyboard.type('Fran');
-  await expect(alert.locator('.alert-title')).toHaveText('Problème avec le keystore');
-  await expect(page.getByTestId('error')).toHaveText("choisissez d'abord le fichier du keystore, et donnez son mot de passe.");
+  await expect(alert.locator('.alert-title')).toHaveText('Problème avec le fichier du certificat');
+  await expect(page.getByTestId('error')).toHaveText('choisissez d’abord le fichier du certificat, et donnez son mot de passe.');
 });

@@ -5,7 +5,9 @@ import path from 'node:path';
 
 import { BIN_DIR, DIST_DIR, expect, forEachCardRun, startServer, test, type AppServer } from './fixtures';
 import { keyMatchesCertificate, keytool } from './oracles';
+import { expectAccessible } from './pages/accessibility';
 import { NewCertificateFlow } from './pages/new-certificate';
+import { savedCopy, standInSavePicker } from './pages/save-picker';
 import { ENGLISH } from './pages/words';
 
 async function kioskApp(certraUrl: string, idleSeconds: number): Promise<AppServer> {
@@ -21,7 +23,7 @@ const storedKeys = (page: import('@playwright/test').Page) =>
   page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
 
 forEachCardRun((words) => {
-  test('a kiosk keeps no copy of the pending keystore, nor the language, and pulling the card out ends the session', async ({
+  test('a kiosk keeps no copy of the request file, nor the language, and pulling the card out ends the session', async ({
     page,
     certraServer,
     certra,
@@ -48,6 +50,46 @@ forEachCardRun((words) => {
   });
 });
 
+test('on a kiosk, saving on the person\'s USB stick comes first, and pulling the card out before it is saved does not wipe the file', async ({
+  page,
+  context,
+  certraServer,
+  certra,
+  card,
+}, testInfo) => {
+  void certra;
+  // The person picks their USB stick in the save picker.
+  await standInSavePicker(page);
+  const app = await kioskApp(certraServer.url, 600);
+  try {
+    const flow = new NewCertificateFlow(page);
+    await flow.upToSigning(app.url, card.holder, PASSWORD);
+    await (await flow.signRequest(context)).enterPin('1234');
+    await expect(flow.done()).toContainText('Your eHealth certificate is ready');
+    // The one primary action is the USB stick, not the kiosk's own folders.
+    const place = page.getByTestId('keystore-place');
+    await expect(place.getByRole('button')).toHaveText(['Save it on your USB stick…']);
+    await expect(place).not.toContainText('ehealth › keystore');
+    await expectAccessible(page, testInfo, 'kiosk-done');
+
+    // The card leaves the reader before the file is saved: the person is told, nothing is wiped.
+    await card.remove();
+    await expect(page.getByTestId('kiosk-unsaved')).toContainText('Your certificate file is not saved yet');
+    await expect(flow.done()).toBeVisible();
+    await expectAccessible(page, testInfo, 'kiosk-card-out-unsaved');
+
+    // Saved: the session then ends by itself, the card being out.
+    await place.getByRole('button', { name: 'Save it on your USB stick…' }).click();
+    await expect(page.getByTestId('saved-copy')).toBeVisible();
+    expect((await savedCopy(page)).bytes.length).toBeGreaterThan(1000);
+    await expect(page.getByRole('heading', { name: ENGLISH.appTitle, exact: true })).toBeVisible({ timeout: 15_000 });
+    expect(await storedKeys(page)).toEqual([]);
+    await expectAccessible(page, testInfo, 'kiosk-home');
+  } finally {
+    app.process.kill('SIGTERM');
+  }
+});
+
 test('on a kiosk, a lost answer to the ETK registration is tried again on the same screen, with the ETK key from the page\'s memory', async ({
   page,
   context,
@@ -62,7 +104,7 @@ test('on a kiosk, a lost answer to the ETK registration is tried again on the sa
     const flow = new NewCertificateFlow(page);
     await flow.upToSigning(app.url, card.holder, PASSWORD);
     await (await flow.signRequest(context)).enterPin('1234');
-    await expect(page.getByTestId('error')).toContainText("eHealth's service is not available right now");
+    await expect(page.getByTestId('error')).toContainText("eHealth’s service is not available right now");
     expect(await storedKeys(page)).toEqual([]);
 
     // Trying again on the same screen: the certificate is issued already, so nothing is signed
@@ -95,7 +137,7 @@ test('on a kiosk, Finish wipes the browser, and an idle session ends by itself',
     expect(await storedKeys(page)).toEqual([]);
 
     await page.goto(`${app.url}/#keystore`);
-    await page.getByLabel('Keystore password').fill('typed by someone');
+    await page.getByLabel('Certificate password').fill('typed by someone');
     // Nobody touches the kiosk for 3 s: it goes back to the start on its own.
     await expect(page.getByRole('heading', { name: 'eHealth certificate', exact: true })).toBeVisible({ timeout: 15_000 });
     expect(new URL(page.url()).hash).toBe('');

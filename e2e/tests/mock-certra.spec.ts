@@ -13,7 +13,7 @@ test('the diagnostics page reads the organisation types of the mock CertRA throu
     await page.goto(`${app.url}/#diagnostics`);
     const local = page.locator('[data-environment="local"] [data-state]');
     await expect(local).toHaveAttribute('data-state', 'ok');
-    await expect(local).toHaveText('CertRA answers (4 organisation types).');
+    await expect(local).toHaveText('eHealth’s certificate service answers (4 organisation types).');
 
     const requests = await (await fetch(`${mock.url}/admin/requests`)).json();
     expect(requests).toHaveLength(1);

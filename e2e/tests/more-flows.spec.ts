@@ -10,6 +10,7 @@ import { expectAccessible } from './pages/accessibility';
 import { PinWindow } from './pages/card-check';
 import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow, expectLocalService } from './pages/more-flows';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
+import { savedCopy, standInSavePicker } from './pages/save-picker';
 import { ENGLISH, FRENCH } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
@@ -21,7 +22,7 @@ const DN = 'CN=SSIN=85073003328,OU=eHealth-platform Belgium,OU=JAN PIETER PEETER
 // Both card generations (every eID signature differs: RSA on applet 1.7, ECDSA P-384 on 1.8),
 // each in another language.
 forEachCardRun((words) => {
-  test('a renewal opens the current keystore, waits for its window, replaces it, and the new ETK is activated later', async ({
+  test('a renewal opens the current certificate file, waits for its window, replaces it, and the new ETK is activated later', async ({
     page,
     context,
     localApp,
@@ -124,12 +125,12 @@ forEachCardRun((words) => {
     await expect(page.getByTestId('error')).toHaveText(words.orgWrongForm);
     await flow.another('710.004.37', 'AZ Elders');
     await expect(page.getByTestId('error')).toHaveText(words.orgWrongCheckDigits);
-    await flow.managed('AZ Voorbeeld (NIHII-HOSPITAL=71000436)', 'labo');
+    await flow.managed(`AZ Voorbeeld (${words.nihiiNumber} 71000436)`, 'labo');
     await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00', 'ict@az-voorbeeld.be');
     await expect(page.getByTestId('dn')).toHaveText(
       'CN=NIHII-HOSPITAL=71000436\\, LABO,OU=eHealth-platform Belgium,OU=AZ VOORBEELD,OU=NIHII-HOSPITAL=71000436,OU=LABO,O=Federal Government,C=BE',
     );
-    await expect(page.getByTestId('subject')).toHaveText('AZ VOORBEELD (NIHII-HOSPITAL 71000436), application LABO');
+    await expect(page.getByTestId('subject')).toHaveText(`AZ VOORBEELD (${words.nihiiNumber} 71000436), ${words.application} LABO`);
     await flow.acceptContract();
     const request = new NewCertificateFlow(page, words);
     const pending = await request.choosePassword(PASSWORD);
@@ -178,21 +179,7 @@ for (const words of [ENGLISH, FRENCH]) {
     localApp,
     certra,
   }, testInfo) => {
-    // A stand-in for the browser's File System Access save picker (its dialog cannot be driven):
-    // it keeps what the app writes through it.
-    await page.addInitScript(() => {
-      (window as any).showSaveFilePicker = async (options: { suggestedName: string }) => ({
-        createWritable: async () => {
-          const chunks: number[] = [];
-          return {
-            write: async (data: Uint8Array) => chunks.push(...data),
-            close: async () => {
-              (window as any).savedCopy = { name: options.suggestedName, bytes: chunks };
-            },
-          };
-        },
-      });
-    });
+    await standInSavePicker(page);
     const foreigner = new ForeignerPage(page, words);
     await foreigner.open(localApp.url);
     const person = { given: 'Ana María', surname: 'Nuñez', bis: '85073003328', email: 'ana@example.es', phone: '+34 600 000 000', password: PASSWORD };
@@ -208,7 +195,7 @@ for (const words of [ENGLISH, FRENCH]) {
     const [held] = (await certra.state()).certificates;
     expect(held).toMatchObject({ status: 'IN_PROGRESS', awaiting_validation: true });
     await expect(page.getByTestId('validation-url')).toHaveAttribute('href', new RegExp(`${held.public_key_identifier}$`, 'i'));
-    await expect(page.getByTestId('expiration')).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+    await expect(page.getByTestId('expiration')).toHaveText(/^\d{2}\/\d{2}\/\d{4}$/);
 
     // The person confirms at eHealth (the mock's operator stands in), then completes here.
     await certra.validate(held.public_key_identifier);
@@ -224,7 +211,7 @@ for (const words of [ENGLISH, FRENCH]) {
     // Besides the download, a copy where the person chooses (F12), byte for byte the same file.
     await page.getByRole('button', { name: words.saveCopy }).click();
     await expect(page.getByTestId('saved-copy')).toHaveText(words.savedCopy);
-    const saved = await page.evaluate(() => (window as any).savedCopy);
+    const saved = await savedCopy(page);
     expect(saved.name).toBe(final.suggestedFilename());
     expect(Buffer.from(saved.bytes).equals(await readFile(finalFile))).toBe(true);
   });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
-import { keytool, openssl, publicKeyIdentifierOf, xmlsec1Verify } from './oracles';
+import { keytool, openssl, publicKeyIdentifierOf, validUntilOf, xmlsec1Verify } from './oracles';
 import { DUTCH, type Words } from './pages/words';
 
 const PASSWORD = 'Huisarts-2026';
@@ -52,6 +52,8 @@ test.describe('new personal certificate', () => {
       expect(openssl(pendingFile, PASSWORD, '-nokeys')).toMatch(/subject=C ?= ?Dummy/);
       // Nothing was sent for the key yet: it is safe in the file before GenerateCertificate.
       expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
+      // The page's sign step shows the new key's code, the one the PIN window will show.
+      await expect(page.getByTestId('page-key-id')).toHaveText(publicKeyIdentifierOf(pendingFile, PASSWORD));
 
       const pinWindow = await flow.signRequest(context);
       await expect(pinWindow.detail('key')).toHaveText(words.pin.keySignature);
@@ -67,6 +69,21 @@ test.describe('new personal certificate', () => {
       await (await final).saveAs(finalFile);
       await expect(flow.done()).toContainText(words.done);
       expectFinalKeystore(finalFile);
+      // The done message names the file apart from the password, says until when the
+      // certificate is valid (the certificate's own end, as the person's language writes
+      // dates), and what to do next; saving it comes right under it, as the one primary action.
+      await expect(page.getByTestId('file-name')).toHaveText((await final).suggestedFilename());
+      await expect(page.getByTestId('valid-until')).toContainText(`${validUntilOf(finalFile, PASSWORD)}.`);
+      await expect(page.getByTestId('next-step')).toBeVisible();
+      const save = page.getByTestId('keystore-place').getByRole('button').first();
+      await expect(save).toHaveClass(/primary/);
+      // Without scrolling, on a 1280×720 laptop and on a 1024×768 kiosk screen.
+      for (const size of [{ width: 1024, height: 768 }, { width: 1280, height: 720 }]) {
+        await page.setViewportSize(size);
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const box = await save.boundingBox();
+        expect(box!.y + box!.height, `the save button at ${size.width}×${size.height}`).toBeLessThan(size.height);
+      }
       // The banner is still there at the end, and the done page says where the keystore goes,
       // tells the pending one of the same name apart, and offers the certificate's reminder.
       await expect(page.getByTestId('test-platform')).toContainText(words.testPlatform);
@@ -147,7 +164,7 @@ test.describe('new personal certificate', () => {
   // F9: the rules are checked as the person types, each said in words (met / not yet), and the
   // key is made only once all are met.
   forEachCardRun((words) => {
-    test('the keystore password rules are checked live, in words, and the key waits for all of them', async ({
+    test('the certificate password rules are checked live, in words, and the key waits for all of them', async ({
       page,
       localApp,
       card,
@@ -186,7 +203,7 @@ test.describe('new personal certificate', () => {
   // against the local service, named as acceptance). A server whose production environment is the
   // mock stands in for eHealth's production platform.
   forEachCardRun((words) => {
-    test('in production, the pending and the final keystore are .p12 files', async ({ page, context, certraServer, card, certra }, testInfo) => {
+    test('in production, the pending and the certificate file are .p12 files', async ({ page, context, certraServer, card, certra }, testInfo) => {
       const app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
         '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `production=${certraServer.url}`,
       ]);
@@ -331,7 +348,7 @@ test.describe('new personal certificate', () => {
   });
 
   forEachCardRun((words) => {
-    test('the health check accepts the new keystore, refuses the pending one, and changes the password', async ({
+    test('the health check accepts the new certificate file, refuses the pending one, and changes the password', async ({
       page,
       context,
       localApp,

@@ -77,3 +77,19 @@ export function xmlsec1Verify(file: string, element: string) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The day the certificate under `alias` ends, as OpenSSL reads its notAfter, written dd/mm/yyyy
+ * in this machine's time zone (the browser's too).
+ */
+export function validUntilOf(file: string, password: string, alias = 'authentication') {
+  const certificate = openssl(file, password, '-nokeys')
+    .split(/(?=Bag Attributes)/)
+    .find((bag) => bag.includes(`friendlyName: ${alias}\n`))
+    ?.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/)?.[0];
+  if (!certificate) throw new Error(`no certificate under ${alias}`);
+  const end = execFileSync('openssl', ['x509', '-noout', '-enddate'], { input: certificate, encoding: 'utf8' });
+  const at = new Date(end.replace(/^notAfter=/, '').trim());
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(at.getDate())}/${two(at.getMonth() + 1)}/${at.getFullYear()}`;
+}

@@ -45,6 +45,19 @@ for (const applet of ['1.7', '1.8'] as const) {
   });
 }
 
+test('the PIN window\'s text is at least 16 px as the browser shows it', async ({ page, context, appServer, card }) => {
+  const { pinWindow } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
+  // Chromium styles an extension page's body at 75 % unless the page says otherwise; the
+  // window's own zoom counts too (devicePixelRatio on this 1× display).
+  const shown = await pinWindow.page.evaluate(() =>
+    ['#about', 'dt', 'dd', 'label'].map((selector) => {
+      const element = document.querySelector(selector)!;
+      return [selector, parseFloat(getComputedStyle(element).fontSize) * window.devicePixelRatio];
+    }),
+  );
+  for (const [selector, pixels] of shown) expect(pixels, `${selector}`).toBeGreaterThanOrEqual(16);
+});
+
 test('a wrong PIN shows the tries left in the PIN window, and the right PIN then signs', async ({ page, context, appServer, card }) => {
   const { check, pinWindow } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
   await pinWindow.enterPin('9999');
@@ -148,7 +161,7 @@ test('the bridge crashing while the PIN window is open ends the signature clearl
   const closed = pinWindow.closed();
   // SIGKILL: "Native host has exited." with nothing said before.
   execFileSync('pkill', ['-KILL', '-f', `^${path.join(BIN_DIR, 'card-bridge')} chrome-extension://`]);
-  await expect(check.result).toContainText('the card bridge stopped unexpectedly; nothing was signed');
+  await expect(check.result).toContainText('the card software stopped unexpectedly; nothing was signed');
   await closed;
 
   pinWindow = await check.testPin(context);

@@ -288,6 +288,9 @@ pub(crate) fn check(tasks: &mut Tasks, args: &[String]) -> Result {
     tasks.step("every document and section the code cites is in the repository", |tasks| {
         run(tasks.command("node").arg(".ci/citations.mjs"))
     })?;
+    tasks.step("the screens' words are the glossary's (app/lang/GLOSSARY.md)", |tasks| {
+        run(tasks.command("node").arg(".ci/vocabulary.mjs"))
+    })?;
     tasks.step("extension type check (tsc --noEmit over its JSDoc-typed JavaScript)", |tasks| {
         run(tasks.command(tasks.path("e2e/node_modules/.bin/tsc")).args([
             "--noEmit",

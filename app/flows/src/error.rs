@@ -105,10 +105,10 @@ pub enum ContactProblem {
 #[derive(Clone, Debug, Eq, PartialEq, thiserror::Error)]
 pub enum NotRenewable {
     /// The certificate has expired: a new request is needed.
-    #[error("the certificate expired on {on}: request a new one")]
+    #[error("the certificate expired on {}: request a new one", crate::calendar::CivilDate::utc(*on))]
     Expired {
-        /// `YYYY-MM-DD`.
-        on: String,
+        /// When (Unix time): the screens write the day in the person's time zone and language.
+        on: i64,
     },
     /// Revoked, refused or still in request: a new request is needed.
     #[error("the certificate is {status} at eHealth: request a new one")]
@@ -117,10 +117,10 @@ pub enum NotRenewable {
         status: String,
     },
     /// The replacement window has not opened yet.
-    #[error("renewal opens on {opens}")]
+    #[error("renewal opens on {}", opens.map(|at| crate::calendar::CivilDate::utc(at).to_string()).unwrap_or_default())]
     NotYet {
-        /// `YYYY-MM-DD`, or empty when eHealth did not say.
-        opens: String,
+        /// When (Unix time), or `None` when eHealth did not say.
+        opens: Option<i64>,
     },
     /// A personal certificate is renewed with its owner's eID only.
     #[error("this keystore belongs to SSIN {owner}: renew it with that person's eID")]

@@ -242,6 +242,19 @@ impl PendingRequest {
         &self.pending.file_name
     }
 
+    /// The new key's code as the PIN window shows it: CertRA's public key identifier in
+    /// upper-case hex, in groups of four (`extension/relay.js` `groupHex`), so the person can
+    /// compare the page's sign step with the window.
+    pub fn key_code(&self) -> String {
+        let groups: Vec<String> = self
+            .pending
+            .public_key_identifier
+            .chunks(2)
+            .map(|pair| pair.iter().map(|byte| format!("{byte:02X}")).collect())
+            .collect();
+        groups.join(" ")
+    }
+
     /// Whether GenerateCertificate may have left for this key.
     pub fn attempt(&self) -> Attempt {
         self.attempt

@@ -63,7 +63,7 @@ pub fn check_renewable(
 ) -> Result<(), NotRenewable> {
     let not_after = current.not_after.seconds();
     if info.status == "EXPIRED" || now.seconds() > not_after {
-        return Err(NotRenewable::Expired { on: date(not_after) });
+        return Err(NotRenewable::Expired { on: not_after });
     }
     if info.status != "VALID_ACTIVE" {
         return Err(NotRenewable::NotActive { status: info.status.clone() });
@@ -74,12 +74,7 @@ pub fn check_renewable(
         }
     }
     if !info.replaceable {
-        let opens = info
-            .replacement_period_start
-            .as_deref()
-            .and_then(unix_seconds)
-            .map(date)
-            .unwrap_or_default();
+        let opens = info.replacement_period_start.as_deref().and_then(unix_seconds);
         return Err(NotRenewable::NotYet { opens });
     }
     Ok(())
@@ -119,23 +114,4 @@ pub async fn activate_etk<S: Services>(
     let body = services.certra(Operation::ActivateEtk, envelope).await?;
     response::etk_activated(&body).map_err(FlowError::from)?;
     Ok(Activation::Activated)
-}
-
-/// `YYYY-MM-DD` (UTC) of a Unix time, for the refusals' wording (the requests' calendar
-/// arithmetic, `ehcert_certra::request::date_time`).
-fn date(unix: i64) -> String {
-    request::date_time(u64::try_from(unix).unwrap_or(0))[..10].to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::date;
-
-    #[test]
-    fn dates_are_civil_utc_dates() {
-        assert_eq!(date(0), "1970-01-01");
-        assert_eq!(date(951_782_400), "2000-02-29");
-        assert_eq!(date(1_787_467_671), "2026-08-23");
-        assert_eq!(date(1_787_443_199), "2026-08-22");
-    }
 }

@@ -657,7 +657,7 @@ async fn a_renewal_inside_the_window_replaces_the_certificate_and_its_etk_waits_
     let refusal = renewal::check_renewable(&info, &current, &holder, now()).unwrap_err();
     let NotRenewable::NotYet { opens } = &refusal else { panic!("{refusal:?}") };
     let expected_opens = current.not_after.0 - 90 * 86_400;
-    assert_eq!(opens, &ehcert_certra::request::date_time(expected_opens)[..10]);
+    assert_eq!(*opens, i64::try_from(expected_opens).ok());
 
     // 1040 days on, inside the window: the same DN, signed with the eID, replaces it.
     shift_mock_clock(&world, 1040).await;

@@ -56,6 +56,11 @@ pub struct Config {
     pub access_log: bool,
     /// Where a person gets the extension and the card bridge, for the home page's links.
     pub install: BTreeMap<Download, String>,
+    /// Who runs this site, in the operator's words, for the home page.
+    pub operator: Option<String>,
+    /// Whom a person calls or writes when something does not work (an address, a phone
+    /// number, opening hours: the operator's words), for the home page.
+    pub support: Option<String>,
 }
 
 /// The certificate chain and key for the server's own TLS.
@@ -206,6 +211,10 @@ in a later source replaces the earlier one; in the environment a list is comma-s
                                extension-chrome|extension-edge|extension-firefox|
                                bridge-windows|bridge-macos|bridge-linux; ADDRESS https://…
                                or a path on this server              (no links when absent)
+  operator TEXT                who runs this site, shown on the home page
+                               (AZ Voorbeeld, ICT department)       (not shown when absent)
+  support TEXT                 whom people contact when it does not work, shown on the
+                               home page (helpdesk@az-voorbeeld.be, 09 123 45 67)
   user_agent PRODUCT/VERSION   towards eHealth                       (ehcert/VERSION)
   upstream_ca [FILE]           more trusted roots for eHealth's TLS, besides the system's
   trusted_proxies [NET]        load balancers whose X-Forwarded-For names the client
@@ -230,7 +239,7 @@ const LISTS: [&str; 6] =
     ["upstream", "connect_src", "dialect", "install", "upstream_ca", "trusted_proxies"];
 
 /// Every setting's name.
-const SETTINGS: [&str; 25] = [
+const SETTINGS: [&str; 27] = [
     "dist",
     "listen",
     "tls_certificate",
@@ -243,6 +252,8 @@ const SETTINGS: [&str; 25] = [
     "kiosk_idle_seconds",
     "dialect",
     "install",
+    "operator",
+    "support",
     "user_agent",
     "upstream_ca",
     "trusted_proxies",
@@ -387,6 +398,8 @@ pub fn resolve(sources: &[Raw]) -> Result<Config, ServeError> {
         trusted_proxies: Vec::new(),
         access_log: true,
         install: BTreeMap::new(),
+        operator: None,
+        support: None,
     };
     let mut dist = None;
     let mut tls_certificate = None;
@@ -449,6 +462,8 @@ pub fn resolve(sources: &[Raw]) -> Result<Config, ServeError> {
                         || bad("takes NAME=ADDRESS (see --help), the address https://… or /path"),
                     )?;
             }
+            "operator" => config.operator = Some(words(one()?).map_err(&bad)?),
+            "support" => config.support = Some(words(one()?).map_err(&bad)?),
             "user_agent" => config.user_agent = user_agent(one()?).map_err(|p| bad(&p))?,
             "upstream_ca" => config.upstream_ca = values.iter().map(PathBuf::from).collect(),
             "trusted_proxies" => {
@@ -565,6 +580,8 @@ impl Config {
         lines.extend([
             format!("dialect = {}", list(&dialects)),
             format!("install = {}", list(&installs)),
+            format!("operator = {:?}", self.operator.as_deref().unwrap_or("")),
+            format!("support = {:?}", self.support.as_deref().unwrap_or("")),
             format!("user_agent = {:?}", self.user_agent),
             format!("upstream_ca = {}", list(&cas)),
             format!("trusted_proxies = {}", list(&proxies)),
@@ -611,6 +628,16 @@ fn upstream(value: &str) -> Result<(Environment, String), String> {
 
 /// `NAME=ADDRESS`: a known download and an address the page may link to
 /// ([`Download::acceptable_address`]: https, or a path on this server).
+/// A text for people (the operator, the support contact): one line of at most 200 characters,
+/// without control characters.
+fn words(value: &str) -> Result<String, &'static str> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > 200 || value.chars().any(char::is_control) {
+        return Err("takes one line of text, at most 200 characters");
+    }
+    Ok(value.to_owned())
+}
+
 fn install(value: &str) -> Option<(Download, String)> {
     let (name, address) = value.split_once('=')?;
     let download = Download::named(name)?;

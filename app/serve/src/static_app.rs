@@ -51,6 +51,22 @@ fn with_install_meta(index: &str, install: &BTreeMap<Download, String>) -> Strin
     into_head(index, &metas)
 }
 
+/// Tells the page who runs the site and whom to contact: `<meta name="ehcert-operator">` and
+/// `<meta name="ehcert-support">`, the operator's words escaped for an attribute (HTML's
+/// attribute value, double-quoted: `&` and `"`, and `<` `>` for good measure).
+fn with_operator_meta(index: &str, operator: Option<&str>, support: Option<&str>) -> String {
+    let escaped = |text: &str| {
+        text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    };
+    let metas: String = [("ehcert-operator", operator), ("ehcert-support", support)]
+        .into_iter()
+        .filter_map(|(name, text)| {
+            text.map(|text| format!("<meta name=\"{name}\" content=\"{}\">", escaped(text)))
+        })
+        .collect();
+    into_head(index, &metas)
+}
+
 /// `index` with `marks` at the end of its head: before `</head>`, or, in a minified page that
 /// leaves that optional tag out (HTML's "optional tags"), before the `<title>`, which every page
 /// of ours has in its head.
@@ -85,6 +101,7 @@ pub fn rendered_index(config: &Config) -> Result<(String, String), ServeError> {
         &config.offered_environments(),
     );
     let index = with_install_meta(&index, &config.install);
+    let index = with_operator_meta(&index, config.operator.as_deref(), config.support.as_deref());
     Ok((index, policy))
 }
 
@@ -130,8 +147,25 @@ mod tests {
 
     use super::{
         into_head, with_dialect_meta, with_environments_meta, with_install_meta, with_kiosk_meta,
-        Dialect,
+        with_operator_meta, Dialect,
     };
+
+    #[test]
+    fn the_operator_and_the_support_contact_reach_the_page_escaped() {
+        let page = "<html><head><title>x</title></head></html>";
+        assert_eq!(with_operator_meta(page, None, None), page);
+        let marked = with_operator_meta(
+            page,
+            Some("AZ \"Voorbeeld\" & co"),
+            Some("<helpdesk@az-voorbeeld.be>"),
+        );
+        assert!(marked.contains(
+            "<meta name=\"ehcert-operator\" content=\"AZ &quot;Voorbeeld&quot; &amp; co\">"
+        ));
+        assert!(marked.contains(
+            "<meta name=\"ehcert-support\" content=\"&lt;helpdesk@az-voorbeeld.be&gt;\">"
+        ));
+    }
 
     #[test]
     fn each_configured_download_goes_into_the_head_and_none_without() {

@@ -15,9 +15,34 @@ use crate::{
         SignedRequestCopy, Subject,
     },
     error::AppError,
-    i18n::{strings, use_lang},
+    i18n::{strings, use_lang, written_date, Strings},
     services::{bridge::use_bridge, clock, flow::WebServices, offer},
 };
+
+/// A certificate's status at eHealth (CertRA's `AuthenticationCertificateStatus`) in words; one
+/// eHealth adds later is shown as eHealth writes it.
+fn status_words(status: &str, t: &Strings) -> String {
+    match status {
+        "IN_PROGRESS" => t.status_in_progress,
+        "VALID_ACTIVE" => t.status_valid,
+        "REFUSED" => t.status_refused,
+        "REVOKED" => t.status_revoked,
+        "EXPIRED" => t.status_expired,
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
+
+/// An ETK's status at eHealth (CertRA's `ETKStatus`) in words.
+fn etk_status_words(status: &str, t: &Strings) -> String {
+    match status {
+        "NOT_REQUESTED" => t.etk_none,
+        "IN_REQUEST" => t.etk_requested,
+        "WAIT_FOR_ACTIVATION" => t.etk_to_activate,
+        other => return status_words(other, t),
+    }
+    .to_owned()
+}
 
 /// One certificate, as the table shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,9 +51,10 @@ struct Row {
     name: String,
     status: String,
     etk_status: String,
-    valid_until: Option<String>,
+    /// Unix seconds, written in the person's language and time zone.
+    valid_until: Option<i64>,
     days_left: Option<i64>,
-    renewal_from: Option<String>,
+    renewal_from: Option<i64>,
     revocable: bool,
     /// What the reminder needs: DN, window start and expiry (Unix seconds).
     reminder: Option<(String, i64, i64)>,
@@ -52,12 +78,9 @@ impl Row {
             ),
             status: info.status.clone(),
             etk_status: info.etk_status.clone(),
-            valid_until: details.map(|d| d.valid_not_after.chars().take(10).collect()),
+            valid_until: expiry,
             days_left: details.and_then(|d| my_certificates::days_until(&d.valid_not_after, now)),
-            renewal_from: info
-                .replacement_period_start
-                .as_ref()
-                .map(|d| d.chars().take(10).collect()),
+            renewal_from: window,
             revocable: info.revocable,
             reminder: match (details, window, expiry) {
                 (Some(details), Some(window), Some(expiry)) => {
@@ -266,11 +289,11 @@ fn CertificateTable(
                     view! {
                         <tr data-status=row.status.clone()>
                             <th scope="row"><Subject dn=row.name.clone() lang /></th>
-                            <td>{row.status.clone()}</td>
-                            <td>{row.etk_status.clone()}</td>
-                            <td>{row.valid_until.clone().unwrap_or_default()}</td>
+                            <td>{let status = row.status.clone(); move || status_words(&status, t())}</td>
+                            <td>{let status = row.etk_status.clone(); move || etk_status_words(&status, t())}</td>
+                            <td>{move || row.valid_until.map(|at| written_date(at, lang.get())).unwrap_or_default()}</td>
                             <td>{row.days_left.map(|days| days.to_string()).unwrap_or_default()}</td>
-                            <td>{row.renewal_from.clone().unwrap_or_default()}</td>
+                            <td>{move || row.renewal_from.map(|at| written_date(at, lang.get())).unwrap_or_default()}</td>
                             <td>
                                 {reminder.map(|(dn, window, expiry)| view! {
                                     <button type="button" on:click=move |_| download_renewal_reminder(&dn, window, expiry, t())>{t().reminder}</button>

@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use rand_core::OsRng;
 
 use crate::{
-    components::{stage_text, EnvironmentSelect, ErrorAlert, FinalKeystore, Shell},
+    components::{stage_text, EnvironmentSelect, ErrorAlert, Finished, Shell},
     error::AppError,
     i18n::{strings, use_lang},
     pages::activate_etk::ActivateEtkOffer,
@@ -105,10 +105,7 @@ pub fn CompleteRequest() -> impl IntoView {
             {move || status.get().map(|text| view! { <p role="status">{text}</p> })}
             {move || outcome.get().map(|result| match result {
                 Ok(name) => view! {
-                    <p role="status" class="alert-success" data-testid="outcome" data-state="ok">
-                        {move || t().done} " " <strong>{name}</strong>
-                    </p>
-                    <FinalKeystore file=final_file keystore=finished lang />
+                    <Finished name file=final_file keystore=finished lang testid="outcome" />
                 }.into_any(),
                 Err(error) => view! { <ErrorAlert error lang testid="outcome" /> }.into_any(),
             })}

@@ -152,7 +152,7 @@ pub fn Foreigner() -> impl IntoView {
                         <p>{t().validation_link} " "
                             <a data-testid="validation-url" href=done.validation_url.clone() target="_blank" rel="noopener noreferrer">{done.validation_url.clone()}</a>
                         </p>
-                        <p>{t().validation_until} " " <strong data-testid="expiration">{done.expiration_date[..10.min(done.expiration_date.len())].to_owned()}</strong></p>
+                        <p>{t().validation_until} " " <strong data-testid="expiration">{ehcert_flows::my_certificates::unix_seconds(&done.expiration_date).map_or_else(|| done.expiration_date.clone(), |at| crate::i18n::written_date(at, lang.get_untracked()))}</strong></p>
                         <p>{t().foreigner_next} " " <a href="#complete">{t().task_complete}</a></p>
                     </section>
                 }.into_any(),

@@ -26,6 +26,21 @@ pub fn local_date_time() -> LocalDateTime {
     }
 }
 
+/// The day of the Unix time `unix` in the person's time zone (the browser's), as a person
+/// reads a certificate's end: a certificate ending at 23:30 UTC ends the next day in Brussels.
+pub fn local_date(unix: i64) -> ehcert_flows::calendar::CivilDate {
+    // Milliseconds since 1970 are exact in an f64 for any date a certificate holds.
+    #[allow(clippy::cast_precision_loss)]
+    let date = Date::new(&wasm_bindgen::JsValue::from_f64(unix as f64 * 1000.0));
+    // The getters return small whole numbers (month 0–11, day 1–31).
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    ehcert_flows::calendar::CivilDate {
+        year: date.get_full_year() as u16,
+        month: date.get_month() as u8 + 1,
+        day: date.get_date() as u8,
+    }
+}
+
 /// A promise that resolves after `ms` milliseconds (for `Promise.race` against an answer).
 pub fn timer(ms: i32) -> Promise {
     Promise::new(&mut |resolve, _reject| {

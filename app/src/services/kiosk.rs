@@ -13,6 +13,22 @@ use crate::{
     services::{bridge::BridgeClient, clock::pause, keeping},
 };
 
+thread_local! {
+    /// A final keystore is on the screen and not yet saved onto the person's own medium: pulling
+    /// the card out must not wipe it (the session then waits for the save, or for idleness).
+    static UNSAVED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A final keystore is shown: the session is held until it is saved ([`file_saved`]).
+pub fn hold_until_saved() {
+    UNSAVED.set(true);
+}
+
+/// The person saved the file where they chose: a card pulled out ends the session again.
+pub fn file_saved() {
+    UNSAVED.set(false);
+}
+
 /// How often the card reader is looked at, in kiosk mode.
 const CARD_POLL: std::time::Duration = std::time::Duration::from_secs(3);
 
@@ -70,14 +86,21 @@ async fn browser_cleared() {
 #[component]
 pub fn KioskGuard(lang: RwSignal<Lang>) -> impl IntoView {
     let Some(idle) = keeping::kiosk_idle_seconds() else { return ().into_any() };
+    let card_out_unsaved = RwSignal::new(false);
     watch_idleness(idle);
-    watch_card();
+    watch_card(card_out_unsaved);
     let t = move || strings(lang.get());
     view! {
         <aside class="kiosk" aria-label=move || t().kiosk_label data-testid="kiosk">
             <p>{move || t().kiosk_text}</p>
             <button type="button" on:click=move |_| wipe_and_restart()>{move || t().kiosk_finish}</button>
         </aside>
+        {move || card_out_unsaved.get().then(|| view! {
+            <div role="alert" class="alert alert-warning" data-testid="kiosk-unsaved">
+                <p class="alert-title">{t().kiosk_unsaved_title}</p>
+                <p>{t().kiosk_unsaved}</p>
+            </div>
+        })}
     }
     .into_any()
 }
@@ -111,15 +134,19 @@ fn watch_idleness(idle: u32) {
     });
 }
 
-/// Once a card has been seen, the session ends when no reader holds one any more.
-fn watch_card() {
+/// Once a card has been seen, the session ends when no reader holds one any more, unless a
+/// final keystore waits to be saved: then the person is told to save it first, and the session
+/// ends once it is saved with the card still out (or when idle).
+fn watch_card(card_out_unsaved: RwSignal<bool>) {
     spawn_local(async move {
         let bridge = BridgeClient::new();
         let mut seen = false;
         loop {
             if let Ok(readers) = bridge.list_readers().await {
                 let present = readers.iter().any(|reader| reader.card_present);
-                if seen && !present {
+                let held = UNSAVED.get();
+                card_out_unsaved.set(seen && !present && held);
+                if seen && !present && !held {
                     wipe_and_restart();
                     return;
                 }

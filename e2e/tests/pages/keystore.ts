@@ -1,4 +1,4 @@
-// Page object: "Check a keystore" and "Change the password" (#keystore), in any of the app's
+// Page object: "Check a certificate file" and "Change the password" (#keystore), in any of the app's
 // languages.
 import { expect, type Download, type Locator, type Page } from '@playwright/test';
 

@@ -49,7 +49,7 @@ export class NewCertificateFlow {
     await this.page.getByRole('button', { name: this.words.next }).click();
   }
 
-  /** The test person's way from the card to the pending keystore's download (returned): the flow
+  /** The test person's way from the card to the request file's download (returned): the flow
    *  opened, `holder` read from the card, contact data given in `environment` (the local test
    *  service unless said), the contract's DN checked when `dn` is given, the contract accepted,
    *  `password` chosen. */

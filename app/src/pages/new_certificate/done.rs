@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::state::FlowState;
 use crate::{
-    components::{FinalKeystore, SignedRequestCopy, Subject},
+    components::{Finished, SignedRequestCopy, Subject},
     pages::activate_etk::ActivateEtkOffer,
 };
 
@@ -16,8 +16,7 @@ pub fn DoneStep(flow: FlowState) -> impl IntoView {
     view! {
         <section aria-labelledby="step-title">
             <h2 id="step-title">{move || t().step_done}</h2>
-            <p role="status" class="alert-success" data-testid="done">{move || t().done} " " <strong>{move || flow.file_name.get()}</strong></p>
-            <FinalKeystore file=outcome.file keystore=outcome.keystore lang />
+            <Finished name=flow.file_name.get_untracked() file=outcome.file keystore=outcome.keystore lang />
             <SignedRequestCopy envelope=outcome.signed_envelope lang />
             <dl class="summary" data-testid="summary">
                 <dt>{move || t().contract_for}</dt>

@@ -6,7 +6,10 @@ use ehcert_flows::{contract_text, organisation, steps::Step, FlowError, Organisa
 use leptos::prelude::*;
 
 use super::state::FlowState;
-use crate::i18n::Strings;
+use crate::{
+    components::register_words,
+    i18n::{strings, Strings},
+};
 
 /// The organisation picked in the form: one the holder manages (by index) or another one.
 const ANOTHER: &str = "another";
@@ -37,7 +40,11 @@ pub fn OrganisationStep(flow: FlowState) -> impl IntoView {
                 .organizations
                 .iter()
                 .map(|org| {
-                    let id = format!("{}={}", org.identifier.kind, org.identifier.value);
+                    let id = format!(
+                        "{} {}",
+                        register_words(&org.identifier.kind, strings(lang)),
+                        org.identifier.value
+                    );
                     (contract_text(&org.name, lang), id)
                 })
                 .collect();
@@ -173,7 +180,7 @@ pub fn OrganisationStep(flow: FlowState) -> impl IntoView {
                     <select id="organisation-type" prop:value=move || organisation_type.get()
                         on:change=move |ev| organisation_type.set(event_target_value(&ev))>
                         {type_names.get().into_iter().map(|(id, name)| view! {
-                            <option value=id.clone()>{name} " (" {id.clone()} ")"</option>
+                            <option value=id.clone()>{name} " (" {register_words(&id, t())} ")"</option>
                         }).collect_view()}
                     </select>
                     <label for="organisation-number">{move || t().organisation_number}</label>

@@ -60,6 +60,9 @@ pub fn SignStep(flow: FlowState) -> impl IntoView {
         <section aria-labelledby="step-title">
             <h2 id="step-title">{move || t().step_sign}</h2>
             <p data-testid="pending-saved">{move || t().pending_saved} " " <strong>{move || flow.file_name.get()}</strong></p>
+            {flow.gathered.with_value(|g| g.request.as_ref().map(|request| request.key_code())).map(|code| view! {
+                <p>{move || t().your_new_key} " " <code data-testid="page-key-id">{code}</code></p>
+            })}
             <p>{move || t().sign_intro}</p>
             <button type="button" class="primary" disabled=move || flow.busy.get() on:click=move |_| sign(flow)>
                 {move || t().sign_button}
@@ -75,6 +78,11 @@ pub fn FinishStep(flow: FlowState) -> impl IntoView {
         <section aria-labelledby="step-title">
             <h2 id="step-title">{move || t().step_finish}</h2>
             <p>{move || t().finish_text}</p>
+            // An organisation's request may wait for eHealth's check that this person may
+            // represent the organisation: say what happens then and how long it may take.
+            {(flow.kind == ehcert_flows::steps::Kind::Organisation).then(|| view! {
+                <p data-testid="organisation-next">{move || t().organisation_next}</p>
+            })}
             // After a failure here eHealth has the request: trying again asks for the
             // certificate and goes on with the ETK key kept so far, without the PIN
             // (on a kiosk, the only copy of that key is in this page).
