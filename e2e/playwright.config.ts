@@ -26,7 +26,7 @@ export default defineConfig({
       name: 'nginx',
       use: { appVia: 'nginx' },
       testMatch: ['new-certificate.spec.ts', 'faults.spec.ts', 'probe.spec.ts'],
-      grep: /the pending keystore saved before the request|: a clear message, and the certificate is still obtained|CERT_NOT_YET_DELIVERED for a while|the acceptance probe gets/,
+      grep: /the pending keystore saved before the request|the precompressed copies the browser accepts|: a clear message, and the certificate is still obtained|CERT_NOT_YET_DELIVERED for a while|the acceptance probe gets/,
     },
     // Debian's firefox-esr over WebDriver BiDi, with the extension's Firefox build and the card
     // bridge over native messaging (tests/bidi.ts).

@@ -366,7 +366,8 @@ export async function startNginx(settings: string[]): Promise<AppServer> {
     .join('\n');
   await writeFile(
     path.join(dir, 'nginx.conf'),
-    `worker_processes 1;
+    `load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;
+worker_processes 1;
 error_log stderr warn;
 pid ${path.join(dir, 'nginx.pid')};
 events { worker_connections 512; }

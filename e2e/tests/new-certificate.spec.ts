@@ -35,6 +35,35 @@ function startRequest(flow: NewCertificateFlow, appUrl: string, holder: string) 
   return flow.upToSigning(appUrl, holder, PASSWORD, { dn: DN });
 }
 
+test('the app arrives as the precompressed copies the browser accepts, and starts', async ({ page, localApp }) => {
+  const arrived = new Map<string, { accepted: string; encoding?: string; vary?: string; body: Buffer }>();
+  const done: Promise<void>[] = [];
+  page.on('response', (response) => {
+    const name = new URL(response.url()).pathname.slice(1);
+    if (!/\.(wasm|js|css|json)$/.test(name)) return;
+    done.push(
+      (async () => {
+        const headers = await response.allHeaders();
+        const accepted = (await response.request().allHeaders())['accept-encoding'] ?? '';
+        arrived.set(name, { accepted, encoding: headers['content-encoding'], vary: headers['vary'], body: await response.body() });
+      })(),
+    );
+  });
+  await page.goto(`${localApp.url}/`);
+  // The page runs: the wasm was decoded and passed its integrity check.
+  await expect(page.locator('[data-component="extension"]')).toHaveAttribute('data-state', 'ok');
+  await Promise.all(done);
+  for (const name of ['ehcert-app_bg.wasm', 'ehcert-app.js', 'app.css', 'lang/en.json']) {
+    const file = arrived.get(name);
+    expect(file, `${name} was fetched`).toBeDefined();
+    // Chromium offers Brotli over HTTPS and to localhost, gzip everywhere.
+    expect(file!.encoding, `${name}, accepting ${file!.accepted}`).toBe(file!.accepted.includes('br') ? 'br' : 'gzip');
+    expect(file!.vary?.toLowerCase(), name).toContain('accept-encoding');
+    // The browser decoded the copy into the very file the build wrote.
+    expect(file!.body.equals(await readFile(path.join(DIST_DIR, name))), name).toBe(true);
+  }
+});
+
 test.describe('new personal certificate', () => {
   forEachCardRun((words) => {
     test(`from the eID to the final keystore, the pending keystore saved before the request`, async ({

@@ -551,18 +551,20 @@ fn build_app(tasks: &mut Tasks) -> Result {
     crates(tasks)?;
     app_tools(tasks)?;
     npm(tasks)?;
-    tasks.step("the app (trunk build --release, the JS glue minified)", |tasks| {
+    tasks.step("the app (trunk build --release, minified glue, precompressed copies)", |tasks| {
         let mut trunk = for_wasm(tasks, tasks.command("trunk"));
         trunk.args(["build", "--release", "--offline", "--locked"]);
         run(&mut trunk)?;
-        minify_glue(tasks, &tasks.path("dist"))
+        finish_dist(tasks, &tasks.path("dist"))
     })
 }
 
 /// Trunk cannot minify wasm-bindgen's glue: terser does, and the page's integrity hash follows
-/// (app/minify-glue.mjs).
-fn minify_glue(tasks: &Tasks, dist: &Path) -> Result {
-    run(tasks.command("node").arg("app/minify-glue.mjs").arg(dist))
+/// (app/minify-glue.mjs). Then the gzip and Brotli copies servers send instead of compressing on
+/// each request (app/precompress.mjs).
+fn finish_dist(tasks: &Tasks, dist: &Path) -> Result {
+    run(tasks.command("node").arg("app/minify-glue.mjs").arg(dist))?;
+    run(tasks.command("node").arg("app/precompress.mjs").arg(dist))
 }
 
 /// The app with its #bench screen, into target/bench/dist (the production bundle in dist/ has no
@@ -575,7 +577,7 @@ fn build_bench_app(tasks: &mut Tasks) -> Result {
             .args(["build", "--release", "--offline", "--locked", "--features", "bench", "--dist"])
             .arg(tasks.path("target/bench/dist"));
         run(&mut trunk)?;
-        minify_glue(tasks, &tasks.path("target/bench/dist"))
+        finish_dist(tasks, &tasks.path("target/bench/dist"))
     })
 }
 

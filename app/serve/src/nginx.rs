@@ -195,7 +195,9 @@ pub fn server_block(config: &Config, policy: &str, site: &str, trusted: &str) ->
     let _ = write!(
         text,
         "\n# The page: index.html for every path the app routes itself; revalidated on each load.\n\
-         location / {{\n    try_files $uri /index.html;\n{headers}    add_header Cache-Control \"no-cache\" always;\n}}\n\
+         # The app's files go out as the build's Brotli or gzip copy where the browser takes one\n\
+         # (brotli_static: Debian's libnginx-mod-http-brotli-static).\n\
+         location / {{\n    try_files $uri /index.html;\n    brotli_static on;\n    gzip_static on;\n    gzip_vary on;\n{headers}    add_header Cache-Control \"no-cache\" always;\n}}\n\
          \nlocation = /healthz {{\n    default_type application/json;\n{headers}    return 200 '{{\"status\":\"ok\"}}';\n}}\n\
          \n# Not an offered environment or service.\nlocation /ehealth/ {{\n    default_type text/plain;\n{headers}    return 404 \"this eHealth environment is not offered here\\n\";\n}}\n"
     );

@@ -119,7 +119,23 @@ pub fn router(config: &Config) -> Result<(Router, String), ServeError> {
         // the raw file.
         .route("/", page.clone())
         .route("/index.html", page.clone())
-        .fallback_service(ServeDir::new(&config.dist).fallback(page))
+        // The build writes a Brotli and a gzip copy beside each file of the download
+        // (app/precompress.mjs): the one the browser accepts is sent as it is, with its
+        // Content-Encoding; a browser that accepts neither gets the file itself. What is sent
+        // depends on Accept-Encoding, so caches on the way must key on it (RFC 9110 §12.5.5).
+        .fallback_service(
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::appending(
+                    header::VARY,
+                    HeaderValue::from_static("accept-encoding"),
+                ))
+                .service(
+                    ServeDir::new(&config.dist)
+                        .precompressed_br()
+                        .precompressed_gzip()
+                        .fallback(page),
+                ),
+        )
         // File names carry no content hash (Trunk.toml), so every load revalidates.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

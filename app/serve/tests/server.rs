@@ -32,6 +32,10 @@ fn dist() -> tempfile::TempDir {
     )
     .unwrap();
     std::fs::write(dist.path().join("app.js"), "export default 1;").unwrap();
+    // The build's precompressed copies (app/precompress.mjs); their bytes only tell them apart.
+    std::fs::write(dist.path().join("app_bg.wasm"), b"\0asm the wasm itself").unwrap();
+    std::fs::write(dist.path().join("app_bg.wasm.br"), b"brotli copy").unwrap();
+    std::fs::write(dist.path().join("app_bg.wasm.gz"), b"gzip copy").unwrap();
     dist
 }
 
@@ -336,6 +340,44 @@ async fn a_stop_lets_the_call_in_flight_finish_and_takes_no_new_connection() {
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.text().await.unwrap(), "<ok/>");
     tokio::time::timeout(Duration::from_secs(5), &mut server.done).await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn the_precompressed_copy_the_browser_accepts_is_sent_and_caches_are_told_why() {
+    let server = start(&[]).await;
+    let client = reqwest::Client::new();
+    let get = |path: &'static str, accept: Option<&'static str>| {
+        let mut request = client.get(format!("http://{}/{path}", server.addr));
+        if let Some(accept) = accept {
+            request = request.header("Accept-Encoding", accept);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path} {accept:?}");
+            let headers = response.headers().clone();
+            (headers, response.bytes().await.unwrap())
+        }
+    };
+    for (accept, encoding, body) in [
+        (Some("gzip, deflate, br, zstd"), Some("br"), &b"brotli copy"[..]),
+        (Some("gzip"), Some("gzip"), &b"gzip copy"[..]),
+        (None, None, &b"\0asm the wasm itself"[..]),
+    ] {
+        let (headers, bytes) = get("app_bg.wasm", accept).await;
+        assert_eq!(&bytes[..], body, "{accept:?}");
+        assert_eq!(
+            headers.get("content-encoding").map(|value| value.to_str().unwrap()),
+            encoding,
+            "{accept:?}"
+        );
+        assert_eq!(headers["content-type"], "application/wasm", "{accept:?}");
+        assert_eq!(headers["vary"], "accept-encoding", "{accept:?}");
+        assert!(headers.contains_key("content-security-policy"), "{accept:?}");
+    }
+    // A file the build left without copies is sent as it is.
+    let (headers, bytes) = get("app.js", Some("br")).await;
+    assert_eq!(&bytes[..], b"export default 1;");
+    assert!(!headers.contains_key("content-encoding"));
 }
 
 #[tokio::test]
