@@ -7,6 +7,8 @@ test('keys are made by WebCrypto when the browser has it', async ({ page, appSer
   const keygen = page.getByTestId('keygen');
   await expect(keygen).toHaveAttribute('data-state', 'ok');
   await expect(keygen).toContainText("An RSA-2048 key was made by the browser’s WebCrypto");
+  // The time in whole milliseconds, as the browser formats a number.
+  await expect(keygen).toHaveText(/ in \d+ ms\.$/);
 });
 
 test('keys are made in the worker when WebCrypto cannot generate them', async ({ page, appServer }) => {

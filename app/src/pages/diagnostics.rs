@@ -40,7 +40,7 @@ pub fn Diagnostics() -> impl IntoView {
                         .keygen_made
                         .replace("{bits}", &bits.to_string())
                         .replace("{generator}", generator)
-                        .replace("{ms}", &format!("{elapsed:.0}")))
+                        .replace("{ms}", &whole_milliseconds(elapsed)))
                 },
             )
         })
@@ -95,6 +95,12 @@ fn ServiceCheck(environment: Environment, lang: RwSignal<Lang>) -> impl IntoView
             }}
         </li>
     }
+}
+
+/// `ms` rounded to a whole number, formatted by the browser (`Number.prototype.toFixed`): Rust's
+/// float formatting, used nowhere else in the app, costs 5.5 KB gzip of its download (measured).
+fn whole_milliseconds(ms: f64) -> String {
+    js_sys::Number::from(ms).to_fixed(0).map(String::from).unwrap_or_default()
 }
 
 fn now() -> f64 {
