@@ -33,6 +33,12 @@ export const RELEASE_FIREFOX_EXTENSION_ID = 'extension@ehcert.be';
 /** Every file the extension is made of, besides the manifest. */
 export const FILES = [
   'background.js',
+  'worker-dispatch.js',
+  'worker-env.js',
+  'worker-identity.js',
+  'worker-native.js',
+  'worker-signing.js',
+  'worker-windows.js',
   'content.js',
   'dom.js',
   'relay.js',

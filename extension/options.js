@@ -1,6 +1,7 @@
 // @ts-check
-// The extension's options: the sites the person allowed to read their whole identity file, each
-// with a button that withdraws it (`chrome.storage.local`, see relay.js `CONSENT_PREFIX`).
+// The extension's options: the sites a card holder allowed to read their whole identity file, each
+// with a button that withdraws it for every holder (`chrome.storage.local`, see relay.js
+// `CONSENT_PREFIX` and worker-identity.js).
 import { CONSENT_PREFIX } from './relay.js';
 import { stringsFor } from './pin-strings.js';
 import { element, translateMarked } from './dom.js';
@@ -14,7 +15,7 @@ document.title = text.optionsHeading;
 async function render() {
   const stored = await chrome.storage.local.get(null);
   const origins = Object.keys(stored)
-    .filter((key) => key.startsWith(CONSENT_PREFIX) && stored[key] === true)
+    .filter((key) => key.startsWith(CONSENT_PREFIX) && Array.isArray(stored[key]) && stored[key].length > 0)
     .map((key) => key.slice(CONSENT_PREFIX.length))
     .sort();
   list.replaceChildren();

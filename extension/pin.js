@@ -4,7 +4,7 @@
 // in the extension's own words; nothing the page wrote. It takes the PIN and sends it over its
 // runtime port to the worker, nowhere else. Text goes in with textContent only, cleaned of
 // control and bidirectional-formatting characters.
-import { PIN_PORT_NAME, cleanText, formatNationalNumber, groupHex, isValidPin } from './relay.js';
+import { ARMING_DELAY_MS, PIN_PORT_NAME, cleanText, formatNationalNumber, groupHex, isValidPin } from './relay.js';
 import { stringsFor } from './pin-strings.js';
 import { element, translateMarked } from './dom.js';
 
@@ -17,12 +17,7 @@ const button = (id) => element(id, HTMLButtonElement);
 const port = chrome.runtime.connect({ name: PIN_PORT_NAME });
 let text = stringsFor(navigator.language.slice(0, 2));
 let finished = false;
-/**
- * The PIN field takes keys only this long after the window showed what is signed: a page that
- * has the person typing (a "PIN" field of its own) when the window opens and takes the focus
- * cannot have those keystrokes land here unseen.
- */
-const ARMING_DELAY_MS = 600;
+/** The PIN field takes keys only `ARMING_DELAY_MS` after the window showed what is signed. */
 let armed = false;
 /**
  * What the worker asks this window to show (background.js): the origin from the browser, the

@@ -28,6 +28,24 @@ export const HANDSHAKE_TIMEOUT_MS = 5_000;
 export const CARD_TIMEOUT_MS = 30_000;
 /** The person has this long to type the PIN (in the window or on the reader), per attempt. */
 export const USER_TIMEOUT_MS = 120_000;
+/**
+ * The PIN and consent windows take keys and clicks only this long after they showed what they
+ * are about: a page that has the person typing or clicking when the window opens and takes the
+ * focus cannot have those land in it unseen. The worker holds to it too (worker-windows.js).
+ */
+export const ARMING_DELAY_MS = 600;
+/** After this many PIN windows cancelled in a row from one tab, the next waits (`cancelPauseMs`). */
+export const CANCEL_PAUSE_AFTER = 2;
+
+/**
+ * How long a tab waits after its `cancelled`-th PIN window in a row was cancelled before it may
+ * open another: 10 s after the second, doubling, at most a minute.
+ * @param {number} cancelled
+ */
+export function cancelPauseMs(cancelled) {
+  if (cancelled < CANCEL_PAUSE_AFTER) return 0;
+  return Math.min(60_000, 10_000 * 2 ** (cancelled - CANCEL_PAUSE_AFTER));
+}
 
 /**
  * The origins the extension serves, from the content script's match patterns in the manifest:
@@ -272,19 +290,20 @@ export function cardSummary(card) {
 }
 
 /**
- * Checks a message from the consent window: `allow-once`, `allow-always` or `refuse`.
+ * Checks a message from the consent window: `allow-once`, `ask-always` (the window shows the
+ * confirmation of "always"), `allow-always` (confirmed there) or `refuse`.
  * @param {unknown} message
  */
 export function parseConsentMessage(message) {
   if (!isPlainObject(message) || !hasExactly(message, ['type'])) return null;
-  return ['allow-once', 'allow-always', 'refuse'].includes(message.type) ? { type: message.type } : null;
+  return ['allow-once', 'ask-always', 'allow-always', 'refuse'].includes(message.type) ? { type: message.type } : null;
 }
 
 /**
  * The page outcome for a bridge outcome of a read-only action: the bridge's outcome types and
  * page outcome types share names for `readers`, `card`, `pin-tries` and `error`.
  * @param {string} actionType
- * @param {{type: string, args: unknown}} outcome
+ * @param {{type: string, args?: unknown}} outcome
  */
 export function pageOutcomeFor(actionType, outcome) {
   const expected = { 'list-readers': 'readers', 'read-card': 'card', 'pin-status': 'pin-tries' }[actionType];
@@ -355,7 +374,7 @@ export function replyFor(frame, id) {
   if (!isPlainObject(frame) || frame.type !== 'reply' || !isPlainObject(frame.args)) return null;
   const { args } = frame;
   if (args.id !== id || !isPlainObject(args.outcome) || typeof args.outcome.type !== 'string') return null;
-  return { outcome: args.outcome };
+  return { outcome: /** @type {{type: string, args?: any}} */ (args.outcome) };
 }
 
 /**

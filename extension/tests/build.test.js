@@ -76,11 +76,10 @@ test('the build writes every file the manifest and the pages refer to, and no pa
       ...['pin.html', 'consent.html', 'options.html'].flatMap((page) =>
         [...readFileSync(path.join(out, page), 'utf8').matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]),
       ),
-      ...['consent.js', 'options.js'].flatMap((script) =>
-        [...readFileSync(path.join(out, script), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]),
-      ),
-      ...[...readFileSync(path.join(out, 'background.js'), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]),
-      ...[...readFileSync(path.join(out, 'pin.js'), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]),
+      // Every module import of every script (the worker's parts import each other).
+      ...written
+        .filter((file) => file.endsWith('.js'))
+        .flatMap((script) => [...readFileSync(path.join(out, script), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1])),
     ];
     for (const file of referenced) assert.ok(written.includes(file), `${file} is referenced but not built`);
   } finally {

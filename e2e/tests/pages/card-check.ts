@@ -70,11 +70,18 @@ export class CardCheck {
 export class ConsentWindow {
   constructor(readonly page: Page) {}
 
-  /** Clicks one of the three answers; the extension then closes the window. */
+  /** Gives one of the three answers ("always" is two clicks: the choice, then its
+   *  confirmation); the extension then closes the window. */
   async choose(answer: 'Refuse' | 'Allow this time' | 'Always allow for this site') {
     const closed = this.page.waitForEvent('close');
     try {
-      await this.page.getByRole('button', { name: answer }).click();
+      if (answer === 'Always allow for this site') {
+        await this.page.getByRole('button', { name: 'Always allow for this site…' }).click();
+        await expect(this.page.getByText('Show your identity to this site from now on without asking')).toBeVisible();
+        await this.page.getByRole('button', { name: 'Yes, always allow' }).click();
+      } else {
+        await this.page.getByRole('button', { name: answer, exact: true }).click();
+      }
     } catch (error) {
       // The window closing at once is the expected outcome of the click.
       if (!this.page.isClosed()) throw error;

@@ -1,0 +1,327 @@
+// @ts-check
+// The worker's orchestration (worker-*.js) against a fake browser and a scripted card bridge,
+// with fake timers: what the page gets, what the windows are told, what the bridge is asked.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, mock, test } from 'node:test';
+
+import { ARMING_DELAY_MS, CONSENT_PREFIX, HANDSHAKE_TIMEOUT_MS, USER_TIMEOUT_MS, cancelPauseMs } from '../relay.js';
+import { holderTag } from '../worker-identity.js';
+import { HOLDER, PAGE_ORIGIN, fakeBrowser, settle } from './fake-browser.js';
+
+beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 }));
+afterEach(() => mock.timers.reset());
+
+const CARD_CHECK = { type: 'card-check', args: { reader: null, lang: 'en' } };
+const READ_IDENTITY = { type: 'read-identity', args: { reader: null, lang: 'en' } };
+const SIGNATURE = { algorithm: 'ecdsa-p384-sha384', value: 'c2lnbmF0dXJl', certificate: 'Y2VydA==' };
+
+/**
+ * A bridge with a card: previews card checks, signs with PIN 1234, and counts wrong PINs down
+ * from `tries`.
+ * @param {{pinpad?: boolean, tries?: number, holder?: typeof HOLDER}} [options]
+ */
+function cardBridge({ pinpad = false, tries = 3, holder = HOLDER } = {}) {
+  let left = tries;
+  return (/** @type {{type: string, args?: any}} */ command) => {
+    switch (command.type) {
+      case 'preview':
+        return { type: 'preview', args: { holder: { ...holder, pinpad }, operation: { type: 'card-check', args: { origin: PAGE_ORIGIN } } } };
+      case 'sign':
+        if (command.args.pin.type === 'pinpad' || command.args.pin.args === '1234') return { type: 'signature', args: SIGNATURE };
+        left -= 1;
+        return { type: 'error', args: { code: 'wrong-pin', detail: 'wrong PIN', tries_left: left } };
+      case 'card-holder':
+        return { type: 'card-holder', args: holder };
+      case 'read-card':
+        return { type: 'card', args: { reader: holder.reader, identity: { national_number: holder.national_number, birth_date: '1985-07-30' } } };
+      default:
+        return { type: 'error', args: { code: 'bad-request', detail: command.type } };
+    }
+  };
+}
+
+/** What the bridge processes were asked, by command type, over the whole test. */
+function commands(/** @type {ReturnType<typeof fakeBrowser>} */ browser) {
+  return browser.natives.flatMap((native) => native.sent.map((frame) => frame.command.type));
+}
+
+/** Starts a card check and returns the PIN window's port once the worker told it what to show. */
+async function pinWindowOf(/** @type {ReturnType<typeof fakeBrowser>} */ browser, /** @type {Promise<any>} */ _outcome) {
+  await settle(() => browser.windows.length > 0);
+  const window = browser.connectWindow('ehcert-pin');
+  assert.equal(window.sent[0].type, 'show');
+  return window;
+}
+
+test('status: the bridge says hello and the page gets both versions', async () => {
+  const browser = fakeBrowser();
+  const outcome = await browser.openPage().ask({ type: 'status' });
+  assert.deepEqual(outcome, { type: 'status', args: { extension_version: '0.1.0', bridge: { bridge_version: '0.1.0', protocol: 2 } } });
+  assert.ok(browser.natives[0].disconnected, 'each operation ends its bridge');
+});
+
+test('a bridge that never says hello is given up after the handshake timeout', async () => {
+  const browser = fakeBrowser({ hello: null });
+  const outcome = browser.openPage().ask({ type: 'status' });
+  await settle();
+  mock.timers.tick(HANDSHAKE_TIMEOUT_MS - 1);
+  await settle();
+  assert.equal(browser.natives[0].disconnected, false);
+  mock.timers.tick(1);
+  assert.equal((await outcome).args.code, 'timeout');
+  assert.ok(browser.natives[0].disconnected);
+});
+
+test('a bad hello: another protocol says which part to update, garbage is refused', async () => {
+  const older = await fakeBrowser({ hello: { type: 'hello', args: { bridge_version: '0.0.9', protocol: 1 } } }).openPage().ask({ type: 'status' });
+  assert.equal(older.args.code, 'version-mismatch');
+  assert.match(older.args.detail, /update the card bridge/);
+  const garbage = await fakeBrowser({ hello: { type: 'reply', args: {} } }).openPage().ask({ type: 'list-readers' });
+  assert.equal(garbage.args.code, 'bad-request');
+});
+
+test('the bridge stopping while the PIN window waits ends the operation and closes the window', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const outcome = browser.openPage().ask(CARD_CHECK);
+  const window = await pinWindowOf(browser, outcome);
+  browser.lastError = 'Native host has exited.';
+  browser.natives[0].drop();
+  const result = await outcome;
+  assert.equal(result.args.code, 'bridge-stopped');
+  assert.deepEqual(browser.removed, [browser.windows[0].id]);
+  assert.ok(window.disconnected);
+});
+
+test('wrong PINs: the window is told the tries left each time, and the last try ends as blocked', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge({ tries: 3 }) });
+  const outcome = browser.openPage().ask(CARD_CHECK);
+  const window = await pinWindowOf(browser, outcome);
+  mock.timers.tick(ARMING_DELAY_MS);
+  for (const expected of [2, 1]) {
+    window.deliver({ type: 'pin', pin: '9999' });
+    await settle(() => window.sent.some((message) => message.type === 'wrong-pin' && message.tries_left === expected));
+  }
+  window.deliver({ type: 'pin', pin: '9999' });
+  const result = await outcome;
+  assert.equal(result.args.code, 'pin-blocked');
+  assert.deepEqual(
+    window.sent.map((message) => message.type),
+    ['show', 'signing', 'wrong-pin', 'signing', 'wrong-pin', 'signing'],
+  );
+});
+
+test('the right PIN signs the extension\'s own challenge, once the window was armed', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const outcome = browser.openPage().ask(CARD_CHECK);
+  const window = await pinWindowOf(browser, outcome);
+  // A PIN that arrives before the window could have been read is not taken.
+  window.deliver({ type: 'pin', pin: '1234' });
+  await settle();
+  assert.deepEqual(commands(browser), ['preview']);
+  mock.timers.tick(ARMING_DELAY_MS);
+  window.deliver({ type: 'pin', pin: '1234' });
+  const result = await outcome;
+  assert.equal(result.type, 'card-check');
+  assert.deepEqual(result.args.signature, SIGNATURE);
+  assert.equal(result.args.challenge, Buffer.alloc(32, 7).toString('base64'));
+  assert.deepEqual(commands(browser), ['preview', 'sign']);
+});
+
+test('a PIN-pad reader: the signature starts when the window shows, with no PIN from the window', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge({ pinpad: true }) });
+  const outcome = browser.openPage().ask(CARD_CHECK);
+  const window = await pinWindowOf(browser, outcome);
+  assert.equal(window.sent[0].details.pinpad, true);
+  const result = await outcome;
+  assert.equal(result.type, 'card-check');
+  const sign = browser.natives[0].sent.find((frame) => frame.command.type === 'sign');
+  assert.deepEqual(sign.command.args.pin, { type: 'pinpad' });
+  // Digits from the window are never taken for a PIN-pad reader.
+  assert.equal(browser.natives[0].sent.filter((frame) => frame.command.type === 'sign').length, 1);
+});
+
+test('the PIN window closed, or Cancel: cancelled, and nothing signed', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const page = browser.openPage();
+  let outcome = page.ask(CARD_CHECK);
+  await pinWindowOf(browser, outcome);
+  browser.closeWindow();
+  assert.equal((await outcome).args.code, 'user-cancelled');
+  outcome = page.ask(CARD_CHECK);
+  await settle(() => browser.windows.length === 2);
+  const window = browser.connectWindow('ehcert-pin');
+  window.deliver({ type: 'cancel' });
+  const result = await outcome;
+  assert.equal(result.args.code, 'user-cancelled');
+  assert.match(result.args.detail, /Cancel was pressed/);
+  assert.ok(!commands(browser).includes('sign'));
+});
+
+test('the page going away ends the signature and closes its window', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const page = browser.openPage();
+  const outcome = page.ask(CARD_CHECK);
+  await pinWindowOf(browser, outcome);
+  page.port.drop();
+  await settle(() => browser.removed.length === 1);
+  assert.deepEqual(browser.removed, [browser.windows[0].id]);
+  assert.ok(!commands(browser).includes('sign'));
+});
+
+test('no PIN within the person\'s time: timeout, and the window closes', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const outcome = browser.openPage().ask(CARD_CHECK);
+  await pinWindowOf(browser, outcome);
+  mock.timers.tick(USER_TIMEOUT_MS);
+  const result = await outcome;
+  assert.equal(result.args.code, 'timeout');
+  assert.equal(browser.removed.length, 1);
+});
+
+test('a second signature while one runs is refused as busy, and its window never opens', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const page = browser.openPage();
+  const first = page.ask(CARD_CHECK);
+  const window = await pinWindowOf(browser, first);
+  const second = await browser.openPage().ask({ type: 'sign', args: { reader: null, key: 'signature', signed_info: '<a/>', payload: '<b/>', lang: 'en' } });
+  assert.equal(second.args.code, 'busy');
+  assert.equal(browser.windows.length, 1);
+  mock.timers.tick(ARMING_DELAY_MS);
+  window.deliver({ type: 'pin', pin: '1234' });
+  assert.equal((await first).type, 'card-check');
+});
+
+test('a second window port for the same operation, or one from another page, is refused', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const outcome = browser.openPage().ask(CARD_CHECK);
+  await pinWindowOf(browser, outcome);
+  const again = browser.connectWindow('ehcert-pin');
+  assert.ok(again.disconnected);
+  assert.deepEqual(again.sent, []);
+});
+
+test('after two Cancels in a row a tab waits before the PIN window opens again; a signature resets it', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const page = browser.openPage();
+  for (let cancelled = 1; cancelled <= 2; cancelled += 1) {
+    const outcome = page.ask(CARD_CHECK);
+    await settle(() => browser.windows.length === cancelled);
+    browser.connectWindow('ehcert-pin').deliver({ type: 'cancel' });
+    assert.equal((await outcome).args.code, 'user-cancelled');
+  }
+  const bridges = browser.natives.length;
+  const paused = await page.ask(CARD_CHECK);
+  assert.equal(paused.args.code, 'user-cancelled');
+  assert.match(paused.args.detail, /cancelled 2 times in a row; it opens again in 10 s/);
+  assert.equal(browser.natives.length, bridges, 'no bridge is started, no window opened');
+  assert.equal(browser.windows.length, 2);
+  // Another tab is not held back by this one.
+  const other = browser.openPage().ask({ type: 'status' });
+  assert.equal((await other).type, 'status');
+  mock.timers.tick(cancelPauseMs(2));
+  const outcome = page.ask(CARD_CHECK);
+  const window = await pinWindowOf(browser, outcome);
+  mock.timers.tick(ARMING_DELAY_MS);
+  window.deliver({ type: 'pin', pin: '1234' });
+  assert.equal((await outcome).type, 'card-check');
+  // Signed: the count starts again.
+  const next = page.ask(CARD_CHECK);
+  await settle(() => browser.windows.length === 4);
+  browser.connectWindow('ehcert-pin').deliver({ type: 'cancel' });
+  assert.equal((await next).args.code, 'user-cancelled');
+  const notPaused = page.ask(CARD_CHECK);
+  await settle(() => browser.windows.length === 5);
+  browser.closeWindow();
+  assert.doesNotMatch((await notPaused).args.detail, /in a row/);
+});
+
+/** Starts an identity read and returns the consent window's port, shown. */
+async function consentWindowOf(/** @type {ReturnType<typeof fakeBrowser>} */ browser, count = 1) {
+  await settle(() => browser.windows.length === count);
+  const window = browser.connectWindow('ehcert-consent');
+  assert.equal(window.sent[0].type, 'show');
+  return window;
+}
+
+test('consent refused: the page gets nothing of the card', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const outcome = browser.openPage().ask(READ_IDENTITY);
+  const window = await consentWindowOf(browser);
+  assert.equal(window.sent[0].details.holder, 'Jan Peeters');
+  assert.equal(window.sent[0].details.origin, PAGE_ORIGIN);
+  mock.timers.tick(ARMING_DELAY_MS);
+  window.deliver({ type: 'refuse' });
+  assert.equal((await outcome).args.code, 'user-cancelled');
+  assert.deepEqual(commands(browser), ['card-holder']);
+});
+
+test('consent this time: the identity once, asked again next time, nothing kept', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const page = browser.openPage();
+  const outcome = page.ask(READ_IDENTITY);
+  const window = await consentWindowOf(browser);
+  // A click already on its way when the window appeared is not an answer.
+  window.deliver({ type: 'allow-once' });
+  await settle();
+  assert.deepEqual(commands(browser), ['card-holder']);
+  mock.timers.tick(ARMING_DELAY_MS);
+  window.deliver({ type: 'allow-once' });
+  const result = await outcome;
+  assert.equal(result.type, 'identity');
+  assert.equal(result.args.identity.birth_date, '1985-07-30');
+  assert.equal(browser.storage.size, 0);
+  const again = page.ask(READ_IDENTITY);
+  await consentWindowOf(browser, 2);
+  browser.closeWindow();
+  assert.equal((await again).args.code, 'user-cancelled');
+});
+
+test('consent always: never one click, kept for this holder only, and naming no one', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const page = browser.openPage();
+  const outcome = page.ask(READ_IDENTITY);
+  const window = await consentWindowOf(browser);
+  mock.timers.tick(ARMING_DELAY_MS);
+  // "Always" without its confirmation, or confirmed at once, is no answer.
+  window.deliver({ type: 'allow-always' });
+  window.deliver({ type: 'ask-always' });
+  window.deliver({ type: 'allow-always' });
+  await settle();
+  assert.deepEqual(commands(browser), ['card-holder']);
+  mock.timers.tick(ARMING_DELAY_MS);
+  window.deliver({ type: 'allow-always' });
+  assert.equal((await outcome).type, 'identity');
+  const kept = browser.storage.get(CONSENT_PREFIX + PAGE_ORIGIN);
+  assert.deepEqual(kept, [await holderTag(PAGE_ORIGIN, HOLDER.national_number)]);
+  assert.doesNotMatch(JSON.stringify([...browser.storage]), new RegExp(HOLDER.national_number));
+  // The same holder: no window.
+  const windows = browser.windows.length;
+  assert.equal((await page.ask(READ_IDENTITY)).type, 'identity');
+  assert.equal(browser.windows.length, windows);
+  // Another person's card in the same browser: asked.
+  browser.script = cardBridge({ holder: { ...HOLDER, national_number: '90010100123', given_names: 'An', surname: 'Claes' } });
+  const other = page.ask(READ_IDENTITY);
+  const otherWindow = await consentWindowOf(browser, windows + 1);
+  assert.equal(otherWindow.sent[0].details.holder, 'An Claes');
+  browser.closeWindow();
+  assert.equal((await other).args.code, 'user-cancelled');
+});
+
+test('a consent kept the old way, for a whole origin, no longer answers for a card holder', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  browser.storage.set(CONSENT_PREFIX + PAGE_ORIGIN, true);
+  const outcome = browser.openPage().ask(READ_IDENTITY);
+  await consentWindowOf(browser);
+  browser.closeWindow();
+  assert.equal((await outcome).args.code, 'user-cancelled');
+});
+
+test('a card swapped while the person was asked is not read for the first one\'s consent', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  const outcome = browser.openPage().ask(READ_IDENTITY);
+  const window = await consentWindowOf(browser);
+  browser.script = cardBridge({ holder: { ...HOLDER, national_number: '90010100123' } });
+  mock.timers.tick(ARMING_DELAY_MS);
+  window.deliver({ type: 'allow-once' });
+  assert.equal((await outcome).args.code, 'card-removed');
+});
