@@ -56,11 +56,20 @@ impl From<&CardHolder> for SigningCard {
     }
 }
 
-/// Decides whether `card` may sign `content` with `key`.
+/// How far a request's `IssueInstant` may lie ahead of the bridge's clock: the page that made it
+/// runs on the same computer, so only a clock adjusted in between.
+pub(crate) const ISSUED_AHEAD_SECONDS: u64 = 5 * 60;
+/// How long ago a request may have been made: the preview, then up to three PIN attempts of two
+/// minutes each (extension/relay.js `USER_TIMEOUT_MS`), with room to spare. An older request is
+/// one the page kept, not one the person just asked for.
+pub(crate) const ISSUED_BEHIND_SECONDS: u64 = 15 * 60;
+
+/// Decides whether `card` may sign `content` with `key`, at `now` (Unix seconds).
 pub(crate) fn approve(
     key: KeyRole,
     content: &SignedContent,
     card: &SigningCard,
+    now: u64,
 ) -> Result<Approved, BridgeError> {
     // The card check's signature, and the XML signature methods this card can make.
     let (check_algorithm, key_type) = match card.key_algorithm {
@@ -90,6 +99,12 @@ pub(crate) fn approve(
                         ehcert_certra::SignableProblem::Malformed,
                     )),
                 })?;
+            let issued = checked.request.issued_at().unwrap_or(0);
+            if issued > now.saturating_add(ISSUED_AHEAD_SECONDS)
+                || issued < now.saturating_sub(ISSUED_BEHIND_SECONDS)
+            {
+                return Err(BridgeError::NotSignable(Refusal::IssueInstant));
+            }
             Approved {
                 algorithm: checked.algorithm,
                 digest: checked.digest,
@@ -158,9 +173,25 @@ fn attributes_of(text: &str) -> Result<Vec<(String, Option<String>)>, BridgeErro
 
 /// Whose certificate an eHealth DN (`text`) names
 /// ([`dn::EhealthSubject`]); a personal certificate (`SSIN`) must be the card holder's.
+///
+/// The DN must be exactly eHealth's layout of what it names (app/certra/PROTOCOL.md §6.1,
+/// rebuilt by [`dn::ehealth`] from the values read): a DN that also carried a second person's
+/// number, a second CN or another order would otherwise pass as the holder's own, since the
+/// window shows the values read, not every attribute.
 fn subject(text: &str, ssin: &str) -> Result<CertificateSubject, BridgeError> {
-    let name = dn::parse(text).map_err(|_| BridgeError::NotSignable(Refusal::Dn))?;
-    let subject = dn::EhealthSubject::of(&name).ok_or(BridgeError::NotSignable(Refusal::Dn))?;
+    let refused = || BridgeError::NotSignable(Refusal::Dn);
+    let name = dn::parse(text).map_err(|_| refused())?;
+    let subject = dn::EhealthSubject::of(&name).ok_or_else(refused)?;
+    let rebuilt = dn::ehealth(
+        &subject.id_type,
+        &subject.id,
+        &subject.name,
+        subject.application_id.as_deref(),
+    );
+    let rebuilt = dn::parse(&rebuilt).map_err(|_| refused())?;
+    if dn::attributes(&rebuilt) != dn::attributes(&name) {
+        return Err(refused());
+    }
     if subject.is_person() && subject.id != ssin {
         return Err(BridgeError::NotSignable(Refusal::OtherPerson));
     }

@@ -55,9 +55,32 @@ fn revocation(dn: &str) -> request::Request {
     )
 }
 
+/// A card check, as the extension sends it.
+pub(crate) fn card_check_content() -> SignedContent {
+    SignedContent::CardCheck(CardCheck {
+        origin: "https://ehcert.be".into(),
+        challenge: STANDARD.encode([9; 32]),
+    })
+}
+
 /// What the page sends for `request` signed with `algorithm`.
 pub(crate) fn content(request: request::Request, algorithm: XmlAlgorithm) -> SignedContent {
     requests::signed(request, algorithm).0
+}
+
+/// The bridge's clock in these tests: the `IssueInstant` of the requests made here
+/// (`requests::meta`, to the second).
+fn now() -> u64 {
+    request::parse_date_time(&meta().issue_instant).unwrap()
+}
+
+/// [`super::approve`] at [`now`].
+fn approve(
+    key: KeyRole,
+    content: &SignedContent,
+    card: &SigningCard,
+) -> Result<Approved, BridgeError> {
+    super::approve(key, content, card, now())
 }
 
 fn refusal(result: Result<Approved, BridgeError>) -> String {
@@ -137,6 +160,70 @@ fn a_personal_certificate_request_for_another_person_is_refused() {
         refusal(approve(KeyRole::Authentication, &content(request, XmlAlgorithm::RsaSha256), &rsa)),
         "OtherPerson"
     );
+}
+
+#[test]
+fn a_dn_that_is_not_exactly_the_ehealth_layout_of_what_it_names_is_refused() {
+    let rsa = card(CardKeyAlgorithm::Rsa2048);
+    let holder = personal_dn(HOLDER_SSIN);
+    // Each names the holder where the window reads it (the first CN, the second OU), and
+    // something else besides: a second person, a second CN, an organisation's OU, another order.
+    let loose = [
+        holder.replace(",O=Federal", &format!(",OU=SSIN={OTHER_SSIN},O=Federal")),
+        holder.replacen(
+            "CN=SSIN=85073003328,",
+            &format!("CN=SSIN=85073003328,CN=SSIN={OTHER_SSIN},"),
+            1,
+        ),
+        holder.replace(",O=Federal", ",OU=LABO,O=Federal"),
+        holder.replace(",OU=SSIN=85073003328", &format!(",OU=SSIN={OTHER_SSIN}")),
+        holder.replace(
+            "OU=eHealth-platform Belgium,OU=PEETERS JAN PIETER",
+            "OU=PEETERS JAN PIETER,OU=eHealth-platform Belgium",
+        ),
+        holder.replace("OU=PEETERS JAN PIETER", "OU=Peeters Jan Pieter"),
+        holder.replace(",C=BE", ",C=NL"),
+    ];
+    for dn in loose {
+        let request = certificate_request(HOLDER_SSIN, &dn, &dn);
+        assert_eq!(
+            refusal(approve(KeyRole::Signature, &content(request, XmlAlgorithm::RsaSha256), &rsa)),
+            "Dn",
+            "{dn}"
+        );
+        let revoke = content(revocation(&dn), XmlAlgorithm::RsaSha256);
+        assert_eq!(refusal(approve(KeyRole::Signature, &revoke, &rsa)), "Dn", "{dn}");
+    }
+    // The layout itself, with or without an application id, passes.
+    let request = certificate_request(HOLDER_SSIN, &holder, &holder);
+    approve(KeyRole::Signature, &content(request, XmlAlgorithm::RsaSha256), &rsa).unwrap();
+    approve(
+        KeyRole::Signature,
+        &content(revocation(ORGANISATION_DN), XmlAlgorithm::RsaSha256),
+        &rsa,
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_request_dated_away_from_the_bridges_clock_is_refused() {
+    let rsa = card(CardKeyAlgorithm::Rsa2048);
+    let made = meta();
+    let list = content(request::get_certificate_info_for_citizen(&made), XmlAlgorithm::RsaSha256);
+    let at = |now: u64| super::approve(KeyRole::Authentication, &list, &rsa, now);
+    let made_at = request::parse_date_time(&made.issue_instant).unwrap();
+    // Made now, a moment ago (the PIN attempts), or by a clock a little ahead: signed.
+    for now in [made_at, made_at + ISSUED_BEHIND_SECONDS, made_at - ISSUED_AHEAD_SECONDS] {
+        at(now).unwrap();
+    }
+    // Kept from earlier, or dated in the future (a request "of 2099" made to be sent later).
+    for now in [
+        made_at + ISSUED_BEHIND_SECONDS + 1,
+        made_at - ISSUED_AHEAD_SECONDS - 1,
+        made_at - 86_400 * 365,
+    ] {
+        assert_eq!(refusal(at(now)), "IssueInstant", "{now}");
+    }
 }
 
 #[test]

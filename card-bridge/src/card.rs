@@ -398,7 +398,6 @@ fn sign_in(
     match &request.pin {
         PinEntry::Digits(pin) => verify(card, pin)?,
         PinEntry::Pinpad => verify_on_pinpad(card)?,
-        PinEntry::None => {}
     }
     let mut pso = vec![0x00, 0x2A, 0x9E, 0x9A, u8::try_from(data_to_sign.len()).unwrap_or(0)];
     pso.extend_from_slice(&data_to_sign);

@@ -2,12 +2,12 @@
 //! `ehcert_shared::bridge::Command` does not compile until it is handled here.
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
-use ehcert_shared::bridge::{Command, KeyRole, Outcome, PinEntry, SignaturePreview};
+use ehcert_shared::bridge::{Command, Outcome, PinEntry, SignaturePreview};
 
 use crate::{
     approval::{self, SigningCard},
     card::CardService,
-    error::{BridgeError, Refusal},
+    error::BridgeError,
 };
 
 pub(crate) fn dispatch(
@@ -27,8 +27,12 @@ pub(crate) fn dispatch(
         }
         Command::Preview(request) => {
             let holder = card.card_holder(request.reader.as_deref())?;
-            let approved =
-                approval::approve(request.key, &request.content, &SigningCard::from(&holder))?;
+            let approved = approval::approve(
+                request.key,
+                &request.content,
+                &SigningCard::from(&holder),
+                unix_now(),
+            )?;
             Ok(Outcome::Preview(Box::new(SignaturePreview {
                 holder,
                 operation: approved.operation,
@@ -41,18 +45,22 @@ pub(crate) fn dispatch(
                         return Err(BridgeError::InvalidRequest("a PIN has 4 to 12 digits".into()));
                     }
                 }
-                // The signature key's signatures are legally binding: the card asks the PIN
-                // before each one, and so does the bridge, whatever the card would allow.
-                PinEntry::None if request.key == KeyRole::Signature => {
-                    return Err(BridgeError::NotSignable(Refusal::NoPin));
-                }
-                PinEntry::None | PinEntry::Pinpad => {}
+                // Every signature has its PIN step, typed or on the reader (the protocol has no
+                // signature without one).
+                PinEntry::Pinpad => {}
             }
             // Checked again inside the card's transaction, against the card that signs.
             let signature = card.sign(&request, &mut |signing_card| {
-                approval::approve(request.key, &request.content, signing_card)
+                approval::approve(request.key, &request.content, signing_card, unix_now())
             })?;
             Ok(Outcome::Signature(STANDARD.encode(signature)))
         }
     }
+}
+
+/// This computer's clock in Unix seconds (0 if it is set before 1970, which no request passes).
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
 }

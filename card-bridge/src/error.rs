@@ -61,8 +61,8 @@ pub(crate) enum Refusal {
     Csr,
     #[error("the card check's challenge is not 32 bytes of base64")]
     Challenge,
-    #[error("the signature key signs only after a PIN step")]
-    NoPin,
+    #[error("the request's IssueInstant is not within minutes of this computer's clock")]
+    IssueInstant,
 }
 
 impl BridgeError {

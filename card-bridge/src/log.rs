@@ -74,7 +74,6 @@ pub(crate) fn describe(command: &Command) -> String {
             match request.pin {
                 PinEntry::Digits(_) => "typed",
                 PinEntry::Pinpad => "pinpad",
-                PinEntry::None => "none",
             }
         ),
     }

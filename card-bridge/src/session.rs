@@ -205,24 +205,30 @@ mod tests {
     }
 
     #[test]
-    fn the_signature_key_never_signs_without_a_pin_step() {
-        use crate::approval::tests::{certificate_request, content, HOLDER_SSIN};
-        let dn = format!("CN=SSIN={HOLDER_SSIN},OU=eHealth-platform Belgium,OU=PEETERS JAN PIETER,OU=SSIN={HOLDER_SSIN},O=Federal Government,C=BE");
-        let request = Request {
-            id: 4,
-            command: ehcert_shared::bridge::Command::Sign(Sign {
-                reader: None,
-                key: ehcert_shared::bridge::KeyRole::Signature,
-                content: content(
-                    certificate_request(HOLDER_SSIN, &dn, &dn),
-                    ehcert_certra::signature::SignatureAlgorithm::RsaSha256,
-                ),
-                pin: ehcert_shared::bridge::PinEntry::None,
-            }),
-        };
-        let (_, frames) =
-            session(&framed(&serde_json::to_string(&request).unwrap()), &mut TwoReaders);
-        assert_eq!(code_of(&frames[1]), Some(ErrorCode::NotSignable), "{frames:?}");
+    fn no_key_signs_without_a_pin_step() {
+        // Nothing sends a signature without a PIN step (`pin: none` was once allowed for the
+        // authentication key while its "PIN once" right held): a frame that asks for one is not
+        // a request the protocol knows, for either key.
+        for key in [
+            ehcert_shared::bridge::KeyRole::Authentication,
+            ehcert_shared::bridge::KeyRole::Signature,
+        ] {
+            let request = Request {
+                id: 4,
+                command: ehcert_shared::bridge::Command::Sign(Sign {
+                    reader: None,
+                    key,
+                    content: crate::approval::tests::card_check_content(),
+                    pin: ehcert_shared::bridge::PinEntry::Pinpad,
+                }),
+            };
+            let frame = serde_json::to_string(&request)
+                .unwrap()
+                .replace(r#""pin":{"type":"pinpad"}"#, r#""pin":{"type":"none"}"#);
+            assert!(frame.contains(r#""pin":{"type":"none"}"#), "{frame}");
+            let (_, frames) = session(&framed(&frame), &mut TwoReaders);
+            assert_eq!(code_of(&frames[1]), Some(ErrorCode::BadRequest), "{frames:?}");
+        }
     }
 
     #[test]

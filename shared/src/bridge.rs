@@ -325,8 +325,6 @@ pub enum PinEntry {
     Digits(String),
     /// The reader's PIN pad.
     Pinpad,
-    /// No PIN: only for the authentication key while its "PIN once" right still holds.
-    None,
 }
 
 /// The digits are wiped from memory when the entry goes (the `zeroize` crate: volatile writes the
@@ -344,7 +342,6 @@ impl std::fmt::Debug for PinEntry {
         match self {
             Self::Digits(_) => f.write_str("Digits(redacted)"),
             Self::Pinpad => f.write_str("Pinpad"),
-            Self::None => f.write_str("None"),
         }
     }
 }

@@ -70,6 +70,13 @@ pub enum EidContent {
     },
 }
 
+impl EidRequest {
+    /// When the request says it was made, in Unix seconds (its `IssueInstant`).
+    pub fn issued_at(&self) -> Option<u64> {
+        request::parse_date_time(&self.meta.issue_instant)
+    }
+}
+
 impl EidContent {
     /// The operation.
     pub fn operation(&self) -> Operation {
@@ -147,6 +154,15 @@ pub fn read(payload: &str) -> Result<EidRequest> {
     .ok_or(CertraError::NotSignable(SignableProblem::NotAnEidOperation))?;
     let meta =
         RequestMeta { id: attribute(root, "Id")?, issue_instant: attribute(root, "IssueInstant")? };
+    // Only the forms ehcert writes: a card never signs a request whose identity or date another
+    // client chose the shape of. How near the date must be to now is the signer's to decide
+    // ([`EidRequest::issued_at`]).
+    if !request::is_request_id(&meta.id) {
+        return Err(CertraError::NotSignable(SignableProblem::RequestId));
+    }
+    if request::parse_date_time(&meta.issue_instant).is_none() {
+        return Err(CertraError::NotSignable(SignableProblem::IssueInstant));
+    }
     let content = match operation {
         Operation::GetActorQualities => {
             EidContent::ActorQualities { ssin: text(one(root, CP, "SSIN")?) }
@@ -394,6 +410,51 @@ mod tests {
             "<!DOCTYPE cp:GenerateCertificateRequest [<!ENTITY who \"00000000097\">]>{canonical}"
         );
         assert_eq!(read(&with_dtd), Err(CertraError::NotSignable(SignableProblem::NotXml)));
+    }
+
+    #[test]
+    fn refuses_ids_and_instants_in_forms_ehcert_does_not_make() {
+        let with = |id: &str, instant: &str| {
+            let meta = RequestMeta { id: id.into(), issue_instant: instant.into() };
+            read(&request::get_certificate_info_for_citizen(&meta).root.canonical())
+        };
+        let good_id = meta().id;
+        let good_instant = meta().issue_instant;
+        assert!(with(&good_id, &good_instant).is_ok());
+        for id in [
+            "",
+            "_0123456789ABCDEF0123456789ABCDEF",
+            "_0123456789abcdef0123456789abcde",
+            "_0123456789abcdef0123456789abcdef0",
+            "0123456789abcdef0123456789abcdef",
+            "_0123456789abcdef0123456789abcdeg",
+        ] {
+            assert_eq!(
+                with(id, &good_instant),
+                Err(CertraError::NotSignable(SignableProblem::RequestId)),
+                "{id}"
+            );
+        }
+        for instant in [
+            "",
+            "2026-11-29T10:00:00.000Z",
+            "2026-11-29T10:00:00+01:00",
+            "2026-11-29T10:00:00",
+            "2026-11-29 10:00:00Z",
+            "2026-13-29T10:00:00Z",
+            "2026-02-30T10:00:00Z",
+            "2026-11-29T24:00:00Z",
+            "+2026-11-29T10:00:00Z",
+            "tomorrow",
+        ] {
+            assert_eq!(
+                with(&good_id, instant),
+                Err(CertraError::NotSignable(SignableProblem::IssueInstant)),
+                "{instant}"
+            );
+        }
+        let read = with(&good_id, "2099-12-31T23:59:59Z").unwrap();
+        assert_eq!(read.issued_at(), Some(4_102_444_799));
     }
 
     #[test]

@@ -58,6 +58,13 @@ pub enum SignableProblem {
     /// The `SignedInfo` is not the one ehcert emits for this payload and this card.
     #[error("the SignedInfo is not ehcert's for this payload and card")]
     SignedInfo,
+    /// The request's `Id` is not `_` and 32 lower-case hex digits, the form ehcert makes.
+    #[error("the request's Id is not of the form ehcert makes")]
+    RequestId,
+    /// The request's `IssueInstant` is not a UTC `xs:dateTime` to the second, the form ehcert
+    /// makes, or not a date at all.
+    #[error("the request's IssueInstant is not of the form ehcert makes")]
+    IssueInstant,
 }
 
 impl CertraError {

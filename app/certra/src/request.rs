@@ -42,6 +42,40 @@ pub fn date_time(unix_seconds: u64) -> String {
         .to_string()
 }
 
+/// Unix seconds of an `xs:dateTime` written by [`date_time`] (`2026-11-22T16:40:00Z`, UTC, to
+/// the second); `None` for any other form or an impossible date.
+pub fn parse_date_time(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    let shape = b"dddd-dd-ddTdd:dd:ddZ";
+    let shaped = bytes.len() == shape.len()
+        && bytes.iter().zip(shape).all(|(byte, want)| match want {
+            b'd' => byte.is_ascii_digit(),
+            _ => byte == want,
+        });
+    if !shaped {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u16>().ok();
+    let date = der::DateTime::new(
+        number(0..4)?,
+        u8::try_from(number(5..7)?).ok()?,
+        u8::try_from(number(8..10)?).ok()?,
+        u8::try_from(number(11..13)?).ok()?,
+        u8::try_from(number(14..16)?).ok()?,
+        u8::try_from(number(17..19)?).ok()?,
+    )
+    .ok()?;
+    Some(date.unix_duration().as_secs())
+}
+
+/// Whether `id` is a request `Id` as [`RequestMeta::new`] makes it: `_` and 32 lower-case hex
+/// digits.
+pub fn is_request_id(id: &str) -> bool {
+    id.len() == 33
+        && id.starts_with('_')
+        && id[1..].bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// An identifier with its type (`core:IdType`): `<core:Id Type="SSIN">85073003328</core:Id>`.
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Identifier {

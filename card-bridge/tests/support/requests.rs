@@ -22,12 +22,11 @@ pub(crate) fn card_check(challenge: [u8; 32]) -> SignedContent {
     })
 }
 
-/// `Id` and `IssueInstant` of every request here.
+/// `Id` and `IssueInstant` of every request here: made now, as the page makes them, since the
+/// bridge signs only requests made within minutes of its clock.
 pub(crate) fn meta() -> RequestMeta {
-    RequestMeta {
-        id: "_0123456789abcdef0123456789abcdef".into(),
-        issue_instant: "2026-11-29T10:00:00Z".into(),
-    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    RequestMeta::new([0x5a; 16], now.as_secs())
 }
 
 /// The person `ssin` as a contract's signer.
