@@ -7,8 +7,9 @@
   const TO_PAGE = 'ehcert:to-page';
   const PROTOCOL_VERSION = 2;
   const PORT_NAME = 'ehcert-page';
-  // `ehcert_shared::page::MAX_PAGE_MESSAGE` (relay.js): a content script cannot import modules.
-  const MAX_PAGE_MESSAGE = 32 * 1024;
+  // `ehcert_shared::page::MAX_PAGE_MESSAGE` (relay.js), in bytes of UTF-8: a content script
+  // cannot import modules.
+  const MAX_PAGE_MESSAGE = 31 * 1024;
 
   /** @type {chrome.runtime.Port | null} */
   let port = null;
@@ -61,14 +62,15 @@
         args: { extension_version: chrome.runtime.getManifest().version, protocol: PROTOCOL_VERSION },
       });
     } else if (message.type === 'request' && message.args && Number.isInteger(message.args.id)) {
+      // Bytes of UTF-8, as the page, the worker and the bridge count them (not UTF-16 units).
       let size;
       try {
-        size = JSON.stringify(message.args).length;
+        size = new TextEncoder().encode(JSON.stringify(message.args)).length;
       } catch {
         size = Infinity;
       }
       if (size > MAX_PAGE_MESSAGE) {
-        const detail = `A request of ${size} characters is over the limit of ${MAX_PAGE_MESSAGE}.`;
+        const detail = `A request of ${size} bytes is over the limit of ${MAX_PAGE_MESSAGE}.`;
         toPage({ type: 'reply', args: { id: message.args.id, outcome: { type: 'error', args: { code: 'bad-request', detail } } } });
         return;
       }

@@ -4,7 +4,7 @@
 // in the extension's own words; nothing the page wrote. It takes the PIN and sends it over its
 // runtime port to the worker, nowhere else. Text goes in with textContent only, cleaned of
 // control and bidirectional-formatting characters.
-import { ARMING_DELAY_MS, PIN_PORT_NAME, cleanText, formatNationalNumber, groupHex, isValidPin } from './relay.js';
+import { ARMING_DELAY_MS, PIN_PORT_NAME, cleanText, formatNationalNumber, groupHex, isValidPin, mixesScripts } from './relay.js';
 import { stringsFor } from './pin-strings.js';
 import { element, translateMarked } from './dom.js';
 
@@ -69,6 +69,9 @@ function show(details) {
     $('key-id').textContent = groupHex(cleanText(args.key_id, 40));
     $('dn').textContent = cleanText(certificate.dn, 400);
   }
+  // A person cannot see a Cyrillic "а" among Latin letters: the window says a name mixes them.
+  const names = [details.holder, certificate?.name, certificate?.application_id];
+  $('mixed-scripts').hidden = !names.some(mixesScripts);
   if (type === 'revocation') $('reason').textContent = /** @type {Record<string, string>} */ (text.reasons)[args.reason] ?? cleanText(args.reason, 40);
   $('details').hidden = false;
   if (details.pinpad) {

@@ -14,8 +14,20 @@ export const PIN_PORT_NAME = 'ehcert-pin';
 export const CONSENT_PORT_NAME = 'ehcert-consent';
 /** `chrome.storage.local` key prefix of an origin's lasting consent to `read-identity`. */
 export const CONSENT_PREFIX = 'identity-consent:';
-/** `ehcert_shared::page::MAX_PAGE_MESSAGE`: largest page message forwarded, as JSON text. */
-export const MAX_PAGE_MESSAGE = 32 * 1024;
+/** `ehcert_shared::page::MAX_PAGE_MESSAGE`: largest page request forwarded, in bytes of its JSON
+ *  text as UTF-8 (content.js repeats it). */
+export const MAX_PAGE_MESSAGE = 31 * 1024;
+/** `ehcert_shared::bridge::MAX_REQUEST_FRAME`: largest frame the bridge reads, in bytes. */
+export const MAX_REQUEST_FRAME = 32 * 1024;
+
+/**
+ * The size of `value`'s JSON text in bytes of UTF-8: how the page, the content script, the
+ * worker and the bridge all measure a message.
+ * @param {unknown} value
+ */
+export function jsonBytes(value) {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
+}
 /** `ehcert_shared::bridge::CARD_CHECK_CHALLENGE_LEN`. */
 export const CARD_CHECK_CHALLENGE_LEN = 32;
 /** Longest text taken from a signed payload that the PIN window shows (names, DNs). */
@@ -231,9 +243,35 @@ export function cleanText(text, max = MAX_SHOWN_TEXT) {
   if (typeof text !== 'string') return '';
   const cleaned = text
     .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, ' ')
+    // At most two combining marks on a letter (Vietnamese needs two): more pile up over the
+    // lines around and can hide them ("Zalgo" text).
+    .replace(/(\p{M}{2})\p{M}+/gu, '$1')
     .replace(/\s+/g, ' ')
     .trim();
   return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;
+}
+
+/** The scripts a name is told apart by: each a writing system with letters that look like
+ *  Latin ones (Unicode UAX #24 script property; UTS #39 §5.1 "mixed-script" is the idea). */
+const SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Greek}/u, /\p{Script=Cyrillic}/u, /\p{Script=Armenian}/u, /\p{Script=Cherokee}/u];
+/** Letters of any script, for text in none of `SCRIPTS` (counted as one more script). */
+const LETTER = /\p{L}/u;
+
+/**
+ * Whether `text` mixes letters of different scripts (Latin with a Cyrillic "а" that looks like
+ * "a", say): the PIN window then says so beside it, since a person cannot see the difference.
+ * @param {unknown} text
+ */
+export function mixesScripts(text) {
+  if (typeof text !== 'string') return false;
+  let seen = 0;
+  for (const letter of text) {
+    if (!LETTER.test(letter)) continue;
+    const index = SCRIPTS.findIndex((script) => script.test(letter));
+    seen |= 1 << (index === -1 ? SCRIPTS.length : index);
+  }
+  // More than one bit set: more than one script.
+  return (seen & (seen - 1)) !== 0;
 }
 
 /**

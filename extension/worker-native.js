@@ -2,7 +2,16 @@
 // The card bridge as the worker talks to it: one process per operation, started with the
 // browser's native messaging, its hello checked, then requests one at a time, each with its own
 // timeout (extension/NATIVE-MESSAGING.md §7: the browser has none of its own).
-import { HANDSHAKE_TIMEOUT_MS, HOST_NAME, checkHello, failure, nativeDisconnectFailure, replyFor } from './relay.js';
+import {
+  HANDSHAKE_TIMEOUT_MS,
+  HOST_NAME,
+  MAX_REQUEST_FRAME,
+  checkHello,
+  failure,
+  jsonBytes,
+  nativeDisconnectFailure,
+  replyFor,
+} from './relay.js';
 import { errorText } from './worker-env.js';
 
 /**
@@ -87,6 +96,11 @@ export class Bridge {
   request(command, timeoutMs) {
     if (this.#stoppedWith) return Promise.resolve(this.#stoppedWith);
     const id = this.#nextId++;
+    // A frame over the bridge's limit would make it stop mid-stream: refused here instead.
+    const size = jsonBytes({ id, command });
+    if (size > MAX_REQUEST_FRAME) {
+      return Promise.resolve(failure('bad-request', `A ${command.type} of ${size} bytes is over the card bridge's limit of ${MAX_REQUEST_FRAME}.`));
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#waiting = null;

@@ -87,6 +87,25 @@ for (const applet of ['1.7', '1.8'] as const) {
   });
 }
 
+test('a request of accented text over the byte limit is refused by the extension, not by a bridge that stops', async ({
+  page,
+  appServer,
+  card,
+  bridgeLog,
+}) => {
+  void card;
+  const check = new CardCheck(page);
+  await check.open(appServer.url);
+  // 17 000 accented letters: under the limit counted in UTF-16 units, over it in bytes of UTF-8,
+  // which is how the bridge counts.
+  const payload = 'é'.repeat(17_000);
+  const outcome = await ask(page, { type: 'sign', args: { reader: null, key: 'signature', signed_info: '<s/>', payload, lang: 'en' } });
+  expect(outcome.type).toBe('error');
+  expect(outcome.args.code).toBe('bad-request');
+  expect(outcome.args.detail).toMatch(/^A request of \d+ bytes is over the limit of 31744\.$/);
+  expect((await bridgeLog()).filter((line) => /^\S+ #\d+ (preview|sign) /.test(line))).toHaveLength(0);
+});
+
 test('read-card gives what the flows need; the rest of the identity only with consent, given in the extension and withdrawn there', async ({
   page,
   context,

@@ -10,6 +10,7 @@ import {
   KEY_FOR_OPERATION,
   LANGS,
   MAX_PAGE_MESSAGE,
+  MAX_REQUEST_FRAME,
   MAX_SHOWN_TEXT,
   PROTOCOL_VERSION,
   afterSignAttempt,
@@ -17,6 +18,7 @@ import {
   cardSummary,
   checkHello,
   cleanText,
+  mixesScripts,
   formatNationalNumber,
   groupHex,
   isAllowedOrigin,
@@ -206,6 +208,22 @@ test('the preview must name an operation this key may sign, as the Rust table sa
   });
 });
 
+test('combining marks are capped at two on a letter, and names that mix scripts are told apart', () => {
+  // Vietnamese needs two marks on one letter; a flood of marks piles up over the lines around.
+  assert.equal(cleanText('Nguye\u0302\u0303n'), 'Nguye\u0302\u0303n');
+  assert.equal(cleanText(`PEETERS${'\u0301'.repeat(200)} JAN`), 'PEETERS\u0301\u0301 JAN');
+  assert.equal(cleanText(`A${'\u0308\u0330'.repeat(50)}B`), 'A\u0308\u0330B');
+  // One script, with digits, punctuation and marks: not mixed.
+  for (const text of ['PEETERS JAN PIETER', 'Jean-François Dupont', 'ΠΑΠΑΔΟΠΟΥΛΟΣ 123', 'ИВАНОВ ИВАН', 'AZ SINT-JAN (2)', 'Nguye\u0302\u0303n']) {
+    assert.equal(mixesScripts(text), false, text);
+  }
+  // Latin with a Cyrillic "а" or a Greek "Ο" that look the same.
+  for (const text of ['PEETERS J\u0430N', 'AZ SINT-JAN \u039f', 'ИВАНОВ Ivan']) {
+    assert.equal(mixesScripts(text), true, text);
+  }
+  assert.equal(mixesScripts(42), false);
+});
+
 test('text from a payload is shown without control or bidi characters, and capped', () => {
   // U+202E (right-to-left override) would show "PEETERS" reversed text after it.
   assert.equal(cleanText('PEETERS\u202E NAJ\u0000\n  X'), 'PEETERS NAJ X');
@@ -272,6 +290,7 @@ test('the constants are those of the Rust protocol crate (its golden constants f
   assert.equal(PROTOCOL_VERSION, constants.protocol_version);
   assert.equal(HOST_NAME, constants.host_name);
   assert.equal(MAX_PAGE_MESSAGE, constants.max_page_message);
+  assert.equal(MAX_REQUEST_FRAME, constants.max_request_frame);
   assert.equal(CARD_CHECK_CHALLENGE_LEN, constants.card_check_challenge_len);
   assert.deepEqual([...LANGS], constants.languages);
   assert.deepEqual(KEY_FOR_OPERATION, constants.key_for_operation);

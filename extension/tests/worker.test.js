@@ -4,7 +4,15 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 
-import { ARMING_DELAY_MS, CONSENT_PREFIX, HANDSHAKE_TIMEOUT_MS, USER_TIMEOUT_MS, cancelPauseMs } from '../relay.js';
+import {
+  ARMING_DELAY_MS,
+  CONSENT_PREFIX,
+  HANDSHAKE_TIMEOUT_MS,
+  MAX_REQUEST_FRAME,
+  USER_TIMEOUT_MS,
+  cancelPauseMs,
+  jsonBytes,
+} from '../relay.js';
 import { holderTag } from '../worker-identity.js';
 import { HOLDER, PAGE_ORIGIN, fakeBrowser, settle } from './fake-browser.js';
 
@@ -324,4 +332,16 @@ test('a card swapped while the person was asked is not read for the first one\'s
   mock.timers.tick(ARMING_DELAY_MS);
   window.deliver({ type: 'allow-once' });
   assert.equal((await outcome).args.code, 'card-removed');
+});
+
+test('a request whose bridge frame would be over the bridge\'s byte limit is refused, never sent', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  // 17 000 accented letters: 17 000 UTF-16 units, 34 000 bytes of UTF-8.
+  const payload = 'é'.repeat(17_000);
+  const action = { type: 'sign', args: { reader: null, key: 'signature', signed_info: '<s/>', payload, lang: 'fr' } };
+  assert.ok(JSON.stringify(action).length < MAX_REQUEST_FRAME && jsonBytes(action) > MAX_REQUEST_FRAME);
+  const outcome = await browser.openPage().ask(action);
+  assert.equal(outcome.args.code, 'bad-request');
+  assert.match(outcome.args.detail, /bytes is over the card bridge's limit/);
+  assert.deepEqual(commands(browser), [], 'the bridge got no frame it would have to stop on');
 });

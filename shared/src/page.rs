@@ -13,10 +13,17 @@ use crate::bridge::{
     MAX_REQUEST_FRAME,
 };
 
-/// Largest page message the content script forwards, as JSON text: what a `sign` needs to carry
-/// to the bridge ([`MAX_REQUEST_FRAME`], which explains the figure); the bound keeps a hostile
-/// page from pushing megabytes through the relay.
-pub const MAX_PAGE_MESSAGE: usize = MAX_REQUEST_FRAME as usize;
+/// Largest page request the content script forwards, in bytes of its JSON text as UTF-8: what a
+/// `sign` needs to carry to the bridge ([`MAX_REQUEST_FRAME`], which explains the figure), less
+/// [`FRAME_HEADROOM`] for what the worker wraps around it. The page, the content script, the
+/// worker and the bridge all count UTF-8 bytes, so a request of accented text near the limit is
+/// refused by the first of them, never by a bridge that has to stop mid-stream. The bound keeps a
+/// hostile page from pushing megabytes through the relay.
+pub const MAX_PAGE_MESSAGE: usize = MAX_REQUEST_FRAME as usize - FRAME_HEADROOM;
+
+/// Room in a bridge frame for what the worker adds to a page request (the command's names, the
+/// reader, the request id): under 300 bytes today.
+pub const FRAME_HEADROOM: usize = 1024;
 
 /// Key of messages from the page to the extension.
 pub const TO_EXTENSION: &str = "ehcert:to-extension";
@@ -54,6 +61,14 @@ pub struct PageRequest {
     pub id: u32,
     /// What to do.
     pub action: Action,
+}
+
+impl PageRequest {
+    /// The request's size as the content script, the worker and the bridge measure it: bytes of
+    /// its JSON text as UTF-8 (compare with [`MAX_PAGE_MESSAGE`]).
+    pub fn size(&self) -> usize {
+        serde_json::to_string(self).map_or(usize::MAX, |text| text.len())
+    }
 }
 
 /// The actions a page can ask for.

@@ -104,3 +104,44 @@ fn the_constants_are_those_of_the_golden_file() {
     let golden = fs::read_to_string(&path).unwrap_or_default();
     assert_eq!(golden, expected, "update with EHCERT_UPDATE_GOLDEN=1, then extension/relay.js");
 }
+
+#[test]
+fn a_page_request_is_measured_in_utf8_bytes_and_its_bridge_frame_fits_the_bridges_limit() {
+    use ehcert_shared::{
+        bridge::{Command, EhealthRequest, PinEntry, Request, Sign, SignedContent},
+        page::{Action, PageRequest, SignRequest, FRAME_HEADROOM},
+    };
+    assert_eq!(MAX_PAGE_MESSAGE + FRAME_HEADROOM, MAX_REQUEST_FRAME as usize);
+    // Accented text: two bytes of UTF-8 for each character, one unit of UTF-16.
+    let payload = "é".repeat(10_000);
+    let reader = Some("Lecteur de carte à puce ü".repeat(10));
+    let request = PageRequest {
+        id: u32::MAX,
+        action: Action::Sign(SignRequest {
+            reader: reader.clone(),
+            key: KeyRole::Signature,
+            signed_info: "<ds:SignedInfo/>".into(),
+            payload: payload.clone(),
+            lang: Lang::Fr,
+        }),
+    };
+    let text = serde_json::to_string(&request).unwrap();
+    assert_eq!(request.size(), text.len());
+    assert!(request.size() > text.chars().count() + 10_000);
+    // What the worker sends the bridge for it (the signature, the larger of preview and sign)
+    // is at most FRAME_HEADROOM bigger.
+    let frame = Request {
+        id: u32::MAX,
+        command: Command::Sign(Sign {
+            reader,
+            key: KeyRole::Signature,
+            content: SignedContent::EhealthRequest(EhealthRequest {
+                signed_info: "<ds:SignedInfo/>".into(),
+                payload,
+            }),
+            pin: PinEntry::Digits("123456789012".into()),
+        }),
+    };
+    let frame_size = serde_json::to_string(&frame).unwrap().len();
+    assert!(frame_size > request.size() && frame_size - request.size() < FRAME_HEADROOM / 4);
+}

@@ -11,6 +11,7 @@ use ehcert_shared::{
     page::{
         read_to_page, Ack, Action, CardCheckRequest, CardSummary, ExtensionMessage, PageMessage,
         PageOutcome, PageRequest, ReadIdentityRequest, SignRequest, Status, ToExtension,
+        MAX_PAGE_MESSAGE,
     },
     ErrorCode,
 };
@@ -202,7 +203,18 @@ impl BridgeClient {
         let reply = Promise::new(&mut |resolve, _reject| {
             self.inner.waiting.borrow_mut().insert(id, resolve);
         });
-        post(&PageMessage::Request(PageRequest { id, action }))?;
+        let request = PageRequest { id, action };
+        // Measured as the content script, the worker and the bridge measure it, so the page
+        // says so itself rather than send what the extension would refuse.
+        let size = request.size();
+        if size > MAX_PAGE_MESSAGE {
+            return Err(AppError::Bridge(Failure {
+                code: ErrorCode::BadRequest,
+                detail: format!("{size} > {MAX_PAGE_MESSAGE} bytes"),
+                tries_left: None,
+            }));
+        }
+        post(&PageMessage::Request(request))?;
         let deadline = timer(timeout_ms);
         let _ = JsFuture::from(Promise::race(&js_sys::Array::of2(&reply, &deadline))).await;
         self.inner.waiting.borrow_mut().remove(&id);
