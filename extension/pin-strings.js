@@ -34,6 +34,7 @@ export const STRINGS = {
     nationalNumber: 'national register number',
     application: 'application',
     newKey: 'New key',
+    noticesTo: 'eHealth’s messages about it go to',
     certificateKey: 'Certificate key',
     reason: 'Reason',
     reasons: {
@@ -98,6 +99,7 @@ export const STRINGS = {
     nationalNumber: 'rijksregisternummer',
     application: 'toepassing',
     newKey: 'Nieuwe sleutel',
+    noticesTo: 'Berichten van eHealth hierover gaan naar',
     certificateKey: 'Sleutel van het certificaat',
     reason: 'Reden',
     reasons: {
@@ -162,6 +164,7 @@ export const STRINGS = {
     nationalNumber: 'numéro de registre national',
     application: 'application',
     newKey: 'Nouvelle clé',
+    noticesTo: 'Les messages d’eHealth à ce sujet vont à',
     certificateKey: 'Clé du certificat',
     reason: 'Motif',
     reasons: {
@@ -226,6 +229,7 @@ export const STRINGS = {
     nationalNumber: 'Nationalregisternummer',
     application: 'Anwendung',
     newKey: 'Neuer Schlüssel',
+    noticesTo: 'Nachrichten von eHealth dazu gehen an',
     certificateKey: 'Schlüssel des Zertifikats',
     reason: 'Grund',
     reasons: {

@@ -72,6 +72,17 @@ function show(details) {
   // A person cannot see a Cyrillic "а" among Latin letters: the window says a name mixes them.
   const names = [details.holder, certificate?.name, certificate?.application_id];
   $('mixed-scripts').hidden = !names.some(mixesScripts);
+  // Where eHealth will write about the certificate, as signed: a page must not have its notices
+  // sent to an address the person never saw.
+  const contact = type === 'certificate-request' ? args.contact : null;
+  $('contact-row').hidden = !contact;
+  if (contact) {
+    const reachable = [contact.email, contact.phone, contact.email_general, contact.phone_general];
+    $('contact').textContent = reachable
+      .filter((value) => typeof value === 'string' && value.length > 0)
+      .map((value) => cleanText(value, 100))
+      .join(', ');
+  }
   if (type === 'revocation') $('reason').textContent = /** @type {Record<string, string>} */ (text.reasons)[args.reason] ?? cleanText(args.reason, 40);
   $('details').hidden = false;
   if (details.pinpad) {
@@ -80,15 +91,34 @@ function show(details) {
   } else {
     $('pin-form').hidden = false;
     input('pin').disabled = true;
-    setTimeout(() => {
-      // Whatever reached the field before it was armed is dropped.
-      input('pin').value = '';
-      input('pin').disabled = false;
-      armed = true;
-      $('pin').focus();
-    }, ARMING_DELAY_MS);
+    armAfterQuiet();
   }
 }
+
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let arming;
+/**
+ * Arms the PIN field once no key has been pressed for `ARMING_DELAY_MS`: a burst of keys that
+ * began before the window showed (the person typing into the page, which opened the window
+ * under their fingers) keeps it unarmed and unfocused until it stops.
+ */
+function armAfterQuiet() {
+  clearTimeout(arming);
+  arming = setTimeout(() => {
+    // Whatever reached the field before it was armed is dropped.
+    input('pin').value = '';
+    input('pin').disabled = false;
+    armed = true;
+    $('pin').focus();
+  }, ARMING_DELAY_MS);
+}
+document.addEventListener(
+  'keydown',
+  () => {
+    if (!armed && shownDetails && !shownDetails.pinpad) armAfterQuiet();
+  },
+  { capture: true },
+);
 
 /** @param {boolean} busy */
 function setBusy(busy) {

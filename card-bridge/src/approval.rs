@@ -18,7 +18,7 @@ use ehcert_certra::{
 use ehcert_pki::{dn, identifier::PublicKeyIdentifier};
 use ehcert_shared::bridge::{
     card_check_message, CardHolder, CardKeyAlgorithm, CertificateRequestSummary,
-    CertificateSubject, KeyRole, RevocationSummary, SignedContent, SignedOperation,
+    CertificateSubject, KeyRole, NoticeContact, RevocationSummary, SignedContent, SignedOperation,
     CARD_CHECK_CHALLENGE_LEN,
 };
 use sha2::{Digest, Sha256};
@@ -130,7 +130,7 @@ fn operation(content: &EidContent, ssin: &str) -> Result<SignedOperation, Bridge
             SignedOperation::ActorQualities
         }
         EidContent::CertificateList => SignedOperation::CertificateList,
-        EidContent::CertificateRequest { csr, contract, .. } => {
+        EidContent::CertificateRequest { csr, contract, contact, .. } => {
             signer_is(&contract.signer, ssin)?;
             let attributes = attributes_of(&contract.dn)?;
             let certificate = subject(&contract.dn, ssin)?;
@@ -144,6 +144,12 @@ fn operation(content: &EidContent, ssin: &str) -> Result<SignedOperation, Bridge
             SignedOperation::CertificateRequest(CertificateRequestSummary {
                 certificate,
                 key_id: PublicKeyIdentifier::of(&csr.info.public_key).to_hex().to_uppercase(),
+                contact: NoticeContact {
+                    email: contact.email_private.clone(),
+                    phone: contact.phone_private.clone(),
+                    email_general: contact.email_general.clone(),
+                    phone_general: contact.phone_general.clone(),
+                },
             })
         }
         EidContent::Revocation { key_identifier, contract } => {

@@ -106,6 +106,16 @@ fn a_certificate_request_shows_the_name_and_the_key_from_the_signed_bytes() {
     assert_eq!(summary.certificate.id_type, "SSIN");
     assert_eq!(summary.certificate.id, HOLDER_SSIN);
     assert_eq!(summary.certificate.name, "PEETERS JAN PIETER");
+    // Where eHealth will send its notices, from the signed contact data.
+    assert_eq!(
+        summary.contact,
+        NoticeContact {
+            email: "jan@example.be".into(),
+            phone: "0470123456".into(),
+            email_general: None,
+            phone_general: None,
+        }
+    );
     assert_eq!(approved.algorithm, XmlAlgorithm::RsaSha256);
     // The digest is the one the client would have asked the card for.
     let draft = SignatureDraft::new(request, XmlAlgorithm::RsaSha256, vec![], "x".into()).unwrap();

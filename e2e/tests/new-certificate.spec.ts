@@ -92,6 +92,10 @@ test.describe('new personal certificate', () => {
       await expect(pinWindow.detail('subject')).toHaveText(HOLDER_IN_WORDS(words));
       await expect(pinWindow.detail('key-id')).toHaveText(publicKeyIdentifierOf(pendingFile, PASSWORD));
       await expect(pinWindow.detail('dn')).toHaveText(DN.replaceAll('SSIN=', 'SSIN\\='));
+      // Where eHealth will send its notices, as signed: the contact data typed on the page.
+      await expect(pinWindow.detail('contact')).toHaveText(/^jan\.peeters@example\.be, \+?32 ?470 ?00 ?00 ?00$/);
+      // Names in one script: no warning.
+      await expect(pinWindow.detail('mixed-scripts')).toBeHidden();
       const final = page.waitForEvent('download');
       await pinWindow.enterPin('1234');
       const finalFile = testInfo.outputPath('final.acc-p12');

@@ -188,6 +188,34 @@ test('the service worker being stopped mid-signature is reported, and the next s
   await expect(check.result).toHaveAttribute('data-state', 'ok');
 });
 
+test('a burst of keys that began before the PIN window showed keeps its field unarmed until the keys stop', async ({
+  page,
+  context,
+  appServer,
+  card,
+}) => {
+  const check = await CardCheck.withCardRead(page, appServer.url, card.holder);
+  const opened = context.waitForEvent('page');
+  await check.section.getByRole('button', { name: 'Test my PIN' }).click();
+  const window = await opened;
+  const pinWindow = new PinWindow(window);
+  await expect(window.getByTestId('holder')).toHaveText(card.holder);
+  // The person goes on typing for two seconds, a key every 100 ms: well past the 600 ms after
+  // which a quiet window arms, the field stays disabled and takes none of it.
+  const started = Date.now();
+  while (Date.now() - started < 2_000) {
+    await window.keyboard.press('5');
+    await window.waitForTimeout(100);
+  }
+  expect(await pinWindow.pin.isDisabled()).toBe(true);
+  // Once the keys stop, it arms, empty.
+  await expect(pinWindow.pin).toBeEnabled();
+  await expect(pinWindow.pin).toBeFocused();
+  await expect(pinWindow.pin).toHaveValue('');
+  await pinWindow.enterPin('1234');
+  await expect(check.result).toHaveAttribute('data-state', 'ok');
+});
+
 test('the PIN window takes no keys typed before it showed what is signed, and no script-made events', async ({
   page,
   context,

@@ -253,6 +253,25 @@ pub struct CertificateRequestSummary {
     pub certificate: CertificateSubject,
     /// The new key's PublicKeyIdentifier (SHA-1 of the CSR's public key), upper-case hex.
     pub key_id: String,
+    /// Where eHealth will send its notices about the certificate (renewal, revocation): signed
+    /// with the request, so the window shows them; a page must not have them sent elsewhere
+    /// under a window that shows only the name and the key.
+    pub contact: NoticeContact,
+}
+
+/// The contact data of a certificate request (CertRA `ContactData`), as the PIN window shows
+/// them.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeContact {
+    /// The holder's own e-mail address.
+    pub email: String,
+    /// The holder's own phone number.
+    pub phone: String,
+    /// An organisation's general e-mail address, if the request gives one.
+    pub email_general: Option<String>,
+    /// An organisation's general phone number, if the request gives one.
+    pub phone_general: Option<String>,
 }
 
 /// A Revoke as the PIN window shows it.

@@ -10,9 +10,9 @@ use std::{collections::BTreeMap, fs, path::Path};
 
 use ehcert_shared::{
     bridge::{
-        CertificateRequestSummary, CertificateSubject, KeyRole, RevocationSummary, SignedOperation,
-        CARD_CHECK_CHALLENGE_LEN, CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, HOST_NAME,
-        MAX_REPLY_FRAME, MAX_REQUEST_FRAME, RELEASE_FIREFOX_EXTENSION_ID,
+        CertificateRequestSummary, CertificateSubject, KeyRole, NoticeContact, RevocationSummary,
+        SignedOperation, CARD_CHECK_CHALLENGE_LEN, CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID,
+        HOST_NAME, MAX_REPLY_FRAME, MAX_REQUEST_FRAME, RELEASE_FIREFOX_EXTENSION_ID,
     },
     page::{Lang, MAX_PAGE_MESSAGE},
     PROTOCOL_VERSION,
@@ -47,6 +47,12 @@ fn operations() -> Vec<SignedOperation> {
         SignedOperation::CertificateRequest(CertificateRequestSummary {
             certificate: subject.clone(),
             key_id: String::new(),
+            contact: NoticeContact {
+                email: String::new(),
+                phone: String::new(),
+                email_general: None,
+                phone_general: None,
+            },
         }),
         SignedOperation::Revocation(RevocationSummary {
             certificate: subject,

@@ -114,7 +114,8 @@ fn the_card_check_message_is_label_origin_and_challenge() {
 #[test]
 fn the_signature_key_signs_only_what_creates_or_ends_a_certificate() {
     use ehcert_shared::bridge::{
-        CertificateRequestSummary, CertificateSubject, KeyRole, RevocationSummary, SignedOperation,
+        CertificateRequestSummary, CertificateSubject, KeyRole, NoticeContact, RevocationSummary,
+        SignedOperation,
     };
     let certificate = CertificateSubject {
         id_type: "SSIN".into(),
@@ -127,6 +128,12 @@ fn the_signature_key_signs_only_what_creates_or_ends_a_certificate() {
         SignedOperation::CertificateRequest(CertificateRequestSummary {
             certificate: certificate.clone(),
             key_id: String::new(),
+            contact: NoticeContact {
+                email: String::new(),
+                phone: String::new(),
+                email_general: None,
+                phone_general: None,
+            },
         }),
         SignedOperation::Revocation(RevocationSummary {
             certificate,

@@ -102,7 +102,7 @@ export class PinWindow {
     this.message = page.getByRole('alert');
   }
 
-  detail(testId: 'origin' | 'holder' | 'key' | 'operation' | 'about' | 'subject' | 'key-id' | 'reason' | 'dn'): Locator {
+  detail(testId: 'origin' | 'holder' | 'key' | 'operation' | 'about' | 'subject' | 'key-id' | 'contact' | 'reason' | 'dn' | 'mixed-scripts'): Locator {
     return this.page.getByTestId(testId);
   }
 
