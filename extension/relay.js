@@ -133,21 +133,49 @@ export const OPERATIONS = new Set(Object.keys(KEY_FOR_OPERATION));
 export const LANGS = new Set(['nl', 'fr', 'de', 'en']);
 
 /**
+ * @param {unknown} value
+ * @returns {value is import('../shared/tests/golden/constants/protocol.js').Lang}
+ */
+function isLang(value) {
+  return typeof value === 'string' && LANGS.has(value);
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is import('../shared/tests/golden/constants/protocol.js').KeyRole}
+ */
+function isKeyRole(value) {
+  return typeof value === 'string' && KEYS.has(value);
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is keyof typeof KEY_FOR_OPERATION}
+ */
+function isOperation(value) {
+  return typeof value === 'string' && OPERATIONS.has(value);
+}
+
+/**
  * A page request (`ehcert_shared::page::PageRequest`), or null when it is not one: unknown
  * fields, unknown actions, a digest of the wrong length and out-of-range ids are refused, as the
  * Rust side refuses them. The result is a fresh object holding only the checked fields.
  * @param {unknown} value
+ * @returns {import('../shared/tests/golden/constants/protocol.js').PageRequest | null}
  */
 export function parsePageRequest(value) {
   if (!isPlainObject(value) || !hasExactly(value, ['id', 'action'])) return null;
   const { id, action } = value;
-  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) return null;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffffffff) return null;
   if (!isPlainObject(action) || typeof action.type !== 'string') return null;
   const parsed = parseAction(action);
   return parsed ? { id, action: parsed } : null;
 }
 
-/** @param {Record<string, any>} action the page's action, its `type` a string */
+/**
+ * @param {Record<string, unknown>} action the page's action, its `type` a string
+ * @returns {import('../shared/tests/golden/constants/protocol.js').Action | null}
+ */
 function parseAction(action) {
   switch (action.type) {
     case 'status':
@@ -166,8 +194,9 @@ function parseAction(action) {
     case 'card-check': {
       if (!hasExactly(action, ['type', 'args']) || !isPlainObject(action.args)) return null;
       const reader = parseReader(action.args, ['reader', 'lang']);
-      if (reader === undefined || !LANGS.has(action.args.lang)) return null;
-      return { type: action.type, args: { reader, lang: action.args.lang } };
+      const { lang } = action.args;
+      if (reader === undefined || !isLang(lang)) return null;
+      return { type: action.type, args: { reader, lang } };
     }
     default:
       return null;
@@ -185,7 +214,10 @@ function parseReader(args, fields) {
   return typeof reader === 'string' && reader.length > 0 && reader.length <= 256 ? reader : undefined;
 }
 
-/** @param {unknown} args */
+/**
+ * @param {unknown} args
+ * @returns {import('../shared/tests/golden/constants/protocol.js').Action | null}
+ */
 function parseSign(args) {
   // No digest and no words for the window: the bridge derives both from these bytes.
   const fields = ['reader', 'key', 'signed_info', 'payload', 'lang'];
@@ -193,7 +225,7 @@ function parseSign(args) {
   const reader = parseReader(args, fields);
   if (reader === undefined) return null;
   const { key, signed_info: signedInfo, payload, lang } = args;
-  if (!KEYS.has(key) || !LANGS.has(lang)) return null;
+  if (!isKeyRole(key) || !isLang(lang)) return null;
   if (typeof signedInfo !== 'string' || typeof payload !== 'string') return null;
   if (signedInfo.length === 0 || payload.length === 0) return null;
   return { type: 'sign', args: { reader, key, signed_info: signedInfo, payload, lang } };
@@ -203,9 +235,10 @@ function parseSign(args) {
  * What the bridge is asked to sign for a page action (`ehcert_shared::bridge::SignedContent`):
  * the page's eHealth request as it sent it, or, for the card check, a challenge made here for the
  * origin the browser named.
- * @param {{type: string, args?: any}} action a parsed `sign` or `card-check`
+ * @param {Extract<import('../shared/tests/golden/constants/protocol.js').Action, {type: 'sign' | 'card-check'}>} action a parsed `sign` or `card-check`
  * @param {string} origin from the browser's sender information
  * @param {(bytes: Uint8Array) => Uint8Array} random fills bytes with random values
+ * @returns {import('../shared/tests/golden/constants/protocol.js').SignedContent}
  */
 export function signedContentFor(action, origin, random) {
   if (action.type === 'card-check') {
@@ -223,7 +256,7 @@ export function signedContentFor(action, origin, random) {
  */
 export function previewRefusal(key, preview) {
   const type = isPlainObject(preview) && isPlainObject(preview.operation) ? preview.operation.type : undefined;
-  if (!isPlainObject(preview) || !isPlainObject(preview.holder) || !OPERATIONS.has(type)) {
+  if (!isPlainObject(preview) || !isPlainObject(preview.holder) || !isOperation(type)) {
     return failure('internal', 'The card bridge described the signature in a way this extension does not know.');
   }
   if (KEY_FOR_OPERATION[type] !== key) {
@@ -297,23 +330,28 @@ function encodeBase64(bytes) {
 }
 
 /** A PIN as the card takes it: 4 to 12 digits (card-bridge/CARD.md §4.1). */
-/** @param {unknown} pin */
+/**
+ * @param {unknown} pin
+ * @returns {pin is string}
+ */
 export function isValidPin(pin) {
   return typeof pin === 'string' && /^[0-9]{4,12}$/.test(pin);
 }
 
 /**
  * The bridge command for a page action other than `status` and `sign`.
- * @param {{type: string, args?: {reader?: string | null}}} action
+ * @param {Extract<import('../shared/tests/golden/constants/protocol.js').Action, {type: 'list-readers' | 'read-card' | 'pin-status'}>} action
+ * @returns {import('../shared/tests/golden/constants/protocol.js').Command}
  */
 export function bridgeCommandFor(action) {
-  return action.args ? { type: action.type, args: { reader: action.args.reader } } : { type: action.type };
+  return action.type === 'list-readers' ? { type: 'list-readers' } : { type: action.type, args: { reader: action.args.reader } };
 }
 
 /**
  * What `read-card` gives a page of the bridge's `CardInfo` (`ehcert_shared::page::CardSummary`):
  * what the flows need, nothing else of the identity and address files.
- * @param {any} card
+ * @param {import('../shared/tests/golden/constants/protocol.js').CardInfo} card
+ * @returns {import('../shared/tests/golden/constants/protocol.js').CardSummary}
  */
 export function cardSummary(card) {
   return {
@@ -331,30 +369,34 @@ export function cardSummary(card) {
  * Checks a message from the consent window: `allow-once`, `ask-always` (the window shows the
  * confirmation of "always"), `allow-always` (confirmed there) or `refuse`.
  * @param {unknown} message
+ * @returns {{type: 'allow-once' | 'ask-always' | 'allow-always' | 'refuse'} | null}
  */
 export function parseConsentMessage(message) {
   if (!isPlainObject(message) || !hasExactly(message, ['type'])) return null;
-  return ['allow-once', 'ask-always', 'allow-always', 'refuse'].includes(message.type) ? { type: message.type } : null;
+  const { type } = message;
+  return type === 'allow-once' || type === 'ask-always' || type === 'allow-always' || type === 'refuse' ? { type } : null;
 }
 
 /**
  * The page outcome for a bridge outcome of a read-only action: the bridge's outcome types and
  * page outcome types share names for `readers`, `card`, `pin-tries` and `error`.
  * @param {string} actionType
- * @param {{type: string, args?: unknown}} outcome
+ * @param {import('../shared/tests/golden/constants/protocol.js').Outcome} outcome
+ * @returns {import('../shared/tests/golden/constants/protocol.js').PageOutcome}
  */
 export function pageOutcomeFor(actionType, outcome) {
-  const expected = { 'list-readers': 'readers', 'read-card': 'card', 'pin-status': 'pin-tries' }[actionType];
+  const expected = /** @type {Record<string, string>} */ ({ 'list-readers': 'readers', 'read-card': 'card', 'pin-status': 'pin-tries' })[actionType];
   if (outcome.type === 'error') return outcome;
-  if (outcome.type === expected && actionType === 'read-card') return { type: 'card', args: cardSummary(outcome.args) };
-  if (outcome.type === expected) return outcome;
+  if (outcome.type === 'card' && expected === 'card') return { type: 'card', args: cardSummary(outcome.args) };
+  if ((outcome.type === 'readers' || outcome.type === 'pin-tries') && outcome.type === expected) return outcome;
   return failure('internal', `The card bridge answered ${actionType} with ${outcome.type}.`);
 }
 
 /**
  * A failure outcome (`ehcert_shared::page::PageOutcome::Error`).
- * @param {string} code a stable `ErrorCode` string
+ * @param {import('../shared/tests/golden/constants/protocol.js').ErrorCode} code a stable `ErrorCode` string
  * @param {string} detail English detail for logs and support
+ * @returns {{type: 'error', args: import('../shared/tests/golden/constants/protocol.js').Failure}}
  */
 export function failure(code, detail) {
   return { type: 'error', args: { code, detail } };
@@ -392,7 +434,7 @@ export function checkHello(frame) {
     return { failure: failure('bad-request', 'The card bridge did not introduce itself.') };
   }
   if (hello.protocol !== PROTOCOL_VERSION) {
-    const update = hello.protocol < PROTOCOL_VERSION ? 'the card bridge' : 'the browser extension';
+    const update = Number(hello.protocol) < PROTOCOL_VERSION ? 'the card bridge' : 'the browser extension';
     return {
       failure: failure(
         'version-mismatch',
@@ -412,19 +454,22 @@ export function replyFor(frame, id) {
   if (!isPlainObject(frame) || frame.type !== 'reply' || !isPlainObject(frame.args)) return null;
   const { args } = frame;
   if (args.id !== id || !isPlainObject(args.outcome) || typeof args.outcome.type !== 'string') return null;
-  return { outcome: /** @type {{type: string, args?: any}} */ (args.outcome) };
+  // Its shape is the bridge's (`ehcert_shared::bridge::Outcome`); its arguments are read where
+  // each is used.
+  return { outcome: /** @type {import('../shared/tests/golden/constants/protocol.js').Outcome} */ (args.outcome) };
 }
 
 /**
  * What the service worker does with the bridge's answer to a `sign` typed in the PIN window:
  * `done` (reply to the page and close the window) or `retry` (a wrong PIN with tries left: the
  * window says how many and asks again).
- * @param {{type: string, args?: any}} outcome
- * @returns {{next: 'retry', triesLeft: number} | {next: 'done', outcome: {type: string, args?: any}}}
+ * @param {import('../shared/tests/golden/constants/protocol.js').Outcome} outcome
+ * @returns {{next: 'retry', triesLeft: number} | {next: 'done', outcome: {type: 'signature', args: string} | {type: 'error', args: import('../shared/tests/golden/constants/protocol.js').Failure}}}
  */
 export function afterSignAttempt(outcome) {
-  if (outcome.type === 'error' && outcome.args.code === 'wrong-pin' && outcome.args.tries_left > 0) {
-    return { next: 'retry', triesLeft: outcome.args.tries_left };
+  const triesLeft = outcome.type === 'error' ? outcome.args.tries_left ?? 0 : 0;
+  if (outcome.type === 'error' && outcome.args.code === 'wrong-pin' && triesLeft > 0) {
+    return { next: 'retry', triesLeft };
   }
   if (outcome.type === 'error' && outcome.args.code === 'wrong-pin') {
     return { next: 'done', outcome: failure('pin-blocked', 'The last PIN try was used.') };
@@ -437,13 +482,15 @@ export function afterSignAttempt(outcome) {
  * Checks a message from the PIN window. `{type: 'pin', pin}`, `{type: 'pinpad'}` (start or retry
  * on the reader) or `{type: 'cancel'}`; anything else is null.
  * @param {unknown} message
+ * @returns {{type: 'cancel' | 'pinpad'} | {type: 'pin', pin: string} | null}
  */
 export function parsePinWindowMessage(message) {
   if (!isPlainObject(message)) return null;
   if (message.type === 'cancel' && hasExactly(message, ['type'])) return { type: 'cancel' };
   if (message.type === 'pinpad' && hasExactly(message, ['type'])) return { type: 'pinpad' };
-  if (message.type === 'pin' && hasExactly(message, ['type', 'pin']) && isValidPin(message.pin)) {
-    return { type: 'pin', pin: message.pin };
+  const { pin } = message;
+  if (message.type === 'pin' && hasExactly(message, ['type', 'pin']) && isValidPin(pin)) {
+    return { type: 'pin', pin };
   }
   return null;
 }
@@ -451,7 +498,7 @@ export function parsePinWindowMessage(message) {
 /**
  * An object that is not an array nor null: its fields are still unchecked.
  * @param {unknown} value
- * @returns {value is Record<string, any>}
+ * @returns {value is Record<string, unknown>}
  */
 function isPlainObject(value) {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -116,8 +116,10 @@ export function createWorker(env) {
     port.onMessage.addListener(async (message) => {
       const request = parsePageRequest(message);
       if (!request) {
-        if (Number.isInteger(message?.id)) {
-          reply(port, message.id, failure('bad-request', 'The extension cannot read this request.'));
+        // Answered when it has an id to answer to.
+        const id = typeof message === 'object' && message !== null && 'id' in message ? message.id : undefined;
+        if (typeof id === 'number' && Number.isInteger(id)) {
+          reply(port, id, failure('bad-request', 'The extension cannot read this request.'));
         }
         return;
       }

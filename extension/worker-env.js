@@ -10,19 +10,33 @@
  *   name: string,
  *   sender?: chrome.runtime.MessageSender,
  *   error?: {message?: string},
- *   postMessage: (message: any) => void,
+ *   postMessage: (message: unknown) => void,
  *   disconnect: () => void,
- *   onMessage: {addListener: (listener: (message: any) => void) => void},
- *   onDisconnect: {addListener: (listener: (port: any) => void) => void},
+ *   onMessage: {addListener: (listener: (message: unknown) => void) => void},
+ *   onDisconnect: {addListener: (listener: (port: {error?: {message?: string}} & object) => void) => void},
  * }} Port
  *
- * An outcome for the page, or one of the bridge's (`ehcert_shared::page::PageOutcome`,
- * `ehcert_shared::bridge::Outcome`): `{type, args}`.
- * @typedef {{type: string, args?: any}} Outcome
- * A page action as relay.js `parsePageRequest` checked it.
- * @typedef {{type: string, args?: any}} Action
- * Something that happened to an operation (its window, its bridge, the page), taken by its loop.
- * @typedef {{type: string, [field: string]: any}} OperationEvent
+ * The protocol's messages, as the Rust crate `ehcert-shared` defines them (generated from it:
+ * shared/tests/golden/constants/protocol.d.ts).
+ * @typedef {import('../shared/tests/golden/constants/protocol.js').Outcome} BridgeOutcome the
+ *   bridge's answer to a command
+ * @typedef {import('../shared/tests/golden/constants/protocol.js').PageOutcome} Outcome what the
+ *   page is answered
+ * @typedef {import('../shared/tests/golden/constants/protocol.js').Action} Action a page action,
+ *   as relay.js `parsePageRequest` checked it
+ * @typedef {import('../shared/tests/golden/constants/protocol.js').Command} Command a command for
+ *   the bridge
+ * @typedef {import('../shared/tests/golden/constants/protocol.js').ErrorCode} ErrorCode
+ * @typedef {import('../shared/tests/golden/constants/protocol.js').KeyRole} KeyRole
+ * @typedef {import('../shared/tests/golden/constants/protocol.js').PinEntry} PinEntry
+ * A failure (`PageOutcome::Error`, `Outcome::Error`).
+ * @typedef {{type: 'error', args: import('../shared/tests/golden/constants/protocol.js').Failure}} FailureOutcome
+ * Something that happened to an operation (its window, its bridge, the page), taken by its loop:
+ * the window's messages as relay.js parsed them, and what the worker itself saw.
+ * @typedef {{type: 'ready' | 'closed' | 'timeout' | 'page-gone' | 'cancel' | 'pinpad'}
+ *   | {type: 'bridge-stopped', reason: FailureOutcome}
+ *   | {type: 'pin', pin: string}
+ *   | {type: 'allow-once' | 'ask-always' | 'allow-always' | 'refuse'}} OperationEvent
  *
  * @typedef {object} Env
  * @property {(host: string) => Port} connectNative starts the card bridge

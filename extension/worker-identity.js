@@ -59,7 +59,7 @@ export async function readIdentity(env, consents, bridge, args, origin, pageGone
  * @param {Map<string, OperationWindow>} consents
  * @param {{origin: string, holder: string, lang: string}} details
  * @param {AbortSignal} pageGone
- * @returns {Promise<Outcome>}
+ * @returns {Promise<{type: 'allow-once' | 'allow-always'} | import('./worker-env.js').FailureOutcome>}
  */
 async function askConsent(env, consents, details, pageGone) {
   const consentWindow = new OperationWindow(env, env.consentPage, consents, pageGone, details);

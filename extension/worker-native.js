@@ -17,13 +17,15 @@ import { errorText } from './worker-env.js';
 /**
  * @typedef {import('./worker-env.js').Env} Env
  * @typedef {import('./worker-env.js').Port} Port
- * @typedef {import('./worker-env.js').Outcome} Outcome
+ * @typedef {import('./worker-env.js').BridgeOutcome} BridgeOutcome
+ * @typedef {import('./worker-env.js').FailureOutcome} FailureOutcome
+ * @typedef {import('./worker-env.js').Command} Command
  */
 
 /**
  * Starts the bridge and waits for its hello.
  * @param {Env} env
- * @returns {Promise<{bridge: Bridge, failure?: undefined} | {failure: Outcome, bridge?: undefined}>}
+ * @returns {Promise<{bridge: Bridge, failure?: undefined} | {failure: FailureOutcome, bridge?: undefined}>}
  */
 export function openBridge(env) {
   return new Promise((resolve) => {
@@ -71,11 +73,11 @@ export class Bridge {
   /** @type {Port} */
   #native;
   #nextId = 1;
-  /** @type {{id: number, settle: (outcome: Outcome) => void} | null} */
+  /** @type {{id: number, settle: (outcome: BridgeOutcome) => void} | null} */
   #waiting = null;
-  /** @type {Outcome | null} */
+  /** @type {FailureOutcome | null} */
   #stoppedWith = null;
-  /** @type {((reason: Outcome) => void)[]} */
+  /** @type {((reason: FailureOutcome) => void)[]} */
   #onStop = [];
 
   /**
@@ -89,9 +91,9 @@ export class Bridge {
 
   /**
    * Sends `command` and resolves to the bridge's outcome, or to a failure.
-   * @param {{type: string, args?: any}} command
+   * @param {Command} command
    * @param {number} timeoutMs
-   * @returns {Promise<Outcome>}
+   * @returns {Promise<BridgeOutcome>}
    */
   request(command, timeoutMs) {
     if (this.#stoppedWith) return Promise.resolve(this.#stoppedWith);
@@ -130,14 +132,14 @@ export class Bridge {
     if (reply) this.#waiting?.settle(reply.outcome);
   }
 
-  /** @param {Outcome} reason */
+  /** @param {FailureOutcome} reason */
   stopped(reason) {
     this.#stoppedWith = reason;
     this.#waiting?.settle(reason);
     for (const listener of this.#onStop) listener(reason);
   }
 
-  /** @param {(reason: Outcome) => void} listener */
+  /** @param {(reason: FailureOutcome) => void} listener */
   onStop(listener) {
     this.#onStop.push(listener);
   }

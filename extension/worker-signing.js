@@ -28,7 +28,7 @@ const PIN_WINDOW_HEIGHT = 660;
  * @param {Env} env
  * @param {Map<string, OperationWindow>} signatures the PIN windows under way, by operation id
  * @param {Bridge} bridge
- * @param {Action} action a parsed `sign` or `card-check`
+ * @param {Extract<Action, {type: 'sign' | 'card-check'}>} action a parsed `sign` or `card-check`
  * @param {string} origin from the browser's sender information
  * @param {AbortSignal} pageGone
  * @returns {Promise<{outcome: Outcome, cancelled: boolean}>} `cancelled`: the person pressed
@@ -36,7 +36,8 @@ const PIN_WINDOW_HEIGHT = 660;
  */
 export async function sign(env, signatures, bridge, action, origin, pageGone) {
   const args = action.args;
-  const key = action.type === 'card-check' ? 'authentication' : args.key;
+  /** @type {import('./worker-env.js').KeyRole} */
+  const key = action.type === 'card-check' ? 'authentication' : action.args.key;
   const content = signedContentFor(action, origin, env.random);
   const answer = await bridge.request({ type: 'preview', args: { reader: args.reader, key, content } }, CARD_TIMEOUT_MS);
   const done = (/** @type {Outcome} */ outcome, cancelled = false) => ({ outcome, cancelled });
@@ -79,6 +80,7 @@ export async function sign(env, signatures, bridge, action, origin, pageGone) {
           if (event.type === 'pin' && !pinWindow.armed()) return undefined;
           pinWindow.stopTimer();
           pinWindow.post({ type: 'signing' });
+          /** @type {import('./worker-env.js').PinEntry} */
           const pin = event.type === 'pin' ? { type: 'digits', args: event.pin } : { type: 'pinpad' };
           // The same bytes as the preview: the bridge checks them again against the card that
           // signs, in the card's own transaction.
@@ -88,8 +90,10 @@ export async function sign(env, signatures, bridge, action, origin, pageGone) {
           );
           const next = afterSignAttempt(signedOutcome);
           if (next.next === 'done') {
-            if (action.type === 'card-check' && next.outcome.type === 'signature') {
-              return { type: 'card-check', args: { challenge: content.args.challenge, signature: next.outcome.args } };
+            if (content.type === 'card-check' && next.outcome.type === 'signature') {
+              /** @type {Outcome} */
+              const checked = { type: 'card-check', args: { challenge: content.args.challenge, signature: next.outcome.args } };
+              return checked;
             }
             return next.outcome;
           }

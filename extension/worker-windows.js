@@ -7,7 +7,7 @@ import { ARMING_DELAY_MS, USER_TIMEOUT_MS, failure, originOfSender } from './rel
 /**
  * @typedef {import('./worker-env.js').Env} Env
  * @typedef {import('./worker-env.js').Port} Port
- * @typedef {import('./worker-env.js').Outcome} Outcome
+ * @typedef {import('./worker-env.js').FailureOutcome} FailureOutcome
  * @typedef {import('./worker-env.js').OperationEvent} OperationEvent
  */
 
@@ -161,10 +161,11 @@ export class OperationWindow {
  * The one event loop of every window: takes `opWindow`'s events until `handle` returns an
  * outcome. The ends all windows share (closed, timed out, the page gone, the bridge stopped) end
  * it with their failure, worded by `words`.
+ * @template T
  * @param {OperationWindow} opWindow
  * @param {{closed: string, timeout: string, pageGone: string}} words English details for logs
- * @param {(event: OperationEvent) => Promise<Outcome | undefined> | Outcome | undefined} handle
- * @returns {Promise<Outcome>}
+ * @param {(event: OperationEvent) => Promise<T | undefined> | T | undefined} handle
+ * @returns {Promise<T | FailureOutcome>}
  */
 export async function runWindow(opWindow, words, handle) {
   for (;;) {

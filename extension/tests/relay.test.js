@@ -245,10 +245,12 @@ test('after a sign attempt: a wrong PIN with tries left asks again, anything els
   const wrong = load('from-bridge.wrong-pin.json').args.outcome;
   assert.equal(wrong.args.code, 'wrong-pin');
   assert.deepEqual(afterSignAttempt(wrong), { next: 'retry', triesLeft: wrong.args.tries_left });
+  /** @type {import('../worker-env.js').BridgeOutcome} */
   const last = { type: 'error', args: { code: 'wrong-pin', detail: '', tries_left: 0 } };
   assert.equal(present(afterSignAttempt(last)).outcome.args.code, 'pin-blocked');
   const signature = load('to-page.signature.json')['ehcert:to-page'].args.outcome;
   assert.deepEqual(afterSignAttempt(signature), { next: 'done', outcome: signature });
+  /** @type {import('../worker-env.js').BridgeOutcome} */
   const removed = { type: 'error', args: { code: 'card-removed', detail: '' } };
   assert.deepEqual(afterSignAttempt(removed), { next: 'done', outcome: removed });
   assert.equal(present(afterSignAttempt({ type: 'readers', args: [] })).outcome.args.code, 'internal');

@@ -41,6 +41,7 @@ pub const RELEASE_FIREFOX_EXTENSION_ID: &str = "extension@ehcert.be";
 /// ```json
 /// {"type": "hello", "args": {"bridge_version": "0.1.0", "protocol": 1}}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "type", content = "args", rename_all = "kebab-case")]
 pub enum FromBridge {
@@ -51,6 +52,7 @@ pub enum FromBridge {
 }
 
 /// The bridge's introduction: who it is and which protocol it speaks.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Hello {
@@ -65,6 +67,7 @@ pub struct Hello {
 /// ```json
 /// {"id": 7, "command": {"type": "list-readers"}}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
@@ -75,6 +78,7 @@ pub struct Request {
 }
 
 /// The commands the bridge knows.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "type", content = "args", rename_all = "kebab-case")]
 pub enum Command {
@@ -99,6 +103,7 @@ pub enum Command {
 /// ```json
 /// {"reader": null}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReadCard {
@@ -112,6 +117,7 @@ pub struct ReadCard {
 /// {"reader": null, "key": "authentication", "content": {"type": "card-check",
 ///  "args": {"origin": "https://ehcert.be", "challenge": "<base64 of 32 bytes>"}}}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Preview {
@@ -131,6 +137,7 @@ pub struct Preview {
 ///  "args": {"signed_info": "<ds:SignedInfo …>", "payload": "<cp:GenerateCertificateRequest …>"}},
 ///  "pin": {"type": "digits", "args": "1234"}}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sign {
@@ -145,6 +152,7 @@ pub struct Sign {
 }
 
 /// What an eID key may be asked to sign: nothing but these two kinds of bytes.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "type", content = "args", rename_all = "kebab-case")]
 pub enum SignedContent {
@@ -159,6 +167,7 @@ pub enum SignedContent {
 }
 
 /// See [`SignedContent::EhealthRequest`].
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EhealthRequest {
@@ -169,6 +178,7 @@ pub struct EhealthRequest {
 }
 
 /// See [`SignedContent::CardCheck`].
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardCheck {
@@ -195,6 +205,7 @@ pub fn card_check_message(origin: &str, challenge: &[u8]) -> Vec<u8> {
 }
 
 /// The eID's two private keys.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyRole {
@@ -227,6 +238,7 @@ impl KeyRole {
 /// ```json
 /// {"type": "certificate-request", "args": {"certificate": {…}, "key_id": "4F1C…"}}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "type", content = "args", rename_all = "kebab-case")]
 pub enum SignedOperation {
@@ -246,6 +258,7 @@ pub enum SignedOperation {
 }
 
 /// A GenerateCertificate as the PIN window shows it.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateRequestSummary {
@@ -261,6 +274,7 @@ pub struct CertificateRequestSummary {
 
 /// The contact data of a certificate request (CertRA `ContactData`), as the PIN window shows
 /// them.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeContact {
@@ -275,6 +289,7 @@ pub struct NoticeContact {
 }
 
 /// A Revoke as the PIN window shows it.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RevocationSummary {
@@ -289,6 +304,7 @@ pub struct RevocationSummary {
 
 /// A certificate's holder in words, read from an eHealth DN
 /// (`CN=TYPE=ID[, APP],OU=eHealth-platform Belgium,OU=NAME,OU=TYPE=ID[,OU=APP],O=…,C=BE`).
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateSubject {
@@ -306,6 +322,7 @@ pub struct CertificateSubject {
 
 /// What the PIN window shows before a signature: who holds the card, and what the signature
 /// does.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignaturePreview {
@@ -316,6 +333,7 @@ pub struct SignaturePreview {
 }
 
 /// The eID's key pairs, by card generation: they fix the signatures the card can make.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize)]
 pub enum CardKeyAlgorithm {
     /// Applet 1.7: RSA-2048, PKCS#1 v1.5 signatures.
@@ -337,6 +355,7 @@ impl CardKeyAlgorithm {
 }
 
 /// Where the PIN comes from. It is typed in the extension's PIN window, or on the reader.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "type", content = "args", rename_all = "kebab-case")]
 pub enum PinEntry {
@@ -370,6 +389,7 @@ impl std::fmt::Debug for PinEntry {
 /// ```json
 /// {"id": 7, "outcome": {"type": "readers", "args": [{"name": "Virtual PCD 00 00", "card_present": true, "pinpad": false}]}}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reply {
@@ -380,6 +400,7 @@ pub struct Reply {
 }
 
 /// Result of a command.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "type", content = "args", rename_all = "kebab-case")]
 pub enum Outcome {
@@ -401,6 +422,7 @@ pub enum Outcome {
 }
 
 /// One PC/SC reader.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reader {
@@ -413,6 +435,7 @@ pub struct Reader {
 }
 
 /// A failed command: a stable code, an English detail for logs and support, and safe extras.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Failure {
@@ -426,6 +449,7 @@ pub struct Failure {
 }
 
 /// What the bridge read from an eID.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardInfo {
@@ -453,6 +477,7 @@ pub struct CardInfo {
 }
 
 /// Identity fields (card-bridge/CARD.md §3.1).
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Identity {
@@ -475,6 +500,7 @@ pub struct Identity {
 }
 
 /// Address fields (card-bridge/CARD.md §3.2).
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
@@ -487,6 +513,7 @@ pub struct Address {
 }
 
 /// The card's certificates, DER in base64; the signature certificate is absent on some cards.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Certificates {
@@ -507,6 +534,7 @@ pub struct Certificates {
 ///  "surname": "Peeters", "given_names": "Jan Pieter", "card_number": "592123456789",
 ///  "national_number": "85073003328"}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardHolder {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// ```json
 /// "wrong-pin"
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Deserialize, Eq, Hash, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]

@@ -6,6 +6,8 @@ pub mod bridge;
 mod error_code;
 pub mod install;
 pub mod page;
+#[cfg(test)]
+mod typescript;
 
 pub use error_code::ErrorCode;
 

@@ -35,6 +35,7 @@ pub const TO_PAGE: &str = "ehcert:to-page";
 /// ```json
 /// {"ehcert:to-extension": {"type": "ping"}}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ToExtension {
@@ -44,6 +45,7 @@ pub struct ToExtension {
 }
 
 /// What the page can say.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "type", content = "args", rename_all = "kebab-case")]
 pub enum PageMessage {
@@ -54,6 +56,7 @@ pub enum PageMessage {
 }
 
 /// A numbered request from the page.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageRequest {
@@ -72,6 +75,7 @@ impl PageRequest {
 }
 
 /// The actions a page can ask for.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "type", content = "args", rename_all = "kebab-case")]
 pub enum Action {
@@ -103,6 +107,7 @@ pub enum Action {
 /// {"reader": null, "key": "signature", "signed_info": "<ds:SignedInfo …>",
 ///  "payload": "<cp:GenerateCertificateRequest …>", "lang": "nl"}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignRequest {
@@ -123,6 +128,7 @@ pub struct SignRequest {
 /// ```json
 /// {"reader": null, "lang": "en"}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardCheckRequest {
@@ -137,6 +143,7 @@ pub struct CardCheckRequest {
 /// ```json
 /// {"reader": null, "lang": "nl"}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReadIdentityRequest {
@@ -149,6 +156,7 @@ pub struct ReadIdentityRequest {
 /// The card check's result: the extension's challenge and the authentication key's signature
 /// over SHA-256 of `card_check_message(origin, challenge)`, both base64. The page checks it with
 /// the card's authentication certificate.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardCheckResult {
@@ -170,6 +178,7 @@ pub struct CardCheckResult {
 ///  "national_number": "85073003328", "surname": "Peeters", "given_names": "Jan Pieter",
 ///  "certificates": {"authentication": "…", "signature": "…", "ca": "…", "root": "…"}}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardSummary {
@@ -204,6 +213,7 @@ impl From<&CardInfo> for CardSummary {
 }
 
 /// The app's languages (app/PRODUCT.md F10).
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Lang {
@@ -223,6 +233,7 @@ pub enum Lang {
 /// ```json
 /// {"ehcert:to-page": {"type": "ack", "args": {"extension_version": "0.1.0", "protocol": 1}}}
 /// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ToPage {
@@ -232,6 +243,7 @@ pub struct ToPage {
 }
 
 /// What the extension can say.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "type", content = "args", rename_all = "kebab-case")]
 pub enum ExtensionMessage {
@@ -242,6 +254,7 @@ pub enum ExtensionMessage {
 }
 
 /// The extension is present, with its version.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ack {
@@ -252,6 +265,7 @@ pub struct Ack {
 }
 
 /// Answer to a [`PageRequest`].
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageReply {
@@ -262,6 +276,7 @@ pub struct PageReply {
 }
 
 /// Result of a page action.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "type", content = "args", rename_all = "kebab-case")]
 pub enum PageOutcome {
@@ -284,6 +299,7 @@ pub enum PageOutcome {
 }
 
 /// Versions of the components between the page and the card.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Status {
