@@ -13,3 +13,11 @@ import { createWorker } from './worker-dispatch.js';
 
 const worker = createWorker(browserEnv());
 chrome.runtime.onConnect.addListener((port) => worker.onConnect(port));
+// The kiosk extension at a person's Finish (worker-dispatch.js `onExternalMessage`). Firefox has
+// no kiosk extension; its runtime has the same event.
+chrome.runtime.onMessageExternal.addListener((message, sender, reply) => {
+  worker.onExternalMessage(message, sender).then((answer) => {
+    reply(answer ?? undefined);
+  });
+  return true;
+});

@@ -117,8 +117,8 @@ async function main(argv) {
   const kiosk = args.length !== argv.length;
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i], args[i + 1]];
-    if (!['--browser', '--out', '--origin'].includes(flag) || value === undefined) {
-      throw new Error('usage: node build.mjs --browser chromium|firefox [--kiosk] --out DIR [--origin https://…]...');
+    if (!['--browser', '--out', '--origin', '--peer-id'].includes(flag) || value === undefined) {
+      throw new Error('usage: node build.mjs --browser chromium|firefox [--kiosk] --out DIR [--origin https://…]... [--peer-id ID]');
     }
     if (flag === '--origin') origins.push(value);
     else options[flag.slice(2)] = value;
@@ -126,20 +126,40 @@ async function main(argv) {
   if (!options.browser || !options.out) throw new Error('--browser and --out are required');
   // An unknown browser is refused by manifestFor.
   const browser = /** @type {'chromium' | 'firefox'} */ (options.browser);
-  await buildExtension({ browser, kiosk, origins: origins.length ? origins : undefined, out: options.out });
+  await buildExtension({ browser, kiosk, origins: origins.length ? origins : undefined, out: options.out, peerId: options['--peer-id'] });
   console.log(`${options.browser} ${kiosk ? 'kiosk ' : ''}extension written to ${options.out}`);
 }
 
 /**
- * Writes a build of the extension (or of the kiosk extension) into `out`.
- * @param {{browser: 'chromium' | 'firefox', kiosk: boolean, origins?: string[], out: string}} build
+ * Where each build names the other extension by its id (the kiosk's Finish asks the extension
+ * to forget its identity consents): the file and the line, with the development id in it.
  */
-export async function buildExtension({ browser, kiosk, origins, out }) {
+const PEER_ID = {
+  extension: { file: 'relay.js', pattern: /^export const KIOSK_EXTENSION_ID = '[a-p]{32}';$/m, line: (/** @type {string} */ id) => `export const KIOSK_EXTENSION_ID = '${id}';` },
+  kiosk: { file: 'background.js', pattern: /^const EHCERT_EXTENSION_ID = '[a-p]{32}';$/m, line: (/** @type {string} */ id) => `const EHCERT_EXTENSION_ID = '${id}';` },
+};
+
+/**
+ * Writes a build of the extension (or of the kiosk extension) into `out`.
+ * @param {{browser: 'chromium' | 'firefox', kiosk: boolean, origins?: string[], out: string, peerId?: string}} build
+ *   `peerId`: the id the other extension is published under (for the extension, the kiosk
+ *   extension's; for the kiosk extension, the extension's), in place of its development id
+ */
+export async function buildExtension({ browser, kiosk, origins, out, peerId }) {
   const source = kiosk ? path.join(HERE, 'kiosk') : HERE;
   const base = JSON.parse(await readFile(path.join(source, 'manifest.json'), 'utf8'));
   const manifest = (kiosk ? kioskManifestFor : manifestFor)(base, { browser, origins });
   await mkdir(out, { recursive: true });
   for (const file of kiosk ? KIOSK_FILES : FILES) await copyFile(path.join(source, file), path.join(out, file));
+  if (peerId !== undefined) {
+    // A Chromium id: 32 letters a to p.
+    if (!/^[a-p]{32}$/.test(peerId)) throw new Error(`--peer-id must be an extension id (32 letters a to p), not ${peerId}`);
+    const peer = PEER_ID[kiosk ? 'kiosk' : 'extension'];
+    const file = path.join(out, peer.file);
+    const text = await readFile(file, 'utf8');
+    if (!peer.pattern.test(text)) throw new Error(`${peer.file} no longer names the other extension where the build expects it`);
+    await writeFile(file, text.replace(peer.pattern, peer.line(peerId)));
+  }
   await writeFile(path.join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 

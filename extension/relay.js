@@ -14,6 +14,13 @@ export const PIN_PORT_NAME = 'ehcert-pin';
 export const CONSENT_PORT_NAME = 'ehcert-consent';
 /** `chrome.storage.local` key prefix of an origin's lasting consent to `read-identity`. */
 export const CONSENT_PREFIX = 'identity-consent:';
+/**
+ * The kiosk extension (extension/kiosk/), the one other extension this one answers: at a
+ * person's Finish it asks for every lasting consent to be forgotten. Its development id
+ * (kiosk/extension-id.txt); a release build writes the id it is published under
+ * (build.mjs `--peer-id`).
+ */
+export const KIOSK_EXTENSION_ID = 'limkegnohbjlelpfhinmklgemkhkkfon';
 /** `ehcert_shared::page::MAX_PAGE_MESSAGE`: largest page request forwarded, in bytes of its JSON
  *  text as UTF-8 (content.js repeats it). */
 export const MAX_PAGE_MESSAGE = 31 * 1024;

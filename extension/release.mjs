@@ -1,7 +1,7 @@
 // @ts-check
 // The store packages of a release, from this folder's sources, in one command:
 //
-//   node release.mjs --origin https://hosted.app.origin [--origin …] --out DIR
+//   node release.mjs --origin https://hosted.app.origin [--origin …] --out DIR [--extension-id ID] [--kiosk-id ID]
 //
 // writes into DIR
 //   ehcert-<version>-chromium.zip        the Chrome Web Store's and Edge Add-ons' upload
@@ -88,9 +88,12 @@ async function filesOf(dir) {
 
 /**
  * Builds the release packages for `origins` into `out`; returns their file names.
- * @param {{origins: string[], out: string}} options
+ * @param {{origins: string[], out: string, ids?: {extension?: string, kiosk?: string}}} options
+ *   `ids`: the ids the extension and the kiosk extension are published under, so that the
+ *   kiosk's Finish reaches the extension (build.mjs `peerId`); without them each names the
+ *   other's development id
  */
-export async function release({ origins, out }) {
+export async function release({ origins, out, ids = {} }) {
   const { version } = JSON.parse(await readFile(path.join(HERE, 'manifest.json'), 'utf8'));
   const work = await mkdtemp(path.join(tmpdir(), 'ehcert-release-'));
   try {
@@ -104,7 +107,8 @@ export async function release({ origins, out }) {
     const sums = [];
     for (const [name, build] of builds) {
       const dir = path.join(work, name);
-      await buildExtension({ ...build, origins, out: dir });
+      const peerId = build.kiosk ? ids.extension : build.browser === 'chromium' ? ids.kiosk : undefined;
+      await buildExtension({ ...build, origins, out: dir, peerId });
       const archive = zip(await filesOf(dir));
       await writeFile(path.join(out, name), archive);
       sums.push(`${createHash('sha256').update(archive).digest('hex')}  ${name}\n`);
@@ -121,14 +125,18 @@ async function main(argv) {
   /** @type {string[]} */
   const origins = [];
   let out;
+  /** @type {{extension?: string, kiosk?: string}} */
+  const ids = {};
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--origin' && value) origins.push(value);
     else if (flag === '--out' && value) out = value;
-    else throw new Error('usage: node release.mjs --origin https://hosted.app.origin [--origin …] --out DIR');
+    else if (flag === '--extension-id' && value) ids.extension = value;
+    else if (flag === '--kiosk-id' && value) ids.kiosk = value;
+    else throw new Error('usage: node release.mjs --origin https://hosted.app.origin [--origin …] --out DIR [--extension-id ID] [--kiosk-id ID]');
   }
   if (!out || origins.length === 0) throw new Error('--origin and --out are required');
-  for (const name of await release({ origins, out })) console.log(path.join(out, name));
+  for (const name of await release({ origins, out, ids })) console.log(path.join(out, name));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -10,6 +10,8 @@ import {
   CANCEL_PAUSE_AFTER,
   CARD_TIMEOUT_MS,
   CONSENT_PORT_NAME,
+  CONSENT_PREFIX,
+  KIOSK_EXTENSION_ID,
   PAGE_PORT_NAME,
   PIN_PORT_NAME,
   allowListFromMatches,
@@ -170,6 +172,20 @@ export function createWorker(env) {
   }
 
   return {
+    /**
+     * A message from another extension: only the kiosk extension's request, at a person's
+     * Finish, that every lasting consent be forgotten (the next person at a shared computer
+     * starts from none). Resolves to the answer, or null for anything else.
+     * @param {unknown} message
+     * @param {{id?: string}} sender from the browser
+     * @returns {Promise<{forgotten: number} | null>}
+     */
+    async onExternalMessage(message, sender) {
+      const asked = typeof message === 'object' && message !== null && 'ask' in message ? message.ask : undefined;
+      if (sender.id !== KIOSK_EXTENSION_ID || asked !== 'forget-identity-consents') return null;
+      return { forgotten: await env.storageForget(CONSENT_PREFIX) };
+    },
+
     /** @param {Port} port */
     onConnect(port) {
       if (port.name === PIN_PORT_NAME) {

@@ -47,6 +47,8 @@
  * @property {(listener: (windowId: number) => void) => void} offWindowRemoved
  * @property {(key: string) => Promise<unknown>} storageGet
  * @property {(key: string, value: unknown) => Promise<void>} storageSet
+ * @property {(prefix: string) => Promise<number>} storageForget removes every key that starts
+ *   with `prefix`; resolves to how many there were
  * @property {(bytes: Uint8Array) => Uint8Array} random fills bytes with random values
  * @property {() => string} uuid
  * @property {string} extensionId
@@ -70,6 +72,11 @@ export function browserEnv() {
     offWindowRemoved: (listener) => chrome.windows.onRemoved.removeListener(listener),
     storageGet: async (key) => (await chrome.storage.local.get(key))[key],
     storageSet: (key, value) => chrome.storage.local.set({ [key]: value }),
+    storageForget: async (prefix) => {
+      const keys = Object.keys(await chrome.storage.local.get(null)).filter((key) => key.startsWith(prefix));
+      await chrome.storage.local.remove(keys);
+      return keys.length;
+    },
     random: (bytes) => crypto.getRandomValues(bytes),
     uuid: () => crypto.randomUUID(),
     extensionId: chrome.runtime.id,

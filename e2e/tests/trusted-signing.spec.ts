@@ -5,6 +5,7 @@ import type { Page } from '@playwright/test';
 
 import { expect, test } from './fixtures';
 
+import { expectAccessible } from './pages/accessibility';
 import { CardCheck } from './pages/card-check';
 
 /** Sends `action` to the extension as a page script can, and returns the extension's outcome. */
@@ -159,3 +160,31 @@ test('read-card gives what the flows need; the rest of the identity only with co
   await consent.choose('Refuse');
   await expect(check.identityError).toBeVisible();
 });
+
+// The consent window's "always" is a second step with its own question: in the gallery and WCAG
+// 2.1 AA in each of the four languages.
+for (const lang of ['nl', 'fr', 'de', 'en']) {
+  test(`the consent window's confirmation of "always", in the gallery and WCAG 2.1 AA (${lang})`, async ({
+    page,
+    context,
+    appServer,
+    card,
+  }, testInfo) => {
+    const check = new CardCheck(page);
+    await check.open(appServer.url);
+    const opened = context.waitForEvent('page');
+    const answer = ask(page, { type: 'read-identity', args: { reader: null, lang } });
+    const consent = await opened;
+    await expect(consent.getByTestId('holder')).toHaveText(card.holder);
+    await expect(consent.locator('html')).toHaveAttribute('lang', lang);
+    await consent.locator('#allow-always').click();
+    await expect(consent.locator('#always')).toBeVisible();
+    await expect(consent.locator('#allow-always-yes')).toBeEnabled();
+    await expectAccessible(consent, testInfo, `consent-always-${lang}`);
+    // Back to the three answers, then refused: nothing is kept, the page gets nothing.
+    await consent.locator('#always-back').click();
+    await expect(consent.locator('#refuse')).toBeEnabled();
+    await consent.locator('#refuse').click();
+    expect((await answer).args.code).toBe('user-cancelled');
+  });
+}

@@ -9,19 +9,28 @@
 // browser never has it. Files the person saved with the save picker (their USB stick) are not
 // downloads and are not touched.
 
-/** @typedef {{ wiped: boolean, files: number, problem?: string }} Outcome */
+/** @typedef {{ wiped: boolean, files: number, consents: boolean, problem?: string }} Outcome */
+
+/**
+ * The ehcert extension, whose lasting consents to show a person's identity are forgotten at
+ * Finish: its development id (../extension-id.txt); a release build writes the id it is
+ * published under (build.mjs `--peer-id`).
+ */
+const EHCERT_EXTENSION_ID = 'ihbedndnijflbnlknbfafabcflgcfela';
 
 chrome.runtime.onMessage.addListener((message, sender, reply) => {
   // Only this extension's own content script (on the allow-listed origins) reaches here.
   if (!message || message.ask !== 'finish' || sender.id !== chrome.runtime.id || !sender.tab) return false;
   finish().then(reply, (/** @type {unknown} */ err) =>
-    reply(/** @type {Outcome} */ ({ wiped: false, files: 0, problem: String(err) })),
+    reply(/** @type {Outcome} */ ({ wiped: false, files: 0, consents: false, problem: String(err) })),
   );
   return true;
 });
 
 /** @returns {Promise<Outcome>} */
 async function finish() {
+  // First, while the ehcert extension surely runs: the identity consents it keeps.
+  const consents = await forgetIdentityConsents();
   let files = 0;
   for (const item of await chrome.downloads.search({})) {
     if (item.state === 'in_progress') {
@@ -48,5 +57,19 @@ async function finish() {
       fileSystems: true,
     },
   );
-  return { wiped: true, files };
+  return { wiped: true, files, consents };
+}
+
+/**
+ * Asks the ehcert extension to forget every lasting consent (extension/worker-dispatch.js
+ * `onExternalMessage`): `chrome.browsingData` does not reach another extension's storage.
+ * False when it did not answer (not installed, or an older version).
+ */
+async function forgetIdentityConsents() {
+  try {
+    const answer = await chrome.runtime.sendMessage(EHCERT_EXTENSION_ID, { ask: 'forget-identity-consents' });
+    return typeof answer?.forgotten === 'number';
+  } catch {
+    return false;
+  }
 }

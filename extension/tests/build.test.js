@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { FILES, FIREFOX_EXTENSION_ID, KIOSK_FILES, RELEASE_FIREFOX_EXTENSION_ID, kioskManifestFor, manifestFor } from '../build.mjs';
+import { FILES, FIREFOX_EXTENSION_ID, KIOSK_FILES, RELEASE_FIREFOX_EXTENSION_ID, buildExtension, kioskManifestFor, manifestFor } from '../build.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const base = JSON.parse(readFileSync(path.join(HERE, '..', 'manifest.json'), 'utf8'));
@@ -108,6 +108,33 @@ test('the kiosk extension runs on the same origins as the extension, and its rel
     assert.deepEqual(readdirSync(out).sort(), [...KIOSK_FILES, 'manifest.json'].sort());
     const written = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     assert.deepEqual(written.content_scripts[0].matches, ['https://app.ehcert.be/*']);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('the extension and the kiosk extension name each other by their development ids', () => {
+  const id = readFileSync(path.join(HERE, '..', 'extension-id.txt'), 'utf8').trim();
+  const kioskId = readFileSync(path.join(HERE, '..', 'kiosk', 'extension-id.txt'), 'utf8').trim();
+  const relay = readFileSync(path.join(HERE, '..', 'relay.js'), 'utf8');
+  const kiosk = readFileSync(path.join(HERE, '..', 'kiosk', 'background.js'), 'utf8');
+  assert.equal(/export const KIOSK_EXTENSION_ID = '([a-p]{32})';/.exec(relay)?.[1], kioskId);
+  assert.equal(/const EHCERT_EXTENSION_ID = '([a-p]{32})';/.exec(kiosk)?.[1], id);
+});
+
+test('a release build names the other extension by the id it is published under', async () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'ehcert-peer-'));
+  try {
+    const kioskId = 'abcdefghijklmnopabcdefghijklmnop';
+    const extensionId = 'ponmlkjihgfedcbaponmlkjihgfedcba';
+    await buildExtension({ browser: 'chromium', kiosk: false, origins: ['https://app.ehcert.be'], out: path.join(out, 'main'), peerId: kioskId });
+    await buildExtension({ browser: 'chromium', kiosk: true, origins: ['https://app.ehcert.be'], out: path.join(out, 'kiosk'), peerId: extensionId });
+    assert.match(readFileSync(path.join(out, 'main', 'relay.js'), 'utf8'), new RegExp(`^export const KIOSK_EXTENSION_ID = '${kioskId}';$`, 'm'));
+    assert.match(readFileSync(path.join(out, 'kiosk', 'background.js'), 'utf8'), new RegExp(`^const EHCERT_EXTENSION_ID = '${extensionId}';$`, 'm'));
+    await assert.rejects(
+      buildExtension({ browser: 'chromium', kiosk: true, out: path.join(out, 'bad'), peerId: 'not-an-id' }),
+      /32 letters a to p/,
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

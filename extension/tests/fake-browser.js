@@ -139,6 +139,11 @@ export function fakeBrowser({ bridge = () => undefined, hello = HELLO } = {}) {
     storageSet: async (key, value) => {
       storage.set(key, value);
     },
+    storageForget: async (prefix) => {
+      const keys = [...storage.keys()].filter((key) => key.startsWith(prefix));
+      for (const key of keys) storage.delete(key);
+      return keys.length;
+    },
     random: (bytes) => bytes.fill(7),
     uuid: () => `operation-${nextUuid++}`,
     extensionId: EXTENSION_ID,

@@ -8,6 +8,7 @@ import {
   ARMING_DELAY_MS,
   CONSENT_PREFIX,
   HANDSHAKE_TIMEOUT_MS,
+  KIOSK_EXTENSION_ID,
   MAX_REQUEST_FRAME,
   USER_TIMEOUT_MS,
   cancelPauseMs,
@@ -344,4 +345,22 @@ test('a request whose bridge frame would be over the bridge\'s byte limit is ref
   assert.equal(outcome.args.code, 'bad-request');
   assert.match(outcome.args.detail, /bytes is over the card bridge's limit/);
   assert.deepEqual(commands(browser), [], 'the bridge got no frame it would have to stop on');
+});
+
+test('the kiosk extension\'s Finish makes every lasting consent forgotten; no other extension can', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  browser.storage.set(CONSENT_PREFIX + PAGE_ORIGIN, ['a tag']);
+  browser.storage.set(`${CONSENT_PREFIX}https://other.example`, ['another tag']);
+  const forget = { ask: 'forget-identity-consents' };
+  assert.equal(await browser.worker.onExternalMessage(forget, { id: 'someotherextensionidabcdefghijkl' }), null);
+  assert.equal(await browser.worker.onExternalMessage({ ask: 'something else' }, { id: KIOSK_EXTENSION_ID }), null);
+  assert.equal(await browser.worker.onExternalMessage(forget, {}), null);
+  assert.equal(browser.storage.size, 2);
+  assert.deepEqual(await browser.worker.onExternalMessage(forget, { id: KIOSK_EXTENSION_ID }), { forgotten: 2 });
+  assert.equal(browser.storage.size, 0);
+  // The next person's card is asked about again.
+  const outcome = browser.openPage().ask(READ_IDENTITY);
+  await consentWindowOf(browser);
+  browser.closeWindow();
+  assert.equal((await outcome).args.code, 'user-cancelled');
 });
