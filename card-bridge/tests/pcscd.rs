@@ -181,10 +181,11 @@ fn reads_the_card_and_signs_with_both_keys_as_the_page_will_ask() {
     let digest = Sha256::digest(&signed_info);
     public_key("signature").verify(Pkcs1v15Sign::new::<Sha256>(), &digest, &signature).unwrap();
 
-    // The signature key never signs without a PIN step, nor a request for its key's other use;
-    // a wrong PIN reports the tries left; the old digest-only request never reaches the card.
+    // No key signs without a PIN step (the protocol has no such entry), nor a request for its
+    // key's other use; a wrong PIN reports the tries left; the old digest-only request never
+    // reaches the card.
     let outcome = sign("signature", &request, json!({"type": "none"}));
-    assert_eq!(outcome["args"]["code"], "not-signable", "{outcome}");
+    assert_eq!(outcome["args"]["code"], "bad-request", "{outcome}");
     let outcome = sign("authentication", &request, pin.clone());
     assert_eq!(outcome["args"]["code"], "not-signable", "{outcome}");
     let outcome = sign("signature", &request, json!({"type": "digits", "args": "9999"}));
