@@ -54,7 +54,7 @@ export function createWorker(env) {
   /** Consent windows of the identity reads under way, by operation id. */
   /** @type {Map<string, OperationWindow>} */
   const consents = new Map();
-  /** PIN windows cancelled in a row, by tab: `{count, at}` (`Date.now()` of the last). */
+  /** PIN windows cancelled in a row, by tab: `{count, at}` (`env.now()` of the last). */
   /** @type {Map<string, {count: number, at: number}>} */
   const cancels = new Map();
 
@@ -98,7 +98,7 @@ export function createWorker(env) {
   function pausedAfterCancels(tab) {
     const seen = cancels.get(tab);
     if (!seen || seen.count < CANCEL_PAUSE_AFTER) return null;
-    const left = seen.at + cancelPauseMs(seen.count) - Date.now();
+    const left = seen.at + cancelPauseMs(seen.count) - env.now();
     if (left <= 0) return null;
     return failure('user-cancelled', `The PIN window was cancelled ${seen.count} times in a row; it opens again in ${Math.ceil(left / 1000)} s.`);
   }
@@ -156,7 +156,7 @@ export function createWorker(env) {
         const performed = await perform(request.action, origin, token);
         outcome = performed.outcome;
         if (signs && performed.cancelled) {
-          cancels.set(tab, { count: (cancels.get(tab)?.count ?? 0) + 1, at: Date.now() });
+          cancels.set(tab, { count: (cancels.get(tab)?.count ?? 0) + 1, at: env.now() });
         } else if (signs && outcome.type !== 'error') {
           cancels.delete(tab);
         }

@@ -1,7 +1,8 @@
 // @ts-check
 // What the service worker's parts use of the browser, as one object: background.js passes the
 // real browser's, the unit tests (tests/worker.test.js) a fake one. Timers are the global
-// `setTimeout`, which the tests replace with node:test's fake timers.
+// `setTimeout`, which the tests replace with node:test's fake timers; the clock is `now`, which
+// the tests move with them.
 
 /**
  * A runtime port as the worker uses it (`chrome.runtime.Port`): the page's, a window's or the
@@ -51,6 +52,7 @@
  *   with `prefix`; resolves to how many there were
  * @property {(bytes: Uint8Array) => Uint8Array} random fills bytes with random values
  * @property {() => string} uuid
+ * @property {() => number} now the clock, in milliseconds (`Date.now`)
  * @property {string} extensionId
  * @property {string} extensionVersion
  * @property {string[]} matches the content script's match patterns: the allow-list
@@ -79,6 +81,7 @@ export function browserEnv() {
     },
     random: (bytes) => crypto.getRandomValues(bytes),
     uuid: () => crypto.randomUUID(),
+    now: () => Date.now(),
     extensionId: chrome.runtime.id,
     extensionVersion: chrome.runtime.getManifest().version,
     matches: (chrome.runtime.getManifest().content_scripts ?? []).flatMap((script) => script.matches ?? []),

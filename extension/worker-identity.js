@@ -79,10 +79,10 @@ async function askConsent(env, consents, details, pageGone) {
         case 'allow-once':
           return { type: 'allow-once' };
         case 'ask-always':
-          askedAlwaysAt = Date.now();
+          askedAlwaysAt = env.now();
           return undefined;
         case 'allow-always':
-          return askedAlwaysAt !== null && Date.now() - askedAlwaysAt >= ARMING_DELAY_MS ? { type: 'allow-always' } : undefined;
+          return askedAlwaysAt !== null && env.now() - askedAlwaysAt >= ARMING_DELAY_MS ? { type: 'allow-always' } : undefined;
         case 'refuse':
           return failure('user-cancelled', 'The person refused to show their identity to this page.');
         default:

@@ -57,7 +57,7 @@ export class OperationWindow {
   #timer = undefined;
   /** @type {Port | null} */
   #port = null;
-  /** When the window was told what to show (`Date.now()`), or null before. */
+  /** When the window was told what to show (`env.now()`), or null before. */
   #shownAt = /** @type {number | null} */ (null);
 
   /**
@@ -115,7 +115,7 @@ export class OperationWindow {
       this.events.push({ type: 'closed' });
     });
     port.postMessage({ type: 'show', details: this.details });
-    this.#shownAt = Date.now();
+    this.#shownAt = this.#env.now();
     this.events.push({ type: 'ready' });
   }
 
@@ -125,7 +125,7 @@ export class OperationWindow {
    * windows arm themselves the same way; this holds even if one did not).
    */
   armed() {
-    return this.#shownAt !== null && Date.now() - this.#shownAt >= ARMING_DELAY_MS;
+    return this.#shownAt !== null && this.#env.now() - this.#shownAt >= ARMING_DELAY_MS;
   }
 
   /** @param {unknown} message */

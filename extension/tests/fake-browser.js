@@ -84,6 +84,34 @@ export const HOLDER = {
 };
 
 /**
+ * The fake browser's clock: moved only by `tick`, together with node:test's fake timers.
+ */
+export const clock = { now: 1_000_000 };
+
+/**
+ * Moves the fake timers and the fake clock on by `ms`.
+ * @param {import('node:test').MockTimers} timers
+ * @param {number} ms
+ */
+export function tick(timers, ms) {
+  clock.now += ms;
+  timers.tick(ms);
+}
+
+/**
+ * Fakes `setTimeout` (only: the clock is the fake browser's). Node 20.4 and 18.19 take the
+ * list of timer functions, later releases an object.
+ * @param {import('node:test').MockTimers} timers
+ */
+export function fakeTimers(timers) {
+  try {
+    timers.enable({ apis: ['setTimeout'] });
+  } catch {
+    timers.enable(/** @type {any} */ (['setTimeout']));
+  }
+}
+
+/**
  * A browser with the worker running in it.
  * @param {{bridge?: BridgeScript, hello?: unknown}} [options] `hello`: the bridge's first frame
  *   (null: none)
@@ -146,6 +174,7 @@ export function fakeBrowser({ bridge = () => undefined, hello = HELLO } = {}) {
     },
     random: (bytes) => bytes.fill(7),
     uuid: () => `operation-${nextUuid++}`,
+    now: () => clock.now,
     extensionId: EXTENSION_ID,
     extensionVersion: '0.1.0',
     matches: ['http://127.0.0.1/*', 'http://localhost/*'],

@@ -15,9 +15,9 @@ import {
   jsonBytes,
 } from '../relay.js';
 import { holderTag } from '../worker-identity.js';
-import { HOLDER, PAGE_ORIGIN, fakeBrowser, settle } from './fake-browser.js';
+import { HOLDER, PAGE_ORIGIN, fakeBrowser, fakeTimers, settle, tick } from './fake-browser.js';
 
-beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 }));
+beforeEach(() => fakeTimers(mock.timers));
 afterEach(() => mock.timers.reset());
 
 const CARD_CHECK = { type: 'card-check', args: { reader: null, lang: 'en' } };
@@ -73,10 +73,10 @@ test('a bridge that never says hello is given up after the handshake timeout', a
   const browser = fakeBrowser({ hello: null });
   const outcome = browser.openPage().ask({ type: 'status' });
   await settle();
-  mock.timers.tick(HANDSHAKE_TIMEOUT_MS - 1);
+  tick(mock.timers, HANDSHAKE_TIMEOUT_MS - 1);
   await settle();
   assert.equal(browser.natives[0].disconnected, false);
-  mock.timers.tick(1);
+  tick(mock.timers, 1);
   assert.equal((await outcome).args.code, 'timeout');
   assert.ok(browser.natives[0].disconnected);
 });
@@ -105,7 +105,7 @@ test('wrong PINs: the window is told the tries left each time, and the last try 
   const browser = fakeBrowser({ bridge: cardBridge({ tries: 3 }) });
   const outcome = browser.openPage().ask(CARD_CHECK);
   const window = await pinWindowOf(browser, outcome);
-  mock.timers.tick(ARMING_DELAY_MS);
+  tick(mock.timers, ARMING_DELAY_MS);
   for (const expected of [2, 1]) {
     window.deliver({ type: 'pin', pin: '9999' });
     await settle(() => window.sent.some((message) => message.type === 'wrong-pin' && message.tries_left === expected));
@@ -127,7 +127,7 @@ test('the right PIN signs the extension\'s own challenge, once the window was ar
   window.deliver({ type: 'pin', pin: '1234' });
   await settle();
   assert.deepEqual(commands(browser), ['preview']);
-  mock.timers.tick(ARMING_DELAY_MS);
+  tick(mock.timers, ARMING_DELAY_MS);
   window.deliver({ type: 'pin', pin: '1234' });
   const result = await outcome;
   assert.equal(result.type, 'card-check');
@@ -181,7 +181,7 @@ test('no PIN within the person\'s time: timeout, and the window closes', async (
   const browser = fakeBrowser({ bridge: cardBridge() });
   const outcome = browser.openPage().ask(CARD_CHECK);
   await pinWindowOf(browser, outcome);
-  mock.timers.tick(USER_TIMEOUT_MS);
+  tick(mock.timers, USER_TIMEOUT_MS);
   const result = await outcome;
   assert.equal(result.args.code, 'timeout');
   assert.equal(browser.removed.length, 1);
@@ -195,7 +195,7 @@ test('a second signature while one runs is refused as busy, and its window never
   const second = await browser.openPage().ask({ type: 'sign', args: { reader: null, key: 'signature', signed_info: '<a/>', payload: '<b/>', lang: 'en' } });
   assert.equal(second.args.code, 'busy');
   assert.equal(browser.windows.length, 1);
-  mock.timers.tick(ARMING_DELAY_MS);
+  tick(mock.timers, ARMING_DELAY_MS);
   window.deliver({ type: 'pin', pin: '1234' });
   assert.equal((await first).type, 'card-check');
 });
@@ -227,10 +227,10 @@ test('after two Cancels in a row a tab waits before the PIN window opens again; 
   // Another tab is not held back by this one.
   const other = browser.openPage().ask({ type: 'status' });
   assert.equal((await other).type, 'status');
-  mock.timers.tick(cancelPauseMs(2));
+  tick(mock.timers, cancelPauseMs(2));
   const outcome = page.ask(CARD_CHECK);
   const window = await pinWindowOf(browser, outcome);
-  mock.timers.tick(ARMING_DELAY_MS);
+  tick(mock.timers, ARMING_DELAY_MS);
   window.deliver({ type: 'pin', pin: '1234' });
   assert.equal((await outcome).type, 'card-check');
   // Signed: the count starts again.
@@ -258,7 +258,7 @@ test('consent refused: the page gets nothing of the card', async () => {
   const window = await consentWindowOf(browser);
   assert.equal(window.sent[0].details.holder, 'Jan Peeters');
   assert.equal(window.sent[0].details.origin, PAGE_ORIGIN);
-  mock.timers.tick(ARMING_DELAY_MS);
+  tick(mock.timers, ARMING_DELAY_MS);
   window.deliver({ type: 'refuse' });
   assert.equal((await outcome).args.code, 'user-cancelled');
   assert.deepEqual(commands(browser), ['card-holder']);
@@ -273,7 +273,7 @@ test('consent this time: the identity once, asked again next time, nothing kept'
   window.deliver({ type: 'allow-once' });
   await settle();
   assert.deepEqual(commands(browser), ['card-holder']);
-  mock.timers.tick(ARMING_DELAY_MS);
+  tick(mock.timers, ARMING_DELAY_MS);
   window.deliver({ type: 'allow-once' });
   const result = await outcome;
   assert.equal(result.type, 'identity');
@@ -290,14 +290,14 @@ test('consent always: never one click, kept for this holder only, and naming no 
   const page = browser.openPage();
   const outcome = page.ask(READ_IDENTITY);
   const window = await consentWindowOf(browser);
-  mock.timers.tick(ARMING_DELAY_MS);
+  tick(mock.timers, ARMING_DELAY_MS);
   // "Always" without its confirmation, or confirmed at once, is no answer.
   window.deliver({ type: 'allow-always' });
   window.deliver({ type: 'ask-always' });
   window.deliver({ type: 'allow-always' });
   await settle();
   assert.deepEqual(commands(browser), ['card-holder']);
-  mock.timers.tick(ARMING_DELAY_MS);
+  tick(mock.timers, ARMING_DELAY_MS);
   window.deliver({ type: 'allow-always' });
   assert.equal((await outcome).type, 'identity');
   const kept = browser.storage.get(CONSENT_PREFIX + PAGE_ORIGIN);
@@ -330,7 +330,7 @@ test('a card swapped while the person was asked is not read for the first one\'s
   const outcome = browser.openPage().ask(READ_IDENTITY);
   const window = await consentWindowOf(browser);
   browser.script = cardBridge({ holder: { ...HOLDER, national_number: '90010100123' } });
-  mock.timers.tick(ARMING_DELAY_MS);
+  tick(mock.timers, ARMING_DELAY_MS);
   window.deliver({ type: 'allow-once' });
   assert.equal((await outcome).args.code, 'card-removed');
 });
