@@ -266,6 +266,22 @@ export const STRINGS = {
 };
 
 /**
+ * The language the extension's windows speak: the first of the browser's languages (its UI
+ * language, then the languages the person set for web pages) that the windows have, English
+ * if none. Never the page's choice: a page could otherwise put the PIN window in a language
+ * the person does not read. `preferred` are BCP 47 tags as the browser gives them ("fr-BE").
+ * @param {readonly string[]} preferred
+ * @returns {keyof typeof STRINGS}
+ */
+export function windowLanguage(preferred) {
+  for (const tag of preferred) {
+    const primary = tag.split(/[-_]/)[0].toLowerCase();
+    if (Object.hasOwn(STRINGS, primary)) return /** @type {keyof typeof STRINGS} */ (primary);
+  }
+  return 'en';
+}
+
+/**
  * The strings for `lang`, English for anything else.
  * @param {unknown} lang
  */

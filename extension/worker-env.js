@@ -53,6 +53,8 @@
  * @property {(bytes: Uint8Array) => Uint8Array} random fills bytes with random values
  * @property {() => string} uuid
  * @property {() => number} now the clock, in milliseconds (`Date.now`)
+ * @property {() => Promise<string[]>} browserLanguages the browser's UI language, then the
+ *   languages the person prefers for web pages (`chrome.i18n`): what the windows speak
  * @property {string} extensionId
  * @property {string} extensionVersion
  * @property {string[]} matches the content script's match patterns: the allow-list
@@ -82,6 +84,7 @@ export function browserEnv() {
     random: (bytes) => crypto.getRandomValues(bytes),
     uuid: () => crypto.randomUUID(),
     now: () => Date.now(),
+    browserLanguages: async () => [chrome.i18n.getUILanguage(), ...(await chrome.i18n.getAcceptLanguages())],
     extensionId: chrome.runtime.id,
     extensionVersion: chrome.runtime.getManifest().version,
     matches: (chrome.runtime.getManifest().content_scripts ?? []).flatMap((script) => script.matches ?? []),

@@ -7,6 +7,7 @@
 // (`holderTag`), never the number itself. Binding the consent to the holder means that on a
 // shared computer the next person's card is asked about, not read for the previous person's "yes".
 import { ARMING_DELAY_MS, CARD_TIMEOUT_MS, CONSENT_PREFIX, USER_TIMEOUT_MS, failure } from './relay.js';
+import { windowLanguage } from './pin-strings.js';
 import { OperationWindow, runWindow } from './worker-windows.js';
 
 /**
@@ -22,7 +23,7 @@ const CONSENT_WINDOW_HEIGHT = 560;
  * @param {Env} env
  * @param {Map<string, OperationWindow>} consents the consent windows under way, by operation id
  * @param {Bridge} bridge
- * @param {{reader: string | null, lang: string}} args
+ * @param {{reader: string | null}} args
  * @param {string} origin from the browser's sender information
  * @param {AbortSignal} pageGone
  * @returns {Promise<Outcome>}
@@ -37,7 +38,7 @@ export async function readIdentity(env, consents, bridge, args, origin, pageGone
   const always = Array.isArray(stored) ? stored.filter((entry) => typeof entry === 'string') : [];
   if (!always.includes(tag)) {
     const holder = `${answer.args.given_names} ${answer.args.surname}`.trim();
-    const decision = await askConsent(env, consents, { origin, holder, lang: args.lang }, pageGone);
+    const decision = await askConsent(env, consents, { origin, holder, lang: windowLanguage(await env.browserLanguages()) }, pageGone);
     if (decision.type === 'error') return decision;
     if (decision.type === 'allow-always') await env.storageSet(consentKey, [...always, tag]);
   }

@@ -12,6 +12,7 @@ import {
   previewRefusal,
   signedContentFor,
 } from './relay.js';
+import { windowLanguage } from './pin-strings.js';
 import { OperationWindow, runWindow } from './worker-windows.js';
 
 /**
@@ -52,7 +53,7 @@ export async function sign(env, signatures, bridge, action, origin, pageGone) {
     holder: `${holder.given_names} ${holder.surname}`.trim(),
     key,
     operation: signed,
-    lang: args.lang,
+    lang: windowLanguage(await env.browserLanguages()),
     pinpad: holder.pinpad,
   });
   bridge.onStop((reason) => pinWindow.events.push({ type: 'bridge-stopped', reason }));

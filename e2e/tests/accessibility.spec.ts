@@ -1,6 +1,7 @@
 // WCAG 2.1 AA (axe-core: no serious or critical violation) on every screen of the app and on
-// every step of the new certificate flow, including the extension's PIN window, in English and
-// in Dutch. Each screen's screenshot is attached to the test's report.
+// every step of the new certificate flow, including the extension's PIN window, in English, Dutch
+// and French (the PIN window also in German). Each screen's screenshot is attached to the test's
+// report.
 import path from 'node:path';
 
 import { BIN_DIR, DIST_DIR, expect, startServer, test } from './fixtures';
@@ -43,34 +44,37 @@ test('every screen of the app passes the WCAG 2.1 AA checks', async ({ page, loc
 });
 
 for (const words of [ENGLISH, DUTCH, FRENCH]) {
-  test(`every step of a new certificate passes the WCAG 2.1 AA checks (${words.language})`, async ({
-    page,
-    context,
-    localApp,
-    card,
-    certra,
-  }, testInfo) => {
-    await certra.knobs({});
-    const flow = new NewCertificateFlow(page, words);
-    await flow.open(localApp.url);
-    await expect(flow.holder()).toHaveText(card.holder);
-    await expectAccessible(page, testInfo, '1-card-and-contact');
-    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-    await expect(flow.subject()).toBeVisible();
-    await expectAccessible(page, testInfo, '2-contract');
-    await flow.acceptContract();
-    // The live password rules, with some met and some not.
-    await page.getByLabel(words.password, { exact: true }).fill('short');
-    await expectAccessible(page, testInfo, '3-password-rules');
-    await flow.choosePassword('Huisarts-2026');
-    await expect(page.getByRole('button', { name: words.sign })).toBeVisible();
-    await expectAccessible(page, testInfo, '4-sign');
-    const pinWindow = await flow.signRequest(context);
-    await expect(pinWindow.pin).toBeVisible();
-    await expectAccessible(pinWindow.page, testInfo, '5-pin-window');
-    await pinWindow.enterPin('1234');
-    await expect(flow.done()).toBeVisible({ timeout: 30_000 });
-    await expectAccessible(page, testInfo, '6-done');
+  test.describe(() => {
+    test.use({ browserLanguage: words.code });
+    test(`every step of a new certificate passes the WCAG 2.1 AA checks (${words.language})`, async ({
+      page,
+      context,
+      localApp,
+      card,
+      certra,
+    }, testInfo) => {
+      await certra.knobs({});
+      const flow = new NewCertificateFlow(page, words);
+      await flow.open(localApp.url);
+      await expect(flow.holder()).toHaveText(card.holder);
+      await expectAccessible(page, testInfo, '1-card-and-contact');
+      await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+      await expect(flow.subject()).toBeVisible();
+      await expectAccessible(page, testInfo, '2-contract');
+      await flow.acceptContract();
+      // The live password rules, with some met and some not.
+      await page.getByLabel(words.password, { exact: true }).fill('short');
+      await expectAccessible(page, testInfo, '3-password-rules');
+      await flow.choosePassword('Huisarts-2026');
+      await expect(page.getByRole('button', { name: words.sign })).toBeVisible();
+      await expectAccessible(page, testInfo, '4-sign');
+      const pinWindow = await flow.signRequest(context);
+      await expect(pinWindow.pin).toBeVisible();
+      await expectAccessible(pinWindow.page, testInfo, '5-pin-window');
+      await pinWindow.enterPin('1234');
+      await expect(flow.done()).toBeVisible({ timeout: 30_000 });
+      await expectAccessible(page, testInfo, '6-done');
+    });
   });
 }
 
@@ -116,6 +120,35 @@ test('the PIN window after a wrong PIN, in the gallery and WCAG 2.1 AA', async (
   await expect(pinWindow.message).toHaveText('Wrong PIN. 2 tries left.');
   await expectAccessible(pinWindow.page, testInfo, 'pin-window-wrong-pin');
   await pinWindow.enterPin('1234');
+});
+
+// The PIN window speaks the browser's language whatever the page's: a German browser on the
+// English page shows the certificate request, with where eHealth sends its notices, in German
+// (the fourth language of the gallery's PIN windows beside English, Dutch and French above).
+test.describe('in a German browser', () => {
+  test.use({ browserLanguage: 'de' });
+  test('the PIN window of a certificate request speaks German on an English page, in the gallery and WCAG 2.1 AA', async ({
+    page,
+    context,
+    localApp,
+    card,
+    certra,
+  }, testInfo) => {
+    await certra.knobs({});
+    const flow = new NewCertificateFlow(page);
+    await flow.open(localApp.url);
+    await expect(flow.holder()).toHaveText(card.holder);
+    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
+    await flow.acceptContract();
+    await flow.choosePassword('Huisarts-2026');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    const pinWindow = await flow.signRequest(context);
+    await expect(pinWindow.page.locator('html')).toHaveAttribute('lang', 'de');
+    await expect(pinWindow.page.getByLabel('PIN (4 bis 12 Ziffern)')).toBeVisible();
+    await expect(pinWindow.detail('contact')).toContainText('jan.peeters@example.be');
+    await expectAccessible(pinWindow.page, testInfo, 'pin-window-certificate-request-de');
+    await pinWindow.page.getByRole('button', { name: 'Abbrechen' }).click();
+  });
 });
 
 /** Every screen and its English title (app/lang/en.json). */

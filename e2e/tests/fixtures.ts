@@ -35,6 +35,9 @@ type Options = {
   cardOptions: CardOptions;
   /** Load the kiosk extension (extension/kiosk) beside the extension, as a kiosk's policy forces. */
   kioskExtension: boolean;
+  /** The browser's UI language: what the extension's windows speak (Chromium on Linux takes it
+   *  from `LANGUAGE`, and has it only with Debian's chromium-l10n). */
+  browserLanguage: 'nl' | 'fr' | 'de' | 'en';
 };
 
 /** What serves `localApp`: ehcert-serve, or nginx with the recipe ehcert-serve exports
@@ -92,6 +95,7 @@ export const test = base.extend<Options & TestFixtures, WorkerOptions & WorkerFi
   appVia: ['ehcert-serve', { option: true, scope: 'worker' }],
   bridgeInstalled: [true, { option: true }],
   kioskExtension: [false, { option: true }],
+  browserLanguage: ['en', { option: true }],
   cardOptions: [{ applet: '1.7', pin: '1234' }, { option: true }],
 
   certraServer: [
@@ -257,14 +261,14 @@ export const test = base.extend<Options & TestFixtures, WorkerOptions & WorkerFi
     await use(await mkdtemp(path.join(tmpdir(), 'ehcert-profile-')));
   },
 
-  context: async ({ bridgeInstalled, bridgeLogFile, kioskExtension, profileDir: profile }, use, testInfo) => {
+  context: async ({ bridgeInstalled, bridgeLogFile, browserLanguage, kioskExtension, profileDir: profile }, use, testInfo) => {
     const extensions = kioskExtension ? `${EXTENSION_DIR},${KIOSK_EXTENSION_DIR}` : EXTENSION_DIR;
     if (bridgeInstalled) await installNativeHost(profile);
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       // The browser passes its environment to the native host: the bridge's opt-in log shows
       // which commands reached it (never a PIN or a digest).
-      env: { ...process.env, CARD_BRIDGE_LOG: bridgeLogFile },
+      env: { ...process.env, CARD_BRIDGE_LOG: bridgeLogFile, LANGUAGE: browserLanguage },
       headless: true,
       acceptDownloads: true,
       ignoreDefaultArgs: ['--disable-extensions'],
@@ -297,11 +301,13 @@ export const test = base.extend<Options & TestFixtures, WorkerOptions & WorkerFi
 export { expect };
 
 /** Declares the tests `body` declares once per card run (pages/words.ts `CARD_RUNS`): each run in
- *  its own block, "applet 1.7, English" and "applet 1.8, Français", with that card inserted. */
+ *  its own block, "applet 1.7, English" and "applet 1.8, Français", with that card inserted and
+ *  the browser in that language. */
 export function forEachCardRun(body: (words: Words) => void) {
   for (const { applet, words } of CARD_RUNS) {
     test.describe(`applet ${applet}, ${words.language}`, () => {
-      test.use({ cardOptions: { applet, pin: '1234' } });
+      // A person whose page speaks a language reads it in the browser too.
+      test.use({ cardOptions: { applet, pin: '1234' }, browserLanguage: words.code });
       body(words);
     });
   }

@@ -302,7 +302,7 @@ test.describe('new personal certificate', () => {
 
   // F1 in a third language, Dutch, with an error in the page's language too.
   test.describe('applet 1.8, Nederlands', () => {
-    test.use({ cardOptions: { applet: '1.8', pin: '1234' } });
+    test.use({ cardOptions: { applet: '1.8', pin: '1234' }, browserLanguage: 'nl' });
 
     test('in Dutch, the flow and the PIN window speak Dutch and the certificate is the same', async ({
       page,

@@ -162,29 +162,34 @@ test('read-card gives what the flows need; the rest of the identity only with co
 });
 
 // The consent window's "always" is a second step with its own question: in the gallery and WCAG
-// 2.1 AA in each of the four languages.
-for (const lang of ['nl', 'fr', 'de', 'en']) {
-  test(`the consent window's confirmation of "always", in the gallery and WCAG 2.1 AA (${lang})`, async ({
-    page,
-    context,
-    appServer,
-    card,
-  }, testInfo) => {
-    const check = new CardCheck(page);
-    await check.open(appServer.url);
-    const opened = context.waitForEvent('page');
-    const answer = ask(page, { type: 'read-identity', args: { reader: null, lang } });
-    const consent = await opened;
-    await expect(consent.getByTestId('holder')).toHaveText(card.holder);
-    await expect(consent.locator('html')).toHaveAttribute('lang', lang);
-    await consent.locator('#allow-always').click();
-    await expect(consent.locator('#always')).toBeVisible();
-    await expect(consent.locator('#allow-always-yes')).toBeEnabled();
-    await expectAccessible(consent, testInfo, `consent-always-${lang}`);
-    // Back to the three answers, then refused: nothing is kept, the page gets nothing.
-    await consent.locator('#always-back').click();
-    await expect(consent.locator('#refuse')).toBeEnabled();
-    await consent.locator('#refuse').click();
-    expect((await answer).args.code).toBe('user-cancelled');
+// 2.1 AA in each of the four languages. The window speaks the browser's language, not the one the
+// page names (which here is always another).
+for (const lang of ['nl', 'fr', 'de', 'en'] as const) {
+  test.describe(() => {
+    test.use({ browserLanguage: lang });
+    test(`the consent window's confirmation of "always", in the gallery and WCAG 2.1 AA (${lang})`, async ({
+      page,
+      context,
+      appServer,
+      card,
+    }, testInfo) => {
+      const check = new CardCheck(page);
+      await check.open(appServer.url);
+      const opened = context.waitForEvent('page');
+      const pageLang = lang === 'en' ? 'nl' : 'en';
+      const answer = ask(page, { type: 'read-identity', args: { reader: null, lang: pageLang } });
+      const consent = await opened;
+      await expect(consent.getByTestId('holder')).toHaveText(card.holder);
+      await expect(consent.locator('html')).toHaveAttribute('lang', lang);
+      await consent.locator('#allow-always').click();
+      await expect(consent.locator('#always')).toBeVisible();
+      await expect(consent.locator('#allow-always-yes')).toBeEnabled();
+      await expectAccessible(consent, testInfo, `consent-always-${lang}`);
+      // Back to the three answers, then refused: nothing is kept, the page gets nothing.
+      await consent.locator('#always-back').click();
+      await expect(consent.locator('#refuse')).toBeEnabled();
+      await consent.locator('#refuse').click();
+      expect((await answer).args.code).toBe('user-cancelled');
+    });
   });
 }

@@ -138,6 +138,8 @@ export function fakeBrowser({ bridge = () => undefined, hello = HELLO } = {}) {
     script: bridge,
     /** @type {string | undefined} */
     lastError: undefined,
+    /** The browser's UI language, then the person's languages for web pages. */
+    languages: ['en-US', 'en'],
   };
   /** @type {import('../worker-env.js').Env} */
   const env = {
@@ -175,6 +177,7 @@ export function fakeBrowser({ bridge = () => undefined, hello = HELLO } = {}) {
     random: (bytes) => bytes.fill(7),
     uuid: () => `operation-${nextUuid++}`,
     now: () => clock.now,
+    browserLanguages: async () => browser.languages,
     extensionId: EXTENSION_ID,
     extensionVersion: '0.1.0',
     matches: ['http://127.0.0.1/*', 'http://localhost/*'],

@@ -244,6 +244,28 @@ test('after two Cancels in a row a tab waits before the PIN window opens again; 
   assert.doesNotMatch((await notPaused).args.detail, /in a row/);
 });
 
+test('the windows speak the browser\'s language, never the one the page names', async () => {
+  const browser = fakeBrowser({ bridge: cardBridge() });
+  browser.languages = ['fr-BE', 'nl-BE', 'en'];
+  const signing = browser.openPage().ask({ ...CARD_CHECK, args: { ...CARD_CHECK.args, lang: 'de' } });
+  const pinWindow = await pinWindowOf(browser, signing);
+  assert.equal(pinWindow.sent[0].details.lang, 'fr');
+  browser.closeWindow();
+  await signing;
+  // A UI language the windows do not have: the next of the browser's languages; none: English.
+  browser.languages = ['es-ES', 'nl', 'fr'];
+  const identity = browser.openPage().ask({ ...READ_IDENTITY, args: { ...READ_IDENTITY.args, lang: 'de' } });
+  const consentWindow = await consentWindowOf(browser, 2);
+  assert.equal(consentWindow.sent[0].details.lang, 'nl');
+  browser.closeWindow();
+  await identity;
+  browser.languages = ['es-ES', 'pt'];
+  const third = browser.openPage().ask({ ...READ_IDENTITY, args: { ...READ_IDENTITY.args, lang: 'fr' } });
+  assert.equal((await consentWindowOf(browser, 3)).sent[0].details.lang, 'en');
+  browser.closeWindow();
+  await third;
+});
+
 /** Starts an identity read and returns the consent window's port, shown. */
 async function consentWindowOf(/** @type {ReturnType<typeof fakeBrowser>} */ browser, count = 1) {
   await settle(() => browser.windows.length === count);

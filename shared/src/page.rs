@@ -119,7 +119,9 @@ pub struct SignRequest {
     pub signed_info: String,
     /// The canonical signed element.
     pub payload: String,
-    /// The language the page speaks, for the PIN window.
+    /// The language the page speaks. The extension's windows do not take it: they speak the
+    /// browser's language (extension/pin-strings.js `windowLanguage`), which the page cannot
+    /// choose; it stays in the protocol so that extensions of either kind understand the page.
     pub lang: Lang,
 }
 
@@ -134,7 +136,9 @@ pub struct SignRequest {
 pub struct CardCheckRequest {
     /// Reader name, or `None` for the first one with a card.
     pub reader: Option<String>,
-    /// The language the page speaks, for the PIN window.
+    /// The language the page speaks. The extension's windows do not take it: they speak the
+    /// browser's language (extension/pin-strings.js `windowLanguage`), which the page cannot
+    /// choose; it stays in the protocol so that extensions of either kind understand the page.
     pub lang: Lang,
 }
 
@@ -149,7 +153,7 @@ pub struct CardCheckRequest {
 pub struct ReadIdentityRequest {
     /// Reader name, or `None` for the first one with a card.
     pub reader: Option<String>,
-    /// The language the page speaks, for the consent window.
+    /// The language the page speaks; the consent window speaks the browser's instead (as above).
     pub lang: Lang,
 }
 

@@ -19,7 +19,7 @@ export type Words = {
   /** The language's name in the language picker. */
   language: string;
   /** The `lang` attribute the page takes. */
-  code: string;
+  code: 'nl' | 'fr' | 'de' | 'en';
   appTitle: string;
   environment: string;
   local: string;
