@@ -27,7 +27,7 @@ const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
 export type AppServer = { url: string; process: ChildProcess };
 
 /** The simulated eID put in pcscd's virtual reader for a test (eid-sim's flags). */
-export type CardOptions = { applet: '1.7' | '1.8'; pin: string };
+export type CardOptions = { applet: '1.7' | '1.8'; pin: string; givenNames?: string };
 
 type Options = {
   /** Register the card bridge as native host in the profile (false: "bridge not installed"). */
@@ -206,7 +206,8 @@ export const test = base.extend<Options & TestFixtures, WorkerOptions & WorkerFi
     await pcscd.plugReaderIn();
     let simulator: ChildProcess;
     const insert = async () => {
-      simulator = spawn(path.join(BIN_DIR, 'eid-sim'), ['--applet', cardOptions.applet, '--pin', cardOptions.pin], {
+      const names = cardOptions.givenNames === undefined ? [] : ['--given-names', cardOptions.givenNames];
+      simulator = spawn(path.join(BIN_DIR, 'eid-sim'), ['--applet', cardOptions.applet, '--pin', cardOptions.pin, ...names], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -229,7 +230,7 @@ export const test = base.extend<Options & TestFixtures, WorkerOptions & WorkerFi
       await exited;
     };
     await insert();
-    await use({ holder: 'Jan Pieter Peeters', remove, insert });
+    await use({ holder: `${cardOptions.givenNames ?? 'Jan Pieter'} Peeters`, remove, insert });
     await remove();
   },
 

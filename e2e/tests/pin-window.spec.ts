@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import { BIN_DIR, DIST_DIR, expect, startServer, test } from './fixtures';
 
+import { expectAccessible } from './pages/accessibility';
 import { CardCheck, PinWindow } from './pages/card-check';
 
 for (const applet of ['1.7', '1.8'] as const) {
@@ -29,6 +30,7 @@ for (const applet of ['1.7', '1.8'] as const) {
       await expect(pinWindow.detail('operation')).toHaveText('a test of your card and PIN (nothing is sent to eHealth)');
       await expect(pinWindow.detail('about')).toContainText('a random test value made by the extension for this site');
       await expect(pinWindow.detail('subject')).toBeHidden();
+      await expect(pinWindow.detail('mixed-scripts')).toBeHidden();
       await expect(pinWindow.pin).toBeFocused();
       const closed = pinWindow.closed();
       await pinWindow.enterPin('1234');
@@ -248,4 +250,24 @@ test('the PIN window takes no keys typed before it showed what is signed, and no
   // The person's own PIN then signs.
   await pinWindow.enterPin('1234');
   await expect(check.result).toHaveAttribute('data-state', 'ok');
+});
+
+// A card whose given names mix alphabets, as a look-alike name would (a Cyrillic "а" in a Latin
+// name): the PIN window shows the name as the card has it and warns, in the browser's language;
+// in the gallery in four languages.
+test.describe('a card holder name that mixes alphabets', () => {
+  test.use({ cardOptions: { applet: '1.7', pin: '1234', givenNames: 'J\u0430n Pieter' } });
+  for (const lang of ['nl', 'fr', 'de', 'en'] as const) {
+    test.describe(() => {
+      test.use({ browserLanguage: lang });
+      test(`the PIN window flags it, in the gallery and WCAG 2.1 AA (${lang})`, async ({ page, context, appServer, card }, testInfo) => {
+        expect(card.holder).toBe('J\u0430n Pieter Peeters');
+        const { pinWindow } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
+        await expect(pinWindow.page.locator('html')).toHaveAttribute('lang', lang);
+        await expect(pinWindow.detail('mixed-scripts')).toBeVisible();
+        await expect(pinWindow.detail('mixed-scripts')).not.toBeEmpty();
+        await expectAccessible(pinWindow.page, testInfo, `pin-window-mixed-scripts-${lang}`);
+      });
+    });
+  }
 });

@@ -2,7 +2,7 @@
 //! virtual reader.
 //!
 //!     eid-sim [--vpcd 127.0.0.1:35963] [--pin 1234] [--seed 1] [--applet 1.7|1.8]
-//!             [--no-signature-certificate]
+//!             [--no-signature-certificate] [--given-names "Jan Pieter"] [--surname Peeters]
 //!
 //! Prints `card inserted` once connected; Ctrl-C or closing pcscd removes the card.
 
@@ -32,6 +32,10 @@ fn main() -> ExitCode {
                 };
                 applet.map(|applet| holder.applet = applet)
             }
+            // Names as a card may carry them, in any script: what the PIN window must show
+            // faithfully (and flag when one name mixes alphabets).
+            "--given-names" => args.next().map(|value| holder.given_names = value),
+            "--surname" => args.next().map(|value| holder.surname = value),
             "--no-signature-certificate" => {
                 holder.has_signature_certificate = false;
                 Some(())
@@ -39,7 +43,10 @@ fn main() -> ExitCode {
             _ => None,
         };
         if parsed.is_none() {
-            eprintln!("usage: eid-sim [--vpcd HOST:PORT] [--pin DIGITS] [--seed N] [--applet 1.7|1.8] [--no-signature-certificate]");
+            eprintln!(
+                "usage: eid-sim [--vpcd HOST:PORT] [--pin DIGITS] [--seed N] [--applet 1.7|1.8] \
+                 [--no-signature-certificate] [--given-names NAMES] [--surname NAME]"
+            );
             return ExitCode::from(2);
         }
     }
