@@ -30,6 +30,11 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const FIREFOX_EXTENSION_ID = 'development@ehcert.be';
 /** The release build's add-on id, `ehcert_shared::bridge::RELEASE_FIREFOX_EXTENSION_ID`. */
 export const RELEASE_FIREFOX_EXTENSION_ID = 'extension@ehcert.be';
+/** The languages of the extensions' names and descriptions (`_locales/<lang>/messages.json`),
+ *  the app's four; English is the manifests' `default_locale`. */
+export const LOCALES = ['de', 'en', 'fr', 'nl'];
+const LOCALE_FILES = LOCALES.map((lang) => `_locales/${lang}/messages.json`);
+
 /** Every file the extension is made of, besides the manifest. */
 export const FILES = [
   'background.js',
@@ -50,10 +55,11 @@ export const FILES = [
   'consent.js',
   'options.html',
   'options.js',
+  ...LOCALE_FILES,
 ];
 
 /** Every file the kiosk extension is made of, besides the manifest (in kiosk/). */
-export const KIOSK_FILES = ['background.js', 'content.js'];
+export const KIOSK_FILES = ['background.js', 'content.js', ...LOCALE_FILES];
 
 /**
  * The kiosk extension's manifest, from its development manifest (kiosk/manifest.json).
@@ -95,10 +101,13 @@ export function manifestFor(base, { browser, origins }) {
         // The first release (142; desktop 140) that reads `data_collection_permissions` on both
         // desktop and Android (web-ext lint); Debian's firefox-esr is 153.
         strict_min_version: '142.0',
-        // Firefox's built-in data consent (MDN, manifest.json browser_specific_settings): the data an
-        // extension collects and transmits outside itself. This one sends nothing to any server:
-        // what it reads from the card goes to the page in this browser, nowhere else.
-        data_collection_permissions: { required: ['none'] },
+        // Firefox's built-in data consent (Extension Workshop, "Firefox built-in consent for data
+        // collection and transmission"): the data an extension collects or transmits outside
+        // itself. This one hands the page what the card says of its holder (name, national
+        // number, certificates; the address and birth date after consent), and the page, which is
+        // a remote site's, sends some of it to eHealth: personally identifying information,
+        // without which it cannot work. The PIN goes to the card bridge on this computer only.
+        data_collection_permissions: { required: ['personallyIdentifyingInfo'] },
       },
     };
   } else if (browser !== 'chromium') {
@@ -150,7 +159,10 @@ export async function buildExtension({ browser, kiosk, origins, out, peerId }) {
   const base = JSON.parse(await readFile(path.join(source, 'manifest.json'), 'utf8'));
   const manifest = (kiosk ? kioskManifestFor : manifestFor)(base, { browser, origins });
   await mkdir(out, { recursive: true });
-  for (const file of kiosk ? KIOSK_FILES : FILES) await copyFile(path.join(source, file), path.join(out, file));
+  for (const file of kiosk ? KIOSK_FILES : FILES) {
+    await mkdir(path.dirname(path.join(out, file)), { recursive: true });
+    await copyFile(path.join(source, file), path.join(out, file));
+  }
   if (peerId !== undefined) {
     // A Chromium id: 32 letters a to p.
     if (!/^[a-p]{32}$/.test(peerId)) throw new Error(`--peer-id must be an extension id (32 letters a to p), not ${peerId}`);

@@ -80,9 +80,15 @@ export function zip(files) {
   return Buffer.concat([...parts, directory, end]);
 }
 
-/** @param {string} dir */
+/**
+ * Every file under `dir`, named by its path from `dir` with `/` (as a zip names them).
+ * @param {string} dir
+ */
 async function filesOf(dir) {
-  const names = (await readdir(dir)).sort();
+  const names = (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join('/'))
+    .sort();
   return Promise.all(names.map(async (name) => ({ name, data: await readFile(path.join(dir, name)) })));
 }
 

@@ -12,6 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { FILES, FIREFOX_EXTENSION_ID, KIOSK_FILES, RELEASE_FIREFOX_EXTENSION_ID, buildExtension, kioskManifestFor, manifestFor } from '../build.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** Every file under `dir`, by its path from `dir`. @param {string} dir */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)))
+    .sort();
+}
 const base = JSON.parse(readFileSync(path.join(HERE, '..', 'manifest.json'), 'utf8'));
 const kioskBase = JSON.parse(readFileSync(path.join(HERE, '..', 'kiosk', 'manifest.json'), 'utf8'));
 // Written from the Rust constants by shared/tests/constants.rs.
@@ -23,7 +31,8 @@ test('the Firefox manifest uses background scripts and the add-on id the card br
   const firefox = manifestFor(base, { browser: 'firefox' });
   assert.deepEqual(firefox.background, { scripts: ['background.js'], type: 'module' });
   assert.equal(firefox.browser_specific_settings.gecko.id, FIREFOX_EXTENSION_ID);
-  assert.deepEqual(firefox.browser_specific_settings.gecko.data_collection_permissions, { required: ['none'] });
+  // The card holder's data goes to the page, a remote site's: declared, never "none".
+  assert.deepEqual(firefox.browser_specific_settings.gecko.data_collection_permissions, { required: ['personallyIdentifyingInfo'] });
   assert.equal(FIREFOX_EXTENSION_ID, constants.firefox_extension_id);
   assert.equal(firefox.key, undefined);
   assert.deepEqual(firefox.content_scripts, base.content_scripts);
@@ -65,7 +74,7 @@ test('the build writes every file the manifest and the pages refer to, and no pa
   const out = mkdtempSync(path.join(tmpdir(), 'ehcert-extension-'));
   try {
     execFileSync(process.execPath, [path.join(HERE, '..', 'build.mjs'), '--browser', 'firefox', '--out', out]);
-    const written = readdirSync(out).sort();
+    const written = filesUnder(out);
     assert.deepEqual(written, [...FILES, 'manifest.json'].sort());
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     assert.equal(manifest.web_accessible_resources, undefined, 'a page must not be able to frame the PIN window');
@@ -105,7 +114,7 @@ test('the kiosk extension runs on the same origins as the extension, and its rel
   const out = mkdtempSync(path.join(tmpdir(), 'ehcert-kiosk-'));
   try {
     execFileSync(process.execPath, [path.join(HERE, '..', 'build.mjs'), '--browser', 'chromium', '--kiosk', '--out', out, '--origin', 'https://app.ehcert.be']);
-    assert.deepEqual(readdirSync(out).sort(), [...KIOSK_FILES, 'manifest.json'].sort());
+    assert.deepEqual(filesUnder(out), [...KIOSK_FILES, 'manifest.json'].sort());
     const written = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     assert.deepEqual(written.content_scripts[0].matches, ['https://app.ehcert.be/*']);
   } finally {

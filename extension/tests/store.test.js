@@ -1,0 +1,61 @@
+// @ts-check
+// The store rules that can be checked without the stores: what the Chrome Web Store, Edge Add-ons
+// and addons.mozilla.org refuse or hold an upload for, on the packages release.mjs writes.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { LOCALES, kioskManifestFor, manifestFor } from '../build.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const EXTENSIONS = [
+  { name: 'the extension', dir: path.join(HERE, '..') },
+  { name: 'the kiosk extension', dir: path.join(HERE, '..', 'kiosk') },
+];
+// Chrome Web Store: a description of at most 132 characters ("Supplying Images" and the
+// manifest's `description`: "no more than 132 characters"); addons.mozilla.org: a name of at
+// most 50 (Chrome's is 75). Counted in characters as the stores count them, not bytes.
+const MAX_DESCRIPTION = 132;
+const MAX_NAME = 50;
+
+/** @param {string} dir @param {string} lang */
+function messagesOf(dir, lang) {
+  return JSON.parse(readFileSync(path.join(dir, '_locales', lang, 'messages.json'), 'utf8'));
+}
+
+for (const { name, dir } of EXTENSIONS) {
+  test(`${name}: its name and description in the app's four languages, within the stores' limits`, () => {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    assert.ok(LOCALES.includes(manifest.default_locale), 'the default language is one of the four');
+    const placeholders = [...JSON.stringify(manifest).matchAll(/__MSG_(\w+)__/g)].map((match) => match[1]);
+    assert.deepEqual(placeholders.sort(), ['extDescription', 'extName'], 'the name and description come from _locales');
+    const englishKeys = Object.keys(messagesOf(dir, 'en')).sort();
+    for (const lang of LOCALES) {
+      const messages = messagesOf(dir, lang);
+      assert.deepEqual(Object.keys(messages).sort(), englishKeys, `${lang} has every message`);
+      const text = (/** @type {string} */ key) => /** @type {string} */ (messages[key].message);
+      assert.ok(text('extName').length > 0 && [...text('extName')].length <= MAX_NAME, `${lang} name: ${text('extName')}`);
+      const description = [...text('extDescription')].length;
+      assert.ok(description > 0 && description <= MAX_DESCRIPTION, `${lang} description is ${description} characters`);
+      if (lang !== 'en') assert.notEqual(text('extDescription'), messagesOf(dir, 'en').extDescription.message, `${lang} is translated`);
+    }
+  });
+}
+
+test('no release package carries a development key, and Firefox is told what data leaves the extension', () => {
+  const base = JSON.parse(readFileSync(path.join(HERE, '..', 'manifest.json'), 'utf8'));
+  const kioskBase = JSON.parse(readFileSync(path.join(HERE, '..', 'kiosk', 'manifest.json'), 'utf8'));
+  const origins = ['https://app.ehcert.be'];
+  for (const manifest of [
+    manifestFor(base, { browser: 'chromium', origins }),
+    manifestFor(base, { browser: 'firefox', origins }),
+    kioskManifestFor(kioskBase, { browser: 'chromium', origins }),
+  ]) {
+    assert.equal(manifest.key, undefined);
+  }
+  const consent = manifestFor(base, { browser: 'firefox', origins }).browser_specific_settings.gecko.data_collection_permissions;
+  assert.ok(!consent.required.includes('none'), 'the extension hands the card holder\'s data to a remote page');
+  assert.ok(consent.required.includes('personallyIdentifyingInfo'));
+});
