@@ -25,6 +25,8 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { ICON_SIZES } from './icons/render.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The development build's add-on id, `ehcert_shared::bridge::FIREFOX_EXTENSION_ID`. */
 export const FIREFOX_EXTENSION_ID = 'development@ehcert.be';
@@ -56,6 +58,7 @@ export const FILES = [
   'options.html',
   'options.js',
   ...LOCALE_FILES,
+  ...ICON_SIZES.map((size) => `icons/icon-${size}.png`),
 ];
 
 /** Every file the kiosk extension is made of, besides the manifest (in kiosk/). */

@@ -20,7 +20,7 @@ function entries(/** @type {string} */ archive) {
   const script = `import json, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 assert z.testzip() is None
-print(json.dumps({i.filename: [z.read(i).decode(), i.date_time[0], oct(i.external_attr >> 16)] for i in z.infolist()}))`;
+print(json.dumps({i.filename: [z.read(i).decode("utf-8", "replace"), i.date_time[0], oct(i.external_attr >> 16)] for i in z.infolist()}))`;
   return JSON.parse(execFileSync('python3', ['-c', script, archive], { encoding: 'utf8' }));
 }
 

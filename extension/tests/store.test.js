@@ -7,7 +7,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { LOCALES, kioskManifestFor, manifestFor } from '../build.mjs';
+import { FILES, LOCALES, kioskManifestFor, manifestFor } from '../build.mjs';
+import { ICON_SIZES } from '../icons/render.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const EXTENSIONS = [
@@ -58,4 +59,25 @@ test('no release package carries a development key, and Firefox is told what dat
   const consent = manifestFor(base, { browser: 'firefox', origins }).browser_specific_settings.gecko.data_collection_permissions;
   assert.ok(!consent.required.includes('none'), 'the extension hands the card holder\'s data to a remote page');
   assert.ok(consent.required.includes('personallyIdentifyingInfo'));
+});
+
+/**
+ * A PNG's width, height, bit depth and colour type, from its IHDR chunk (PNG, W3C 2003, §11.2.2).
+ * @param {Buffer} png
+ */
+function pngHeader(png) {
+  assert.ok(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'a PNG signature');
+  assert.equal(png.toString('latin1', 12, 16), 'IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), depth: png[24], colour: png[25] };
+}
+
+test('icons at 16, 32, 48 and 128 px, square, with transparency, named by the manifest and built', () => {
+  const manifest = JSON.parse(readFileSync(path.join(HERE, '..', 'manifest.json'), 'utf8'));
+  assert.deepEqual(Object.keys(manifest.icons).map(Number).sort((a, b) => a - b), ICON_SIZES);
+  for (const size of ICON_SIZES) {
+    const file = manifest.icons[size];
+    assert.ok(FILES.includes(file), `${file} is in the packages`);
+    // Colour type 6: RGBA, so the corners around the rounded square stay transparent.
+    assert.deepEqual(pngHeader(readFileSync(path.join(HERE, '..', file))), { width: size, height: size, depth: 8, colour: 6 }, file);
+  }
 });
