@@ -1,7 +1,8 @@
 //! Home: what ehcert does, the two tasks most people come for first (a new certificate, a
 //! renewal), what a person needs (the extension and the card bridge checked live), the other
-//! tasks grouped, and who runs the site and whom to contact (the operator's `operator` and
-//! `support` settings).
+//! tasks grouped, who runs the site and whom to contact (the operator's `operator` and
+//! `support` settings), and the privacy page in the person's language (`app/privacy/`, static
+//! pages the extension's store listings link to).
 
 use ehcert_shared::page::Status;
 use leptos::prelude::*;
@@ -9,7 +10,7 @@ use leptos::prelude::*;
 use crate::{
     components::Shell,
     error::AppError,
-    i18n::{strings, use_lang, Lang, Strings},
+    i18n::{code, strings, use_lang, Lang, Strings},
     services::{
         bridge::{use_bridge, BridgeClient},
         install, offer,
@@ -49,6 +50,11 @@ pub fn App() -> impl IntoView {
                 <TaskList tasks=&TASKS[2..] class="tasks" t />
             </nav>
             <OperatorLine lang />
+            <p class="privacy-link">
+                <a href=move || format!("/privacy/{}.html", code(lang.get())) data-testid="privacy">
+                    {move || t().privacy}
+                </a>
+            </p>
         </Shell>
     }
 }
