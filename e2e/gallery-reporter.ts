@@ -2,6 +2,8 @@
 // attachments of tests/pages/accessibility.ts) into one page, e2e/playwright-report/gallery/
 // index.html: each screen side by side at the kiosk's and a laptop's window size, in the order
 // the tests took them. A reviewer sees the whole app, in every language tested, at a glance.
+// The stores' screenshots (`store:` attachments, tests/store-listing.spec.ts) go beside it, into
+// e2e/playwright-report/store/<lang>-<n>.png, ready for the listings.
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -14,6 +16,7 @@ const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeA
 export default class GalleryReporter implements Reporter {
   private shots: Shot[] = [];
   private folder = '';
+  private storeShots: { name: string; body: Buffer }[] = [];
 
   onBegin(config: FullConfig) {
     // Beside the HTML report: e2e/playwright-report/gallery (the config file's folder).
@@ -25,10 +28,20 @@ export default class GalleryReporter implements Reporter {
       if (attachment.name.startsWith('screen: ') && attachment.path) {
         this.shots.push({ test: test.title, name: attachment.name.slice('screen: '.length), file: attachment.path });
       }
+      if (attachment.name.startsWith('store: ') && attachment.body) {
+        this.storeShots.push({ name: attachment.name.slice('store: '.length), body: attachment.body });
+      }
     }
   }
 
   onEnd() {
+    if (this.storeShots.length > 0) {
+      const store = path.join(path.dirname(this.folder), 'store');
+      rmSync(store, { recursive: true, force: true });
+      mkdirSync(store, { recursive: true });
+      for (const { name, body } of this.storeShots) writeFileSync(path.join(store, `${name.replace(/[^a-z0-9-]/g, '')}.png`), body);
+      console.log(`${this.storeShots.length} store screenshots: ${path.relative(process.cwd(), store)}`);
+    }
     if (this.shots.length === 0) return;
     rmSync(this.folder, { recursive: true, force: true });
     mkdirSync(this.folder, { recursive: true });

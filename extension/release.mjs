@@ -7,6 +7,8 @@
 //   ehcert-<version>-chromium.zip        the Chrome Web Store's and Edge Add-ons' upload
 //   ehcert-<version>-firefox.xpi         addons.mozilla.org's upload (add-on id extension@ehcert.be)
 //   ehcert-kiosk-<version>-chromium.zip  the kiosk extension, for the organisation's kiosks
+//   ehcert-<version>-listing.json        the stores' listing texts per language, with the
+//                                        privacy page's address on the first hosted origin
 //   SHA256SUMS
 // each a release build for the given hosted origins (build.mjs: no development key, the release
 // add-on id). The archives are reproducible: the same sources give the same bytes (entries in
@@ -19,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32, deflateRawSync } from 'node:zlib';
 
-import { buildExtension } from './build.mjs';
+import { LOCALES, buildExtension } from './build.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -93,6 +95,28 @@ async function filesOf(dir) {
 }
 
 /**
+ * What each store's listing says, per language (store/<lang>.json, and the name and summary the
+ * packages carry in _locales), with the privacy page on the hosted origin (the app serves it:
+ * app/privacy/). The screenshots come from the end-to-end gallery (e2e/playwright-report/store/).
+ * @param {string} origin the first hosted origin
+ */
+export async function listing(origin) {
+  /** @type {Record<string, {name: string, summary: string, description: string, privacy_url: string}>} */
+  const languages = {};
+  for (const lang of LOCALES) {
+    const messages = JSON.parse(await readFile(path.join(HERE, '_locales', lang, 'messages.json'), 'utf8'));
+    const store = JSON.parse(await readFile(path.join(HERE, 'store', `${lang}.json`), 'utf8'));
+    languages[lang] = {
+      name: messages.extName.message,
+      summary: messages.extDescription.message,
+      description: store.description,
+      privacy_url: new URL(store.privacy_page, origin).href,
+    };
+  }
+  return { default_language: 'en', languages };
+}
+
+/**
  * Builds the release packages for `origins` into `out`; returns their file names.
  * @param {{origins: string[], out: string, ids?: {extension?: string, kiosk?: string}}} options
  *   `ids`: the ids the extension and the kiosk extension are published under, so that the
@@ -119,8 +143,12 @@ export async function release({ origins, out, ids = {} }) {
       await writeFile(path.join(out, name), archive);
       sums.push(`${createHash('sha256').update(archive).digest('hex')}  ${name}\n`);
     }
+    const listingName = `ehcert-${version}-listing.json`;
+    const listingText = `${JSON.stringify(await listing(origins[0]), null, 2)}\n`;
+    await writeFile(path.join(out, listingName), listingText);
+    sums.push(`${createHash('sha256').update(listingText).digest('hex')}  ${listingName}\n`);
     await writeFile(path.join(out, 'SHA256SUMS'), sums.join(''));
-    return builds.map(([name]) => name);
+    return [...builds.map(([name]) => name), listingName];
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -151,6 +151,29 @@ test.describe('in a German browser', () => {
   });
 });
 
+// The privacy page the extension's store listings link to (app/privacy/), reached from the home
+// page in the person's language, served under the same strict CSP as the app.
+for (const [code, language, heading] of [
+  ['nl', 'Nederlands', 'ehcert en uw gegevens'],
+  ['fr', 'Français', 'ehcert et vos données'],
+  ['de', 'Deutsch', 'ehcert und Ihre Daten'],
+  ['en', 'English', 'ehcert and your data'],
+] as const) {
+  test(`the privacy page in ${language}, from the home page, in the gallery and WCAG 2.1 AA`, async ({ page, appServer }, testInfo) => {
+    await page.goto(appServer.url);
+    await page.locator('#language').selectOption({ label: language });
+    await page.locator(`html[lang="${code}"]`).waitFor();
+    await page.getByTestId('privacy').click();
+    await expect(page).toHaveURL(new RegExp(`/privacy/${code}\\.html$`));
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+    await expect(page.locator('html')).toHaveAttribute('lang', code);
+    const served = await page.request.get(page.url());
+    expect(served.headers()['content-security-policy']).toContain("default-src 'none'");
+    expect(await served.text()).not.toContain('<script');
+    await expectAccessible(page, testInfo, `privacy-${code}`);
+  });
+}
+
 /** Every screen and its English title (app/lang/en.json). */
 const SCREENS: [string, string][] = [
   ['', 'eHealth certificate'],

@@ -30,7 +30,12 @@ test('one command writes the three store packages and their checksums, the same 
     for (const out of [first, second]) {
       execFileSync(process.execPath, [RELEASE, '--origin', 'https://app.ehcert.be', '--out', out]);
     }
-    const names = [`ehcert-${version}-chromium.zip`, `ehcert-${version}-firefox.xpi`, `ehcert-kiosk-${version}-chromium.zip`];
+    const names = [
+      `ehcert-${version}-chromium.zip`,
+      `ehcert-${version}-firefox.xpi`,
+      `ehcert-kiosk-${version}-chromium.zip`,
+      `ehcert-${version}-listing.json`,
+    ];
     assert.deepEqual(readdirSync(first).sort(), [...names, 'SHA256SUMS'].sort());
     for (const name of [...names, 'SHA256SUMS']) {
       assert.ok(readFileSync(path.join(first, name)).equals(readFileSync(path.join(second, name))), `${name} is reproducible`);

@@ -2,13 +2,14 @@
 // The store rules that can be checked without the stores: what the Chrome Web Store, Edge Add-ons
 // and addons.mozilla.org refuse or hold an upload for, on the packages release.mjs writes.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { FILES, LOCALES, kioskManifestFor, manifestFor } from '../build.mjs';
 import { ICON_SIZES } from '../icons/render.mjs';
+import { listing } from '../release.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const EXTENSIONS = [
@@ -79,5 +80,22 @@ test('icons at 16, 32, 48 and 128 px, square, with transparency, named by the ma
     assert.ok(FILES.includes(file), `${file} is in the packages`);
     // Colour type 6: RGBA, so the corners around the rounded square stay transparent.
     assert.deepEqual(pngHeader(readFileSync(path.join(HERE, '..', file))), { width: size, height: size, depth: 8, colour: 6 }, file);
+  }
+});
+
+// Chrome Web Store: a detailed description of at most 16 000 characters; addons.mozilla.org: a
+// summary of at most 250 (the manifest's description, checked above at 132) and a privacy
+// policy for an add-on that transmits personal data.
+test('the listing in four languages links to the privacy page the app serves in that language', async () => {
+  const { languages } = await listing('https://app.ehcert.be');
+  assert.deepEqual(Object.keys(languages).sort(), [...LOCALES].sort());
+  for (const [lang, entry] of Object.entries(languages)) {
+    const length = [...entry.description].length;
+    assert.ok(length >= 200 && length <= 16_000, `${lang} description is ${length} characters`);
+    if (lang !== 'en') assert.notEqual(entry.description, languages.en.description, `${lang} is translated`);
+    assert.equal(entry.privacy_url, `https://app.ehcert.be/privacy/${lang}.html`);
+    const page = path.join(HERE, '..', '..', 'app', 'privacy', `${lang}.html`);
+    assert.ok(existsSync(page), `the app has ${lang}'s privacy page`);
+    assert.match(readFileSync(page, 'utf8'), new RegExp(`<html lang="${lang}">`));
   }
 });
