@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { BIN_DIR, DIST_DIR, EXTENSION_DIR, ROOT, expect, startServer, test } from './fixtures';
+import { BIN_DIR, DIST_DIR, EXTENSION_DIR, ROOT, expect, installNativeHost, startServer, test } from './fixtures';
 
 const bridgeVersion = async () => {
   const manifest = await readFile(path.join(ROOT, 'Cargo.toml'), 'utf8');
@@ -35,6 +35,20 @@ test.describe('without the card software installed', () => {
     await expect(bridge).toContainText('card software is not installed on this computer');
     // The server was told no download address: no link, the words say what to do.
     await expect(page.locator('a.install')).toHaveCount(0);
+  });
+
+  test('the page notices the card software once it is installed, without a reload', async ({ page, appServer, profileDir }) => {
+    await page.goto(appServer.url);
+    const bridge = page.locator('[data-component="bridge"]');
+    await expect(bridge).toHaveAttribute('data-state', 'bad');
+    await expect(page.getByTestId('looking-again')).toHaveText('This page looks for it again every few seconds: no need to reload.');
+    // A mark the page would lose if it were loaded again.
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    await installNativeHost(profileDir);
+    await expect(bridge).toHaveAttribute('data-state', 'ok', { timeout: 10_000 });
+    await expect(bridge).toHaveText(`Connected, version ${await bridgeVersion()}`);
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    await expect(page.getByTestId('looking-again')).toHaveCount(0);
   });
 
   test("with the operator’s download addresses, the page links to this system’s package", async ({ page }) => {

@@ -316,7 +316,7 @@ export function forEachCardRun(body: (words: Words) => void) {
 
 /** Registers the card bridge for this browser profile with the bridge's own installer
  *  (`<profile>/NativeMessagingHosts/`, extension/NATIVE-MESSAGING.md §4). */
-async function installNativeHost(profile: string) {
+export async function installNativeHost(profile: string) {
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn(path.join(BIN_DIR, 'card-bridge'), ['install', '--browser', 'chromium', '--user-data-dir', profile]);
     let text = '';

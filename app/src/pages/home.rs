@@ -4,6 +4,8 @@
 //! `support` settings), and the privacy page in the person's language (`app/privacy/`, static
 //! pages the extension's store listings link to).
 
+use std::time::Duration;
+
 use ehcert_shared::page::Status;
 use leptos::prelude::*;
 
@@ -108,18 +110,40 @@ const TASKS: [(&str, Words, Words); 9] = [
     ("diagnostics", |t| t.task_check, |t| t.task_check_line),
 ];
 
-/// The chain page → extension → card bridge, each with its state in words.
+/// How soon the page looks again for a card bridge it did not find. Browsers read the bridge's
+/// host manifest at each connection (extension/NATIVE-MESSAGING.md), so a bridge installed, or
+/// updated, while this page is open is found without a reload.
+const LOOK_AGAIN: Duration = Duration::from_secs(3);
+
+/// The chain page → extension → card bridge, each with its state in words. While the extension
+/// answers but the bridge does not, it is looked for again every [`LOOK_AGAIN`]; a missing
+/// extension is not (a browser does not put a newly installed extension into open pages).
 #[component]
 fn Components(bridge: BridgeClient, lang: RwSignal<Lang>) -> impl IntoView {
+    let looks = RwSignal::new(0_u32);
     let status = LocalResource::new(move || {
+        looks.track();
         let bridge = bridge.clone();
-        async move { bridge.status().await }
+        async move {
+            let result = bridge.status().await;
+            if matches!(&result, Err(err) if !matches!(err, AppError::ExtensionMissing)) {
+                // Gone with the page: a disposed signal takes no update, and the looking stops.
+                set_timeout(
+                    move || {
+                        let _ = looks.try_update(|n| *n += 1);
+                    },
+                    LOOK_AGAIN,
+                );
+            }
+            result
+        }
     });
     let t = move || strings(lang.get());
+    // A transition, not a suspense: looking again keeps what is shown until the answer changes.
     view! {
-        <Suspense fallback=move || view! { <p role="status">{t().looking_for_extension}</p> }>
+        <Transition fallback=move || view! { <p role="status">{t().looking_for_extension}</p> }>
             {move || status.get().map(|result| view! { <StatusList result lang /> })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -193,6 +217,9 @@ fn HealthLine(label: &'static str, health: Health, lang: RwSignal<Lang>) -> impl
             <span class="state-bad" data-state="bad" data-component=label>{move || t().not_available} " " {text}</span>
             {install.map(|Install { address, words }| view! {
                 " " <a class="install" href=address data-install=label>{move || words(t())}</a>
+            })}
+            {(label == "bridge").then(|| view! {
+                " " <span class="hint" data-testid="looking-again">{move || t().looking_again}</span>
             })}
         }
         .into_any(),
