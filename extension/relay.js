@@ -4,8 +4,10 @@
 
 /** Name of the native host, as in the host manifests (`ehcert_shared::bridge::HOST_NAME`). */
 export const HOST_NAME = 'be.ehcert.card_bridge';
-/** `ehcert_shared::PROTOCOL_VERSION` this extension speaks. */
+/** `ehcert_shared::PROTOCOL_VERSION`: the newest protocol this extension speaks. */
 export const PROTOCOL_VERSION = 2;
+/** `ehcert_shared::compat::PROTOCOLS`: every protocol this extension speaks, oldest first. */
+export const PROTOCOLS = [2];
 /** Name of the runtime port the content script opens. */
 export const PAGE_PORT_NAME = 'ehcert-page';
 /** Name of the runtime port the PIN window opens. */
@@ -432,24 +434,53 @@ export function nativeDisconnectFailure(message, afterHello = false) {
 }
 
 /**
- * Checks the bridge's first frame. Returns `{ hello }` or `{ failure }`.
- * @param {unknown} frame
+ * The highest version in both lists, or which side is too old (`ehcert_shared::compat::
+ * choose_protocol`, the same rule and cases): `{ version }` or `{ outdated: 'ours' | 'theirs' }`.
+ * @param {readonly number[]} ours
+ * @param {readonly number[]} theirs
+ * @returns {{version: number} | {outdated: 'ours' | 'theirs'}}
  */
-export function checkHello(frame) {
+export function chooseProtocol(ours, theirs) {
+  const shared = ours.filter((version) => theirs.includes(version));
+  if (shared.length > 0) return { version: Math.max(...shared) };
+  if (ours.length === 0) return { outdated: 'ours' };
+  if (theirs.length > 0 && Math.max(...ours) < Math.min(...theirs)) return { outdated: 'ours' };
+  return { outdated: 'theirs' };
+}
+
+/**
+ * Checks the bridge's first frame. Returns `{ hello }` with the protocol both speak, or
+ * `{ failure }`. A bridge says the protocol it speaks unless told otherwise (`protocol`, its
+ * oldest) and, from the releases after the first protocol-2 one, every protocol it serves
+ * (`protocols`); an older or a newer bridge is used as long as it shares a protocol with this
+ * extension (ARCHITECTURE.md, "Releases that live together").
+ * @param {unknown} frame
+ * @param {readonly number[]} [ours] the protocols this extension speaks (tests name others)
+ */
+export function checkHello(frame, ours = PROTOCOLS) {
   const hello = isPlainObject(frame) && frame.type === 'hello' ? frame.args : undefined;
   if (!isPlainObject(hello) || typeof hello.bridge_version !== 'string' || !Number.isInteger(hello.protocol)) {
     return { failure: failure('bad-request', 'The card bridge did not introduce itself.') };
   }
-  if (hello.protocol !== PROTOCOL_VERSION) {
-    const update = Number(hello.protocol) < PROTOCOL_VERSION ? 'the card bridge' : 'the browser extension';
-    return {
-      failure: failure(
-        'version-mismatch',
-        `Bridge protocol ${hello.protocol}, extension protocol ${PROTOCOL_VERSION}: update ${update}.`,
-      ),
-    };
+  const listed = hello.protocols;
+  if (listed !== undefined && !(Array.isArray(listed) && listed.length > 0 && listed.every(Number.isInteger) && listed.includes(hello.protocol))) {
+    return { failure: failure('bad-request', 'The card bridge listed its protocols wrongly.') };
   }
-  return { hello: { bridge_version: hello.bridge_version, protocol: hello.protocol } };
+  const theirs = /** @type {number[]} */ (listed ?? [hello.protocol]);
+  const chosen = chooseProtocol(ours, theirs);
+  const range = (/** @type {readonly number[]} */ versions) => versions.join(', ');
+  // The bridge speaks its `protocol` until told otherwise; telling it comes with the first
+  // protocol after 2 (`use-protocol`), so until then the shared version must be that one.
+  if ('version' in chosen && chosen.version === hello.protocol) {
+    return { hello: { bridge_version: hello.bridge_version, protocol: chosen.version } };
+  }
+  const update = 'outdated' in chosen && chosen.outdated === 'theirs' ? 'the card bridge' : 'the browser extension';
+  return {
+    failure: failure(
+      'version-mismatch',
+      `Bridge protocols ${range(theirs)}, extension protocols ${range(ours)}: update ${update}.`,
+    ),
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 
 use ehcert_shared::{
     bridge::{Failure, FromBridge, Hello, Outcome, Reply, Request},
-    ErrorCode, PROTOCOL_VERSION,
+    ErrorCode,
 };
 
 use crate::{
@@ -23,9 +23,11 @@ pub(crate) fn run(
     card: &mut impl CardService,
     log: &mut Log,
 ) -> Result<(), BridgeError> {
-    let hello =
-        Hello { bridge_version: env!("CARGO_PKG_VERSION").to_owned(), protocol: PROTOCOL_VERSION };
-    log.line(format_args!("hello: bridge {} protocol {}", hello.bridge_version, hello.protocol));
+    let hello = Hello::of_this_build(env!("CARGO_PKG_VERSION"));
+    log.line(format_args!(
+        "hello: bridge {} protocol {} of {:?}",
+        hello.bridge_version, hello.protocol, hello.protocols
+    ));
     send(&mut output, &FromBridge::Hello(hello))?;
     loop {
         let body = match frame::read_frame(&mut input) {
@@ -91,7 +93,10 @@ fn salvage_id(body: &[u8]) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use ehcert_shared::bridge::{CardHolder, CardInfo, Reader, Sign};
+    use ehcert_shared::{
+        bridge::{CardHolder, CardInfo, Reader, Sign},
+        PROTOCOL_VERSION,
+    };
 
     use super::*;
     use crate::approval::{tests::card, Approved, SigningCard};
@@ -314,7 +319,8 @@ mod tests {
             frames,
             vec![FromBridge::Hello(Hello {
                 bridge_version: env!("CARGO_PKG_VERSION").into(),
-                protocol: PROTOCOL_VERSION
+                protocol: PROTOCOL_VERSION,
+                protocols: vec![PROTOCOL_VERSION],
             })]
         );
     }

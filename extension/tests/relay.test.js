@@ -13,10 +13,12 @@ import {
   MAX_REQUEST_FRAME,
   MAX_SHOWN_TEXT,
   PROTOCOL_VERSION,
+  PROTOCOLS,
   afterSignAttempt,
   allowListFromMatches,
   cardSummary,
   checkHello,
+  chooseProtocol,
   cleanText,
   mixesScripts,
   formatNationalNumber,
@@ -106,6 +108,41 @@ test('the golden bridge hello is accepted and a different protocol names what to
   const missing = checkHello(load('reject/from-bridge.hello-without-protocol.json'));
   assert.equal(present(missing.failure).args.code, 'bad-request');
   assert.equal(present(checkHello(load('from-bridge.readers.json')).failure).args.code, 'bad-request');
+});
+
+// The releases-together rule (ARCHITECTURE.md, "Releases that live together"), the same cases as
+// `ehcert_shared::compat`'s tests: the highest shared protocol, else the older side named.
+test('protocol choice: the highest version both speak, or which side is too old', () => {
+  assert.deepEqual(chooseProtocol([2], [2]), { version: 2 });
+  assert.deepEqual(chooseProtocol([2], [2, 3]), { version: 2 });
+  assert.deepEqual(chooseProtocol([2, 3], [2]), { version: 2 });
+  assert.deepEqual(chooseProtocol([3, 2], [3, 2, 4]), { version: 3 });
+  assert.deepEqual(chooseProtocol([2], [1]), { outdated: 'theirs' });
+  assert.deepEqual(chooseProtocol([2], [3, 4]), { outdated: 'ours' });
+  assert.deepEqual(chooseProtocol([], [2]), { outdated: 'ours' });
+  assert.deepEqual(chooseProtocol([2], []), { outdated: 'theirs' });
+});
+
+test('this extension with the bridges of other releases, both ways', () => {
+  // The first protocol-2 bridge lists no protocols; a later one lists what it serves.
+  const first = load('from-bridge.hello.json');
+  assert.equal(first.args.protocols, undefined);
+  assert.deepEqual(checkHello(first), { hello: { bridge_version: first.args.bridge_version, protocol: 2 } });
+  const later = load('from-bridge.hello-protocols.json');
+  assert.deepEqual(later.args.protocols, [2, 3]);
+  assert.deepEqual(checkHello(later), { hello: { bridge_version: later.args.bridge_version, protocol: 2 } });
+  // A newer bridge that no longer serves 2: update the extension; a protocol-1 bridge: the bridge.
+  const dropped = checkHello({ type: 'hello', args: { bridge_version: '2.0.0', protocol: 3, protocols: [3, 4] } });
+  assert.match(present(dropped.failure).args.detail, /update the browser extension/);
+  // An extension of a later release (2 and 3) still works with this release's bridge (2 alone).
+  assert.deepEqual(checkHello(first, [2, 3]).hello?.protocol, 2);
+  // An extension that dropped 2 names the bridge.
+  assert.match(present(checkHello(first, [3]).failure).args.detail, /update the card bridge/);
+  // A list that does not hold the protocol the bridge speaks is no hello.
+  for (const protocols of [[], [3], ['2'], 2]) {
+    const odd = checkHello({ type: 'hello', args: { bridge_version: '0.2.0', protocol: 2, protocols } });
+    assert.equal(present(odd.failure).args.code, 'bad-request', JSON.stringify(protocols));
+  }
 });
 
 test('native disconnect reasons map to stable codes', () => {
@@ -290,6 +327,7 @@ test('the constants are those of the Rust protocol crate (its golden constants f
   // Written and checked by `shared/tests/constants.rs` from the Rust constants themselves.
   const constants = load('constants/protocol.json');
   assert.equal(PROTOCOL_VERSION, constants.protocol_version);
+  assert.deepEqual(PROTOCOLS, constants.protocols);
   assert.equal(HOST_NAME, constants.host_name);
   assert.equal(MAX_PAGE_MESSAGE, constants.max_page_message);
   assert.equal(MAX_REQUEST_FRAME, constants.max_request_frame);

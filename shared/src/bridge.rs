@@ -51,15 +51,50 @@ pub enum FromBridge {
     Reply(Reply),
 }
 
-/// The bridge's introduction: who it is and which protocol it speaks.
+/// The bridge's introduction: who it is and which protocols it speaks ([`crate::compat`]).
+///
+/// ```json
+/// {"bridge_version": "0.1.1", "protocol": 2, "protocols": [2]}
+/// ```
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Hello {
     /// The bridge's package version, shown in the app and in support diagnostics.
     pub bridge_version: String,
-    /// [`crate::PROTOCOL_VERSION`] of the bridge build.
+    /// The protocol the bridge speaks unless told otherwise: the oldest it serves
+    /// ([`crate::compat::PROTOCOLS`]), so that an extension of that release works with it as it
+    /// is (the first protocol-2 extensions read only this field).
     pub protocol: u32,
+    /// Every protocol it serves, oldest first. Absent from the first protocol-2 bridges, which
+    /// speak `protocol` alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(optional, as = "Option<Vec<u32>>"))]
+    pub protocols: Vec<u32>,
+}
+
+impl Hello {
+    /// This bridge build's hello.
+    #[must_use]
+    pub fn of_this_build(bridge_version: &str) -> Self {
+        let protocols = crate::compat::PROTOCOLS.to_vec();
+        Self {
+            bridge_version: bridge_version.to_owned(),
+            protocol: protocols.first().copied().unwrap_or(crate::PROTOCOL_VERSION),
+            protocols,
+        }
+    }
+
+    /// The protocols the bridge serves: `protocols`, or `protocol` alone from a bridge that
+    /// lists none.
+    #[must_use]
+    pub fn served(&self) -> Vec<u32> {
+        if self.protocols.is_empty() {
+            vec![self.protocol]
+        } else {
+            self.protocols.clone()
+        }
+    }
 }
 
 /// A frame the extension sends to the bridge.

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod bridge;
+pub mod compat;
 mod error_code;
 pub mod install;
 pub mod page;
@@ -11,6 +12,7 @@ mod typescript;
 
 pub use error_code::ErrorCode;
 
-/// Version of the message formats in this crate. The bridge announces it in its `hello`, the
-/// extension compares it with its own and names the component to update when they differ.
+/// The newest version of the message formats in this crate. Parts of different releases speak
+/// the highest version both know ([`compat`]); when they share none, the older part is named
+/// for update.
 pub const PROTOCOL_VERSION: u32 = 2;

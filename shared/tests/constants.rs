@@ -14,6 +14,7 @@ use ehcert_shared::{
         SignedOperation, CARD_CHECK_CHALLENGE_LEN, CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID,
         HOST_NAME, MAX_REPLY_FRAME, MAX_REQUEST_FRAME, RELEASE_FIREFOX_EXTENSION_ID,
     },
+    compat::PROTOCOLS,
     page::{Lang, MAX_PAGE_MESSAGE},
     PROTOCOL_VERSION,
 };
@@ -87,6 +88,7 @@ fn constants() -> Value {
         .collect();
     json!({
         "protocol_version": PROTOCOL_VERSION,
+        "protocols": PROTOCOLS,
         "host_name": HOST_NAME,
         "chromium_extension_id": CHROMIUM_EXTENSION_ID,
         "firefox_extension_id": FIREFOX_EXTENSION_ID,
