@@ -24,6 +24,27 @@ test('the page shows the versions of the extension and of the card software', as
   await expect(bridge).toHaveAttribute('data-state', 'ok');
 });
 
+// The operator states the oldest parts the site works with (ehcert-serve minimum_bridge,
+// minimum_extension): an older bridge is shown as to be updated, with this system's package.
+test('a card bridge older than the site\'s minimum is shown as to be updated, with its package', async ({ page }) => {
+  const version = await bridgeVersion();
+  const server = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+    '--dist', DIST_DIR, '--listen', '127.0.0.1:0',
+    '--minimum-bridge', '9.0.0', '--minimum-extension', '0.1.0',
+    '--install', 'bridge-linux=/downloads/ehcert-card-bridge_9.0.0_amd64.deb',
+  ]);
+  try {
+    await page.goto(server.url);
+    await expect(page.locator('[data-component="extension"]')).toHaveAttribute('data-state', 'ok');
+    const bridge = page.locator('[data-component="bridge"]');
+    await expect(bridge).toHaveAttribute('data-state', 'outdated');
+    await expect(bridge).toHaveText(`Update needed: version ${version} is here, this site needs version 9.0.0 or newer.`);
+    await expect(page.locator('a[data-install="bridge"]')).toHaveAttribute('href', '/downloads/ehcert-card-bridge_9.0.0_amd64.deb');
+  } finally {
+    server.process.kill('SIGTERM');
+  }
+});
+
 test.describe('without the card software installed', () => {
   test.use({ bridgeInstalled: false });
 

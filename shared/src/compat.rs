@@ -75,6 +75,12 @@ impl Release {
     }
 }
 
+impl std::fmt::Display for Release {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.0, self.1, self.2)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +117,7 @@ mod tests {
         assert!(parse("0.10.0") > parse("0.9.9"));
         assert_eq!(parse("1.2.3-rc.1"), parse("1.2.3+build.7"));
         assert_eq!(parse("0.1.0"), Release(0, 1, 0));
+        assert_eq!(parse("0.12.3").to_string(), "0.12.3");
         for bad in ["", "1", "1.2", "1.2.3.4", "1.-2.3", "1.2.x", " 1.2.3", "1..3"] {
             assert_eq!(Release::parse(bad), None, "{bad:?}");
         }

@@ -18,7 +18,7 @@ use ehcert_certra::{
     dialect::{DnEcho, EcSignatureMethod, InProgressListing},
     endpoint::Environment,
 };
-use ehcert_shared::install::Download;
+use ehcert_shared::{compat::Release, install::Download};
 
 use crate::error::ServeError;
 
@@ -61,6 +61,10 @@ pub struct Config {
     /// Whom a person calls or writes when something does not work (an address, a phone
     /// number, opening hours: the operator's words), for the home page.
     pub support: Option<String>,
+    /// The oldest card bridge this site works with: an older one is shown as to be updated.
+    pub minimum_bridge: Option<Release>,
+    /// The oldest extension this site works with.
+    pub minimum_extension: Option<Release>,
 }
 
 /// The certificate chain and key for the server's own TLS.
@@ -215,6 +219,9 @@ in a later source replaces the earlier one; in the environment a list is comma-s
                                (AZ Voorbeeld, ICT department)       (not shown when absent)
   support TEXT                 whom people contact when it does not work, shown on the
                                home page (helpdesk@az-voorbeeld.be, 09 123 45 67)
+  minimum_bridge X.Y.Z         the oldest card bridge this site works with: the home page
+                               asks for an update below it          (any that shares a protocol)
+  minimum_extension X.Y.Z      the same for the browser extension   (any that shares a protocol)
   user_agent PRODUCT/VERSION   towards eHealth                       (ehcert/VERSION)
   upstream_ca [FILE]           more trusted roots for eHealth's TLS, besides the system's
   trusted_proxies [NET]        load balancers whose X-Forwarded-For names the client
@@ -239,7 +246,7 @@ const LISTS: [&str; 6] =
     ["upstream", "connect_src", "dialect", "install", "upstream_ca", "trusted_proxies"];
 
 /// Every setting's name.
-const SETTINGS: [&str; 27] = [
+const SETTINGS: [&str; 29] = [
     "dist",
     "listen",
     "tls_certificate",
@@ -254,6 +261,8 @@ const SETTINGS: [&str; 27] = [
     "install",
     "operator",
     "support",
+    "minimum_bridge",
+    "minimum_extension",
     "user_agent",
     "upstream_ca",
     "trusted_proxies",
@@ -400,6 +409,8 @@ pub fn resolve(sources: &[Raw]) -> Result<Config, ServeError> {
         install: BTreeMap::new(),
         operator: None,
         support: None,
+        minimum_bridge: None,
+        minimum_extension: None,
     };
     let mut dist = None;
     let mut tls_certificate = None;
@@ -464,6 +475,14 @@ pub fn resolve(sources: &[Raw]) -> Result<Config, ServeError> {
             }
             "operator" => config.operator = Some(words(one()?).map_err(&bad)?),
             "support" => config.support = Some(words(one()?).map_err(&bad)?),
+            "minimum_bridge" => {
+                config.minimum_bridge =
+                    Some(Release::parse(one()?).ok_or_else(|| bad("takes a version X.Y.Z"))?);
+            }
+            "minimum_extension" => {
+                config.minimum_extension =
+                    Some(Release::parse(one()?).ok_or_else(|| bad("takes a version X.Y.Z"))?);
+            }
             "user_agent" => config.user_agent = user_agent(one()?).map_err(|p| bad(&p))?,
             "upstream_ca" => config.upstream_ca = values.iter().map(PathBuf::from).collect(),
             "trusted_proxies" => {
@@ -582,6 +601,8 @@ impl Config {
             format!("install = {}", list(&installs)),
             format!("operator = {:?}", self.operator.as_deref().unwrap_or("")),
             format!("support = {:?}", self.support.as_deref().unwrap_or("")),
+            format!("minimum_bridge = {}", self.minimum_bridge.map(|v| v.to_string()).unwrap_or_default()),
+            format!("minimum_extension = {}", self.minimum_extension.map(|v| v.to_string()).unwrap_or_default()),
             format!("user_agent = {:?}", self.user_agent),
             format!("upstream_ca = {}", list(&cas)),
             format!("trusted_proxies = {}", list(&proxies)),

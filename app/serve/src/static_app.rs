@@ -10,7 +10,7 @@ use axum::{
     Router,
 };
 use ehcert_certra::endpoint::Environment;
-use ehcert_shared::install::Download;
+use ehcert_shared::{compat::Release, install::Download};
 use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
 
 use crate::{
@@ -67,6 +67,19 @@ fn with_operator_meta(index: &str, operator: Option<&str>, support: Option<&str>
     into_head(index, &metas)
 }
 
+/// Tells the page the oldest card bridge and extension this site works with, as the operator
+/// states them: `<meta name="ehcert-minimum-bridge" content="0.2.0">`; an older part is shown on
+/// the home page as to be updated (ARCHITECTURE.md, "Releases that live together").
+fn with_minimum_meta(index: &str, bridge: Option<Release>, extension: Option<Release>) -> String {
+    let metas: String = [("ehcert-minimum-bridge", bridge), ("ehcert-minimum-extension", extension)]
+        .into_iter()
+        .filter_map(|(name, version)| {
+            version.map(|version| format!("<meta name=\"{name}\" content=\"{version}\">"))
+        })
+        .collect();
+    into_head(index, &metas)
+}
+
 /// `index` with `marks` at the end of its head: before `</head>`, or, in a minified page that
 /// leaves that optional tag out (HTML's "optional tags"), before the `<title>`, which every page
 /// of ours has in its head.
@@ -102,6 +115,7 @@ pub fn rendered_index(config: &Config) -> Result<(String, String), ServeError> {
     );
     let index = with_install_meta(&index, &config.install);
     let index = with_operator_meta(&index, config.operator.as_deref(), config.support.as_deref());
+    let index = with_minimum_meta(&index, config.minimum_bridge, config.minimum_extension);
     Ok((index, policy))
 }
 
@@ -163,8 +177,19 @@ mod tests {
 
     use super::{
         into_head, with_dialect_meta, with_environments_meta, with_install_meta, with_kiosk_meta,
-        with_operator_meta, Dialect,
+        with_minimum_meta, with_operator_meta, Dialect,
     };
+
+    #[test]
+    fn the_operators_minimum_versions_reach_the_page_and_none_without() {
+        use ehcert_shared::compat::Release;
+        let page = "<head></head>";
+        assert_eq!(with_minimum_meta(page, None, None), page);
+        assert_eq!(
+            with_minimum_meta(page, Some(Release(0, 2, 0)), Some(Release(1, 10, 3))),
+            "<head><meta name=\"ehcert-minimum-bridge\" content=\"0.2.0\"><meta name=\"ehcert-minimum-extension\" content=\"1.10.3\"></head>"
+        );
+    }
 
     #[test]
     fn the_operator_and_the_support_contact_reach_the_page_escaped() {

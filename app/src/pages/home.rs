@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use ehcert_shared::page::Status;
+use ehcert_shared::{compat::Release, page::Status};
 use leptos::prelude::*;
 
 use crate::{
@@ -116,8 +116,9 @@ const TASKS: [(&str, Words, Words); 9] = [
 const LOOK_AGAIN: Duration = Duration::from_secs(3);
 
 /// The chain page → extension → card bridge, each with its state in words. While the extension
-/// answers but the bridge does not, it is looked for again every [`LOOK_AGAIN`]; a missing
-/// extension is not (a browser does not put a newly installed extension into open pages).
+/// answers but the bridge does not, or is older than the site's minimum, it is looked for again
+/// every [`LOOK_AGAIN`]; a missing extension is not (a browser does not put a newly installed
+/// extension into open pages).
 #[component]
 fn Components(bridge: BridgeClient, lang: RwSignal<Lang>) -> impl IntoView {
     let looks = RwSignal::new(0_u32);
@@ -126,7 +127,16 @@ fn Components(bridge: BridgeClient, lang: RwSignal<Lang>) -> impl IntoView {
         let bridge = bridge.clone();
         async move {
             let result = bridge.status().await;
-            if matches!(&result, Err(err) if !matches!(err, AppError::ExtensionMissing)) {
+            let look_again = match &result {
+                Err(AppError::ExtensionMissing) => false,
+                Err(_) => true,
+                // Below the site's minimum: the update is noticed as the installation is.
+                Ok(status) => matches!(
+                    judged(&status.bridge.bridge_version, "ehcert-minimum-bridge", None),
+                    Health::Outdated(..)
+                ),
+            };
+            if look_again {
                 // Gone with the page: a disposed signal takes no update, and the looking stops.
                 set_timeout(
                     move || {
@@ -154,6 +164,22 @@ enum Health {
     Present,
     NotChecked,
     Missing(String, Option<Install>),
+    /// Older than the operator's minimum for this site: its version, the minimum, and where to
+    /// get a newer one.
+    Outdated(String, Release, Option<Install>),
+}
+
+/// `version`, or [`Health::Outdated`] when the server states a newer minimum in `meta`
+/// (`ehcert-serve`'s `minimum_bridge` and `minimum_extension`). A version that cannot be read
+/// is not judged.
+fn judged(version: &str, meta: &str, install: Option<Install>) -> Health {
+    let minimum = offer::stated(meta).and_then(|text| Release::parse(&text));
+    match (minimum, Release::parse(version)) {
+        (Some(minimum), Some(found)) if found < minimum => {
+            Health::Outdated(version.to_owned(), minimum, install)
+        }
+        _ => Health::Version(version.to_owned()),
+    }
 }
 
 /// Where to get a missing component, and the link's words.
@@ -166,8 +192,18 @@ struct Install {
 fn StatusList(result: Result<Status, AppError>, lang: RwSignal<Lang>) -> impl IntoView {
     let (extension, bridge) = match &result {
         Ok(status) => (
-            Health::Version(status.extension_version.clone()),
-            Health::Version(status.bridge.bridge_version.clone()),
+            judged(
+                &status.extension_version,
+                "ehcert-minimum-extension",
+                install::extension_address()
+                    .map(|address| Install { address, words: |t| t.install_extension }),
+            ),
+            judged(
+                &status.bridge.bridge_version,
+                "ehcert-minimum-bridge",
+                install::bridge_address()
+                    .map(|address| Install { address, words: |t| t.install_bridge }),
+            ),
         ),
         Err(AppError::ExtensionMissing) => (
             Health::Missing(
@@ -213,6 +249,18 @@ fn HealthLine(label: &'static str, health: Health, lang: RwSignal<Lang>) -> impl
             <span class="hint" data-state="unknown" data-component=label>{move || t().not_checked}</span>
         }
         .into_any(),
+        Health::Outdated(version, minimum, install) => {
+            let text = move || {
+                t().needs_update.replacen("{}", &version, 1).replacen("{}", &minimum.to_string(), 1)
+            };
+            view! {
+                <span class="state-bad" data-state="outdated" data-component=label>{text}</span>
+                {install.map(|Install { address, words }| view! {
+                    " " <a class="install" href=address data-install=label>{move || words(t())}</a>
+                })}
+            }
+            .into_any()
+        }
         Health::Missing(text, install) => view! {
             <span class="state-bad" data-state="bad" data-component=label>{move || t().not_available} " " {text}</span>
             {install.map(|Install { address, words }| view! {
