@@ -8,6 +8,9 @@ use ehcert_shared::{bridge::Failure, page::Lang, ErrorCode};
 pub enum AppError {
     /// No ack from the content script: the extension is not installed or not enabled here.
     ExtensionMissing,
+    /// The extension speaks no protocol this page speaks (`ehcert_shared::compat`): the older
+    /// of the two is named, the extension (`Theirs`) or this page (`Ours`).
+    ExtensionProtocol(ehcert_shared::compat::Outdated),
     /// The extension or the bridge reported a failure.
     Bridge(Failure),
     /// No answer within the named timeout.
@@ -83,7 +86,9 @@ impl AppError {
                 _ => t.title_software,
             },
             Self::Card(_) | Self::CardNotRead | Self::CardSignatureInvalid => t.title_card,
-            Self::ExtensionMissing | Self::Timeout(_) => t.title_software,
+            Self::ExtensionMissing | Self::ExtensionProtocol(_) | Self::Timeout(_) => {
+                t.title_software
+            }
             Self::Certra(_)
             | Self::Network(_)
             | Self::ServerBusy(_)
@@ -109,6 +114,12 @@ impl AppError {
         let with = |text: &str, detail: &str| text.replace("{}", detail);
         match self {
             Self::ExtensionMissing => t.extension_missing.to_owned(),
+            Self::ExtensionProtocol(ehcert_shared::compat::Outdated::Theirs) => {
+                t.extension_too_old.to_owned()
+            }
+            Self::ExtensionProtocol(ehcert_shared::compat::Outdated::Ours) => {
+                t.page_too_old.to_owned()
+            }
             Self::Bridge(failure) => bridge_message(failure, t),
             Self::Card(problem) => card_message(*problem, t).to_owned(),
             Self::CardNotRead => t.card_not_read.to_owned(),

@@ -56,9 +56,11 @@ pub enum FromBridge {
 /// ```json
 /// {"bridge_version": "0.1.1", "protocol": 2, "protocols": [2]}
 /// ```
+///
+/// Read leniently, unlike the other frames: an introduction is where a later release says more
+/// (as `protocols` was added).
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Hello {
     /// The bridge's package version, shown in the app and in support diagnostics.
     pub bridge_version: String,

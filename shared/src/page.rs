@@ -257,15 +257,35 @@ pub enum ExtensionMessage {
     Reply(PageReply),
 }
 
-/// The extension is present, with its version.
+/// The extension is present, with its version and protocols ([`crate::compat`]).
+///
+/// Read leniently, unlike the other messages: an introduction is where a later release says
+/// more (as `protocols` was added), and a page must not take a newer extension for a missing
+/// one.
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Ack {
     /// The extension's version (its manifest `version`).
     pub extension_version: String,
-    /// The protocol version the extension speaks.
+    /// The protocol the extension speaks unless told otherwise: its oldest.
     pub protocol: u32,
+    /// Every protocol it speaks, oldest first; absent: `protocol` alone. Extensions send it
+    /// once no deployed page refuses an ack with it (pages before this field did).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(optional, as = "Option<Vec<u32>>"))]
+    pub protocols: Vec<u32>,
+}
+
+impl Ack {
+    /// The protocols the extension speaks: `protocols`, or `protocol` alone.
+    #[must_use]
+    pub fn served(&self) -> Vec<u32> {
+        if self.protocols.is_empty() {
+            vec![self.protocol]
+        } else {
+            self.protocols.clone()
+        }
+    }
 }
 
 /// Answer to a [`PageRequest`].

@@ -13,7 +13,7 @@ use ehcert_shared::{
         PageOutcome, PageRequest, ReadIdentityRequest, SignRequest, Status, ToExtension,
         MAX_PAGE_MESSAGE,
     },
-    ErrorCode,
+    compat, ErrorCode,
 };
 use js_sys::{Function, Promise};
 use wasm_bindgen::{prelude::*, JsCast};
@@ -221,7 +221,8 @@ impl BridgeClient {
         self.inner.arrived.borrow_mut().remove(&id).ok_or(AppError::Timeout(step))
     }
 
-    /// Pings until the content script acks, for at most [`ACK_TIMEOUT_MS`].
+    /// Pings until the content script acks, for at most [`ACK_TIMEOUT_MS`]; then the extension
+    /// must speak a protocol this page speaks (ARCHITECTURE.md, "Releases that live together").
     async fn ensure_extension(&self) -> Result<(), AppError> {
         let mut waited = 0;
         while self.inner.ack.borrow().is_none() {
@@ -232,7 +233,11 @@ impl BridgeClient {
             let _ = JsFuture::from(timer(PING_INTERVAL_MS)).await;
             waited += PING_INTERVAL_MS;
         }
-        Ok(())
+        let served = self.inner.ack.borrow().as_ref().map(Ack::served);
+        match served.map(|served| compat::choose_protocol(compat::PROTOCOLS, &served)) {
+            Some(Err(outdated)) => Err(AppError::ExtensionProtocol(outdated)),
+            _ => Ok(()),
+        }
     }
 }
 
