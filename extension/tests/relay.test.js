@@ -35,7 +35,9 @@ import {
   signedContentFor,
 } from '../relay.js';
 
-const golden = new URL('../../shared/tests/golden/', import.meta.url);
+// The golden messages of the protocol this extension speaks first; every version it speaks has
+// its folder (checked below).
+const golden = new URL(`../../shared/tests/golden/v${PROTOCOLS[0]}/`, import.meta.url);
 /**
  * `value`, which the test needs to be there (a missing one fails here, by name).
  * @template T
@@ -151,6 +153,12 @@ test('native disconnect reasons map to stable codes', () => {
   assert.equal(nativeDisconnectFailure('Native host has exited.').args.code, 'bridge-unavailable');
   assert.equal(nativeDisconnectFailure('Access to the specified native messaging host is forbidden.').args.code, 'bridge-unavailable');
   assert.equal(nativeDisconnectFailure('Error when communicating with the native messaging host.').args.code, 'internal');
+});
+
+test('the golden messages of each protocol this extension speaks are kept, and no others', () => {
+  const root = new URL('../../shared/tests/golden/', import.meta.url);
+  const folders = readdirSync(root).filter((name) => /^v\d+$/.test(name)).sort();
+  assert.deepEqual(folders, PROTOCOLS.map((version) => `v${version}`).sort());
 });
 
 test('every golden message kind used by the relay exists', () => {
@@ -325,7 +333,7 @@ test('bridge replies are matched by id and mapped to the page outcome of the act
 
 test('the constants are those of the Rust protocol crate (its golden constants file) and content.js', () => {
   // Written and checked by `shared/tests/constants.rs` from the Rust constants themselves.
-  const constants = load('constants/protocol.json');
+  const constants = JSON.parse(readFileSync(new URL('../../shared/tests/golden/constants/protocol.json', import.meta.url), 'utf8'));
   assert.equal(PROTOCOL_VERSION, constants.protocol_version);
   assert.deepEqual(PROTOCOLS, constants.protocols);
   assert.equal(HOST_NAME, constants.host_name);

@@ -1,6 +1,9 @@
-//! The golden messages are the protocol's contract: every file in `tests/golden/` must parse as the
-//! type its name starts with and serialize back to the same JSON, and every file in
-//! `tests/golden/reject/` must be refused. The extension's tests load the same files.
+//! The golden messages are the protocol's contract, one folder per protocol version this build
+//! serves (`tests/golden/v<N>/`, `ehcert_shared::compat::PROTOCOLS`): every file in it must
+//! parse as the type its name starts with and serialize back to the same JSON, and every file
+//! in its `reject/` must be refused. A version's folder stays as long as the version is served,
+//! so a change that breaks an older part's messages fails here. The extension's tests load the
+//! same files.
 
 #![allow(clippy::unwrap_used)] // test helpers: a missing golden file should stop the test loudly
 
@@ -12,6 +15,26 @@ use ehcert_shared::{
 };
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
+
+/// Each served version's folder, `tests/golden/v<N>`.
+fn version_folders() -> Vec<String> {
+    ehcert_shared::compat::PROTOCOLS.iter().map(|version| format!("tests/golden/v{version}")).collect()
+}
+
+#[test]
+fn there_is_a_golden_folder_for_each_served_version_and_no_other() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut found: Vec<String> = fs::read_dir(&root)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('v'))
+        .map(|name| format!("tests/golden/{name}"))
+        .collect();
+    found.sort();
+    let mut expected = version_folders();
+    expected.sort();
+    assert_eq!(found, expected);
+}
 
 fn golden_files(dir: &str) -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
@@ -47,8 +70,14 @@ fn parse(name: &str, text: &str) -> Result<Value, serde_json::Error> {
 
 #[test]
 fn every_golden_message_round_trips() {
-    let files = golden_files("tests/golden");
-    assert!(files.len() >= 9, "golden files went missing: {files:?}");
+    for folder in version_folders() {
+        let files = golden_files(&folder);
+        assert!(files.len() >= 9, "golden files went missing: {files:?}");
+        round_trip(files);
+    }
+}
+
+fn round_trip(files: Vec<(String, String)>) {
     for (name, text) in files {
         let original: Value = serde_json::from_str(&text).unwrap();
         let reserialized = parse(&name, &text)
@@ -61,7 +90,8 @@ fn every_golden_message_round_trips() {
 fn the_pages_reader_reads_every_message_to_the_page_as_the_derived_one_does() {
     use ehcert_shared::page::read_to_page;
     let mut read = 0;
-    for dir in ["tests/golden", "tests/golden/reject"] {
+    for dir in version_folders().into_iter().flat_map(|folder| [folder.clone(), format!("{folder}/reject")]) {
+        let dir = dir.as_str();
         for (name, text) in
             golden_files(dir).into_iter().filter(|(name, _)| name.starts_with("to-page"))
         {
@@ -89,10 +119,12 @@ fn the_pages_reader_reads_every_message_to_the_page_as_the_derived_one_does() {
 
 #[test]
 fn every_rejected_message_is_refused() {
-    let files = golden_files("tests/golden/reject");
-    assert!(files.len() >= 6, "reject files went missing: {files:?}");
-    for (name, text) in files {
-        assert!(parse(&name, &text).is_err(), "reject file {name} was accepted");
+    for folder in version_folders() {
+        let files = golden_files(&format!("{folder}/reject"));
+        assert!(files.len() >= 6, "reject files went missing: {files:?}");
+        for (name, text) in files {
+            assert!(parse(&name, &text).is_err(), "reject file {name} was accepted");
+        }
     }
 }
 
