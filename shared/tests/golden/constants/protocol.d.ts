@@ -8,9 +8,16 @@ export type Hello = {
  */
 bridge_version: string, 
 /**
- * [`crate::PROTOCOL_VERSION`] of the bridge build.
+ * The protocol the bridge speaks unless told otherwise: the oldest it serves
+ * ([`crate::compat::PROTOCOLS`]), so that an extension of that release works with it as it
+ * is (the first protocol-2 extensions read only this field).
  */
-protocol: number, };
+protocol: number, 
+/**
+ * Every protocol it serves, oldest first. Absent from the first protocol-2 bridges, which
+ * speak `protocol` alone.
+ */
+protocols?: Array<number>, };
 
 export type Request = { 
 /**
@@ -398,7 +405,9 @@ signed_info: string,
  */
 payload: string, 
 /**
- * The language the page speaks, for the PIN window.
+ * The language the page speaks. The extension's windows do not take it: they speak the
+ * browser's language (extension/pin-strings.js `windowLanguage`), which the page cannot
+ * choose; it stays in the protocol so that extensions of either kind understand the page.
  */
 lang: Lang, };
 
@@ -408,7 +417,9 @@ export type CardCheckRequest = {
  */
 reader: string | null, 
 /**
- * The language the page speaks, for the PIN window.
+ * The language the page speaks. The extension's windows do not take it: they speak the
+ * browser's language (extension/pin-strings.js `windowLanguage`), which the page cannot
+ * choose; it stays in the protocol so that extensions of either kind understand the page.
  */
 lang: Lang, };
 
@@ -418,7 +429,7 @@ export type ReadIdentityRequest = {
  */
 reader: string | null, 
 /**
- * The language the page speaks, for the consent window.
+ * The language the page speaks; the consent window speaks the browser's instead (as above).
  */
 lang: Lang, };
 
@@ -478,9 +489,14 @@ export type Ack = {
  */
 extension_version: string, 
 /**
- * The protocol version the extension speaks.
+ * The protocol the extension speaks unless told otherwise: its oldest.
  */
-protocol: number, };
+protocol: number, 
+/**
+ * Every protocol it speaks, oldest first; absent: `protocol` alone. Extensions send it
+ * once no deployed page refuses an ack with it (pages before this field did).
+ */
+protocols?: Array<number>, };
 
 export type PageReply = { 
 /**
