@@ -18,7 +18,10 @@ use serde_json::Value;
 
 /// Each served version's folder, `tests/golden/v<N>`.
 fn version_folders() -> Vec<String> {
-    ehcert_shared::compat::PROTOCOLS.iter().map(|version| format!("tests/golden/v{version}")).collect()
+    ehcert_shared::compat::PROTOCOLS
+        .iter()
+        .map(|version| format!("tests/golden/v{version}"))
+        .collect()
 }
 
 #[test]
@@ -90,7 +93,10 @@ fn round_trip(files: Vec<(String, String)>) {
 fn the_pages_reader_reads_every_message_to_the_page_as_the_derived_one_does() {
     use ehcert_shared::page::read_to_page;
     let mut read = 0;
-    for dir in version_folders().into_iter().flat_map(|folder| [folder.clone(), format!("{folder}/reject")]) {
+    for dir in version_folders()
+        .into_iter()
+        .flat_map(|folder| [folder.clone(), format!("{folder}/reject")])
+    {
         let dir = dir.as_str();
         for (name, text) in
             golden_files(dir).into_iter().filter(|(name, _)| name.starts_with("to-page"))

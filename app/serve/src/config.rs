@@ -601,8 +601,14 @@ impl Config {
             format!("install = {}", list(&installs)),
             format!("operator = {:?}", self.operator.as_deref().unwrap_or("")),
             format!("support = {:?}", self.support.as_deref().unwrap_or("")),
-            format!("minimum_bridge = {}", self.minimum_bridge.map(|v| v.to_string()).unwrap_or_default()),
-            format!("minimum_extension = {}", self.minimum_extension.map(|v| v.to_string()).unwrap_or_default()),
+            format!(
+                "minimum_bridge = {}",
+                self.minimum_bridge.map(|v| v.to_string()).unwrap_or_default()
+            ),
+            format!(
+                "minimum_extension = {}",
+                self.minimum_extension.map(|v| v.to_string()).unwrap_or_default()
+            ),
             format!("user_agent = {:?}", self.user_agent),
             format!("upstream_ca = {}", list(&cas)),
             format!("trusted_proxies = {}", list(&proxies)),

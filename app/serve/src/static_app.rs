@@ -71,12 +71,13 @@ fn with_operator_meta(index: &str, operator: Option<&str>, support: Option<&str>
 /// states them: `<meta name="ehcert-minimum-bridge" content="0.2.0">`; an older part is shown on
 /// the home page as to be updated (ARCHITECTURE.md, "Releases that live together").
 fn with_minimum_meta(index: &str, bridge: Option<Release>, extension: Option<Release>) -> String {
-    let metas: String = [("ehcert-minimum-bridge", bridge), ("ehcert-minimum-extension", extension)]
-        .into_iter()
-        .filter_map(|(name, version)| {
-            version.map(|version| format!("<meta name=\"{name}\" content=\"{version}\">"))
-        })
-        .collect();
+    let metas: String =
+        [("ehcert-minimum-bridge", bridge), ("ehcert-minimum-extension", extension)]
+            .into_iter()
+            .filter_map(|(name, version)| {
+                version.map(|version| format!("<meta name=\"{name}\" content=\"{version}\">"))
+            })
+            .collect();
     into_head(index, &metas)
 }
 

@@ -8,12 +8,13 @@ use std::{cell::RefCell, collections::HashMap, rc::Rc};
 
 use ehcert_shared::{
     bridge::{CardInfo, Failure, ReadCard, Reader},
+    compat,
     page::{
         read_to_page, Ack, Action, CardCheckRequest, CardSummary, ExtensionMessage, PageMessage,
         PageOutcome, PageRequest, ReadIdentityRequest, SignRequest, Status, ToExtension,
         MAX_PAGE_MESSAGE,
     },
-    compat, ErrorCode,
+    ErrorCode,
 };
 use js_sys::{Function, Promise};
 use wasm_bindgen::{prelude::*, JsCast};
