@@ -195,11 +195,8 @@ fn applet_1_8_signs_digests_with_p384_and_answers_r_s() {
 fn a_holder_named_in_another_script_is_personalised_as_given() {
     // The PIN window's mixed-script warning is tested end to end with such a card: its names
     // must reach the identity file and the certificates unchanged (UTF-8).
-    let holder = Holder {
-        given_names: "J\u{430}n Pieter".into(),
-        applet: Applet::V18,
-        ..Holder::default()
-    };
+    let holder =
+        Holder { given_names: "J\u{430}n Pieter".into(), applet: Applet::V18, ..Holder::default() };
     let content = personalise(&holder, 3).unwrap().content;
     let name = "J\u{430}n Pieter".as_bytes();
     let holding = content
