@@ -15,7 +15,7 @@ use crate::{
     i18n::{code, strings, use_lang, Lang, Strings},
     services::{
         bridge::{use_bridge, BridgeClient},
-        install, offer,
+        clock, install, offer,
     },
 };
 
@@ -121,11 +121,11 @@ const LOOK_AGAIN: Duration = Duration::from_secs(3);
 /// extension into open pages).
 #[component]
 fn Components(bridge: BridgeClient, lang: RwSignal<Lang>) -> impl IntoView {
-    let looks = RwSignal::new(0_u32);
-    let status = LocalResource::new(move || {
-        looks.track();
-        let bridge = bridge.clone();
-        async move {
+    // None until the first answer; each later answer replaces what is shown, with no
+    // "looking…" in between.
+    let status = RwSignal::new(None::<Result<Status, AppError>>);
+    leptos::task::spawn_local(async move {
+        loop {
             let result = bridge.status().await;
             let look_again = match &result {
                 Err(AppError::ExtensionMissing) => false,
@@ -136,24 +136,34 @@ fn Components(bridge: BridgeClient, lang: RwSignal<Lang>) -> impl IntoView {
                     Health::Outdated(..)
                 ),
             };
-            if look_again {
-                // Gone with the page: a disposed signal takes no update, and the looking stops.
-                set_timeout(
-                    move || {
-                        let _ = looks.try_update(|n| *n += 1);
-                    },
-                    LOOK_AGAIN,
-                );
+            // Gone with the page (the signal disposed): stop looking.
+            let Some(unchanged) = status.try_with_untracked(|shown| same(shown.as_ref(), &result))
+            else {
+                break;
+            };
+            if !unchanged {
+                status.set(Some(result));
             }
-            result
+            if !look_again {
+                break;
+            }
+            clock::pause(LOOK_AGAIN).await;
         }
     });
     let t = move || strings(lang.get());
-    // A transition, not a suspense: looking again keeps what is shown until the answer changes.
-    view! {
-        <Transition fallback=move || view! { <p role="status">{t().looking_for_extension}</p> }>
-            {move || status.get().map(|result| view! { <StatusList result lang /> })}
-        </Transition>
+    move || match status.get() {
+        None => view! { <p role="status">{t().looking_for_extension}</p> }.into_any(),
+        Some(result) => view! { <StatusList result lang /> }.into_any(),
+    }
+}
+
+/// Whether `shown` already says what `result` says: a new look that changes nothing leaves the
+/// list as it is (rebuilt every few seconds, it would take a keyboard's focus off its link).
+fn same(shown: Option<&Result<Status, AppError>>, result: &Result<Status, AppError>) -> bool {
+    match (shown, result) {
+        (Some(Ok(shown)), Ok(status)) => shown == status,
+        (Some(Err(shown)), Err(error)) => shown.message(Lang::En) == error.message(Lang::En),
+        _ => false,
     }
 }
 
