@@ -43,6 +43,8 @@ for (const [code, language] of LANGUAGES) {
       await expect(pinWindow.locator('html')).toHaveAttribute('lang', code);
       await expect(pinWindow.locator('#pin')).toBeEnabled();
       const behind = await page.screenshot();
+      // The size the extension opens it at (extension/worker-windows.js, worker-signing.js).
+      await pinWindow.setViewportSize({ width: 480, height: 660 });
       const window = await pinWindow.screenshot();
       // The PIN window where a person sees it: a window of its own over the page.
       const board = await context.newPage();
@@ -50,7 +52,7 @@ for (const [code, language] of LANGUAGES) {
       await board.setContent(
         `<body style="margin:0;width:1280px;height:800px;overflow:hidden;position:relative">
           <img src="data:image/png;base64,${behind.toString('base64')}" style="position:absolute;inset:0;filter:brightness(.6)">
-          <img src="data:image/png;base64,${window.toString('base64')}" style="position:absolute;right:64px;top:50%;transform:translateY(-50%);max-height:760px;border:1px solid #8a94a3;box-shadow:0 12px 40px rgba(0,0,0,.5)">
+          <img src="data:image/png;base64,${window.toString('base64')}" style="position:absolute;right:96px;top:50%;transform:translateY(-50%);max-height:760px;border:1px solid #8a94a3;box-shadow:0 12px 40px rgba(0,0,0,.5)">
         </body>`,
       );
       await board.locator('img').nth(1).evaluate((img: HTMLImageElement) => img.decode());
