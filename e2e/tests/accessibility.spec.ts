@@ -12,7 +12,7 @@ import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
 import { ActivateEtkPage, ForeignerPage, OrganisationFlow, RenewalFlow } from './pages/more-flows';
 import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
-import { DUTCH, ENGLISH, FRENCH } from './pages/words';
+import { DUTCH, ENGLISH, FRENCH, openIn } from './pages/words';
 
 test('every screen of the app passes the WCAG 2.1 AA checks', async ({ page, localApp, card, certra }, testInfo) => {
   expect(card.holder).toBeTruthy();
@@ -136,11 +136,7 @@ test.describe('in a German browser', () => {
   }, testInfo) => {
     await certra.knobs({});
     const flow = new NewCertificateFlow(page);
-    await flow.open(localApp.url);
-    await expect(flow.holder()).toHaveText(card.holder);
-    await flow.contactData('jan.peeters@example.be', '+32 470 00 00 00');
-    await flow.acceptContract();
-    await flow.choosePassword('Huisarts-2026');
+    await flow.upToSigning(localApp.url, card.holder, 'Huisarts-2026');
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
     const pinWindow = await flow.signRequest(context);
     await expect(pinWindow.page.locator('html')).toHaveAttribute('lang', 'de');
@@ -160,9 +156,7 @@ for (const [code, language, heading] of [
   ['en', 'English', 'ehcert and your data'],
 ] as const) {
   test(`the privacy page in ${language}, from the home page, in the gallery and WCAG 2.1 AA`, async ({ page, appServer }, testInfo) => {
-    await page.goto(appServer.url);
-    await page.locator('#language').selectOption({ label: language });
-    await page.locator(`html[lang="${code}"]`).waitFor();
+    await openIn(page, appServer.url, { language, code });
     await page.getByTestId('privacy').click();
     await expect(page).toHaveURL(new RegExp(`/privacy/${code}\\.html$`));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ROOT, expect, test } from './fixtures';
+import { openIn } from './pages/words';
 
 const STORE = { width: 1280, height: 800 };
 const LANGUAGES = [
@@ -27,9 +28,7 @@ for (const [code, language] of LANGUAGES) {
       // The app's own words for its buttons (app/lang/<code>.json), as a person reads them.
       const words = JSON.parse(readFileSync(path.join(ROOT, 'app', 'lang', `${code}.json`), 'utf8')).strings;
       await page.setViewportSize(STORE);
-      await page.goto(appServer.url);
-      await page.locator('#language').selectOption({ label: language });
-      await page.locator(`html[lang="${code}"]`).waitFor();
+      await openIn(page, appServer.url, { language, code });
       await expect(page.locator('[data-component][data-state="ok"]')).toHaveCount(2);
       const shots: Buffer[] = [await page.screenshot()];
 

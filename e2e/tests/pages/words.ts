@@ -424,7 +424,7 @@ export const CARD_RUNS = [
 
 /** Opens `url` (an address in the app) and picks `words`' language with the page's language
  *  picker, as a person does; the choice is remembered for the next pages (app/src/i18n.rs). */
-export async function openIn(page: import('@playwright/test').Page, url: string, words: Words) {
+export async function openIn(page: import('@playwright/test').Page, url: string, words: Pick<Words, 'language' | 'code'>) {
   await page.goto(url);
   await page.locator('#language').selectOption({ label: words.language });
   await page.locator(`html[lang="${words.code}"]`).waitFor();
