@@ -21,6 +21,7 @@
 // Firefox differences (extension/NATIVE-MESSAGING.md §10): event-page `background.scripts` instead of a
 // service worker, a fixed add-on id in `browser_specific_settings.gecko.id` instead of `key`
 // (the card bridge's Firefox host manifest names it in `allowed_extensions`).
+import { readdirSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -63,6 +64,18 @@ export const FILES = [
 
 /** Every file the kiosk extension is made of, besides the manifest (in kiosk/). */
 export const KIOSK_FILES = ['background.js', 'content.js', ...LOCALE_FILES];
+
+/**
+ * Every file of a built extension in `dir`, by its path from `dir` with `/` (as the manifest and
+ * a zip name them), sorted.
+ * @param {string} dir
+ */
+export function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join('/'))
+    .sort();
+}
 
 /**
  * The kiosk extension's manifest, from its development manifest (kiosk/manifest.json).

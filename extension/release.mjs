@@ -15,13 +15,13 @@
 // name order, every time stamp 1980-01-01 00:00, the same permissions, deflate at level 9), so a
 // store's copy can be checked against a build from the tagged commit.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32, deflateRawSync } from 'node:zlib';
 
-import { LOCALES, buildExtension } from './build.mjs';
+import { LOCALES, buildExtension, filesUnder } from './build.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -83,15 +83,11 @@ export function zip(files) {
 }
 
 /**
- * Every file under `dir`, named by its path from `dir` with `/` (as a zip names them).
+ * Every file under `dir` with its bytes, named as a zip names them (`filesUnder`).
  * @param {string} dir
  */
 async function filesOf(dir) {
-  const names = (await readdir(dir, { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join('/'))
-    .sort();
-  return Promise.all(names.map(async (name) => ({ name, data: await readFile(path.join(dir, name)) })));
+  return Promise.all(filesUnder(dir).map(async (name) => ({ name, data: await readFile(path.join(dir, name)) })));
 }
 
 /**

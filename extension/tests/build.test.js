@@ -3,23 +3,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { FILES, FIREFOX_EXTENSION_ID, KIOSK_FILES, RELEASE_FIREFOX_EXTENSION_ID, buildExtension, kioskManifestFor, manifestFor } from '../build.mjs';
+import { FILES, FIREFOX_EXTENSION_ID, KIOSK_FILES, RELEASE_FIREFOX_EXTENSION_ID, buildExtension, filesUnder, kioskManifestFor, manifestFor } from '../build.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-
-/** Every file under `dir`, by its path from `dir`. @param {string} dir */
-function filesUnder(dir) {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)))
-    .sort();
-}
 const base = JSON.parse(readFileSync(path.join(HERE, '..', 'manifest.json'), 'utf8'));
 const kioskBase = JSON.parse(readFileSync(path.join(HERE, '..', 'kiosk', 'manifest.json'), 'utf8'));
 // Written from the Rust constants by shared/tests/constants.rs.
