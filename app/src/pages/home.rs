@@ -198,39 +198,46 @@ struct Install {
     words: fn(&Strings) -> &'static str,
 }
 
+impl Install {
+    /// The extension for this browser, when the server gives its address.
+    fn extension() -> Option<Self> {
+        install::extension_address().map(|address| Self { address, words: |t| t.install_extension })
+    }
+
+    /// The card bridge for this system, when the server gives its address.
+    fn bridge() -> Option<Self> {
+        install::bridge_address().map(|address| Self { address, words: |t| t.install_bridge })
+    }
+}
+
+/// The link to get a component, after its state.
+fn install_link(
+    install: Option<Install>,
+    label: &'static str,
+    lang: RwSignal<Lang>,
+) -> impl IntoView {
+    install.map(|Install { address, words }| {
+        view! { " " <a class="install" href=address data-install=label>{move || words(strings(lang.get()))}</a> }
+    })
+}
+
 #[component]
 fn StatusList(result: Result<Status, AppError>, lang: RwSignal<Lang>) -> impl IntoView {
     let (extension, bridge) = match &result {
         Ok(status) => (
-            judged(
-                &status.extension_version,
-                "ehcert-minimum-extension",
-                install::extension_address()
-                    .map(|address| Install { address, words: |t| t.install_extension }),
-            ),
-            judged(
-                &status.bridge.bridge_version,
-                "ehcert-minimum-bridge",
-                install::bridge_address()
-                    .map(|address| Install { address, words: |t| t.install_bridge }),
-            ),
+            judged(&status.extension_version, "ehcert-minimum-extension", Install::extension()),
+            judged(&status.bridge.bridge_version, "ehcert-minimum-bridge", Install::bridge()),
         ),
         Err(AppError::ExtensionMissing) => (
             Health::Missing(
                 AppError::ExtensionMissing.message(lang.get_untracked()),
-                install::extension_address()
-                    .map(|address| Install { address, words: |t| t.install_extension }),
+                Install::extension(),
             ),
             Health::NotChecked,
         ),
-        Err(err) => (
-            Health::Present,
-            Health::Missing(
-                err.message(lang.get_untracked()),
-                install::bridge_address()
-                    .map(|address| Install { address, words: |t| t.install_bridge }),
-            ),
-        ),
+        Err(err) => {
+            (Health::Present, Health::Missing(err.message(lang.get_untracked()), Install::bridge()))
+        }
     };
     let t = move || strings(lang.get());
     view! {
@@ -265,17 +272,13 @@ fn HealthLine(label: &'static str, health: Health, lang: RwSignal<Lang>) -> impl
             };
             view! {
                 <span class="state-bad" data-state="outdated" data-component=label>{text}</span>
-                {install.map(|Install { address, words }| view! {
-                    " " <a class="install" href=address data-install=label>{move || words(t())}</a>
-                })}
+                {install_link(install, label, lang)}
             }
             .into_any()
         }
         Health::Missing(text, install) => view! {
             <span class="state-bad" data-state="bad" data-component=label>{move || t().not_available} " " {text}</span>
-            {install.map(|Install { address, words }| view! {
-                " " <a class="install" href=address data-install=label>{move || words(t())}</a>
-            })}
+            {install_link(install, label, lang)}
             {(label == "bridge").then(|| view! {
                 " " <span class="hint" data-testid="looking-again">{move || t().looking_again}</span>
             })}
