@@ -194,10 +194,28 @@ fn register(
 /// RRN checks. Never the PIN; no signature.
 fn diagnose(out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "card-bridge {}", env!("CARGO_PKG_VERSION"))?;
+    if let (Ok(home), Ok(executable)) = (home(), std::env::current_exe()) {
+        for browser in Browser::ALL {
+            let folders = install::manifest_folders(browser, &home);
+            let line = match install::registration(&folders, &executable) {
+                install::Registration::This(manifest) => {
+                    format!("registered ({})", manifest.display())
+                }
+                install::Registration::Other { manifest, names } => format!(
+                    "registered for another program: {} names {names:?}; run `card-bridge \
+                     install --browser {}` to register this one",
+                    manifest.display(),
+                    browser.name()
+                ),
+                install::Registration::NotRegistered => "not registered".to_owned(),
+            };
+            writeln!(out, "{}: {line}", browser.name())?;
+        }
+    }
     let mut pcsc = Pcsc;
     let readers = match pcsc.list_readers() {
         Ok(readers) => readers,
-        Err(err) => return writeln!(out, "smart-card service: {err}"),
+        Err(err) => return writeln!(out, "smart-card service: {err}{}", service_hint()),
     };
     if readers.is_empty() {
         return writeln!(out, "no card reader found");
@@ -265,6 +283,18 @@ fn diagnose(out: &mut impl Write) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// What to do when the smart-card service does not answer, on this system.
+fn service_hint() -> &'static str {
+    match install::Os::THIS {
+        // pcscd, socket-activated on Debian and Fedora.
+        install::Os::Linux => " (install and start pcscd: sudo apt install pcscd)",
+        // macOS starts its smart-card service when a reader is plugged in, and answers "no
+        // service" while none is.
+        install::Os::Mac => " (plug in the card reader: macOS starts its smart-card service then)",
+        install::Os::Windows => " (start the Smart Card service, SCardSvr, or plug in the reader)",
+    }
 }
 
 fn verdict(valid: bool) -> &'static str {

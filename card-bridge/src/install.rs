@@ -29,6 +29,25 @@ pub(crate) fn firefox_extension_id() -> &'static str {
     option_env!("EHCERT_FIREFOX_EXTENSION_ID").unwrap_or(FIREFOX_EXTENSION_ID)
 }
 
+/// The systems the bridge is built for, each with its own folders.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub(crate) enum Os {
+    Linux,
+    Mac,
+    Windows,
+}
+
+impl Os {
+    /// The one this build runs on.
+    pub(crate) const THIS: Self = if cfg!(windows) {
+        Self::Windows
+    } else if cfg!(target_os = "macos") {
+        Self::Mac
+    } else {
+        Self::Linux
+    };
+}
+
 /// A browser the bridge can be registered with.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub(crate) enum Browser {
@@ -79,27 +98,52 @@ impl Browser {
         text
     }
 
-    /// The per-user folder this browser reads host manifests from, under `home`.
+    /// The per-user folder this browser reads host manifests from, under `home`, on this system.
     pub(crate) fn user_folder(self, home: &Path) -> PathBuf {
-        if cfg!(windows) {
+        self.user_folder_on(Os::THIS, home)
+    }
+
+    /// The per-user folder on `os` (Chrome's, Microsoft's and MDN's native-messaging pages).
+    pub(crate) fn user_folder_on(self, os: Os, home: &Path) -> PathBuf {
+        match os {
             // Any folder will do on Windows: the registry key points at the file.
-            home.join("AppData/Local/ehcert/NativeMessagingHosts").join(self.name())
-        } else if cfg!(target_os = "macos") {
-            let support = home.join("Library/Application Support");
-            match self {
-                Self::Chrome => support.join("Google/Chrome/NativeMessagingHosts"),
-                Self::Chromium => support.join("Chromium/NativeMessagingHosts"),
-                Self::Edge => support.join("Microsoft Edge/NativeMessagingHosts"),
-                Self::Firefox => support.join("Mozilla/NativeMessagingHosts"),
+            Os::Windows => home.join("AppData/Local/ehcert/NativeMessagingHosts").join(self.name()),
+            Os::Mac => {
+                let support = home.join("Library/Application Support");
+                match self {
+                    Self::Chrome => support.join("Google/Chrome/NativeMessagingHosts"),
+                    Self::Chromium => support.join("Chromium/NativeMessagingHosts"),
+                    Self::Edge => support.join("Microsoft Edge/NativeMessagingHosts"),
+                    Self::Firefox => support.join("Mozilla/NativeMessagingHosts"),
+                }
             }
-        } else {
-            match self {
+            Os::Linux => match self {
                 Self::Chrome => home.join(".config/google-chrome/NativeMessagingHosts"),
                 Self::Chromium => home.join(".config/chromium/NativeMessagingHosts"),
                 Self::Edge => home.join(".config/microsoft-edge/NativeMessagingHosts"),
                 Self::Firefox => home.join(".mozilla/native-messaging-hosts"),
-            }
+            },
         }
+    }
+
+    /// The folder this browser reads host manifests from for every user of the computer, where
+    /// the packages for all users put them (packaging/README.md); none on Windows, where the
+    /// machine-wide registry key points at the file.
+    pub(crate) fn system_folder_on(self, os: Os) -> Option<PathBuf> {
+        let folder = match (os, self) {
+            (Os::Windows, _) => return None,
+            (Os::Mac, Self::Chrome) => "/Library/Google/Chrome/NativeMessagingHosts",
+            (Os::Mac, Self::Chromium) => {
+                "/Library/Application Support/Chromium/NativeMessagingHosts"
+            }
+            (Os::Mac, Self::Edge) => "/Library/Microsoft/Edge/NativeMessagingHosts",
+            (Os::Mac, Self::Firefox) => "/Library/Application Support/Mozilla/NativeMessagingHosts",
+            (Os::Linux, Self::Chrome) => "/etc/opt/chrome/native-messaging-hosts",
+            (Os::Linux, Self::Chromium) => "/etc/chromium/native-messaging-hosts",
+            (Os::Linux, Self::Edge) => "/etc/opt/edge/native-messaging-hosts",
+            (Os::Linux, Self::Firefox) => "/usr/lib/mozilla/native-messaging-hosts",
+        };
+        Some(PathBuf::from(folder))
     }
 
     /// The registry key that points at the manifest on Windows (HKEY_CURRENT_USER).
@@ -127,6 +171,43 @@ pub(crate) fn manifest_path(
         _ => browser.user_folder(home),
     };
     folder.join(format!("{HOST_NAME}.json"))
+}
+
+/// What a browser would find of the bridge: the first manifest of ours in `folders` (the order
+/// the browser looks in), and whether it names `executable`.
+#[derive(Debug, Eq, PartialEq)]
+pub(crate) enum Registration {
+    /// A manifest names this very bridge.
+    This(PathBuf),
+    /// A manifest names another program, or cannot be read: the browser starts that, or nothing.
+    Other {
+        manifest: PathBuf,
+        names: String,
+    },
+    NotRegistered,
+}
+
+/// The folders `browser` reads manifests from on this system, per user first (the order
+/// Chrome and Firefox look in).
+pub(crate) fn manifest_folders(browser: Browser, home: &Path) -> Vec<PathBuf> {
+    std::iter::once(browser.user_folder(home)).chain(browser.system_folder_on(Os::THIS)).collect()
+}
+
+pub(crate) fn registration(folders: &[PathBuf], executable: &Path) -> Registration {
+    for folder in folders {
+        let manifest = folder.join(format!("{HOST_NAME}.json"));
+        let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
+        let names = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|value| value["path"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        return if Path::new(&names) == executable {
+            Registration::This(manifest)
+        } else {
+            Registration::Other { manifest, names }
+        };
+    }
+    Registration::NotRegistered
 }
 
 /// Writes the manifest for `browser`; returns where.
@@ -265,5 +346,120 @@ mod tests {
                 Path::new("/home/dr/.config/google-chrome/NativeMessagingHosts/be.ehcert.card_bridge.json")
             );
         }
+    }
+
+    #[test]
+    fn each_system_has_its_own_per_user_folders() {
+        let folder = |os, browser: Browser, home: &str| browser.user_folder_on(os, Path::new(home));
+        assert_eq!(
+            folder(Os::Mac, Browser::Chrome, "/Users/dr"),
+            Path::new("/Users/dr/Library/Application Support/Google/Chrome/NativeMessagingHosts")
+        );
+        assert_eq!(
+            folder(Os::Mac, Browser::Chromium, "/Users/dr"),
+            Path::new("/Users/dr/Library/Application Support/Chromium/NativeMessagingHosts")
+        );
+        assert_eq!(
+            folder(Os::Mac, Browser::Edge, "/Users/dr"),
+            Path::new("/Users/dr/Library/Application Support/Microsoft Edge/NativeMessagingHosts")
+        );
+        assert_eq!(
+            folder(Os::Mac, Browser::Firefox, "/Users/dr"),
+            Path::new("/Users/dr/Library/Application Support/Mozilla/NativeMessagingHosts")
+        );
+        assert_eq!(
+            folder(Os::Linux, Browser::Firefox, "/home/dr"),
+            Path::new("/home/dr/.mozilla/native-messaging-hosts")
+        );
+        assert_eq!(
+            folder(Os::Windows, Browser::Edge, "C:/Users/dr"),
+            Path::new("C:/Users/dr/AppData/Local/ehcert/NativeMessagingHosts/edge")
+        );
+        assert_eq!(
+            Browser::Chrome.user_folder(Path::new("/h")),
+            folder(Os::THIS, Browser::Chrome, "/h")
+        );
+    }
+
+    #[test]
+    fn the_macos_package_registers_where_the_bridge_would() {
+        // packaging/macos/scripts/postinstall writes the manifests itself (it runs before the
+        // bridge could); its folders, per user under "$support" and for all users under
+        // "$destination", must be these.
+        let script = include_str!("../../packaging/macos/scripts/postinstall");
+        let home = Path::new("/H");
+        for browser in Browser::ALL {
+            let user = browser.user_folder_on(Os::Mac, home);
+            let user = user.strip_prefix("/H/Library/Application Support").unwrap();
+            let system = browser.system_folder_on(Os::Mac).unwrap();
+            if browser == Browser::Firefox {
+                assert!(
+                    script.contains(&format!("/Library/Application Support/{}\"", user.display())),
+                    "{user:?}"
+                );
+                assert!(
+                    script.contains(&format!("\"$destination{}\"", system.display())),
+                    "{system:?}"
+                );
+            } else {
+                assert!(
+                    script.contains(&format!("$support/{}\n", user.display()))
+                        || script.contains(&format!("$support/{}\"", user.display())),
+                    "{user:?}"
+                );
+                assert!(
+                    script.contains(&format!("$destination{}\n", system.display()))
+                        || script.contains(&format!("$destination{}\"", system.display())),
+                    "{system:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_registration_found_is_the_first_manifest_a_browser_reads() {
+        let root = tempfile::tempdir().unwrap();
+        let user = root.path().join("user");
+        let system = root.path().join("system");
+        let bridge = Path::new("/opt/ehcert/card-bridge");
+        let folders = [user.clone(), system.clone()];
+        assert_eq!(registration(&folders, bridge), Registration::NotRegistered);
+        std::fs::create_dir_all(&system).unwrap();
+        std::fs::write(system.join(format!("{HOST_NAME}.json")), Browser::Chrome.manifest(bridge))
+            .unwrap();
+        assert_eq!(
+            registration(&folders, bridge),
+            Registration::This(system.join(format!("{HOST_NAME}.json")))
+        );
+        std::fs::create_dir_all(&user).unwrap();
+        let old = Path::new("/Users/dr/old/card-bridge");
+        std::fs::write(user.join(format!("{HOST_NAME}.json")), Browser::Chrome.manifest(old))
+            .unwrap();
+        assert_eq!(
+            registration(&folders, bridge),
+            Registration::Other {
+                manifest: user.join(format!("{HOST_NAME}.json")),
+                names: old.display().to_string()
+            }
+        );
+    }
+
+    #[test]
+    fn system_folders_are_the_packages_own() {
+        assert_eq!(
+            Browser::Chrome.system_folder_on(Os::Mac).unwrap(),
+            Path::new("/Library/Google/Chrome/NativeMessagingHosts")
+        );
+        assert_eq!(
+            Browser::Edge.system_folder_on(Os::Mac).unwrap(),
+            Path::new("/Library/Microsoft/Edge/NativeMessagingHosts")
+        );
+        // packaging/linux/build-deb.sh installs into these.
+        let deb = include_str!("../../packaging/linux/build-deb.sh");
+        for browser in Browser::ALL {
+            let folder = browser.system_folder_on(Os::Linux).unwrap();
+            assert!(deb.contains(&*folder.to_string_lossy()), "{folder:?}");
+        }
+        assert_eq!(Browser::Firefox.system_folder_on(Os::Windows), None);
     }
 }

@@ -242,6 +242,15 @@ fn diagnose_describes_readers_card_and_certificates_without_a_pin() {
     ] {
         assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
     }
+    // Where each browser would find the bridge, for the helpdesk.
+    for browser in ["chrome", "chromium", "edge", "firefox"] {
+        assert!(
+            text.lines().any(
+                |line| line.starts_with(&format!("{browser}: ")) && line.contains("registered")
+            ),
+            "no registration line for {browser} in:\n{text}"
+        );
+    }
     drop(pcscd);
 }
 

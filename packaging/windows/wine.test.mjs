@@ -143,7 +143,9 @@ test('diagnose says there is no smart-card service to talk to, rather than faili
   const result = wine([path.join(OUT, 'card-bridge.exe'), 'diagnose']);
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /^card-bridge /);
-  assert.match(result.stdout, /smart-card service: /);
+  assert.match(result.stdout, /smart-card service: .*SCardSvr/);
+  // Where each browser would find the bridge, for the helpdesk.
+  for (const browser of ['chrome', 'chromium', 'edge', 'firefox']) assert.match(result.stdout, new RegExp(`^${browser}: .*registered`, 'm'));
 });
 
 test('install writes the browsers\' registry keys with reg.exe, uninstall removes them', () => {

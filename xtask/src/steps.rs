@@ -14,6 +14,9 @@ type StepFn = fn(&mut Tasks, &[String]) -> Result;
 
 const TRUNK_VERSION: &str = "~0.21";
 const DENY_VERSION: &str = "0.20.2";
+/// rcodesign, which signs the macOS bridge and package and sends them to Apple's notary service
+/// without a Mac (packaging/README.md, macOS).
+const RCODESIGN_VERSION: &str = "0.29.0";
 /// The soak's names in the native tests: run apart, with their figures (`unit`, `soak`).
 const SOAK_TESTS: [&str; 2] =
     ["no_key_is_lost_and_none_is_requested_twice", "a_kiosk_loses_no_key_it_downloaded"];
@@ -650,6 +653,7 @@ pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
                 .args(["--test", "packaging/windows/wine.test.mjs"]))
         },
     )?;
+    macos(tasks)?;
     let origins = std::env::var("EHCERT_HOSTED_ORIGINS")
         .unwrap_or_else(|_| "https://ehcert.example.be".into());
     tasks.step(
@@ -678,6 +682,59 @@ pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
                 .args(&xpis))
         },
     )
+}
+
+/// The card bridge for macOS, built, signed and packaged here (packaging/macos/build-pkg.sh),
+/// then read back by tools that did not write it (packaging/macos/pkg.test.mjs).
+fn macos(tasks: &mut Tasks) -> Result {
+    tasks.step("rcodesign, Zig and cargo-zigbuild", |tasks| {
+        if answers("rcodesign", &["--version"])
+            != Some(format!("apple-codesign {RCODESIGN_VERSION}"))
+        {
+            log(&format!("installing rcodesign {RCODESIGN_VERSION} (about 6 minutes cold)"));
+            run(tasks.command("cargo").args([
+                "install",
+                "apple-codesign",
+                "--version",
+                RCODESIGN_VERSION,
+                "--locked",
+                "--bin",
+                "rcodesign",
+            ]))?;
+        }
+        // A virtual environment of the project's, so Debian's Python stays as it is.
+        let venv = tasks.path("target/tools/zig");
+        let requirements = tasks.path("packaging/macos/requirements.txt");
+        let installed = venv.join("installed-requirements.txt");
+        if std::fs::read(&requirements).ok() != std::fs::read(&installed).ok() {
+            log("installing Zig and cargo-zigbuild from PyPI");
+            run(Command::new("python3").arg("-m").arg("venv").arg("--clear").arg(&venv))?;
+            run(Command::new(venv.join("bin/pip"))
+                .args(["install", "--quiet", "--requirement"])
+                .arg(&requirements))?;
+            std::fs::copy(&requirements, &installed).map_err(|err| Failure(err.to_string()))?;
+        }
+        Ok(())
+    })?;
+    tasks.step("the card bridge for macOS (universal, signed .pkg), read back on Linux", |tasks| {
+        let out = tasks.path("target/packages/macos");
+        let _ = std::fs::remove_dir_all(&out);
+        let path = format!(
+            "{}:{}",
+            tasks.path("target/tools/zig/bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        run(tasks
+            .command("bash")
+            .env("PATH", &path)
+            .arg("packaging/macos/build-pkg.sh")
+            .arg(&out))?;
+        run(tasks
+            .command("node")
+            .env("PATH", &path)
+            .env("EHCERT_MACOS_OUT", &out)
+            .args(["--test", "packaging/macos/pkg.test.mjs"]))
+    })
 }
 
 /// A release's settings are all there; otherwise a throw-away code-signing certificate for the
