@@ -315,7 +315,7 @@ card-bridge: ehcert's link between the browser extension and your Belgian eID ca
 The browser starts it by itself once it is registered; you do not need to run it.
 
 Usage:
-  card-bridge install [--browser chrome|chromium|edge|firefox]... [--user-data-dir DIR]
+  card-bridge install [--browser chrome|chromium|edge|firefox|brave|vivaldi]... [--user-data-dir DIR]
                           register with your browsers (all found, if none is named)
   card-bridge uninstall [--browser NAME]... [--user-data-dir DIR]
   card-bridge diagnose    show readers, card and certificates, for a support call

@@ -55,10 +55,16 @@ pub(crate) enum Browser {
     Chromium,
     Edge,
     Firefox,
+    /// Brave and Vivaldi: Chromium browsers with their own settings folders on Linux and macOS
+    /// (the folders KeePassXC's `NativeMessageInstaller` registers its host in), which read
+    /// Chrome's registration on Windows.
+    Brave,
+    Vivaldi,
 }
 
 impl Browser {
-    pub(crate) const ALL: [Self; 4] = [Self::Chrome, Self::Chromium, Self::Edge, Self::Firefox];
+    pub(crate) const ALL: [Self; 6] =
+        [Self::Chrome, Self::Chromium, Self::Edge, Self::Firefox, Self::Brave, Self::Vivaldi];
 
     pub(crate) fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|browser| browser.name() == name)
@@ -70,6 +76,8 @@ impl Browser {
             Self::Chromium => "chromium",
             Self::Edge => "edge",
             Self::Firefox => "firefox",
+            Self::Brave => "brave",
+            Self::Vivaldi => "vivaldi",
         }
     }
 
@@ -106,8 +114,15 @@ impl Browser {
     /// The per-user folder on `os` (Chrome's, Microsoft's and MDN's native-messaging pages).
     pub(crate) fn user_folder_on(self, os: Os, home: &Path) -> PathBuf {
         match os {
-            // Any folder will do on Windows: the registry key points at the file.
-            Os::Windows => home.join("AppData/Local/ehcert/NativeMessagingHosts").join(self.name()),
+            // Any folder will do on Windows: the registry key points at the file. Brave and
+            // Vivaldi read Chrome's key, so they share Chrome's file.
+            Os::Windows => {
+                let name = match self {
+                    Self::Brave | Self::Vivaldi => Self::Chrome.name(),
+                    _ => self.name(),
+                };
+                home.join("AppData/Local/ehcert/NativeMessagingHosts").join(name)
+            }
             Os::Mac => {
                 let support = home.join("Library/Application Support");
                 match self {
@@ -115,6 +130,8 @@ impl Browser {
                     Self::Chromium => support.join("Chromium/NativeMessagingHosts"),
                     Self::Edge => support.join("Microsoft Edge/NativeMessagingHosts"),
                     Self::Firefox => support.join("Mozilla/NativeMessagingHosts"),
+                    Self::Brave => support.join("BraveSoftware/Brave-Browser/NativeMessagingHosts"),
+                    Self::Vivaldi => support.join("Vivaldi/NativeMessagingHosts"),
                 }
             }
             Os::Linux => match self {
@@ -122,16 +139,21 @@ impl Browser {
                 Self::Chromium => home.join(".config/chromium/NativeMessagingHosts"),
                 Self::Edge => home.join(".config/microsoft-edge/NativeMessagingHosts"),
                 Self::Firefox => home.join(".mozilla/native-messaging-hosts"),
+                Self::Brave => {
+                    home.join(".config/BraveSoftware/Brave-Browser/NativeMessagingHosts")
+                }
+                Self::Vivaldi => home.join(".config/vivaldi/NativeMessagingHosts"),
             },
         }
     }
 
     /// The folder this browser reads host manifests from for every user of the computer, where
     /// the packages for all users put them (packaging/README.md); none on Windows, where the
-    /// machine-wide registry key points at the file.
+    /// machine-wide registry key points at the file, and none known for Brave and Vivaldi,
+    /// which are registered per user.
     pub(crate) fn system_folder_on(self, os: Os) -> Option<PathBuf> {
         let folder = match (os, self) {
-            (Os::Windows, _) => return None,
+            (Os::Windows, _) | (_, Self::Brave | Self::Vivaldi) => return None,
             (Os::Mac, Self::Chrome) => "/Library/Google/Chrome/NativeMessagingHosts",
             (Os::Mac, Self::Chromium) => {
                 "/Library/Application Support/Chromium/NativeMessagingHosts"
@@ -150,7 +172,7 @@ impl Browser {
     #[cfg_attr(not(windows), allow(dead_code))]
     pub(crate) fn registry_key(self) -> String {
         let vendor = match self {
-            Self::Chrome => r"Google\Chrome",
+            Self::Chrome | Self::Brave | Self::Vivaldi => r"Google\Chrome",
             Self::Chromium => "Chromium",
             Self::Edge => r"Microsoft\Edge",
             Self::Firefox => "Mozilla",
@@ -372,6 +394,30 @@ mod tests {
             Path::new("/home/dr/.mozilla/native-messaging-hosts")
         );
         assert_eq!(
+            folder(Os::Linux, Browser::Brave, "/home/dr"),
+            Path::new("/home/dr/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts")
+        );
+        assert_eq!(
+            folder(Os::Linux, Browser::Vivaldi, "/home/dr"),
+            Path::new("/home/dr/.config/vivaldi/NativeMessagingHosts")
+        );
+        assert_eq!(
+            folder(Os::Mac, Browser::Brave, "/Users/dr"),
+            Path::new(
+                "/Users/dr/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts"
+            )
+        );
+        assert_eq!(
+            folder(Os::Mac, Browser::Vivaldi, "/Users/dr"),
+            Path::new("/Users/dr/Library/Application Support/Vivaldi/NativeMessagingHosts")
+        );
+        // On Windows Brave and Vivaldi read Chrome's registry key, so they share its file.
+        assert_eq!(
+            folder(Os::Windows, Browser::Brave, "C:/Users/dr"),
+            folder(Os::Windows, Browser::Chrome, "C:/Users/dr")
+        );
+        assert_eq!(Browser::Vivaldi.registry_key(), Browser::Chrome.registry_key());
+        assert_eq!(
             folder(Os::Windows, Browser::Edge, "C:/Users/dr"),
             Path::new("C:/Users/dr/AppData/Local/ehcert/NativeMessagingHosts/edge")
         );
@@ -384,36 +430,32 @@ mod tests {
     #[test]
     fn the_macos_package_registers_where_the_bridge_would() {
         // packaging/macos/scripts/postinstall writes the manifests itself (it runs before the
-        // bridge could); its folders, per user under "$support" and for all users under
-        // "$destination", must be these.
+        // bridge could). Its folders for all users (before its `else`) and per user (after it),
+        // with the volume or the home as "/", must be these.
         let script = include_str!("../../packaging/macos/scripts/postinstall");
-        let home = Path::new("/H");
-        for browser in Browser::ALL {
-            let user = browser.user_folder_on(Os::Mac, home);
-            let user = user.strip_prefix("/H/Library/Application Support").unwrap();
-            let system = browser.system_folder_on(Os::Mac).unwrap();
-            if browser == Browser::Firefox {
-                assert!(
-                    script.contains(&format!("/Library/Application Support/{}\"", user.display())),
-                    "{user:?}"
-                );
-                assert!(
-                    script.contains(&format!("\"$destination{}\"", system.display())),
-                    "{system:?}"
-                );
-            } else {
-                assert!(
-                    script.contains(&format!("$support/{}\n", user.display()))
-                        || script.contains(&format!("$support/{}\"", user.display())),
-                    "{user:?}"
-                );
-                assert!(
-                    script.contains(&format!("$destination{}\n", system.display()))
-                        || script.contains(&format!("$destination{}\"", system.display())),
-                    "{system:?}"
-                );
-            }
-        }
+        let (system, user) = script.split_once("\nelse\n").unwrap();
+        let folders = |branch: &str| -> std::collections::BTreeSet<String> {
+            branch
+                .lines()
+                .filter(|line| line.contains("NativeMessagingHosts") && !line.starts_with('#'))
+                .map(|line| {
+                    let folder = line.rsplit_once('=').map_or(line, |(_, value)| value);
+                    folder
+                        .trim_matches('"')
+                        .replace("$support", "/Library/Application Support")
+                        .replace("$destination", "")
+                })
+                .collect()
+        };
+        let expected_user = Browser::ALL
+            .map(|browser| browser.user_folder_on(Os::Mac, Path::new("/")).display().to_string());
+        let expected_system = Browser::ALL
+            .iter()
+            .filter_map(|browser| browser.system_folder_on(Os::Mac))
+            .map(|folder| folder.display().to_string())
+            .collect();
+        assert_eq!(folders(user), expected_user.into_iter().collect());
+        assert_eq!(folders(system.rsplit_once("\nif ").unwrap().1), expected_system);
     }
 
     #[test]
@@ -456,8 +498,8 @@ mod tests {
         );
         // packaging/linux/build-deb.sh installs into these.
         let deb = include_str!("../../packaging/linux/build-deb.sh");
-        for browser in Browser::ALL {
-            let folder = browser.system_folder_on(Os::Linux).unwrap();
+        for folder in Browser::ALL.iter().filter_map(|browser| browser.system_folder_on(Os::Linux))
+        {
             assert!(deb.contains(&*folder.to_string_lossy()), "{folder:?}");
         }
         assert_eq!(Browser::Firefox.system_folder_on(Os::Windows), None);

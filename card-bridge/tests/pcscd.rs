@@ -243,7 +243,7 @@ fn diagnose_describes_readers_card_and_certificates_without_a_pin() {
         assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
     }
     // Where each browser would find the bridge, for the helpdesk.
-    for browser in ["chrome", "chromium", "edge", "firefox"] {
+    for browser in ["chrome", "chromium", "edge", "firefox", "brave", "vivaldi"] {
         assert!(
             text.lines().any(
                 |line| line.starts_with(&format!("{browser}: ")) && line.contains("registered")

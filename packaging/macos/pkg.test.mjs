@@ -106,8 +106,6 @@ function checkUniversal(/** @type {string} */ file) {
 /** Checks the code signature of each slice: intact, with the hardened runtime and our
  *  identifier. */
 function checkCodeSignature(/** @type {string} */ file) {
-  const verdict = spawnSync('rcodesign', ['verify', file], { encoding: 'utf8' });
-  assert.equal(verdict.status, 0, `rcodesign verify: ${verdict.stderr}`);
   const info = run('rcodesign', ['print-signature-info', file]);
   const directories = [...info.matchAll(/flags: CodeSignatureFlags\(([^)]*)\)\n\s*identifier: (\S+)/g)];
   assert.equal(directories.length, 2, `a code directory per slice:\n${info}`);
@@ -115,6 +113,8 @@ function checkCodeSignature(/** @type {string} */ file) {
     assert.ok(flags.split('|').map((flag) => flag.trim()).includes('RUNTIME'), `hardened runtime flag in ${flags}`);
     assert.equal(identifier, IDENTIFIER);
   }
+  const verdict = spawnSync('rcodesign', ['verify', file], { encoding: 'utf8' });
+  assert.equal(verdict.status, 0, `rcodesign verify: ${verdict.stderr}`);
 }
 
 const BRIDGE = () => path.join(payload, SUPPORT, 'ehcert', 'card-bridge');
@@ -140,6 +140,18 @@ test('the bridge is signed with the hardened runtime, and the check sees a signa
   bytes[at] ^= 0xff;
   writeFileSync(broken, bytes);
   assert.throws(() => checkCodeSignature(broken), /rcodesign verify/);
+});
+
+const SIGNING = path.join(ROOT, 'target', 'packages-signing', 'macos');
+test('the hardened-runtime check fails on a bridge signed without it', { skip: !existsSync(path.join(SIGNING, 'developer-id-application.key')) && 'a release: no throw-away certificate here' }, () => {
+  const plain = path.join(work, 'plain-bridge');
+  copyFileSync(BRIDGE(), plain);
+  // Signed again with the build's throw-away certificate and another flag in place of the
+  // runtime's.
+  const signing = SIGNING;
+  run('rcodesign', ['sign', '--pem-file', path.join(signing, 'developer-id-application.crt'), '--pem-file', path.join(signing, 'developer-id-application.key'),
+    '--timestamp-url', 'none', '--code-signature-flags', 'kill', '--binary-identifier', IDENTIFIER, plain]);
+  assert.throws(() => checkCodeSignature(plain), /hardened runtime flag/);
 });
 
 // --- the package's contents -----------------------------------------------------------------
@@ -327,6 +339,8 @@ test('installed for one user, the browsers of that user find the bridge in the h
     path.join(support, 'Google/Chrome/NativeMessagingHosts'),
     path.join(support, 'Chromium/NativeMessagingHosts'),
     path.join(support, 'Microsoft Edge/NativeMessagingHosts'),
+    path.join(support, 'BraveSoftware/Brave-Browser/NativeMessagingHosts'),
+    path.join(support, 'Vivaldi/NativeMessagingHosts'),
   ], path.join(support, 'Mozilla/NativeMessagingHosts'), path.join(support, 'ehcert', 'card-bridge'));
 });
 
@@ -348,6 +362,8 @@ test('the manifest check fails on a manifest naming another path', () => {
     path.join(support, 'Google/Chrome/NativeMessagingHosts'),
     path.join(support, 'Chromium/NativeMessagingHosts'),
     path.join(support, 'Microsoft Edge/NativeMessagingHosts'),
+    path.join(support, 'BraveSoftware/Brave-Browser/NativeMessagingHosts'),
+    path.join(support, 'Vivaldi/NativeMessagingHosts'),
   ], path.join(support, 'Mozilla/NativeMessagingHosts'), '/Library/Application Support/ehcert/card-bridge'), /path/);
 });
 
