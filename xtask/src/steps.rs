@@ -68,17 +68,26 @@ fn app_tools(tasks: &mut Tasks) -> Result {
         if !answers("trunk", &["--version"])
             .is_some_and(|version| version.starts_with("trunk 0.21."))
         {
-            log(&format!("installing trunk {TRUNK_VERSION} (about 13 minutes cold)"));
-            run(tasks.command("cargo").args([
-                "install",
-                "trunk",
-                "--version",
-                TRUNK_VERSION,
-                "--locked",
-            ]))?;
+            cargo_install(tasks, "trunk", TRUNK_VERSION, &[], 13)?;
         }
         Ok(())
     })
+}
+
+/// `cargo install --locked` of a tool at `version` (its own lock file), saying how long it takes
+/// on a fresh machine.
+fn cargo_install(
+    tasks: &Tasks,
+    name: &str,
+    version: &str,
+    extra: &[&str],
+    cold_minutes: u32,
+) -> Result {
+    log(&format!("installing {name} {version} (about {cold_minutes} minutes cold)"));
+    run(tasks
+        .command("cargo")
+        .args(["install", name, "--version", version, "--locked"])
+        .args(extra))
 }
 
 /// The version Cargo.lock pins for `name`.
@@ -92,14 +101,7 @@ fn locked_version(lock: &str, name: &str) -> Option<String> {
 fn deny_tool(tasks: &mut Tasks) -> Result {
     tasks.step("cargo-deny", |tasks| {
         if answers("cargo-deny", &["--version"]) != Some(format!("cargo-deny {DENY_VERSION}")) {
-            log(&format!("installing cargo-deny {DENY_VERSION} (about 6 minutes cold)"));
-            run(tasks.command("cargo").args([
-                "install",
-                "cargo-deny",
-                "--version",
-                DENY_VERSION,
-                "--locked",
-            ]))?;
+            cargo_install(tasks, "cargo-deny", DENY_VERSION, &[], 6)?;
         }
         Ok(())
     })
@@ -691,16 +693,7 @@ fn macos(tasks: &mut Tasks) -> Result {
         if answers("rcodesign", &["--version"])
             != Some(format!("apple-codesign {RCODESIGN_VERSION}"))
         {
-            log(&format!("installing rcodesign {RCODESIGN_VERSION} (about 6 minutes cold)"));
-            run(tasks.command("cargo").args([
-                "install",
-                "apple-codesign",
-                "--version",
-                RCODESIGN_VERSION,
-                "--locked",
-                "--bin",
-                "rcodesign",
-            ]))?;
+            cargo_install(tasks, "apple-codesign", RCODESIGN_VERSION, &["--bin", "rcodesign"], 6)?;
         }
         // A virtual environment of the project's, so Debian's Python stays as it is.
         let venv = tasks.path("target/tools/zig");
