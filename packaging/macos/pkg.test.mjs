@@ -4,7 +4,8 @@
 //
 //   EHCERT_MACOS_OUT=DIR node --test packaging/macos/pkg.test.mjs
 //
-// Readers: LLVM's lipo and otool (Debian's llvm-22) for the Mach-O slices, rcodesign for the code
+// Readers: LLVM's lipo and otool (Debian's llvm-22) for the Mach-O slices (and its
+// install-name-tool to break one on purpose), rcodesign for the code
 // signature, libarchive's bsdtar for the xar archive and the cpio payload, apple-bom's reader
 // (ehcert-macos-pkg bom) for the Bill of Materials, OpenSSL and Node's crypto for the package's
 // two signatures, shellcheck for the scripts, and /bin/sh for running the postinstall and the
@@ -76,7 +77,7 @@ function architectures(/** @type {string} */ file) {
 
 /** One slice of a universal binary as a file of its own. */
 function thin(/** @type {string} */ file, /** @type {string} */ arch) {
-  const slice = path.join(work, `slice-${arch}`);
+  const slice = path.join(mkdtempSync(path.join(work, 'slice-')), arch);
   run('llvm-lipo-22', ['-thin', arch, '-output', slice, file]);
   return slice;
 }
@@ -125,6 +126,16 @@ test('the bridge in the package is universal, for macOS 11 and later, and import
 
 test('the universal check fails on a binary with a slice missing', () => {
   assert.throws(() => checkUniversal(thin(BRIDGE(), 'arm64')), /both Apple silicon and Intel slices/);
+});
+
+test('the import check fails on a bridge that would load a library from outside macOS', () => {
+  // The x86_64 slice made to load libiconv from Homebrew's folder, as a build machine's library
+  // would slip in; the universal binary made again from both slices.
+  const x86 = thin(BRIDGE(), 'x86_64');
+  run('llvm-install-name-tool-22', ['-change', '/usr/lib/libiconv.2.dylib', '/usr/local/opt/libiconv/lib/libiconv.2.dylib', x86]);
+  const universal = path.join(work, 'foreign-library-bridge');
+  run('llvm-lipo-22', ['-create', '-output', universal, thin(BRIDGE(), 'arm64'), x86]);
+  assert.throws(() => checkUniversal(universal), /x86_64: imports \/usr\/local\/opt\/libiconv\/lib\/libiconv\.2\.dylib, which is not part of macOS/);
 });
 
 test('the bridge is signed with the hardened runtime, and the check sees a signature broken', () => {
