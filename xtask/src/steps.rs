@@ -690,10 +690,16 @@ pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
 /// then read back by tools that did not write it (packaging/macos/pkg.test.mjs).
 fn macos(tasks: &mut Tasks) -> Result {
     tasks.step("rcodesign, Zig and cargo-zigbuild", |tasks| {
-        if answers("rcodesign", &["--version"])
-            != Some(format!("apple-codesign {RCODESIGN_VERSION}"))
-        {
-            cargo_install(tasks, "apple-codesign", RCODESIGN_VERSION, &["--bin", "rcodesign"], 6)?;
+        // Tests never reach Apple: without its notary client (the App Store Connect and S3
+        // crates, `--no-default-features`) rcodesign builds a minute sooner. A release needs it.
+        let release = std::env::var("EHCERT_RELEASE").as_deref() == Ok("1");
+        let installed = answers("rcodesign", &["--version"])
+            == Some(format!("apple-codesign {RCODESIGN_VERSION}"));
+        let notarizes = answers("rcodesign", &["notary-submit", "--help"]).is_some();
+        if !installed || (release && !notarizes) {
+            let features: &[&str] = if release { &[] } else { &["--no-default-features"] };
+            let args = [&["--bin", "rcodesign"][..], features].concat();
+            cargo_install(tasks, "apple-codesign", RCODESIGN_VERSION, &args, 4)?;
         }
         // A virtual environment of the project's, so Debian's Python stays as it is.
         let venv = tasks.path("target/tools/zig");
