@@ -2,6 +2,8 @@
 //! keystore or of a signed request, and the words for a request's stage. No screen imports
 //! another screen for these.
 
+pub mod parts;
+
 use ehcert_certra::endpoint::Environment;
 use ehcert_flows::pending::Stage;
 use ehcert_pki::dn::{format_national_number, EhealthSubject};

@@ -24,6 +24,23 @@ test('the page shows the versions of the extension and of the card software', as
   await expect(bridge).toHaveAttribute('data-state', 'ok');
 });
 
+test('the browser check lists this page, the extension and the card software with their versions and protocols', async ({ page, appServer }) => {
+  const version = await bridgeVersion();
+  const protocols = JSON.parse(await readFile(path.join(ROOT, 'shared/tests/golden/constants/protocol.json'), 'utf8')).protocols as number[];
+  await page.goto(`${appServer.url}/#diagnostics`);
+  const versions = page.locator('section[aria-labelledby="versions-title"]');
+  await expect(versions.getByRole('heading')).toHaveText('Versions');
+  await expect(versions.locator('[data-component="page"]')).toHaveText(version);
+  await expect(versions.locator('[data-component="extension"]')).toHaveText('Connected, version 0.1.0');
+  await expect(versions.locator('[data-component="bridge"]')).toHaveText(`Connected, version ${version}`);
+  // The page's protocols and those the bridge's hello names.
+  const spoken = versions.locator('[data-protocols]');
+  await expect(spoken).toHaveCount(2);
+  await expect(spoken.first()).toHaveAttribute('data-protocols', protocols.join(', '));
+  await expect(spoken.last()).toHaveAttribute('data-protocols', protocols.join(', '));
+  await expect(spoken.last()).toHaveText(` · protocol ${protocols.join(', ')}`);
+});
+
 // The operator states the oldest parts the site works with (ehcert-serve minimum_bridge,
 // minimum_extension): an older bridge is shown as to be updated, with this system's package.
 test('a card bridge older than the site\'s minimum is shown as to be updated, with its package', async ({ page }) => {

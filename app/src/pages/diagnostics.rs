@@ -1,16 +1,18 @@
-//! `#diagnostics`: what this browser can do, for support calls. Generates one throw-away
-//! RSA-2048 key and says which generator made it (WebCrypto, or the built-in one in a worker)
+//! `#diagnostics`: what this browser can do, for support calls: the versions of this page, the
+//! extension and the card software with the protocols they speak, then one throw-away
+//! RSA-2048 key, saying which generator made it (WebCrypto, or the built-in one in a worker)
 //! and how long it took. The key is dropped (and zeroized) at once.
 
 use ehcert_certra::{endpoint::Environment, request, response};
 use leptos::prelude::*;
 
 use crate::{
-    components::{environment_name, Shell},
+    components::{environment_name, parts::Components, Shell},
     error::AppError,
     i18n::{strings, use_lang, Lang},
     pages::card_check::CardCheck,
     services::{
+        bridge::use_bridge,
         certra, offer,
         webcrypto::{generate_rsa_key, KeySource},
     },
@@ -20,6 +22,7 @@ use crate::{
 #[component]
 pub fn Diagnostics() -> impl IntoView {
     let lang = use_lang();
+    let bridge = use_bridge();
     let t = move || strings(lang.get());
     let check = LocalResource::new(|| async {
         let start = now();
@@ -48,6 +51,10 @@ pub fn Diagnostics() -> impl IntoView {
     view! {
         <Shell lang>
             <h1>{move || t().diag_title}</h1>
+            <section aria-labelledby="versions-title">
+                <h2 id="versions-title">{move || t().versions_title}</h2>
+                <Components bridge=bridge.get_value() lang detailed=true />
+            </section>
             <section aria-labelledby="keygen-title">
                 <h2 id="keygen-title">{move || t().keygen_title}</h2>
                 {move || match keygen() {

@@ -1,0 +1,236 @@
+//! The parts of ehcert on this computer, checked live: the browser extension and the card
+//! software with their versions, each in words with where to get it when it is missing or older
+//! than the site's minimum. The home page shows the short list; the browser check, for
+//! helpdesks, adds this page's own version and the protocol versions the page and the card
+//! software speak.
+
+use std::time::Duration;
+
+use ehcert_shared::{
+    compat::{Release, PROTOCOLS},
+    page::Status,
+};
+use leptos::prelude::*;
+
+use crate::{
+    error::AppError,
+    i18n::{strings, Lang, Strings},
+    services::{bridge::BridgeClient, clock, install, offer},
+};
+
+/// How soon the page looks again for a card bridge it did not find. Browsers read the bridge's
+/// host manifest at each connection (extension/NATIVE-MESSAGING.md), so a bridge installed, or
+/// updated, while this page is open is found without a reload.
+const LOOK_AGAIN: Duration = Duration::from_secs(3);
+
+/// The chain page → extension → card bridge, each with its state in words. While the extension
+/// answers but the bridge does not, or is older than the site's minimum, it is looked for again
+/// every [`LOOK_AGAIN`]; a missing extension is not (a browser does not put a newly installed
+/// extension into open pages).
+#[component]
+pub fn Components(
+    bridge: BridgeClient,
+    lang: RwSignal<Lang>,
+    /// With this page's version and the protocols spoken (the browser check).
+    #[prop(optional)]
+    detailed: bool,
+) -> impl IntoView {
+    // None until the first answer; each later answer replaces what is shown, with no
+    // "looking…" in between.
+    let status = RwSignal::new(None::<Result<Status, AppError>>);
+    leptos::task::spawn_local(async move {
+        loop {
+            let result = bridge.status().await;
+            let look_again = match &result {
+                Err(AppError::ExtensionMissing) => false,
+                Err(_) => true,
+                // Below the site's minimum: the update is noticed as the installation is.
+                Ok(status) => matches!(
+                    judged(&status.bridge.bridge_version, "ehcert-minimum-bridge", None),
+                    Health::Outdated(..)
+                ),
+            };
+            // Gone with the page (the signal disposed): stop looking.
+            let Some(unchanged) = status.try_with_untracked(|shown| same(shown.as_ref(), &result))
+            else {
+                break;
+            };
+            if !unchanged {
+                status.set(Some(result));
+            }
+            if !look_again {
+                break;
+            }
+            clock::pause(LOOK_AGAIN).await;
+        }
+    });
+    let t = move || strings(lang.get());
+    move || match status.get() {
+        None => view! { <p role="status">{t().looking_for_extension}</p> }.into_any(),
+        Some(result) => view! { <StatusList result lang detailed /> }.into_any(),
+    }
+}
+
+/// Whether `shown` already says what `result` says: a new look that changes nothing leaves the
+/// list as it is (rebuilt every few seconds, it would take a keyboard's focus off its link).
+fn same(shown: Option<&Result<Status, AppError>>, result: &Result<Status, AppError>) -> bool {
+    match (shown, result) {
+        (Some(Ok(shown)), Ok(status)) => shown == status,
+        (Some(Err(shown)), Err(error)) => shown.message(Lang::En) == error.message(Lang::En),
+        _ => false,
+    }
+}
+
+/// A component's state: its version, present without a version, not checked, or missing (why,
+/// and where this person gets it when the server says).
+enum Health {
+    Version(String),
+    Present,
+    NotChecked,
+    Missing(String, Option<Install>),
+    /// Older than the operator's minimum for this site: its version, the minimum, and where to
+    /// get a newer one.
+    Outdated(String, Release, Option<Install>),
+}
+
+/// `version`, or [`Health::Outdated`] when the server states a newer minimum in `meta`
+/// (`ehcert-serve`'s `minimum_bridge` and `minimum_extension`). A version that cannot be read
+/// is not judged.
+fn judged(version: &str, meta: &str, install: Option<Install>) -> Health {
+    let minimum = offer::stated(meta).and_then(|text| Release::parse(&text));
+    match (minimum, Release::parse(version)) {
+        (Some(minimum), Some(found)) if found < minimum => {
+            Health::Outdated(version.to_owned(), minimum, install)
+        }
+        _ => Health::Version(version.to_owned()),
+    }
+}
+
+/// Where to get a missing component, and the link's words.
+struct Install {
+    address: String,
+    words: fn(&Strings) -> &'static str,
+}
+
+impl Install {
+    /// The extension for this browser, when the server gives its address.
+    fn extension() -> Option<Self> {
+        install::extension_address().map(|address| Self { address, words: |t| t.install_extension })
+    }
+
+    /// The card bridge for this system, when the server gives its address.
+    fn bridge() -> Option<Self> {
+        install::bridge_address().map(|address| Self { address, words: |t| t.install_bridge })
+    }
+}
+
+/// The link to get a component, after its state.
+fn install_link(
+    install: Option<Install>,
+    label: &'static str,
+    lang: RwSignal<Lang>,
+) -> impl IntoView {
+    install.map(|Install { address, words }| {
+        view! { " " <a class="install" href=address data-install=label>{move || words(strings(lang.get()))}</a> }
+    })
+}
+
+#[component]
+fn StatusList(
+    result: Result<Status, AppError>,
+    lang: RwSignal<Lang>,
+    detailed: bool,
+) -> impl IntoView {
+    // The protocols the bridge says it speaks (an older bridge names one).
+    let bridge_protocols = match (&result, detailed) {
+        (Ok(status), true) if status.bridge.protocols.is_empty() => {
+            Some(vec![status.bridge.protocol])
+        }
+        (Ok(status), true) => Some(status.bridge.protocols.clone()),
+        _ => None,
+    };
+    let (extension, bridge) = match &result {
+        Ok(status) => (
+            judged(&status.extension_version, "ehcert-minimum-extension", Install::extension()),
+            judged(&status.bridge.bridge_version, "ehcert-minimum-bridge", Install::bridge()),
+        ),
+        Err(AppError::ExtensionMissing) => (
+            Health::Missing(
+                AppError::ExtensionMissing.message(lang.get_untracked()),
+                Install::extension(),
+            ),
+            Health::NotChecked,
+        ),
+        Err(err) => {
+            (Health::Present, Health::Missing(err.message(lang.get_untracked()), Install::bridge()))
+        }
+    };
+    let t = move || strings(lang.get());
+    view! {
+        <dl class="components" data-testid="components">
+            {detailed.then(|| view! {
+                <dt>{move || t().this_page}</dt>
+                <dd>
+                    <span data-component="page">{env!("CARGO_PKG_VERSION")}</span>
+                    <Protocols protocols=PROTOCOLS.to_vec() lang />
+                </dd>
+            })}
+            <dt>{move || t().browser_extension}</dt>
+            <dd><HealthLine label="extension" health=extension lang /></dd>
+            <dt>{move || t().card_bridge}</dt>
+            <dd>
+                <HealthLine label="bridge" health=bridge lang />
+                {bridge_protocols.map(|protocols| view! { <Protocols protocols lang /> })}
+            </dd>
+        </dl>
+    }
+}
+
+/// " · protocol 2": the message versions a part speaks, for a helpdesk comparing releases.
+#[component]
+fn Protocols(protocols: Vec<u32>, lang: RwSignal<Lang>) -> impl IntoView {
+    let list = protocols.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    let shown = list.clone();
+    view! {
+        <span class="hint" data-protocols=list>
+            " · " {move || strings(lang.get()).protocols.replacen("{}", &shown, 1)}
+        </span>
+    }
+}
+
+#[component]
+fn HealthLine(label: &'static str, health: Health, lang: RwSignal<Lang>) -> impl IntoView {
+    let t = move || strings(lang.get());
+    match health {
+        Health::Version(version) => view! {
+            <span class="state-ok" data-state="ok" data-component=label>{move || t().connected_version} " " {version}</span>
+        }
+        .into_any(),
+        Health::Present => view! {
+            <span class="state-ok" data-state="ok" data-component=label>{move || t().installed}</span>
+        }
+        .into_any(),
+        Health::NotChecked => view! {
+            <span class="hint" data-state="unknown" data-component=label>{move || t().not_checked}</span>
+        }
+        .into_any(),
+        Health::Outdated(version, minimum, install) => {
+            let text = move || {
+                t().needs_update.replacen("{}", &version, 1).replacen("{}", &minimum.to_string(), 1)
+            };
+            view! {
+                <span class="state-bad" data-state="outdated" data-component=label>{text}</span>
+                {install_link(install, label, lang)}
+            }
+            .into_any()
+        }
+        Health::Missing(text, install) => view! {
+            <span class="state-bad" data-state="bad" data-component=label>{move || t().not_available} " " {text}</span>
+            {install_link(install, label, lang)}
+            {(label == "bridge").then(|| view! {
+                " " <span class="hint" data-testid="looking-again">{move || t().looking_again}</span>
+            })}
+        }
+        .into_any(),
+    }
+}
