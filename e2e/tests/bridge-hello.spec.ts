@@ -33,11 +33,10 @@ test('the browser check lists this page, the extension and the card software wit
   await expect(versions.locator('[data-component="page"]')).toHaveText(version);
   await expect(versions.locator('[data-component="extension"]')).toHaveText('Connected, version 0.1.0');
   await expect(versions.locator('[data-component="bridge"]')).toHaveText(`Connected, version ${version}`);
-  // The page's protocols and those the bridge's hello names.
+  // The page's protocols, those the extension's answer names and those of the bridge's hello.
   const spoken = versions.locator('[data-protocols]');
-  await expect(spoken).toHaveCount(2);
-  await expect(spoken.first()).toHaveAttribute('data-protocols', protocols.join(', '));
-  await expect(spoken.last()).toHaveAttribute('data-protocols', protocols.join(', '));
+  await expect(spoken).toHaveCount(3);
+  for (const part of await spoken.all()) await expect(part).toHaveAttribute('data-protocols', protocols.join(', '));
   await expect(spoken.last()).toHaveText(` · protocol ${protocols.join(', ')}`);
 });
 

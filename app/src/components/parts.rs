@@ -1,8 +1,7 @@
 //! The parts of ehcert on this computer, checked live: the browser extension and the card
 //! software with their versions, each in words with where to get it when it is missing or older
 //! than the site's minimum. The home page shows the short list; the browser check, for
-//! helpdesks, adds this page's own version and the protocol versions the page and the card
-//! software speak.
+//! helpdesks, adds this page's own version and the protocol versions each part speaks.
 
 use std::time::Duration;
 
@@ -38,9 +37,16 @@ pub fn Components(
     // None until the first answer; each later answer replaces what is shown, with no
     // "looking…" in between.
     let status = RwSignal::new(None::<Result<Status, AppError>>);
+    let extension_protocols = RwSignal::new(None::<Vec<u32>>);
     leptos::task::spawn_local(async move {
         loop {
             let result = bridge.status().await;
+            if detailed {
+                let protocols = bridge.extension_protocols();
+                if extension_protocols.try_get_untracked().is_some_and(|shown| shown != protocols) {
+                    extension_protocols.set(protocols);
+                }
+            }
             let look_again = match &result {
                 Err(AppError::ExtensionMissing) => false,
                 Err(_) => true,
@@ -67,7 +73,10 @@ pub fn Components(
     let t = move || strings(lang.get());
     move || match status.get() {
         None => view! { <p role="status">{t().looking_for_extension}</p> }.into_any(),
-        Some(result) => view! { <StatusList result lang detailed /> }.into_any(),
+        Some(result) => {
+            let extension_protocols = extension_protocols.get();
+            view! { <StatusList result lang detailed extension_protocols /> }.into_any()
+        }
     }
 }
 
@@ -140,6 +149,8 @@ fn StatusList(
     result: Result<Status, AppError>,
     lang: RwSignal<Lang>,
     detailed: bool,
+    /// The extension's protocols, when `detailed` and it answered.
+    extension_protocols: Option<Vec<u32>>,
 ) -> impl IntoView {
     // The protocols the bridge says it speaks (an older bridge names one).
     let bridge_protocols = match (&result, detailed) {
@@ -176,7 +187,10 @@ fn StatusList(
                 </dd>
             })}
             <dt>{move || t().browser_extension}</dt>
-            <dd><HealthLine label="extension" health=extension lang /></dd>
+            <dd>
+                <HealthLine label="extension" health=extension lang />
+                {extension_protocols.map(|protocols| view! { <Protocols protocols lang /> })}
+            </dd>
             <dt>{move || t().card_bridge}</dt>
             <dd>
                 <HealthLine label="bridge" health=bridge lang />

@@ -112,6 +112,11 @@ impl BridgeClient {
         }
     }
 
+    /// The protocols the extension said it speaks, once it has answered.
+    pub fn extension_protocols(&self) -> Option<Vec<u32>> {
+        self.inner.ack.borrow().as_ref().map(Ack::served)
+    }
+
     /// The readers and whether each holds a card.
     pub async fn list_readers(&self) -> Result<Vec<Reader>, AppError> {
         match self.request(Action::ListReaders, CARD_TIMEOUT_MS, "listing the card readers").await?
