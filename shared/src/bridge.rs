@@ -86,6 +86,17 @@ impl Hello {
             protocols,
         }
     }
+
+    /// The protocols the bridge serves: `protocols`, or `protocol` alone from a bridge that
+    /// lists none (as [`crate::page::Ack::served`] for the extension).
+    #[must_use]
+    pub fn served(&self) -> Vec<u32> {
+        if self.protocols.is_empty() {
+            vec![self.protocol]
+        } else {
+            self.protocols.clone()
+        }
+    }
 }
 
 /// A frame the extension sends to the bridge.

@@ -152,12 +152,8 @@ fn StatusList(
     /// The extension's protocols, when `detailed` and it answered.
     extension_protocols: Option<Vec<u32>>,
 ) -> impl IntoView {
-    // The protocols the bridge says it speaks (an older bridge names one).
     let bridge_protocols = match (&result, detailed) {
-        (Ok(status), true) if status.bridge.protocols.is_empty() => {
-            Some(vec![status.bridge.protocol])
-        }
-        (Ok(status), true) => Some(status.bridge.protocols.clone()),
+        (Ok(status), true) => Some(status.bridge.served()),
         _ => None,
     };
     let (extension, bridge) = match &result {
