@@ -201,7 +201,8 @@ pub(crate) fn manifest_path(
 pub(crate) enum Registration {
     /// A manifest names this very bridge.
     This(PathBuf),
-    /// A manifest names another program, or cannot be read: the browser starts that, or nothing.
+    /// A manifest names another program, or is not valid JSON (then `names` is empty): the
+    /// browser starts that program, or nothing.
     Other {
         manifest: PathBuf,
         names: String,

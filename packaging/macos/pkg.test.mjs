@@ -159,8 +159,7 @@ test('the hardened-runtime check fails on a bridge signed without it', { skip: !
   copyFileSync(BRIDGE(), plain);
   // Signed again with the build's throw-away certificate and another flag in place of the
   // runtime's.
-  const signing = SIGNING;
-  run('rcodesign', ['sign', '--pem-file', path.join(signing, 'developer-id-application.crt'), '--pem-file', path.join(signing, 'developer-id-application.key'),
+  run('rcodesign', ['sign', '--pem-file', path.join(SIGNING, 'developer-id-application.crt'), '--pem-file', path.join(SIGNING, 'developer-id-application.key'),
     '--timestamp-url', 'none', '--code-signature-flags', 'kill', '--binary-identifier', IDENTIFIER, plain]);
   assert.throws(() => checkCodeSignature(plain), /hardened runtime flag/);
 });

@@ -692,7 +692,7 @@ fn macos(tasks: &mut Tasks) -> Result {
     tasks.step("rcodesign, Zig and cargo-zigbuild", |tasks| {
         // Tests never reach Apple: without its notary client (the App Store Connect and S3
         // crates, `--no-default-features`) rcodesign builds a minute sooner. A release needs it.
-        let release = std::env::var("EHCERT_RELEASE").as_deref() == Ok("1");
+        let release = is_release();
         let installed = answers("rcodesign", &["--version"])
             == Some(format!("apple-codesign {RCODESIGN_VERSION}"));
         let notarizes = answers("rcodesign", &["notary-submit", "--help"]).is_some();
@@ -736,10 +736,15 @@ fn macos(tasks: &mut Tasks) -> Result {
     })
 }
 
+/// Whether this run makes a release's packages (`EHCERT_RELEASE=1`, packaging/README.md).
+fn is_release() -> bool {
+    std::env::var("EHCERT_RELEASE").as_deref() == Ok("1")
+}
+
 /// A release's settings are all there; otherwise a throw-away code-signing certificate for the
 /// Windows files, in the environment of this run.
 fn release_settings(tasks: &mut Tasks) -> Result {
-    if std::env::var("EHCERT_RELEASE").as_deref() == Ok("1") {
+    if is_release() {
         for name in [
             "EHCERT_CHROMIUM_EXTENSION_IDS",
             "EHCERT_FIREFOX_EXTENSION_ID",

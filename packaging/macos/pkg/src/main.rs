@@ -33,14 +33,14 @@ enum Error {
     Usage(String),
     #[error("cannot write the package: {0}")]
     Package(#[from] embala_pkg::Error),
-    #[error("cannot read {0}: {1}")]
-    Read(PathBuf, std::io::Error),
+    #[error("{0}: {1}")]
+    File(PathBuf, std::io::Error),
     #[error("{0} is not a Bill of Materials: {1}")]
     Bom(PathBuf, apple_bom::Error),
     #[error("cannot read the package back: {0}")]
     Xar(#[from] apple_xar::Error),
     #[error("the package written has no {0}")]
-    Missing(&'static str),
+    Missing(String),
 }
 
 const USAGE: &str = "usage:
@@ -144,15 +144,12 @@ fn build(build: &Build) -> Result<(), Error> {
     Ok(())
 }
 
-/// The component as embala-pkg lays it out in the archive (its `build`), in its order: name,
-/// path in the archive, and whether it is stored as it is (already gzipped) or compressed.
+/// The component as embala-pkg lays it out in the archive (its `build`), in its order: each
+/// part's name in the component's folder, and whether it is stored as it is (already gzipped)
+/// or compressed.
 const COMPONENT: &str = "ehcert-card-bridge.pkg";
-const PARTS: [(&str, &str, bool); 4] = [
-    ("Bom", "ehcert-card-bridge.pkg/Bom", false),
-    ("Payload", "ehcert-card-bridge.pkg/Payload", true),
-    ("Scripts", "ehcert-card-bridge.pkg/Scripts", true),
-    ("PackageInfo", "ehcert-card-bridge.pkg/PackageInfo", false),
-];
+const PARTS: [(&str, bool); 4] =
+    [("Bom", false), ("Payload", true), ("Scripts", true), ("PackageInfo", false)];
 const OVERWRITE: &str = r#"overwrite-permissions="true""#;
 
 /// embala-pkg writes pkgbuild's `overwrite-permissions="true"`, with which the Installer gives
@@ -162,18 +159,18 @@ const OVERWRITE: &str = r#"overwrite-permissions="true""#;
 /// exists keeps its mode and owner, and only the folders the package creates get the payload's
 /// (Apple's Distribution and PackageInfo reference, `pkg-info`).
 fn keep_existing_permissions(package: &Path) -> Result<(), Error> {
-    let file = std::fs::File::open(package).map_err(|err| Error::Read(package.into(), err))?;
+    let file = std::fs::File::open(package).map_err(|err| Error::File(package.into(), err))?;
     let mut reader = apple_xar::reader::XarReader::new(file)?;
-    let mut data = |path: &'static str| -> Result<Vec<u8>, Error> {
-        reader.get_file_data_from_path(path)?.ok_or(Error::Missing(path))
+    let mut data = |path: &str| -> Result<Vec<u8>, Error> {
+        reader.get_file_data_from_path(path)?.ok_or_else(|| Error::Missing(path.to_owned()))
     };
     let mut parts = Vec::with_capacity(PARTS.len());
-    for (name, path, store) in PARTS {
-        let mut bytes = data(path)?;
+    for (name, store) in PARTS {
+        let mut bytes = data(&format!("{COMPONENT}/{name}"))?;
         if name == "PackageInfo" {
             let text = String::from_utf8_lossy(&bytes);
             if text.matches(OVERWRITE).count() != 1 {
-                return Err(Error::Missing("overwrite-permissions in PackageInfo"));
+                return Err(Error::Missing("overwrite-permissions in PackageInfo".into()));
             }
             bytes = text.replace(OVERWRITE, r#"overwrite-permissions="false""#).into_bytes();
         }
@@ -199,13 +196,13 @@ fn keep_existing_permissions(package: &Path) -> Result<(), Error> {
     ];
     let mut archive = Vec::new();
     embala_pkg::write_xar(&entries, &mut archive)?;
-    std::fs::write(package, archive).map_err(|err| Error::Read(package.into(), err))
+    std::fs::write(package, archive).map_err(|err| Error::File(package.into(), err))
 }
 
 /// The Bill of Materials as text: `path<TAB>mode (octal, with the type bits)<TAB>uid/gid<TAB>size`,
 /// in the Bom's order.
 fn bom_listing(file: &Path) -> Result<String, Error> {
-    let data = std::fs::read(file).map_err(|err| Error::Read(file.into(), err))?;
+    let data = std::fs::read(file).map_err(|err| Error::File(file.into(), err))?;
     let bom = apple_bom::ParsedBom::parse(&data).map_err(|err| Error::Bom(file.into(), err))?;
     let paths = bom.paths().map_err(|err| Error::Bom(file.into(), err))?;
     Ok(paths
@@ -273,7 +270,8 @@ mod tests {
         .unwrap();
         let mut reader =
             apple_xar::reader::XarReader::new(std::fs::File::open(&out).unwrap()).unwrap();
-        let info = reader.get_file_data_from_path(PARTS[3].1).unwrap().unwrap();
+        let info =
+            reader.get_file_data_from_path(&format!("{COMPONENT}/PackageInfo")).unwrap().unwrap();
         let info = String::from_utf8(info).unwrap();
         assert!(info.contains(r#"overwrite-permissions="false""#), "{info}");
         assert!(info.contains(r#"install-location="/""#), "{info}");
@@ -283,7 +281,7 @@ mod tests {
             .contains(r#"enable_currentUserHome="true""#));
         std::fs::write(
             folder.join("Bom"),
-            reader.get_file_data_from_path(PARTS[0].1).unwrap().unwrap(),
+            reader.get_file_data_from_path(&format!("{COMPONENT}/Bom")).unwrap().unwrap(),
         )
         .unwrap();
         let listing = bom_listing(&folder.join("Bom")).unwrap();
