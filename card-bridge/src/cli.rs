@@ -290,9 +290,12 @@ fn service_hint() -> &'static str {
     match install::Os::THIS {
         // pcscd, socket-activated on Debian and Fedora.
         install::Os::Linux => " (install and start pcscd: sudo apt install pcscd)",
-        // macOS starts its smart-card service when a reader is plugged in, and answers "no
-        // service" while none is.
-        install::Os::Mac => " (plug in the card reader: macOS starts its smart-card service then)",
+        // macOS starts its smart-card service on demand, and has been reported to answer "no
+        // service" while no reader is connected (not seen here: no Mac).
+        install::Os::Mac => {
+            " (plug in the card reader; macOS may report no smart-card service while none is \
+             connected)"
+        }
         install::Os::Windows => " (start the Smart Card service, SCardSvr, or plug in the reader)",
     }
 }
