@@ -8,14 +8,17 @@ use crate::{
     approval::{self, SigningCard},
     card::CardService,
     error::BridgeError,
+    log::Log,
 };
 
 pub(crate) fn dispatch(
     command: Command,
     card: &mut impl CardService,
+    log: &Log,
 ) -> Result<Outcome, BridgeError> {
     match command {
         Command::ListReaders => Ok(Outcome::Readers(card.list_readers()?)),
+        Command::RecentEvents => Ok(Outcome::Events(log.recent())),
         Command::PinStatus(request) => {
             Ok(Outcome::PinTries(card.pin_tries(request.reader.as_deref())?))
         }

@@ -8,7 +8,14 @@ use crate::frame::FrameError;
 pub(crate) enum BridgeError {
     #[error(transparent)]
     Frame(#[from] FrameError),
-    #[error("request frame is not a request: {0}")]
+    /// Where the frame stopped being a request, not serde's message: that quotes the values it
+    /// met, and a request carries names, a national number and a PIN (`crate::log`).
+    #[error(
+        "request frame is not a request ({:?} problem at line {}, column {})",
+        .0.classify(),
+        .0.line(),
+        .0.column()
+    )]
     BadRequest(#[source] serde_json::Error),
     #[error("the request cannot be carried out: {0}")]
     InvalidRequest(String),

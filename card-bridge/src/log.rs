@@ -1,12 +1,18 @@
-//! The opt-in log. stdout belongs to the browser's frames and stderr ends up in the browser's
-//! own log (extension/NATIVE-MESSAGING.md §4), so the bridge writes nothing anywhere unless a person
-//! asks for a log file for a support call by setting `CARD_BRIDGE_LOG` to a file path before
-//! starting the browser. Lines say what was asked and how it ended, never a PIN or a digest.
+//! What the bridge did, for support. Lines say what was asked and how it ended, never a PIN, a
+//! digest, a name or a national number.
+//!
+//! Two copies of each line. The bridge keeps the last [`RECENT_EVENTS`] in memory and hands them
+//! over when asked (`Command::RecentEvents`): the extension asks after an operation that failed and
+//! keeps them for the page's support report, so a person needs no command line and no setting. And
+//! when a person or a helpdesk sets `CARD_BRIDGE_LOG` to a file path before starting the browser,
+//! the bridge appends them there too. Nothing else is written anywhere: stdout belongs to the
+//! browser's frames and stderr ends up in the browser's own log (extension/NATIVE-MESSAGING.md §4).
 
 use std::{
+    collections::VecDeque,
     fs::OpenOptions,
     io::Write,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use ehcert_shared::bridge::{Command, Outcome, PinEntry, SignedContent, SignedOperation};
@@ -14,12 +20,24 @@ use ehcert_shared::bridge::{Command, Outcome, PinEntry, SignedContent, SignedOpe
 /// The environment variable that names the log file.
 pub(crate) const LOG_VARIABLE: &str = "CARD_BRIDGE_LOG";
 
-pub(crate) struct Log(Option<Box<dyn Write>>);
+/// How many lines the bridge keeps in memory: an operation takes a handful (hello, each
+/// command and its end), so this holds the whole of any one bridge process's work.
+pub(crate) const RECENT_EVENTS: usize = 64;
+
+pub(crate) struct Log {
+    file: Option<Box<dyn Write>>,
+    recent: VecDeque<String>,
+    started: Instant,
+}
 
 impl Log {
-    /// No log.
+    /// Lines kept in memory only.
     pub(crate) fn off() -> Self {
-        Self(None)
+        Self::with_file(None)
+    }
+
+    fn with_file(file: Option<Box<dyn Write>>) -> Self {
+        Self { file, recent: VecDeque::with_capacity(RECENT_EVENTS), started: Instant::now() }
     }
 
     /// The file `CARD_BRIDGE_LOG` names, appended to; no log if unset or if it cannot be opened
@@ -28,7 +46,7 @@ impl Log {
         let Some(path) = std::env::var_os(LOG_VARIABLE).filter(|path| !path.is_empty()) else {
             return Self::off();
         };
-        Self(
+        Self::with_file(
             OpenOptions::new()
                 .create(true)
                 .append(true)
@@ -40,16 +58,27 @@ impl Log {
 
     #[cfg(test)]
     pub(crate) fn to(writer: impl Write + 'static) -> Self {
-        Self(Some(Box::new(writer)))
+        Self::with_file(Some(Box::new(writer)))
     }
 
     pub(crate) fn line(&mut self, text: std::fmt::Arguments<'_>) {
-        if let Some(writer) = &mut self.0 {
+        if self.recent.len() == RECENT_EVENTS {
+            self.recent.pop_front();
+        }
+        // Time since the bridge started: what matters for support is how long each step took,
+        // and the extension stamps the operation with the time of day.
+        self.recent.push_back(format!("+{} ms {text}", self.started.elapsed().as_millis()));
+        if let Some(writer) = &mut self.file {
             let seconds = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
             // Errors are ignored on purpose: see `from_environment`.
             let _ = writeln!(writer, "{}.{:03} {text}", seconds.as_secs(), seconds.subsec_millis());
             let _ = writer.flush();
         }
+    }
+
+    /// The lines kept in memory, oldest first.
+    pub(crate) fn recent(&self) -> Vec<String> {
+        self.recent.iter().cloned().collect()
     }
 }
 
@@ -57,6 +86,7 @@ impl Log {
 pub(crate) fn describe(command: &Command) -> String {
     match command {
         Command::ListReaders => "list-readers".into(),
+        Command::RecentEvents => "recent-events".into(),
         Command::ReadCard(request) => format!("read-card reader={:?}", request.reader),
         Command::PinStatus(request) => format!("pin-status reader={:?}", request.reader),
         Command::CardHolder(request) => format!("card-holder reader={:?}", request.reader),
@@ -94,6 +124,7 @@ pub(crate) fn describe_outcome(outcome: &Outcome, took: Duration) -> String {
         Outcome::Card(card) => format!("card applet {}", card.applet),
         Outcome::Signature(_) => "signature".into(),
         Outcome::PinTries(tries) => format!("{tries} PIN tries left"),
+        Outcome::Events(lines) => format!("{} line(s)", lines.len()),
         // Not the name: the log holds no personal data.
         Outcome::CardHolder(holder) => format!("card applet {}", holder.applet),
         Outcome::Preview(preview) => format!(

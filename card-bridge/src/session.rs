@@ -46,7 +46,7 @@ pub(crate) fn run(
             Ok(request) => {
                 log.line(format_args!("#{} {}", request.id, log::describe(&request.command)));
                 let started = std::time::Instant::now();
-                let outcome = match commands::dispatch(request.command, card) {
+                let outcome = match commands::dispatch(request.command, card, log) {
                     Ok(outcome) => outcome,
                     Err(err) => failure(Some(request.id), &err).outcome,
                 };
@@ -286,6 +286,55 @@ mod tests {
         }
         assert!(!log.contains(pin) && !log.contains(&challenge[..12]), "{log}");
         assert_eq!(log.lines().count(), 6, "{log}");
+    }
+
+    /// The lines a support report gets without any setting: what was asked and how it ended,
+    /// in order, and neither the PIN nor a value from a request the bridge could not read (serde
+    /// quotes those, and a request carries a national number).
+    #[test]
+    fn recent_events_are_kept_in_memory_and_handed_over_without_secrets() {
+        let challenge = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
+        let pin = "802641379";
+        let national_number = "85073003328";
+        let mut input = sign_request(challenge, pin);
+        input.extend(framed(&format!(
+            r#"{{"id": 5, "command": {{"type": "read-card", "args": {{"reader": {national_number}}}}}}}"#
+        )));
+        input.extend(framed(r#"{"id": 6, "command": {"type": "recent-events"}}"#));
+        let (_, frames) = session(&input, &mut TwoReaders);
+        let FromBridge::Reply(Reply { id: Some(6), outcome: Outcome::Events(lines) }) = &frames[3]
+        else {
+            panic!("no events: {frames:?}");
+        };
+        let expected = [
+            "hello: bridge",
+            "#4 sign reader=None key=Authentication content=card-check pin=typed",
+            "#4 error WrongPin",
+            "refused: request frame is not a request (Data problem at line 1, column",
+            "#6 recent-events",
+        ];
+        assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+        for (line, expected) in lines.iter().zip(expected) {
+            assert!(line.starts_with('+') && line.contains(expected), "{expected:?} in {line:?}");
+        }
+        let text = lines.join("\n");
+        for secret in [pin, national_number, &challenge[..12]] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        // The refusal the extension gets does not quote the value either.
+        assert!(!format!("{:?}", frames[2]).contains(national_number), "{:?}", frames[2]);
+    }
+
+    #[test]
+    fn the_memory_keeps_the_latest_lines_only() {
+        let mut log = Log::off();
+        for n in 0..log::RECENT_EVENTS + 5 {
+            log.line(format_args!("line {n}"));
+        }
+        let recent = log.recent();
+        assert_eq!(recent.len(), log::RECENT_EVENTS);
+        assert!(recent[0].ends_with(" line 5"), "{recent:?}");
+        assert!(recent.last().unwrap().ends_with(&format!(" line {}", log::RECENT_EVENTS + 4)));
     }
 
     fn framed(body: &str) -> Vec<u8> {

@@ -133,6 +133,12 @@ pub enum Command {
     /// Who holds the card and how the PIN can be given: what the PIN window shows before a
     /// signature. Reads the identity file only, so it takes a fraction of `read-card`'s time.
     CardHolder(ReadCard),
+    /// What this bridge process did so far, for a support report: the lines it keeps in memory,
+    /// oldest first, each the time since it started, what was asked and how it ended, never a
+    /// PIN, a digest, a name or a national number. Older bridges do not know it and answer
+    /// `bad-request`, which the extension takes as "no lines" ([`crate::compat`]: a command
+    /// added within a protocol version is one a part can do without).
+    RecentEvents,
 }
 
 /// Which reader to use: a name from `list-readers`, or `None` for the first one with a card.
@@ -454,6 +460,8 @@ pub enum Outcome {
     CardHolder(CardHolder),
     /// Answer to [`Command::Preview`].
     Preview(Box<SignaturePreview>),
+    /// Answer to [`Command::RecentEvents`].
+    Events(Vec<String>),
     /// The command failed.
     Error(Failure),
 }

@@ -11,7 +11,10 @@
 //!   them as `protocols`; a newer extension picks the highest it shares and, when that is not
 //!   `protocol`, says so first (`Command::UseProtocol`);
 //! - a bridge of the first protocol-2 release says no `protocols`: it speaks `protocol` alone;
-//! - when they share none, the part with the older versions is the one to update.
+//! - when they share none, the part with the older versions is the one to update;
+//! - within a protocol version, a command may be added only if the part that sends it does
+//!   without its answer when the other part does not know it (as `Command::RecentEvents`, which
+//!   an older bridge refuses as `bad-request` and the support report then lacks).
 //!
 //! ARCHITECTURE.md ("Releases that live together") says which direction is guaranteed for how
 //! long. The extension applies the same rule in JavaScript (`extension/relay.js`

@@ -29,7 +29,7 @@ id: number,
  */
 command: Command, };
 
-export type Command = { "type": "list-readers" } | { "type": "read-card", "args": ReadCard } | { "type": "preview", "args": Preview } | { "type": "sign", "args": Sign } | { "type": "pin-status", "args": ReadCard } | { "type": "card-holder", "args": ReadCard };
+export type Command = { "type": "list-readers" } | { "type": "read-card", "args": ReadCard } | { "type": "preview", "args": Preview } | { "type": "sign", "args": Sign } | { "type": "pin-status", "args": ReadCard } | { "type": "card-holder", "args": ReadCard } | { "type": "recent-events" };
 
 export type ReadCard = { 
 /**
@@ -194,7 +194,7 @@ id: number | null,
  */
 outcome: Outcome, };
 
-export type Outcome = { "type": "readers", "args": Array<Reader> } | { "type": "card", "args": CardInfo } | { "type": "signature", "args": string } | { "type": "pin-tries", "args": number } | { "type": "card-holder", "args": CardHolder } | { "type": "preview", "args": SignaturePreview } | { "type": "error", "args": Failure };
+export type Outcome = { "type": "readers", "args": Array<Reader> } | { "type": "card", "args": CardInfo } | { "type": "signature", "args": string } | { "type": "pin-tries", "args": number } | { "type": "card-holder", "args": CardHolder } | { "type": "preview", "args": SignaturePreview } | { "type": "events", "args": Array<string> } | { "type": "error", "args": Failure };
 
 export type Reader = { 
 /**
