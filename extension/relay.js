@@ -55,6 +55,13 @@ export const USER_TIMEOUT_MS = 120_000;
  * focus cannot have those land in it unseen. The worker holds to it too (worker-windows.js).
  */
 export const ARMING_DELAY_MS = 600;
+/** The bridge's lines of a failed operation are asked for within this time, or left out. */
+export const EVENTS_TIMEOUT_MS = 2_000;
+/** Where the failed operations are kept for the support report: the browser's session storage,
+ *  held in memory only and forgotten when the browser closes. */
+export const SUPPORT_EVENTS_KEY = 'support-events';
+/** How many failed operations are kept, the latest. */
+export const SUPPORT_EVENTS_KEPT = 10;
 /** After this many PIN windows cancelled in a row from one tab, the next waits (`cancelPauseMs`). */
 export const CANCEL_PAUSE_AFTER = 2;
 
@@ -189,6 +196,7 @@ function parseAction(action) {
   switch (action.type) {
     case 'status':
     case 'list-readers':
+    case 'support-events':
       return hasExactly(action, ['type']) ? { type: action.type } : null;
     case 'read-card':
     case 'pin-status': {
@@ -399,6 +407,39 @@ export function pageOutcomeFor(actionType, outcome) {
   if (outcome.type === 'card' && expected === 'card') return { type: 'card', args: cardSummary(outcome.args) };
   if ((outcome.type === 'readers' || outcome.type === 'pin-tries') && outcome.type === expected) return outcome;
   return failure('internal', `The card bridge answered ${actionType} with ${outcome.type}.`);
+}
+
+/**
+ * What the extension keeps of an operation that failed (`ehcert_shared::page::FailedOperation`):
+ * the action's type, the error's code, the bridge's version and lines, never the failure's
+ * detail (the page may read it, and its words are the extension's or the bridge's to change).
+ * @param {number} now the clock, in milliseconds
+ * @param {string} action the page action's type
+ * @param {import('../shared/tests/golden/constants/protocol.js').Failure} failed
+ * @param {{bridge_version: string} | null} hello the bridge's, when it started
+ * @param {import('../shared/tests/golden/constants/protocol.js').Outcome | null} events its answer to `recent-events`
+ * @returns {import('../shared/tests/golden/constants/protocol.js').FailedOperation}
+ */
+export function failedOperation(now, action, failed, hello, events) {
+  const lines = events?.type === 'events' ? events.args.filter((line) => typeof line === 'string') : [];
+  return {
+    // RFC 3339 to the second, UTC.
+    at: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    action,
+    code: failed.code,
+    ...(hello ? { bridge_version: hello.bridge_version } : {}),
+    bridge_events: lines,
+  };
+}
+
+/**
+ * `kept` with `latest` added, the oldest dropped beyond `SUPPORT_EVENTS_KEPT`. What storage
+ * held is trusted no further than an array.
+ * @param {unknown} kept
+ * @param {import('../shared/tests/golden/constants/protocol.js').FailedOperation} latest
+ */
+export function withFailedOperation(kept, latest) {
+  return [...(Array.isArray(kept) ? kept : []), latest].slice(-SUPPORT_EVENTS_KEPT);
 }
 
 /**

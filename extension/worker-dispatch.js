@@ -11,12 +11,15 @@ import {
   CARD_TIMEOUT_MS,
   CONSENT_PORT_NAME,
   CONSENT_PREFIX,
+  EVENTS_TIMEOUT_MS,
   KIOSK_EXTENSION_ID,
   PAGE_PORT_NAME,
   PIN_PORT_NAME,
+  SUPPORT_EVENTS_KEY,
   allowListFromMatches,
   bridgeCommandFor,
   cancelPauseMs,
+  failedOperation,
   failure,
   isAllowedOrigin,
   originOfSender,
@@ -24,6 +27,7 @@ import {
   parseConsentMessage,
   parsePageRequest,
   parsePinWindowMessage,
+  withFailedOperation,
 } from './relay.js';
 import { errorText } from './worker-env.js';
 import { openBridge } from './worker-native.js';
@@ -65,27 +69,66 @@ export function createWorker(env) {
    * @returns {Promise<{outcome: Outcome, cancelled?: boolean}>}
    */
   async function perform(action, origin, pageGone) {
+    if (action.type === 'support-events') {
+      const kept = await env.sessionGet(SUPPORT_EVENTS_KEY);
+      return { outcome: { type: 'support-events', args: Array.isArray(kept) ? kept : [] } };
+    }
     const opened = await openBridge(env);
-    if (!opened.bridge) return { outcome: opened.failure };
+    if (!opened.bridge) {
+      await keepFailure(action, opened.failure, null);
+      return { outcome: opened.failure };
+    }
     const { bridge } = opened;
     if (pageGone.aborted) {
       bridge.close();
       return { outcome: failure('user-cancelled', 'The page that asked went away.') };
     }
     try {
-      switch (action.type) {
-        case 'status':
-          return { outcome: { type: 'status', args: { extension_version: env.extensionVersion, bridge: bridge.hello } } };
-        case 'sign':
-        case 'card-check':
-          return await sign(env, signatures, bridge, action, origin, pageGone);
-        case 'read-identity':
-          return { outcome: await readIdentity(env, consents, bridge, action.args, origin, pageGone) };
-        default:
-          return { outcome: pageOutcomeFor(action.type, await bridge.request(bridgeCommandFor(action), CARD_TIMEOUT_MS)) };
-      }
+      const performed = await performWith(bridge, action, origin, pageGone);
+      await keepFailure(action, performed.outcome, bridge);
+      return performed;
     } finally {
       bridge.close();
+    }
+  }
+
+  /**
+   * @param {import('./worker-native.js').Bridge} bridge
+   * @param {Exclude<Action, {type: 'support-events'}>} action
+   * @param {string} origin
+   * @param {AbortSignal} pageGone
+   * @returns {Promise<{outcome: Outcome, cancelled?: boolean}>}
+   */
+  async function performWith(bridge, action, origin, pageGone) {
+    switch (action.type) {
+      case 'status':
+        return { outcome: { type: 'status', args: { extension_version: env.extensionVersion, bridge: bridge.hello } } };
+      case 'sign':
+      case 'card-check':
+        return await sign(env, signatures, bridge, action, origin, pageGone);
+      case 'read-identity':
+        return { outcome: await readIdentity(env, consents, bridge, action.args, origin, pageGone) };
+      default:
+        return { outcome: pageOutcomeFor(action.type, await bridge.request(bridgeCommandFor(action), CARD_TIMEOUT_MS)) };
+    }
+  }
+
+  /**
+   * Keeps an operation that failed for the support report, with the bridge's own lines when
+   * it is still there to give them (an older bridge answers `bad-request`: no lines). Storage
+   * refusing is no reason to fail the operation a second time.
+   * @param {Action} action
+   * @param {Outcome} outcome
+   * @param {import('./worker-native.js').Bridge | null} bridge
+   */
+  async function keepFailure(action, outcome, bridge) {
+    if (outcome.type !== 'error') return;
+    try {
+      const events = bridge?.idle ? await bridge.request({ type: 'recent-events' }, EVENTS_TIMEOUT_MS) : null;
+      const latest = failedOperation(env.now(), action.type, outcome.args, bridge?.hello ?? null, events);
+      await env.sessionSet(SUPPORT_EVENTS_KEY, withFailedOperation(await env.sessionGet(SUPPORT_EVENTS_KEY), latest));
+    } catch {
+      // Kept nothing.
     }
   }
 
@@ -183,6 +226,8 @@ export function createWorker(env) {
     async onExternalMessage(message, sender) {
       const asked = typeof message === 'object' && message !== null && 'ask' in message ? message.ask : undefined;
       if (sender.id !== KIOSK_EXTENSION_ID || asked !== 'forget-identity-consents') return null;
+      // The next person at a shared computer gets no report of this one's failures either.
+      await env.sessionSet(SUPPORT_EVENTS_KEY, []);
       return { forgotten: await env.storageForget(CONSENT_PREFIX) };
     },
 

@@ -48,6 +48,9 @@
  * @property {(listener: (windowId: number) => void) => void} offWindowRemoved
  * @property {(key: string) => Promise<unknown>} storageGet
  * @property {(key: string, value: unknown) => Promise<void>} storageSet
+ * @property {(key: string) => Promise<unknown>} sessionGet the browser's session storage (in
+ *   memory only, forgotten when the browser closes)
+ * @property {(key: string, value: unknown) => Promise<void>} sessionSet
  * @property {(prefix: string) => Promise<number>} storageForget removes every key that starts
  *   with `prefix`; resolves to how many there were
  * @property {(bytes: Uint8Array) => Uint8Array} random fills bytes with random values
@@ -76,6 +79,8 @@ export function browserEnv() {
     offWindowRemoved: (listener) => chrome.windows.onRemoved.removeListener(listener),
     storageGet: async (key) => (await chrome.storage.local.get(key))[key],
     storageSet: (key, value) => chrome.storage.local.set({ [key]: value }),
+    sessionGet: async (key) => (await chrome.storage.session.get(key))[key],
+    sessionSet: (key, value) => chrome.storage.session.set({ [key]: value }),
     storageForget: async (prefix) => {
       const keys = Object.keys(await chrome.storage.local.get(null)).filter((key) => key.startsWith(prefix));
       await chrome.storage.local.remove(keys);

@@ -126,6 +126,11 @@ export class Bridge {
     });
   }
 
+  /** Running, and no request waiting for its answer: a new request may be sent. */
+  get idle() {
+    return !this.#waiting && !this.#stoppedWith;
+  }
+
   /** @param {unknown} frame */
   frame(frame) {
     const reply = this.#waiting && replyFor(frame, this.#waiting.id);

@@ -125,6 +125,8 @@ export function fakeBrowser({ bridge = () => undefined, hello = HELLO } = {}) {
   const removed = [];
   /** @type {Map<string, unknown>} */
   const storage = new Map();
+  /** @type {Map<string, unknown>} */
+  const session = new Map();
   /** @type {Set<(windowId: number) => void>} */
   const windowRemoved = new Set();
   let nextWindow = 100;
@@ -135,6 +137,7 @@ export function fakeBrowser({ bridge = () => undefined, hello = HELLO } = {}) {
     windows,
     removed,
     storage,
+    session,
     script: bridge,
     /** @type {string | undefined} */
     lastError: undefined,
@@ -168,6 +171,10 @@ export function fakeBrowser({ bridge = () => undefined, hello = HELLO } = {}) {
     storageGet: async (key) => storage.get(key),
     storageSet: async (key, value) => {
       storage.set(key, value);
+    },
+    sessionGet: async (key) => session.get(key),
+    sessionSet: async (key, value) => {
+      session.set(key, value);
     },
     storageForget: async (prefix) => {
       const keys = [...storage.keys()].filter((key) => key.startsWith(prefix));

@@ -10,12 +10,14 @@ import {
   HANDSHAKE_TIMEOUT_MS,
   KIOSK_EXTENSION_ID,
   MAX_REQUEST_FRAME,
+  SUPPORT_EVENTS_KEPT,
+  SUPPORT_EVENTS_KEY,
   USER_TIMEOUT_MS,
   cancelPauseMs,
   jsonBytes,
 } from '../relay.js';
 import { holderTag } from '../worker-identity.js';
-import { HOLDER, PAGE_ORIGIN, fakeBrowser, fakeTimers, settle, tick } from './fake-browser.js';
+import { HOLDER, PAGE_ORIGIN, clock, fakeBrowser, fakeTimers, settle, tick } from './fake-browser.js';
 
 beforeEach(() => fakeTimers(mock.timers));
 afterEach(() => mock.timers.reset());
@@ -283,7 +285,8 @@ test('consent refused: the page gets nothing of the card', async () => {
   tick(mock.timers, ARMING_DELAY_MS);
   window.deliver({ type: 'refuse' });
   assert.equal((await outcome).args.code, 'user-cancelled');
-  assert.deepEqual(commands(browser), ['card-holder']);
+  // Then only the bridge's own lines, for the support report.
+  assert.deepEqual(commands(browser), ['card-holder', 'recent-events']);
 });
 
 test('consent this time: the identity once, asked again next time, nothing kept', async () => {
@@ -366,7 +369,7 @@ test('a request whose bridge frame would be over the bridge\'s byte limit is ref
   const outcome = await browser.openPage().ask(action);
   assert.equal(outcome.args.code, 'bad-request');
   assert.match(outcome.args.detail, /bytes is over the card bridge's limit/);
-  assert.deepEqual(commands(browser), [], 'the bridge got no frame it would have to stop on');
+  assert.deepEqual(commands(browser), ['recent-events'], 'the bridge got no frame it would have to stop on');
 });
 
 test('the kiosk extension\'s Finish makes every lasting consent forgotten; no other extension can', async () => {
@@ -378,11 +381,72 @@ test('the kiosk extension\'s Finish makes every lasting consent forgotten; no ot
   assert.equal(await browser.worker.onExternalMessage({ ask: 'something else' }, { id: KIOSK_EXTENSION_ID }), null);
   assert.equal(await browser.worker.onExternalMessage(forget, {}), null);
   assert.equal(browser.storage.size, 2);
+  browser.session.set(SUPPORT_EVENTS_KEY, [{ at: '2026-12-07T14:03:11Z', action: 'read-card', code: 'no-card', bridge_events: [] }]);
   assert.deepEqual(await browser.worker.onExternalMessage(forget, { id: KIOSK_EXTENSION_ID }), { forgotten: 2 });
   assert.equal(browser.storage.size, 0);
+  // Nor does the next person's support report show this one's failures.
+  assert.deepEqual(browser.session.get(SUPPORT_EVENTS_KEY), []);
   // The next person's card is asked about again.
   const outcome = browser.openPage().ask(READ_IDENTITY);
   await consentWindowOf(browser);
   browser.closeWindow();
   assert.equal((await outcome).args.code, 'user-cancelled');
+});
+
+/** The fake clock's time `later` ms from now as the report writes it: RFC 3339 to the second. */
+function stamp(later = 0) {
+  return new Date(clock.now + later).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A bridge whose card is not there, and which hands over `lines` when asked for them. */
+function noCardBridge(/** @type {string[] | null} */ lines) {
+  return (/** @type {{type: string}} */ command) => {
+    if (command.type === 'recent-events') {
+      return lines ? { type: 'events', args: lines } : { type: 'error', args: { code: 'bad-request', detail: 'unknown variant' } };
+    }
+    return { type: 'error', args: { code: 'no-card', detail: 'no reader holds a card' } };
+  };
+}
+
+test('a failed operation is kept for the support report, with the bridge\'s lines, in session storage only', async () => {
+  const lines = ['+0 ms hello: bridge 0.1.0 protocol 2 of [2]', '+3 ms #1 read-card reader=None', '+9 ms #1 error NoCard: no reader holds a card in 6 ms'];
+  const browser = fakeBrowser({ bridge: noCardBridge(lines) });
+  const page = browser.openPage();
+  const at = stamp();
+  assert.equal((await page.ask({ type: 'read-card', args: { reader: null } })).args.code, 'no-card');
+  assert.deepEqual(commands(browser), ['read-card', 'recent-events']);
+  const report = await page.ask({ type: 'support-events' });
+  assert.deepEqual(report, {
+    type: 'support-events',
+    args: [{ at, action: 'read-card', code: 'no-card', bridge_version: '0.1.0', bridge_events: lines }],
+  });
+  assert.equal(browser.natives.length, 1, 'the report starts no bridge');
+  assert.equal(browser.storage.size, 0, 'nothing of it on disk');
+  // A success is not kept.
+  browser.script = () => ({ type: 'readers', args: [] });
+  assert.equal((await page.ask({ type: 'list-readers' })).type, 'readers');
+  assert.equal((await page.ask({ type: 'support-events' })).args.length, 1);
+});
+
+test('an older bridge that keeps no lines: the failure is kept without them', async () => {
+  const browser = fakeBrowser({ bridge: noCardBridge(null) });
+  const page = browser.openPage();
+  const at = stamp();
+  await page.ask({ type: 'pin-status', args: { reader: null } });
+  const [kept] = (await page.ask({ type: 'support-events' })).args;
+  assert.deepEqual(kept, { at, action: 'pin-status', code: 'no-card', bridge_version: '0.1.0', bridge_events: [] });
+});
+
+test('the support report keeps the latest failures only', async () => {
+  const browser = fakeBrowser({ bridge: noCardBridge(['+0 ms hello']) });
+  const page = browser.openPage();
+  const [fourth, last] = [stamp(3000), stamp((SUPPORT_EVENTS_KEPT + 2) * 1000)];
+  for (let n = 0; n < SUPPORT_EVENTS_KEPT + 3; n++) {
+    await page.ask({ type: 'read-card', args: { reader: null } });
+    tick(mock.timers, 1000);
+  }
+  const kept = (await page.ask({ type: 'support-events' })).args;
+  assert.equal(kept.length, SUPPORT_EVENTS_KEPT);
+  assert.equal(kept[0].at, fourth, 'the three oldest are gone');
+  assert.equal(kept.at(-1).at, last);
 });

@@ -97,6 +97,11 @@ pub enum Action {
     /// Prove card, PIN, extension and bridge work: the authentication key signs a challenge the
     /// extension makes (see `ehcert_shared::bridge::card_check_message`).
     CardCheck(CardCheckRequest),
+    /// The operations that failed in this browser session, for a support report: what the
+    /// extension kept of each (in the browser's memory-only session storage, so closing the
+    /// browser forgets them), with the bridge's own lines ([`crate::bridge::Command::RecentEvents`]).
+    /// Older extensions answer `bad-request`: the report then says so.
+    SupportEvents,
 }
 
 /// A signature the page asks for: the eHealth request's canonical `SignedInfo` and signed
@@ -318,8 +323,36 @@ pub enum PageOutcome {
     Signature(String),
     /// Answer to [`Action::CardCheck`].
     CardCheck(CardCheckResult),
+    /// Answer to [`Action::SupportEvents`]: oldest first.
+    SupportEvents(Vec<FailedOperation>),
     /// The action failed.
     Error(Failure),
+}
+
+/// An operation that failed, as the extension keeps it for a support report: when, what the page
+/// asked, how it ended and what the bridge did, never what the page sent or the card answered.
+///
+/// ```json
+/// {"at": "2026-12-07T14:03:11Z", "action": "card-check", "code": "wrong-pin",
+///  "bridge_version": "0.2.0", "bridge_events": ["+0 ms hello: bridge 0.2.0 protocol 2 of [2]", "…"]}
+/// ```
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailedOperation {
+    /// When it ended: UTC, RFC 3339 (the extension's clock).
+    pub at: String,
+    /// The page action's type, e.g. `"card-check"`.
+    pub action: String,
+    /// How it ended.
+    pub code: crate::ErrorCode,
+    /// The bridge's version, when the bridge started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub bridge_version: Option<String>,
+    /// The bridge's lines of that operation, oldest first: empty when the bridge did not start or
+    /// is too old to keep them.
+    pub bridge_events: Vec<String>,
 }
 
 /// Versions of the components between the page and the card.
@@ -380,6 +413,7 @@ pub fn read_to_page(text: &str) -> Result<ToPage, serde_json::Error> {
                 "pin-tries" => PageOutcome::PinTries(from_str(args)?),
                 "signature" => PageOutcome::Signature(from_str(args)?),
                 "card-check" => PageOutcome::CardCheck(from_str(args)?),
+                "support-events" => PageOutcome::SupportEvents(from_str(args)?),
                 "error" => PageOutcome::Error(from_str(args)?),
                 other => return Err(unknown(other)),
             };

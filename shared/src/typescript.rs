@@ -64,6 +64,7 @@ fn the_typescript_types_are_those_of_the_golden_file() {
         crate::page::PageReply,
         crate::page::PageOutcome,
         crate::page::Status,
+        crate::page::FailedOperation,
         crate::error_code::ErrorCode,
     ];
     let expected = format!(

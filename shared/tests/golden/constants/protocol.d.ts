@@ -385,7 +385,7 @@ id: number,
  */
 action: Action, };
 
-export type Action = { "type": "status" } | { "type": "list-readers" } | { "type": "read-card", "args": ReadCard } | { "type": "read-identity", "args": ReadIdentityRequest } | { "type": "pin-status", "args": ReadCard } | { "type": "sign", "args": SignRequest } | { "type": "card-check", "args": CardCheckRequest };
+export type Action = { "type": "status" } | { "type": "list-readers" } | { "type": "read-card", "args": ReadCard } | { "type": "read-identity", "args": ReadIdentityRequest } | { "type": "pin-status", "args": ReadCard } | { "type": "sign", "args": SignRequest } | { "type": "card-check", "args": CardCheckRequest } | { "type": "support-events" };
 
 export type SignRequest = { 
 /**
@@ -508,7 +508,7 @@ id: number,
  */
 outcome: PageOutcome, };
 
-export type PageOutcome = { "type": "status", "args": Status } | { "type": "readers", "args": Array<Reader> } | { "type": "card", "args": CardSummary } | { "type": "identity", "args": CardInfo } | { "type": "pin-tries", "args": number } | { "type": "signature", "args": string } | { "type": "card-check", "args": CardCheckResult } | { "type": "error", "args": Failure };
+export type PageOutcome = { "type": "status", "args": Status } | { "type": "readers", "args": Array<Reader> } | { "type": "card", "args": CardSummary } | { "type": "identity", "args": CardInfo } | { "type": "pin-tries", "args": number } | { "type": "signature", "args": string } | { "type": "card-check", "args": CardCheckResult } | { "type": "support-events", "args": Array<FailedOperation> } | { "type": "error", "args": Failure };
 
 export type Status = { 
 /**
@@ -519,5 +519,28 @@ extension_version: string,
  * The bridge's own hello, as it sent it.
  */
 bridge: Hello, };
+
+export type FailedOperation = { 
+/**
+ * When it ended: UTC, RFC 3339 (the extension's clock).
+ */
+at: string, 
+/**
+ * The page action's type, e.g. `"card-check"`.
+ */
+action: string, 
+/**
+ * How it ended.
+ */
+code: ErrorCode, 
+/**
+ * The bridge's version, when the bridge started.
+ */
+bridge_version?: string, 
+/**
+ * The bridge's lines of that operation, oldest first: empty when the bridge did not start or
+ * is too old to keep them.
+ */
+bridge_events: Array<string>, };
 
 export type ErrorCode = "user-cancelled" | "wrong-pin" | "pin-blocked" | "no-reader" | "no-card" | "card-removed" | "no-signature-certificate" | "unsupported-card" | "card-failure" | "pcsc-unavailable" | "busy" | "bridge-unavailable" | "bridge-stopped" | "interrupted" | "version-mismatch" | "timeout" | "origin-not-allowed" | "not-signable" | "bad-request" | "internal" | "unknown";
