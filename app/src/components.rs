@@ -416,6 +416,11 @@ pub fn ErrorAlert(
     #[prop(default = "error")] testid: &'static str,
 ) -> impl IntoView {
     let title = error.clone();
+    // Kept (by its code only) for the support report on the diagnostics screen.
+    crate::services::keeping::note_shown_error(
+        &crate::services::clock::utc_now_text(),
+        &error.code(),
+    );
     view! {
         <div role="alert" class="alert">
             <p class="alert-title">{move || title.title(lang.get())}</p>

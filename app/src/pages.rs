@@ -11,6 +11,7 @@ pub mod foreigner;
 pub mod home;
 pub mod keystore;
 pub mod new_certificate;
+pub mod support_report;
 
 use leptos::prelude::*;
 

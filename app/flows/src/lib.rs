@@ -20,6 +20,7 @@ pub mod pending;
 pub mod renewal;
 mod services;
 pub mod steps;
+pub mod support;
 
 use ehcert_certra::request::LocalizedText;
 use ehcert_shared::page::Lang;

@@ -12,6 +12,7 @@ use ehcert_shared::{
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
+    components::ErrorAlert,
     error::AppError,
     i18n::{strings, Strings},
     services::{
@@ -88,7 +89,7 @@ pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
                     }
                     .into_any()
                 }
-                Err(err) => view! { <p role="alert" data-testid="card-error">{move || err.message(lang.get())}</p> }.into_any(),
+                Err(error) => view! { <ErrorAlert error lang testid="card-error" /> }.into_any(),
             })}
             {move || identity.get().map(|result| match result {
                 Ok(full) => {
@@ -114,7 +115,7 @@ pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
                     <p role="status" data-testid="identity-error">{move || t().identity_refused}</p>
                 }
                 .into_any(),
-                Err(err) => view! { <p role="alert" data-testid="identity-error">{move || err.message(lang.get())}</p> }.into_any(),
+                Err(error) => view! { <ErrorAlert error lang testid="identity-error" /> }.into_any(),
             })}
             {move || signature.get().map(|result| match result {
                 Ok(()) => view! {
@@ -123,10 +124,7 @@ pub fn CardCheck(lang: RwSignal<Lang>) -> impl IntoView {
                     </p>
                 }
                 .into_any(),
-                Err(err) => view! {
-                    <p role="alert" data-testid="signature-check" data-state="bad">{move || err.message(lang.get())}</p>
-                }
-                .into_any(),
+                Err(error) => view! { <ErrorAlert error lang testid="signature-check" /> }.into_any(),
             })}
         </section>
     }

@@ -3,17 +3,19 @@
 //! RSA-2048 key, saying which generator made it (WebCrypto, or the built-in one in a worker)
 //! and how long it took. The key is dropped (and zeroized) at once.
 
-use ehcert_certra::{endpoint::Environment, request, response};
+use ehcert_certra::endpoint::Environment;
 use leptos::prelude::*;
 
 use crate::{
     components::{environment_name, parts::Components, Shell},
-    error::AppError,
     i18n::{strings, use_lang, Lang},
-    pages::card_check::CardCheck,
+    pages::{
+        card_check::CardCheck,
+        support_report::{organisation_types, SupportReport},
+    },
     services::{
         bridge::use_bridge,
-        certra, offer,
+        offer,
         webcrypto::{generate_rsa_key, KeySource},
     },
 };
@@ -75,6 +77,7 @@ pub fn Diagnostics() -> impl IntoView {
                         .collect_view()}
                 </ul>
             </section>
+            <SupportReport lang />
         </Shell>
     }
 }
@@ -83,12 +86,7 @@ pub fn Diagnostics() -> impl IntoView {
 #[component]
 fn ServiceCheck(environment: Environment, lang: RwSignal<Lang>) -> impl IntoView {
     let t = move || strings(lang.get());
-    let check = LocalResource::new(move || async move {
-        let request = request::get_generic_organization_types(&certra::new_meta());
-        let answer = certra::call(environment, request.operation, &request.to_soap()).await?;
-        let types = response::organization_types(&answer).map_err(AppError::from)?;
-        Ok::<_, AppError>(types.len())
-    });
+    let check = LocalResource::new(move || organisation_types(environment));
     view! {
         <li data-environment=environment.name()>
             {move || environment_name(t(), environment)} ": "

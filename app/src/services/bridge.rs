@@ -10,9 +10,9 @@ use ehcert_shared::{
     bridge::{CardInfo, Failure, ReadCard, Reader},
     compat,
     page::{
-        read_to_page, Ack, Action, CardCheckRequest, CardSummary, ExtensionMessage, PageMessage,
-        PageOutcome, PageRequest, ReadIdentityRequest, SignRequest, Status, ToExtension,
-        MAX_PAGE_MESSAGE,
+        read_to_page, Ack, Action, CardCheckRequest, CardSummary, ExtensionMessage,
+        FailedOperation, PageMessage, PageOutcome, PageRequest, ReadIdentityRequest, SignRequest,
+        Status, ToExtension, MAX_PAGE_MESSAGE,
     },
     ErrorCode,
 };
@@ -112,9 +112,23 @@ impl BridgeClient {
         }
     }
 
+    /// The extension's version, once it has answered.
+    pub fn extension_version(&self) -> Option<String> {
+        self.inner.ack.borrow().as_ref().map(|ack| ack.extension_version.clone())
+    }
+
     /// The protocols the extension said it speaks, once it has answered.
     pub fn extension_protocols(&self) -> Option<Vec<u32>> {
         self.inner.ack.borrow().as_ref().map(Ack::served)
+    }
+
+    /// The operations the extension kept as failed, for the support report.
+    pub async fn support_events(&self) -> Result<Vec<FailedOperation>, AppError> {
+        match self.request(Action::SupportEvents, STATUS_TIMEOUT_MS, "asking the extension").await?
+        {
+            PageOutcome::SupportEvents(events) => Ok(events),
+            other => Err(unexpected(other)),
+        }
     }
 
     /// The readers and whether each holds a card.

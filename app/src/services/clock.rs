@@ -11,6 +11,13 @@ pub fn now() -> UnixTime {
     UnixTime((Date::now() / 1000.0).max(0.0) as u64)
 }
 
+/// Now, in UTC as RFC 3339 to the second (`2026-12-07T14:03:11Z`), for support reports.
+pub fn utc_now_text() -> String {
+    let text = String::from(Date::new_0().to_iso_string());
+    // `toISOString` is `YYYY-MM-DDTHH:mm:ss.sssZ` (ECMA-262 §21.4.1.32).
+    text.get(..19).map_or(text.clone(), |seconds| format!("{seconds}Z"))
+}
+
 /// The local date and time, as the Java tool puts it in keystore file names.
 pub fn local_date_time() -> LocalDateTime {
     let date = Date::new_0();

@@ -51,6 +51,40 @@ pub fn forget(key: &str) {
     }
 }
 
+/// Where the errors this tab showed are kept for the support report: the tab's session storage,
+/// which the browser forgets with the tab.
+const SHOWN_ERRORS_KEY: &str = "ehcert-shown-errors";
+/// How many shown errors are kept, the latest.
+const SHOWN_ERRORS_KEPT: usize = 10;
+
+/// Notes that this tab showed the error of `code` (`AppError::code`) at `at`, for the support
+/// report: codes only, which name no one. A kiosk keeps nothing, not even these.
+pub fn note_shown_error(at: &str, code: &str) {
+    if is_kiosk() {
+        return;
+    }
+    let Some(storage) =
+        web_sys::window().and_then(|window| window.session_storage().ok().flatten())
+    else {
+        return;
+    };
+    let mut kept = shown_errors();
+    kept.push((at.to_owned(), code.to_owned()));
+    let start = kept.len().saturating_sub(SHOWN_ERRORS_KEPT);
+    if let Ok(text) = serde_json::to_string(&kept[start..]) {
+        let _ = storage.set_item(SHOWN_ERRORS_KEY, &text);
+    }
+}
+
+/// The errors this tab showed, `(at, code)`, latest last.
+pub fn shown_errors() -> Vec<(String, String)> {
+    web_sys::window()
+        .and_then(|window| window.session_storage().ok().flatten())
+        .and_then(|storage| storage.get_item(SHOWN_ERRORS_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
 /// Wipes everything this origin kept in the browser's storage.
 pub fn wipe() {
     let Some(window) = web_sys::window() else { return };

@@ -1,0 +1,73 @@
+// The support report on the diagnostics screen: after a PIN check that failed, the report a
+// person copies for their helpdesk says which versions run, what the computer sees and what
+// failed (the extension's record with the card bridge's own lines), and none of the person's
+// data: not the national register number, the names, the PIN tried, or a certificate.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { ROOT, askBridge, expect, test } from './fixtures';
+import { CardCheck } from './pages/card-check';
+
+// PINs that no timing or version in the report could spell by chance.
+const PIN = '802641';
+const WRONG_PIN = '917365';
+
+test.use({ cardOptions: { applet: '1.8', pin: PIN } });
+
+test('the support report says what runs and what failed, names no one, and copies as shown', async ({ page, context, appServer, card }) => {
+  const manifest = await readFile(path.join(ROOT, 'Cargo.toml'), 'utf8');
+  const version = /\[workspace\.package\][^[]*?version = "([^"]+)"/.exec(manifest)![1];
+  const { check, pinWindow } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
+  await pinWindow.enterPin(WRONG_PIN);
+  await expect(pinWindow.message).toHaveText('Wrong PIN. 2 tries left.');
+  await pinWindow.cancel();
+  await expect(check.result).toContainText('cancelled in the PIN window');
+
+  await page.getByRole('button', { name: 'Make the report' }).click();
+  const report = page.getByTestId('support-report');
+  await expect(report).toHaveValue(/Failed operations kept by the extension/, { timeout: 30_000 });
+  const text = await report.inputValue();
+  const origin = new URL(appServer.url).origin;
+  for (const line of [
+    `Page: ${version} (protocols 2) at ${origin}, language en, kiosk: no`,
+    'Extension: 0.1.0 (protocols 2)',
+    `Card bridge: ${version} (protocols 2)`,
+    ': card present, no PIN pad',
+    'Card: applet 1.8, keys ecdsa-p384, in ',
+    // Whether eHealth answers, per environment this site offers (the test site: production, where
+    // the mock stands in).
+    'eHealth certificate service:\n  - production: ',
+    ' bridge:user-cancelled',
+    // The extension's record of the card check, with the bridge's lines of it.
+    ` card-check: user-cancelled (card bridge ${version})`,
+    `hello: bridge ${version} protocol 2 of [2]`,
+    'key=Authentication content=card-check pin=typed',
+    'error WrongPin: the card refused the PIN (2 tries left)',
+  ]) {
+    expect(text, text).toContain(line);
+  }
+
+  // What the page and the card know of the person: none of it is in the report.
+  const read = await askBridge({ id: 1, command: { type: 'read-card', args: { reader: null } } });
+  expect(read?.type).toBe('card');
+  const { identity, certificates } = read!.args;
+  const personal = [
+    identity.national_number,
+    identity.surname,
+    ...identity.given_names.split(' '),
+    identity.card_number,
+    identity.birth_date,
+    PIN,
+    WRONG_PIN,
+    ...[certificates.authentication, certificates.signature, certificates.ca].map((der: string) => der.slice(0, 60)),
+  ];
+  expect(personal.every((value) => typeof value === 'string' && value.length >= 3)).toBe(true);
+  for (const value of personal) {
+    expect(text.toLowerCase(), `${value} in the report`).not.toContain(value.toLowerCase());
+  }
+
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  await page.getByRole('button', { name: 'Copy the report' }).click();
+  await expect(page.getByTestId('support-copied')).toHaveText('Copied. Paste it into your message to the helpdesk.');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+});
