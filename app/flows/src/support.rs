@@ -198,7 +198,9 @@ impl Report {
                     }
                 }
             }
-            Err(why) => line(format!("Failed operations kept by the extension: not available: {why}")),
+            Err(why) => {
+                line(format!("Failed operations kept by the extension: not available: {why}"))
+            }
         }
         out
     }
