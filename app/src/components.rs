@@ -421,10 +421,21 @@ pub fn ErrorAlert(
         &crate::services::clock::utc_now_text(),
         &error.code(),
     );
+    // In a new tab: the screen the error is on keeps its work (a link here reloads the page).
+    let help = error.help_topic().map(|topic| {
+        view! {
+            <p class="alert-help">
+                <a href=format!("#help-{}", topic.name()) target="_blank" rel="noopener" data-testid="help-link">
+                    {move || strings(lang.get()).help_link}
+                </a>
+            </p>
+        }
+    });
     view! {
         <div role="alert" class="alert">
             <p class="alert-title">{move || title.title(lang.get())}</p>
             <p class="alert-message" data-testid=testid data-state="bad">{move || error.message(lang.get())}</p>
+            {help}
         </div>
     }
 }

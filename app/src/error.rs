@@ -60,7 +60,67 @@ pub enum AppError {
     Contact(ehcert_flows::ContactProblem),
 }
 
+/// A part of the help screen (`#help`), for a problem a person can solve themselves.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum HelpTopic {
+    /// No card reader found, or the smart-card service is not running.
+    NoReader,
+    /// The reader holds no card this software can read.
+    NoCard,
+    /// A wrong or blocked PIN.
+    Pin,
+    /// The browser extension or the card software is missing or too old.
+    Missing,
+    /// A snap or flatpak browser, which cannot start the card software.
+    Snap,
+    /// The medical software does not find the certificate file.
+    Keystore,
+}
+
+impl HelpTopic {
+    /// Every topic, in the help screen's order.
+    pub const ALL: [Self; 6] =
+        [Self::NoReader, Self::NoCard, Self::Pin, Self::Missing, Self::Snap, Self::Keystore];
+
+    /// The topic's name in addresses (`#help-no-reader`) and element ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::NoReader => "no-reader",
+            Self::NoCard => "no-card",
+            Self::Pin => "pin",
+            Self::Missing => "missing",
+            Self::Snap => "snap",
+            Self::Keystore => "keystore",
+        }
+    }
+
+    /// The topic of `name`.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|topic| topic.name() == name)
+    }
+}
+
 impl AppError {
+    /// The part of the help screen that says what to do, when the person can do something.
+    pub fn help_topic(&self) -> Option<HelpTopic> {
+        match self {
+            Self::ExtensionMissing | Self::ExtensionProtocol(_) => Some(HelpTopic::Missing),
+            Self::Bridge(failure) => match failure.code {
+                ErrorCode::NoReader | ErrorCode::PcscUnavailable => Some(HelpTopic::NoReader),
+                ErrorCode::NoCard
+                | ErrorCode::CardRemoved
+                | ErrorCode::UnsupportedCard
+                | ErrorCode::CardFailure => Some(HelpTopic::NoCard),
+                ErrorCode::WrongPin | ErrorCode::PinBlocked => Some(HelpTopic::Pin),
+                ErrorCode::BridgeUnavailable | ErrorCode::VersionMismatch => {
+                    Some(HelpTopic::Missing)
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// What to tell the person, with the next step to take, in English (support and the
     /// developers' benchmark screen).
     pub fn user_message(&self) -> String {

@@ -179,6 +179,7 @@ const SCREENS: [string, string][] = [
   ['#keystore', 'Check a certificate file'],
   ['#foreigner', 'Certificate for a care provider abroad'],
   ['#diagnostics', 'Browser check'],
+  ['#help', 'When something does not work'],
 ];
 
 for (const [language, code] of [

@@ -1,4 +1,5 @@
-// The support report on the diagnostics screen: after a PIN check that failed, the report a
+// The help screen, reached from an error that fits, and the support report on the diagnostics
+// screen: after a PIN check that failed, the report a
 // person copies for their helpdesk says which versions run, what the computer sees and what
 // failed (the extension's record with the card bridge's own lines), and none of the person's
 // data: not the national register number, the names, the PIN tried, or a certificate.
@@ -6,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { ROOT, askBridge, expect, test } from './fixtures';
+import { expectAccessible } from './pages/accessibility';
 import { CardCheck } from './pages/card-check';
 
 // PINs that no timing or version in the report could spell by chance.
@@ -70,4 +72,35 @@ test('the support report says what runs and what failed, names no one, and copie
   await page.getByRole('button', { name: 'Copy the report' }).click();
   await expect(page.getByTestId('support-copied')).toHaveText('Copied. Paste it into your message to the helpdesk.');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+});
+
+test('an error a person can solve links to its help, which opens beside the screen with that part first', async ({ page, context, appServer, card }, testInfo) => {
+  await card.remove();
+  const check = new CardCheck(page);
+  await check.open(appServer.url);
+  await check.readCard();
+  const error = page.getByTestId('card-error');
+  await expect(error).toHaveAttribute('data-state', 'bad');
+  const opened = context.waitForEvent('page');
+  await page.getByRole('alert').getByRole('link', { name: 'What to do' }).click();
+  const help = await opened;
+  await expect(help).toHaveURL(/#help-no-card$/);
+  await expect(help.getByRole('heading', { level: 1 })).toHaveText('When something does not work');
+  const parts = help.getByRole('heading', { level: 2 });
+  await expect(parts.first()).toHaveText('The card is not seen');
+  await expect(parts).toHaveText([
+    'The card is not seen',
+    'No card reader is found',
+    'Wrong PIN, or PIN blocked',
+    'The browser extension or the card software is missing',
+    'Ubuntu, and browsers installed as a snap or a flatpak',
+    'Your medical software does not find the certificate',
+  ]);
+  await expect(help.getByRole('region', { name: 'The card is not seen' }).getByRole('listitem').first()).toContainText('chip first');
+  // The screen the person was on kept its state.
+  await expect(error).toBeVisible();
+  await expectAccessible(help, testInfo, 'help');
+  // From the help, the report for the helpdesk.
+  await help.getByTestId('help-report').click();
+  await expect(help.getByRole('heading', { name: 'A report for your helpdesk' })).toBeVisible();
 });

@@ -91,7 +91,7 @@ fn OperatorLine(lang: RwSignal<Lang>) -> impl IntoView {
 
 /// Each task: its address, its name and its one line. The two most people come for first.
 type Words = fn(&Strings) -> &'static str;
-const TASKS: [(&str, Words, Words); 9] = [
+const TASKS: [(&str, Words, Words); 10] = [
     ("new", |t| t.task_new, |t| t.task_new_line),
     ("renew", |t| t.task_renew, |t| t.task_renew_line),
     ("new-organisation", |t| t.task_new_organisation, |t| t.task_new_organisation_line),
@@ -101,4 +101,5 @@ const TASKS: [(&str, Words, Words); 9] = [
     ("keystore", |t| t.task_keystore, |t| t.task_keystore_line),
     ("foreigner", |t| t.task_foreigner, |t| t.task_foreigner_line),
     ("diagnostics", |t| t.task_check, |t| t.task_check_line),
+    ("help", |t| t.task_help, |t| t.task_help_line),
 ];

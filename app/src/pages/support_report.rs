@@ -57,7 +57,7 @@ pub fn SupportReport(lang: RwSignal<Lang>) -> impl IntoView {
             {move || busy.get().then(|| view! { <p role="status">{t().support_making}</p> })}
             {move || report.get().map(|text| view! {
                 <label for="support-report">{t().support_label}</label>
-                <textarea id="support-report" data-testid="support-report" readonly rows="16" prop:value=text></textarea>
+                <textarea id="support-report" class="support-report" data-testid="support-report" readonly rows="16" prop:value=text></textarea>
                 <button type="button" on:click=copy>{t().support_copy}</button>
                 <p role="status" data-testid="support-copied">
                     {move || match copied.get() {
