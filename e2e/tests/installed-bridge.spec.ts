@@ -24,6 +24,23 @@ const MANIFESTS = [
   '/usr/lib/mozilla/native-messaging-hosts/be.ehcert.card_bridge.json',
 ];
 
+// Where Chrome, Chromium and Edge find the extension to install from their stores
+// (packaging/external-extensions.sh), and the store each must name.
+const STORE_EXTENSIONS: [string, string][] = [
+  ['/usr/share/google-chrome/extensions', 'https://clients2.google.com/service/update2/crx'],
+  ['/usr/share/chromium/extensions', 'https://clients2.google.com/service/update2/crx'],
+  ['/usr/share/microsoft-edge/extensions', 'https://edge.microsoft.com/extensionwebstorebase/v1/crx'],
+];
+
+/** The extension preferences files the package installed, as dpkg lists them. */
+function storeExtensionFiles() {
+  const listed = readFileSync('/var/lib/dpkg/info/ehcert-card-bridge.list', 'utf8').split('\n');
+  return STORE_EXTENSIONS.map(([folder, url]) => ({
+    files: listed.filter((file) => path.dirname(file) === folder && /^[a-p]{32}\.json$/.test(path.basename(file))),
+    url,
+  }));
+}
+
 function dpkg(...args: string[]) {
   const result = spawnSync('dpkg', args, { encoding: 'utf8' });
   expect(result.status, `dpkg ${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(0);
@@ -46,7 +63,7 @@ test.afterAll(() => {
   spawnSync('dpkg', ['--purge', 'ehcert-card-bridge']);
 });
 
-test('the package registers the bridge with Chromium, Chrome, Edge and Firefox for every user', () => {
+test('the package registers the bridge with Chromium, Chrome, Edge and Firefox for every user, and the extension with Chrome, Chromium and Edge', () => {
   expect(dpkg('--status', 'ehcert-card-bridge')).toContain('Status: install ok installed');
   expect(readFileSync('/var/lib/dpkg/info/ehcert-card-bridge.list', 'utf8')).toContain(BRIDGE);
   for (const file of MANIFESTS) {
@@ -56,6 +73,11 @@ test('the package registers the bridge with Chromium, Chrome, Edge and Firefox f
   }
   const version = spawnSync(BRIDGE, ['--version'], { encoding: 'utf8' });
   expect(version.stdout).toMatch(/^card-bridge \d+\.\d+\.\d+/);
+  // Chrome, Chromium and Edge are told to install the extension from their stores.
+  for (const { files, url } of storeExtensionFiles()) {
+    expect(files).toHaveLength(1);
+    expect(JSON.parse(readFileSync(files[0], 'utf8'))).toEqual({ external_update_url: url });
+  }
 });
 
 test('a new personal certificate through the installed bridge', async ({ page, context, localApp, card, profileDir, bridgeLog }) => {
@@ -82,8 +104,10 @@ firefoxTest.describe('in Firefox', () => {
 });
 
 test('removing the package removes every registration, and the page says the bridge is missing', async ({ page, appServer }) => {
+  const extensions = storeExtensionFiles().flatMap(({ files }) => files);
+  expect(extensions).toHaveLength(3);
   dpkg('--remove', 'ehcert-card-bridge');
-  for (const file of [BRIDGE, ...MANIFESTS]) {
+  for (const file of [BRIDGE, ...MANIFESTS, ...extensions]) {
     expect(existsSync(file) || (() => { try { return lstatSync(file).isSymbolicLink(); } catch { return false; } })(), `${file} is gone`).toBe(false);
   }
   await page.goto(appServer.url);

@@ -7,14 +7,16 @@
 # --release -p card-bridge`; the extension ids it answers are fixed when it is compiled,
 # packaging/README.md). The package installs it as /usr/bin/ehcert-card-bridge, registers it
 # system-wide with Chromium, Google Chrome, Microsoft Edge and Firefox (the folders each reads
-# host manifests from on Linux: extension/NATIVE-MESSAGING.md §4, §10), and depends on pcscd.
+# host manifests from on Linux: extension/NATIVE-MESSAGING.md §4, §10), has Chrome, Chromium and
+# Edge install the extension from their stores (packaging/external-extensions.sh), and depends
+# on pcscd.
 # Nothing in it is a configuration file, so removing the package removes every registration.
 # The package is reproducible: every time stamp is the last commit's (SOURCE_DATE_EPOCH).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-[[ $# -eq 2 ]] || { sed -n '2,13p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+[[ $# -eq 2 ]] || { sed -n '2,14p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 bridge=$1 out=$2
 
 package=ehcert-card-bridge
@@ -25,6 +27,9 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%
 umask 022
 # shellcheck source=packaging/linux/deb-common.sh
 source "$HERE/deb-common.sh"
+# shellcheck source=packaging/external-extensions.sh
+source "$HERE/../external-extensions.sh"
+require_store_ids
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -46,6 +51,17 @@ for folder in /etc/chromium/native-messaging-hosts /etc/opt/chrome/native-messag
   install -d "$stage$folder"
   ln -s "$shared/chromium.json" "$stage$folder/$host.json"
 done
+
+# The extension itself, from the Chrome Web Store for Chrome and Chromium and from Edge Add-ons
+# for Edge (packaging/external-extensions.sh).
+for folder in /usr/share/google-chrome/extensions /usr/share/chromium/extensions; do
+  install -d "$stage$folder"
+  external_extension_json "$CHROME_STORE_UPDATE_URL" >"$stage$folder/$EHCERT_CHROME_STORE_ID.json"
+  chmod 0644 "$stage$folder/$EHCERT_CHROME_STORE_ID.json"
+done
+install -d "$stage/usr/share/microsoft-edge/extensions"
+external_extension_json "$EDGE_STORE_UPDATE_URL" >"$stage/usr/share/microsoft-edge/extensions/$EHCERT_EDGE_STORE_ID.json"
+chmod 0644 "$stage/usr/share/microsoft-edge/extensions/$EHCERT_EDGE_STORE_ID.json"
 
 doc=$stage/usr/share/doc/$package
 install -D -m 0644 "$HERE/copyright" "$doc/copyright"
@@ -80,6 +96,7 @@ Description: Belgian eID card bridge for the ehcert web page
  .
  It is registered with Chromium, Google Chrome, Microsoft Edge and Firefox
  for every user of the computer; the browsers start it when the extension
- asks for the card.
+ asks for the card. Chrome, Chromium and Edge are also told to install the
+ ehcert extension from their stores (each asks the person first).
 CONTROL
 pack_deb

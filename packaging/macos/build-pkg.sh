@@ -37,6 +37,9 @@ ROOT=$(cd "$HERE/../.." && pwd)
 [[ $# -eq 1 ]] || { sed -n '2,10p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
+# shellcheck source=packaging/external-extensions.sh
+source "$HERE/../external-extensions.sh"
+require_store_ids
 identifier=be.ehcert.card-bridge
 targets=(aarch64-apple-darwin x86_64-apple-darwin)
 lipo=llvm-lipo-22
@@ -105,6 +108,11 @@ trap 'rm -rf "$scripts"' EXIT
 install -m 0755 "$HERE/scripts/postinstall" "$scripts/postinstall"
 "$native" manifest --browser chrome --path @BRIDGE@ >"$scripts/chromium-host.json"
 "$native" manifest --browser firefox --path @BRIDGE@ >"$scripts/firefox-host.json"
+# The extension from each store, for the postinstall to put where Chrome and Edge look
+# (packaging/external-extensions.sh).
+external_extension_json "$CHROME_STORE_UPDATE_URL" >"$scripts/chrome-extension-$EHCERT_CHROME_STORE_ID.json"
+external_extension_json "$EDGE_STORE_UPDATE_URL" >"$scripts/edge-extension-$EHCERT_EDGE_STORE_ID.json"
+chmod 0644 "$scripts"/*.json
 
 package="$out/ehcert-card-bridge-$version.pkg"
 cargo run --locked -q -p ehcert-macos-pkg -- build --out "$package" --version "$version" \

@@ -45,6 +45,19 @@ function expectedIds() {
   return { chromium, firefox };
 }
 
+/** The stores' ids the package has Chrome and Edge install the extension by
+ *  (packaging/external-extensions.sh), as the build was given them. */
+function storeIds() {
+  const chrome = process.env.EHCERT_CHROME_STORE_ID ?? '';
+  const edge = process.env.EHCERT_EDGE_STORE_ID ?? '';
+  assert.match(chrome, /^[a-p]{32}$/, 'EHCERT_CHROME_STORE_ID, as the build was given it');
+  assert.match(edge, /^[a-p]{32}$/, 'EHCERT_EDGE_STORE_ID, as the build was given it');
+  return { chrome, edge };
+}
+
+const CHROME_STORE = { external_update_url: 'https://clients2.google.com/service/update2/crx' };
+const EDGE_STORE = { external_update_url: 'https://edge.microsoft.com/extensionwebstorebase/v1/crx' };
+
 /** @param {string} command @param {string[]} args @param {import('node:child_process').ExecFileSyncOptions} [options] */
 function run(command, args, options = {}) {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).toString();
@@ -214,8 +227,12 @@ test('the payload is the bridge and its uninstall script, executable, owned by r
     './Library/Application Support/ehcert/card-bridge': `100755 0/0 ${bridgeSize}`,
     './Library/Application Support/ehcert/uninstall.sh': `100755 0/0 ${uninstallSize}`,
   });
+  const { chrome, edge } = storeIds();
+  const size = (/** @type {string} */ name) => readFileSync(path.join(scripts, name)).length;
   assert.deepEqual(listing(path.join(component, 'Scripts')), {
     '.': 'drwxr-xr-x 0',
+    [`./chrome-extension-${chrome}.json`]: `-rw-r--r-- ${size(`chrome-extension-${chrome}.json`)}`,
+    [`./edge-extension-${edge}.json`]: `-rw-r--r-- ${size(`edge-extension-${edge}.json`)}`,
     './chromium-host.json': `-rw-r--r-- ${readFileSync(path.join(scripts, 'chromium-host.json')).length}`,
     './firefox-host.json': `-rw-r--r-- ${readFileSync(path.join(scripts, 'firefox-host.json')).length}`,
     './postinstall': `-rwxr-xr-x ${readFileSync(path.join(scripts, 'postinstall')).length}`,
@@ -309,12 +326,23 @@ test('the package is signed by a Developer ID Installer certificate, and the che
 // --- the scripts, run as the Installer runs them ----------------------------------------------
 
 /** Runs the package's postinstall as the Installer would (package, destination, volume), and
- *  reads back the manifests it wrote: folder → manifest. */
-function postinstall(/** @type {string} */ scriptFolder, /** @type {string} */ destination, /** @type {string} */ volume) {
+ *  reads back the host manifests it wrote (folder → manifest) and the extension's preferences
+ *  files (path → content). */
+function installed(/** @type {string} */ scriptFolder, /** @type {string} */ destination, /** @type {string} */ volume) {
   mkdirSync(path.join(destination, SUPPORT, 'ehcert'), { recursive: true });
   run('/bin/sh', [path.join(scriptFolder, 'postinstall'), PACKAGE, destination, volume]);
   const list = readFileSync(path.join(destination, SUPPORT, 'ehcert', 'installed-manifests'), 'utf8').trim().split('\n');
-  return Object.fromEntries(list.map((file) => [path.dirname(file), JSON.parse(readFileSync(file, 'utf8'))]));
+  const read = (/** @type {string} */ file) => JSON.parse(readFileSync(file, 'utf8'));
+  const isExtension = (/** @type {string} */ file) => path.basename(path.dirname(file)) === 'External Extensions';
+  return {
+    manifests: Object.fromEntries(list.filter((file) => !isExtension(file)).map((file) => [path.dirname(file), read(file)])),
+    extensions: Object.fromEntries(list.filter(isExtension).map((file) => [file, read(file)])),
+  };
+}
+
+/** The host manifests the postinstall wrote: folder → manifest. */
+function postinstall(/** @type {string} */ scriptFolder, /** @type {string} */ destination, /** @type {string} */ volume) {
+  return installed(scriptFolder, destination, volume).manifests;
 }
 
 /** Checks the manifests for one domain: where they are, the bridge they name, the extensions
@@ -343,8 +371,14 @@ function checkManifests(/** @type {Record<string, any>} */ manifests, /** @type 
 test('installed for one user, the browsers of that user find the bridge in the home, whatever its name', () => {
   // A home whose name needs escaping in JSON and in sed.
   const home = path.join(work, 'Users', 'dr "Maes" & Co | \\ x');
-  const manifests = postinstall(scripts, home, '/');
+  const { manifests, extensions } = installed(scripts, home, '/');
   const support = path.join(home, SUPPORT);
+  // Chrome and Edge of that user install the extension from their stores.
+  const { chrome, edge } = storeIds();
+  assert.deepEqual(extensions, {
+    [path.join(support, 'Google/Chrome/External Extensions', `${chrome}.json`)]: CHROME_STORE,
+    [path.join(support, 'Microsoft Edge/External Extensions', `${edge}.json`)]: EDGE_STORE,
+  });
   checkManifests(manifests, [
     path.join(support, 'Google/Chrome/NativeMessagingHosts'),
     path.join(support, 'Chromium/NativeMessagingHosts'),
@@ -356,7 +390,12 @@ test('installed for one user, the browsers of that user find the bridge in the h
 
 test('installed for all users, the manifests are where each browser reads them for every user', () => {
   const volume = path.join(work, 'volume');
-  const manifests = postinstall(scripts, volume, `${volume}/`);
+  const { manifests, extensions } = installed(scripts, volume, `${volume}/`);
+  const { chrome, edge } = storeIds();
+  assert.deepEqual(extensions, {
+    [path.join(volume, SUPPORT, 'Google/Chrome/External Extensions', `${chrome}.json`)]: CHROME_STORE,
+    [path.join(volume, SUPPORT, 'Microsoft/Edge/External Extensions', `${edge}.json`)]: EDGE_STORE,
+  });
   checkManifests(manifests, [
     path.join(volume, 'Library/Google/Chrome/NativeMessagingHosts'),
     path.join(volume, SUPPORT, 'Chromium/NativeMessagingHosts'),
@@ -385,10 +424,13 @@ test('the uninstall script removes the manifests, the bridge and nothing else', 
     copyFileSync(path.join(payload, SUPPORT, 'ehcert', name), path.join(folder, name));
     chmodSync(path.join(folder, name), 0o755);
   }
-  const manifests = postinstall(scripts, home, '/');
-  // Another program's manifest beside ours stays.
+  const { manifests, extensions } = installed(scripts, home, '/');
+  assert.equal(Object.keys(extensions).length, 2);
+  // Another program's manifest beside ours stays, and another extension's preferences.
   const chrome = path.join(home, SUPPORT, 'Google/Chrome/NativeMessagingHosts');
   writeFileSync(path.join(chrome, 'org.example.other.json'), '{}');
+  const chromeExtensions = path.join(home, SUPPORT, 'Google/Chrome/External Extensions');
+  writeFileSync(path.join(chromeExtensions, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json'), '{}');
   const said = run('/bin/sh', [path.join(folder, 'uninstall.sh')], { env: { ...process.env, PATH: '/usr/bin:/bin' } });
   assert.match(said, /removed/);
   assert.equal(existsSync(folder), false, 'the bridge folder is gone');
@@ -396,6 +438,8 @@ test('the uninstall script removes the manifests, the bridge and nothing else', 
     assert.equal(existsSync(path.join(manifestFolder, `${HOST}.json`)), false, manifestFolder);
   }
   assert.deepEqual(readdirSync(chrome), ['org.example.other.json']);
+  for (const file of Object.keys(extensions)) assert.equal(existsSync(file), false, file);
+  assert.deepEqual(readdirSync(chromeExtensions), ['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json']);
 });
 
 test('the uninstall script refuses to run from a folder that is not ehcert’s', () => {
@@ -409,8 +453,10 @@ test('the uninstall script refuses to run from a folder that is not ehcert’s',
 });
 
 test('the scripts pass shellcheck', () => {
-  for (const script of [path.join(scripts, 'postinstall'), path.join(payload, SUPPORT, 'ehcert', 'uninstall.sh'), path.join(HERE, 'build-pkg.sh')]) {
-    const result = spawnSync('shellcheck', [script], { encoding: 'utf8' });
+  const built = [path.join(HERE, 'build-pkg.sh'), path.join(HERE, '..', 'external-extensions.sh')];
+  for (const script of [path.join(scripts, 'postinstall'), path.join(payload, SUPPORT, 'ehcert', 'uninstall.sh'), ...built]) {
+    // Following `source` (-x), with the paths the scripts give relative to the repository.
+    const result = spawnSync('shellcheck', ['-x', script], { encoding: 'utf8', cwd: ROOT });
     assert.equal(result.status, 0, `${script}:\n${result.stdout}`);
   }
 });

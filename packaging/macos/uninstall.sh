@@ -4,8 +4,9 @@
 #   "$HOME/Library/Application Support/ehcert/uninstall.sh"
 # installed for all users (as an administrator):
 #   sudo "/Library/Application Support/ehcert/uninstall.sh"
-# It removes the manifests the package's postinstall listed in "installed-manifests", then the
-# folder it is in, then the package's receipt; nothing else.
+# It removes the manifests and the extension's preferences files (so Chrome and Edge remove the
+# extension too) the package's postinstall listed in "installed-manifests", then the folder it is
+# in, then the package's receipt; nothing else.
 set -eu
 
 folder=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +23,7 @@ if [ -f "$folder/installed-manifests" ]; then
   while IFS= read -r manifest; do
     case "$manifest" in
       */NativeMessagingHosts/be.ehcert.card_bridge.json) rm -f "$manifest" ;;
+      */External\ Extensions/*.json) rm -f "$manifest" ;;
       *) ;;
     esac
   done <"$folder/installed-manifests"

@@ -13,7 +13,9 @@
 # standard library built from source (cargo's build-std, as for the app's wasm32 build) and
 # Debian's MinGW-w64 linker. The extension ids the bridge answers are fixed when it is compiled
 # (EHCERT_CHROMIUM_EXTENSION_IDS, EHCERT_FIREFOX_EXTENSION_ID: packaging/README.md); the host
-# manifests come from a native build of the same sources with the same ids.
+# manifests come from a native build of the same sources with the same ids. Both MSIs also have
+# Chrome and Edge install the extension from their stores (EHCERT_CHROME_STORE_ID,
+# EHCERT_EDGE_STORE_ID: packaging/external-extensions.sh).
 #
 # Signing (Authenticode, osslsigncode): with EHCERT_WINDOWS_SIGNING_CERT (a PKCS#12 file holding
 # the code-signing certificate and key) and EHCERT_WINDOWS_SIGNING_PASSWORD, the .exe is signed
@@ -24,6 +26,9 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 [[ $# -eq 1 ]] || { sed -n '2,12p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+# shellcheck source=packaging/external-extensions.sh
+source "$HERE/../external-extensions.sh"
+require_store_ids
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 target=x86_64-pc-windows-gnu
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
@@ -77,6 +82,8 @@ for scope in perUser perMachine; do
   suffix=$([[ $scope == perUser ]] && echo -user || true)
   msi="$out/ehcert-card-bridge-$version-x64$suffix.msi"
   (cd "$out" && wixl --arch x64 -D "Scope=$scope" -D "Version=$version" -D "ProductCode=$(product_code "$scope")" \
+    -D "ChromeStoreId=$EHCERT_CHROME_STORE_ID" -D "ChromeStoreUpdateUrl=$CHROME_STORE_UPDATE_URL" \
+    -D "EdgeStoreId=$EHCERT_EDGE_STORE_ID" -D "EdgeStoreUpdateUrl=$EDGE_STORE_UPDATE_URL" \
     -o "$msi" "$HERE/card-bridge.wxs")
   sign "$msi"
   echo "$msi"

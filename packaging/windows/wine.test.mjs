@@ -9,7 +9,8 @@
 // add-on id); its diagnose names the missing smart-card service; `install` writes the browsers'
 // registry keys through reg.exe and `uninstall` removes them; both MSIs install under msiexec
 // (files, HKCU or HKLM keys for Chrome, Edge and Firefox pointing at manifests that name the
-// installed bridge) and uninstall without a trace. Not provable here: Wine 8.0's winscard is a
+// installed bridge, and Chrome's and Edge's keys that install the extension from their stores)
+// and uninstall without a trace. Not provable here: Wine 8.0's winscard is a
 // stub (no PC/SC, so no card and no signature), and Wine is not Windows (SmartScreen, Defender,
 // real browsers). The .exe is the shipped one, built for Windows 10 and later; it runs under Wine
 // 8.0 because it imports nothing Wine lacks (Rust's standard library would ask Windows 10's
@@ -46,6 +47,24 @@ function registryDefault(/** @type {string} */ key) {
   if (status !== 0) return null;
   const line = stdout.split(/\r?\n/).find((l) => l.includes('REG_SZ'));
   return line ? line.slice(line.indexOf('REG_SZ') + 'REG_SZ'.length).trim() : '';
+}
+
+/** A named string value of a registry key, or null when it is not there. */
+function registryValue(/** @type {string} */ key, /** @type {string} */ name) {
+  const { status, stdout } = wine(['reg', 'query', key, '/v', name]);
+  if (status !== 0) return null;
+  const line = stdout.split(/\r?\n/).find((l) => l.includes(name) && l.includes('REG_SZ'));
+  return line ? line.slice(line.indexOf('REG_SZ') + 'REG_SZ'.length).trim() : null;
+}
+
+/** The stores' ids the MSIs have Chrome and Edge install the extension by, as the build was
+ *  given them (packaging/external-extensions.sh). */
+function storeIds() {
+  const chrome = process.env.EHCERT_CHROME_STORE_ID ?? '';
+  const edge = process.env.EHCERT_EDGE_STORE_ID ?? '';
+  assert.match(chrome, /^[a-p]{32}$/, 'EHCERT_CHROME_STORE_ID, as the build was given it');
+  assert.match(edge, /^[a-p]{32}$/, 'EHCERT_EDGE_STORE_ID, as the build was given it');
+  return { chrome, edge };
 }
 
 /** A Windows path in the prefix as a path on this machine. */
@@ -188,8 +207,20 @@ for (const [scope, file, root] of /** @type {const} */ ([
     for (const vendor of ['Google\\Chrome', 'Microsoft\\Edge', 'Mozilla']) {
       assert.ok(tables.includes(`Software\\${vendor}\\NativeMessagingHosts\\${HOST}`), `${vendor} in the Registry table`);
     }
+    // The extension's keys sit in a 32-bit component (no msidbComponentAttributes64bit, 256):
+    // Chrome and Edge read HKLM's 32-bit view.
+    const components = execFileSync('msiinfo', ['export', msi, 'Component'], { encoding: 'utf8' });
+    const attributes = Number(components.split(/\r?\n/).find((line) => line.startsWith('StoreExtension\t'))?.split('\t')[3]);
+    assert.equal(attributes & 256, 0, 'the extension keys are in the 32-bit view');
     const installed = wine(['msiexec', '/i', msi, '/qn']);
     assert.equal(installed.status, 0, installed.stderr);
+    // Chrome and Edge are told to install the extension from their stores.
+    const { chrome, edge } = storeIds();
+    const view = root === 'HKLM' ? 'Software\\Wow6432Node' : 'Software';
+    const chromeKey = `${root}\\${view}\\Google\\Chrome\\Extensions\\${chrome}`;
+    const edgeKey = `${root}\\${view}\\Microsoft\\Edge\\Extensions\\${edge}`;
+    assert.equal(registryValue(chromeKey, 'update_url'), 'https://clients2.google.com/service/update2/crx', chromeKey);
+    assert.equal(registryValue(edgeKey, 'update_url'), 'https://edge.microsoft.com/extensionwebstorebase/v1/crx', edgeKey);
     /** @type {Record<string, string>} */
     const manifests = {};
     for (const vendor of ['Google\\Chrome', 'Microsoft\\Edge', 'Mozilla']) {
@@ -215,6 +246,8 @@ for (const [scope, file, root] of /** @type {const} */ ([
     for (const vendor of ['Google\\Chrome', 'Microsoft\\Edge', 'Mozilla']) {
       assert.equal(registryDefault(`${root}\\Software\\${vendor}\\NativeMessagingHosts\\${HOST}`), null, `${vendor} key removed`);
     }
+    assert.equal(registryValue(chromeKey, 'update_url'), null, 'the Chrome extension key removed');
+    assert.equal(registryValue(edgeKey, 'update_url'), null, 'the Edge extension key removed');
     assert.equal(existsSync(bridge), false, 'the bridge is removed');
     assert.equal(existsSync(path.dirname(bridge)), false, 'and its folder');
   });

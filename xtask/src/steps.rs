@@ -736,6 +736,11 @@ fn macos(tasks: &mut Tasks) -> Result {
     })
 }
 
+/// The Chrome Web Store id the test builds' packages register: well-formed, and no store's.
+const TEST_CHROME_STORE_ID: &str = "cccccccccccccccccccccccccccccccc";
+/// The same for Edge Add-ons.
+const TEST_EDGE_STORE_ID: &str = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+
 /// Whether this run makes a release's packages (`EHCERT_RELEASE=1`, packaging/README.md).
 fn is_release() -> bool {
     std::env::var("EHCERT_RELEASE").as_deref() == Ok("1")
@@ -747,6 +752,8 @@ fn release_settings(tasks: &mut Tasks) -> Result {
     if is_release() {
         for name in [
             "EHCERT_CHROMIUM_EXTENSION_IDS",
+            "EHCERT_CHROME_STORE_ID",
+            "EHCERT_EDGE_STORE_ID",
             "EHCERT_FIREFOX_EXTENSION_ID",
             "EHCERT_HOSTED_ORIGINS",
             "EHCERT_WINDOWS_SIGNING_CERT",
@@ -755,7 +762,25 @@ fn release_settings(tasks: &mut Tasks) -> Result {
                 return fail(format!("a release needs {name} (packaging/README.md)"));
             }
         }
+        // The extension the packages install must be one the bridge answers.
+        let answered = std::env::var("EHCERT_CHROMIUM_EXTENSION_IDS").unwrap_or_default();
+        for name in ["EHCERT_CHROME_STORE_ID", "EHCERT_EDGE_STORE_ID"] {
+            let id = std::env::var(name).unwrap_or_default();
+            if !answered.split(',').any(|answered| answered.trim() == id) {
+                return fail(format!("{name} is not in EHCERT_CHROMIUM_EXTENSION_IDS"));
+            }
+        }
         return Ok(());
+    }
+    // Test builds have Chrome and Edge install an extension no store has (packaging/
+    // external-extensions.sh): the registrations are checked, and nothing real is installed.
+    for (name, id) in [
+        ("EHCERT_CHROME_STORE_ID", TEST_CHROME_STORE_ID),
+        ("EHCERT_EDGE_STORE_ID", TEST_EDGE_STORE_ID),
+    ] {
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, id);
+        }
     }
     if std::env::var_os("EHCERT_WINDOWS_SIGNING_CERT").is_some() {
         return Ok(());
