@@ -210,8 +210,10 @@ for (const [scope, file, root] of /** @type {const} */ ([
     // The extension's keys sit in a 32-bit component (no msidbComponentAttributes64bit, 256):
     // Chrome and Edge read HKLM's 32-bit view.
     const components = execFileSync('msiinfo', ['export', msi, 'Component'], { encoding: 'utf8' });
-    const attributes = Number(components.split(/\r?\n/).find((line) => line.startsWith('StoreExtension\t'))?.split('\t')[3]);
-    assert.equal(attributes & 256, 0, 'the extension keys are in the 32-bit view');
+    const attributes = (/** @type {string} */ component) =>
+      Number(components.split(/\r?\n/).find((line) => line.startsWith(`${component}\t`))?.split('\t')[3]);
+    assert.equal(attributes('ChromiumHost') & 256, 256, 'the host manifest keys are in the 64-bit view');
+    assert.equal(attributes('StoreExtension') & 256, 0, 'the extension keys are in the 32-bit view');
     const installed = wine(['msiexec', '/i', msi, '/qn']);
     assert.equal(installed.status, 0, installed.stderr);
     // Chrome and Edge are told to install the extension from their stores.
