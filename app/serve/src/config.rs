@@ -65,6 +65,10 @@ pub struct Config {
     pub minimum_bridge: Option<Release>,
     /// The oldest extension this site works with.
     pub minimum_extension: Option<Release>,
+    /// A folder of self-hosted extension packages and their update manifests
+    /// (`extension/release.mjs --kiosk-key`), served under [`EXTENSION_UPDATES_PATH`] for the
+    /// kiosk policy's force-install (docs/kiosk.md).
+    pub extension_updates: Option<PathBuf>,
 }
 
 /// The certificate chain and key for the server's own TLS.
@@ -182,6 +186,9 @@ impl std::fmt::Display for IpNet {
     }
 }
 
+/// Where `extension_updates` is served.
+pub const EXTENSION_UPDATES_PATH: &str = "/extension-updates";
+
 /// What `--help` prints: every setting, its flag, its environment variable and default.
 pub const HELP: &str = "\
 usage: ehcert-serve [--config FILE] [--check-config | --export-nginx DIR] [--SETTING VALUE]...
@@ -222,6 +229,9 @@ in a later source replaces the earlier one; in the environment a list is comma-s
   minimum_bridge X.Y.Z         the oldest card bridge this site works with: the home page
                                asks for an update below it          (any that shares a protocol)
   minimum_extension X.Y.Z      the same for the browser extension   (any that shares a protocol)
+  extension_updates DIR        self-hosted extension packages and their update manifests
+                               (extension/release.mjs --kiosk-key), served at
+                               /extension-updates/ for the kiosk policy  (not served when absent)
   user_agent PRODUCT/VERSION   towards eHealth                       (ehcert/VERSION)
   upstream_ca [FILE]           more trusted roots for eHealth's TLS, besides the system's
   trusted_proxies [NET]        load balancers whose X-Forwarded-For names the client
@@ -246,7 +256,7 @@ const LISTS: [&str; 6] =
     ["upstream", "connect_src", "dialect", "install", "upstream_ca", "trusted_proxies"];
 
 /// Every setting's name.
-const SETTINGS: [&str; 29] = [
+const SETTINGS: [&str; 30] = [
     "dist",
     "listen",
     "tls_certificate",
@@ -263,6 +273,7 @@ const SETTINGS: [&str; 29] = [
     "support",
     "minimum_bridge",
     "minimum_extension",
+    "extension_updates",
     "user_agent",
     "upstream_ca",
     "trusted_proxies",
@@ -411,6 +422,7 @@ pub fn resolve(sources: &[Raw]) -> Result<Config, ServeError> {
         support: None,
         minimum_bridge: None,
         minimum_extension: None,
+        extension_updates: None,
     };
     let mut dist = None;
     let mut tls_certificate = None;
@@ -483,6 +495,7 @@ pub fn resolve(sources: &[Raw]) -> Result<Config, ServeError> {
                 config.minimum_extension =
                     Some(Release::parse(one()?).ok_or_else(|| bad("takes a version X.Y.Z"))?);
             }
+            "extension_updates" => config.extension_updates = Some(PathBuf::from(one()?)),
             "user_agent" => config.user_agent = user_agent(one()?).map_err(|p| bad(&p))?,
             "upstream_ca" => config.upstream_ca = values.iter().map(PathBuf::from).collect(),
             "trusted_proxies" => {
@@ -608,6 +621,13 @@ impl Config {
             format!(
                 "minimum_extension = {}",
                 self.minimum_extension.map(|v| v.to_string()).unwrap_or_default()
+            ),
+            format!(
+                "extension_updates = {:?}",
+                self.extension_updates
+                    .as_ref()
+                    .map(|folder| folder.display().to_string())
+                    .unwrap_or_default()
             ),
             format!("user_agent = {:?}", self.user_agent),
             format!("upstream_ca = {}", list(&cas)),

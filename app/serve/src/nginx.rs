@@ -201,6 +201,15 @@ pub fn server_block(config: &Config, policy: &str, site: &str, trusted: &str) ->
          \nlocation = /healthz {{\n    default_type application/json;\n{headers}    return 200 '{{\"status\":\"ok\"}}';\n}}\n\
          \n# Not an offered environment or service.\nlocation /ehealth/ {{\n    default_type text/plain;\n{headers}    return 404 \"this eHealth environment is not offered here\\n\";\n}}\n"
     );
+    if let Some(folder) = &config.extension_updates {
+        // The self-hosted extension packages, as ehcert-serve serves them: the files only.
+        let _ = write!(
+            text,
+            "\n# Self-hosted extension packages and their update manifests (docs/kiosk.md).\nlocation {path}/ {{\n    alias {folder}/;\n    types {{ application/x-chrome-extension crx; text/xml xml; application/json json; }}\n{headers}    add_header Cache-Control \"no-cache\" always;\n}}\n",
+            path = crate::config::EXTENSION_UPDATES_PATH,
+            folder = folder.display(),
+        );
+    }
     // Refusals as ehcert-serve words them, each with the headers (a `return` inside the
     // proxy's location would also get its fixed `text/xml` type).
     let retry_after = 60_u64.div_ceil(u64::from(limits.rate_per_minute));

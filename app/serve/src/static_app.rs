@@ -14,7 +14,7 @@ use ehcert_shared::{compat::Release, install::Download};
 use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
 
 use crate::{
-    config::{Config, Dialect},
+    config::{Config, Dialect, EXTENSION_UPDATES_PATH},
     csp,
     error::ServeError,
 };
@@ -156,7 +156,23 @@ pub fn router(config: &Config) -> Result<(Router, String), ServeError> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ));
-    Ok((router, policy))
+    Ok((with_extension_updates(router, config)?, policy))
+}
+
+/// The self-hosted extension packages and their update manifests, when configured: the files of
+/// the folder under `/extension-updates/`, nothing else (no page in place of a missing file, so
+/// a browser's update check gets a 404 it understands). A CRX goes out as
+/// `application/x-chrome-extension` (mime_guess's type for `.crx`), the type Chrome's
+/// documentation on self-hosting asks for.
+fn with_extension_updates(router: Router, config: &Config) -> Result<Router, ServeError> {
+    let Some(folder) = &config.extension_updates else { return Ok(router) };
+    if !folder.is_dir() {
+        return Err(ServeError::Setting {
+            setting: "extension_updates".into(),
+            problem: format!("{} is not a folder", folder.display()),
+        });
+    }
+    Ok(router.nest_service(EXTENSION_UPDATES_PATH, ServeDir::new(folder)))
 }
 
 /// Tells the page which eHealth environments this server offers, the one to start on first:

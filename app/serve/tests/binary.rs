@@ -78,12 +78,15 @@ fn the_example_configuration_is_usable_and_offers_production_alone() {
 fn the_nginx_recipe_is_written_from_the_same_configuration() {
     let dist = dist();
     let out = tempfile::tempdir().unwrap();
+    let updates = tempfile::tempdir().unwrap();
     let output = Command::new(SERVE)
         .args([
             "--dist",
             dist.path().to_str().unwrap(),
             "--upstream",
             "production=https://services.ehealth.fgov.be",
+            "--extension-updates",
+            updates.path().to_str().unwrap(),
         ])
         .args(["--rate-per-minute", "120", "--export-nginx", out.path().to_str().unwrap()])
         .output()
@@ -96,6 +99,13 @@ fn the_nginx_recipe_is_written_from_the_same_configuration() {
     assert!(server.contains("proxy_ssl_verify on;"), "{server}");
     assert!(server.contains("proxy_next_upstream off;"), "{server}");
     assert!(server.contains("add_header Retry-After 1 always;"), "{server}");
+    assert!(
+        server.contains(&format!(
+            "location /extension-updates/ {{\n    alias {}/;",
+            updates.path().display()
+        )),
+        "{server}"
+    );
     let index = std::fs::read_to_string(out.path().join("site/index.html")).unwrap();
     assert!(
         index.contains("<meta name=\"ehcert-environments\" content=\"production\">"),

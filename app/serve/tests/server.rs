@@ -484,3 +484,32 @@ async fn what_cannot_be_used_stops_the_start_with_its_reason() {
         prepare(&config::resolve(&[raw]).unwrap()).err().expect("no certificate").to_string();
     assert!(error.contains("tls_certificate"), "{error}");
 }
+
+#[tokio::test]
+async fn self_hosted_extension_updates_are_served_as_files_only_when_configured() {
+    let updates = tempfile::tempdir().unwrap();
+    std::fs::write(updates.path().join("updates.xml"), "<gupdate/>").unwrap();
+    std::fs::write(updates.path().join("ehcert-kiosk-0.1.0.crx"), b"Cr24 package").unwrap();
+    let folder = updates.path().display().to_string();
+    let server = start(&[("extension_updates", &folder)]).await;
+    let client = reqwest::Client::new();
+    let get = |path: &str| client.get(format!("http://{}{path}", server.addr)).send();
+    let crx = get("/extension-updates/ehcert-kiosk-0.1.0.crx").await.unwrap();
+    assert_eq!(crx.status(), StatusCode::OK);
+    assert_eq!(crx.headers()["content-type"], "application/x-chrome-extension");
+    assert_eq!(crx.bytes().await.unwrap().as_ref(), b"Cr24 package");
+    let manifest = get("/extension-updates/updates.xml").await.unwrap();
+    assert_eq!(manifest.status(), StatusCode::OK);
+    assert!(manifest.headers()["content-type"].to_str().unwrap().contains("xml"));
+    assert_eq!(manifest.headers()["x-content-type-options"], "nosniff");
+    // A missing package is a 404, never the page in its place.
+    assert_eq!(get("/extension-updates/other.crx").await.unwrap().status(), StatusCode::NOT_FOUND);
+    // Without the setting the path is the app's like any other.
+    let plain = start(&[]).await;
+    let page = client
+        .get(format!("http://{}/extension-updates/updates.xml", plain.addr))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.text().await.unwrap().contains("<script"), "the page, not the file");
+}
