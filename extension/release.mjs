@@ -2,6 +2,7 @@
 // The store packages of a release, from this folder's sources, in one command:
 //
 //   node release.mjs --origin https://hosted.app.origin [--origin …] --out DIR [--extension-id ID] [--kiosk-id ID]
+//                    [--kiosk-key KEY.pem --kiosk-update-base https://host/extension-updates/]
 //
 // writes into DIR
 //   ehcert-<version>-chromium.zip        the Chrome Web Store's and Edge Add-ons' upload
@@ -10,6 +11,10 @@
 //   ehcert-<version>-listing.json        the stores' listing texts per language, with the
 //                                        privacy page's address on the first hosted origin
 //   SHA256SUMS
+//   extension-updates/                   with --kiosk-key: the kiosk extension for the
+//     ehcert-kiosk-<version>.crx         organisation's own update server (CRX3 signed with
+//     updates.xml                        KEY.pem, crx3.mjs) and Chrome's update manifest, for
+//                                        `ehcert-serve --extension-updates` (docs/kiosk.md)
 // each a release build for the given hosted origins (build.mjs: no development key, the release
 // add-on id). The archives are reproducible: the same sources give the same bytes (entries in
 // name order, every time stamp 1980-01-01 00:00, the same permissions, deflate at level 9), so a
@@ -22,6 +27,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32, deflateRawSync } from 'node:zlib';
 
 import { LOCALES, buildExtension, filesUnder } from './build.mjs';
+import { crx3, extensionId, publicKeyOf, updateManifest } from './crx3.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -113,13 +119,56 @@ export async function listing(origin) {
 }
 
 /**
+ * The kiosk extension for an organisation's own update server: built (a release build for
+ * `origins`; without them the development build, for tests on loopback), its manifest naming
+ * `updateBase` + `updates.xml` as where updates come from and carrying no `key` (the CRX's key
+ * gives the id), zipped, signed as a CRX3 with `key`, and written with its update manifest into
+ * `out`. Returns the id the key gives and the files' names.
+ * @param {{key: string, updateBase: string, out: string, origins?: string[], extensionId?: string}} options
+ *   `key`: an RSA private key (PEM); `updateBase`: the folder's public address, ending in `/`;
+ *   `extensionId`: the id the ehcert extension is published under (build.mjs `peerId`)
+ */
+export async function selfHostedKiosk({ key, updateBase, out, origins, extensionId: peerId }) {
+  const base = new URL(updateBase);
+  if (!updateBase.endsWith('/') || !['https:', 'http:'].includes(base.protocol)) {
+    throw new Error(`--kiosk-update-base must be an http(s) folder address ending in /, not ${updateBase}`);
+  }
+  const work = await mkdtemp(path.join(tmpdir(), 'ehcert-kiosk-crx-'));
+  try {
+    const dir = path.join(work, 'kiosk');
+    await buildExtension({ browser: 'chromium', kiosk: true, origins, out: dir, peerId });
+    const manifestPath = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    delete manifest.key;
+    manifest.update_url = new URL('updates.xml', base).href;
+    await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    const { crx, id } = crx3(zip(await filesOf(dir)), key);
+    const crxName = `ehcert-kiosk-${manifest.version}.crx`;
+    await mkdir(out, { recursive: true });
+    await writeFile(path.join(out, crxName), crx);
+    const codebase = new URL(crxName, base).href;
+    await writeFile(path.join(out, 'updates.xml'), updateManifest({ id, version: manifest.version, codebase }));
+    return { id, files: [crxName, 'updates.xml'] };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
  * Builds the release packages for `origins` into `out`; returns their file names.
- * @param {{origins: string[], out: string, ids?: {extension?: string, kiosk?: string}}} options
+ * @param {{origins: string[], out: string, ids?: {extension?: string, kiosk?: string}, kiosk?: {key: string, updateBase: string}}} options
  *   `ids`: the ids the extension and the kiosk extension are published under, so that the
  *   kiosk's Finish reaches the extension (build.mjs `peerId`); without them each names the
- *   other's development id
+ *   other's development id. `kiosk`: also the self-hosted kiosk extension (`selfHostedKiosk`),
+ *   whose id, given by the key, is then the kiosk's.
  */
-export async function release({ origins, out, ids = {} }) {
+export async function release({ origins, out, ids: given = {}, kiosk }) {
+  const ids = { ...given };
+  if (kiosk) {
+    const { id } = extensionId(publicKeyOf(kiosk.key));
+    if (ids.kiosk !== undefined && ids.kiosk !== id) throw new Error(`--kiosk-id ${ids.kiosk} is not the id of --kiosk-key (${id})`);
+    ids.kiosk = id;
+  }
   const { version } = JSON.parse(await readFile(path.join(HERE, 'manifest.json'), 'utf8'));
   const work = await mkdtemp(path.join(tmpdir(), 'ehcert-release-'));
   try {
@@ -143,8 +192,18 @@ export async function release({ origins, out, ids = {} }) {
     const listingText = `${JSON.stringify(await listing(origins[0]), null, 2)}\n`;
     await writeFile(path.join(out, listingName), listingText);
     sums.push(`${createHash('sha256').update(listingText).digest('hex')}  ${listingName}\n`);
+    const selfHosted = [];
+    if (kiosk) {
+      const updates = path.join(out, 'extension-updates');
+      const made = await selfHostedKiosk({ ...kiosk, out: updates, origins, extensionId: ids.extension });
+      for (const name of made.files) {
+        const bytes = await readFile(path.join(updates, name));
+        sums.push(`${createHash('sha256').update(bytes).digest('hex')}  extension-updates/${name}\n`);
+        selfHosted.push(`extension-updates/${name}`);
+      }
+    }
     await writeFile(path.join(out, 'SHA256SUMS'), sums.join(''));
-    return [...builds.map(([name]) => name), listingName];
+    return [...builds.map(([name]) => name), listingName, ...selfHosted];
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -157,16 +216,35 @@ async function main(argv) {
   let out;
   /** @type {{extension?: string, kiosk?: string}} */
   const ids = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
+  let keyFile;
+  let updateBase;
+  // Tests only: the development kiosk extension (loopback origins) as a CRX, nothing else.
+  const kioskOnly = argv.includes('--kiosk-only');
+  const args = argv.filter((arg) => arg !== '--kiosk-only');
+  const usage =
+    'usage: node release.mjs --origin https://hosted.app.origin [--origin …] --out DIR [--extension-id ID] [--kiosk-id ID] [--kiosk-key KEY.pem --kiosk-update-base URL/]\n' +
+    '       node release.mjs --kiosk-only --kiosk-key KEY.pem --kiosk-update-base URL/ --out DIR [--extension-id ID]   (tests: the development build)';
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i], args[i + 1]];
     if (flag === '--origin' && value) origins.push(value);
     else if (flag === '--out' && value) out = value;
     else if (flag === '--extension-id' && value) ids.extension = value;
     else if (flag === '--kiosk-id' && value) ids.kiosk = value;
-    else throw new Error('usage: node release.mjs --origin https://hosted.app.origin [--origin …] --out DIR [--extension-id ID] [--kiosk-id ID]');
+    else if (flag === '--kiosk-key' && value) keyFile = value;
+    else if (flag === '--kiosk-update-base' && value) updateBase = value;
+    else throw new Error(usage);
+  }
+  if ((keyFile === undefined) !== (updateBase === undefined)) throw new Error('--kiosk-key and --kiosk-update-base go together');
+  const kiosk = keyFile && updateBase ? { key: await readFile(keyFile, 'utf8'), updateBase } : undefined;
+  if (kioskOnly) {
+    if (!out || !kiosk || origins.length > 0) throw new Error(usage);
+    const { id, files } = await selfHostedKiosk({ ...kiosk, out, extensionId: ids.extension });
+    for (const name of files) console.log(path.join(out, name));
+    console.log(`kiosk extension id ${id}`);
+    return;
   }
   if (!out || origins.length === 0) throw new Error('--origin and --out are required');
-  for (const name of await release({ origins, out, ids })) console.log(path.join(out, name));
+  for (const name of await release({ origins, out, ids, kiosk })) console.log(path.join(out, name));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -10,11 +10,13 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { type AppServer, BIN_DIR, DIST_DIR, KIOSK_EXTENSION_DIR, ROOT, expect, startServer, test } from './fixtures';
+import { chromium } from '@playwright/test';
+
+import { type AppServer, BIN_DIR, DIST_DIR, EXTENSION_DIR, KIOSK_EXTENSION_DIR, ROOT, expect, startServer, test } from './fixtures';
 import { NewCertificateFlow } from './pages/new-certificate';
 
 const INSTALL = path.join(ROOT, 'extension', 'kiosk-policies', 'install-linux.sh');
@@ -121,6 +123,88 @@ test.describe('a kiosk with the policy installed', () => {
     await context.close();
     const needles = ['85073003328', 'Peeters', EMAIL, '470 00 00 00', '470000000'];
     expect(await filesHolding(profileDir, needles)).toEqual([]);
+  });
+});
+
+// The kiosk extension as an organisation hosts it itself (docs/kiosk.md): packed as a CRX3 signed
+// with the organisation's key and listed in Chrome's update manifest (extension/release.mjs,
+// extension/crx3.mjs), both served by ehcert-serve (`--extension-updates`), and named with that
+// update address in the policy's forced installs. Debian's Chromium fetches the manifest, then
+// the CRX, checks its signature and id, and installs it: no unpacked copy, no store. The CRX is
+// the development build (it serves http://127.0.0.1, as the test server does) with a key made
+// for this run.
+test.describe('the kiosk extension from the organisation\'s own update server', () => {
+  let app: AppServer | undefined;
+  let work = '';
+  let kioskId = '';
+  test.beforeAll(async ({ certraServer }) => {
+    test.skip(process.getuid?.() !== 0, 'installing a managed browser policy needs root');
+    work = await mkdtemp(path.join(tmpdir(), 'ehcert-self-hosted-kiosk-'));
+    const updates = path.join(work, 'extension-updates');
+    await mkdir(updates);
+    app = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
+      '--dist', DIST_DIR, '--listen', '127.0.0.1:0', '--upstream', `local=${certraServer.url}`, '--kiosk',
+      '--extension-updates', updates,
+    ]);
+    const key = path.join(work, 'kiosk-key.pem');
+    const made = spawnSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', key], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const base = `${app.url}/extension-updates/`;
+    const packed = spawnSync('node', [path.join(EXTENSION_DIR, 'release.mjs'), '--kiosk-only', '--kiosk-key', key, '--kiosk-update-base', base, '--out', updates], { encoding: 'utf8' });
+    expect(packed.status, packed.stderr).toBe(0);
+    kioskId = /kiosk extension id ([a-p]{32})/.exec(packed.stdout)![1];
+    const installed = spawnSync(INSTALL, [new URL(app.url).origin, RELEASE_IDS[0], kioskId, `${base}updates.xml`, path.join(work, 'downloads')], { encoding: 'utf8' });
+    expect(installed.status, installed.stderr).toBe(0);
+  });
+  test.afterAll(async () => {
+    spawnSync(INSTALL, ['--remove']);
+    app?.process.kill('SIGTERM');
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  test('Chromium installs the kiosk CRX from ehcert-serve through the policy, and it wipes at Finish', async ({ profileDir }) => {
+    if (!app) throw new Error('no app server');
+    // Only the ehcert extension is loaded from a folder; the kiosk extension comes from the
+    // update address.
+    const context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      // Playwright turns background networking off by default; forced installs need it.
+      ignoreDefaultArgs: ['--disable-extensions', '--disable-background-networking'],
+      args: ['--no-sandbox', '--disable-component-update', '--disable-sync', '--no-first-run', `--load-extension=${EXTENSION_DIR}`],
+    });
+    try {
+      // Chromium's own record of its extensions: the kiosk extension, downloaded as the policy
+      // says (not loaded from a folder, not from a store).
+      const internals = await context.newPage();
+      await expect
+        .poll(
+          async () => {
+            await internals.goto('chrome://extensions-internals');
+            const extensions = JSON.parse(await internals.locator('body').innerText()) as { id: string; location: string }[];
+            return extensions.find((extension) => extension.id === kioskId)?.location ?? 'not installed';
+          },
+          { timeout: 60_000, message: 'the kiosk extension is installed from the update address' },
+        )
+        .toBe('EXTERNAL_POLICY_DOWNLOAD');
+      await internals.close();
+      // Its content script runs on the kiosk's page and its worker answers the page's Finish.
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(app.url);
+      const answer = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            window.addEventListener('message', (event) => {
+              const said = event.source === window ? event.data?.['ehcert:kiosk'] : undefined;
+              if (said === 'wiped' || said === 'not-wiped') resolve(said);
+            });
+            window.postMessage({ 'ehcert:kiosk': 'finish' }, window.location.origin);
+          }),
+      );
+      expect(answer).toBe('wiped');
+    } finally {
+      await context.close();
+    }
   });
 });
 
