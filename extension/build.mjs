@@ -45,6 +45,7 @@ export const FILES = [
   'worker-env.js',
   'worker-identity.js',
   'worker-native.js',
+  'worker-pages.js',
   'worker-signing.js',
   'worker-windows.js',
   'content.js',
@@ -105,6 +106,9 @@ export function manifestFor(base, { browser, origins }) {
       }
     }
     for (const script of manifest.content_scripts) script.matches = origins.map((origin) => `${origin}/*`);
+    // The same sites, for putting the content script into their pages already open
+    // (worker-pages.js); the kiosk extension asks for none.
+    if (manifest.host_permissions) manifest.host_permissions = origins.map((origin) => `${origin}/*`);
     delete manifest.key;
   }
   if (browser === 'firefox') {

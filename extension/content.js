@@ -2,7 +2,24 @@
 // Content script: the only part of the extension a page can reach. It runs on the allow-listed
 // origins only (manifest `matches`), reads only messages from this very window and origin in our
 // namespace, and posts replies to the page's own origin, never to "*".
+//
+// The worker also puts it into pages that were open before the extension started
+// (worker-pages.js), so it may be run twice in one page: it then leaves the page to the copy
+// already there, unless that copy belongs to an extension run that has ended (an update or a
+// reload cuts a content script off: its `chrome.runtime.id` is gone).
 (() => {
+  const RUNNING = Symbol.for('ehcert:content-script');
+  const page = /** @type {Record<symbol, {alive: () => boolean} | undefined>} */ (/** @type {unknown} */ (globalThis));
+  if (page[RUNNING]?.alive()) return;
+  page[RUNNING] = {
+    alive: () => {
+      try {
+        return Boolean(chrome.runtime?.id);
+      } catch {
+        return false;
+      }
+    },
+  };
   const TO_EXTENSION = 'ehcert:to-extension';
   const TO_PAGE = 'ehcert:to-page';
   const PROTOCOL_VERSION = 2;

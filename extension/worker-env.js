@@ -51,6 +51,9 @@
  * @property {(key: string) => Promise<unknown>} sessionGet the browser's session storage (in
  *   memory only, forgotten when the browser closes)
  * @property {(key: string, value: unknown) => Promise<void>} sessionSet
+ * @property {(matches: string[]) => Promise<number[]>} openTabs the ids of the open tabs whose
+ *   address matches one of the patterns
+ * @property {(tabId: number) => Promise<void>} injectContentScript runs content.js in the tab's page
  * @property {(prefix: string) => Promise<number>} storageForget removes every key that starts
  *   with `prefix`; resolves to how many there were
  * @property {(bytes: Uint8Array) => Uint8Array} random fills bytes with random values
@@ -81,6 +84,11 @@ export function browserEnv() {
     storageSet: (key, value) => chrome.storage.local.set({ [key]: value }),
     sessionGet: async (key) => (await chrome.storage.session.get(key))[key],
     sessionSet: (key, value) => chrome.storage.session.set({ [key]: value }),
+    openTabs: async (matches) =>
+      (await chrome.tabs.query({ url: matches })).flatMap((tab) => (tab.id === undefined ? [] : [tab.id])),
+    injectContentScript: async (tabId) => {
+      await chrome.scripting.executeScript({ target: { tabId }, files: ['content.js'] });
+    },
     storageForget: async (prefix) => {
       const keys = Object.keys(await chrome.storage.local.get(null)).filter((key) => key.startsWith(prefix));
       await chrome.storage.local.remove(keys);

@@ -24,6 +24,26 @@ test('the page shows the versions of the extension and of the card software', as
   await expect(bridge).toHaveAttribute('data-state', 'ok');
 });
 
+test('the home page notices the extension arriving while it is open, without a reload', async ({ context, page, appServer, extensionId }) => {
+  // The person turns the extension on in the browser's own extensions page, with ehcert's home
+  // page already open: the browser does not put the content script into it by itself.
+  const settings = await context.newPage();
+  await settings.goto('chrome://extensions');
+  const toggle = settings.locator(`extensions-item#${extensionId} #enableToggle`);
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-checked', 'false');
+  await page.goto(appServer.url);
+  const extension = page.locator('[data-component="extension"]');
+  await expect(extension).toHaveAttribute('data-state', 'bad');
+  await expect(page.getByTestId('looking-again')).toHaveText('This page looks for it again every few seconds: no need to reload.');
+  await page.evaluate(() => ((window as unknown as { stillThisPage: boolean }).stillThisPage = true));
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-checked', 'true');
+  await expect(extension).toHaveText('Connected, version 0.1.0', { timeout: 15_000 });
+  await expect(page.locator('[data-component="bridge"]')).toHaveAttribute('data-state', 'ok');
+  expect(await page.evaluate(() => (window as unknown as { stillThisPage?: boolean }).stillThisPage), 'the same page, not reloaded').toBe(true);
+});
+
 test('the browser check lists this page, the extension and the card software with their versions and protocols', async ({ page, appServer }) => {
   const version = await bridgeVersion();
   const protocols = JSON.parse(await readFile(path.join(ROOT, 'shared/tests/golden/constants/protocol.json'), 'utf8')).protocols as number[];

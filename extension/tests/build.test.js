@@ -28,7 +28,8 @@ test('the Firefox manifest uses background scripts and the add-on id the card br
   assert.equal(FIREFOX_EXTENSION_ID, constants.firefox_extension_id);
   assert.equal(firefox.key, undefined);
   assert.deepEqual(firefox.content_scripts, base.content_scripts);
-  assert.deepEqual(firefox.permissions, ['nativeMessaging', 'storage'], 'storage holds only the origins given consent');
+  assert.deepEqual(firefox.permissions, ['nativeMessaging', 'storage', 'scripting'], 'storage holds only the origins given consent');
+  assert.deepEqual(firefox.host_permissions, firefox.content_scripts[0].matches, 'the sites it serves, nothing more');
   assert.equal(base.background.service_worker, 'background.js', 'the source manifest is not changed');
 });
 
@@ -36,6 +37,7 @@ test('development and release builds have different ids; no release carries the 
   assert.ok(base.key, 'the development build has its fixed id from its key');
   const release = manifestFor(base, { browser: 'chromium', origins: ['https://app.ehcert.be'] });
   assert.equal(release.key, undefined, 'the stores give the release its id');
+  assert.deepEqual(release.host_permissions, ['https://app.ehcert.be/*'], 'the hosted site only, as its content script');
   const firefox = manifestFor(base, { browser: 'firefox', origins: ['https://app.ehcert.be'] });
   assert.equal(firefox.browser_specific_settings.gecko.id, RELEASE_FIREFOX_EXTENSION_ID);
   assert.notEqual(RELEASE_FIREFOX_EXTENSION_ID, FIREFOX_EXTENSION_ID);
@@ -95,7 +97,7 @@ test('the kiosk extension runs on the same origins as the extension, and its rel
     'never on an origin the extension itself does not serve',
   );
   assert.deepEqual(kioskBase.permissions, ['browsingData', 'downloads'], 'what Finish needs, nothing more');
-  assert.deepEqual(base.permissions, ['nativeMessaging', 'storage'], 'a person\'s own browser never gets the kiosk permissions');
+  assert.deepEqual(base.permissions, ['nativeMessaging', 'storage', 'scripting'], 'a person\'s own browser never gets the kiosk permissions');
   const release = kioskManifestFor(kioskBase, { browser: 'chromium', origins: ['https://app.ehcert.be'] });
   assert.deepEqual(release.content_scripts[0].matches, ['https://app.ehcert.be/*']);
   assert.throws(() => kioskManifestFor(kioskBase, { browser: 'firefox' }), /Chromium, Chrome and Edge only/);

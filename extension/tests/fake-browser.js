@@ -112,6 +112,18 @@ export function fakeTimers(timers) {
 }
 
 /**
+ * Whether `url` matches a match pattern of the content script's kind (`scheme://host/*`, any
+ * port on that host, as Chrome's match patterns).
+ * @param {string} pattern @param {string} url
+ */
+function matchesPattern(pattern, url) {
+  const [scheme, rest] = pattern.split('://');
+  const host = rest.slice(0, rest.indexOf('/'));
+  const parsed = new URL(url);
+  return parsed.protocol === `${scheme}:` && parsed.hostname === host;
+}
+
+/**
  * A browser with the worker running in it.
  * @param {{bridge?: BridgeScript, hello?: unknown}} [options] `hello`: the bridge's first frame
  *   (null: none)
@@ -138,6 +150,9 @@ export function fakeBrowser({ bridge = () => undefined, hello = HELLO } = {}) {
     removed,
     storage,
     session,
+    /** Open tabs, with how often the content script was put into each. */
+    /** @type {{id: number, url: string, injected: number}[]} */
+    tabs: [],
     script: bridge,
     /** @type {string | undefined} */
     lastError: undefined,
@@ -171,6 +186,12 @@ export function fakeBrowser({ bridge = () => undefined, hello = HELLO } = {}) {
     storageGet: async (key) => storage.get(key),
     storageSet: async (key, value) => {
       storage.set(key, value);
+    },
+    openTabs: async (matches) => browser.tabs.filter((tab) => matches.some((pattern) => matchesPattern(pattern, tab.url))).map((tab) => tab.id),
+    injectContentScript: async (tabId) => {
+      const tab = browser.tabs.find((candidate) => candidate.id === tabId);
+      if (!tab) throw new Error(`no tab ${tabId}`);
+      tab.injected += 1;
     },
     sessionGet: async (key) => session.get(key),
     sessionSet: async (key, value) => {

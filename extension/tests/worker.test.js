@@ -17,6 +17,7 @@ import {
   jsonBytes,
 } from '../relay.js';
 import { holderTag } from '../worker-identity.js';
+import { reachOpenPages } from '../worker-pages.js';
 import { HOLDER, PAGE_ORIGIN, clock, fakeBrowser, fakeTimers, settle, tick } from './fake-browser.js';
 
 beforeEach(() => fakeTimers(mock.timers));
@@ -449,4 +450,30 @@ test('the support report keeps the latest failures only', async () => {
   assert.equal(kept.length, SUPPORT_EVENTS_KEPT);
   assert.equal(kept[0].at, fourth, 'the three oldest are gone');
   assert.equal(kept.at(-1).at, last);
+});
+
+test('the content script goes into the allowed pages already open, once per run of the extension', async () => {
+  const browser = fakeBrowser();
+  browser.tabs.push(
+    { id: 1, url: 'http://127.0.0.1:8080/#new', injected: 0 },
+    { id: 2, url: 'https://elsewhere.example/', injected: 0 },
+    { id: 3, url: 'http://localhost:3000/', injected: 0 },
+    { id: 4, url: 'http://127.0.0.1:8080/gone', injected: 0 },
+  );
+  const env = browser.env;
+  const inject = env.injectContentScript;
+  // A page that closed meanwhile does not stop the others.
+  env.injectContentScript = async (tabId) => {
+    if (tabId === 4) throw new Error('No tab with id: 4');
+    await inject(tabId);
+  };
+  assert.equal(await reachOpenPages(env), 2);
+  assert.deepEqual(browser.tabs.map((tab) => tab.injected), [1, 0, 1, 0]);
+  // The worker woke up again in the same run: nothing more.
+  assert.equal(await reachOpenPages(env), 0);
+  assert.deepEqual(browser.tabs.map((tab) => tab.injected), [1, 0, 1, 0]);
+  // The extension disabled and enabled, or updated: the browser emptied the session storage.
+  browser.session.clear();
+  assert.equal(await reachOpenPages(env), 2);
+  assert.deepEqual(browser.tabs.map((tab) => tab.injected), [2, 0, 2, 0]);
 });

@@ -17,15 +17,17 @@ use crate::{
     services::{bridge::BridgeClient, clock, install, offer},
 };
 
-/// How soon the page looks again for a card bridge it did not find. Browsers read the bridge's
-/// host manifest at each connection (extension/NATIVE-MESSAGING.md), so a bridge installed, or
-/// updated, while this page is open is found without a reload.
+/// How soon the page looks again for a part it did not find. Browsers read the bridge's host
+/// manifest at each connection (extension/NATIVE-MESSAGING.md), so a bridge installed, or
+/// updated, while this page is open is found without a reload; an extension that starts puts its
+/// content script into this page (extension/worker-pages.js).
 const LOOK_AGAIN: Duration = Duration::from_secs(3);
 
-/// The chain page → extension → card bridge, each with its state in words. While the extension
-/// answers but the bridge does not, or is older than the site's minimum, it is looked for again
-/// every [`LOOK_AGAIN`]; a missing extension is not (a browser does not put a newly installed
-/// extension into open pages).
+/// The chain page → extension → card bridge, each with its state in words. While a part is
+/// missing, or older than the site's minimum, it is looked for again every [`LOOK_AGAIN`], so an
+/// installation is noticed without a reload: the extension puts its content script into the pages
+/// open when it starts (extension/worker-pages.js), and the bridge is found at the extension's
+/// next connection.
 #[component]
 pub fn Components(
     bridge: BridgeClient,
@@ -48,7 +50,6 @@ pub fn Components(
                 }
             }
             let look_again = match &result {
-                Err(AppError::ExtensionMissing) => false,
                 Err(_) => true,
                 // Below the site's minimum: the update is noticed as the installation is.
                 Ok(status) => matches!(
@@ -237,9 +238,7 @@ fn HealthLine(label: &'static str, health: Health, lang: RwSignal<Lang>) -> impl
         Health::Missing(text, install) => view! {
             <span class="state-bad" data-state="bad" data-component=label>{move || t().not_available} " " {text}</span>
             {install_link(install, label, lang)}
-            {(label == "bridge").then(|| view! {
-                " " <span class="hint" data-testid="looking-again">{move || t().looking_again}</span>
-            })}
+            " " <span class="hint" data-testid="looking-again">{move || t().looking_again}</span>
         }
         .into_any(),
     }
