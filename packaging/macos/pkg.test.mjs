@@ -25,6 +25,8 @@ import { after, before, test } from 'node:test';
 import { inflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
+import { storeIds } from '../store-ids.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const OUT = process.env.EHCERT_MACOS_OUT ?? path.join(ROOT, 'target', 'packages', 'macos');
@@ -43,16 +45,6 @@ function expectedIds() {
     .split(',').map((id) => id.trim()).filter(Boolean);
   const firefox = process.env.EHCERT_FIREFOX_EXTENSION_ID ?? constant('FIREFOX_EXTENSION_ID');
   return { chromium, firefox };
-}
-
-/** The stores' ids the package has Chrome and Edge install the extension by
- *  (packaging/external-extensions.sh), as the build was given them. */
-function storeIds() {
-  const chrome = process.env.EHCERT_CHROME_STORE_ID ?? '';
-  const edge = process.env.EHCERT_EDGE_STORE_ID ?? '';
-  assert.match(chrome, /^[a-p]{32}$/, 'EHCERT_CHROME_STORE_ID, as the build was given it');
-  assert.match(edge, /^[a-p]{32}$/, 'EHCERT_EDGE_STORE_ID, as the build was given it');
-  return { chrome, edge };
 }
 
 const CHROME_STORE = { external_update_url: 'https://clients2.google.com/service/update2/crx' };

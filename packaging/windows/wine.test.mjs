@@ -23,6 +23,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { storeIds } from '../store-ids.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const OUT = process.env.EHCERT_WINDOWS_OUT ?? path.join(ROOT, 'target', 'packages', 'windows');
@@ -55,16 +57,6 @@ function registryValue(/** @type {string} */ key, /** @type {string} */ name) {
   if (status !== 0) return null;
   const line = stdout.split(/\r?\n/).find((l) => l.includes(name) && l.includes('REG_SZ'));
   return line ? line.slice(line.indexOf('REG_SZ') + 'REG_SZ'.length).trim() : null;
-}
-
-/** The stores' ids the MSIs have Chrome and Edge install the extension by, as the build was
- *  given them (packaging/external-extensions.sh). */
-function storeIds() {
-  const chrome = process.env.EHCERT_CHROME_STORE_ID ?? '';
-  const edge = process.env.EHCERT_EDGE_STORE_ID ?? '';
-  assert.match(chrome, /^[a-p]{32}$/, 'EHCERT_CHROME_STORE_ID, as the build was given it');
-  assert.match(edge, /^[a-p]{32}$/, 'EHCERT_EDGE_STORE_ID, as the build was given it');
-  return { chrome, edge };
 }
 
 /** A Windows path in the prefix as a path on this machine. */
