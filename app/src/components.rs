@@ -11,6 +11,7 @@ use ehcert_pki::rules::PasswordCheck;
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
+    error::HelpTopic,
     i18n::{strings, Lang, LanguagePicker, Strings},
     services::{
         files::{download_as, has_save_picker, save_with_picker},
@@ -407,6 +408,16 @@ pub fn download_renewal_reminder(dn: &str, window: i64, expiry: i64, t: &Strings
     let _ = download_as(ics.as_bytes(), "ehealth-certificate-renewal.ics", "text/calendar");
 }
 
+/// Whether this browser looks like Ubuntu's Firefox, the one snap a page can tell (Ubuntu ships
+/// Firefox only as a snap since 22.04, and its user agent names Ubuntu): a snap cannot start the
+/// card software, so "missing" sends its person to the help's part on snaps. Chromium's snap says
+/// nothing of it; the help lists it for everyone.
+fn looks_like_a_snap() -> bool {
+    web_sys::window()
+        .and_then(|window| window.navigator().user_agent().ok())
+        .is_some_and(|agent| agent.contains("Ubuntu") && agent.contains("Firefox/"))
+}
+
 /// An error as an alert: its title (what it is about), then what happened and what to do, both
 /// in the page's language as it changes. The message carries `testid` for the tests.
 #[component]
@@ -421,11 +432,13 @@ pub fn ErrorAlert(
         &crate::services::clock::utc_now_text(),
         &error.code(),
     );
-    // In a new tab: the screen the error is on keeps its work (a link here reloads the page).
+    // In a new tab: the screen the error is on keeps its work.
     let help = error.help_topic().map(|topic| {
+        let topic = if topic == HelpTopic::Missing && looks_like_a_snap() { HelpTopic::Snap } else { topic };
+        let address = move || format!("/help/{}.html#{}", crate::i18n::code(lang.get()), topic.name());
         view! {
             <p class="alert-help">
-                <a href=format!("#help-{}", topic.name()) target="_blank" rel="noopener" data-testid="help-link">
+                <a href=address target="_blank" rel="noopener" data-testid="help-link">
                     {move || strings(lang.get()).help_link}
                 </a>
             </p>

@@ -60,7 +60,7 @@ pub enum AppError {
     Contact(ehcert_flows::ContactProblem),
 }
 
-/// A part of the help screen (`#help`), for a problem a person can solve themselves.
+/// A part of the help pages (`app/help/`), for a problem a person can solve themselves.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub enum HelpTopic {
     /// No card reader found, or the smart-card service is not running.
@@ -78,11 +78,7 @@ pub enum HelpTopic {
 }
 
 impl HelpTopic {
-    /// Every topic, in the help screen's order.
-    pub const ALL: [Self; 6] =
-        [Self::NoReader, Self::NoCard, Self::Pin, Self::Missing, Self::Snap, Self::Keystore];
-
-    /// The topic's name in addresses (`#help-no-reader`) and element ids.
+    /// The topic's part of the help pages (`app/help/<lang>.html#no-reader`).
     pub fn name(self) -> &'static str {
         match self {
             Self::NoReader => "no-reader",
@@ -93,15 +89,10 @@ impl HelpTopic {
             Self::Keystore => "keystore",
         }
     }
-
-    /// The topic of `name`.
-    pub fn named(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|topic| topic.name() == name)
-    }
 }
 
 impl AppError {
-    /// The part of the help screen that says what to do, when the person can do something.
+    /// The part of the help pages that says what to do, when the person can do something.
     pub fn help_topic(&self) -> Option<HelpTopic> {
         match self {
             Self::ExtensionMissing | Self::ExtensionProtocol(_) => Some(HelpTopic::Missing),
@@ -131,26 +122,31 @@ impl AppError {
     /// where there is one, the code the extension, the bridge or eHealth gave. Never the detail:
     /// that can hold a file name, a DN or what the person typed.
     pub fn code(&self) -> String {
-        use ehcert_flows::support::code_name;
-        let kind = |kind: &str, name: &dyn std::fmt::Debug| format!("{kind}:{name:?}");
+        use ehcert_flows::{CardProblem, WrongStage};
         match self {
             Self::ExtensionMissing => "extension-missing".into(),
             Self::ExtensionProtocol(ehcert_shared::compat::Outdated::Theirs) => {
                 "extension-too-old".into()
             }
             Self::ExtensionProtocol(ehcert_shared::compat::Outdated::Ours) => "page-too-old".into(),
-            Self::Bridge(failure) => format!("bridge:{}", code_name(failure.code)),
+            Self::Bridge(failure) => format!("bridge:{}", failure.code.as_str()),
             Self::Timeout(step) => format!("timeout:{step}"),
             Self::Browser(_) => "browser".into(),
-            Self::NotKept(not_kept) => kind("not-kept", not_kept),
+            Self::NotKept(crate::services::keeping::NotKept::NoStorage) => "no-storage".into(),
+            Self::NotKept(crate::services::keeping::NotKept::Refused) => "storage-refused".into(),
             Self::Pki(err) => format!("keystore:{}", pki_kind(err)),
             Self::Certra(err) => format!("ehealth:{}", certra_kind(err)),
             Self::Network(_) => "network".into(),
             Self::ServerBusy(_) => "server-busy".into(),
             Self::CardSignatureInvalid => "card-signature-invalid".into(),
-            Self::Card(problem) => kind("card", problem),
+            Self::Card(CardProblem::CertificateUnreadable) => "card:certificate-unreadable".into(),
+            Self::Card(CardProblem::NoSignatureCertificate) => {
+                "card:no-signature-certificate".into()
+            }
             Self::CardNotRead => "card-not-read".into(),
-            Self::WrongStage(stage) => kind("wrong-stage", stage),
+            Self::WrongStage(WrongStage::AlreadyIssued) => "keystore:already-issued".into(),
+            Self::WrongStage(WrongStage::StillPending) => "keystore:still-pending".into(),
+            Self::WrongStage(WrongStage::EtkKeyMissing) => "keystore:etk-key-missing".into(),
             Self::NoKeystoreChosen => "no-keystore-chosen".into(),
             Self::NotYetIssued => "not-yet-issued".into(),
             Self::UnfinishedRequest(_) => "unfinished-request".into(),
@@ -168,7 +164,7 @@ impl AppError {
             },
             Self::Organisation(_) => "organisation".into(),
             Self::Foreigner(_) => "foreigner".into(),
-            Self::Contact(problem) => kind("contact", problem),
+            Self::Contact(_) => "contact".into(),
         }
     }
 
@@ -442,7 +438,7 @@ fn certra_kind(err: &ehcert_certra::CertraError) -> String {
         E::Malformed(_) => "malformed".into(),
         E::TooLarge(_) => "too-large".into(),
         E::Signature(_) => "signature".into(),
-        E::NotSignable(problem) => format!("not-signable:{problem:?}"),
+        E::NotSignable(_) => "not-signable".into(),
         _ => "other".into(),
     }
 }

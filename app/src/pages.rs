@@ -8,7 +8,6 @@ pub mod certificates;
 pub mod complete;
 pub mod diagnostics;
 pub mod foreigner;
-pub mod help;
 pub mod home;
 pub mod keystore;
 pub mod new_certificate;
@@ -39,10 +38,6 @@ pub fn Root() -> impl IntoView {
         Some("#keystore") => view! { <keystore::KeystoreCheck /> }.into_any(),
         Some("#complete") => view! { <complete::CompleteRequest /> }.into_any(),
         Some("#diagnostics") => view! { <diagnostics::Diagnostics /> }.into_any(),
-        Some(hash) if hash == "#help" || hash.starts_with("#help-") => {
-            let topic = hash.strip_prefix("#help-").and_then(crate::error::HelpTopic::named);
-            view! { <help::Help topic /> }.into_any()
-        }
         _ => view! { <home::App /> }.into_any(),
     }
 }

@@ -60,3 +60,70 @@ pub enum ErrorCode {
     #[serde(other)]
     Unknown,
 }
+
+impl ErrorCode {
+    /// The code as it travels (its serde name), for support reports, without a JSON serializer
+    /// in the page's download.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UserCancelled => "user-cancelled",
+            Self::WrongPin => "wrong-pin",
+            Self::PinBlocked => "pin-blocked",
+            Self::NoReader => "no-reader",
+            Self::NoCard => "no-card",
+            Self::CardRemoved => "card-removed",
+            Self::NoSignatureCertificate => "no-signature-certificate",
+            Self::UnsupportedCard => "unsupported-card",
+            Self::CardFailure => "card-failure",
+            Self::PcscUnavailable => "pcsc-unavailable",
+            Self::Busy => "busy",
+            Self::BridgeUnavailable => "bridge-unavailable",
+            Self::BridgeStopped => "bridge-stopped",
+            Self::Interrupted => "interrupted",
+            Self::VersionMismatch => "version-mismatch",
+            Self::Timeout => "timeout",
+            Self::OriginNotAllowed => "origin-not-allowed",
+            Self::NotSignable => "not-signable",
+            Self::BadRequest => "bad-request",
+            Self::Internal => "internal",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+mod as_str_tests {
+    use super::ErrorCode;
+
+    /// Every code's name is its serde name: read back from the name, it is the same code.
+    #[test]
+    fn each_name_is_the_wire_name() {
+        let all = [
+            ErrorCode::UserCancelled,
+            ErrorCode::WrongPin,
+            ErrorCode::PinBlocked,
+            ErrorCode::NoReader,
+            ErrorCode::NoCard,
+            ErrorCode::CardRemoved,
+            ErrorCode::NoSignatureCertificate,
+            ErrorCode::UnsupportedCard,
+            ErrorCode::CardFailure,
+            ErrorCode::PcscUnavailable,
+            ErrorCode::Busy,
+            ErrorCode::BridgeUnavailable,
+            ErrorCode::BridgeStopped,
+            ErrorCode::Interrupted,
+            ErrorCode::VersionMismatch,
+            ErrorCode::Timeout,
+            ErrorCode::OriginNotAllowed,
+            ErrorCode::NotSignable,
+            ErrorCode::BadRequest,
+            ErrorCode::Internal,
+            ErrorCode::Unknown,
+        ];
+        for code in all {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str(), "{code:?}");
+        }
+    }
+}

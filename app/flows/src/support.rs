@@ -17,7 +17,6 @@ use std::fmt::Write as _;
 use ehcert_shared::{
     bridge::{CardKeyAlgorithm, Reader},
     page::{CardSummary, FailedOperation},
-    ErrorCode,
 };
 
 /// A part's versions: its release and the protocols it speaks.
@@ -93,14 +92,6 @@ pub struct Report {
     pub shown_errors: Vec<ShownError>,
     /// The operations the extension kept as failed, latest last.
     pub failed_operations: Result<Vec<FailedOperation>, Missing>,
-}
-
-/// The kebab-case name of a protocol error code, as on the wire.
-pub fn code_name(code: ErrorCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|value| value.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "unknown".into())
 }
 
 fn versions(part: &Result<Versions, Missing>) -> String {
@@ -187,7 +178,7 @@ impl Report {
                         "  - {} {}: {}",
                         operation.at,
                         operation.action,
-                        code_name(operation.code)
+                        operation.code.as_str()
                     );
                     if let Some(version) = &operation.bridge_version {
                         let _ = write!(head, " (card bridge {version})");
@@ -208,7 +199,7 @@ impl Report {
 
 #[cfg(test)]
 mod tests {
-    use ehcert_shared::bridge::Certificates;
+    use ehcert_shared::{bridge::Certificates, ErrorCode};
 
     use super::*;
 

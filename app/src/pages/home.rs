@@ -46,6 +46,10 @@ pub fn App() -> impl IntoView {
             </nav>
             <OperatorLine lang />
             <p class="privacy-link">
+                <a href=move || format!("/help/{}.html", code(lang.get())) data-testid="help">
+                    {move || t().help_title}
+                </a>
+                " · "
                 <a href=move || format!("/privacy/{}.html", code(lang.get())) data-testid="privacy">
                     {move || t().privacy}
                 </a>
@@ -91,7 +95,7 @@ fn OperatorLine(lang: RwSignal<Lang>) -> impl IntoView {
 
 /// Each task: its address, its name and its one line. The two most people come for first.
 type Words = fn(&Strings) -> &'static str;
-const TASKS: [(&str, Words, Words); 10] = [
+const TASKS: [(&str, Words, Words); 9] = [
     ("new", |t| t.task_new, |t| t.task_new_line),
     ("renew", |t| t.task_renew, |t| t.task_renew_line),
     ("new-organisation", |t| t.task_new_organisation, |t| t.task_new_organisation_line),
@@ -101,5 +105,4 @@ const TASKS: [(&str, Words, Words); 10] = [
     ("keystore", |t| t.task_keystore, |t| t.task_keystore_line),
     ("foreigner", |t| t.task_foreigner, |t| t.task_foreigner_line),
     ("diagnostics", |t| t.task_check, |t| t.task_check_line),
-    ("help", |t| t.task_help, |t| t.task_help_line),
 ];

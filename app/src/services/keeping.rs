@@ -58,22 +58,22 @@ const SHOWN_ERRORS_KEY: &str = "ehcert-shown-errors";
 const SHOWN_ERRORS_KEPT: usize = 10;
 
 /// Notes that this tab showed the error of `code` (`AppError::code`) at `at`, for the support
-/// report: codes only, which name no one. A kiosk keeps nothing, not even these.
+/// report: codes only, which name no one, one `at code` line each. A kiosk keeps nothing, not
+/// even these.
 pub fn note_shown_error(at: &str, code: &str) {
     if is_kiosk() {
         return;
     }
-    let Some(storage) =
-        web_sys::window().and_then(|window| window.session_storage().ok().flatten())
+    let Some(storage) = web_sys::window().and_then(|window| window.session_storage().ok().flatten())
     else {
         return;
     };
-    let mut kept = shown_errors();
-    kept.push((at.to_owned(), code.to_owned()));
-    let start = kept.len().saturating_sub(SHOWN_ERRORS_KEPT);
-    if let Ok(text) = serde_json::to_string(&kept[start..]) {
-        let _ = storage.set_item(SHOWN_ERRORS_KEY, &text);
-    }
+    let kept = storage.get_item(SHOWN_ERRORS_KEY).ok().flatten().unwrap_or_default();
+    let mut lines: Vec<&str> = kept.lines().collect();
+    let line = format!("{at} {code}");
+    lines.push(&line);
+    let start = lines.len().saturating_sub(SHOWN_ERRORS_KEPT);
+    let _ = storage.set_item(SHOWN_ERRORS_KEY, &lines[start..].join("\n"));
 }
 
 /// The errors this tab showed, `(at, code)`, latest last.
@@ -81,7 +81,12 @@ pub fn shown_errors() -> Vec<(String, String)> {
     web_sys::window()
         .and_then(|window| window.session_storage().ok().flatten())
         .and_then(|storage| storage.get_item(SHOWN_ERRORS_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .map(|kept| {
+            kept.lines()
+                .filter_map(|line| line.split_once(' '))
+                .map(|(at, code)| (at.to_owned(), code.to_owned()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
