@@ -196,7 +196,7 @@ function parseAction(action) {
   switch (action.type) {
     case 'status':
     case 'list-readers':
-    case 'support-events':
+    case 'support-report':
       return hasExactly(action, ['type']) ? { type: action.type } : null;
     case 'read-card':
     case 'pin-status': {
@@ -440,6 +440,52 @@ export function failedOperation(now, action, failed, hello, events) {
  */
 export function withFailedOperation(kept, latest) {
   return [...(Array.isArray(kept) ? kept : []), latest].slice(-SUPPORT_EVENTS_KEPT);
+}
+
+/**
+ * The extension's part of a support report (`ehcert_shared::page::Action::SupportReport`), one
+ * fact per line, in English (a helpdesk reads it, and it is searched for): its own version and
+ * protocols, the card bridge's hello, the readers, the card's applet
+ * and key type from `card-holder` (never the holder: no name, card number or national number is
+ * written), and the failed operations kept in this session.
+ * @param {{
+ *   extension: {version: string, protocols: number[]},
+ *   hello: {bridge_version: string, protocol: number, protocols?: number[]} | null,
+ *   bridgeFailure?: string,
+ *   readers: import('../shared/tests/golden/constants/protocol.js').Outcome | null,
+ *   holder: import('../shared/tests/golden/constants/protocol.js').Outcome | null,
+ *   kept: unknown,
+ * }} parts `hello` null with `bridgeFailure` (its code) when the bridge did not start; `readers`
+ *   and `holder` the bridge's answers, null when not asked
+ * @returns {string[]}
+ */
+export function supportReportLines({ extension, hello, bridgeFailure, readers, holder, kept }) {
+  const versions = (/** @type {string} */ version, /** @type {number[]} */ protocols) => `${version} (protocols ${protocols.join(', ')})`;
+  const lines = [`Extension: ${versions(extension.version, extension.protocols)}`];
+  lines.push(hello ? `Card bridge: ${versions(hello.bridge_version, hello.protocols?.length ? hello.protocols : [hello.protocol])}` : `Card bridge: not available: ${bridgeFailure ?? 'unknown'}`);
+  if (readers?.type === 'readers') {
+    if (readers.args.length === 0) lines.push('Readers: none');
+    else {
+      lines.push('Readers:');
+      for (const reader of readers.args) {
+        lines.push(`  - ${reader.name}: ${reader.card_present ? 'card present' : 'no card'}, ${reader.pinpad ? 'PIN pad' : 'no PIN pad'}`);
+      }
+    }
+  } else if (readers?.type === 'error') lines.push(`Readers: not available: ${readers.args.code}`);
+  if (holder?.type === 'card-holder') lines.push(`Card: applet ${holder.args.applet}, keys ${holder.args.key_algorithm}, in ${holder.args.reader}`);
+  else if (holder?.type === 'error') lines.push(`Card: not read: ${holder.args.code}`);
+  else if (readers?.type === 'readers') lines.push('Card: not read (no reader holds a card)');
+  const operations = Array.isArray(kept) ? kept : [];
+  if (operations.length === 0) lines.push('Failed operations kept by the extension: none');
+  else {
+    lines.push('Failed operations kept by the extension (latest last):');
+    for (const operation of operations) {
+      const bridge = typeof operation?.bridge_version === 'string' ? ` (card bridge ${operation.bridge_version})` : '';
+      lines.push(`  - ${operation?.at} ${operation?.action}: ${operation?.code}${bridge}`);
+      for (const event of Array.isArray(operation?.bridge_events) ? operation.bridge_events : []) lines.push(`      ${event}`);
+    }
+  }
+  return lines;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   KIOSK_EXTENSION_ID,
   PAGE_PORT_NAME,
   PIN_PORT_NAME,
+  PROTOCOLS,
   SUPPORT_EVENTS_KEY,
   allowListFromMatches,
   bridgeCommandFor,
@@ -27,6 +28,7 @@ import {
   parseConsentMessage,
   parsePageRequest,
   parsePinWindowMessage,
+  supportReportLines,
   withFailedOperation,
 } from './relay.js';
 import { errorText } from './worker-env.js';
@@ -69,10 +71,7 @@ export function createWorker(env) {
    * @returns {Promise<{outcome: Outcome, cancelled?: boolean}>}
    */
   async function perform(action, origin, pageGone) {
-    if (action.type === 'support-events') {
-      const kept = await env.sessionGet(SUPPORT_EVENTS_KEY);
-      return { outcome: { type: 'support-events', args: Array.isArray(kept) ? kept : [] } };
-    }
+    if (action.type === 'support-report') return { outcome: await supportReport() };
     const opened = await openBridge(env);
     if (!opened.bridge) {
       await keepFailure(action, opened.failure, null);
@@ -94,7 +93,7 @@ export function createWorker(env) {
 
   /**
    * @param {import('./worker-native.js').Bridge} bridge
-   * @param {Exclude<Action, {type: 'support-events'}>} action
+   * @param {Exclude<Action, {type: 'support-report'}>} action
    * @param {string} origin
    * @param {AbortSignal} pageGone
    * @returns {Promise<{outcome: Outcome, cancelled?: boolean}>}
@@ -110,6 +109,30 @@ export function createWorker(env) {
         return { outcome: await readIdentity(env, consents, bridge, action.args, origin, pageGone) };
       default:
         return { outcome: pageOutcomeFor(action.type, await bridge.request(bridgeCommandFor(action), CARD_TIMEOUT_MS)) };
+    }
+  }
+
+  /**
+   * The extension's part of the support report (`supportReportLines`): a bridge started for it
+   * says hello and lists the readers, and the first card found says what it is. Nothing of it is
+   * kept, and its own failures are not kept as failed operations.
+   * @returns {Promise<Outcome>}
+   */
+  async function supportReport() {
+    const kept = await env.sessionGet(SUPPORT_EVENTS_KEY);
+    const extension = { version: env.extensionVersion, protocols: PROTOCOLS };
+    const opened = await openBridge(env);
+    if (!opened.bridge) {
+      return { type: 'support-report', args: supportReportLines({ extension, hello: null, bridgeFailure: opened.failure.args.code, readers: null, holder: null, kept }) };
+    }
+    const { bridge } = opened;
+    try {
+      const readers = await bridge.request({ type: 'list-readers' }, CARD_TIMEOUT_MS);
+      const withCard = readers.type === 'readers' ? readers.args.find((reader) => reader.card_present) : undefined;
+      const holder = withCard ? await bridge.request({ type: 'card-holder', args: { reader: withCard.name } }, CARD_TIMEOUT_MS) : null;
+      return { type: 'support-report', args: supportReportLines({ extension, hello: bridge.hello, readers, holder, kept }) };
+    } finally {
+      bridge.close();
     }
   }
 

@@ -434,8 +434,14 @@ pub fn ErrorAlert(
     );
     // In a new tab: the screen the error is on keeps its work.
     let help = error.help_topic().map(|topic| {
-        let topic = if topic == HelpTopic::Missing && looks_like_a_snap() { HelpTopic::Snap } else { topic };
-        let address = move || format!("/help/{}.html#{}", crate::i18n::code(lang.get()), topic.name());
+        let topic = if topic == HelpTopic::Missing && looks_like_a_snap() {
+            HelpTopic::Snap
+        } else {
+            topic
+        };
+        // In the language of the moment the error is shown.
+        let address =
+            format!("/help/{}.html#{}", crate::i18n::code(lang.get_untracked()), topic.name());
         view! {
             <p class="alert-help">
                 <a href=address target="_blank" rel="noopener" data-testid="help-link">

@@ -15,6 +15,7 @@ import {
   USER_TIMEOUT_MS,
   cancelPauseMs,
   jsonBytes,
+  supportReportLines,
 } from '../relay.js';
 import { holderTag } from '../worker-identity.js';
 import { reachOpenPages } from '../worker-pages.js';
@@ -416,17 +417,66 @@ test('a failed operation is kept for the support report, with the bridge\'s line
   const at = stamp();
   assert.equal((await page.ask({ type: 'read-card', args: { reader: null } })).args.code, 'no-card');
   assert.deepEqual(commands(browser), ['read-card', 'recent-events']);
-  const report = await page.ask({ type: 'support-events' });
-  assert.deepEqual(report, {
-    type: 'support-events',
-    args: [{ at, action: 'read-card', code: 'no-card', bridge_version: '0.1.0', bridge_events: lines }],
-  });
-  assert.equal(browser.natives.length, 1, 'the report starts no bridge');
+  assert.deepEqual(browser.session.get(SUPPORT_EVENTS_KEY), [
+    { at, action: 'read-card', code: 'no-card', bridge_version: '0.1.0', bridge_events: lines },
+  ]);
   assert.equal(browser.storage.size, 0, 'nothing of it on disk');
   // A success is not kept.
   browser.script = () => ({ type: 'readers', args: [] });
   assert.equal((await page.ask({ type: 'list-readers' })).type, 'readers');
-  assert.equal((await page.ask({ type: 'support-events' })).args.length, 1);
+  assert.equal(/** @type {unknown[]} */ (browser.session.get(SUPPORT_EVENTS_KEY)).length, 1);
+});
+
+test('the support report: versions, readers, the card\'s applet and key type, what failed, and never the holder', async () => {
+  const browser = fakeBrowser({ bridge: noCardBridge(['+9 ms #1 error NoCard: no reader holds a card in 6 ms']) });
+  const page = browser.openPage();
+  const at = stamp();
+  await page.ask({ type: 'pin-status', args: { reader: null } });
+  browser.script = (/** @type {{type: string}} */ command) =>
+    command.type === 'list-readers'
+      ? { type: 'readers', args: [{ name: 'Virtual PCD 00 00', card_present: true, pinpad: false }, { name: 'Pinpad 01', card_present: false, pinpad: true }] }
+      : command.type === 'card-holder'
+        ? { type: 'card-holder', args: HOLDER }
+        : { type: 'error', args: { code: 'bad-request', detail: command.type } };
+  const report = await page.ask({ type: 'support-report' });
+  assert.equal(report.type, 'support-report');
+  assert.deepEqual(report.args, [
+    'Extension: 0.1.0 (protocols 2)',
+    'Card bridge: 0.1.0 (protocols 2)',
+    'Readers:',
+    '  - Virtual PCD 00 00: card present, no PIN pad',
+    '  - Pinpad 01: no card, PIN pad',
+    `Card: applet ${HOLDER.applet}, keys ${HOLDER.key_algorithm}, in Virtual PCD 00 00`,
+    'Failed operations kept by the extension (latest last):',
+    `  - ${at} pin-status: no-card (card bridge 0.1.0)`,
+    '      +9 ms #1 error NoCard: no reader holds a card in 6 ms',
+  ]);
+  const text = report.args.join('\n');
+  for (const personal of [HOLDER.surname, HOLDER.given_names, HOLDER.card_number, HOLDER.national_number]) {
+    assert.ok(!text.includes(personal), `${personal} in the report`);
+  }
+  // The report is not itself kept as an operation.
+  assert.equal(/** @type {unknown[]} */ (browser.session.get(SUPPORT_EVENTS_KEY)).length, 1);
+});
+
+test('the support report says what it could not learn and why', () => {
+  const extension = { version: '0.1.0', protocols: [2] };
+  assert.deepEqual(supportReportLines({ extension, hello: null, bridgeFailure: 'bridge-unavailable', readers: null, holder: null, kept: undefined }), [
+    'Extension: 0.1.0 (protocols 2)',
+    'Card bridge: not available: bridge-unavailable',
+    'Failed operations kept by the extension: none',
+  ]);
+  const hello = { bridge_version: '0.1.0', protocol: 2 };
+  /** @type {import('../worker-env.js').BridgeOutcome} */
+  const empty = { type: 'readers', args: [] };
+  assert.deepEqual(supportReportLines({ extension, hello, readers: empty, holder: null, kept: [] }).slice(1, 4), [
+    'Card bridge: 0.1.0 (protocols 2)',
+    'Readers: none',
+    'Card: not read (no reader holds a card)',
+  ]);
+  /** @type {import('../worker-env.js').BridgeOutcome} */
+  const failed = { type: 'error', args: { code: 'pcsc-unavailable', detail: 'no service' } };
+  assert.deepEqual(supportReportLines({ extension, hello, readers: failed, holder: null, kept: [] }).slice(2, 3), ['Readers: not available: pcsc-unavailable']);
 });
 
 test('an older bridge that keeps no lines: the failure is kept without them', async () => {
@@ -434,8 +484,9 @@ test('an older bridge that keeps no lines: the failure is kept without them', as
   const page = browser.openPage();
   const at = stamp();
   await page.ask({ type: 'pin-status', args: { reader: null } });
-  const [kept] = (await page.ask({ type: 'support-events' })).args;
-  assert.deepEqual(kept, { at, action: 'pin-status', code: 'no-card', bridge_version: '0.1.0', bridge_events: [] });
+  assert.deepEqual(browser.session.get(SUPPORT_EVENTS_KEY), [
+    { at, action: 'pin-status', code: 'no-card', bridge_version: '0.1.0', bridge_events: [] },
+  ]);
 });
 
 test('the support report keeps the latest failures only', async () => {
@@ -446,10 +497,10 @@ test('the support report keeps the latest failures only', async () => {
     await page.ask({ type: 'read-card', args: { reader: null } });
     tick(mock.timers, 1000);
   }
-  const kept = (await page.ask({ type: 'support-events' })).args;
+  const kept = /** @type {{at: string}[]} */ (browser.session.get(SUPPORT_EVENTS_KEY));
   assert.equal(kept.length, SUPPORT_EVENTS_KEPT);
   assert.equal(kept[0].at, fourth, 'the three oldest are gone');
-  assert.equal(kept.at(-1).at, last);
+  assert.equal(kept.at(-1)?.at, last);
 });
 
 test('the content script goes into the allowed pages already open, once per run of the extension', async () => {

@@ -97,11 +97,14 @@ pub enum Action {
     /// Prove card, PIN, extension and bridge work: the authentication key signs a challenge the
     /// extension makes (see `ehcert_shared::bridge::card_check_message`).
     CardCheck(CardCheckRequest),
-    /// The operations that failed in this browser session, for a support report: what the
-    /// extension kept of each (in the browser's memory-only session storage, so closing the
-    /// browser forgets them), with the bridge's own lines ([`crate::bridge::Command::RecentEvents`]).
+    /// The extension's part of a support report, as lines of text: its version and protocols,
+    /// the card bridge's, the readers, the card's applet and key type (never its
+    /// holder), and the operations that failed in this browser session as the extension kept
+    /// them ([`FailedOperation`], in the browser's memory-only session storage) with the
+    /// bridge's own lines ([`crate::bridge::Command::RecentEvents`]). Lines, not a structure:
+    /// the page only shows and copies them, and a report may say more in a later release.
     /// Older extensions answer `bad-request`: the report then says so.
-    SupportEvents,
+    SupportReport,
 }
 
 /// A signature the page asks for: the eHealth request's canonical `SignedInfo` and signed
@@ -323,14 +326,15 @@ pub enum PageOutcome {
     Signature(String),
     /// Answer to [`Action::CardCheck`].
     CardCheck(CardCheckResult),
-    /// Answer to [`Action::SupportEvents`]: oldest first.
-    SupportEvents(Vec<FailedOperation>),
+    /// Answer to [`Action::SupportReport`].
+    SupportReport(Vec<String>),
     /// The action failed.
     Error(Failure),
 }
 
-/// An operation that failed, as the extension keeps it for a support report: when, what the page
-/// asked, how it ended and what the bridge did, never what the page sent or the card answered.
+/// An operation that failed, as the extension keeps it for a support report
+/// ([`Action::SupportReport`]): when, what the page asked, how it ended and what the bridge did,
+/// never what the page sent or the card answered.
 ///
 /// ```json
 /// {"at": "2026-12-07T14:03:11Z", "action": "card-check", "code": "wrong-pin",
@@ -413,7 +417,7 @@ pub fn read_to_page(text: &str) -> Result<ToPage, serde_json::Error> {
                 "pin-tries" => PageOutcome::PinTries(from_str(args)?),
                 "signature" => PageOutcome::Signature(from_str(args)?),
                 "card-check" => PageOutcome::CardCheck(from_str(args)?),
-                "support-events" => PageOutcome::SupportEvents(from_str(args)?),
+                "support-report" => PageOutcome::SupportReport(from_str(args)?),
                 "error" => PageOutcome::Error(from_str(args)?),
                 other => return Err(unknown(other)),
             };

@@ -3,19 +3,20 @@
 //! RSA-2048 key, saying which generator made it (WebCrypto, or the built-in one in a worker)
 //! and how long it took. The key is dropped (and zeroized) at once.
 
-use ehcert_certra::endpoint::Environment;
+use ehcert_certra::{endpoint::Environment, request, response};
 use leptos::prelude::*;
 
 use crate::{
     components::{environment_name, parts::Components, Shell},
+    error::AppError,
     i18n::{strings, use_lang, Lang},
     pages::{
         card_check::CardCheck,
-        support_report::{organisation_types, SupportReport},
+        support_report::{ServiceAnswers, SupportReport},
     },
     services::{
         bridge::use_bridge,
-        offer,
+        certra, offer,
         webcrypto::{generate_rsa_key, KeySource},
     },
 };
@@ -26,6 +27,15 @@ pub fn Diagnostics() -> impl IntoView {
     let lang = use_lang();
     let bridge = use_bridge();
     let t = move || strings(lang.get());
+    // Asked once: shown below, and read by the support report.
+    let services: StoredValue<ServiceAnswers, LocalStorage> = StoredValue::new_local(
+        offer::environments()
+            .into_iter()
+            .map(|environment| {
+                (environment, LocalResource::new(move || organisation_types(environment)))
+            })
+            .collect(),
+    );
     let check = LocalResource::new(|| async {
         let start = now();
         let result = generate_rsa_key().await;
@@ -71,22 +81,33 @@ pub fn Diagnostics() -> impl IntoView {
             <section aria-labelledby="services-title">
                 <h2 id="services-title">{move || t().services_title}</h2>
                 <ul>
-                    {offer::environments()
-                        .into_iter()
-                        .map(|environment| view! { <ServiceCheck environment lang /> })
-                        .collect_view()}
+                    {services.with_value(|answers| answers
+                        .iter()
+                        .map(|(environment, check)| view! { <ServiceCheck environment=*environment check=*check lang /> })
+                        .collect_view())}
                 </ul>
             </section>
-            <SupportReport lang />
+            <SupportReport lang services />
         </Shell>
     }
 }
 
-/// Whether CertRA answers in `environment`: an unsigned GetGenericOrganizationTypes.
+/// Whether eHealth's certificate service answers in `environment`: the organisation types it
+/// lists for an unsigned GetGenericOrganizationTypes.
+async fn organisation_types(environment: Environment) -> Result<usize, AppError> {
+    let request = request::get_generic_organization_types(&certra::new_meta());
+    let answer = certra::call(environment, request.operation, &request.to_soap()).await?;
+    Ok(response::organization_types(&answer).map_err(AppError::from)?.len())
+}
+
+/// One environment's answer, as [`organisation_types`] found it.
 #[component]
-fn ServiceCheck(environment: Environment, lang: RwSignal<Lang>) -> impl IntoView {
+fn ServiceCheck(
+    environment: Environment,
+    check: LocalResource<Result<usize, AppError>>,
+    lang: RwSignal<Lang>,
+) -> impl IntoView {
     let t = move || strings(lang.get());
-    let check = LocalResource::new(move || organisation_types(environment));
     view! {
         <li data-environment=environment.name()>
             {move || environment_name(t(), environment)} ": "

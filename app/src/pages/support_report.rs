@@ -1,10 +1,10 @@
-//! "A report for your helpdesk" on the diagnostics screen: gathers what `ehcert_flows::support`
-//! writes (versions, browser, readers, the card's applet and key type, eHealth's answer per
-//! environment, the errors this tab showed, the operations the extension kept as failed with the
-//! card bridge's own lines), shows it read-only so the person sees what they send, and copies it.
+//! "A report for your helpdesk" on the diagnostics screen: the page's part of the report
+//! (`ehcert_flows::support`: versions, the browser, eHealth's answers as the screen shows them,
+//! the errors this tab showed) and the extension's (`Action::SupportReport`: the card bridge, the
+//! readers, the card, what failed), shown read-only so the person sees what they send, and copied.
 
-use ehcert_certra::{endpoint::Environment, request, response};
-use ehcert_flows::support::{CardFacts, Report, ShownError, Versions};
+use ehcert_certra::endpoint::Environment;
+use ehcert_flows::support::Report;
 use ehcert_shared::{compat::PROTOCOLS, page::Lang};
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::{JsCast, JsValue};
@@ -13,23 +13,19 @@ use wasm_bindgen_futures::JsFuture;
 use crate::{
     error::AppError,
     i18n::strings,
-    services::{
-        bridge::{use_bridge, BridgeClient},
-        certra, clock, keeping, offer,
-    },
+    services::{bridge::use_bridge, clock, keeping},
 };
 
-/// Whether eHealth's certificate service answers in `environment`: the organisation types it
-/// lists for an unsigned GetGenericOrganizationTypes.
-pub async fn organisation_types(environment: Environment) -> Result<usize, AppError> {
-    let request = request::get_generic_organization_types(&certra::new_meta());
-    let answer = certra::call(environment, request.operation, &request.to_soap()).await?;
-    Ok(response::organization_types(&answer).map_err(AppError::from)?.len())
-}
+/// Whether eHealth answers in each environment, as the screen's own checks found (shared with
+/// them: the report asks nothing twice).
+pub type ServiceAnswers = Vec<(Environment, LocalResource<Result<usize, AppError>>)>;
 
 /// The report section.
 #[component]
-pub fn SupportReport(lang: RwSignal<Lang>) -> impl IntoView {
+pub fn SupportReport(
+    lang: RwSignal<Lang>,
+    services: StoredValue<ServiceAnswers, LocalStorage>,
+) -> impl IntoView {
     let t = move || strings(lang.get());
     let bridge = use_bridge();
     let report = RwSignal::new(None::<String>);
@@ -40,8 +36,36 @@ pub fn SupportReport(lang: RwSignal<Lang>) -> impl IntoView {
         copied.set(None);
         let bridge = bridge.get_value();
         spawn_local(async move {
-            let made = gather(&bridge, lang.get_untracked()).await.text();
-            report.set(Some(made));
+            let extension = bridge.support_report().await.map_err(|err| err.code());
+            let window = web_sys::window();
+            let made = Report {
+                made_at: clock::utc_now_text(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                protocols: PROTOCOLS.to_vec(),
+                origin: window
+                    .as_ref()
+                    .and_then(|window| window.location().origin().ok())
+                    .unwrap_or_default(),
+                lang: crate::i18n::code(lang.get_untracked()).into(),
+                kiosk: keeping::is_kiosk(),
+                browser: window
+                    .and_then(|window| window.navigator().user_agent().ok())
+                    .unwrap_or_default(),
+                extension,
+                services: services.with_value(|answers| {
+                    answers
+                        .iter()
+                        .map(|(environment, answer)| {
+                            let answer = answer
+                                .get_untracked()
+                                .map(|answer| answer.map_err(|err| err.code()));
+                            (environment.name().to_owned(), answer)
+                        })
+                        .collect()
+                }),
+                shown_errors: keeping::shown_errors(),
+            };
+            report.set(Some(made.text()));
             busy.set(false);
         });
     };
@@ -68,74 +92,6 @@ pub fn SupportReport(lang: RwSignal<Lang>) -> impl IntoView {
                 </p>
             })}
         </section>
-    }
-}
-
-/// Everything the report says, asked for now. Each part that cannot be learnt says why by its
-/// code; nothing here stops the rest.
-async fn gather(bridge: &BridgeClient, lang: Lang) -> Report {
-    let window = web_sys::window();
-    let status = bridge.status().await;
-    let extension = match (&status, bridge.extension_version()) {
-        (_, Some(version)) => {
-            Ok(Versions { version, protocols: bridge.extension_protocols().unwrap_or_default() })
-        }
-        (Err(err), None) => Err(err.code()),
-        (Ok(status), None) => {
-            Ok(Versions { version: status.extension_version.clone(), protocols: vec![] })
-        }
-    };
-    let bridge_part = status
-        .map(|status| Versions {
-            protocols: status.bridge.served(),
-            version: status.bridge.bridge_version,
-        })
-        .map_err(|err| err.code());
-    let readers = match &bridge_part {
-        Ok(_) => bridge.list_readers().await.map_err(|err| err.code()),
-        Err(why) => Err(why.clone()),
-    };
-    let with_card =
-        readers.as_ref().ok().and_then(|readers| readers.iter().find(|reader| reader.card_present));
-    let card = match with_card {
-        Some(reader) => Some(
-            bridge
-                .read_card(Some(reader.name.clone()))
-                .await
-                .map(|card| CardFacts::of(&card))
-                .map_err(|err| err.code()),
-        ),
-        None => None,
-    };
-    let mut services = Vec::new();
-    for environment in offer::environments() {
-        let answer = organisation_types(environment).await.map_err(|err| err.code());
-        services.push((environment.name().to_owned(), answer));
-    }
-    let failed_operations = match &extension {
-        Ok(_) => bridge.support_events().await.map_err(|err| err.code()),
-        Err(why) => Err(why.clone()),
-    };
-    Report {
-        made_at: clock::utc_now_text(),
-        page: Versions { version: env!("CARGO_PKG_VERSION").into(), protocols: PROTOCOLS.to_vec() },
-        origin: window
-            .as_ref()
-            .and_then(|window| window.location().origin().ok())
-            .unwrap_or_default(),
-        lang: crate::i18n::code(lang).into(),
-        kiosk: keeping::is_kiosk(),
-        browser: window.and_then(|window| window.navigator().user_agent().ok()).unwrap_or_default(),
-        extension,
-        bridge: bridge_part,
-        readers,
-        card,
-        services,
-        shown_errors: keeping::shown_errors()
-            .into_iter()
-            .map(|(at, code)| ShownError { at, code })
-            .collect(),
-        failed_operations,
     }
 }
 

@@ -10,9 +10,9 @@ use ehcert_shared::{
     bridge::{CardInfo, Failure, ReadCard, Reader},
     compat,
     page::{
-        read_to_page, Ack, Action, CardCheckRequest, CardSummary, ExtensionMessage,
-        FailedOperation, PageMessage, PageOutcome, PageRequest, ReadIdentityRequest, SignRequest,
-        Status, ToExtension, MAX_PAGE_MESSAGE,
+        read_to_page, Ack, Action, CardCheckRequest, CardSummary, ExtensionMessage, PageMessage,
+        PageOutcome, PageRequest, ReadIdentityRequest, SignRequest, Status, ToExtension,
+        MAX_PAGE_MESSAGE,
     },
     ErrorCode,
 };
@@ -122,11 +122,10 @@ impl BridgeClient {
         self.inner.ack.borrow().as_ref().map(Ack::served)
     }
 
-    /// The operations the extension kept as failed, for the support report.
-    pub async fn support_events(&self) -> Result<Vec<FailedOperation>, AppError> {
-        match self.request(Action::SupportEvents, STATUS_TIMEOUT_MS, "asking the extension").await?
-        {
-            PageOutcome::SupportEvents(events) => Ok(events),
+    /// The extension's part of the support report, as lines.
+    pub async fn support_report(&self) -> Result<Vec<String>, AppError> {
+        match self.request(Action::SupportReport, CARD_TIMEOUT_MS, "asking the extension").await? {
+            PageOutcome::SupportReport(lines) => Ok(lines),
             other => Err(unexpected(other)),
         }
     }

@@ -64,7 +64,8 @@ pub fn note_shown_error(at: &str, code: &str) {
     if is_kiosk() {
         return;
     }
-    let Some(storage) = web_sys::window().and_then(|window| window.session_storage().ok().flatten())
+    let Some(storage) =
+        web_sys::window().and_then(|window| window.session_storage().ok().flatten())
     else {
         return;
     };

@@ -385,7 +385,7 @@ id: number,
  */
 action: Action, };
 
-export type Action = { "type": "status" } | { "type": "list-readers" } | { "type": "read-card", "args": ReadCard } | { "type": "read-identity", "args": ReadIdentityRequest } | { "type": "pin-status", "args": ReadCard } | { "type": "sign", "args": SignRequest } | { "type": "card-check", "args": CardCheckRequest } | { "type": "support-events" };
+export type Action = { "type": "status" } | { "type": "list-readers" } | { "type": "read-card", "args": ReadCard } | { "type": "read-identity", "args": ReadIdentityRequest } | { "type": "pin-status", "args": ReadCard } | { "type": "sign", "args": SignRequest } | { "type": "card-check", "args": CardCheckRequest } | { "type": "support-report" };
 
 export type SignRequest = { 
 /**
@@ -508,7 +508,7 @@ id: number,
  */
 outcome: PageOutcome, };
 
-export type PageOutcome = { "type": "status", "args": Status } | { "type": "readers", "args": Array<Reader> } | { "type": "card", "args": CardSummary } | { "type": "identity", "args": CardInfo } | { "type": "pin-tries", "args": number } | { "type": "signature", "args": string } | { "type": "card-check", "args": CardCheckResult } | { "type": "support-events", "args": Array<FailedOperation> } | { "type": "error", "args": Failure };
+export type PageOutcome = { "type": "status", "args": Status } | { "type": "readers", "args": Array<Reader> } | { "type": "card", "args": CardSummary } | { "type": "identity", "args": CardInfo } | { "type": "pin-tries", "args": number } | { "type": "signature", "args": string } | { "type": "card-check", "args": CardCheckResult } | { "type": "support-report", "args": Array<string> } | { "type": "error", "args": Failure };
 
 export type Status = { 
 /**
