@@ -427,34 +427,25 @@ pub fn ErrorAlert(
     #[prop(default = "error")] testid: &'static str,
 ) -> impl IntoView {
     let title = error.clone();
-    // Kept (by its code only) for the support report on the diagnostics screen.
-    crate::services::keeping::note_shown_error(
-        &crate::services::clock::utc_now_text(),
-        &error.code(),
+    // What to do: the help's part for this error, or its start; in a new tab, so the screen the
+    // error is on keeps its work; in the language of the moment the error is shown.
+    let topic = match error.help_topic() {
+        Some(HelpTopic::Missing) if looks_like_a_snap() => Some(HelpTopic::Snap),
+        topic => topic,
+    };
+    let help = format!(
+        "/help/{}.html{}{}",
+        crate::i18n::code(lang.get_untracked()),
+        if topic.is_some() { "#" } else { "" },
+        topic.map_or("", HelpTopic::name)
     );
-    // In a new tab: the screen the error is on keeps its work.
-    let help = error.help_topic().map(|topic| {
-        let topic = if topic == HelpTopic::Missing && looks_like_a_snap() {
-            HelpTopic::Snap
-        } else {
-            topic
-        };
-        // In the language of the moment the error is shown.
-        let address =
-            format!("/help/{}.html#{}", crate::i18n::code(lang.get_untracked()), topic.name());
-        view! {
-            <p class="alert-help">
-                <a href=address target="_blank" rel="noopener" data-testid="help-link">
-                    {move || strings(lang.get()).help_link}
-                </a>
-            </p>
-        }
-    });
     view! {
         <div role="alert" class="alert">
             <p class="alert-title">{move || title.title(lang.get())}</p>
             <p class="alert-message" data-testid=testid data-state="bad">{move || error.message(lang.get())}</p>
-            {help}
+            <p class="alert-help">
+                <a href=help target="_blank" rel="noopener" data-testid="help-link">{move || strings(lang.get()).help_link}</a>
+            </p>
         </div>
     }
 }

@@ -118,56 +118,6 @@ impl AppError {
         self.message(Lang::En)
     }
 
-    /// A stable name for the support report (`ehcert_flows::support`): the kind of error and,
-    /// where there is one, the code the extension, the bridge or eHealth gave. Never the detail:
-    /// that can hold a file name, a DN or what the person typed.
-    pub fn code(&self) -> String {
-        use ehcert_flows::{CardProblem, WrongStage};
-        match self {
-            Self::ExtensionMissing => "extension-missing".into(),
-            Self::ExtensionProtocol(ehcert_shared::compat::Outdated::Theirs) => {
-                "extension-too-old".into()
-            }
-            Self::ExtensionProtocol(ehcert_shared::compat::Outdated::Ours) => "page-too-old".into(),
-            Self::Bridge(failure) => format!("bridge:{}", failure.code.as_str()),
-            Self::Timeout(step) => format!("timeout:{step}"),
-            Self::Browser(_) => "browser".into(),
-            Self::NotKept(crate::services::keeping::NotKept::NoStorage) => "no-storage".into(),
-            Self::NotKept(crate::services::keeping::NotKept::Refused) => "storage-refused".into(),
-            Self::Pki(err) => format!("keystore:{}", pki_kind(err)),
-            Self::Certra(err) => format!("ehealth:{}", certra_kind(err)),
-            Self::Network(_) => "network".into(),
-            Self::ServerBusy(_) => "server-busy".into(),
-            Self::CardSignatureInvalid => "card-signature-invalid".into(),
-            Self::Card(CardProblem::CertificateUnreadable) => "card:certificate-unreadable".into(),
-            Self::Card(CardProblem::NoSignatureCertificate) => {
-                "card:no-signature-certificate".into()
-            }
-            Self::CardNotRead => "card-not-read".into(),
-            Self::WrongStage(WrongStage::AlreadyIssued) => "keystore:already-issued".into(),
-            Self::WrongStage(WrongStage::StillPending) => "keystore:still-pending".into(),
-            Self::WrongStage(WrongStage::EtkKeyMissing) => "keystore:etk-key-missing".into(),
-            Self::NoKeystoreChosen => "no-keystore-chosen".into(),
-            Self::NotYetIssued => "not-yet-issued".into(),
-            Self::UnfinishedRequest(_) => "unfinished-request".into(),
-            Self::AlreadyCompleted => "already-completed".into(),
-            Self::RequestUnconfirmed => "request-unconfirmed".into(),
-            Self::NotRenewable(refusal) => match refusal {
-                ehcert_flows::NotRenewable::Expired { .. } => "not-renewable:expired".into(),
-                ehcert_flows::NotRenewable::NotActive { status } => {
-                    format!("not-renewable:{status}")
-                }
-                ehcert_flows::NotRenewable::NotYet { .. } => "not-renewable:not-yet".into(),
-                ehcert_flows::NotRenewable::OtherPerson { .. } => {
-                    "not-renewable:other-person".into()
-                }
-            },
-            Self::Organisation(_) => "organisation".into(),
-            Self::Foreigner(_) => "foreigner".into(),
-            Self::Contact(_) => "contact".into(),
-        }
-    }
-
     /// The alert's title in `lang`: what the problem is about, so the person sees at a glance
     /// whether it is their card, the software on their computer, eHealth, their keystore, what
     /// they typed, or their browser. The message below it says what happened and what to do.
@@ -404,41 +354,5 @@ fn certra_message(err: &ehcert_certra::CertraError, t: &ErrorTexts) -> String {
         CertraError::NotSoap(_) => t.not_soap.to_owned(),
         CertraError::Malformed(_) | CertraError::TooLarge(_) => t.malformed.to_owned(),
         other => t.certra_other.replace("{}", &other.to_string()),
-    }
-}
-
-/// The kind of a keystore error, without its detail (which may name a file or a DN).
-fn pki_kind(err: &ehcert_pki::PkiError) -> &'static str {
-    use ehcert_pki::PkiError as E;
-    match err {
-        E::WrongPassword => "wrong-password",
-        E::NotAKeystore(_) => "not-a-keystore",
-        E::CorruptKeystore(_) => "corrupt-keystore",
-        E::WrongKeystore(_) => "wrong-keystore",
-        E::WeakPassword => "weak-password",
-        E::InvalidDn { .. } => "invalid-dn",
-        E::Key(_) => "key",
-        E::Certificate(_) => "certificate",
-        E::EtkChallenge(_) => "etk-challenge",
-        _ => "other",
-    }
-}
-
-/// eHealth's own codes (`EteeStatusDetail`, the SOAP fault code), or the kind of answer: codes
-/// name no one, messages and parameters can.
-fn certra_kind(err: &ehcert_certra::CertraError) -> String {
-    use ehcert_certra::CertraError as E;
-    match err {
-        E::Refused { errors, .. } => {
-            let codes: Vec<&str> = errors.iter().map(|error| error.code.as_str()).collect();
-            format!("refused[{}]", codes.join(","))
-        }
-        E::Fault { code, .. } => format!("fault[{code}]"),
-        E::NotSoap(_) => "not-soap".into(),
-        E::Malformed(_) => "malformed".into(),
-        E::TooLarge(_) => "too-large".into(),
-        E::Signature(_) => "signature".into(),
-        E::NotSignable(_) => "not-signable".into(),
-        _ => "other".into(),
     }
 }

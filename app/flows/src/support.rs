@@ -1,12 +1,12 @@
 //! The support report: what a helpdesk needs to see why ehcert does not work on a person's
 //! computer, as text the person copies from the diagnostics screen and sends.
 //!
-//! The page writes its own part: its version, origin, language and kiosk mode, the browser,
-//! whether eHealth answers per environment, and the codes of the errors this tab showed. The
+//! The page writes its own part: its version, origin, language and kiosk mode, the browser, and
+//! whether eHealth answers per environment (why not in the words the screen shows). The
 //! extension writes the rest (`ehcert_shared::page::Action::SupportReport`): its version, the
 //! card bridge's, the readers, the card's applet and key type, and the operations that failed
-//! with the bridge's own lines, never the card holder. Nothing here takes a value that names a
-//! person: codes, versions and counts only.
+//! and their codes, with the bridge's own lines, never the card holder. Nothing here takes a value
+//! that names a person: versions, counts and the screen's own words only.
 //!
 //! In English whatever the page's language: it is read by a helpdesk and by the developers, and
 //! its lines are searched for.
@@ -36,48 +36,46 @@ pub struct Report {
     /// Whether eHealth's certificate service answers, per environment: the organisation types
     /// it lists, why not, or `None` while the page is still asking.
     pub services: Vec<(String, Option<Result<usize, Missing>>)>,
-    /// The errors this tab showed, `(when, code)`, latest last.
-    pub shown_errors: Vec<(String, String)>,
 }
 
 impl Report {
     /// The report as text, one fact per line.
     pub fn text(&self) -> String {
-        let protocols: Vec<String> = self.protocols.iter().map(u32::to_string).collect();
-        let mut lines = vec![
-            "ehcert support report".to_owned(),
-            format!("Made: {}", self.made_at),
-            format!(
-                "Page: {} (protocols {}) at {}, language {}, kiosk: {}",
-                self.version,
-                protocols.join(", "),
-                self.origin,
-                self.lang,
-                if self.kiosk { "yes" } else { "no" }
-            ),
-            format!("Browser: {}", self.browser),
-        ];
-        match &self.extension {
-            Ok(extension) => lines.extend(extension.iter().cloned()),
-            Err(why) => lines.push(format!("Extension: not available: {why}")),
+        let mut text = format!(
+            "ehcert support report\nMade: {}\nPage: {} (protocols",
+            self.made_at, self.version
+        );
+        for (n, protocol) in self.protocols.iter().enumerate() {
+            text.push_str(if n == 0 { " " } else { ", " });
+            text.push_str(&protocol.to_string());
         }
-        lines.push("eHealth certificate service:".to_owned());
-        for (environment, answer) in &self.services {
-            lines.push(match answer {
-                Some(Ok(types)) => {
-                    format!("  - {environment}: answers ({types} organisation types)")
+        text.push_str(&format!(
+            ") at {}, language {}, kiosk: {}\nBrowser: {}\n",
+            self.origin,
+            self.lang,
+            if self.kiosk { "yes" } else { "no" },
+            self.browser
+        ));
+        match &self.extension {
+            Ok(extension) => {
+                for line in extension {
+                    text.push_str(line);
+                    text.push('\n');
                 }
-                Some(Err(why)) => format!("  - {environment}: no answer: {why}"),
-                None => format!("  - {environment}: still asking"),
+            }
+            Err(why) => text.push_str(&format!("Extension: not available: {why}\n")),
+        }
+        text.push_str("eHealth certificate service:\n");
+        for (environment, answer) in &self.services {
+            text.push_str(&match answer {
+                Some(Ok(types)) => {
+                    format!("  - {environment}: answers ({types} organisation types)\n")
+                }
+                Some(Err(why)) => format!("  - {environment}: no answer: {why}\n"),
+                None => format!("  - {environment}: still asking\n"),
             });
         }
-        if self.shown_errors.is_empty() {
-            lines.push("Errors shown by this page: none".to_owned());
-        } else {
-            lines.push("Errors shown by this page (latest last):".to_owned());
-            lines.extend(self.shown_errors.iter().map(|(at, code)| format!("  - {at} {code}")));
-        }
-        lines.join("\n") + "\n"
+        text
     }
 }
 
@@ -103,7 +101,6 @@ mod tests {
                 ("production".into(), Some(Err("network".into()))),
                 ("local".into(), None),
             ],
-            shown_errors: vec![("2026-12-07T14:03:12Z".into(), "bridge:user-cancelled".into())],
         }
     }
 
@@ -120,22 +117,16 @@ mod tests {
              eHealth certificate service:\n  \
              - acceptance: answers (12 organisation types)\n  \
              - production: no answer: network\n  \
-             - local: still asking\n\
-             Errors shown by this page (latest last):\n  \
-             - 2026-12-07T14:03:12Z bridge:user-cancelled\n"
+             - local: still asking\n"
         );
     }
 
     #[test]
     fn what_is_missing_is_said_with_its_reason() {
         let mut report = report();
-        report.extension = Err("extension-missing".into());
-        report.shown_errors.clear();
+        report.extension = Err("the ehcert browser extension was not found.".into());
         let text = report.text();
-        for expected in
-            ["Extension: not available: extension-missing\n", "Errors shown by this page: none\n"]
-        {
-            assert!(text.contains(expected), "{expected:?} missing from\n{text}");
-        }
+        let expected = "Extension: not available: the ehcert browser extension was not found.\n";
+        assert!(text.contains(expected), "{expected:?} missing from\n{text}");
     }
 }

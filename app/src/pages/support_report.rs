@@ -1,6 +1,6 @@
 //! "A report for your helpdesk" on the diagnostics screen: the page's part of the report
-//! (`ehcert_flows::support`: versions, the browser, eHealth's answers as the screen shows them,
-//! the errors this tab showed) and the extension's (`Action::SupportReport`: the card bridge, the
+//! (`ehcert_flows::support`: versions, the browser, eHealth's answers as the screen shows them)
+//! and the extension's (`Action::SupportReport`: the card bridge, the
 //! readers, the card, what failed), shown read-only so the person sees what they send, and copied.
 
 use ehcert_certra::endpoint::Environment;
@@ -28,15 +28,19 @@ pub fn SupportReport(
 ) -> impl IntoView {
     let t = move || strings(lang.get());
     let bridge = use_bridge();
-    let report = RwSignal::new(None::<String>);
+    // Empty until made.
+    let report = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let copied = RwSignal::new(None::<bool>);
+    // What the copy button's status says (nothing before a copy).
+    let copied = RwSignal::new(String::new());
     let make = move |_| {
         busy.set(true);
-        copied.set(None);
+        copied.set(String::new());
         let bridge = bridge.get_value();
         spawn_local(async move {
-            let extension = bridge.support_report().await.map_err(|err| err.code());
+            let lang_now = lang.get_untracked();
+            // Why a part is missing, in the words the screen uses for it.
+            let extension = bridge.support_report().await.map_err(|err| err.message(lang_now));
             let window = web_sys::window();
             let made = Report {
                 made_at: clock::utc_now_text(),
@@ -46,7 +50,7 @@ pub fn SupportReport(
                     .as_ref()
                     .and_then(|window| window.location().origin().ok())
                     .unwrap_or_default(),
-                lang: crate::i18n::code(lang.get_untracked()).into(),
+                lang: crate::i18n::code(lang_now).into(),
                 kiosk: keeping::is_kiosk(),
                 browser: window
                     .and_then(|window| window.navigator().user_agent().ok())
@@ -58,39 +62,34 @@ pub fn SupportReport(
                         .map(|(environment, answer)| {
                             let answer = answer
                                 .get_untracked()
-                                .map(|answer| answer.map_err(|err| err.code()));
+                                .map(|answer| answer.map_err(|err| err.message(lang_now)));
                             (environment.name().to_owned(), answer)
                         })
                         .collect()
                 }),
-                shown_errors: keeping::shown_errors(),
             };
-            report.set(Some(made.text()));
+            report.set(made.text());
             busy.set(false);
         });
     };
     let copy = move |_| {
-        let Some(text) = report.get_untracked() else { return };
-        spawn_local(async move { copied.set(Some(write_clipboard(&text).await)) });
+        let text = report.get_untracked();
+        spawn_local(async move {
+            let t = strings(lang.get_untracked());
+            let said =
+                if write_clipboard(&text).await { t.support_copied } else { t.support_copy_failed };
+            copied.set(said.to_owned());
+        });
     };
     view! {
         <section aria-labelledby="support-title">
             <h2 id="support-title">{move || t().support_title}</h2>
             <p>{move || t().support_intro}</p>
             <button type="button" on:click=make disabled=move || busy.get()>{move || t().support_make}</button>
-            {move || busy.get().then(|| view! { <p role="status">{t().support_making}</p> })}
-            {move || report.get().map(|text| view! {
-                <label for="support-report">{t().support_label}</label>
-                <textarea id="support-report" class="support-report" data-testid="support-report" readonly rows="16" prop:value=text></textarea>
-                <button type="button" on:click=copy>{t().support_copy}</button>
-                <p role="status" data-testid="support-copied">
-                    {move || match copied.get() {
-                        None => "",
-                        Some(true) => t().support_copied,
-                        Some(false) => t().support_copy_failed,
-                    }}
-                </p>
-            })}
+            // Shown as it will be sent; empty (and so not shown, app.css) until made.
+            <pre class="support-report" data-testid="support-report">{move || report.get()}</pre>
+            <button type="button" on:click=copy disabled=move || report.with(String::is_empty)>{move || t().support_copy}</button>
+            <p role="status" data-testid="support-copied">{move || copied.get()}</p>
         </section>
     }
 }

@@ -51,46 +51,6 @@ pub fn forget(key: &str) {
     }
 }
 
-/// Where the errors this tab showed are kept for the support report: the tab's session storage,
-/// which the browser forgets with the tab.
-const SHOWN_ERRORS_KEY: &str = "ehcert-shown-errors";
-/// How many shown errors are kept, the latest.
-const SHOWN_ERRORS_KEPT: usize = 10;
-
-/// Notes that this tab showed the error of `code` (`AppError::code`) at `at`, for the support
-/// report: codes only, which name no one, one `at code` line each. A kiosk keeps nothing, not
-/// even these.
-pub fn note_shown_error(at: &str, code: &str) {
-    if is_kiosk() {
-        return;
-    }
-    let Some(storage) =
-        web_sys::window().and_then(|window| window.session_storage().ok().flatten())
-    else {
-        return;
-    };
-    let kept = storage.get_item(SHOWN_ERRORS_KEY).ok().flatten().unwrap_or_default();
-    let mut lines: Vec<&str> = kept.lines().collect();
-    let line = format!("{at} {code}");
-    lines.push(&line);
-    let start = lines.len().saturating_sub(SHOWN_ERRORS_KEPT);
-    let _ = storage.set_item(SHOWN_ERRORS_KEY, &lines[start..].join("\n"));
-}
-
-/// The errors this tab showed, `(at, code)`, latest last.
-pub fn shown_errors() -> Vec<(String, String)> {
-    web_sys::window()
-        .and_then(|window| window.session_storage().ok().flatten())
-        .and_then(|storage| storage.get_item(SHOWN_ERRORS_KEY).ok().flatten())
-        .map(|kept| {
-            kept.lines()
-                .filter_map(|line| line.split_once(' '))
-                .map(|(at, code)| (at.to_owned(), code.to_owned()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Wipes everything this origin kept in the browser's storage.
 pub fn wipe() {
     let Some(window) = web_sys::window() else { return };
