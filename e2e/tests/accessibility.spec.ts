@@ -168,6 +168,31 @@ for (const [code, language, heading] of [
   });
 }
 
+// The help for "it does not work" (app/help/), reached from the home page in the person's language,
+// with a part per problem the errors link to; plain HTML under the same strict CSP.
+for (const [code, language, heading, part] of [
+  ['nl', 'Nederlands', 'Als iets niet werkt', 'Er wordt geen kaartlezer gevonden'],
+  ['fr', 'Français', 'Si quelque chose ne fonctionne pas', 'Aucun lecteur de carte n’est trouvé'],
+  ['de', 'Deutsch', 'Wenn etwas nicht funktioniert', 'Kein Kartenlesegerät gefunden'],
+  ['en', 'English', 'When something does not work', 'No card reader is found'],
+] as const) {
+  test(`the help in ${language}, from the home page, in the gallery and WCAG 2.1 AA`, async ({ page, appServer }, testInfo) => {
+    await openIn(page, appServer.url, { language, code });
+    await page.getByTestId('help').click();
+    await expect(page).toHaveURL(new RegExp(`/help/${code}\\.html$`));
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+    await expect(page.locator('html')).toHaveAttribute('lang', code);
+    const parts = page.getByRole('heading', { level: 2 });
+    await expect(parts).toHaveCount(6);
+    await expect(parts.first()).toHaveText(part);
+    for (const id of ['no-reader', 'no-card', 'pin', 'missing', 'snap', 'keystore']) await expect(page.locator(`section#${id} li`).first()).toBeVisible();
+    const served = await page.request.get(page.url());
+    expect(served.headers()['content-security-policy']).toContain("default-src 'none'");
+    expect(await served.text()).not.toContain('<script');
+    await expectAccessible(page, testInfo, `help-${code}`);
+  });
+}
+
 /** Every screen and its English title (app/lang/en.json). */
 const SCREENS: [string, string][] = [
   ['', 'eHealth certificate'],
@@ -179,7 +204,6 @@ const SCREENS: [string, string][] = [
   ['#keystore', 'Check a certificate file'],
   ['#foreigner', 'Certificate for a care provider abroad'],
   ['#diagnostics', 'Browser check'],
-  ['#help', 'When something does not work'],
 ];
 
 for (const [language, code] of [

@@ -1,5 +1,4 @@
-// The help screen, reached from an error that fits, and the support report on the diagnostics
-// screen: after a PIN check that failed, the report a
+// The help, reached from an error that fits, and the support report on the diagnostics screen: after a PIN check that failed, the report a
 // person copies for their helpdesk says which versions run, what the computer sees and what
 // failed (the extension's record with the card bridge's own lines), and none of the person's
 // data: not the national register number, the names, the PIN tried, or a certificate.
@@ -7,7 +6,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { ROOT, askBridge, expect, test } from './fixtures';
-import { expectAccessible } from './pages/accessibility';
 import { CardCheck } from './pages/card-check';
 
 // PINs that no timing or version in the report could spell by chance.
@@ -27,8 +25,8 @@ test('the support report says what runs and what failed, names no one, and copie
 
   await page.getByRole('button', { name: 'Make the report' }).click();
   const report = page.getByTestId('support-report');
-  await expect(report).toHaveValue(/Failed operations kept by the extension/, { timeout: 30_000 });
-  const text = await report.inputValue();
+  await expect(report).toContainText('eHealth certificate service:', { timeout: 30_000 });
+  const text = (await report.textContent()) ?? '';
   const origin = new URL(appServer.url).origin;
   for (const line of [
     `Page: ${version} (protocols 2) at ${origin}, language en, kiosk: no`,
@@ -39,7 +37,7 @@ test('the support report says what runs and what failed, names no one, and copie
     // Whether eHealth answers, per environment this site offers (the test site: production, where
     // the mock stands in).
     'eHealth certificate service:\n  - production: ',
-    ' bridge:user-cancelled',
+    `Browser: ${await page.evaluate(() => navigator.userAgent)}`,
     // The extension's record of the card check, with the bridge's lines of it.
     ` card-check: user-cancelled (card bridge ${version})`,
     `hello: bridge ${version} protocol 2 of [2]`,
@@ -74,7 +72,7 @@ test('the support report says what runs and what failed, names no one, and copie
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(text);
 });
 
-test('an error a person can solve links to its help, which opens beside the screen with that part first', async ({ page, context, appServer, card }, testInfo) => {
+test('an error a person can solve links to its part of the help, which opens beside the screen', async ({ page, context, appServer, card }) => {
   await card.remove();
   const check = new CardCheck(page);
   await check.open(appServer.url);
@@ -84,23 +82,14 @@ test('an error a person can solve links to its help, which opens beside the scre
   const opened = context.waitForEvent('page');
   await page.getByRole('alert').getByRole('link', { name: 'What to do' }).click();
   const help = await opened;
-  await expect(help).toHaveURL(/#help-no-card$/);
+  await expect(help).toHaveURL(/\/help\/en\.html#no-card$/);
   await expect(help.getByRole('heading', { level: 1 })).toHaveText('When something does not work');
-  const parts = help.getByRole('heading', { level: 2 });
-  await expect(parts.first()).toHaveText('The card is not seen');
-  await expect(parts).toHaveText([
-    'The card is not seen',
-    'No card reader is found',
-    'Wrong PIN, or PIN blocked',
-    'The browser extension or the card software is missing',
-    'Ubuntu, and browsers installed as a snap or a flatpak',
-    'Your medical software does not find the certificate',
-  ]);
-  await expect(help.getByRole('region', { name: 'The card is not seen' }).getByRole('listitem').first()).toContainText('chip first');
+  const part = help.getByRole('region', { name: 'The card is not seen' });
+  await expect(part).toBeInViewport();
+  await expect(part.getByRole('listitem').first()).toContainText('chip first');
   // The screen the person was on kept its state.
   await expect(error).toBeVisible();
-  await expectAccessible(help, testInfo, 'help');
   // From the help, the report for the helpdesk.
-  await help.getByTestId('help-report').click();
+  await help.getByRole('link', { name: 'Make a report for your helpdesk on the browser check page' }).click();
   await expect(help.getByRole('heading', { name: 'A report for your helpdesk' })).toBeVisible();
 });
