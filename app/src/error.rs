@@ -73,8 +73,6 @@ pub enum HelpTopic {
     Missing,
     /// A snap or flatpak browser, which cannot start the card software.
     Snap,
-    /// The medical software does not find the certificate file.
-    Keystore,
 }
 
 impl HelpTopic {
@@ -86,7 +84,6 @@ impl HelpTopic {
             Self::Pin => "pin",
             Self::Missing => "missing",
             Self::Snap => "snap",
-            Self::Keystore => "keystore",
         }
     }
 }

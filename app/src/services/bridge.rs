@@ -112,11 +112,6 @@ impl BridgeClient {
         }
     }
 
-    /// The extension's version, once it has answered.
-    pub fn extension_version(&self) -> Option<String> {
-        self.inner.ack.borrow().as_ref().map(|ack| ack.extension_version.clone())
-    }
-
     /// The protocols the extension said it speaks, once it has answered.
     pub fn extension_protocols(&self) -> Option<Vec<u32>> {
         self.inner.ack.borrow().as_ref().map(Ack::served)
