@@ -311,6 +311,9 @@ pub fn Finished(
     keystore: StoredValue<Option<ehcert_pki::p12::Keystore>, LocalStorage>,
     lang: RwSignal<Lang>,
     #[prop(default = "done")] testid: &'static str,
+    /// The final keystore replaced the request file where the person saved it.
+    #[prop(optional)]
+    replaced_pending: bool,
 ) -> impl IntoView {
     let t = move || strings(lang.get());
     let expiry = keystore.with_value(|kept| {
@@ -324,7 +327,7 @@ pub fn Finished(
                 <p data-testid="valid-until">{move || t().done_valid_until.replace("{}", &crate::i18n::written_date(at, lang.get()))}</p>
             })}
         </div>
-        <FinalKeystore file keystore lang />
+        <FinalKeystore file keystore lang replaced_pending />
         <p class="next-step" data-testid="next-step"><strong>{move || t().done_next}</strong></p>
     }
 }
@@ -346,6 +349,10 @@ pub fn FinalKeystore(
     file: StoredValue<Option<(String, Vec<u8>)>, LocalStorage>,
     keystore: StoredValue<Option<ehcert_pki::p12::Keystore>, LocalStorage>,
     lang: RwSignal<Lang>,
+    /// The final keystore is already where the person saved the request file, in its place:
+    /// saying so replaces the choice of a place and the word about two files.
+    #[prop(optional)]
+    replaced_pending: bool,
 ) -> impl IntoView {
     let t = move || strings(lang.get());
     let reminder = keystore
@@ -357,6 +364,15 @@ pub fn FinalKeystore(
                 <h3 id="place-title">{move || t().kiosk_save_title}</h3>
                 <SaveCopy file lang label=|t| t.save_to_usb />
                 <p>{move || t().kiosk_save_first}</p>
+            </section>
+        }
+        .into_any()
+    } else if replaced_pending {
+        view! {
+            <section class="card" aria-labelledby="place-title" data-testid="keystore-place">
+                <h3 id="place-title">{move || t().keystore_place_title}</h3>
+                <p data-testid="replaced-pending">{move || t().replaced_pending}</p>
+                <SaveCopy file lang />
             </section>
         }
         .into_any()

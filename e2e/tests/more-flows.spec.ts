@@ -179,7 +179,6 @@ for (const words of [ENGLISH, FRENCH]) {
     localApp,
     certra,
   }, testInfo) => {
-    await standInSavePicker(page);
     const foreigner = new ForeignerPage(page, words);
     await foreigner.open(localApp.url);
     const person = { given: 'Ana María', surname: 'Nuñez', bis: '85073003328', email: 'ana@example.es', phone: '+34 600 000 000', password: PASSWORD };
@@ -199,6 +198,9 @@ for (const words of [ENGLISH, FRENCH]) {
 
     // The person confirms at eHealth (the mock's operator stands in), then completes here.
     await certra.validate(held.public_key_identifier);
+    // The picker from here on: the request file above was a download (the person's choice, or a
+    // browser without the picker); "Complete a request" is a new page, which placed nothing.
+    await standInSavePicker(page);
     const complete = new CompleteRequestPage(page, words);
     await complete.open(localApp.url);
     const finalFile = testInfo.outputPath('final.acc-p12');

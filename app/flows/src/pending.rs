@@ -67,6 +67,18 @@ pub trait Keeping: Services {
     fn environment(&self) -> Environment;
     /// Offers a file to the person (a download).
     fn download(&self, bytes: &[u8], file_name: &str) -> Result<(), Self::Error>;
+    /// Puts a new pending keystore where the person keeps it, before anything is sent: by
+    /// default a download. A browser with a save picker lets the person choose the place once
+    /// (the folder their medical software looks in), and [`Keeping::place_final`] then puts the
+    /// final keystore there in its place: one file at the end, under eHealth's name.
+    async fn place_pending(&self, bytes: &[u8], file_name: &str) -> Result<(), Self::Error> {
+        self.download(bytes, file_name)
+    }
+    /// Puts the final keystore: over the pending one of the same name where
+    /// [`Keeping::place_pending`] placed it in this page (true), else as a download (false).
+    async fn place_final(&self, bytes: &[u8], file_name: &str) -> Result<bool, Self::Error> {
+        self.download(bytes, file_name).map(|()| false)
+    }
     /// The kept request, if any.
     fn kept(&self) -> Option<KeptRequest>;
     /// Replaces the kept request. Callers go through [`keep`], which refuses to replace a request
@@ -124,7 +136,7 @@ pub async fn make_pending<K: Keeping>(
     let mut pending =
         new_certificate::pending_keystore(dn, certificate, &key, password, made, rng)?;
     pending.etk_key = Some(etk_key);
-    keeping.download(&pending.bytes, &pending.file_name)?;
+    keeping.place_pending(&pending.bytes, &pending.file_name).await?;
     keep(
         keeping,
         &KeptRequest {
@@ -318,6 +330,9 @@ pub struct Finished {
     pub file: (String, Vec<u8>),
     /// The new ETK waits for ActivateETK (a renewal while the old ETK is valid).
     pub to_be_activated: bool,
+    /// The final keystore replaced the pending one where the person placed it
+    /// ([`Keeping::place_final`]); otherwise it was downloaded beside it.
+    pub replaced_pending: bool,
 }
 
 /// Waits for the certificate of the pending keystore `bytes`, installs it with a new ETK (`etk_key`
@@ -399,9 +414,14 @@ pub async fn finish_request<K: Keeping>(
     let final_bytes = keystore
         .write(password, Profile::Java, &mut **rng.borrow_mut())
         .map_err(FlowError::from)?;
-    keeping.download(&final_bytes, file_name)?;
+    let replaced_pending = keeping.place_final(&final_bytes, file_name).await?;
     keeping.forget();
-    Ok(Finished { keystore, file: (file_name.to_owned(), final_bytes), to_be_activated })
+    Ok(Finished {
+        keystore,
+        file: (file_name.to_owned(), final_bytes),
+        to_be_activated,
+        replaced_pending,
+    })
 }
 
 /// Runs `first` and `second` at once and waits for both: with the page's key generation, which

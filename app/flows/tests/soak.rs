@@ -813,6 +813,7 @@ impl Run<'_> {
                 keystore,
                 file: (file.name, file.bytes),
                 to_be_activated: self.flow == Flow::Renewal,
+                replaced_pending: false,
             });
             (page.activated, page.revoked) = *self.seen.borrow();
             return Ok(Pressed::Going);

@@ -9,8 +9,9 @@
 //! answer can be tried again on the same screen, and goes with the page.
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
-use js_sys::{Array, Uint8Array};
-use wasm_bindgen::JsCast;
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 use ehcert_certra::endpoint::Environment;
@@ -22,7 +23,7 @@ use crate::{error::AppError, services::keeping};
 pub async fn chosen_file(event: &web_sys::Event) -> Option<(String, Vec<u8>)> {
     let input = event.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
     let file = input.files()?.get(0)?;
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
+    let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
     Some((file.name(), Uint8Array::new(&buffer).to_vec()))
 }
 
@@ -63,8 +64,7 @@ pub fn download_as(bytes: &[u8], file_name: &str, mime: &str) -> Result<(), AppE
 /// Firefox or Safari, extension/NATIVE-MESSAGING.md §9).
 pub fn has_save_picker() -> bool {
     web_sys::window().is_some_and(|window| {
-        js_sys::Reflect::get(&window, &"showSaveFilePicker".into())
-            .is_ok_and(|picker| picker.is_function())
+        Reflect::get(&window, &"showSaveFilePicker".into()).is_ok_and(|picker| picker.is_function())
     })
 }
 
@@ -72,38 +72,92 @@ pub fn has_save_picker() -> bool {
 /// `file_name` (F12: "where your software looks for it", not only the downloads folder).
 /// `Ok(false)` when the person closes the picker.
 pub async fn save_with_picker(bytes: &[u8], file_name: &str) -> Result<bool, AppError> {
-    use js_sys::{Function, Object, Promise, Reflect};
-    use wasm_bindgen_futures::JsFuture;
-    let failed = |what: &str| AppError::Browser(format!("saving the file: {what}"));
-    let window = web_sys::window().ok_or_else(|| failed("no window"))?;
+    match pick_place(file_name).await? {
+        Some(handle) => write_to(&handle, bytes).await.map(|()| true),
+        None => Ok(false),
+    }
+}
+
+/// The place the person picks for a keystore named `file_name` (a `FileSystemFileHandle`), or
+/// `None` when they close the picker (or the browser refuses to open it). The picker remembers
+/// the folder chosen last for keystores (`id`), so the second file starts where the first went.
+async fn pick_place(file_name: &str) -> Result<Option<JsValue>, AppError> {
+    let window = web_sys::window().ok_or_else(|| saving("no window"))?;
     let options = Object::new();
-    Reflect::set(&options, &"suggestedName".into(), &file_name.into())
-        .map_err(|_| failed("options"))?;
-    let call =
-        |target: &wasm_bindgen::JsValue, method: &str, argument: Option<&wasm_bindgen::JsValue>| {
-            let function: Function = Reflect::get(target, &method.into())
-                .ok()
-                .and_then(|function| function.dyn_into().ok())
-                .ok_or_else(|| failed(method))?;
-            let result = match argument {
-                Some(argument) => function.call1(target, argument),
-                None => function.call0(target),
-            };
-            result.map(Promise::from).map_err(|_| failed(method))
-        };
-    let handle = match JsFuture::from(call(&window, "showSaveFilePicker", Some(&options))?).await {
-        Ok(handle) => handle,
-        // AbortError: the person closed the picker; the download is there anyway.
-        Err(_) => return Ok(false),
-    };
-    let writable = JsFuture::from(call(&handle, "createWritable", None)?)
+    for (key, value) in [("suggestedName", file_name), ("id", "ehealth-keystore")] {
+        Reflect::set(&options, &key.into(), &value.into()).map_err(|_| saving("options"))?;
+    }
+    // AbortError: the person closed the picker; SecurityError: no recent click to open it on.
+    Ok(JsFuture::from(call(&window, "showSaveFilePicker", Some(&options))?).await.ok())
+}
+
+/// Writes `bytes` as the whole content of the file behind `handle`.
+async fn write_to(handle: &JsValue, bytes: &[u8]) -> Result<(), AppError> {
+    let writable = JsFuture::from(call(handle, "createWritable", None)?)
         .await
-        .map_err(|_| failed("createWritable"))?;
+        .map_err(|_| saving("createWritable"))?;
     JsFuture::from(call(&writable, "write", Some(&Uint8Array::from(bytes).into()))?)
         .await
-        .map_err(|_| failed("write"))?;
-    JsFuture::from(call(&writable, "close", None)?).await.map_err(|_| failed("close"))?;
-    Ok(true)
+        .map_err(|_| saving("write"))?;
+    JsFuture::from(call(&writable, "close", None)?).await.map_err(|_| saving("close"))?;
+    Ok(())
+}
+
+fn saving(what: &str) -> AppError {
+    AppError::Browser(format!("saving the file: {what}"))
+}
+
+/// `target.method(argument)`, a promise.
+fn call(target: &JsValue, method: &str, argument: Option<&JsValue>) -> Result<Promise, AppError> {
+    let function: Function = Reflect::get(target, &method.into())
+        .ok()
+        .and_then(|function| function.dyn_into().ok())
+        .ok_or_else(|| saving(method))?;
+    let result = match argument {
+        Some(argument) => function.call1(target, argument),
+        None => function.call0(target),
+    };
+    result.map(Promise::from).map_err(|_| saving(method))
+}
+
+thread_local! {
+    /// Where the person placed this page's pending keystore, by its file name: the final
+    /// keystore goes there, over it.
+    static PLACED: std::cell::RefCell<Option<(String, JsValue)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Puts a new pending keystore where the person chooses, with the save picker where the browser
+/// has one (not on a kiosk, whose person takes the final file on their own stick at the end),
+/// remembered for [`place_final`]; a download otherwise, and also when the person closes the
+/// picker or the browser refuses it: the key is on the disk before anything is sent, either way.
+pub async fn place_pending(bytes: &[u8], file_name: &str) -> Result<(), AppError> {
+    if has_save_picker() && !keeping::is_kiosk() {
+        if let Some(handle) = pick_place(file_name).await? {
+            if write_to(&handle, bytes).await.is_ok() {
+                PLACED.with_borrow_mut(|placed| *placed = Some((file_name.to_owned(), handle)));
+                return Ok(());
+            }
+        }
+    }
+    download(bytes, file_name)
+}
+
+/// Puts the final keystore over the pending one of the same name where [`place_pending`] placed
+/// it in this page (true); downloads it otherwise, or when that file cannot be written (false).
+pub async fn place_final(bytes: &[u8], file_name: &str) -> Result<bool, AppError> {
+    let placed = PLACED.with_borrow_mut(|placed| match placed.take() {
+        Some((name, handle)) if name == file_name => Some(handle),
+        other => {
+            *placed = other;
+            None
+        }
+    });
+    if let Some(handle) = placed {
+        if write_to(&handle, bytes).await.is_ok() {
+            return Ok(true);
+        }
+    }
+    download(bytes, file_name).map(|()| false)
 }
 
 /// The stored form: the keystore in base64 (typed, so no generic JSON values are compiled in).

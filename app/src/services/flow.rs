@@ -76,6 +76,14 @@ impl Keeping for WebServices {
         files::download(bytes, file_name)
     }
 
+    async fn place_pending(&self, bytes: &[u8], file_name: &str) -> Result<(), AppError> {
+        files::place_pending(bytes, file_name).await
+    }
+
+    async fn place_final(&self, bytes: &[u8], file_name: &str) -> Result<bool, AppError> {
+        files::place_final(bytes, file_name).await
+    }
+
     fn kept(&self) -> Option<KeptRequest> {
         files::stored_pending()
     }

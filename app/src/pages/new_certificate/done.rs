@@ -16,7 +16,8 @@ pub fn DoneStep(flow: FlowState) -> impl IntoView {
     view! {
         <section aria-labelledby="step-title">
             <h2 id="step-title">{move || t().step_done}</h2>
-            <Finished name=flow.file_name.get_untracked() file=outcome.file keystore=outcome.keystore lang />
+            <Finished name=flow.file_name.get_untracked() file=outcome.file keystore=outcome.keystore lang
+                replaced_pending=outcome.replaced_pending.get_untracked() />
             <SignedRequestCopy envelope=outcome.signed_envelope lang />
             <dl class="summary" data-testid="summary">
                 <dt>{move || t().contract_for}</dt>

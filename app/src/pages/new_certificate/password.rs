@@ -11,7 +11,11 @@ use leptos::prelude::*;
 use rand_core::OsRng;
 
 use super::state::FlowState;
-use crate::{components::PasswordRules, error::AppError, services::webcrypto};
+use crate::{
+    components::PasswordRules,
+    error::AppError,
+    services::{files::has_save_picker, keeping::is_kiosk, webcrypto},
+};
 
 #[component]
 pub fn PasswordStep(flow: FlowState) -> impl IntoView {
@@ -85,6 +89,9 @@ pub fn PasswordStep(flow: FlowState) -> impl IntoView {
                 <input id="confirmation" type="password" autocomplete="new-password"
                     prop:value=move || confirmation.get() on:input=move |ev| confirmation.set(event_target_value(&ev)) />
                 <PasswordRules lang=flow.lang password confirmation />
+                {(has_save_picker() && !is_kiosk()).then(|| view! {
+                    <p class="hint" data-testid="pending-place-hint">{move || t().pending_place_hint}</p>
+                })}
                 <button type="submit" disabled=move || flow.busy.get() || !checks().passes()>{move || t().create_key}</button>
             </form>
             {kept().map(|kept| view! {

@@ -47,6 +47,7 @@ fn sign(flow: FlowState) {
         flow.gathered.update_value(|g| g.request = Some(request));
         let finished = finished?;
         outcome.to_be_activated.set(finished.to_be_activated);
+        outcome.replaced_pending.set(finished.replaced_pending);
         outcome.keystore.set_value(Some(finished.keystore));
         outcome.file.set_value(Some(finished.file));
         Ok(flow.kind.next(Step::Finish))

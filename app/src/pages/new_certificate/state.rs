@@ -63,6 +63,8 @@ pub struct Outcome {
     pub replaces: RwSignal<Option<String>>,
     /// The new ETK waits for ActivateETK.
     pub to_be_activated: RwSignal<bool>,
+    /// The final keystore replaced the request file where the person saved it.
+    pub replaced_pending: RwSignal<bool>,
 }
 
 /// The screen's state, handed to every step.
@@ -122,6 +124,7 @@ impl FlowState {
                 signed_envelope: StoredValue::new_local(None),
                 replaces: RwSignal::new(None),
                 to_be_activated: RwSignal::new(false),
+                replaced_pending: RwSignal::new(false),
             },
         }
     }
