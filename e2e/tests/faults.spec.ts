@@ -9,7 +9,7 @@ import { BIN_DIR, DIST_DIR, expect, startServer, test } from './fixtures';
 import { publicKeyOf } from './oracles';
 
 import { CardCheck } from './pages/card-check';
-import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
+import { CompleteRequestPage, NewCertificateFlow, keystoreName } from './pages/new-certificate';
 
 const PASSWORD = 'Huisarts-2026';
 
@@ -175,7 +175,7 @@ test('a wrong password or a damaged file at "Complete a request" is explained, a
 }, testInfo) => {
   void card;
   void certra;
-  const pendingName = (await upToSigning(new NewCertificateFlow(page), localApp.url)).suggestedFilename();
+  const pendingName = keystoreName((await upToSigning(new NewCertificateFlow(page), localApp.url)).suggestedFilename());
   const complete = new CompleteRequestPage(page);
   await complete.open(localApp.url);
   await complete.page.getByLabel('Certificate password').fill('Not-the-password-1');
@@ -283,7 +283,7 @@ for (const step of ['contact', 'contract', 'password', 'sign'] as const) {
         if (step === 'sign') {
           pendingFile = testInfo.outputPath('pending.acc-p12');
           const pending = await flow.choosePassword(PASSWORD);
-          pendingName = pending.suggestedFilename();
+          pendingName = keystoreName(pending.suggestedFilename());
           await pending.saveAs(pendingFile);
           await expect(page.getByRole('button', { name: 'Sign and send the request' })).toBeVisible();
         }
@@ -328,7 +328,7 @@ test('a request left mid-ETK-registration is not replaced by a new key: the page
 }, testInfo) => {
   void card;
   const flow = new NewCertificateFlow(page);
-  const pendingName = (await upToSigning(flow, localApp.url)).suggestedFilename();
+  const pendingName = keystoreName((await upToSigning(flow, localApp.url)).suggestedFilename());
   await certra.fault({ kind: 'drop', operation: 'CompleteETKRegistration' });
   await (await flow.signRequest(context)).enterPin('1234');
   await expect(page.getByTestId('error')).toBeVisible();

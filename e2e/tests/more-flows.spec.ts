@@ -55,7 +55,7 @@ forEachCardRun((words) => {
     await expect(page.getByTestId('dn')).toHaveText(DN);
     await flow.acceptContract();
     const pending = await flow.choosePassword(NEW_PASSWORD);
-    expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
+    expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6} request\.acc-p12$/);
     const pinWindow = await flow.signRequest(context);
     await expect(pinWindow.detail('subject')).toHaveText(`JAN PIETER PEETERS, ${words.pin.nationalNumber} 85.07.30-033.28`);
     const renewed = page.waitForEvent('download');
@@ -134,7 +134,7 @@ forEachCardRun((words) => {
     await flow.acceptContract();
     const request = new NewCertificateFlow(page, words);
     const pending = await request.choosePassword(PASSWORD);
-    expect(pending.suggestedFilename()).toMatch(/^NIHII-HOSPITAL=71000436,LABO \d{8}-\d{6}\.acc-p12$/);
+    expect(pending.suggestedFilename()).toMatch(/^NIHII-HOSPITAL=71000436,LABO \d{8}-\d{6} request\.acc-p12$/);
     const signing = await request.signRequest(context);
     await expect(signing.detail('operation')).toHaveText(words.pin.ops.certificateRequest);
     const final = page.waitForEvent('download');
@@ -189,7 +189,7 @@ for (const words of [ENGLISH, FRENCH]) {
 
     await foreigner.fill({ ...person, bis: '85.27.30-033.71' });
     const pending = await foreigner.send();
-    expect(pending.suggestedFilename()).toMatch(/^SSIN=85273003371 \d{8}-\d{6}\.acc-p12$/);
+    expect(pending.suggestedFilename()).toMatch(/^SSIN=85273003371 \d{8}-\d{6} request\.acc-p12$/);
     await expect(page.getByTestId('validation-url')).toBeVisible();
     const [held] = (await certra.state()).certificates;
     expect(held).toMatchObject({ status: 'IN_PROGRESS', awaiting_validation: true });

@@ -7,7 +7,7 @@ import path from 'node:path';
 
 import { CertificatesPage } from './pages/certificates';
 import { KeystorePage } from './pages/keystore';
-import { CompleteRequestPage, NewCertificateFlow } from './pages/new-certificate';
+import { CompleteRequestPage, NewCertificateFlow, keystoreName } from './pages/new-certificate';
 import { keytool, openssl, publicKeyIdentifierOf, validUntilOf, xmlsec1Verify } from './oracles';
 import { DUTCH, type Words } from './pages/words';
 
@@ -75,7 +75,7 @@ test.describe('new personal certificate', () => {
     }, testInfo) => {
       const flow = new NewCertificateFlow(page, words);
       const pending = await startRequest(flow, localApp.url, card.holder);
-      expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
+      expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6} request\.acc-p12$/);
       const pendingFile = testInfo.outputPath('pending.acc-p12');
       await pending.saveAs(pendingFile);
       expect(openssl(pendingFile, PASSWORD, '-nokeys')).toMatch(/subject=C ?= ?Dummy/);
@@ -170,7 +170,7 @@ test.describe('new personal certificate', () => {
     }, testInfo) => {
       await certra.knobs({ manual_validation: true });
       const flow = new NewCertificateFlow(page, words);
-      const pendingName = (await startRequest(flow, localApp.url, card.holder)).suggestedFilename();
+      const pendingName = keystoreName((await startRequest(flow, localApp.url, card.holder)).suggestedFilename());
       const pinWindow = await flow.signRequest(context);
       await pinWindow.enterPin('1234');
       await expect(page.getByRole('status').filter({ hasText: words.waiting })).toBeVisible();
@@ -228,7 +228,7 @@ test.describe('new personal certificate', () => {
       expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
       const pending = page.waitForEvent('download');
       await flow.createKeyButton().click();
-      expect((await pending).suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
+      expect((await pending).suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6} request\.acc-p12$/);
     });
   });
 
@@ -243,10 +243,11 @@ test.describe('new personal certificate', () => {
       try {
         const flow = new NewCertificateFlow(page, words);
         const pending = await flow.upToSigning(app.url, card.holder, PASSWORD, { dn: DN, environment: words.production });
-        expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.p12$/);
+        expect(pending.suggestedFilename()).toMatch(/^SSIN=85073003328 \d{8}-\d{6} request\.p12$/);
         const final = page.waitForEvent('download');
         await (await flow.signRequest(context)).enterPin('1234');
-        expect((await final).suggestedFilename()).toBe(pending.suggestedFilename());
+        // Two files of two names: the final keystore keeps eHealth's.
+        expect((await final).suggestedFilename()).toBe(keystoreName(pending.suggestedFilename()));
         const finalFile = testInfo.outputPath((await final).suggestedFilename());
         await (await final).saveAs(finalFile);
         expectFinalKeystore(finalFile);

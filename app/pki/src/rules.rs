@@ -266,6 +266,35 @@ pub fn keystore_file_identity(
     format!("{identifier_type}={identifier}{application}")
 }
 
+/// The marker of a request file's name ([`request_file_name`]).
+const REQUEST_MARK: &str = " request";
+
+/// The name a request file (the pending keystore) is downloaded under, for the keystore that
+/// will be named `final_name`: `SSIN=… yyyyMMdd-HHmmss request.p12`. Where the browser downloads
+/// both files (no save picker), the final keystore then keeps eHealth's name instead of becoming
+/// "… (1)", and the person sees which file is which; the request file does not follow the
+/// convention, so software looking for eHealth's names passes it by.
+pub fn request_file_name(final_name: &str) -> String {
+    match final_name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.ends_with(REQUEST_MARK) => {
+            format!("{stem}{REQUEST_MARK}.{extension}")
+        }
+        _ => final_name.to_owned(),
+    }
+}
+
+/// The keystore name a request file's name stands for: [`request_file_name`] undone (a name
+/// without the mark is its own).
+pub fn final_file_name(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, extension)) => match stem.strip_suffix(REQUEST_MARK) {
+            Some(stem) => format!("{stem}.{extension}"),
+            None => name.to_owned(),
+        },
+        None => name.to_owned(),
+    }
+}
+
 /// Whether `name` follows the convention above (the health check's "file name" verdict, F15).
 pub fn is_conventional_file_name(name: &str) -> bool {
     let Some((stem, extension)) = name.rsplit_once('.') else { return false };
@@ -291,6 +320,19 @@ pub fn is_conventional_file_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_file_is_named_apart_from_its_keystore_and_back() {
+        let name = "SSIN=85073003328 20261102-090507.acc-p12";
+        let request = request_file_name(name);
+        assert_eq!(request, "SSIN=85073003328 20261102-090507 request.acc-p12");
+        assert!(is_conventional_file_name(name) && !is_conventional_file_name(&request));
+        assert_eq!(final_file_name(&request), name);
+        assert_eq!(request_file_name(&request), request, "marked once");
+        for own in [name, "keystore.p12", "no extension"] {
+            assert_eq!(final_file_name(own), own);
+        }
+    }
 
     #[test]
     fn ssin_check_digits_for_both_centuries() {

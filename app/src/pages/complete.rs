@@ -51,7 +51,9 @@ pub fn CompleteRequest() -> impl IntoView {
     let start = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let (name, bytes) = match (file.get_value(), stored_pending()) {
-            (Some(chosen), _) => chosen,
+            // A downloaded request file is named apart from its keystore: the final keystore
+            // gets eHealth's name back, and matches the browser's copy of the same request.
+            (Some((name, bytes)), _) => (ehcert_pki::rules::final_file_name(&name), bytes),
             (None, Some(pending)) => (pending.file_name, pending.keystore),
             (None, None) => {
                 outcome.set(Some(Err(AppError::NoKeystoreChosen)));

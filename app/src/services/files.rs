@@ -128,8 +128,9 @@ thread_local! {
 
 /// Puts a new pending keystore where the person chooses, with the save picker where the browser
 /// has one (not on a kiosk, whose person takes the final file on their own stick at the end),
-/// remembered for [`place_final`]; a download otherwise, and also when the person closes the
-/// picker or the browser refuses it: the key is on the disk before anything is sent, either way.
+/// remembered for [`place_final`]; a download otherwise (named as a request file,
+/// `ehcert_pki::rules::request_file_name`), and also when the person closes the picker or the
+/// browser refuses it: the key is on the disk before anything is sent, either way.
 pub async fn place_pending(bytes: &[u8], file_name: &str) -> Result<(), AppError> {
     if has_save_picker() && !keeping::is_kiosk() {
         if let Some(handle) = pick_place(file_name).await? {
@@ -139,7 +140,8 @@ pub async fn place_pending(bytes: &[u8], file_name: &str) -> Result<(), AppError
             }
         }
     }
-    download(bytes, file_name)
+    // Under a name of its own, so that the final keystore downloaded later keeps eHealth's.
+    download(bytes, &ehcert_pki::rules::request_file_name(file_name))
 }
 
 /// Puts the final keystore over the pending one of the same name where [`place_pending`] placed

@@ -139,3 +139,9 @@ export class CompleteRequestPage {
     return download;
   }
 }
+
+/** The keystore a downloaded request file is for: its name without the " request" mark
+ *  (`ehcert_pki::rules::request_file_name`), as the browser's copy and the final file name it. */
+export function keystoreName(requestName: string) {
+  return requestName.replace(/ request(\.(?:acc-)?p12)$/, '$1');
+}
