@@ -7,6 +7,10 @@
 // the ES module it is. index.html names the glue with an `integrity` hash (SRI, W3C Subresource
 // Integrity): the hash of the old file must be there exactly once, and becomes the new file's.
 //
+// Then wasm-bindgen's long generated names between each wasm module and its glue (the app's and
+// the key-generation worker's) are shortened in both files (app/short-names.mjs), and the wasm's
+// integrity hash follows too.
+//
 //   node app/minify-glue.mjs DIST
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,25 +18,43 @@ import { join } from 'node:path';
 
 import { minify } from 'terser';
 
+import { shortenFiles } from './short-names.mjs';
+
 const dist = process.argv[2];
 if (!dist) {
   console.error('usage: node app/minify-glue.mjs DIST');
   process.exit(2);
 }
 const GLUE = 'ehcert-app.js';
+const WASM = 'ehcert-app_bg.wasm';
 const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 
-const gluePath = join(dist, GLUE);
 const indexPath = join(dist, 'index.html');
-const glue = readFileSync(gluePath);
-const index = readFileSync(indexPath, 'utf8');
-const old = sri(glue);
-const places = index.split(old).length - 1;
-if (places !== 1) {
-  console.error(`${indexPath} names ${GLUE}'s hash ${places} times, not once: nothing changed`);
-  process.exit(1);
+let index = readFileSync(indexPath, 'utf8');
+
+/** The integrity hash `index.html` gives `file`: there exactly once, or nothing is changed. */
+function hashOf(file) {
+  const hash = sri(readFileSync(join(dist, file)));
+  const places = index.split(hash).length - 1;
+  if (places !== 1) {
+    console.error(`${indexPath} names ${file}'s hash ${places} times, not once: nothing changed`);
+    process.exit(1);
+  }
+  return hash;
 }
-const { code } = await minify(glue.toString('utf8'), { module: true, compress: true, mangle: true });
+
+const gluePath = join(dist, GLUE);
+const glueHash = hashOf(GLUE);
+const wasmHash = hashOf(WASM);
+const glue = readFileSync(gluePath, 'utf8');
+const { code } = await minify(glue, { module: true, compress: true, mangle: true });
 writeFileSync(gluePath, code);
-writeFileSync(indexPath, index.replace(old, sri(Buffer.from(code))));
-console.log(`${GLUE}: ${glue.length} → ${Buffer.byteLength(code)} bytes, integrity updated`);
+console.log(`${GLUE}: ${Buffer.byteLength(glue)} → ${Buffer.byteLength(code)} bytes minified`);
+
+for (const [wasm, js] of [[WASM, GLUE], ['keygen_worker_bg.wasm', 'keygen_worker.js']]) {
+  const { names, wasmSaved, glueSaved } = shortenFiles(join(dist, wasm), join(dist, js));
+  console.log(`${wasm} and ${js}: ${names} names shortened, ${wasmSaved} + ${glueSaved} bytes less`);
+}
+index = index.replace(glueHash, sri(readFileSync(gluePath))).replace(wasmHash, sri(readFileSync(join(dist, WASM))));
+writeFileSync(indexPath, index);
+console.log('index.html: integrity updated');
