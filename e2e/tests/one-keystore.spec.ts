@@ -22,7 +22,7 @@ async function upToKey(flow: NewCertificateFlow, appUrl: string, holder: string)
   await flow.typePassword(PASSWORD, PASSWORD);
 }
 
-test('with the save picker: the request file where the person chose, and the certificate file over it', async ({ page, context, localApp, card }, testInfo) => {
+test('with the save picker: the request file where the person chose, and the certificate file over it', async ({ page, context, localApp, card, certra }, testInfo) => {
   await standInSavePicker(page);
   const downloads: string[] = [];
   page.on('download', (download) => downloads.push(download.suggestedFilename()));
@@ -51,21 +51,26 @@ test('with the save picker: the request file where the person chose, and the cer
   await writeFile(finalFile, Buffer.from(writes[1].bytes));
   expect(keytool(finalFile, PASSWORD)).toContain('Your keystore contains 2 entries');
   expect(downloads, 'no second file in the downloads folder').toEqual([]);
+  expect((await certra.requests()).filter((request: any) => request.operation === 'GenerateCertificate')).toHaveLength(1);
   await expect(page.getByTestId('replaced-pending')).toContainText('it replaced the request file where you saved it');
   await expect(page.getByTestId('pending-not-final')).toHaveCount(0);
 });
 
-test('the person closes the picker: the request file is downloaded, and the certificate file too', async ({ page, context, localApp, card }) => {
+test('the person closes the picker: the request file is downloaded under a name of its own, and the certificate file under eHealth’s', async ({ page, context, localApp, card, certra }) => {
   await standInSavePicker(page, { closes: true });
   const flow = new NewCertificateFlow(page);
   await upToKey(flow, localApp.url, card.holder);
   const pending = page.waitForEvent('download');
   await flow.createKeyButton().click();
-  expect((await pending).suggestedFilename()).toMatch(NAME);
+  const requestName = (await pending).suggestedFilename();
+  expect(requestName).toMatch(/^SSIN=85073003328 \d{8}-\d{6} request\.acc-p12$/);
   const final = page.waitForEvent('download');
   await (await flow.signRequest(context)).enterPin('1234');
   await expect(flow.done()).toContainText('Your eHealth certificate is ready');
-  expect((await final).suggestedFilename()).toBe((await pending).suggestedFilename());
+  // Not "… (1)": the two files cannot collide, and the certificate file has eHealth's name.
+  expect((await final).suggestedFilename()).toBe(requestName.replace(' request.acc-p12', '.acc-p12'));
+  expect((await final).suggestedFilename()).toMatch(NAME);
+  expect((await certra.requests()).filter((request: any) => request.operation === 'GenerateCertificate')).toHaveLength(1);
   await expect(page.getByTestId('pending-not-final')).toBeVisible();
   await expect(page.getByTestId('replaced-pending')).toHaveCount(0);
 });
