@@ -442,6 +442,7 @@ pub fn ErrorAlert(
     lang: RwSignal<Lang>,
     #[prop(default = "error")] testid: &'static str,
 ) -> impl IntoView {
+    error.note_shown();
     let title = error.clone();
     // What to do: the help's part for this error, or its start; in a new tab, so the screen the
     // error is on keeps its work; in the language of the moment the error is shown.

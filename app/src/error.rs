@@ -60,6 +60,19 @@ pub enum AppError {
     Contact(ehcert_flows::ContactProblem),
 }
 
+/// How many shown errors the support report lists, the latest.
+const SHOWN_KEPT: usize = 10;
+
+thread_local! {
+    /// The errors this tab showed, as [`AppError::note_shown`] wrote them, oldest first.
+    static SHOWN: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The errors this tab showed, oldest first, as lines for the support report.
+pub fn shown_errors() -> Vec<String> {
+    SHOWN.with_borrow(Clone::clone)
+}
+
 /// A part of the help pages (`app/help/`), for a problem a person can solve themselves.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub enum HelpTopic {
@@ -113,6 +126,39 @@ impl AppError {
     /// developers' benchmark screen).
     pub fn user_message(&self) -> String {
         self.message(Lang::En)
+    }
+
+    /// This error as one line of the support report (`ehcert_flows::support`): its title in
+    /// English and, for an eHealth refusal or fault, eHealth's codes. Never the message, which can
+    /// hold a file name, a DN or what the person typed; codes name no one.
+    fn report_line(&self) -> String {
+        let mut line = self.title(Lang::En).to_owned();
+        match self {
+            Self::Certra(ehcert_certra::CertraError::Refused { errors, .. }) => {
+                for error in errors {
+                    line.push(' ');
+                    line.push_str(&error.code);
+                }
+            }
+            Self::Certra(ehcert_certra::CertraError::Fault { code, .. }) => {
+                line.push(' ');
+                line.push_str(code);
+            }
+            _ => {}
+        }
+        line
+    }
+
+    /// Notes that the page showed this error now, for the support report: in this tab's memory
+    /// only (a reload forgets it), the latest [`SHOWN_KEPT`].
+    pub fn note_shown(&self) {
+        let line = format!("{} {}", crate::services::clock::utc_now_text(), self.report_line());
+        SHOWN.with_borrow_mut(|shown| {
+            if shown.len() == SHOWN_KEPT {
+                shown.remove(0);
+            }
+            shown.push(line);
+        });
     }
 
     /// The alert's title in `lang`: what the problem is about, so the person sees at a glance

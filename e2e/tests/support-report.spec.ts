@@ -46,6 +46,8 @@ test('the support report says what runs and what failed, names no one, and copie
   ]) {
     expect(text, text).toContain(line);
   }
+  // The page's own record: the alert it showed, once, by its title (never its message).
+  expect(text, text).toMatch(/\nErrors this page showed \(oldest first\):\n {2}- \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ Nothing was signed\n$/);
 
   // What the page and the card know of the person: none of it is in the report.
   const read = await askBridge({ id: 1, command: { type: 'read-card', args: { reader: null } } });

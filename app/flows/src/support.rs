@@ -2,7 +2,8 @@
 //! computer, as text the person copies from the diagnostics screen and sends.
 //!
 //! The page writes its own part: its version, origin, language and kiosk mode, the browser, and
-//! whether eHealth answers per environment (why not in the words the screen shows). The
+//! whether eHealth answers per environment (why not in the words the screen shows), and the
+//! errors this tab showed (their titles and eHealth's codes, not their messages). The
 //! extension writes the rest (`ehcert_shared::page::Action::SupportReport`): its version, the
 //! card bridge's, the readers, the card's applet and key type, and the operations that failed
 //! and their codes, with the bridge's own lines, never the card holder. Nothing here takes a value
@@ -36,6 +37,9 @@ pub struct Report {
     /// Whether eHealth's certificate service answers, per environment: the organisation types
     /// it lists, why not, or `None` while the page is still asking.
     pub services: Vec<(String, Option<Result<usize, Missing>>)>,
+    /// The errors this tab showed, oldest first: when, the alert's title in English and
+    /// eHealth's codes, never the message.
+    pub shown_errors: Vec<String>,
 }
 
 impl Report {
@@ -75,6 +79,14 @@ impl Report {
                 None => format!("  - {environment}: still asking\n"),
             });
         }
+        if self.shown_errors.is_empty() {
+            text.push_str("Errors this page showed: none\n");
+        } else {
+            text.push_str("Errors this page showed (oldest first):\n");
+            for line in &self.shown_errors {
+                text.push_str(&format!("  - {line}\n"));
+            }
+        }
         text
     }
 }
@@ -101,6 +113,11 @@ mod tests {
                 ("production".into(), Some(Err("network".into()))),
                 ("local".into(), None),
             ],
+            shown_errors: vec![
+                "2026-12-07T14:03:12Z Problem with your eID card or reader".into(),
+                "2026-12-07T14:04:01Z Problem with eHealth’s services ACTIVE_CERTIFICATE_EXISTS"
+                    .into(),
+            ],
         }
     }
 
@@ -117,7 +134,10 @@ mod tests {
              eHealth certificate service:\n  \
              - acceptance: answers (12 organisation types)\n  \
              - production: no answer: network\n  \
-             - local: still asking\n"
+             - local: still asking\n\
+             Errors this page showed (oldest first):\n  \
+             - 2026-12-07T14:03:12Z Problem with your eID card or reader\n  \
+             - 2026-12-07T14:04:01Z Problem with eHealth’s services ACTIVE_CERTIFICATE_EXISTS\n"
         );
     }
 
@@ -125,8 +145,13 @@ mod tests {
     fn what_is_missing_is_said_with_its_reason() {
         let mut report = report();
         report.extension = Err("the ehcert browser extension was not found.".into());
+        report.shown_errors.clear();
         let text = report.text();
-        let expected = "Extension: not available: the ehcert browser extension was not found.\n";
-        assert!(text.contains(expected), "{expected:?} missing from\n{text}");
+        for expected in [
+            "Extension: not available: the ehcert browser extension was not found.\n",
+            "Errors this page showed: none\n",
+        ] {
+            assert!(text.contains(expected), "{expected:?} missing from\n{text}");
+        }
     }
 }

@@ -67,6 +67,7 @@ pub fn SupportReport(
                         })
                         .collect()
                 }),
+                shown_errors: crate::error::shown_errors(),
             };
             report.set(made.text());
             busy.set(false);
