@@ -63,7 +63,7 @@ fn app_tools(tasks: &mut Tasks) -> Result {
         if !answers("trunk", &["--version"])
             .is_some_and(|version| version.starts_with("trunk 0.21."))
         {
-            cargo_install(tasks, "trunk", TRUNK_VERSION, &[], 13)?;
+            cargo_install(tasks, "trunk", TRUNK_VERSION, &[], 5)?;
         }
         Ok(())
     })
@@ -107,7 +107,7 @@ fn locked_version(lock: &str, name: &str) -> Option<String> {
 fn deny_tool(tasks: &mut Tasks) -> Result {
     tasks.step("cargo-deny", |tasks| {
         if answers("cargo-deny", &["--version"]) != Some(format!("cargo-deny {DENY_VERSION}")) {
-            cargo_install(tasks, "cargo-deny", DENY_VERSION, &[], 6)?;
+            cargo_install(tasks, "cargo-deny", DENY_VERSION, &[], 2)?;
         }
         Ok(())
     })
