@@ -471,6 +471,9 @@ pub(crate) fn unit(tasks: &mut Tasks, args: &[String]) -> Result {
     })?;
     tasks.step("extension unit tests", |tasks| {
         run(tasks.command("node").current_dir(tasks.path("extension")).args(["--test", "tests/"]))
+    })?;
+    tasks.step("the app's build scripts' unit tests", |tasks| {
+        run(tasks.command("node").current_dir(tasks.path("app")).args(["--test", "tests/"]))
     })
 }
 
