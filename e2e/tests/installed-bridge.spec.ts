@@ -1,13 +1,16 @@
 // The card bridge as a care provider on Linux gets it: the Debian package the test command built
-// (packaging/linux/build-deb.sh, target/packages/linux/) installed with dpkg, registered
-// system-wide, and no registration of the build tree's bridge anywhere. The new-certificate flow
+// (packaging/linux/build-deb.sh), published into the signed apt repository
+// (packaging/linux/apt-repo.sh, target/packages/apt/repo) and installed from it by apt-get, as a
+// machine given the repository's line and keyring would; registered system-wide, and no
+// registration of the build tree's bridge anywhere. The new-certificate flow
 // runs against the installed bridge; removing the package takes every registration with it.
 //
 // Runs as its own project (`installed-bridge`), after every other: while the package is
 // installed, every browser on the machine finds the bridge, which the "bridge not installed"
 // tests must not. Needs root.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { ROOT, expect, test } from './fixtures';
@@ -15,7 +18,7 @@ import { keytool } from './oracles';
 import { PASSWORD, firefoxTest, newCertificateInFirefox } from './pages/firefox';
 import { NewCertificateFlow } from './pages/new-certificate';
 
-const PACKAGES = process.env.EHCERT_LINUX_PACKAGES ?? path.join(ROOT, 'target', 'packages', 'linux');
+const REPO = process.env.EHCERT_APT_REPO ?? path.join(ROOT, 'target', 'packages', 'apt', 'repo');
 const BRIDGE = '/usr/bin/ehcert-card-bridge';
 const MANIFESTS = [
   '/etc/chromium/native-messaging-hosts/be.ehcert.card_bridge.json',
@@ -51,11 +54,34 @@ test.describe.configure({ mode: 'serial' });
 // The browser profile gets no registration of its own: only the system's can answer.
 test.use({ bridgeInstalled: false });
 
+/** apt-get with the repository as its only source, in a configuration of its own: the machine's
+ *  sources are neither read nor changed. */
+function aptGet(...args: string[]) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ehcert-apt-'));
+  try {
+    for (const sub of ['lists/partial', 'cache/archives/partial', 'parts']) mkdirSync(path.join(dir, sub), { recursive: true });
+    const keyring = path.join(REPO, 'ehcert-archive-keyring.gpg');
+    writeFileSync(path.join(dir, 'sources.list'), `deb [signed-by=${keyring}] file:${REPO} stable main\n`);
+    const options = [
+      `Dir::Etc::SourceList=${path.join(dir, 'sources.list')}`,
+      `Dir::Etc::SourceParts=${path.join(dir, 'parts')}`,
+      `Dir::State::Lists=${path.join(dir, 'lists')}`,
+      `Dir::Cache=${path.join(dir, 'cache')}`,
+      'APT::Sandbox::User=root',
+    ].flatMap((option) => ['-o', option]);
+    for (const command of [['update'], args]) {
+      const result = spawnSync('apt-get', [...options, ...command], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      expect(result.status, `apt-get ${command.join(' ')}: ${result.stdout}${result.stderr}`).toBe(0);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 test.beforeAll(() => {
   test.skip(process.getuid?.() !== 0, 'installing a Debian package needs root');
-  const deb = readdirSync(PACKAGES).find((name) => /^ehcert-card-bridge_.*\.deb$/.test(name));
-  expect(deb, `no package in ${PACKAGES}: the test command builds it`).toBeTruthy();
-  dpkg('--install', path.join(PACKAGES, deb!));
+  expect(existsSync(path.join(REPO, 'dists', 'stable', 'InRelease')), `no apt repository in ${REPO}: the test command builds it`).toBe(true);
+  aptGet('install', '--yes', 'ehcert-card-bridge');
 });
 
 test.afterAll(() => {
@@ -63,7 +89,7 @@ test.afterAll(() => {
   spawnSync('dpkg', ['--purge', 'ehcert-card-bridge']);
 });
 
-test('the package registers the bridge with Chromium, Chrome, Edge and Firefox for every user, and the extension with Chrome, Chromium and Edge', () => {
+test('installed from the repository, the package registers the bridge with Chromium, Chrome, Edge and Firefox for every user, and the extension with Chrome, Chromium and Edge', () => {
   expect(dpkg('--status', 'ehcert-card-bridge')).toContain('Status: install ok installed');
   expect(readFileSync('/var/lib/dpkg/info/ehcert-card-bridge.list', 'utf8')).toContain(BRIDGE);
   for (const file of MANIFESTS) {

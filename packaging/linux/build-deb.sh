@@ -30,48 +30,21 @@ source "$HERE/deb-common.sh"
 # shellcheck source=packaging/external-extensions.sh
 source "$HERE/../external-extensions.sh"
 require_store_ids
+# shellcheck source=packaging/linux/bridge-files.sh
+source "$HERE/bridge-files.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stage=$work/root
 
-install -D -m 0755 "$bridge" "$stage/usr/bin/$package"
-strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage/usr/bin/$package"
-
-# The host manifests, from the bridge itself (one format, one place: card-bridge/src/install.rs).
-# Chromium, Chrome and Edge read the same manifest (allowed_origins); Firefox its own
-# (allowed_extensions). The Chromium-family one lives under /usr/share and is linked from each
-# browser's folder in /etc: links are not configuration files, so removal takes them too.
-shared=/usr/share/$package/native-messaging-hosts
-install -d "$stage$shared" "$stage/usr/lib/mozilla/native-messaging-hosts"
-"$stage/usr/bin/$package" manifest --browser chromium --path "/usr/bin/$package" >"$stage$shared/chromium.json"
-"$stage/usr/bin/$package" manifest --browser firefox --path "/usr/bin/$package" \
-  >"$stage/usr/lib/mozilla/native-messaging-hosts/$host.json"
-for folder in /etc/chromium/native-messaging-hosts /etc/opt/chrome/native-messaging-hosts /etc/opt/edge/native-messaging-hosts; do
-  install -d "$stage$folder"
-  ln -s "$shared/chromium.json" "$stage$folder/$host.json"
-done
-
-# The extension itself, from the Chrome Web Store for Chrome and Chromium and from Edge Add-ons
-# for Edge (packaging/external-extensions.sh).
-for folder in /usr/share/google-chrome/extensions /usr/share/chromium/extensions; do
-  install -d "$stage$folder"
-  external_extension_json "$CHROME_STORE_UPDATE_URL" >"$stage$folder/$EHCERT_CHROME_STORE_ID.json"
-  chmod 0644 "$stage$folder/$EHCERT_CHROME_STORE_ID.json"
-done
-install -d "$stage/usr/share/microsoft-edge/extensions"
-external_extension_json "$EDGE_STORE_UPDATE_URL" >"$stage/usr/share/microsoft-edge/extensions/$EHCERT_EDGE_STORE_ID.json"
-chmod 0644 "$stage/usr/share/microsoft-edge/extensions/$EHCERT_EDGE_STORE_ID.json"
+stage_bridge_files
 
 doc=$stage/usr/share/doc/$package
 install -D -m 0644 "$HERE/copyright" "$doc/copyright"
 changelog_date=$(date -u -R -d "@$SOURCE_DATE_EPOCH")
 sed -e "s|@VERSION@|$version|; s|@DATE@|$changelog_date|" "$HERE/changelog" | gzip -9n >"$doc/changelog.gz"
 install -D -m 0644 "$HERE/lintian-overrides" "$stage/usr/share/lintian/overrides/$package"
-install -d "$stage/usr/share/man/man1"
-gzip -9n <"$HERE/$package.1" >"$stage/usr/share/man/man1/$package.1.gz"
-chmod 0644 "$doc/changelog.gz" "$stage/usr/share/man/man1/$package.1.gz" "$stage$shared/chromium.json" \
-  "$stage/usr/lib/mozilla/native-messaging-hosts/$host.json"
+chmod 0644 "$doc/changelog.gz"
 
 # The libraries the bridge links against, as dpkg-shlibdeps finds them (libc, libpcsclite).
 shlibs=$(shlibs_of_program)

@@ -838,61 +838,173 @@ fn release_settings(tasks: &mut Tasks) -> Result {
     Ok(())
 }
 
-/// The card bridge's .deb and the acceptance probe's (release builds), checked by lintian; the
-/// probe's package is unpacked and its program run.
+/// The card bridge's .deb and .rpm and the acceptance probe's .deb (release builds), checked by
+/// lintian; the probe's package is unpacked and its program run. Then the apt and dnf
+/// repositories they are published in, signed, read back by apt, rpm, rpmlint and dnf.
 fn deb(tasks: &mut Tasks) -> Result {
     crates(tasks)?;
-    tasks.step("the card bridge and the probe for Linux (release build, .deb, lintian)", |tasks| {
-        run(tasks.command("cargo").args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "card-bridge",
-            "-p",
-            "ehcert-probe",
-        ]))?;
-        let out = tasks.path("target/packages/linux");
-        let _ = std::fs::remove_dir_all(&out);
-        for (script, program) in
-            [("build-deb.sh", "card-bridge"), ("build-probe-deb.sh", "ehcert-probe")]
-        {
+    tasks.step(
+        "the card bridge and the probe for Linux (release build, .deb and .rpm, lintian)",
+        |tasks| {
+            run(tasks.command("cargo").args([
+                "build",
+                "--release",
+                "--locked",
+                "-p",
+                "card-bridge",
+                "-p",
+                "ehcert-probe",
+            ]))?;
+            let out = tasks.path("target/packages/linux");
+            let _ = std::fs::remove_dir_all(&out);
+            for (script, program) in
+                [("build-deb.sh", "card-bridge"), ("build-probe-deb.sh", "ehcert-probe")]
+            {
+                run(tasks
+                    .command("bash")
+                    .arg(format!("packaging/linux/{script}"))
+                    .arg(tasks.path(&format!("target/release/{program}")))
+                    .arg(&out))?;
+            }
+            let debs: Vec<PathBuf> = std::fs::read_dir(&out)
+                .map_err(|err| Failure(err.to_string()))?
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "deb"))
+                .collect();
+            if debs.len() != 2 {
+                return fail(format!("packaging/linux made {} .deb files, not 2", debs.len()));
+            }
             run(tasks
                 .command("bash")
-                .arg(format!("packaging/linux/{script}"))
-                .arg(tasks.path(&format!("target/release/{program}")))
+                .arg("packaging/linux/build-rpm.sh")
+                .arg(tasks.path("target/release/card-bridge"))
                 .arg(&out))?;
-        }
-        let debs: Vec<PathBuf> = std::fs::read_dir(&out)
-            .map_err(|err| Failure(err.to_string()))?
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "deb"))
-            .collect();
-        if debs.len() != 2 {
-            return fail(format!("packaging/linux made {} .deb files, not 2", debs.len()));
-        }
-        run(Command::new("lintian").args(["--fail-on", "error,warning"]).args(&debs))?;
-        // The probe as installed: it runs, and it needs the bridge's package.
-        let probe = debs
-            .iter()
-            .find(|deb| {
-                deb.file_name()
-                    .is_some_and(|name| name.to_string_lossy().starts_with("ehcert-probe_"))
-            })
-            .ok_or_else(|| Failure("no ehcert-probe package".into()))?;
-        let depends = output(Command::new("dpkg-deb").args(["-f"]).arg(probe).arg("Depends"))?;
-        if !depends.contains("ehcert-card-bridge") {
-            return fail(format!("the probe's package does not depend on the bridge's: {depends}"));
-        }
-        let unpacked = out.join("probe-unpacked");
-        run(Command::new("dpkg-deb").arg("-x").arg(probe).arg(&unpacked))?;
-        let usage = output(Command::new(unpacked.join("usr/bin/ehcert-probe")).arg("--help"))?;
-        if !usage.starts_with("usage: ehcert-probe") {
-            return fail(format!("the packaged probe answered --help with {usage:?}"));
-        }
-        std::fs::remove_dir_all(&unpacked).map_err(|err| Failure(err.to_string()))
-    })
+            run(Command::new("lintian").args(["--fail-on", "error,warning"]).args(&debs))?;
+            // The probe as installed: it runs, and it needs the bridge's package.
+            let probe = debs
+                .iter()
+                .find(|deb| {
+                    deb.file_name()
+                        .is_some_and(|name| name.to_string_lossy().starts_with("ehcert-probe_"))
+                })
+                .ok_or_else(|| Failure("no ehcert-probe package".into()))?;
+            let depends = output(Command::new("dpkg-deb").args(["-f"]).arg(probe).arg("Depends"))?;
+            if !depends.contains("ehcert-card-bridge") {
+                return fail(format!(
+                    "the probe's package does not depend on the bridge's: {depends}"
+                ));
+            }
+            let unpacked = out.join("probe-unpacked");
+            run(Command::new("dpkg-deb").arg("-x").arg(probe).arg(&unpacked))?;
+            let usage = output(Command::new(unpacked.join("usr/bin/ehcert-probe")).arg("--help"))?;
+            if !usage.starts_with("usage: ehcert-probe") {
+                return fail(format!("the packaged probe answered --help with {usage:?}"));
+            }
+            std::fs::remove_dir_all(&unpacked).map_err(|err| Failure(err.to_string()))
+        },
+    )?;
+    tasks.step(
+        "the apt and dnf repositories (reprepro, createrepo_c, signed), read back",
+        |tasks| {
+            let linux = tasks.path("target/packages/linux");
+            let built = |ext: &str| -> Result<Vec<PathBuf>> {
+                let mut found: Vec<PathBuf> = std::fs::read_dir(&linux)
+                    .map_err(|err| Failure(err.to_string()))?
+                    .flatten()
+                    .map(|entry| entry.path())
+                    .filter(|path| path.extension().is_some_and(|found| found == ext))
+                    .collect();
+                found.sort();
+                Ok(found)
+            };
+            let (debs, rpms) = (built("deb")?, built("rpm")?);
+            // A release signs with the archive's key from its own GnuPG home; tests with a
+            // throw-away one made here, in a home of this run's (short: gpg-agent's socket is in it).
+            // RSA: RHEL 8's rpm reads no EdDSA signature.
+            let (gnupg, key) = if is_release() {
+                let key = std::env::var("EHCERT_ARCHIVE_SIGNING_KEY").map_err(|_| {
+                    Failure(
+                        "a release needs EHCERT_ARCHIVE_SIGNING_KEY (packaging/README.md)".into(),
+                    )
+                })?;
+                (None, key)
+            } else {
+                let home = PathBuf::from(
+                    output(Command::new("mktemp").args(["-d", "-t", "ehcert-gpg.XXXXXX"]))?.trim(),
+                );
+                run(Command::new("gpg")
+                    .env("GNUPGHOME", &home)
+                    .args(["--batch", "--quiet", "--passphrase", "", "--quick-gen-key"])
+                    .args([
+                        "ehcert test archive <archive@ehcert.invalid>",
+                        "rsa3072",
+                        "sign",
+                        "never",
+                    ]))?;
+                let listed = output(Command::new("gpg").env("GNUPGHOME", &home).args([
+                    "--batch",
+                    "--with-colons",
+                    "--list-secret-keys",
+                ]))?;
+                let key = listed
+                    .lines()
+                    .find_map(|line| {
+                        line.strip_prefix("fpr:::::::::")?.strip_suffix(':').map(str::to_owned)
+                    })
+                    .ok_or_else(|| Failure("gpg made no key".into()))?;
+                (Some(home), key)
+            };
+            let apt = tasks.path("target/packages/apt");
+            let rpm = tasks.path("target/packages/rpm");
+            for old in [&apt, &rpm] {
+                let _ = std::fs::remove_dir_all(old);
+            }
+            let mut publish_apt = tasks.command("bash");
+            publish_apt
+                .env("EHCERT_APT_STATE", apt.join("state"))
+                .arg("packaging/linux/apt-repo.sh")
+                .arg(&key)
+                .arg(apt.join("repo"))
+                .args(&debs);
+            // The address the repository file names: the published one in a release, else here.
+            let rpm_base = if is_release() {
+                std::env::var("EHCERT_RPM_BASE_URL").map_err(|_| {
+                    Failure("a release needs EHCERT_RPM_BASE_URL (packaging/README.md)".into())
+                })?
+            } else {
+                format!("file://{}/", rpm.join("repo").display())
+            };
+            let mut publish_rpm = tasks.command("bash");
+            publish_rpm
+                .env("EHCERT_RPM_BASE_URL", &rpm_base)
+                .arg("packaging/linux/dnf-repo.sh")
+                .arg(&key)
+                .arg(rpm.join("repo"))
+                .args(&rpms);
+            if let Some(home) = &gnupg {
+                publish_apt.env("GNUPGHOME", home);
+                publish_rpm.env("GNUPGHOME", home);
+            }
+            let published = run(&mut publish_apt).and_then(|()| run(&mut publish_rpm));
+            if let Some(home) = &gnupg {
+                let _ =
+                    Command::new("gpgconf").env("GNUPGHOME", home).args(["--kill", "all"]).status();
+                let _ = std::fs::remove_dir_all(home);
+            }
+            published?;
+            run(tasks
+                .command("node")
+                .env("EHCERT_APT_REPO", apt.join("repo"))
+                .env("EHCERT_RPM_REPO", rpm.join("repo"))
+                .env("EHCERT_RPM_BASE_URL", &rpm_base)
+                .args([
+                    "--test",
+                    "packaging/linux/apt-repo.test.mjs",
+                    "packaging/linux/rpm.test.mjs",
+                ]))
+        },
+    )
 }
 
 // --- end-to-end -------------------------------------------------------------------------------

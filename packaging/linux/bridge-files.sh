@@ -1,0 +1,38 @@
+# Shared by build-deb.sh and build-rpm.sh (sourced): the card bridge's files, the same in both
+# packages. The caller sets `bridge`, `stage`, `package` and `host`, and has sourced
+# packaging/external-extensions.sh with the store ids required.
+
+# The bridge, its registrations and its man page, staged under `$stage`.
+stage_bridge_files() {
+  install -D -m 0755 "$bridge" "$stage/usr/bin/$package"
+  strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage/usr/bin/$package"
+
+  # The host manifests, from the bridge itself (one format, one place: card-bridge/src/install.rs).
+  # Chromium, Chrome and Edge read the same manifest (allowed_origins); Firefox its own
+  # (allowed_extensions). The Chromium-family one lives under /usr/share and is linked from each
+  # browser's folder in /etc: links are not configuration files, so removal takes them too.
+  shared=/usr/share/$package/native-messaging-hosts
+  install -d "$stage$shared" "$stage/usr/lib/mozilla/native-messaging-hosts"
+  "$stage/usr/bin/$package" manifest --browser chromium --path "/usr/bin/$package" >"$stage$shared/chromium.json"
+  "$stage/usr/bin/$package" manifest --browser firefox --path "/usr/bin/$package" \
+    >"$stage/usr/lib/mozilla/native-messaging-hosts/$host.json"
+  for folder in /etc/chromium/native-messaging-hosts /etc/opt/chrome/native-messaging-hosts /etc/opt/edge/native-messaging-hosts; do
+    install -d "$stage$folder"
+    ln -s "$shared/chromium.json" "$stage$folder/$host.json"
+  done
+
+  # The extension itself, from the Chrome Web Store for Chrome and Chromium and from Edge Add-ons
+  # for Edge (packaging/external-extensions.sh).
+  for folder in /usr/share/google-chrome/extensions /usr/share/chromium/extensions; do
+    install -d "$stage$folder"
+    external_extension_json "$CHROME_STORE_UPDATE_URL" >"$stage$folder/$EHCERT_CHROME_STORE_ID.json"
+    chmod 0644 "$stage$folder/$EHCERT_CHROME_STORE_ID.json"
+  done
+  install -d "$stage/usr/share/microsoft-edge/extensions"
+  external_extension_json "$EDGE_STORE_UPDATE_URL" >"$stage/usr/share/microsoft-edge/extensions/$EHCERT_EDGE_STORE_ID.json"
+  chmod 0644 "$stage/usr/share/microsoft-edge/extensions/$EHCERT_EDGE_STORE_ID.json"
+  install -d "$stage/usr/share/man/man1"
+  gzip -9n <"$HERE/$package.1" >"$stage/usr/share/man/man1/$package.1.gz"
+  chmod 0644 "$stage/usr/share/man/man1/$package.1.gz" "$stage$shared/chromium.json" \
+    "$stage/usr/lib/mozilla/native-messaging-hosts/$host.json"
+}
