@@ -113,15 +113,21 @@ test.describe('without the card software installed', () => {
       '--dist', DIST_DIR, '--listen', '127.0.0.1:0',
       '--install', 'bridge-windows=/downloads/ehcert-card-bridge-0.1.0-x64-user.msi',
       '--install', 'bridge-linux=/downloads/ehcert-card-bridge_0.1.0_amd64.deb',
+      '--install', 'bridge-linux-rpm=/downloads/ehcert-card-bridge-0.1.0-1.x86_64.rpm',
       '--install', 'extension-chrome=https://chromewebstore.google.com/detail/ehcert/ihbedndnijflbnlknbfafabcflgcfela',
     ]);
     try {
       await page.goto(server.url);
       await expect(page.locator('[data-component="bridge"]')).toHaveAttribute('data-state', 'bad');
-      // Chromium on Linux: the Debian package, not the Windows one; the extension is there.
-      const link = page.locator('a[data-install="bridge"]');
-      await expect(link).toHaveText('Download the card software for this computer');
-      await expect(link).toHaveAttribute('href', '/downloads/ehcert-card-bridge_0.1.0_amd64.deb');
+      // Chromium on Linux: not the Windows package; Chromium does not say which Linux, so both the
+      // Debian and the RPM package, each named by its family. The extension is there.
+      const links = page.locator('a[data-install="bridge"]');
+      await expect(links).toHaveText([
+        'Download the card software for Debian or Ubuntu (.deb)',
+        'Download the card software for Fedora or Red Hat (.rpm)',
+      ]);
+      await expect(links.first()).toHaveAttribute('href', '/downloads/ehcert-card-bridge_0.1.0_amd64.deb');
+      await expect(links.last()).toHaveAttribute('href', '/downloads/ehcert-card-bridge-0.1.0-1.x86_64.rpm');
       await expect(page.locator('a[data-install="extension"]')).toHaveCount(0);
     } finally {
       server.process.kill('SIGTERM');

@@ -18,19 +18,22 @@ pub enum Download {
     BridgeWindows,
     /// The card bridge's package for macOS.
     BridgeMacos,
-    /// The card bridge's Debian package.
+    /// The card bridge's Debian package (Debian, Ubuntu and their kin).
     BridgeLinux,
+    /// The card bridge's RPM package (Fedora, Red Hat and their kin, openSUSE).
+    BridgeLinuxRpm,
 }
 
 impl Download {
     /// Every download, in the order a configuration lists them.
-    pub const ALL: [Download; 6] = [
+    pub const ALL: [Download; 7] = [
         Download::ExtensionChrome,
         Download::ExtensionEdge,
         Download::ExtensionFirefox,
         Download::BridgeWindows,
         Download::BridgeMacos,
         Download::BridgeLinux,
+        Download::BridgeLinuxRpm,
     ];
 
     /// Its name in the server's `install` setting and in the page's `<meta>`.
@@ -42,6 +45,7 @@ impl Download {
             Download::BridgeWindows => "bridge-windows",
             Download::BridgeMacos => "bridge-macos",
             Download::BridgeLinux => "bridge-linux",
+            Download::BridgeLinuxRpm => "bridge-linux-rpm",
         }
     }
 
@@ -67,19 +71,27 @@ impl Download {
         }
     }
 
-    /// The card bridge's package for the system of `user_agent`; `None` where there is none
-    /// (phones and tablets: no card bridge, and no extensions that talk to native programs).
-    pub fn bridge_for(user_agent: &str) -> Option<Download> {
-        if ["Android", "iPhone", "iPad", "CrOS"].iter().any(|mobile| user_agent.contains(mobile)) {
-            None
+    /// The card bridge's packages for the system of `user_agent`, the likelier first; empty
+    /// where there is none (phones and tablets: no card bridge, and no extensions that talk to
+    /// native programs). On Linux the browser seldom says which distribution it runs on
+    /// (Chrome and Chromium never; Fedora's and Ubuntu's Firefox do): where it does, its
+    /// family's package alone, otherwise both, the Debian one first.
+    pub fn bridges_for(user_agent: &str) -> Vec<Download> {
+        let names = |names: &[&str]| names.iter().any(|name| user_agent.contains(name));
+        if names(&["Android", "iPhone", "iPad", "CrOS"]) {
+            vec![]
         } else if user_agent.contains("Windows") {
-            Some(Download::BridgeWindows)
-        } else if user_agent.contains("Macintosh") || user_agent.contains("Mac OS X") {
-            Some(Download::BridgeMacos)
-        } else if user_agent.contains("Linux") || user_agent.contains("X11") {
-            Some(Download::BridgeLinux)
+            vec![Download::BridgeWindows]
+        } else if names(&["Macintosh", "Mac OS X"]) {
+            vec![Download::BridgeMacos]
+        } else if !names(&["Linux", "X11"]) {
+            vec![]
+        } else if names(&["Fedora", "Red Hat", "CentOS", "SUSE"]) {
+            vec![Download::BridgeLinuxRpm]
+        } else if names(&["Ubuntu", "Debian", "Mint"]) {
+            vec![Download::BridgeLinux]
         } else {
-            None
+            vec![Download::BridgeLinux, Download::BridgeLinuxRpm]
         }
     }
 
@@ -105,22 +117,27 @@ mod tests {
     const CHROMIUM_LINUX: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36";
     const FIREFOX_LINUX: &str =
         "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+    const FIREFOX_FEDORA: &str =
+        "Mozilla/5.0 (X11; Fedora; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0";
+    const FIREFOX_UBUNTU: &str =
+        "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0";
     const CHROME_ANDROID: &str = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Mobile Safari/537.36";
     const SAFARI_IPAD: &str = "Mozilla/5.0 (iPad; CPU OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
 
     #[test]
     fn each_browser_gets_its_own_store_and_each_system_its_package() {
-        let pick = |agent| (Download::extension_for(agent), Download::bridge_for(agent));
-        assert_eq!(
-            pick(CHROME_WINDOWS),
-            (Download::ExtensionChrome, Some(Download::BridgeWindows))
-        );
-        assert_eq!(pick(EDGE_WINDOWS), (Download::ExtensionEdge, Some(Download::BridgeWindows)));
-        assert_eq!(pick(FIREFOX_MAC), (Download::ExtensionFirefox, Some(Download::BridgeMacos)));
-        assert_eq!(pick(CHROMIUM_LINUX), (Download::ExtensionChrome, Some(Download::BridgeLinux)));
-        assert_eq!(pick(FIREFOX_LINUX), (Download::ExtensionFirefox, Some(Download::BridgeLinux)));
-        assert_eq!(Download::bridge_for(CHROME_ANDROID), None, "no card bridge on a phone");
-        assert_eq!(Download::bridge_for(SAFARI_IPAD), None);
+        use Download::*;
+        let pick = |agent| (Download::extension_for(agent), Download::bridges_for(agent));
+        assert_eq!(pick(CHROME_WINDOWS), (ExtensionChrome, vec![BridgeWindows]));
+        assert_eq!(pick(EDGE_WINDOWS), (ExtensionEdge, vec![BridgeWindows]));
+        assert_eq!(pick(FIREFOX_MAC), (ExtensionFirefox, vec![BridgeMacos]));
+        // Linux: the distribution where the browser names it, both packages where it does not.
+        assert_eq!(pick(CHROMIUM_LINUX), (ExtensionChrome, vec![BridgeLinux, BridgeLinuxRpm]));
+        assert_eq!(pick(FIREFOX_LINUX), (ExtensionFirefox, vec![BridgeLinux, BridgeLinuxRpm]));
+        assert_eq!(pick(FIREFOX_FEDORA), (ExtensionFirefox, vec![BridgeLinuxRpm]));
+        assert_eq!(pick(FIREFOX_UBUNTU), (ExtensionFirefox, vec![BridgeLinux]));
+        assert_eq!(Download::bridges_for(CHROME_ANDROID), vec![], "no card bridge on a phone");
+        assert_eq!(Download::bridges_for(SAFARI_IPAD), vec![]);
     }
 
     #[test]

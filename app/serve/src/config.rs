@@ -220,7 +220,8 @@ in a later source replaces the earlier one; in the environment a list is comma-s
   install [NAME=ADDRESS]       where people get the extension and the card bridge, linked
                                from the home page for their browser and system: NAME
                                extension-chrome|extension-edge|extension-firefox|
-                               bridge-windows|bridge-macos|bridge-linux; ADDRESS https://…
+                               bridge-windows|bridge-macos|bridge-linux (.deb)|
+                               bridge-linux-rpm; ADDRESS https://…
                                or a path on this server              (no links when absent)
   operator TEXT                who runs this site, shown on the home page
                                (AZ Voorbeeld, ICT department)       (not shown when absent)

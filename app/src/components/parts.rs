@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use ehcert_shared::{
     compat::{Release, PROTOCOLS},
+    install::Download,
     page::Status,
 };
 use leptos::prelude::*;
@@ -53,7 +54,7 @@ pub fn Components(
                 Err(_) => true,
                 // Below the site's minimum: the update is noticed as the installation is.
                 Ok(status) => matches!(
-                    judged(&status.bridge.bridge_version, "ehcert-minimum-bridge", None),
+                    judged(&status.bridge.bridge_version, "ehcert-minimum-bridge", vec![]),
                     Health::Outdated(..)
                 ),
             };
@@ -97,16 +98,16 @@ enum Health {
     Version(String),
     Present,
     NotChecked,
-    Missing(String, Option<Install>),
+    Missing(String, Vec<Install>),
     /// Older than the operator's minimum for this site: its version, the minimum, and where to
     /// get a newer one.
-    Outdated(String, Release, Option<Install>),
+    Outdated(String, Release, Vec<Install>),
 }
 
 /// `version`, or [`Health::Outdated`] when the server states a newer minimum in `meta`
 /// (`ehcert-serve`'s `minimum_bridge` and `minimum_extension`). A version that cannot be read
 /// is not judged.
-fn judged(version: &str, meta: &str, install: Option<Install>) -> Health {
+fn judged(version: &str, meta: &str, install: Vec<Install>) -> Health {
     let minimum = offer::stated(meta).and_then(|text| Release::parse(&text));
     match (minimum, Release::parse(version)) {
         (Some(minimum), Some(found)) if found < minimum => {
@@ -124,25 +125,41 @@ struct Install {
 
 impl Install {
     /// The extension for this browser, when the server gives its address.
-    fn extension() -> Option<Self> {
-        install::extension_address().map(|address| Self { address, words: |t| t.install_extension })
+    fn extension() -> Vec<Self> {
+        let address = install::extension_address();
+        address
+            .map(|address| Self { address, words: |t| t.install_extension })
+            .into_iter()
+            .collect()
     }
 
-    /// The card bridge for this system, when the server gives its address.
-    fn bridge() -> Option<Self> {
-        install::bridge_address().map(|address| Self { address, words: |t| t.install_bridge })
+    /// The card bridge's packages for this system whose addresses the server gives: where the
+    /// page cannot tell which Linux it runs on, both, each named by its family.
+    fn bridge() -> Vec<Self> {
+        let found = install::bridge_addresses();
+        let both = found.len() > 1;
+        found
+            .into_iter()
+            .map(|(download, address)| {
+                let words: fn(&Strings) -> &'static str = match download {
+                    Download::BridgeLinux if both => |t| t.install_bridge_deb,
+                    Download::BridgeLinuxRpm if both => |t| t.install_bridge_rpm,
+                    _ => |t| t.install_bridge,
+                };
+                Self { address, words }
+            })
+            .collect()
     }
 }
 
-/// The link to get a component, after its state.
-fn install_link(
-    install: Option<Install>,
-    label: &'static str,
-    lang: RwSignal<Lang>,
-) -> impl IntoView {
-    install.map(|Install { address, words }| {
-        view! { " " <a class="install" href=address data-install=label>{move || words(strings(lang.get()))}</a> }
-    })
+/// The links to get a component, after its state.
+fn install_link(install: Vec<Install>, label: &'static str, lang: RwSignal<Lang>) -> impl IntoView {
+    install
+        .into_iter()
+        .map(|Install { address, words }| {
+            view! { " " <a class="install" href=address data-install=label>{move || words(strings(lang.get()))}</a> }
+        })
+        .collect_view()
 }
 
 #[component]

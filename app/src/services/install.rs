@@ -9,9 +9,13 @@ pub fn extension_address() -> Option<String> {
     stated(Download::extension_for(&user_agent()))
 }
 
-/// The card bridge's package for this system; `None` also on phones and tablets.
-pub fn bridge_address() -> Option<String> {
-    stated(Download::bridge_for(&user_agent())?)
+/// The card bridge's packages for this system whose addresses the server gives, each with its
+/// kind; none on phones and tablets.
+pub fn bridge_addresses() -> Vec<(Download, String)> {
+    Download::bridges_for(&user_agent())
+        .into_iter()
+        .filter_map(|download| Some((download, stated(download)?)))
+        .collect()
 }
 
 fn user_agent() -> String {
