@@ -1,6 +1,17 @@
-# Shared by build-deb.sh and build-rpm.sh (sourced): the card bridge's files, the same in both
-# packages. The caller sets `bridge`, `stage`, `package` and `host`, and has sourced
-# packaging/external-extensions.sh with the store ids required.
+# shellcheck shell=bash
+# Shared by build-deb.sh and build-rpm.sh (sourced): the card bridge's package name, version and
+# files, the same in both packages. The caller sets `HERE` and `ROOT`, then `bridge` (the program)
+# and `stage` before calling `stage_bridge_files`. Every time stamp is the last commit's
+# (SOURCE_DATE_EPOCH), so both packages are reproducible.
+
+package=ehcert-card-bridge
+host=be.ehcert.card_bridge
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}
+umask 022
+# shellcheck source=packaging/external-extensions.sh
+source "$HERE/../external-extensions.sh"
+require_store_ids
 
 # The bridge, its registrations and its man page, staged under `$stage`.
 stage_bridge_files() {

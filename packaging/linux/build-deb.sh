@@ -19,19 +19,11 @@ ROOT=$(cd "$HERE/../.." && pwd)
 [[ $# -eq 2 ]] || { sed -n '2,14p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 bridge=$1 out=$2
 
-package=ehcert-card-bridge
-host=be.ehcert.card_bridge
-version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
-architecture=$(dpkg --print-architecture)
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}
-umask 022
-# shellcheck source=packaging/linux/deb-common.sh
-source "$HERE/deb-common.sh"
-# shellcheck source=packaging/external-extensions.sh
-source "$HERE/../external-extensions.sh"
-require_store_ids
 # shellcheck source=packaging/linux/bridge-files.sh
 source "$HERE/bridge-files.sh"
+architecture=$(dpkg --print-architecture)
+# shellcheck source=packaging/linux/deb-common.sh
+source "$HERE/deb-common.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

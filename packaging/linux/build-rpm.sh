@@ -19,22 +19,14 @@ ROOT=$(cd "$HERE/../.." && pwd)
 [[ $# -eq 2 ]] || { sed -n '2,13p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 bridge=$1 out=$2
 
-package=ehcert-card-bridge
-host=be.ehcert.card_bridge
-version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
+# shellcheck source=packaging/linux/bridge-files.sh
+source "$HERE/bridge-files.sh"
 license=$(sed -n 's/^license = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
 case $(dpkg --print-architecture) in
   amd64) arch=x86_64 ;;
   arm64) arch=aarch64 ;;
   *) echo "build-rpm.sh: no RPM architecture for $(dpkg --print-architecture)" >&2; exit 1 ;;
 esac
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}
-umask 022
-# shellcheck source=packaging/external-extensions.sh
-source "$HERE/../external-extensions.sh"
-require_store_ids
-# shellcheck source=packaging/linux/bridge-files.sh
-source "$HERE/bridge-files.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
