@@ -6,9 +6,27 @@
 
 package=ehcert-card-bridge
 host=be.ehcert.card_bridge
+# shellcheck disable=SC2034
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}
 umask 022
+# What the package is, for both package managers (each lays the lines out its own way).
+# shellcheck disable=SC2034 # set here, read by the scripts that source this one
+summary="Belgian eID card bridge for the ehcert web page"
+# shellcheck disable=SC2034
+description=$(cat <<'TEXT'
+ehcert gets, renews and manages Belgian care providers' eHealth certificates
+from a web page. This program lets the ehcert browser extension use the
+Belgian eID card through the PC/SC service (pcscd): it reads the card and
+signs, with the PIN typed in the extension's own window or on the reader's
+PIN pad.
+
+It is registered with Chromium, Google Chrome, Microsoft Edge and Firefox
+for every user of the computer; the browsers start it when the extension
+asks for the card. Chrome, Chromium and Edge are also told to install the
+ehcert extension from their stores (each asks the person first).
+TEXT
+)
 # shellcheck source=packaging/external-extensions.sh
 source "$HERE/../external-extensions.sh"
 require_store_ids

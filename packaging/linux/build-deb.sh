@@ -52,16 +52,7 @@ Installed-Size: $installed_size
 Depends: $shlibs, pcscd
 Section: utils
 Priority: optional
-Description: Belgian eID card bridge for the ehcert web page
- ehcert gets, renews and manages Belgian care providers' eHealth certificates
- from a web page. This program lets the ehcert browser extension use the
- Belgian eID card through the PC/SC service (pcscd): it reads the card and
- signs, with the PIN typed in the extension's own window or on the reader's
- PIN pad.
- .
- It is registered with Chromium, Google Chrome, Microsoft Edge and Firefox
- for every user of the computer; the browsers start it when the extension
- asks for the card. Chrome, Chromium and Edge are also told to install the
- ehcert extension from their stores (each asks the person first).
+Description: $summary
+$(sed -e 's/^$/./' -e 's/^/ /' <<<"$description")
 CONTROL
 pack_deb

@@ -51,7 +51,7 @@ cat >"$work/$package.spec" <<SPEC
 Name: $package
 Version: $version
 Release: 1
-Summary: Belgian eID card bridge for the ehcert web page
+Summary: $summary
 License: $license
 Group: Applications/System
 URL: https://ehcert.be
@@ -59,16 +59,7 @@ Packager: ehcert maintainers <maintainers@ehcert.be>
 Requires: pcsc-lite
 
 %description
-ehcert gets, renews and manages Belgian care providers' eHealth certificates
-from a web page. This program lets the ehcert browser extension use the
-Belgian eID card through the PC/SC service (pcscd): it reads the card and
-signs, with the PIN typed in the extension's own window or on the reader's
-PIN pad.
-
-It is registered with Chromium, Google Chrome, Microsoft Edge and Firefox
-for every user of the computer; the browsers start it when the extension
-asks for the card. Chrome, Chromium and Edge are also told to install the
-ehcert extension from their stores (each asks the person first).
+$description
 
 %install
 cp -a "$stage/." "%{buildroot}/"
