@@ -497,11 +497,11 @@ mod tests {
             Browser::Edge.system_folder_on(Os::Mac).unwrap(),
             Path::new("/Library/Microsoft/Edge/NativeMessagingHosts")
         );
-        // packaging/linux/build-deb.sh installs into these.
-        let deb = include_str!("../../packaging/linux/build-deb.sh");
+        // The Linux packages (.deb and .rpm) install into these: packaging/linux/bridge-files.sh.
+        let packages = include_str!("../../packaging/linux/bridge-files.sh");
         for folder in Browser::ALL.iter().filter_map(|browser| browser.system_folder_on(Os::Linux))
         {
-            assert!(deb.contains(&*folder.to_string_lossy()), "{folder:?}");
+            assert!(packages.contains(&*folder.to_string_lossy()), "{folder:?}");
         }
         assert_eq!(Browser::Firefox.system_folder_on(Os::Windows), None);
     }
