@@ -1077,6 +1077,8 @@ pub(crate) fn e2e(tasks: &mut Tasks, args: &[String]) -> Result {
     build_native(tasks)?;
     build_app(tasks)?;
     if installs_bridge {
+        // The packages as the test command builds them: with the test store ids.
+        release_settings(tasks)?;
         deb(tasks)?;
     }
     free_pcscd()?;

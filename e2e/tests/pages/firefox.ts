@@ -138,9 +138,10 @@ export async function newCertificateInFirefox(
     fill(byLabel(${JSON.stringify(words.passwordAgain)}), ${JSON.stringify(PASSWORD)});
     return true;`));
   await press(firefox, page, words.createKey);
-  // The pending keystore is downloaded before anything is sent for the key.
+  // The pending keystore is downloaded before anything is sent for the key, as the request file
+  // (Firefox has no save picker): a name of its own, so the final keystore keeps eHealth's.
   const [pending] = await finishedDownloads(downloads, 1);
-  expect(pending).toMatch(/^SSIN=85073003328 \d{8}-\d{6}\.acc-p12$/);
+  expect(pending).toMatch(/^SSIN=85073003328 \d{8}-\d{6} request\.acc-p12$/);
   expect((await certra.requests()).map((request: any) => request.operation)).toEqual(['GenerateContract']);
 
   await press(firefox, page, words.sign);
@@ -150,8 +151,10 @@ export async function newCertificateInFirefox(
   ).toContain('Your eHealth certificate is ready');
   expect((await certra.requests()).map((request: any) => request.operation)).toContain('GenerateCertificate');
 
-  // The final keystore, as medical software reads it (the same name: Firefox adds "(1)").
-  const final = path.join(downloads, (await finishedDownloads(downloads, 2)).find((name) => name !== pending)!);
+  // The final keystore, as medical software reads it, under eHealth's name (not "… (1)").
+  const finalName = (await finishedDownloads(downloads, 2)).find((name) => name !== pending)!;
+  expect(finalName).toBe(pending.replace(' request.acc-p12', '.acc-p12'));
+  const final = path.join(downloads, finalName);
   expect(keytool(final, PASSWORD)).toContain('Your keystore contains 2 entries');
   openssl(final, PASSWORD, '-noout');
   return final;
