@@ -142,3 +142,11 @@ test('a release build names the other extension by the id it is published under'
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('both extensions carry the release number of the page and the card bridge (CHANGELOG.md)', () => {
+  const cargo = readFileSync(path.join(HERE, '..', '..', 'Cargo.toml'), 'utf8');
+  const version = /\[workspace\.package\][^[]*?version = "([^"]+)"/.exec(cargo)?.[1];
+  assert.ok(version, 'Cargo.toml names the workspace version');
+  assert.equal(base.version, version);
+  assert.equal(kioskBase.version, version);
+});

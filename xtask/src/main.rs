@@ -4,6 +4,7 @@
 //! runs once), prints how long it took, and `test` ends with a table of the steps and their
 //! times. `--help` is written from [`STEPS`].
 
+mod previous;
 mod run;
 mod steps;
 

@@ -6,6 +6,7 @@ use std::{
     process::{Child, Command},
 };
 
+use crate::previous;
 use crate::run::{answers, fail, flags, log, number, output, run, Failure, Tasks};
 
 type Result<T = ()> = std::result::Result<T, Failure>;
@@ -678,12 +679,7 @@ pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
                 release.args(["--origin", origin]);
             }
             run(release.arg("--out").arg(&out))?;
-            let xpis: Vec<PathBuf> = std::fs::read_dir(&out)
-                .map_err(|err| Failure(err.to_string()))?
-                .flatten()
-                .map(|entry| entry.path())
-                .filter(|path| path.extension().is_some_and(|ext| ext == "xpi"))
-                .collect();
+            let xpis = files_with_extension(&out, "xpi")?;
             if xpis.is_empty() {
                 return fail("extension/release.mjs made no xpi");
             }
@@ -866,12 +862,7 @@ fn deb(tasks: &mut Tasks) -> Result {
                     .arg(tasks.path(&format!("target/release/{program}")))
                     .arg(&out))?;
             }
-            let debs: Vec<PathBuf> = std::fs::read_dir(&out)
-                .map_err(|err| Failure(err.to_string()))?
-                .flatten()
-                .map(|entry| entry.path())
-                .filter(|path| path.extension().is_some_and(|ext| ext == "deb"))
-                .collect();
+            let debs = files_with_extension(&out, "deb")?;
             if debs.len() != 2 {
                 return fail(format!("packaging/linux made {} .deb files, not 2", debs.len()));
             }
@@ -904,21 +895,14 @@ fn deb(tasks: &mut Tasks) -> Result {
             std::fs::remove_dir_all(&unpacked).map_err(|err| Failure(err.to_string()))
         },
     )?;
+    let previous = previous::build(tasks)?;
     tasks.step(
         "the apt and dnf repositories (reprepro, createrepo_c, signed), read back",
         |tasks| {
             let linux = tasks.path("target/packages/linux");
-            let built = |ext: &str| -> Result<Vec<PathBuf>> {
-                let mut found: Vec<PathBuf> = std::fs::read_dir(&linux)
-                    .map_err(|err| Failure(err.to_string()))?
-                    .flatten()
-                    .map(|entry| entry.path())
-                    .filter(|path| path.extension().is_some_and(|found| found == ext))
-                    .collect();
-                found.sort();
-                Ok(found)
-            };
-            let (debs, rpms) = (built("deb")?, built("rpm")?);
+            let (debs, rpms) =
+                (files_with_extension(&linux, "deb")?, files_with_extension(&linux, "rpm")?);
+            let previous_debs = files_with_extension(&previous.dir.join("linux"), "deb")?;
             // A release signs with the archive's key from its own GnuPG home; tests with a
             // throw-away one made here, in a home of this run's (short: gpg-agent's socket is in it).
             // RSA: RHEL 8's rpm reads no EdDSA signature.
@@ -986,7 +970,20 @@ fn deb(tasks: &mut Tasks) -> Result {
                 publish_apt.env("GNUPGHOME", home);
                 publish_rpm.env("GNUPGHOME", home);
             }
-            let published = run(&mut publish_apt).and_then(|()| run(&mut publish_rpm));
+            // The repository as it was when the previous release was published, for the upgrade.
+            let mut publish_previous_apt = tasks.command("bash");
+            publish_previous_apt
+                .env("EHCERT_APT_STATE", apt.join("previous-state"))
+                .arg("packaging/linux/apt-repo.sh")
+                .arg(&key)
+                .arg(apt.join("previous"))
+                .args(&previous_debs);
+            if let Some(home) = &gnupg {
+                publish_previous_apt.env("GNUPGHOME", home);
+            }
+            let published = run(&mut publish_apt)
+                .and_then(|()| run(&mut publish_rpm))
+                .and_then(|()| run(&mut publish_previous_apt));
             if let Some(home) = &gnupg {
                 let _ =
                     Command::new("gpgconf").env("GNUPGHOME", home).args(["--kill", "all"]).status();
@@ -998,13 +995,29 @@ fn deb(tasks: &mut Tasks) -> Result {
                 .env("EHCERT_APT_REPO", apt.join("repo"))
                 .env("EHCERT_RPM_REPO", rpm.join("repo"))
                 .env("EHCERT_RPM_BASE_URL", &rpm_base)
+                .env("EHCERT_APT_PREVIOUS_REPO", apt.join("previous"))
+                .env("EHCERT_PREVIOUS_LINUX", previous.dir.join("linux"))
+                .env("EHCERT_LINUX_OUT", &linux)
                 .args([
                     "--test",
                     "packaging/linux/apt-repo.test.mjs",
                     "packaging/linux/rpm.test.mjs",
+                    "packaging/linux/upgrade.test.mjs",
                 ]))
         },
     )
+}
+
+/// The files in `dir` whose names end in `.ext`, sorted.
+fn files_with_extension(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|err| Failure(format!("{}: {err}", dir.display())))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|found| found == ext))
+        .collect();
+    found.sort();
+    Ok(found)
 }
 
 // --- end-to-end -------------------------------------------------------------------------------
