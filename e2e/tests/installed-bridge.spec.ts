@@ -9,10 +9,11 @@
 // installed, every browser on the machine finds the bridge, which the "bridge not installed"
 // tests must not. Needs root.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { aptWith } from '../../packaging/linux/apt-scratch.mjs';
 import { ROOT, expect, test } from './fixtures';
 import { keytool } from './oracles';
 import { PASSWORD, firefoxTest, newCertificateInFirefox } from './pages/firefox';
@@ -59,18 +60,9 @@ test.use({ bridgeInstalled: false });
 function aptGet(...args: string[]) {
   const dir = mkdtempSync(path.join(tmpdir(), 'ehcert-apt-'));
   try {
-    for (const sub of ['lists/partial', 'cache/archives/partial', 'parts']) mkdirSync(path.join(dir, sub), { recursive: true });
-    const keyring = path.join(REPO, 'ehcert-archive-keyring.gpg');
-    writeFileSync(path.join(dir, 'sources.list'), `deb [signed-by=${keyring}] file:${REPO} stable main\n`);
-    const options = [
-      `Dir::Etc::SourceList=${path.join(dir, 'sources.list')}`,
-      `Dir::Etc::SourceParts=${path.join(dir, 'parts')}`,
-      `Dir::State::Lists=${path.join(dir, 'lists')}`,
-      `Dir::Cache=${path.join(dir, 'cache')}`,
-      'APT::Sandbox::User=root',
-    ].flatMap((option) => ['-o', option]);
+    const apt = aptWith(dir, 'installed-bridge', REPO, path.join(REPO, 'ehcert-archive-keyring.gpg'));
     for (const command of [['update'], args]) {
-      const result = spawnSync('apt-get', [...options, ...command], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      const result = apt('apt-get', ...command);
       expect(result.status, `apt-get ${command.join(' ')}: ${result.stdout}${result.stderr}`).toBe(0);
     }
   } finally {

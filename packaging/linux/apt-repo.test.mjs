@@ -9,12 +9,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+
+import { aptWith as aptIn } from './apt-scratch.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const REPO = path.resolve(process.env.EHCERT_APT_REPO ?? path.join(ROOT, 'target/packages/apt/repo'));
@@ -24,25 +26,10 @@ const PACKAGES = ['ehcert-card-bridge', 'ehcert-probe'];
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'ehcert-apt-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
+const aptWith = (name, repo, keyring) => aptIn(scratch, name, repo, keyring);
 
 function sh(command, args, options = {}) {
   return spawnSync(command, args, { encoding: 'utf8', ...options });
-}
-
-/** apt-get or apt-cache with a configuration of its own that reads only `repo` with `keyring`. */
-function aptWith(name, repo, keyring) {
-  const dir = mkdtempSync(path.join(scratch, `${name}-`));
-  for (const sub of ['lists/partial', 'cache/archives/partial', 'parts']) mkdirSync(path.join(dir, sub), { recursive: true });
-  writeFileSync(path.join(dir, 'sources.list'), `deb [signed-by=${keyring}] file:${repo} stable main\n`);
-  const options = [
-    `Dir::Etc::SourceList=${path.join(dir, 'sources.list')}`,
-    `Dir::Etc::SourceParts=${path.join(dir, 'parts')}`,
-    `Dir::State::Lists=${path.join(dir, 'lists')}`,
-    `Dir::Cache=${path.join(dir, 'cache')}`,
-    // file: sources are read by this user, not by apt's sandbox user.
-    'APT::Sandbox::User=root',
-  ].flatMap((option) => ['-o', option]);
-  return (tool, ...args) => sh(tool, [...options, ...args]);
 }
 
 /** apt knows no version of the bridge to install (an unknown package has no policy at all). */

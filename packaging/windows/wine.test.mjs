@@ -246,3 +246,86 @@ for (const [scope, file, root] of /** @type {const} */ ([
     assert.equal(existsSync(path.dirname(bridge)), false, 'and its folder');
   });
 }
+
+// Upgrades from the previous release (CHANGELOG.md), built from its commit by the test command
+// (EHCERT_WINDOWS_PREVIOUS: its build.sh's output). Each MSI of a scope shares its UpgradeCode
+// across releases (card-bridge.wxs), so Windows Installer finds the older product
+// (FindRelatedProducts) and removes it (RemoveExistingProducts, after the new files are in):
+// one product installed, the new files only; and a downgrade stops at the launch condition
+// MajorUpgrade writes. What Wine cannot show: its quiet install logs no launch condition's text,
+// so the message Windows shows the person is checked in the MSI's LaunchCondition table instead.
+const PREVIOUS = process.env.EHCERT_WINDOWS_PREVIOUS;
+/** Windows Installer's ERROR_INSTALL_FAILURE, as a Linux parent reads msiexec's exit status
+ *  under Wine: its low byte (1603 = 0x643). */
+const INSTALL_FAILURE = 1603 & 0xff;
+const UNINSTALL = 'HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
+
+/** A table of an MSI as msiinfo exports it: rows of tab-separated columns, headers dropped. */
+function msiTable(/** @type {string} */ msi, /** @type {string} */ table) {
+  return execFileSync('msiinfo', ['export', msi, table], { encoding: 'utf8' }).split(/\r?\n/).slice(3).filter(Boolean).map((row) => row.split('\t'));
+}
+
+function property(/** @type {string} */ msi, /** @type {string} */ name) {
+  return msiTable(msi, 'Property').find(([key]) => key === name)?.[1];
+}
+
+/** The products Windows Installer lists as installed (the Uninstall keys of the Control Panel). */
+function installedProducts() {
+  const { stdout } = wine(['reg', 'query', UNINSTALL]);
+  return stdout.split(/\r?\n/).map((line) => /\\(\{[0-9A-F-]+\})$/i.exec(line.trim())?.[1]).filter(Boolean);
+}
+
+for (const [scope, suffix] of /** @type {const} */ ([
+  ['per user', '-x64-user.msi'],
+  ['per machine', '-x64.msi'],
+])) {
+  test(`the MSI ${scope} installs over the previous release's: one product, the new bridge and manifests; the previous one then refused`, async () => {
+    assert.ok(PREVIOUS, 'EHCERT_WINDOWS_PREVIOUS: the previous release\'s Windows build (the test command makes it)');
+    const previousMsi = readdirSync(PREVIOUS).map((name) => path.join(PREVIOUS, name)).find((file) => file.endsWith(suffix) && !file.includes(`-${version}-`));
+    assert.ok(previousMsi, `the previous release's ${suffix} in ${PREVIOUS}`);
+    const msi = path.join(OUT, `ehcert-card-bridge-${version}${suffix}`);
+    const previousVersion = property(previousMsi, 'ProductVersion');
+    assert.notEqual(previousVersion, version);
+    assert.equal(property(previousMsi, 'UpgradeCode'), property(msi, 'UpgradeCode'), 'one UpgradeCode per scope across releases');
+    const [previousProduct, product] = [property(previousMsi, 'ProductCode'), property(msi, 'ProductCode')];
+    assert.ok(previousProduct && product && previousProduct !== product, 'a product code per release');
+    const others = installedProducts();
+    assert.ok(!others.includes(product) && !others.includes(previousProduct), 'neither release is installed before the test');
+
+    const first = wine(['msiexec', '/i', previousMsi, '/qn']);
+    assert.equal(first.status, 0, first.stderr);
+    const manifestKey = `${scope === 'per user' ? 'HKCU' : 'HKLM'}\\Software\\Mozilla\\NativeMessagingHosts\\${HOST}`;
+    const folder = path.dirname(unixPath(/** @type {string} */ (registryDefault(manifestKey))));
+    const bridge = path.join(folder, 'card-bridge.exe');
+    assert.equal(wine([bridge, '--version']).stdout.trim(), `card-bridge ${previousVersion}`);
+
+    const upgrade = wine(['msiexec', '/i', msi, '/qn']);
+    assert.equal(upgrade.status, 0, upgrade.stderr);
+    const products = installedProducts().filter((code) => !others.includes(code));
+    assert.deepEqual(products, [product], 'one product installed: this release');
+    assert.equal(registryValue(`${UNINSTALL}\\${product}`, 'DisplayVersion'), version);
+    assert.equal(wine([bridge, '--version']).stdout.trim(), `card-bridge ${version}`);
+    const frames = await session(bridge, ['chrome-extension://ihbedndnijflbnlknbfafabcflgcfela/'], []);
+    assert.equal(frames[0]?.args?.bridge_version, version);
+    // The files are this release's only (the folder holds what the MSI's File table names).
+    const files = msiTable(msi, 'File').map((row) => row[2].split('|').pop());
+    assert.deepEqual(readdirSync(folder).sort(), files.sort());
+    for (const vendor of ['Google\\Chrome', 'Microsoft\\Edge', 'Mozilla']) {
+      const manifest = registryDefault(`${scope === 'per user' ? 'HKCU' : 'HKLM'}\\Software\\${vendor}\\NativeMessagingHosts\\${HOST}`);
+      assert.ok(manifest && path.dirname(unixPath(manifest)) === folder, `${vendor}'s manifest is in the installed folder`);
+    }
+
+    // Going back: refused before anything changes, with the message MajorUpgrade put in the MSI.
+    const condition = msiTable(msi, 'LaunchCondition').find(([expression]) => expression === 'NOT WIX_DOWNGRADE_DETECTED');
+    assert.equal(condition?.[1], 'A newer ehcert card bridge is already installed.');
+    const back = wine(['msiexec', '/i', previousMsi, '/qn']);
+    assert.equal(back.status, INSTALL_FAILURE, `msiexec installed ${previousVersion} over ${version}: ${back.stdout}${back.stderr}`);
+    assert.deepEqual(installedProducts().filter((code) => !others.includes(code)), [product]);
+    assert.equal(wine([bridge, '--version']).stdout.trim(), `card-bridge ${version}`);
+
+    const removed = wine(['msiexec', '/x', msi, '/qn']);
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.deepEqual(installedProducts().filter((code) => !others.includes(code)), []);
+    assert.equal(existsSync(folder), false, 'nothing left in the install folder');
+  });
+}

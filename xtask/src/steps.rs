@@ -659,9 +659,12 @@ pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
             let out = tasks.path("target/packages/windows");
             let _ = std::fs::remove_dir_all(&out);
             run(tasks.command("bash").arg("packaging/windows/build.sh").arg(&out))?;
+            // deb() built the previous release's packages (cached): here its MSIs go first.
+            let previous = previous::build(tasks)?;
             run(tasks
                 .command("node")
                 .env("EHCERT_WINDOWS_OUT", &out)
+                .env("EHCERT_WINDOWS_PREVIOUS", previous.dir.join("windows"))
                 .args(["--test", "packaging/windows/wine.test.mjs"]))
         },
     )?;
