@@ -1,4 +1,18 @@
 import { defineConfig } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+// The previous release (CHANGELOG.md: the newest section that names its commit), whose card
+// bridge and extension `./tasks e2e` builds from that commit into target/previous-release/.
+const previousVersion = /^## (\S+) — .*\n\nCommit: [0-9a-f]{40}$/m.exec(readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8'))?.[1];
+const PREVIOUS = process.env.EHCERT_PREVIOUS_RELEASE ?? path.join(ROOT, 'target', 'previous-release', previousVersion ?? 'none');
+// What two releases must do together (ARCHITECTURE.md, "Releases that live together"): the parts
+// say their versions to each other and the page, the card check and a new certificate go through,
+// and the support report names both releases. Each card generation once across the two projects.
+const CROSS_RELEASE = ['bridge-hello.spec.ts', 'pin-window.spec.ts', 'new-certificate.spec.ts', 'support-report.spec.ts'];
+const crossRelease = (applet: string, other: string) =>
+  new RegExp(`the page shows the versions|the browser check lists|applet ${applet}.*a signature through the PIN window shows who asks|applet ${other}.*from the eID to the final keystore|the support report says`);
 
 // Every test drives Debian's Chromium with the unpacked extension and the real card bridge, so
 // the browser is launched by the fixtures (a persistent context), not by a `projects` entry.
@@ -31,9 +45,25 @@ export default defineConfig({
     // Debian's firefox-esr over WebDriver BiDi, with the extension's Firefox build and the card
     // bridge over native messaging (tests/bidi.ts).
     { name: 'firefox', testMatch: 'firefox.spec.ts' },
+    // Today's page and extension with the previous release's card bridge: what a person has
+    // whose bridge was installed months ago.
+    {
+      name: 'previous-bridge',
+      use: { bridgeProgram: path.join(PREVIOUS, 'card-bridge') },
+      testMatch: CROSS_RELEASE,
+      grep: crossRelease('1\\.7', '1\\.8'),
+    },
+    // Today's page and bridge with the previous release's extension: the stores take hours to
+    // days to bring the new one.
+    {
+      name: 'previous-extension',
+      use: { extensionDir: path.join(PREVIOUS, 'extension') },
+      testMatch: CROSS_RELEASE,
+      grep: crossRelease('1\\.8', '1\\.7'),
+    },
     // A kiosk with its managed browser policy installed machine-wide (extension/kiosk-policies):
     // after the others, so that no other test runs under it.
-    { name: 'kiosk-policy', testMatch: 'kiosk-policy.spec.ts', dependencies: ['ehcert-serve', 'nginx', 'firefox'] },
+    { name: 'kiosk-policy', testMatch: 'kiosk-policy.spec.ts', dependencies: ['ehcert-serve', 'nginx', 'firefox', 'previous-bridge', 'previous-extension'] },
     // The card bridge's Debian package (packaging/linux), installed machine-wide: last, so that no
     // other test runs while every browser on the machine finds it.
     { name: 'installed-bridge', testMatch: 'installed-bridge.spec.ts', dependencies: ['kiosk-policy'] },

@@ -5,26 +5,21 @@ import path from 'node:path';
 
 import { BIN_DIR, DIST_DIR, EXTENSION_DIR, ROOT, expect, installNativeHost, startServer, test } from './fixtures';
 
-const bridgeVersion = async () => {
-  const manifest = await readFile(path.join(ROOT, 'Cargo.toml'), 'utf8');
-  return /\[workspace\.package\][^[]*?version = "([^"]+)"/.exec(manifest)![1];
-};
-
 test('the extension loads with the fixed id from its manifest key', async ({ extensionId }) => {
   const expected = (await readFile(path.join(EXTENSION_DIR, 'extension-id.txt'), 'utf8')).trim();
   expect(extensionId).toBe(expected);
 });
 
-test('the page shows the versions of the extension and of the card software', async ({ page, appServer }) => {
+test('the page shows the versions of the extension and of the card software', async ({ page, appServer, versions }) => {
   await page.goto(appServer.url);
   const extension = page.locator('[data-component="extension"]');
   const bridge = page.locator('[data-component="bridge"]');
-  await expect(extension).toHaveText('Connected, version 0.1.0');
-  await expect(bridge).toHaveText(`Connected, version ${await bridgeVersion()}`);
+  await expect(extension).toHaveText(`Connected, version ${versions.extension}`);
+  await expect(bridge).toHaveText(`Connected, version ${versions.bridge}`);
   await expect(bridge).toHaveAttribute('data-state', 'ok');
 });
 
-test('the home page notices the extension arriving while it is open, without a reload', async ({ context, page, appServer, extensionId }) => {
+test('the home page notices the extension arriving while it is open, without a reload', async ({ context, page, appServer, extensionId, versions }) => {
   // The person turns the extension on in the browser's own extensions page, with ehcert's home
   // page already open: the browser does not put the content script into it by itself.
   const settings = await context.newPage();
@@ -39,22 +34,21 @@ test('the home page notices the extension arriving while it is open, without a r
   await page.evaluate(() => ((window as unknown as { stillThisPage: boolean }).stillThisPage = true));
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-checked', 'true');
-  await expect(extension).toHaveText('Connected, version 0.1.0', { timeout: 15_000 });
+  await expect(extension).toHaveText(`Connected, version ${versions.extension}`, { timeout: 15_000 });
   await expect(page.locator('[data-component="bridge"]')).toHaveAttribute('data-state', 'ok');
   expect(await page.evaluate(() => (window as unknown as { stillThisPage?: boolean }).stillThisPage), 'the same page, not reloaded').toBe(true);
 });
 
-test('the browser check lists this page, the extension and the card software with their versions and protocols', async ({ page, appServer }) => {
-  const version = await bridgeVersion();
+test('the browser check lists this page, the extension and the card software with their versions and protocols', async ({ page, appServer, versions }) => {
   const protocols = JSON.parse(await readFile(path.join(ROOT, 'shared/tests/golden/constants/protocol.json'), 'utf8')).protocols as number[];
   await page.goto(`${appServer.url}/#diagnostics`);
-  const versions = page.locator('section[aria-labelledby="versions-title"]');
-  await expect(versions.getByRole('heading')).toHaveText('Versions');
-  await expect(versions.locator('[data-component="page"]')).toHaveText(version);
-  await expect(versions.locator('[data-component="extension"]')).toHaveText('Connected, version 0.1.0');
-  await expect(versions.locator('[data-component="bridge"]')).toHaveText(`Connected, version ${version}`);
+  const shown = page.locator('section[aria-labelledby="versions-title"]');
+  await expect(shown.getByRole('heading')).toHaveText('Versions');
+  await expect(shown.locator('[data-component="page"]')).toHaveText(versions.page);
+  await expect(shown.locator('[data-component="extension"]')).toHaveText(`Connected, version ${versions.extension}`);
+  await expect(shown.locator('[data-component="bridge"]')).toHaveText(`Connected, version ${versions.bridge}`);
   // The page's protocols, those the extension's answer names and those of the bridge's hello.
-  const spoken = versions.locator('[data-protocols]');
+  const spoken = shown.locator('[data-protocols]');
   await expect(spoken).toHaveCount(3);
   for (const part of await spoken.all()) await expect(part).toHaveAttribute('data-protocols', protocols.join(', '));
   await expect(spoken.last()).toHaveText(` · protocol ${protocols.join(', ')}`);
@@ -62,8 +56,7 @@ test('the browser check lists this page, the extension and the card software wit
 
 // The operator states the oldest parts the site works with (ehcert-serve minimum_bridge,
 // minimum_extension): an older bridge is shown as to be updated, with this system's package.
-test('a card bridge older than the site\'s minimum is shown as to be updated, with its package', async ({ page }) => {
-  const version = await bridgeVersion();
+test('a card bridge older than the site\'s minimum is shown as to be updated, with its package', async ({ page, versions }) => {
   const server = await startServer(path.join(BIN_DIR, 'ehcert-serve'), [
     '--dist', DIST_DIR, '--listen', '127.0.0.1:0',
     '--minimum-bridge', '9.0.0', '--minimum-extension', '0.1.0',
@@ -74,7 +67,7 @@ test('a card bridge older than the site\'s minimum is shown as to be updated, wi
     await expect(page.locator('[data-component="extension"]')).toHaveAttribute('data-state', 'ok');
     const bridge = page.locator('[data-component="bridge"]');
     await expect(bridge).toHaveAttribute('data-state', 'outdated');
-    await expect(bridge).toHaveText(`Update needed: version ${version} is here, this site needs version 9.0.0 or newer.`);
+    await expect(bridge).toHaveText(`Update needed: version ${versions.bridge} is here, this site needs version 9.0.0 or newer.`);
     await expect(page.locator('a[data-install="bridge"]')).toHaveAttribute('href', '/downloads/ehcert-card-bridge_9.0.0_amd64.deb');
   } finally {
     server.process.kill('SIGTERM');
@@ -94,7 +87,7 @@ test.describe('without the card software installed', () => {
     await expect(page.locator('a.install')).toHaveCount(0);
   });
 
-  test('the page notices the card software once it is installed, without a reload', async ({ page, appServer, profileDir }) => {
+  test('the page notices the card software once it is installed, without a reload', async ({ page, appServer, profileDir, versions }) => {
     await page.goto(appServer.url);
     const bridge = page.locator('[data-component="bridge"]');
     await expect(bridge).toHaveAttribute('data-state', 'bad');
@@ -103,7 +96,7 @@ test.describe('without the card software installed', () => {
     await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
     await installNativeHost(profileDir);
     await expect(bridge).toHaveAttribute('data-state', 'ok', { timeout: 10_000 });
-    await expect(bridge).toHaveText(`Connected, version ${await bridgeVersion()}`);
+    await expect(bridge).toHaveText(`Connected, version ${versions.bridge}`);
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await expect(page.getByTestId('looking-again')).toHaveCount(0);
   });

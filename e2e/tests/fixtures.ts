@@ -32,6 +32,11 @@ export type CardOptions = { applet: '1.7' | '1.8'; pin: string; givenNames?: str
 type Options = {
   /** Register the card bridge as native host in the profile (false: "bridge not installed"). */
   bridgeInstalled: boolean;
+  /** The card bridge the profile registers: today's, or the previous release's
+   *  (`previousRelease`). */
+  bridgeProgram: string;
+  /** The extension the browser loads unpacked: today's, or the previous release's. */
+  extensionDir: string;
   cardOptions: CardOptions;
   /** Load the kiosk extension (extension/kiosk) beside the extension, as a kiosk's policy forces. */
   kioskExtension: boolean;
@@ -51,8 +56,13 @@ export type InsertedCard = { holder: string; remove: () => Promise<void>; insert
 /** The worker's pcscd, and its reader (`plugReaderIn` does nothing when it is in). */
 export type PcscDaemon = { unplugReader: () => Promise<void>; plugReaderIn: () => Promise<void> };
 
+/** The versions of the parts a test runs: this page's, and those of the extension and the card
+ *  bridge it loads (each read from the part itself). */
+export type Versions = { page: string; extension: string; bridge: string };
+
 type TestFixtures = {
   context: BrowserContext;
+  versions: Versions;
   extensionId: string;
   card: InsertedCard;
   certra: Certra;
@@ -94,6 +104,8 @@ type WorkerFixtures = {
 export const test = base.extend<Options & TestFixtures, WorkerOptions & WorkerFixtures>({
   appVia: ['ehcert-serve', { option: true, scope: 'worker' }],
   bridgeInstalled: [true, { option: true }],
+  bridgeProgram: [path.join(BIN_DIR, 'card-bridge'), { option: true }],
+  extensionDir: [EXTENSION_DIR, { option: true }],
   kioskExtension: [false, { option: true }],
   browserLanguage: ['en', { option: true }],
   cardOptions: [{ applet: '1.7', pin: '1234' }, { option: true }],
@@ -262,9 +274,22 @@ export const test = base.extend<Options & TestFixtures, WorkerOptions & WorkerFi
     await use(await mkdtemp(path.join(tmpdir(), 'ehcert-profile-')));
   },
 
-  context: async ({ bridgeInstalled, bridgeLogFile, browserLanguage, kioskExtension, profileDir: profile }, use, testInfo) => {
-    const extensions = kioskExtension ? `${EXTENSION_DIR},${KIOSK_EXTENSION_DIR}` : EXTENSION_DIR;
-    if (bridgeInstalled) await installNativeHost(profile);
+  versions: async ({ bridgeProgram, extensionDir }, use) => {
+    const cargo = await readFile(path.join(ROOT, 'Cargo.toml'), 'utf8');
+    const bridge = spawnSync(bridgeProgram, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    await use({
+      page: /\[workspace\.package\][^[]*?version = "([^"]+)"/.exec(cargo)![1],
+      extension: JSON.parse(await readFile(path.join(extensionDir, 'manifest.json'), 'utf8')).version,
+      bridge: /^card-bridge (\S+)$/.exec(bridge)![1],
+    });
+  },
+
+  context: async ({ bridgeInstalled, bridgeProgram, bridgeLogFile, browserLanguage, extensionDir, kioskExtension, profileDir: profile }, use, testInfo) => {
+    for (const part of [bridgeProgram, extensionDir]) {
+      if (!existsSync(part)) throw new Error(`no ${part}: ./tasks e2e builds the previous release's parts (CHANGELOG.md)`);
+    }
+    const extensions = kioskExtension ? `${extensionDir},${KIOSK_EXTENSION_DIR}` : extensionDir;
+    if (bridgeInstalled) await installNativeHost(profile, bridgeProgram);
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       // The browser passes its environment to the native host: the bridge's opt-in log shows
@@ -314,11 +339,11 @@ export function forEachCardRun(body: (words: Words) => void) {
   }
 }
 
-/** Registers the card bridge for this browser profile with the bridge's own installer
- *  (`<profile>/NativeMessagingHosts/`, extension/NATIVE-MESSAGING.md §4). */
-export async function installNativeHost(profile: string) {
+/** Registers the card bridge (`bridgeProgram`, today's by default) for this browser profile with
+ *  its own installer (`<profile>/NativeMessagingHosts/`, extension/NATIVE-MESSAGING.md §4). */
+export async function installNativeHost(profile: string, bridgeProgram = path.join(BIN_DIR, 'card-bridge')) {
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(path.join(BIN_DIR, 'card-bridge'), ['install', '--browser', 'chromium', '--user-data-dir', profile]);
+    const child = spawn(bridgeProgram, ['install', '--browser', 'chromium', '--user-data-dir', profile]);
     let text = '';
     child.stdout!.on('data', (chunk) => (text += chunk));
     child.stderr!.on('data', (chunk) => (text += chunk));

@@ -2,10 +2,8 @@
 // person copies for their helpdesk says which versions run, what the computer sees and what
 // failed (the extension's record with the card bridge's own lines), and none of the person's
 // data: not the national register number, the names, the PIN tried, or a certificate.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 
-import { ROOT, askBridge, expect, test } from './fixtures';
+import { askBridge, expect, test } from './fixtures';
 import { CardCheck } from './pages/card-check';
 
 // PINs that no timing or version in the report could spell by chance.
@@ -14,9 +12,7 @@ const WRONG_PIN = '917365';
 
 test.use({ cardOptions: { applet: '1.8', pin: PIN } });
 
-test('the support report says what runs and what failed, names no one, and copies as shown', async ({ page, context, appServer, card }) => {
-  const manifest = await readFile(path.join(ROOT, 'Cargo.toml'), 'utf8');
-  const version = /\[workspace\.package\][^[]*?version = "([^"]+)"/.exec(manifest)![1];
+test('the support report says what runs and what failed, names no one, and copies as shown', async ({ page, context, appServer, card, versions }) => {
   const { check, pinWindow } = await CardCheck.waitingForPin(page, context, appServer.url, card.holder);
   await pinWindow.enterPin(WRONG_PIN);
   await expect(pinWindow.message).toHaveText('Wrong PIN. 2 tries left.');
@@ -29,9 +25,9 @@ test('the support report says what runs and what failed, names no one, and copie
   const text = (await report.textContent()) ?? '';
   const origin = new URL(appServer.url).origin;
   for (const line of [
-    `Page: ${version} (protocols 2) at ${origin}, language en, kiosk: no`,
-    'Extension: 0.1.0 (protocols 2)',
-    `Card bridge: ${version} (protocols 2)`,
+    `Page: ${versions.page} (protocols 2) at ${origin}, language en, kiosk: no`,
+    `Extension: ${versions.extension} (protocols 2)`,
+    `Card bridge: ${versions.bridge} (protocols 2)`,
     ': card present, no PIN pad',
     'Card: applet 1.8, keys ecdsa-p384, in ',
     // Whether eHealth answers, per environment this site offers (the test site: production, where
@@ -39,8 +35,8 @@ test('the support report says what runs and what failed, names no one, and copie
     'eHealth certificate service:\n  - production: ',
     `Browser: ${await page.evaluate(() => navigator.userAgent)}`,
     // The extension's record of the card check, with the bridge's lines of it.
-    ` card-check: user-cancelled (card bridge ${version})`,
-    `hello: bridge ${version} protocol 2 of [2]`,
+    ` card-check: user-cancelled (card bridge ${versions.bridge})`,
+    `hello: bridge ${versions.bridge} protocol 2 of [2]`,
     'key=Authentication content=card-check pin=typed',
     'error WrongPin: the card refused the PIN (2 tries left)',
   ]) {

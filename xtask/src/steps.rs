@@ -22,8 +22,15 @@ const RCODESIGN_VERSION: &str = "0.29.0";
 const SOAK_TESTS: [&str; 2] =
     ["no_key_is_lost_and_none_is_requested_twice", "a_kiosk_loses_no_key_it_downloaded"];
 /// The Playwright projects (e2e/playwright.config.ts).
-const E2E_PROJECTS: [&str; 5] =
-    ["ehcert-serve", "nginx", "firefox", "kiosk-policy", "installed-bridge"];
+const E2E_PROJECTS: [&str; 7] = [
+    "ehcert-serve",
+    "nginx",
+    "firefox",
+    "previous-bridge",
+    "previous-extension",
+    "kiosk-policy",
+    "installed-bridge",
+];
 
 fn no_arguments(args: &[String]) -> Result {
     match args.first() {
@@ -1092,10 +1099,20 @@ pub(crate) fn e2e(tasks: &mut Tasks, args: &[String]) -> Result {
     npm(tasks)?;
     build_native(tasks)?;
     build_app(tasks)?;
-    if installs_bridge {
+    // The previous release's bridge and extension (cached), for the projects previous-bridge
+    // and previous-extension; a spec named alone runs in them too.
+    let previous_parts = selection.projects.is_empty()
+        || selection.projects.iter().any(|project| project.starts_with("previous-"));
+    if installs_bridge || previous_parts {
         // The packages as the test command builds them: with the test store ids.
         release_settings(tasks)?;
+    }
+    if installs_bridge {
         deb(tasks)?;
+    }
+    if previous_parts {
+        let previous = previous::build(tasks)?;
+        std::env::set_var("EHCERT_PREVIOUS_RELEASE", &previous.dir);
     }
     free_pcscd()?;
     tasks.step("end-to-end tests (Playwright: Debian Chromium and firefox-esr, the real extension and card bridge)", |tasks| {
