@@ -15,7 +15,10 @@ shlibs_of_program() {
 # The md5sums, every time stamp the last commit's (reproducible), and the package in `$out`,
 # whose path is printed. `$stage/DEBIAN/control` is written by the caller.
 pack_deb() {
-  (cd "$stage" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$stage/DEBIAN/md5sums"
+  # Every file but the configuration files (/etc), which dpkg checks by their own sums.
+  local folders=()
+  for folder in usr lib; do [[ -d $stage/$folder ]] && folders+=("$folder"); done
+  (cd "$stage" && find "${folders[@]}" -type f -print0 | sort -z | xargs -0 md5sum) >"$stage/DEBIAN/md5sums"
   chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
   find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   mkdir -p "$out"

@@ -134,8 +134,9 @@ fn build_from_commit(tasks: &Tasks, built: &Built) -> Result {
         command
     };
     run(command("cargo").args(["build", "--release", "--locked", "-p", "card-bridge"]))?;
-    // Copied before anything else builds today's bridge into the same place.
     copy(&target.join("release/card-bridge"), &built.bridge())?;
+    // Today's bridge back in target/release (cargo links a fresh build's program there again).
+    run(tasks.command("cargo").args(["build", "--release", "--locked", "-p", "card-bridge"]))?;
     let linux = built.dir.join("linux");
     run(command("bash").arg("packaging/linux/build-deb.sh").arg(built.bridge()).arg(&linux))?;
     run(command("bash").arg("packaging/linux/build-rpm.sh").arg(built.bridge()).arg(&linux))?;

@@ -660,6 +660,7 @@ pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
     release_settings(tasks)?;
     npm(tasks)?;
     deb(tasks)?;
+    server(tasks)?;
     tasks.step(
         "the card bridge for Windows (x86_64-pc-windows-gnu, MSIs), checked under Wine",
         |tasks| {
@@ -697,6 +698,32 @@ pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
                 .command(tasks.path("e2e/node_modules/.bin/addons-linter"))
                 .args(["--warnings-as-errors", "--output", "text"])
                 .args(&xpis))
+        },
+    )
+}
+
+/// The server for hosting operators: its .deb (packaging/server/build-deb.sh) with the app,
+/// checked by lintian, installed on this machine and started as its systemd unit says
+/// (packaging/server/deb.test.mjs).
+fn server(tasks: &mut Tasks) -> Result {
+    build_app(tasks)?;
+    tasks.step(
+        "the server for operators (.deb with the app, lintian), installed and /healthz answered",
+        |tasks| {
+            let out = tasks.path("target/packages/server");
+            let _ = std::fs::remove_dir_all(&out);
+            run(tasks
+                .command("bash")
+                .arg("packaging/server/build-deb.sh")
+                .arg(tasks.path("target/release/ehcert-serve"))
+                .arg(tasks.path("dist"))
+                .arg(&out))?;
+            let debs = files_with_extension(&out, "deb")?;
+            run(Command::new("lintian").args(["--fail-on", "error,warning"]).args(&debs))?;
+            run(tasks
+                .command("node")
+                .env("EHCERT_SERVER_DEB", &debs[0])
+                .args(["--test", "packaging/server/deb.test.mjs"]))
         },
     )
 }
@@ -852,6 +879,8 @@ fn deb(tasks: &mut Tasks) -> Result {
     tasks.step(
         "the card bridge and the probe for Linux (release build, .deb and .rpm, lintian)",
         |tasks| {
+            // The server too (its package is built in `packages`): most of its crates are the
+            // probe's, compiled once for both.
             run(tasks.command("cargo").args([
                 "build",
                 "--release",
@@ -860,6 +889,8 @@ fn deb(tasks: &mut Tasks) -> Result {
                 "card-bridge",
                 "-p",
                 "ehcert-probe",
+                "-p",
+                "ehcert-serve",
             ]))?;
             let out = tasks.path("target/packages/linux");
             let _ = std::fs::remove_dir_all(&out);
