@@ -17,10 +17,15 @@
 # Chrome and Edge install the extension from their stores (EHCERT_CHROME_STORE_ID,
 # EHCERT_EDGE_STORE_ID: packaging/external-extensions.sh).
 #
-# Signing (Authenticode, osslsigncode): with EHCERT_WINDOWS_SIGNING_CERT (a PKCS#12 file holding
-# the code-signing certificate and key) and EHCERT_WINDOWS_SIGNING_PASSWORD, the .exe is signed
-# before it goes into the MSIs and both MSIs after; EHCERT_WINDOWS_TIMESTAMP_URL adds an RFC 3161
-# time stamp, so the signatures outlive the certificate. Without them nothing is signed.
+# Signing (Authenticode, osslsigncode): the .exe before it goes into the MSIs, both MSIs after.
+# The key is either in a PKCS#11 token, as publicly trusted code-signing keys must be since
+# June 2023 (CA/Browser Forum, Baseline Requirements for Code Signing Certificates, §6.2.7.4: a
+# hardware module): EHCERT_WINDOWS_PKCS11_MODULE (the token's PKCS#11 library),
+# EHCERT_WINDOWS_PKCS11_KEY (the key's PKCS#11 URI, RFC 7512), EHCERT_WINDOWS_PKCS11_PIN and
+# EHCERT_WINDOWS_SIGNING_CHAIN (the certificate and its chain, PEM), used through OpenSSL's
+# PKCS#11 engine; or in a PKCS#12 file: EHCERT_WINDOWS_SIGNING_CERT and
+# EHCERT_WINDOWS_SIGNING_PASSWORD. EHCERT_WINDOWS_TIMESTAMP_URL adds an RFC 3161 time stamp, so
+# the signatures outlive the certificate. Without a key nothing is signed.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,11 +56,22 @@ exe="$ROOT/target/windows/$target/release/card-bridge.exe"
 install -m 0644 "$exe" "$out/card-bridge.exe"
 
 sign() {
-  [[ -n ${EHCERT_WINDOWS_SIGNING_CERT:-} ]] || return 0
+  local key=()
+  if [[ -n ${EHCERT_WINDOWS_PKCS11_MODULE:-} ]]; then
+    local engines
+    engines=$(openssl version -e | sed -n 's/^ENGINESDIR: "\(.*\)"$/\1/p')
+    key=(-pkcs11engine "$engines/pkcs11.so" -pkcs11module "$EHCERT_WINDOWS_PKCS11_MODULE"
+      -certs "${EHCERT_WINDOWS_SIGNING_CHAIN:?the signing certificate and its chain, PEM}"
+      -key "${EHCERT_WINDOWS_PKCS11_KEY:?the PKCS#11 URI of the signing key}" -pass "${EHCERT_WINDOWS_PKCS11_PIN:-}")
+  elif [[ -n ${EHCERT_WINDOWS_SIGNING_CERT:-} ]]; then
+    key=(-pkcs12 "$EHCERT_WINDOWS_SIGNING_CERT" -pass "${EHCERT_WINDOWS_SIGNING_PASSWORD:-}")
+  else
+    return 0
+  fi
   local timestamp=()
   [[ -n ${EHCERT_WINDOWS_TIMESTAMP_URL:-} ]] && timestamp=(-ts "$EHCERT_WINDOWS_TIMESTAMP_URL")
-  osslsigncode sign -pkcs12 "$EHCERT_WINDOWS_SIGNING_CERT" -pass "${EHCERT_WINDOWS_SIGNING_PASSWORD:-}" \
-    -h sha256 -n "ehcert card bridge" "${timestamp[@]}" -in "$1" -out "$1.signed" >/dev/null
+  osslsigncode sign "${key[@]}" -h sha256 -n "ehcert card bridge" "${timestamp[@]}" \
+    -in "$1" -out "$1.signed" >/dev/null
   mv "$1.signed" "$1"
 }
 sign "$out/card-bridge.exe"

@@ -176,16 +176,23 @@ test('install writes the browsers\' registry keys with reg.exe, uninstall remove
   assert.equal(registryDefault(`HKCU\\Software\\Mozilla\\NativeMessagingHosts\\${HOST}`), null);
 });
 
-test('the .exe and both MSIs carry an Authenticode signature from the signing certificate', (t) => {
-  // The test command signs with a throw-away certificate of its own (EHCERT_WINDOWS_SIGNING_CA
-  // is its certificate); a release, with the organisation's (packaging/README.md).
+test('the .exe and both MSIs carry an Authenticode signature from the signing certificate, time-stamped', (t) => {
+  // The test command signs with a throw-away key generated in a SoftHSM token, as a release's is
+  // in hardware (EHCERT_WINDOWS_SIGNING_CA is its certificate, which no file holds the key of),
+  // and time-stamps with a local RFC 3161 responder (EHCERT_WINDOWS_TSA_CA, its CA); a release
+  // with the organisation's key and a public time-stamping service (packaging/README.md).
   const ca = process.env.EHCERT_WINDOWS_SIGNING_CA;
   if (!ca) return t.skip('no signing certificate given (EHCERT_WINDOWS_SIGNING_CA)');
+  const tsaCa = process.env.EHCERT_WINDOWS_TSA_CA;
   for (const file of ['card-bridge.exe', `ehcert-card-bridge-${version}-x64-user.msi`, `ehcert-card-bridge-${version}-x64.msi`]) {
-    const result = spawnSync('osslsigncode', ['verify', '-CAfile', ca, '-in', path.join(OUT, file)], { encoding: 'utf8' });
+    const args = ['verify', '-CAfile', ca, ...(tsaCa ? ['-TSA-CAfile', tsaCa] : []), '-in', path.join(OUT, file)];
+    const result = spawnSync('osslsigncode', args, { encoding: 'utf8' });
     assert.equal(result.status, 0, `${file}: ${result.stdout}${result.stderr}`);
     assert.match(result.stdout, /Signature verification: ok/);
     assert.match(result.stdout, /ehcert card bridge/);
+    if (tsaCa) {
+      assert.match(result.stdout, /Timestamp Server Signature verification: ok/, `${file}: a verified RFC 3161 time stamp`);
+    }
   }
 });
 

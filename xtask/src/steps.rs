@@ -666,12 +666,41 @@ pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
         |tasks| {
             let out = tasks.path("target/packages/windows");
             let _ = std::fs::remove_dir_all(&out);
-            run(tasks.command("bash").arg("packaging/windows/build.sh").arg(&out))?;
+            let mut build = tasks.command("bash");
+            build.arg("packaging/windows/build.sh").arg(&out);
+            let mut check = tasks.command("node");
+            check.env("EHCERT_WINDOWS_OUT", &out);
+            // Every signature time-stamped: by a local RFC 3161 responder (packaging/windows/
+            // tsa.mjs) unless this run names a time-stamping service, as a release does.
+            let mut tsa = Children(Vec::new());
+            if std::env::var_os("EHCERT_WINDOWS_TIMESTAMP_URL").is_none() {
+                let dir = tasks.path("target/packages-signing/tsa");
+                let mut child = tasks
+                    .command("node")
+                    .arg("packaging/windows/tsa.mjs")
+                    .arg(&dir)
+                    .stdout(std::process::Stdio::piped())
+                    .spawn()
+                    .map_err(|err| Failure(format!("packaging/windows/tsa.mjs: {err}")))?;
+                let said = child.stdout.take();
+                tsa.0.push(child);
+                let mut line = String::new();
+                if let Some(said) = said {
+                    std::io::BufRead::read_line(&mut std::io::BufReader::new(said), &mut line)
+                        .map_err(|err| Failure(err.to_string()))?;
+                }
+                let url = line
+                    .trim()
+                    .strip_prefix("listening on ")
+                    .ok_or_else(|| Failure(format!("packaging/windows/tsa.mjs said {line:?}")))?;
+                build.env("EHCERT_WINDOWS_TIMESTAMP_URL", url);
+                check.env("EHCERT_WINDOWS_TSA_CA", dir.join("tsa-ca.pem"));
+            }
+            run(&mut build)?;
+            drop(tsa);
             // deb() built the previous release's packages (cached): here its MSIs go first.
             let previous = previous::build(tasks)?;
-            run(tasks
-                .command("node")
-                .env("EHCERT_WINDOWS_OUT", &out)
+            run(check
                 .env("EHCERT_WINDOWS_PREVIOUS", previous.dir.join("windows"))
                 .args(["--test", "packaging/windows/wine.test.mjs"]))
         },
@@ -798,11 +827,23 @@ fn release_settings(tasks: &mut Tasks) -> Result {
             "EHCERT_EDGE_STORE_ID",
             "EHCERT_FIREFOX_EXTENSION_ID",
             "EHCERT_HOSTED_ORIGINS",
-            "EHCERT_WINDOWS_SIGNING_CERT",
         ] {
             if std::env::var(name).map_or(true, |value| value.is_empty()) {
                 return fail(format!("a release needs {name} (packaging/README.md)"));
             }
+        }
+        let given = |name: &str| std::env::var(name).is_ok_and(|value| !value.is_empty());
+        let token = [
+            "EHCERT_WINDOWS_PKCS11_MODULE",
+            "EHCERT_WINDOWS_PKCS11_KEY",
+            "EHCERT_WINDOWS_SIGNING_CHAIN",
+        ];
+        if !token.iter().all(|name| given(name)) && !given("EHCERT_WINDOWS_SIGNING_CERT") {
+            return fail(
+                "a release signs the Windows files: EHCERT_WINDOWS_PKCS11_MODULE, \
+                 EHCERT_WINDOWS_PKCS11_KEY and EHCERT_WINDOWS_SIGNING_CHAIN, or \
+                 EHCERT_WINDOWS_SIGNING_CERT (packaging/README.md)",
+            );
         }
         // The extension the packages install must be one the bridge answers.
         let answered = std::env::var("EHCERT_CHROMIUM_EXTENSION_IDS").unwrap_or_default();
@@ -824,7 +865,9 @@ fn release_settings(tasks: &mut Tasks) -> Result {
             std::env::set_var(name, id);
         }
     }
-    if std::env::var_os("EHCERT_WINDOWS_SIGNING_CERT").is_some() {
+    if std::env::var_os("EHCERT_WINDOWS_SIGNING_CERT").is_some()
+        || std::env::var_os("EHCERT_WINDOWS_PKCS11_MODULE").is_some()
+    {
         return Ok(());
     }
     let signing = tasks.path("target/packages-signing");
@@ -864,10 +907,82 @@ fn release_settings(tasks: &mut Tasks) -> Result {
             "signing.p12",
         ]))?;
     }
-    // Read by packaging/windows/build.sh, which this process starts.
+    // Read by packaging/windows/build.sh, which this process starts. The previous release's
+    // build.sh knows only this file; today's signs with the token below.
     std::env::set_var("EHCERT_WINDOWS_SIGNING_CERT", signing.join("signing.p12"));
     std::env::set_var("EHCERT_WINDOWS_SIGNING_PASSWORD", "test");
-    std::env::set_var("EHCERT_WINDOWS_SIGNING_CA", signing.join("signing.pem"));
+    test_signing_token(&signing.join("softhsm"))
+}
+
+/// SoftHSM's PKCS#11 library, standing in for a code-signing token.
+const SOFTHSM_MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+const TEST_TOKEN_PIN: &str = "1234";
+
+/// A SoftHSM token standing in for the hardware a code-signing key lives in: the key pair is
+/// generated inside it (pkcs11-tool), and its certificate signed by it through OpenSSL's PKCS#11
+/// engine, so the key is never in a file, as with a real token. A certificate other than the
+/// PKCS#12 file's: the Windows files verifying against it shows the token signed them.
+fn test_signing_token(dir: &Path) -> Result {
+    let conf = dir.join("softhsm2.conf");
+    let certificate = dir.join("token.pem");
+    let key = "pkcs11:token=ehcert-test-code-signing;object=code-signing;type=private";
+    std::env::set_var("SOFTHSM2_CONF", &conf);
+    if !certificate.is_file() {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir.join("tokens")).map_err(|err| Failure(err.to_string()))?;
+        let write = |path: PathBuf, text: String| {
+            std::fs::write(path, text).map_err(|err| Failure(err.to_string()))
+        };
+        write(
+            conf.clone(),
+            format!(
+                "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+                dir.join("tokens").display()
+            ),
+        )?;
+        run(Command::new("softhsm2-util")
+            .args(["--init-token", "--free", "--label", "ehcert-test-code-signing"])
+            .args(["--pin", TEST_TOKEN_PIN, "--so-pin", "12345678"]))?;
+        run(Command::new("pkcs11-tool")
+            .args(["--module", SOFTHSM_MODULE, "--token-label", "ehcert-test-code-signing"])
+            .args(["--login", "--pin", TEST_TOKEN_PIN, "--keypairgen", "--key-type", "rsa:3072"])
+            .args(["--label", "code-signing", "--id", "01"]))?;
+        let engines = output(Command::new("openssl").args(["version", "-e"]))?;
+        let engines = engines
+            .trim()
+            .strip_prefix("ENGINESDIR: \"")
+            .and_then(|rest| rest.strip_suffix('"'))
+            .ok_or_else(|| Failure(format!("openssl version -e said {engines:?}")))?;
+        write(
+            dir.join("engine.cnf"),
+            format!(
+                "openssl_conf = init\n[init]\nengines = engines\n[engines]\npkcs11 = pkcs11\n\
+                 [pkcs11]\nengine_id = pkcs11\ndynamic_path = {engines}/pkcs11.so\n\
+                 MODULE_PATH = {SOFTHSM_MODULE}\ninit = 0\n[req]\ndistinguished_name = dn\n[dn]\n"
+            ),
+        )?;
+        run(Command::new("openssl")
+            .env("OPENSSL_CONF", dir.join("engine.cnf"))
+            .args([
+                "req", "-new", "-x509", "-days", "30", "-engine", "pkcs11", "-keyform", "engine",
+            ])
+            .args(["-key", &format!("{key};pin-value={TEST_TOKEN_PIN}")])
+            .args(["-subj", "/CN=ehcert test code signing in a token (not for release)"])
+            .args([
+                "-addext",
+                "extendedKeyUsage=codeSigning",
+                "-addext",
+                "keyUsage=digitalSignature",
+            ])
+            .arg("-out")
+            .arg(&certificate))?;
+    }
+    std::env::set_var("EHCERT_WINDOWS_PKCS11_MODULE", SOFTHSM_MODULE);
+    std::env::set_var("EHCERT_WINDOWS_PKCS11_KEY", key);
+    std::env::set_var("EHCERT_WINDOWS_PKCS11_PIN", TEST_TOKEN_PIN);
+    std::env::set_var("EHCERT_WINDOWS_SIGNING_CHAIN", &certificate);
+    // What the Windows test verifies today's files against.
+    std::env::set_var("EHCERT_WINDOWS_SIGNING_CA", &certificate);
     Ok(())
 }
 
