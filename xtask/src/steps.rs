@@ -733,11 +733,12 @@ pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
 
 /// The server for hosting operators: its .deb (packaging/server/build-deb.sh) with the app,
 /// checked by lintian, installed on this machine and started as its systemd unit says
-/// (packaging/server/deb.test.mjs).
+/// (packaging/server/deb.test.mjs); its OCI image (build-image.sh, umoci), read by skopeo and
+/// run by runc (image.test.mjs).
 fn server(tasks: &mut Tasks) -> Result {
     build_app(tasks)?;
     tasks.step(
-        "the server for operators (.deb with the app, lintian), installed and /healthz answered",
+        "the server for operators (.deb, lintian; OCI image, skopeo), each run and /healthz answered",
         |tasks| {
             let out = tasks.path("target/packages/server");
             let _ = std::fs::remove_dir_all(&out);
@@ -752,7 +753,18 @@ fn server(tasks: &mut Tasks) -> Result {
             run(tasks
                 .command("node")
                 .env("EHCERT_SERVER_DEB", &debs[0])
-                .args(["--test", "packaging/server/deb.test.mjs"]))
+                .args(["--test", "packaging/server/deb.test.mjs"]))?;
+            let image = out.join("image");
+            run(tasks
+                .command("bash")
+                .arg("packaging/server/build-image.sh")
+                .arg(tasks.path("target/release/ehcert-serve"))
+                .arg(tasks.path("dist"))
+                .arg(&image))?;
+            run(tasks
+                .command("node")
+                .env("EHCERT_SERVER_IMAGE", &image)
+                .args(["--test", "packaging/server/image.test.mjs"]))
         },
     )
 }

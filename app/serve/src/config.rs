@@ -191,7 +191,7 @@ pub const EXTENSION_UPDATES_PATH: &str = "/extension-updates";
 
 /// What `--help` prints: every setting, its flag, its environment variable and default.
 pub const HELP: &str = "\
-usage: ehcert-serve [--config FILE] [--check-config | --export-nginx DIR] [--SETTING VALUE]...
+usage: ehcert-serve [--config FILE] [--check-config | --health | --export-nginx DIR] [--SETTING VALUE]...
 
 Each setting is a key in the TOML file, a flag (--listen) and an environment variable
 (EHCERT_SERVE_LISTEN); flags win over the environment, which wins over the file. A list given
@@ -249,6 +249,8 @@ in a later source replaces the earlier one; in the environment a list is comma-s
 
 --check-config reads everything (the app, the TLS and CA files included), prints the
 effective configuration and exits: 0 when the server would start, 2 when not.
+--health asks the server of this configuration (on this machine) for /healthz and exits: 0 when
+it answers 200, 2 when not (a container's health check).
 --export-nginx DIR writes the same configuration as an nginx recipe: DIR/site (the app),
 DIR/ehcert-http.conf and DIR/ehcert-server.conf (see app/serve/nginx/ehcert.conf).";
 
@@ -300,6 +302,8 @@ pub struct Invocation {
     pub file: Option<PathBuf>,
     /// Check and print, do not serve.
     pub check_only: bool,
+    /// Ask the running server for `/healthz` (crate::health), do not serve.
+    pub health: bool,
     /// Write the nginx recipe into this folder, do not serve.
     pub export_nginx: Option<PathBuf>,
     /// Print the help.
@@ -316,6 +320,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Invocation, 
         match arg.as_str() {
             "--help" | "-h" => invocation.help = true,
             "--check-config" => invocation.check_only = true,
+            "--health" => invocation.health = true,
             "--export-nginx" => {
                 invocation.export_nginx = Some(PathBuf::from(
                     args.next().ok_or(ServeError::Missing("--export-nginx DIR"))?,

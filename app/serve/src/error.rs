@@ -57,6 +57,14 @@ pub enum ServeError {
         /// Why.
         problem: String,
     },
+    /// `--health`: the server did not answer `/healthz` with 200.
+    #[error("{url}: {problem}; is the server running with this configuration?")]
+    Unhealthy {
+        /// What was asked.
+        url: String,
+        /// What happened instead.
+        problem: String,
+    },
     /// The listening socket cannot be opened.
     #[error("cannot listen on {address}: {source}; is another server using the port?")]
     Listen {

@@ -13,6 +13,7 @@ pub mod config;
 pub mod csp;
 pub mod error;
 pub mod headers;
+pub mod health;
 pub mod limits;
 pub mod nginx;
 pub mod proxy;

@@ -24,6 +24,12 @@ async fn main() -> ExitCode {
         Ok(config) => config,
         Err(err) => return fail(&err),
     };
+    if invocation.health {
+        return match ehcert_serve::health::check(&config).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => fail(&err),
+        };
+    }
     let prepared = match prepare(&config) {
         Ok(prepared) => prepared,
         Err(err) => return fail(&err),

@@ -513,3 +513,23 @@ async fn self_hosted_extension_updates_are_served_as_files_only_when_configured(
         .unwrap();
     assert!(page.text().await.unwrap().contains("<script"), "the page, not the file");
 }
+
+/// `ehcert-serve --health`: a running server of the configuration answers, and one that is not
+/// running (its port closed) is reported with what was asked.
+#[tokio::test]
+async fn the_health_check_asks_the_server_of_its_configuration() {
+    let server = start(&[]).await;
+    let dist = dist();
+    let config_for = |listen: String| {
+        let mut raw = config::Raw::new();
+        raw.insert("dist".into(), vec![dist.path().display().to_string()]);
+        raw.insert("listen".into(), vec![listen]);
+        config::resolve(&[raw]).unwrap()
+    };
+    // As a container's server listens: on every address, asked on the loopback one.
+    let every = config_for(format!("0.0.0.0:{}", server.addr.port()));
+    ehcert_serve::health::check(&every).await.expect("the running server is healthy");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let err = ehcert_serve::health::check(&config_for(closed.to_string())).await.unwrap_err();
+    assert!(err.to_string().starts_with(&format!("http://{closed}/healthz: ")), "{err}");
+}
