@@ -646,15 +646,17 @@ fn free_pcscd() -> Result {
 
 // --- packages -----------------------------------------------------------------------------------
 
-/// What a care provider installs (packaging/README.md), built and checked: the card bridge's
-/// .deb (lintian; beside it the acceptance probe's, for operators), its Windows .exe and MSIs (signed, then run under Wine), the extension's store
-/// packages (Mozilla's linter on the xpi). The .deb is installed by the end-to-end project
-/// installed-bridge.
+/// What a care provider installs and a hosting operator runs (packaging/README.md), built and
+/// checked: the card bridge's .deb, RPM and their repositories (beside them the acceptance
+/// probe's .deb), the server's .deb and OCI image, the bridge's Windows .exe and MSIs (signed
+/// through PKCS#11, time-stamped, run under Wine) and macOS .pkg, the extension's store packages
+/// (Mozilla's linter on the xpi), each upgrade from the previous release, and SHA256SUMS. The
+/// bridge's .deb is installed by the end-to-end project installed-bridge.
 ///
 /// A release (EHCERT_RELEASE=1) needs the stores' extension ids, the hosted origins and, for
-/// Windows, the signing certificate (packaging/README.md). Otherwise the packages are development
-/// ones: the bridge answers the development extension, the extension serves an example origin,
-/// and Windows files are signed with a throw-away certificate made here, to check the signing.
+/// Windows, the signing key (packaging/README.md). Otherwise the packages are development ones:
+/// the bridge answers the development extension, the extension serves an example origin, and
+/// Windows files are signed with a throw-away key made in a SoftHSM token here.
 pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
     no_arguments(args)?;
     release_settings(tasks)?;
@@ -728,7 +730,38 @@ pub(crate) fn packages(tasks: &mut Tasks, args: &[String]) -> Result {
                 .args(["--warnings-as-errors", "--output", "text"])
                 .args(&xpis))
         },
-    )
+    )?;
+    checksums(tasks)
+}
+
+/// What a release publishes, each with its SHA-256, in `target/packages/SHA256SUMS` (the format
+/// `sha256sum --check` reads), which the release attaches beside them.
+fn checksums(tasks: &mut Tasks) -> Result {
+    tasks.step("the packages' checksums (SHA256SUMS)", |tasks| {
+        let packages = tasks.path("target/packages");
+        let mut files = Vec::new();
+        for (dir, ext) in [
+            ("linux", "deb"),
+            ("linux", "rpm"),
+            ("server", "deb"),
+            ("server/image", "tar"),
+            ("windows", "msi"),
+            ("macos", "pkg"),
+            ("extension", "zip"),
+            ("extension", "xpi"),
+        ] {
+            for file in files_with_extension(&packages.join(dir), ext)? {
+                let relative =
+                    file.strip_prefix(&packages).map_err(|err| Failure(err.to_string()))?;
+                files.push(relative.to_owned());
+            }
+        }
+        let sums = output(Command::new("sha256sum").current_dir(&packages).args(&files))?;
+        std::fs::write(packages.join("SHA256SUMS"), &sums)
+            .map_err(|err| Failure(err.to_string()))?;
+        log(&format!("{} files in target/packages/SHA256SUMS", files.len()));
+        Ok(())
+    })
 }
 
 /// The server for hosting operators: its .deb (packaging/server/build-deb.sh) with the app,
