@@ -21,7 +21,6 @@ bridge=$1 out=$2
 
 # shellcheck source=packaging/linux/bridge-files.sh
 source "$HERE/bridge-files.sh"
-architecture=$(dpkg --print-architecture)
 # shellcheck source=packaging/linux/deb-common.sh
 source "$HERE/deb-common.sh"
 

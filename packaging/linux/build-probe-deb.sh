@@ -17,10 +17,6 @@ ROOT=$(cd "$HERE/../.." && pwd)
 probe=$1 out=$2
 
 package=ehcert-probe
-version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
-architecture=$(dpkg --print-architecture)
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}
-umask 022
 # shellcheck source=packaging/linux/deb-common.sh
 source "$HERE/deb-common.sh"
 
@@ -28,17 +24,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stage=$work/root
 
-install -D -m 0755 "$probe" "$stage/usr/bin/$package"
-strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage/usr/bin/$package"
-
-doc=$stage/usr/share/doc/$package
-install -d "$doc"
-sed -e 's/^Comment: The card bridge of ehcert,/Comment: The acceptance probe of ehcert,/' "$HERE/copyright" >"$doc/copyright"
-changelog_date=$(date -u -R -d "@$SOURCE_DATE_EPOCH")
-sed -e "s|@VERSION@|$version|; s|@DATE@|$changelog_date|" "$HERE/$package.changelog" | gzip -9n >"$doc/changelog.gz"
-install -d "$stage/usr/share/man/man1"
-gzip -9n <"$HERE/$package.1" >"$stage/usr/share/man/man1/$package.1.gz"
-chmod 0644 "$doc/copyright" "$doc/changelog.gz" "$stage/usr/share/man/man1/$package.1.gz"
+stage_program "$probe"
+stage_docs "The acceptance probe" "$HERE/$package.changelog" "$HERE/$package.1"
 
 # The libraries the probe links against, as dpkg-shlibdeps finds them.
 shlibs=$(shlibs_of_program)

@@ -1,6 +1,35 @@
-# Shared by build-deb.sh and build-probe-deb.sh (sourced): the steps of a Debian package that do
-# not depend on what it holds. Both scripts set `work`, `stage`, `package`, `version`,
-# `architecture`, `out` and SOURCE_DATE_EPOCH before calling these.
+# shellcheck shell=bash
+# Shared by the Debian packages' scripts (sourced: build-deb.sh, build-probe-deb.sh,
+# packaging/server/build-deb.sh): the steps of a Debian package that do not depend on what it
+# holds. The caller sets `ROOT` and `package` before sourcing (and `version` if it knows it), then
+# `work`, `stage` and `out` before calling these.
+
+# shellcheck disable=SC2034 # read by the scripts that source this one
+version=${version:-$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)}
+architecture=$(dpkg --print-architecture)
+# Every time stamp is the last commit's, so the packages are reproducible.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}
+umask 022
+
+# The program `$1` as /usr/bin/$package, stripped as Debian's dh_strip does.
+stage_program() {
+  install -D -m 0755 "$1" "$stage/usr/bin/$package"
+  strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage/usr/bin/$package"
+}
+
+# /usr/share/doc/$package with the copyright (its comment naming `$1`, "The server"), the
+# changelog `$2` (its @VERSION@ and @DATE@ filled in), and the man page `$3`.
+stage_docs() {
+  local doc=$stage/usr/share/doc/$package
+  install -d "$doc"
+  sed -e "s/^Comment: The card bridge of ehcert,/Comment: $1 of ehcert,/" "$ROOT/packaging/linux/copyright" >"$doc/copyright"
+  local changelog_date
+  changelog_date=$(date -u -R -d "@$SOURCE_DATE_EPOCH")
+  sed -e "s|@VERSION@|$version|; s|@DATE@|$changelog_date|" "$2" | gzip -9n >"$doc/changelog.gz"
+  install -d "$stage/usr/share/man/man1"
+  gzip -9n <"$3" >"$stage/usr/share/man/man1/$package.1.gz"
+  chmod 0644 "$doc/copyright" "$doc/changelog.gz" "$stage/usr/share/man/man1/$package.1.gz"
+}
 
 # The libraries `$stage/usr/bin/$package` links against, as dpkg-shlibdeps finds them.
 shlibs_of_program() {

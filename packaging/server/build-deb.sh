@@ -24,10 +24,6 @@ server=$1 dist=$2 out=$3
 [[ -f $dist/index.html ]] || { echo "build-deb.sh: no app in $dist (./tasks app builds it)" >&2; exit 1; }
 
 package=ehcert-serve
-version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
-architecture=$(dpkg --print-architecture)
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}
-umask 022
 # shellcheck source=packaging/linux/deb-common.sh
 source "$HERE/../linux/deb-common.sh"
 
@@ -35,8 +31,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stage=$work/root
 
-install -D -m 0755 "$server" "$stage/usr/bin/$package"
-strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage/usr/bin/$package"
+stage_program "$server"
 
 # The app as built, without what only developers read (the glossary of its words).
 install -d "$stage/usr/share/$package"
@@ -57,15 +52,8 @@ chmod 0644 "$stage/lib/systemd/system/$package.service"
 
 install -D -m 0644 "$HERE/ehcert.toml" "$stage/etc/ehcert/ehcert.toml"
 
-doc=$stage/usr/share/doc/$package
-install -d "$doc/examples"
-sed -e 's/^Comment: The card bridge of ehcert,/Comment: The server of ehcert,/' "$ROOT/packaging/linux/copyright" >"$doc/copyright"
-changelog_date=$(date -u -R -d "@$SOURCE_DATE_EPOCH")
-sed -e "s|@VERSION@|$version|; s|@DATE@|$changelog_date|" "$HERE/changelog" | gzip -9n >"$doc/changelog.gz"
-install -m 0644 "$ROOT/app/serve/ehcert.example.toml" "$doc/examples/ehcert.example.toml"
-install -d "$stage/usr/share/man/man1"
-gzip -9n <"$HERE/$package.1" >"$stage/usr/share/man/man1/$package.1.gz"
-chmod 0644 "$doc/copyright" "$doc/changelog.gz" "$stage/usr/share/man/man1/$package.1.gz"
+stage_docs "The server" "$HERE/changelog" "$HERE/$package.1"
+install -D -m 0644 "$ROOT/app/serve/ehcert.example.toml" "$stage/usr/share/doc/$package/examples/ehcert.example.toml"
 
 shlibs=$(shlibs_of_program)
 
