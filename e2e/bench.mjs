@@ -79,10 +79,25 @@ function report(browserVersion, browserMeasurements) {
   const brotliBytes = Math.max(...download.map(({ brotli }) => brotli));
   const find = (list, name) => list.find((entry) => entry.name === name);
   const actions = find(flow, 'new_certificate_flow_user_actions');
+  // Budgets that are ratios to a peer measured in the same run (app/PRODUCT.md §6): on a shared
+  // machine a figure compares only with another of its own run.
+  const ratios = [
+    ['Both key pairs at once ÷ one WebCrypto key pair alone (they run in parallel)', find(browserMeasurements, 'webcrypto_both_key_pairs'), find(browserMeasurements, 'webcrypto_one_key_pair'), 1.2],
+    ['Java-profile keystore written and re-read, wasm ÷ native', find(browserMeasurements, 'keystore_java_write_read'), find(native, 'keystore_java_write_read'), 1.5],
+  ];
+  const ratioLines = [
+    `| Budget as a ratio | Median | Its peer's median | Ratio | Budget | Within |`,
+    `|---|---|---|---|---|---|`,
+    ...ratios.map(([label, m, peer, limit]) => {
+      const ratio = m.median_ms / peer.median_ms;
+      return `| ${label} | ${m.median_ms.toFixed(1)} ms | ${peer.median_ms.toFixed(1)} ms | ${ratio.toFixed(2)} | ≤ ${limit} | ${ratio <= limit ? 'yes' : '**no**'} |`;
+    }),
+  ];
   const rows = [
-    ['Both key pairs generated in the browser, at once as the flow makes them (WebCrypto)', find(browserMeasurements, 'webcrypto_both_key_pairs'), '≤ 150 ms median', 150],
+    ['One key pair generated in the browser (WebCrypto)', find(browserMeasurements, 'webcrypto_one_key_pair'), 'the ratio above', null],
+    ['Both key pairs generated in the browser, at once as the flow makes them (WebCrypto)', find(browserMeasurements, 'webcrypto_both_key_pairs'), 'the ratio above', null],
     ['One key pair with the `rsa` crate in the worker (fallback)', find(browserMeasurements, 'rsa_crate_keygen_2048_worker'), 'fallback only', null],
-    ['Java-profile keystore written and re-read (wasm)', find(browserMeasurements, 'keystore_java_write_read'), '≤ 150 ms median', 150],
+    ['Java-profile keystore written and re-read (wasm)', find(browserMeasurements, 'keystore_java_write_read'), 'the ratio above', null],
     ['Modern-profile keystore written and re-read (wasm)', find(browserMeasurements, 'keystore_modern_write_read'), '—', null],
     ['CSR built and signed (wasm)', find(browserMeasurements, 'csr_build_and_sign'), '—', null],
     ['ETK challenge answered (wasm)', find(browserMeasurements, 'etk_challenge_answer'), '—', null],
@@ -95,6 +110,7 @@ function report(browserVersion, browserMeasurements) {
     ['Card-bridge overhead per reader listing', find(bridge, 'bridge_overhead_list_readers'), '≤ 5 ms median', 5],
     ['Signature with the simulated eID through the bridge (whole command, GenerateCertificate)', find(bridge, 'bridge_sign_certificate_request'), '—', null],
     ['New certificate flow, opening to final keystore (mock CertRA issuing at once, simulated card)', find(flow, 'new_certificate_flow_wall'), '≤ 10 s', 10_000],
+    ['The wait after "Create my key", the password step open as long as typing the password twice takes (the request file written included)', find(flow, 'new_certificate_create_key_wait'), '≤ 50 ms median', 50],
   ];
   const lines = [
     `| What | Median | p90 | Runs | Budget | Within |`,
@@ -105,13 +121,44 @@ function report(browserVersion, browserMeasurements) {
     `| App download (wasm + js + css + one language), Brotli | ${(brotliBytes / 1024).toFixed(0)} KB | | | — | — |`,
     `| New certificate flow, user actions: choices (clicks, selections, the PIN's Sign) | ${actions.choices} | | ${actions.runs} | ≤ 8 | ${actions.choices <= 8 ? 'yes' : '**no**'} |`,
     `| New certificate flow, fields typed (e-mail, phone, password twice, PIN) | ${actions.fields} | | ${actions.runs} | — | — |`,
+    `| New certificate flow, PIN entries (the Java tool asks twice) | ${actions.pin_entries} | | ${actions.runs} | 1 | ${actions.pin_entries <= 1 ? 'yes' : '**no**'} |`,
   ];
-  const table = lines.join('\n');
+  const table = [...ratioLines, '', ...proxyLines(), '', ...lines].join('\n');
   mkdirSync(outDir, { recursive: true });
   if (flags['benchmarks-md']) writeBenchmarks(flags['benchmarks-md'], browserVersion, table);
   writeFileSync(path.join(outDir, 'report.md'), `Chromium ${browserVersion}, ${new Date().toISOString()}\n\n${table}\n`);
-  writeFileSync(path.join(outDir, 'report.json'), JSON.stringify({ browser: browserVersion, gzip_bytes: gzipBytes, brotli_bytes: brotliBytes, browser_measurements: browserMeasurements, native_measurements: native, bridge_measurements: bridge, flow_measurements: flow }, null, 2));
+  const ratioFigures = ratios.map(([label, m, peer, limit]) => ({ what: label, median_ms: m.median_ms, peer_median_ms: peer.median_ms, ratio: m.median_ms / peer.median_ms, budget: limit }));
+  writeFileSync(path.join(outDir, 'report.json'), JSON.stringify({ browser: browserVersion, ratios: ratioFigures, gzip_bytes: gzipBytes, brotli_bytes: brotliBytes, browser_measurements: browserMeasurements, native_measurements: native, bridge_measurements: bridge, flow_measurements: flow }, null, 2));
   console.log(`Chromium ${browserVersion}\n\n${table}\n\n(written to ${outDir}/report.md and report.json)`);
+}
+
+/** The proxy beside nginx, from the load bench's JSON (app/serve/benches/load.rs): its added
+ *  latency and its throughput as ratios to those of nginx running the recipe ehcert-serve exports
+ *  (like for like: the same checks, limits and headers), with nginx's bare proxy_pass beside. */
+function proxyLines() {
+  const file = flags.load?.replace(/\.txt$/, '.json');
+  if (!file || !existsSync(file)) return [];
+  const { latency } = JSON.parse(readFileSync(file, 'utf8'));
+  // Without nginx on the machine the load bench measured ehcert-serve alone.
+  if (!latency?.length || !('nginx_recipe_added_p50_ms' in latency[0])) return [];
+  const ratio = (a, b) => (b > 0 ? a / b : Infinity);
+  const shown = (r) => (Number.isFinite(r) ? r.toFixed(2) : '∞ (nginx added nothing measurable)');
+  const lines = [
+    '| The proxy beside nginx | Callers | ehcert-serve | nginx, the recipe | nginx, bare proxy_pass | ÷ the recipe | ÷ proxy_pass | Budget | Within |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of latency) {
+    for (const [what, key, unit, budget, within] of [
+      ['added latency, p50', 'added_p50_ms', 'ms', '≤ 1.0', (r) => r <= 1],
+      ['added latency, p99', 'added_p99_ms', 'ms', '≤ 1.0', (r) => r <= 1],
+      ['calls per second', 'calls_per_second', '', '≥ 1.0', (r) => r >= 1],
+    ]) {
+      const [serve, recipe, bare] = ['ehcert-serve', 'nginx_recipe', 'nginx_proxy_pass'].map((route) => row[`${route}_${key}`]);
+      const [toRecipe, toBare] = [ratio(serve, recipe), ratio(serve, bare)];
+      lines.push(`| ${what} | ${row.callers} | ${serve} ${unit} | ${recipe} ${unit} | ${bare} ${unit} | ${shown(toRecipe)} | ${shown(toBare)} | ${budget} | ${within(toRecipe) ? 'yes' : '**no**'} |`);
+    }
+  }
+  return lines;
 }
 
 /** docs/BENCHMARKS.md, written from this run only: nothing in it is copied by hand. */

@@ -100,7 +100,10 @@ test('apt-get upgrade moves the previous release to this one: one package, the n
 
   rmSync(served);
   symlinkSync(REPO, served);
-  expectOk(apt('apt-get', 'update'), 'apt-get update (this release)');
+  const update = apt('apt-get', 'update');
+  expectOk(update, 'apt-get update (this release)');
+  // A Release file older than the one apt has is ignored, with a warning (rollback protection).
+  assert.doesNotMatch(update.stdout + update.stderr, /^(W|E):/m, 'apt took the new repository without a warning');
   const upgrade = apt('apt-get', 'upgrade', '--yes');
   expectOk(upgrade, 'apt-get upgrade');
   assert.match(upgrade.stdout, /^1 upgraded, 0 newly installed, 0 to remove/m);

@@ -1182,9 +1182,11 @@ fn deb(tasks: &mut Tasks) -> Result {
             if let Some(home) = &gnupg {
                 publish_previous_apt.env("GNUPGHOME", home);
             }
-            let published = run(&mut publish_apt)
-                .and_then(|()| run(&mut publish_rpm))
-                .and_then(|()| run(&mut publish_previous_apt));
+            // The previous release's repository first: apt ignores a Release file older than the
+            // one it has (a rollback), and upgrading goes from that one to today's.
+            let published = run(&mut publish_previous_apt)
+                .and_then(|()| run(&mut publish_apt))
+                .and_then(|()| run(&mut publish_rpm));
             if let Some(home) = &gnupg {
                 let _ =
                     Command::new("gpgconf").env("GNUPGHOME", home).args(["--kill", "all"]).status();

@@ -3,8 +3,11 @@
 //! count and time; prints a table and a `JSON` line:
 //!
 //! 1. the latency the proxy adds: the same unsigned call (GetGenericOrganizationTypes) straight
-//!    to the mock and through `ehcert-serve`, p50 and p99, for 1, 8 and 32 callers at once, and
-//!    the calls per second through the proxy;
+//!    to the mock, through `ehcert-serve`, and beside it through Debian's nginx to the same mock,
+//!    both as a bare `proxy_pass` (keepalive upstream) and as the recipe `ehcert-serve` exports
+//!    (its checks, limits and headers: app/serve/nginx/ehcert.conf), p50 and p99, for 1, 8 and
+//!    32 callers at once, and the calls per second through each; then each figure of
+//!    `ehcert-serve` as a ratio to nginx's, measured in the same run (app/PRODUCT.md §6);
 //! 2. the server's memory (resident, and its peak) after that load;
 //! 3. past the limits: more callers than `max_concurrent_calls` against a slow eHealth (503),
 //!    one client past its rate (429); every call answered in time (no hang), the server still
@@ -154,8 +157,9 @@ fn memory(pid: u32) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// Milliseconds to the microsecond: nginx adds a few of them on loopback.
 fn ms(duration: Duration) -> f64 {
-    (duration.as_secs_f64() * 10_000.0).round() / 10.0
+    (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
 async fn admin(mock: &str, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) {
@@ -185,37 +189,72 @@ async fn main() {
     println!("ehcert-serve under load, against the mock on loopback ({} cores)", cores());
 
     // 1. Added latency and throughput, within the default limits per client lifted (one
-    //    address here stands for many people).
-    let server = serve(&["--rate-per-minute", "10000000", "--rate-burst", "1000000"]);
+    //    address here stands for many people), beside nginx to the same mock.
+    let lifted = ["--rate-per-minute", "10000000", "--rate-burst", "1000000"];
+    let server = serve(&lifted);
+    let nginx = std::env::var("NGINX").unwrap_or_else(|_| "/usr/sbin/nginx".into());
+    let (bare, recipe) = if std::path::Path::new(&nginx).exists() {
+        (
+            Some(bare_nginx(&nginx, &mock.url)),
+            Some(recipe_nginx(
+                &nginx,
+                &[&["--dist", &dist_arg, "--upstream", &upstream], &lifted[..]].concat(),
+            )),
+        )
+    } else {
+        println!("(no nginx at {nginx}: ehcert-serve alone)");
+        (None, None)
+    };
     let direct = format!("{}/CertRa/v2", mock.url);
-    let proxied = format!("{}/ehealth/local/CertRa/v2", server.url);
-    let _ = load(&proxied, 4, 25, None).await; // warm the pools
-    println!("\n| callers | direct p50 / p99 (ms) | proxied p50 / p99 (ms) | added p50 / p99 (ms) | calls/s proxied | errors |");
+    let path = "/ehealth/local/CertRa/v2";
+    let mut routes = vec![("ehcert-serve", format!("{}{path}", server.url))];
+    if let (Some(bare), Some(recipe)) = (&bare, &recipe) {
+        routes.push(("nginx proxy_pass", format!("{}{path}", bare.url)));
+        routes.push(("nginx recipe", format!("{}{path}", recipe.url)));
+    }
+    for (_, url) in &routes {
+        let _ = load(url, 4, 25, None).await; // warm the pools
+    }
+    println!("\n| callers | route | p50 / p99 (ms) | added p50 / p99 (ms) | calls/s | errors |");
     println!("|---|---|---|---|---|---|");
     let mut rows = Vec::new();
     for callers in [1, 8, 32] {
         let calls = 800 / callers;
         let straight = load(&direct, callers, calls, None).await;
-        let through = load(&proxied, callers, calls, None).await;
-        let errors = through.count() - through.with_status(200) + straight.count()
-            - straight.with_status(200);
-        let rate = through.count() as f64 / through.wall.as_secs_f64();
         println!(
-            "| {callers} | {} / {} | {} / {} | {} / {} | {rate:.0} | {errors} |",
+            "| {callers} | direct | {} / {} | | {:.0} | {} |",
             ms(straight.percentile(0.5)),
             ms(straight.percentile(0.99)),
-            ms(through.percentile(0.5)),
-            ms(through.percentile(0.99)),
-            ms(through.percentile(0.5).saturating_sub(straight.percentile(0.5))),
-            ms(through.percentile(0.99).saturating_sub(straight.percentile(0.99))),
+            straight.count() as f64 / straight.wall.as_secs_f64(),
+            straight.count() - straight.with_status(200),
         );
-        rows.push(serde_json::json!({
-            "callers": callers, "calls": through.count(),
+        let mut row = serde_json::json!({
+            "callers": callers,
             "direct_p50_ms": ms(straight.percentile(0.5)), "direct_p99_ms": ms(straight.percentile(0.99)),
-            "proxied_p50_ms": ms(through.percentile(0.5)), "proxied_p99_ms": ms(through.percentile(0.99)),
-            "calls_per_second": rate.round(), "errors": errors,
-        }));
+        });
+        for (route, url) in &routes {
+            let through = load(url, callers, calls, None).await;
+            let errors = through.count() - through.with_status(200);
+            let rate = through.count() as f64 / through.wall.as_secs_f64();
+            let added = |p: f64| through.percentile(p).saturating_sub(straight.percentile(p));
+            println!(
+                "| {callers} | {route} | {} / {} | {} / {} | {rate:.0} | {errors} |",
+                ms(through.percentile(0.5)),
+                ms(through.percentile(0.99)),
+                ms(added(0.5)),
+                ms(added(0.99)),
+            );
+            let key = route.replace(' ', "_");
+            row[format!("{key}_p50_ms")] = ms(through.percentile(0.5)).into();
+            row[format!("{key}_p99_ms")] = ms(through.percentile(0.99)).into();
+            row[format!("{key}_added_p50_ms")] = ms(added(0.5)).into();
+            row[format!("{key}_added_p99_ms")] = ms(added(0.99)).into();
+            row[format!("{key}_calls_per_second")] = rate.round().into();
+            row[format!("{key}_errors")] = errors.into();
+        }
+        rows.push(row);
     }
+    drop((bare, recipe));
     json.insert("latency".into(), rows.into());
     let (rss, peak) = memory(server.child.id());
     println!(
@@ -290,6 +329,7 @@ async fn replicas(mock: &str, serve: &dyn Fn(&[&str]) -> Process) -> Option<serd
     if !std::path::Path::new(&nginx).exists() {
         return None;
     }
+    let nginx = nginx.as_str();
     admin(mock, reqwest::Method::POST, "/admin/faults", Some(serde_json::json!({
         "kind": "slow", "operation": "GetGenericOrganizationTypes", "times": 100000, "delay_ms": 50
     })))
@@ -304,36 +344,11 @@ async fn replicas(mock: &str, serve: &dyn Fn(&[&str]) -> Process) -> Option<serd
     ];
     let mut a = serve(&lifted);
     let b = serve(&lifted);
-    let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let temp = dir.path().join("tmp");
-    std::fs::create_dir(&temp).unwrap();
-    let strip = |url: &str| url.trim_start_matches("http://").to_owned();
-    let conf = format!(
-        "worker_processes 1;\nerror_log stderr error;\npid {pid};\nevents {{ worker_connections 1024; }}\n\
-         http {{\n  access_log off;\n  client_body_temp_path {t}/body;\n  proxy_temp_path {t}/proxy;\n  fastcgi_temp_path {t}/f;\n  uwsgi_temp_path {t}/u;\n  scgi_temp_path {t}/s;\n\
-         {upstreams}\n  server {{\n    listen 127.0.0.1:{port};\n{locations}  }}\n}}\n",
-        pid = dir.path().join("nginx.pid").display(),
-        t = temp.display(),
-        upstreams = REPLICAS_UPSTREAM.replace("REPLICA_A", &strip(&a.url)).replace("REPLICA_B", &strip(&b.url)),
-        locations = REPLICAS_LOCATION,
-    );
-    std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
-    let _ = Command::new("chmod").args(["-R", "a+rwX"]).arg(dir.path()).status();
-    let mut proxy = Command::new(&nginx)
-        .arg("-p")
-        .arg(dir.path())
-        .arg("-c")
-        .arg(dir.path().join("nginx.conf"))
-        .args(["-g", "daemon off;"])
-        .spawn()
-        .unwrap();
-    let front = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while reqwest::get(format!("{front}/healthz")).await.is_err() {
-        assert!(Instant::now() < deadline, "nginx did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let upstreams = REPLICAS_UPSTREAM
+        .replace("REPLICA_A", a.url.trim_start_matches("http://"))
+        .replace("REPLICA_B", b.url.trim_start_matches("http://"));
+    let proxy = start_nginx(nginx, tempfile::tempdir().unwrap(), "", &upstreams, REPLICAS_LOCATION);
+    let front = proxy.url.clone();
     let url = format!("{front}/ehealth/local/CertRa/v2");
     let until = Instant::now() + Duration::from_secs(4);
     let running = tokio::spawn(async move { load(&url, 16, 100_000, Some(until)).await });
@@ -346,9 +361,7 @@ async fn replicas(mock: &str, serve: &dyn Fn(&[&str]) -> Process) -> Option<serd
     });
     let outcome = running.await.unwrap();
     let (a_clean, a_took) = a_exit.await.unwrap();
-    // SIGQUIT: nginx's master stops its workers too (a SIGKILL would orphan them).
-    let _ = Command::new("kill").args(["-QUIT", &proxy.id().to_string()]).status();
-    let _ = proxy.wait();
+    drop(proxy);
     drop(b);
     let lost = outcome.count() - outcome.with_status(200);
     println!(
@@ -361,6 +374,83 @@ async fn replicas(mock: &str, serve: &dyn Fn(&[&str]) -> Process) -> Option<serd
         "calls": outcome.count(), "ok": outcome.with_status(200), "lost": lost, "unanswered": outcome.failed,
         "stopped_cleanly": a_clean, "stop_ms": ms(a_took),
     }))
+}
+
+/// nginx started for one measurement; stopped with SIGQUIT (its master stops its workers too: a
+/// SIGKILL would orphan them) when dropped.
+struct Nginx {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-QUIT", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// nginx on a free loopback port with `top` (main context), `http` (in `http {}`) and `server`
+/// (in its `server {}`), its files in `dir`, once it takes connections. No access log, as
+/// `ehcert-serve` runs here without one.
+fn start_nginx(nginx: &str, dir: tempfile::TempDir, top: &str, http: &str, server: &str) -> Nginx {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let temp = dir.path().join("tmp");
+    std::fs::create_dir(&temp).unwrap();
+    let conf = format!(
+        "{top}worker_processes 1;\nerror_log stderr error;\npid {pid};\nevents {{ worker_connections 1024; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {t}/body;\n  proxy_temp_path {t}/proxy;\n  fastcgi_temp_path {t}/f;\n  uwsgi_temp_path {t}/u;\n  scgi_temp_path {t}/s;\n\
+         {http}\n  server {{\n    listen 127.0.0.1:{port};\n{server}  }}\n}}\n",
+        pid = dir.path().join("nginx.pid").display(),
+        t = temp.display(),
+    );
+    std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
+    // Its workers run as an unprivileged user when started as root.
+    let _ = Command::new("chmod").args(["-R", "a+rwX"]).arg(dir.path()).status();
+    let child = Command::new(nginx)
+        .arg("-p")
+        .arg(dir.path())
+        .arg("-c")
+        .arg(dir.path().join("nginx.conf"))
+        .args(["-g", "daemon off;"])
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nginx did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Nginx { child, url: format!("http://127.0.0.1:{port}"), _dir: dir }
+}
+
+/// nginx doing nothing but `proxy_pass` to the mock, with a keepalive upstream as `ehcert-serve`
+/// keeps its connections to eHealth: the least a reverse proxy can add.
+fn bare_nginx(nginx: &str, mock: &str) -> Nginx {
+    let upstream = format!(
+        "  upstream ehealth {{\n    server {};\n    keepalive 64;\n  }}\n",
+        mock.trim_start_matches("http://")
+    );
+    let location = "    location /ehealth/local/ {\n      proxy_pass http://ehealth/;\n      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n    }\n";
+    start_nginx(nginx, tempfile::tempdir().unwrap(), "", &upstream, location)
+}
+
+/// nginx with the recipe `ehcert-serve --export-nginx` writes for `settings`: what an operator who
+/// runs nginx instead of `ehcert-serve` gets (the same checks, limits and headers).
+fn recipe_nginx(nginx: &str, settings: &[&str]) -> Nginx {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("recipe");
+    let exported =
+        Command::new(SERVE).args(settings).arg("--export-nginx").arg(&out).status().unwrap();
+    assert!(exported.success(), "ehcert-serve --export-nginx");
+    // The recipe serves the app's precompressed copies with Debian's brotli_static module.
+    let top = "load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;\n";
+    let http = format!(
+        "  include /etc/nginx/mime.types;\n  include {};\n",
+        out.join("ehcert-http.conf").display()
+    );
+    let server = format!("    include {};\n", out.join("ehcert-server.conf").display());
+    start_nginx(nginx, dir, top, &http, &server)
 }
 
 /// The upstream block of app/serve/nginx/ehcert-replicas.conf, with this run's addresses.
