@@ -75,17 +75,15 @@ pub(crate) fn build(tasks: &mut Tasks) -> Result<Built> {
         built.release.version,
         &built.release.commit[..12]
     );
-    let mut outcome = Ok(());
     tasks.step(&name, |tasks| {
         if std::fs::read_to_string(&stamp).ok().as_deref() == Some(&built.release.commit) {
             log("built already on this machine");
             return Ok(());
         }
-        outcome = build_from_commit(tasks, &built);
-        outcome.as_ref().map_err(|err| Failure(err.0.clone()))?;
+        build_from_commit(tasks, &built)?;
         std::fs::write(&stamp, &built.release.commit).map_err(|err| Failure(err.to_string()))
     })?;
-    outcome.map(|()| built)
+    Ok(built)
 }
 
 fn build_from_commit(tasks: &Tasks, built: &Built) -> Result {
